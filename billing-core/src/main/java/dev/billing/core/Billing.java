@@ -1,0 +1,213 @@
+package dev.billing.core;
+
+import dev.billing.core.internal.InMemoryServiceAccountStore;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.ServiceAccountStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The SDK's entry point: the enabled {@link #providers() providers}, the registered
+ * {@link #serviceAccounts() billing service accounts}, and the {@link #costs() cost aggregator}.
+ *
+ * <pre>{@code
+ * try (Billing billing = Billing.create()) {
+ *     billing.serviceAccounts().register("prod-aws", "hyperbilling-aws", credentials, "project-web");
+ *     CostReport report = billing.costs().domainTotal(BillingPeriod.month(YearMonth.of(2026, 1)));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops the fetch threads the SDK started (none when the host
+ * gave its own executor).
+ */
+public final class Billing implements AutoCloseable {
+    private final BillingProviders providers;
+    private final ServiceAccountRegistry serviceAccounts;
+    private final CostAggregator costs;
+    private final ExecutorService ownExecutor;
+
+    private Billing(Builder b) {
+        this.providers = BillingProviders.create(b.classLoader, b.discover, b.settings, b.disabled, b.added);
+        this.serviceAccounts = new ServiceAccountRegistry(providers, b.store);
+        this.ownExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads()) : null;
+        Executor executor = b.executor == null ? ownExecutor : b.executor;
+        this.costs = new CostAggregator(providers, serviceAccounts, executor, b.maxConcurrentFetches, b.clock,
+                b.listener);
+    }
+
+    /**
+     * @return an instance with every installed provider enabled, in-memory storage and default settings
+     * @throws ProviderConfigurationException when two installed providers share an id
+     */
+    public static Billing create() {
+        return builder().build();
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the enabled providers */
+    public BillingProviders providers() {
+        return providers;
+    }
+
+    /** @return the registry of billing service accounts */
+    public ServiceAccountRegistry serviceAccounts() {
+        return serviceAccounts;
+    }
+
+    /** @return the cost aggregator */
+    public CostAggregator costs() {
+        return costs;
+    }
+
+    /** Stops the SDK's own fetch threads. */
+    @Override
+    public void close() {
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "billing-fetch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Builds a {@link Billing}. */
+    public static final class Builder {
+        private ClassLoader classLoader = Billing.class.getClassLoader();
+        private boolean discover = true;
+        private final Map<String, Map<String, String>> settings = new HashMap<>();
+        private final Set<String> disabled = new HashSet<>();
+        private final List<BillingProvider> added = new ArrayList<>();
+        private ServiceAccountStore store = new InMemoryServiceAccountStore();
+        private Executor executor;
+        private int maxConcurrentFetches = 8;
+        private Clock clock = Clock.systemUTC();
+        private FetchListener listener = FetchListener.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param discover whether to enable every provider installed on the classpath (default true)
+         * @return this builder
+         */
+        public Builder discoverProviders(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /**
+         * @param classLoader where installed providers are looked for
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * @param providerId an installed provider's id
+         * @param settings its settings, for example {@code endpoint}
+         * @return this builder
+         */
+        public Builder providerSettings(String providerId, Map<String, String> settings) {
+            this.settings.put(Objects.requireNonNull(providerId), Map.copyOf(settings));
+            return this;
+        }
+
+        /**
+         * @param providerId an installed provider not to enable
+         * @return this builder
+         */
+        public Builder disableProvider(String providerId) {
+            disabled.add(Objects.requireNonNull(providerId));
+            return this;
+        }
+
+        /**
+         * @param provider a provider to enable besides the installed ones
+         * @return this builder
+         */
+        public Builder addProvider(BillingProvider provider) {
+            added.add(Objects.requireNonNull(provider));
+            return this;
+        }
+
+        /**
+         * @param store where service accounts are kept (default: in memory)
+         * @return this builder
+         */
+        public Builder serviceAccountStore(ServiceAccountStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param executor where blocking fetch work runs (default: the SDK's own daemon threads)
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * @param max the most service accounts fetched at once (default 8)
+         * @return this builder
+         */
+        public Builder maxConcurrentFetches(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConcurrentFetches must be at least 1, got " + max);
+            }
+            this.maxConcurrentFetches = max;
+            return this;
+        }
+
+        /**
+         * @param clock the clock coverage times are read from (default: UTC system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param listener hears fetch progress (default: none)
+         * @return this builder
+         */
+        public Builder listener(FetchListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @return the instance
+         * @throws ProviderConfigurationException when two installed providers share an id, or an
+         *     added provider clashes with an installed one
+         */
+        public Billing build() {
+            return new Billing(this);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.billing.core;
+
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.BillingProviderFactory;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The enabled providers. Built by {@link Billing.Builder}: every provider installed on the
+ * classpath is enabled, unless the host disables it; the host may also add providers itself.
+ */
+public final class BillingProviders {
+    private final Map<String, BillingProvider> byId;
+
+    private BillingProviders(Map<String, BillingProvider> byId) {
+        this.byId = byId;
+    }
+
+    static BillingProviders create(ClassLoader loader, boolean discover, Map<String, Map<String, String>> settings,
+                                   Set<String> disabled, List<BillingProvider> added) {
+        Map<String, BillingProvider> found = new TreeMap<>();
+        if (discover) {
+            Map<String, BillingProviderFactory> factories = new HashMap<>();
+            for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
+                BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
+                if (other != null) {
+                    throw new ProviderConfigurationException("two installed providers have the id '" + factory.id()
+                            + "': " + origin(other) + " and " + origin(factory) + "; remove one jar from the classpath,"
+                            + " or build with Billing.builder().discoverProviders(false).addProvider(...) to choose one");
+                }
+            }
+            factories.forEach((id, factory) -> {
+                if (!disabled.contains(id)) {
+                    found.put(id, factory.create(settings.getOrDefault(id, Map.of())));
+                }
+            });
+        }
+        for (BillingProvider provider : added) {
+            String id = provider.id().value();
+            if (found.containsKey(id) && !disabled.contains(id)) {
+                throw new ProviderConfigurationException("provider '" + id + "' is added explicitly but is also installed"
+                        + " on the classpath; call disableProvider(\"" + id + "\") first to replace the installed one");
+            }
+            found.put(id, provider);
+        }
+        return new BillingProviders(new LinkedHashMap<>(found));
+    }
+
+    private static String origin(BillingProviderFactory factory) {
+        var source = factory.getClass().getProtectionDomain().getCodeSource();
+        return factory.getClass().getName() + (source == null ? "" : " (" + source.getLocation() + ")");
+    }
+
+    /**
+     * @param id a provider id
+     * @return the enabled provider
+     * @throws ProviderNotEnabledException naming the enabled providers and the artifact that would add it
+     */
+    public BillingProvider get(String id) {
+        return find(id).orElseThrow(() -> new ProviderNotEnabledException(id, ids()));
+    }
+
+    /**
+     * @param id a provider id
+     * @return the enabled provider, if any
+     */
+    public Optional<BillingProvider> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** @return the enabled providers, sorted by id */
+    public List<BillingProvider> list() {
+        return List.copyOf(byId.values());
+    }
+
+    /** @return the ids of the enabled providers, sorted */
+    public List<String> ids() {
+        return List.copyOf(byId.keySet());
+    }
+}

@@ -1,0 +1,174 @@
+package dev.billing.core;
+
+import dev.billing.core.internal.Bounded;
+import dev.billing.core.internal.CostCube;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads billing: fetches the service accounts in scope concurrently (at most a bounded number at
+ * once), tags each record with its service account and project, and aggregates exactly.
+ *
+ * <p>A failing account never fails a report: its costs are left out whole (never in part), its
+ * coverage entry says why, and {@link CostReport#isComplete()} is {@code false}.
+ */
+public final class CostAggregator {
+    private static final Logger log = LoggerFactory.getLogger(CostAggregator.class);
+
+    private final BillingProviders providers;
+    private final ServiceAccountRegistry accounts;
+    private final Executor executor;
+    private final int maxConcurrentFetches;
+    private final Clock clock;
+    private final FetchListener listener;
+
+    CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, Executor executor,
+                   int maxConcurrentFetches, Clock clock, FetchListener listener) {
+        this.providers = providers;
+        this.accounts = accounts;
+        this.executor = executor;
+        this.maxConcurrentFetches = maxConcurrentFetches;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /**
+     * @param period the period
+     * @return the domain's totals (the sum over every account) and monthly series, each project's, and coverage
+     */
+    public CostReport domainTotal(BillingPeriod period) {
+        return report(CostQuery.of(period));
+    }
+
+    /**
+     * @param project a project id
+     * @param period the period
+     * @return that project's totals and monthly series, and the coverage of its accounts
+     * @throws InvalidRequestException when the project id is malformed
+     */
+    public CostReport projectTotal(String project, BillingPeriod period) {
+        return report(CostQuery.builder(period).project(project).build());
+    }
+
+    /**
+     * @param period the period
+     * @return a report whose {@link CostReport#projects()} holds every project's totals
+     */
+    public CostReport projectTotals(BillingPeriod period) {
+        return domainTotal(period);
+    }
+
+    /**
+     * @param query what to report
+     * @return the report; incomplete, never failed, when some accounts fail
+     */
+    public CostReport report(CostQuery query) {
+        try {
+            return reportAsync(query).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The asynchronous form of {@link #report}; no thread blocks while fetches are in flight.
+     *
+     * @param query what to report
+     * @return completes with the report
+     */
+    public CompletableFuture<CostReport> reportAsync(CostQuery query) {
+        List<ServiceAccount> scope = accounts.list().stream()
+                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
+                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
+                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
+                .toList();
+        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        AccountCoverage[] coverage = new AccountCoverage[scope.size()];
+        AtomicInteger finished = new AtomicInteger();
+        List<Supplier<CompletableFuture<?>>> tasks = new ArrayList<>(scope.size());
+        for (int i = 0; i < scope.size(); i++) {
+            int index = i;
+            ServiceAccount account = scope.get(i);
+            tasks.add(() -> fetchOne(account, query, cube).thenAccept(c -> {
+                coverage[index] = c;
+                listener.finished(c, finished.incrementAndGet(), scope.size());
+            }));
+        }
+        Set<ProjectId> projects = new LinkedHashSet<>();
+        scope.forEach(a -> projects.add(a.project()));
+        return Bounded.runAll(tasks, maxConcurrentFetches).thenApply(v -> {
+            synchronized (cube) {
+                return cube.toReport(query, projects, List.of(coverage));
+            }
+        });
+    }
+
+    /** Fetches one account into its own cube and merges it into the report's on success; never fails. */
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, CostCube report) {
+        long startNanos = System.nanoTime();
+        listener.started(account);
+        CostCube own = new CostCube(query.granularity(), query.groupBy());
+        CompletableFuture<FetchStats> fetch;
+        try {
+            BillingProvider provider = providers.get(account.provider().value());
+            FetchRequest request = FetchRequest.of(account, query.period(), query.granularity());
+            fetch = provider.fetchAsync(request, record -> {
+                CostRecord tagged = tag(record, account);
+                if (query.accepts(tagged)) {
+                    own.add(tagged);
+                }
+            }, executor);
+        } catch (RuntimeException e) {
+            fetch = CompletableFuture.failedFuture(e);
+        }
+        return fetch.handle((stats, error) -> {
+            if (error == null) {
+                synchronized (report) {
+                    report.addAll(own);
+                }
+                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
+                        account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
+                        (System.nanoTime() - startNanos) / 1_000_000);
+                return new AccountCoverage(account.id(), account.provider(), account.project(),
+                        CoverageStatus.OK, null, clock.instant(), stats);
+            }
+            String reason = reason(error, account);
+            log.warn("service account {} left out of the report: {}", account.name(), reason);
+            return new AccountCoverage(account.id(), account.provider(), account.project(),
+                    CoverageStatus.FAILED, reason, clock.instant(), FetchStats.EMPTY);
+        });
+    }
+
+    private static CostRecord tag(CostRecord r, ServiceAccount account) {
+        if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
+            return r;
+        }
+        return new CostRecord(r.chargeDate(), r.provider(), r.billingAccountId(), account.id(), account.project(),
+                r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(), r.usageQuantity());
+    }
+
+    private static String reason(Throwable error, ServiceAccount account) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof BillingException) {
+            return e.getMessage();
+        }
+        return "unexpected " + e.getClass().getSimpleName() + " while fetching service account '" + account.name()
+                + "' from " + account.provider();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.billing.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What to report: a period, a granularity, filters on any {@link Dimension} and the dimensions to
+ * group rows by.
+ *
+ * <pre>{@code
+ * CostQuery query = CostQuery.builder(BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))
+ *         .granularity(Granularity.MONTHLY)
+ *         .filter(Dimension.PROJECT, "project-web")
+ *         .groupBy(Dimension.SERVICE)
+ *         .build();
+ * }</pre>
+ */
+public final class CostQuery {
+    private final BillingPeriod period;
+    private final Granularity granularity;
+    private final Map<Dimension, Set<String>> filters;
+    private final List<Dimension> groupBy;
+
+    private CostQuery(Builder b) {
+        this.period = b.period;
+        this.granularity = b.granularity;
+        EnumMap<Dimension, Set<String>> copy = new EnumMap<>(Dimension.class);
+        b.filters.forEach((d, values) -> copy.put(d, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
+        this.filters = Collections.unmodifiableMap(copy);
+        this.groupBy = List.copyOf(b.groupBy);
+    }
+
+    /**
+     * @param period the period to report
+     * @return a builder; granularity MONTHLY, no filter, no group-by
+     */
+    public static Builder builder(BillingPeriod period) {
+        return new Builder(period);
+    }
+
+    /**
+     * @param period the period to report
+     * @return the query for the whole domain at MONTHLY granularity
+     */
+    public static CostQuery of(BillingPeriod period) {
+        return builder(period).build();
+    }
+
+    /** @return the period */
+    public BillingPeriod period() {
+        return period;
+    }
+
+    /** @return the granularity of the series and rows */
+    public Granularity granularity() {
+        return granularity;
+    }
+
+    /** @return the filters: a record passes when, for every dimension here, its value is one of the given ones */
+    public Map<Dimension, Set<String>> filters() {
+        return filters;
+    }
+
+    /** @return the dimensions rows are grouped by, in order; empty for no rows */
+    public List<Dimension> groupBy() {
+        return groupBy;
+    }
+
+    /**
+     * @param dimension a dimension
+     * @param value a value
+     * @return whether the filters let that value through on that dimension
+     */
+    public boolean accepts(Dimension dimension, String value) {
+        Set<String> allowed = filters.get(dimension);
+        return allowed == null || allowed.contains(value);
+    }
+
+    /**
+     * @param record a line item
+     * @return whether the record lies in the period and passes every filter
+     */
+    public boolean accepts(CostRecord record) {
+        if (!period.contains(record.chargeDate())) {
+            return false;
+        }
+        for (Map.Entry<Dimension, Set<String>> f : filters.entrySet()) {
+            if (!f.getValue().contains(f.getKey().valueOf(record))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return a builder holding this query's settings */
+    public Builder toBuilder() {
+        Builder b = new Builder(period).granularity(granularity).groupBy(groupBy.toArray(Dimension[]::new));
+        filters.forEach((d, values) -> b.filter(d, values.toArray(String[]::new)));
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "CostQuery[period=" + period + ", granularity=" + granularity + ", filters=" + filters
+                + ", groupBy=" + groupBy + "]";
+    }
+
+    /** Builds a {@link CostQuery}. */
+    public static final class Builder {
+        private final BillingPeriod period;
+        private Granularity granularity = Granularity.MONTHLY;
+        private final Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+        private final List<Dimension> groupBy = new ArrayList<>();
+
+        private Builder(BillingPeriod period) {
+            this.period = Objects.requireNonNull(period, "period");
+        }
+
+        /**
+         * @param granularity DAILY, MONTHLY (the default) or YEARLY
+         * @return this builder
+         */
+        public Builder granularity(Granularity granularity) {
+            this.granularity = Objects.requireNonNull(granularity, "granularity");
+            return this;
+        }
+
+        /**
+         * Keeps only records whose value on {@code dimension} is one of {@code values}. Calling it
+         * again for the same dimension adds values.
+         *
+         * @param dimension the dimension
+         * @param values the accepted values
+         * @return this builder
+         * @throws IllegalArgumentException when no value is given
+         */
+        public Builder filter(Dimension dimension, String... values) {
+            if (values.length == 0) {
+                throw new IllegalArgumentException("filter on " + dimension.key() + " needs at least one value");
+            }
+            Set<String> set = filters.computeIfAbsent(Objects.requireNonNull(dimension), d -> new LinkedHashSet<>());
+            for (String v : values) {
+                set.add(Objects.requireNonNull(v, "filter value"));
+            }
+            return this;
+        }
+
+        /**
+         * @param project a project id
+         * @return this builder, keeping only that project (and any others given before)
+         */
+        public Builder project(String project) {
+            return filter(Dimension.PROJECT, ProjectId.of(project).value());
+        }
+
+        /**
+         * @param dimensions the dimensions rows are grouped by; replaces earlier ones
+         * @return this builder
+         * @throws IllegalArgumentException when a dimension repeats
+         */
+        public Builder groupBy(Dimension... dimensions) {
+            groupBy.clear();
+            for (Dimension d : dimensions) {
+                if (groupBy.contains(Objects.requireNonNull(d))) {
+                    throw new IllegalArgumentException("group-by dimension " + d.key() + " is given twice");
+                }
+                groupBy.add(d);
+            }
+            return this;
+        }
+
+        /** @return the query */
+        public CostQuery build() {
+            return new CostQuery(this);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.billing.core;
+
+import java.util.Collections;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The answer to a {@link CostQuery}: the domain's totals and series, each project's, the grouped
+ * rows, and the coverage of every service account that should have contributed.
+ *
+ * <p>A report is never silently short: when an account's fetch failed its costs are missing, its
+ * coverage entry says why, and {@link #isComplete()} is {@code false}.
+ */
+public final class CostReport {
+    private final CostQuery query;
+    private final CostSummary domain;
+    private final Map<ProjectId, CostSummary> projects;
+    private final List<CostRow> rows;
+    private final List<AccountCoverage> coverage;
+
+    /**
+     * @param query the query answered
+     * @param domain the sum over every account in scope
+     * @param projects each project in scope and its summary
+     * @param rows the grouped rows, sorted by period, keys, then currency; empty without group-by
+     * @param coverage every account in scope, in registration order
+     */
+    public CostReport(CostQuery query, CostSummary domain, Map<ProjectId, CostSummary> projects,
+                      List<CostRow> rows, List<AccountCoverage> coverage) {
+        this.query = Objects.requireNonNull(query, "query");
+        this.domain = Objects.requireNonNull(domain, "domain");
+        this.projects = Collections.unmodifiableMap(new TreeMap<>(projects));
+        this.rows = List.copyOf(rows);
+        this.coverage = List.copyOf(coverage);
+    }
+
+    /** @return the query this report answers */
+    public CostQuery query() {
+        return query;
+    }
+
+    /** @return the period */
+    public BillingPeriod period() {
+        return query.period();
+    }
+
+    /** @return the granularity of the series and rows */
+    public Granularity granularity() {
+        return query.granularity();
+    }
+
+    /** @return the domain's totals and series: the sum over every account in scope */
+    public CostSummary domain() {
+        return domain;
+    }
+
+    /** @return the domain's totals, one per currency, sorted by currency code */
+    public List<Money> totals() {
+        return domain.totals();
+    }
+
+    /**
+     * @param currency a currency
+     * @return the domain total in that currency, zero when there is none
+     */
+    public Money total(Currency currency) {
+        return domain.total(currency);
+    }
+
+    /**
+     * @return every project that has at least one account in scope, sorted by id, with its
+     *     summary (empty when it has no cost)
+     */
+    public Map<ProjectId, CostSummary> projects() {
+        return projects;
+    }
+
+    /**
+     * @param project a project id
+     * @return that project's summary, empty when it has no cost or is not in scope
+     */
+    public CostSummary project(String project) {
+        return projects.getOrDefault(ProjectId.of(project), CostSummary.EMPTY);
+    }
+
+    /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
+    public List<CostRow> rows() {
+        return rows;
+    }
+
+    /** @return every service account in scope, in registration order, with its status */
+    public List<AccountCoverage> coverage() {
+        return coverage;
+    }
+
+    /** @return whether every account in scope contributed: no account FAILED */
+    public boolean isComplete() {
+        return coverage.stream().noneMatch(c -> c.status() == CoverageStatus.FAILED);
+    }
+
+    @Override
+    public String toString() {
+        long failed = coverage.stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        return "CostReport[period=" + period() + ", totals=" + totals() + ", projects=" + projects.size()
+                + ", rows=" + rows.size() + ", accounts=" + coverage.size() + ", failed=" + failed + "]";
+    }
+}

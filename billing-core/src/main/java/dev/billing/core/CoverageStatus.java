@@ -1,0 +1,11 @@
+package dev.billing.core;
+
+/** Whether a service account contributed to a report. */
+public enum CoverageStatus {
+    /** Its costs are in the report. */
+    OK,
+    /** Its costs are missing: fetching failed. The coverage entry says why. */
+    FAILED,
+    /** Its costs are in the report, but its data is older than allowed. */
+    STALE
+}

@@ -1,0 +1,131 @@
+package dev.billing.core;
+
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.ServiceAccountStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The billing service accounts of a domain: which provider to ask, with which credentials, and the
+ * project the costs belong to. Thread-safe.
+ *
+ * <pre>{@code
+ * billing.serviceAccounts().register("prod-aws", "hyperbilling-aws", credentials, "project-web");
+ * }</pre>
+ */
+public final class ServiceAccountRegistry {
+    private final BillingProviders providers;
+    private final ServiceAccountStore store;
+
+    ServiceAccountRegistry(BillingProviders providers, ServiceAccountStore store) {
+        this.providers = providers;
+        this.store = store;
+    }
+
+    /**
+     * Registers a billing service account.
+     *
+     * @param name a unique name: 1 to 128 letters, digits, '.', '_', ':' or '-'
+     * @param provider the id of an enabled provider, for example {@code hyperbilling-aws}
+     * @param credentials the credentials the provider's schema asks for
+     * @param project the project the account's costs belong to; mandatory
+     * @return the registered account
+     * @throws InvalidRequestException when the name or project is missing or malformed
+     * @throws ProviderNotEnabledException when the provider is not enabled
+     * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
+     * @throws DuplicateServiceAccountException when the name is taken
+     */
+    public ServiceAccount register(String name, String provider, Credentials credentials, String project) {
+        return register(name, provider, credentials, project, Map.of());
+    }
+
+    /**
+     * Registers a billing service account with labels.
+     *
+     * @param name a unique name: 1 to 128 letters, digits, '.', '_', ':' or '-'
+     * @param provider the id of an enabled provider, for example {@code hyperbilling-aws}
+     * @param credentials the credentials the provider's schema asks for
+     * @param project the project the account's costs belong to; mandatory
+     * @param labels free-form labels for the host application
+     * @return the registered account
+     * @throws InvalidRequestException when the name or project is missing or malformed
+     * @throws ProviderNotEnabledException when the provider is not enabled
+     * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
+     * @throws DuplicateServiceAccountException when the name is taken
+     */
+    public ServiceAccount register(String name, String provider, Credentials credentials, String project,
+                                   Map<String, String> labels) {
+        ServiceAccountId id = ServiceAccountId.of(name);
+        if (project == null || project.isBlank()) {
+            throw new InvalidRequestException("service account '" + name + "' has no project: every billing service"
+                    + " account belongs to a project; pass the project its costs belong to", name, -1, null);
+        }
+        ProjectId projectId = ProjectId.of(project);
+        if (provider == null || provider.isBlank()) {
+            throw new InvalidRequestException("service account '" + name + "' has no provider; use one of "
+                    + providers.ids(), name, -1, null);
+        }
+        BillingProvider billingProvider = providers.get(provider);
+        Objects.requireNonNull(credentials, "credentials");
+        billingProvider.credentialSchema().validate(credentials, name, provider);
+        ServiceAccount account = new ServiceAccount(id, billingProvider.id(), projectId, credentials, labels);
+        if (!store.insertIfAbsent(account)) {
+            throw new DuplicateServiceAccountException(name);
+        }
+        return account;
+    }
+
+    /**
+     * Asks the account's provider whether its credentials are accepted.
+     *
+     * @param name the account's name
+     * @throws NoSuchServiceAccountException when no account has that name
+     * @throws CredentialsRejectedException when the provider refuses the credentials
+     * @throws BillingException for any other failure
+     */
+    public void verify(String name) {
+        ServiceAccount account = get(name);
+        providers.get(account.provider().value()).verify(account);
+    }
+
+    /**
+     * @param name an account's name
+     * @return the account
+     * @throws NoSuchServiceAccountException when no account has that name
+     */
+    public ServiceAccount get(String name) {
+        return find(name).orElseThrow(() -> new NoSuchServiceAccountException(name));
+    }
+
+    /**
+     * @param name an account's name
+     * @return the account, if registered
+     */
+    public Optional<ServiceAccount> find(String name) {
+        return store.find(ServiceAccountId.of(name));
+    }
+
+    /** @return every account, in registration order */
+    public List<ServiceAccount> list() {
+        return store.list();
+    }
+
+    /**
+     * @param project a project id
+     * @return the accounts of that project, in registration order
+     */
+    public List<ServiceAccount> listByProject(String project) {
+        ProjectId id = ProjectId.of(project);
+        return store.list().stream().filter(a -> a.project().equals(id)).toList();
+    }
+
+    /**
+     * @param name an account's name
+     * @return whether an account was removed
+     */
+    public boolean remove(String name) {
+        return store.remove(ServiceAccountId.of(name));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.billing.core.internal;
+
+import dev.billing.core.AccountCoverage;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostRow;
+import dev.billing.core.CostSummary;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
+import dev.billing.core.SeriesPoint;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
+ * needs, from which the domain, project and row views are rolled up. Not thread-safe; one cube per
+ * account while fetching, merged into the report's cube when the account succeeds.
+ */
+public final class CostCube {
+    private final Granularity granularity;
+    private final List<Dimension> groupBy;
+    private final Map<Cell, BigDecimal> sums = new HashMap<>();
+
+    /**
+     * @param granularity how dates are bucketed
+     * @param groupBy the row dimensions
+     */
+    public CostCube(Granularity granularity, List<Dimension> groupBy) {
+        this.granularity = granularity;
+        this.groupBy = List.copyOf(groupBy);
+    }
+
+    private record Cell(LocalDate bucket, ProjectId project, List<String> keys, Currency currency) {
+    }
+
+    /** @param record a line item already accepted by the query */
+    public void add(CostRecord record) {
+        List<String> keys = new ArrayList<>(groupBy.size());
+        for (Dimension d : groupBy) {
+            keys.add(d.valueOf(record));
+        }
+        Cell cell = new Cell(granularity.bucketStart(record.chargeDate()), record.project(), keys,
+                record.cost().currency());
+        sums.merge(cell, record.cost().amount(), BigDecimal::add);
+    }
+
+    /** @param other a cube of the same shape, whose sums are added to this one */
+    public void addAll(CostCube other) {
+        other.sums.forEach((cell, sum) -> sums.merge(cell, sum, BigDecimal::add));
+    }
+
+    /**
+     * @param query the query answered
+     * @param projectsInScope every project that has an account in scope
+     * @param coverage every account in scope
+     * @return the report
+     */
+    public CostReport toReport(CostQuery query, Collection<ProjectId> projectsInScope, List<AccountCoverage> coverage) {
+        Map<ProjectId, CostSummary> projects = new TreeMap<>();
+        for (ProjectId p : projectsInScope) {
+            projects.put(p, CostSummary.EMPTY);
+        }
+        Map<ProjectId, Map<Cell, BigDecimal>> byProject = new HashMap<>();
+        sums.forEach((cell, sum) -> byProject.computeIfAbsent(cell.project(), p -> new HashMap<>()).put(cell, sum));
+        byProject.forEach((p, cells) -> projects.put(p, summary(cells)));
+        return new CostReport(query, summary(sums), projects, rows(), coverage);
+    }
+
+    private CostSummary summary(Map<Cell, BigDecimal> cells) {
+        Map<Currency, BigDecimal> totals = rollUp(cells, Cell::currency);
+        Map<Cell, BigDecimal> series = rollUp(cells, c -> new Cell(c.bucket(), null, List.of(), c.currency()));
+        List<Money> totalList = totals.entrySet().stream()
+                .map(e -> new Money(e.getValue(), e.getKey()))
+                .sorted(Comparator.comparing(m -> m.currency().getCurrencyCode()))
+                .toList();
+        List<SeriesPoint> points = series.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(BY_BUCKET_THEN_CURRENCY))
+                .map(e -> new SeriesPoint(e.getKey().bucket(), granularity.label(e.getKey().bucket()),
+                        new Money(e.getValue(), e.getKey().currency())))
+                .toList();
+        return new CostSummary(totalList, points);
+    }
+
+    private List<CostRow> rows() {
+        if (groupBy.isEmpty()) {
+            return List.of();
+        }
+        Map<Cell, BigDecimal> rows = rollUp(sums, c -> new Cell(c.bucket(), null, c.keys(), c.currency()));
+        return rows.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(Cell::bucket)
+                        .thenComparing(Cell::keys, CostCube::compareKeys)
+                        .thenComparing(c -> c.currency().getCurrencyCode())))
+                .map(e -> {
+                    Map<Dimension, String> keys = new LinkedHashMap<>();
+                    for (int i = 0; i < groupBy.size(); i++) {
+                        keys.put(groupBy.get(i), e.getKey().keys().get(i));
+                    }
+                    return new CostRow(e.getKey().bucket(), granularity.label(e.getKey().bucket()), keys,
+                            new Money(e.getValue(), e.getKey().currency()));
+                })
+                .toList();
+    }
+
+    private static final Comparator<Cell> BY_BUCKET_THEN_CURRENCY =
+            Comparator.comparing(Cell::bucket).thenComparing(c -> c.currency().getCurrencyCode());
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < a.size(); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static <K> Map<K, BigDecimal> rollUp(Map<Cell, BigDecimal> cells, Function<Cell, K> key) {
+        Map<K, BigDecimal> out = new HashMap<>();
+        cells.forEach((cell, sum) -> out.merge(key.apply(cell), sum, BigDecimal::add));
+        return out;
+    }
+}
