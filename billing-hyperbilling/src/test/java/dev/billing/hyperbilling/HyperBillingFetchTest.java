@@ -337,6 +337,29 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     }
 
     @Test
+    void fetch_when200HasAnEmptyBody_throwsProtocolErrorNotZero() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(200)));
+
+        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY)))
+                .isExactlyInstanceOf(ProviderProtocolException.class)
+                .hasMessageEndingWith("for service account 'prod-aws': empty body");
+        assertThat(billingRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void fetch_whenNothingListens_retriesThenThrowsProviderUnavailable() {
+        HyperBillingProvider provider = provider();
+        server.stop();
+
+        var e = catchThrowableOfType(ProviderUnavailableException.class,
+                () -> fetch(provider, january(Granularity.DAILY)));
+
+        assertThat(e).hasMessageStartingWith("hyperbilling-aws unavailable (connection failed (ConnectException")
+                .hasMessageEndingWith("for service account 'prod-aws' after 3 attempts");
+        assertThat(e.statusCode()).isEmpty();
+    }
+
+    @Test
     void fetch_whenNextDataTokenRepeats_throwsProtocolErrorInsteadOfLooping() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("\"NextDataToken\":\"same\"", row("2026-01-05", "1")))));
 
