@@ -203,8 +203,9 @@ public final class Billing implements AutoCloseable {
 
         /**
          * @return the instance
-         * @throws ProviderConfigurationException when two installed providers share an id, or an
-         *     added provider clashes with an installed one
+         * @throws ProviderConfigurationException when two installed providers share an id, an installed
+         *     factory creates a provider with another id, two added providers share an id, or an added
+         *     provider clashes with an installed one
          */
         public Billing build() {
             return new Billing(this);

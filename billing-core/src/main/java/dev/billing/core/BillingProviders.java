@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,13 +38,23 @@ public final class BillingProviders {
             }
             factories.forEach((id, factory) -> {
                 if (!disabled.contains(id)) {
-                    found.put(id, factory.create(settings.getOrDefault(id, Map.of())));
+                    BillingProvider provider = factory.create(settings.getOrDefault(id, Map.of()));
+                    if (!provider.id().value().equals(id)) {
+                        throw new ProviderConfigurationException("factory " + origin(factory) + " has the id '" + id
+                                + "' but created a provider with the id '" + provider.id() + "'; the factory's id()"
+                                + " must be its provider's id");
+                    }
+                    found.put(id, provider);
                 }
             });
         }
+        Set<String> addedIds = new HashSet<>();
         for (BillingProvider provider : added) {
             String id = provider.id().value();
-            if (found.containsKey(id) && !disabled.contains(id)) {
+            if (!addedIds.add(id)) {
+                throw new ProviderConfigurationException("provider '" + id + "' is added twice; add one provider per id");
+            }
+            if (found.containsKey(id)) {
                 throw new ProviderConfigurationException("provider '" + id + "' is added explicitly but is also installed"
                         + " on the classpath; call disableProvider(\"" + id + "\") first to replace the installed one");
             }
