@@ -5,6 +5,9 @@ import static dev.billing.core.Records.usdRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -13,7 +16,9 @@ import java.util.Collections;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -305,5 +310,62 @@ class CostAggregatorTest {
 
         assertThat(r.coverage()).extracting(c -> c.stats().records()).containsExactly(6L, 2L, 2L);
         assertThat(r.coverage()).allSatisfy(c -> assertThat(c.asOf()).isNotNull());
+    }
+
+    @Test
+    void report_providerWhoseFetchAsyncThrowsOrReturnsNull_isACoverageFailureNotACallFailure() {
+        TestProvider throwing = new TestProvider("throwing", Map.of()) {
+            @Override
+            public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
+                throw new IllegalStateException("thrown before any future");
+            }
+        };
+        TestProvider returningNull = new TestProvider("returning-null", Map.of()) {
+            @Override
+            public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
+                return null;
+            }
+        };
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(provider).addProvider(throwing)
+                .addProvider(returningNull).build()) {
+            b.serviceAccounts().register("data-prod", TestProvider.ID, TestProvider.credentials(), "data");
+            b.serviceAccounts().register("t", "throwing", TestProvider.credentials(), "data");
+            b.serviceAccounts().register("n", "returning-null", TestProvider.credentials(), "data");
+
+            CostReport r = b.costs().domainTotal(JAN_FEB);
+
+            assertThat(r.totals()).containsExactly(eur("5.005"), usd("100.01"));
+            assertThat(r.coverage()).extracting(AccountCoverage::name, AccountCoverage::status).containsExactly(
+                    tuple("data-prod", CoverageStatus.OK), tuple("t", CoverageStatus.FAILED),
+                    tuple("n", CoverageStatus.FAILED));
+            assertThat(r.coverage().get(1).error())
+                    .isEqualTo("unexpected IllegalStateException while fetching service account 't' from throwing");
+            assertThat(r.coverage().get(2).error())
+                    .isEqualTo("unexpected NullPointerException while fetching service account 'n' from returning-null");
+        }
+    }
+
+    @Test
+    void report_aListenerThatThrows_neverFailsTheCall() {
+        FetchListener broken = new FetchListener() {
+            @Override
+            public void started(ServiceAccount account) {
+                throw new IllegalStateException("listener bug");
+            }
+
+            @Override
+            public void finished(AccountCoverage coverage, int done, int total) {
+                throw new IllegalStateException("listener bug");
+            }
+        };
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(provider).listener(broken).build()) {
+            b.serviceAccounts().register("data-prod", TestProvider.ID, TestProvider.credentials(), "data");
+
+            CostReport r = b.costs().domainTotal(JAN_FEB);
+
+            assertThat(r.coverage()).extracting(AccountCoverage::name, AccountCoverage::status)
+                    .containsExactly(tuple("data-prod", CoverageStatus.OK));
+            assertThat(r.totals()).containsExactly(eur("5.005"), usd("100.01"));
+        }
     }
 }

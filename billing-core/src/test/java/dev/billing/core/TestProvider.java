@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test-only provider: serves the records it is given per service account name, can fail for chosen
  * accounts (after emitting some records), can wait before answering, and counts the fetches in flight.
  */
-final class TestProvider implements BillingProvider {
+class TestProvider implements BillingProvider {
     static final String ID = "test-cloud";
 
     /** How a failing account fails. */
