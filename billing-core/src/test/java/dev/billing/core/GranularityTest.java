@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.LocalDate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GranularityTest {
@@ -33,7 +34,8 @@ class GranularityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"weekly", ""})
+    @NullSource
+    @ValueSource(strings = {"weekly", "", "NULL"})
     void parse_unknown_listsTheValidOnes(String text) {
         assertThatThrownBy(() -> Granularity.parse(text))
                 .isInstanceOf(InvalidRequestException.class)
