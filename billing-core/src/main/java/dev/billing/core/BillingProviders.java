@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,13 +29,20 @@ public final class BillingProviders {
         Map<String, BillingProvider> found = new TreeMap<>();
         if (discover) {
             Map<String, BillingProviderFactory> factories = new HashMap<>();
-            for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
-                BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
-                if (other != null) {
-                    throw new ProviderConfigurationException("two installed providers have the id '" + factory.id()
-                            + "': " + origin(other) + " and " + origin(factory) + "; remove one jar from the classpath,"
-                            + " or build with Billing.builder().discoverProviders(false).addProvider(...) to choose one");
+            try {
+                for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
+                    BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
+                    if (other != null) {
+                        throw new ProviderConfigurationException("two installed providers have the id '" + factory.id()
+                                + "': " + origin(other) + " and " + origin(factory) + "; remove one jar from the"
+                                + " classpath, or build with Billing.builder().discoverProviders(false).addProvider(...)"
+                                + " to choose one");
+                    }
                 }
+            } catch (ServiceConfigurationError e) {
+                throw new ProviderConfigurationException("an installed provider could not be loaded: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; fix or remove the jar that"
+                        + " installs it, or build with Billing.builder().discoverProviders(false)");
             }
             factories.forEach((id, factory) -> {
                 if (!disabled.contains(id)) {

@@ -70,6 +70,16 @@ class MoneyTest {
     }
 
     @Test
+    void of_unknownCurrencyOrMalformedAmount_saysWhatToGive() {
+        assertThatThrownBy(() -> Money.of("1", "XYZ"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown currency code 'XYZ': use an ISO 4217 code such as USD");
+        assertThatThrownBy(() -> Money.of("1,5", "USD"))
+                .isInstanceOf(NumberFormatException.class)
+                .hasMessage("amount '1,5' is not a decimal number such as 12.345");
+    }
+
+    @Test
     void constructor_rejectsMissingParts() {
         assertThatThrownBy(() -> new Money(null, Currency.getInstance("USD"))).hasMessageContaining("amount");
         assertThatThrownBy(() -> new Money(BigDecimal.ONE, null)).hasMessageContaining("currency");

@@ -127,6 +127,26 @@ class ProviderDiscoveryTest {
     }
 
     @Test
+    void discovery_anInstalledFactoryThatCannotBeLoaded_failsAsAConfigurationErrorNamingIt(@TempDir Path dir)
+            throws Exception {
+        Path services = dir.resolve("META-INF/services/dev.billing.core.spi.BillingProviderFactory");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, "com.example.MissingFactory\n");
+
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            assertThatThrownBy(() -> Billing.builder().classLoader(loader).build())
+                    .isInstanceOf(ProviderConfigurationException.class)
+                    .hasMessageStartingWith("an installed provider could not be loaded: ")
+                    .hasMessageContaining("com.example.MissingFactory")
+                    .hasMessageEndingWith("; fix or remove the jar that installs it, or build with"
+                            + " Billing.builder().discoverProviders(false)");
+            try (Billing b = Billing.builder().classLoader(loader).discoverProviders(false).build()) {
+                assertThat(b.providers().ids()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void providerNotEnabled_forHyperBilling_namesTheEnabledOnesAndItsArtifact() {
         try (Billing billing = Billing.create()) {
             ProviderNotEnabledException e = (ProviderNotEnabledException) org.assertj.core.api.Assertions
