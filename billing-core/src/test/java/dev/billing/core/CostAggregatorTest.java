@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -252,6 +253,34 @@ class CostAggregatorTest {
         assertThat(async.rows()).isEqualTo(sync.rows());
         assertThat(async.projects()).isEqualTo(sync.projects());
         assertThat(async.query()).isSameAs(q);
+    }
+
+    @Test
+    void reportAsync_returnsBeforeTheFetchesEndAndCompletesWhenTheyDo() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        TestProvider gated = new TestProvider() {
+            @Override
+            public FetchStats fetch(FetchRequest request, CostSink sink) {
+                try {
+                    if (!gate.await(5, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("gate never opened");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                return super.fetch(request, sink);
+            }
+        }.serve("a", List.of(usdRecord("a", "web", "2026-01-05", "3")));
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(gated).build()) {
+            b.serviceAccounts().register("a", TestProvider.ID, TestProvider.credentials(), "web");
+
+            CompletableFuture<CostReport> future = b.costs().reportAsync(CostQuery.of(JAN_FEB));
+
+            assertThat(future).isNotDone();
+            gate.countDown();
+            assertThat(future.get(5, TimeUnit.SECONDS).totals()).containsExactly(usd("3"));
+        }
     }
 
     @Test
