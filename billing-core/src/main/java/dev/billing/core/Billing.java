@@ -48,7 +48,8 @@ public final class Billing implements AutoCloseable {
 
     /**
      * @return an instance with every installed provider enabled, in-memory storage and default settings
-     * @throws ProviderConfigurationException when two installed providers share an id
+     * @throws ProviderConfigurationException when an installed provider cannot be loaded or two installed
+     *     providers share an id
      */
     public static Billing create() {
         return builder().build();
@@ -203,8 +204,9 @@ public final class Billing implements AutoCloseable {
 
         /**
          * @return the instance
-         * @throws ProviderConfigurationException when two installed providers share an id, or an
-         *     added provider clashes with an installed one
+         * @throws ProviderConfigurationException when an installed provider cannot be loaded, two installed
+         *     providers share an id, an installed factory creates a provider with another id, two added providers share an id, or an added
+         *     provider clashes with an installed one
          */
         public Billing build() {
             return new Billing(this);

@@ -3,10 +3,12 @@ package dev.billing.core;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,23 +29,40 @@ public final class BillingProviders {
         Map<String, BillingProvider> found = new TreeMap<>();
         if (discover) {
             Map<String, BillingProviderFactory> factories = new HashMap<>();
-            for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
-                BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
-                if (other != null) {
-                    throw new ProviderConfigurationException("two installed providers have the id '" + factory.id()
-                            + "': " + origin(other) + " and " + origin(factory) + "; remove one jar from the classpath,"
-                            + " or build with Billing.builder().discoverProviders(false).addProvider(...) to choose one");
+            try {
+                for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
+                    BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
+                    if (other != null) {
+                        throw new ProviderConfigurationException("two installed providers have the id '" + factory.id()
+                                + "': " + origin(other) + " and " + origin(factory) + "; remove one jar from the"
+                                + " classpath, or build with Billing.builder().discoverProviders(false).addProvider(...)"
+                                + " to choose one");
+                    }
                 }
+            } catch (ServiceConfigurationError e) {
+                throw new ProviderConfigurationException("an installed provider could not be loaded: " + e.getMessage()
+                        + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; fix or remove the jar that"
+                        + " installs it, or build with Billing.builder().discoverProviders(false)");
             }
             factories.forEach((id, factory) -> {
                 if (!disabled.contains(id)) {
-                    found.put(id, factory.create(settings.getOrDefault(id, Map.of())));
+                    BillingProvider provider = factory.create(settings.getOrDefault(id, Map.of()));
+                    if (!provider.id().value().equals(id)) {
+                        throw new ProviderConfigurationException("factory " + origin(factory) + " has the id '" + id
+                                + "' but created a provider with the id '" + provider.id() + "'; the factory's id()"
+                                + " must be its provider's id");
+                    }
+                    found.put(id, provider);
                 }
             });
         }
+        Set<String> addedIds = new HashSet<>();
         for (BillingProvider provider : added) {
             String id = provider.id().value();
-            if (found.containsKey(id) && !disabled.contains(id)) {
+            if (!addedIds.add(id)) {
+                throw new ProviderConfigurationException("provider '" + id + "' is added twice; add one provider per id");
+            }
+            if (found.containsKey(id)) {
                 throw new ProviderConfigurationException("provider '" + id + "' is added explicitly but is also installed"
                         + " on the classpath; call disableProvider(\"" + id + "\") first to replace the installed one");
             }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -107,7 +108,7 @@ public final class CostAggregator {
             ServiceAccount account = scope.get(i);
             tasks.add(() -> fetchOne(account, query, cube).thenAccept(c -> {
                 coverage[index] = c;
-                listener.finished(c, finished.incrementAndGet(), scope.size());
+                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
             }));
         }
         Set<ProjectId> projects = new LinkedHashSet<>();
@@ -122,18 +123,18 @@ public final class CostAggregator {
     /** Fetches one account into its own cube and merges it into the report's on success; never fails. */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, CostCube report) {
         long startNanos = System.nanoTime();
-        listener.started(account);
+        notifyListener(() -> listener.started(account));
         CostCube own = new CostCube(query.granularity(), query.groupBy());
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
             FetchRequest request = FetchRequest.of(account, query.period(), query.granularity());
-            fetch = provider.fetchAsync(request, record -> {
+            fetch = Objects.requireNonNull(provider.fetchAsync(request, record -> {
                 CostRecord tagged = tag(record, account);
                 if (query.accepts(tagged)) {
                     own.add(tagged);
                 }
-            }, executor);
+            }, executor), "fetchAsync returned null");
         } catch (RuntimeException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
@@ -153,6 +154,15 @@ public final class CostAggregator {
             return new AccountCoverage(account.id(), account.provider(), account.project(),
                     CoverageStatus.FAILED, reason, clock.instant(), FetchStats.EMPTY);
         });
+    }
+
+    /** A listener's failure is the host's bug: it is logged and never fails an account or the report. */
+    private static void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("fetch listener failed: {}", e.toString());
+        }
     }
 
     private static CostRecord tag(CostRecord r, ServiceAccount account) {

@@ -45,7 +45,7 @@ public enum Granularity {
      */
     public static Granularity parse(String text) {
         try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return valueOf(String.valueOf(text).trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("unknown granularity '" + text + "'; use one of "
                     + Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", ")));

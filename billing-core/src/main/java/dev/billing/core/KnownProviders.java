@@ -13,7 +13,7 @@ final class KnownProviders {
     }
 
     static Optional<String> artifactFor(String providerId) {
-        return Optional.ofNullable(ARTIFACTS.get(providerId));
+        return providerId == null ? Optional.empty() : Optional.ofNullable(ARTIFACTS.get(providerId));
     }
 
     static String describe() {

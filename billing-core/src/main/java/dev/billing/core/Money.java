@@ -31,7 +31,20 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
      * @throws IllegalArgumentException when the currency code is unknown
      */
     public static Money of(String amount, String currencyCode) {
-        return new Money(new BigDecimal(amount), Currency.getInstance(currencyCode));
+        BigDecimal value;
+        try {
+            value = new BigDecimal(amount);
+        } catch (NumberFormatException e) {
+            throw new NumberFormatException("amount '" + amount + "' is not a decimal number such as 12.345");
+        }
+        Currency currency;
+        try {
+            currency = Currency.getInstance(currencyCode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown currency code '" + currencyCode
+                    + "': use an ISO 4217 code such as USD", e);
+        }
+        return new Money(value, currency);
     }
 
     /**

@@ -4,8 +4,8 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The billing service accounts of a domain: which provider to ask, with which credentials, and the
@@ -32,7 +32,8 @@ public final class ServiceAccountRegistry {
      * @param credentials the credentials the provider's schema asks for
      * @param project the project the account's costs belong to; mandatory
      * @return the registered account
-     * @throws InvalidRequestException when the name or project is missing or malformed
+     * @throws InvalidRequestException when the name, project, provider or credentials are missing, or the
+     *     name or project is malformed
      * @throws ProviderNotEnabledException when the provider is not enabled
      * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
      * @throws DuplicateServiceAccountException when the name is taken
@@ -50,7 +51,8 @@ public final class ServiceAccountRegistry {
      * @param project the project the account's costs belong to; mandatory
      * @param labels free-form labels for the host application
      * @return the registered account
-     * @throws InvalidRequestException when the name or project is missing or malformed
+     * @throws InvalidRequestException when the name, project, provider or credentials are missing, or the
+     *     name or project is malformed
      * @throws ProviderNotEnabledException when the provider is not enabled
      * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
      * @throws DuplicateServiceAccountException when the name is taken
@@ -68,7 +70,11 @@ public final class ServiceAccountRegistry {
                     + providers.ids(), name, -1, null);
         }
         BillingProvider billingProvider = providers.get(provider);
-        Objects.requireNonNull(credentials, "credentials");
+        if (credentials == null) {
+            throw new InvalidRequestException("service account '" + name + "' has no credentials; " + provider
+                    + " needs " + billingProvider.credentialSchema().fields().stream().map(CredentialField::name)
+                    .collect(Collectors.joining(", ")), name, -1, null);
+        }
         billingProvider.credentialSchema().validate(credentials, name, provider);
         ServiceAccount account = new ServiceAccount(id, billingProvider.id(), projectId, credentials, labels);
         if (!store.insertIfAbsent(account)) {
