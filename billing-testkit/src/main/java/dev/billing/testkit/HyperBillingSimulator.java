@@ -111,6 +111,11 @@ public final class HyperBillingSimulator implements AutoCloseable {
         state.clearFaults();
     }
 
+    /** @return the live state, shared with a {@link FakeBillingProvider} built on this simulator */
+    SimulatorState state() {
+        return state;
+    }
+
     /** @return the requests answered so far, of any kind and status */
     public long requestCount() {
         return state.requests();

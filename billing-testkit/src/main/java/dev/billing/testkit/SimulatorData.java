@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Currency;
 import java.util.LinkedHashMap;
@@ -79,7 +80,7 @@ public final class SimulatorData {
         public ApiUser {
             Objects.requireNonNull(email, "email");
             Objects.requireNonNull(key, "key");
-            accounts = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(accounts));
+            accounts = Collections.unmodifiableSet(new LinkedHashSet<>(accounts));
         }
 
         @Override
@@ -110,7 +111,7 @@ public final class SimulatorData {
         for (Row r : rows) {
             requireKnown(cur, r.account(), "row dated " + r.date());
         }
-        return new SimulatorData(java.util.Collections.unmodifiableMap(cur), userList, List.copyOf(rows));
+        return new SimulatorData(Collections.unmodifiableMap(cur), userList, List.copyOf(rows));
     }
 
     private static void requireKnown(Map<String, Currency> currencies, String account, String where) {

@@ -99,11 +99,38 @@ public final class SimulatorState {
         return all;
     }
 
+    /**
+     * @param account an AWS account id
+     * @return whether the account's key is rejected ({@link Fault.RejectedKey})
+     */
+    public boolean rejects(String account) {
+        return has(account, Fault.RejectedKey.class);
+    }
+
+    /**
+     * Uses up the account's pending throttle and server-error faults, as a client that retries would.
+     *
+     * @param account an AWS account id
+     * @return how many failed requests that stands for
+     */
+    public int absorbTransientFaults(String account) {
+        int n = 0;
+        for (ActiveFault f : faults(account)) {
+            if (f.fault instanceof Fault.Throttle || f.fault instanceof Fault.ServerError) {
+                while (f.take()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     void countRequest() {
         requests.incrementAndGet();
     }
 
-    void countBillingRequest(String account) {
+    /** @param account an AWS account id a billing request named */
+    public void countBillingRequest(String account) {
         billingRequests.computeIfAbsent(account, a -> new AtomicInteger()).incrementAndGet();
     }
 
