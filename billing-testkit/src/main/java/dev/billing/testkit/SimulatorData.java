@@ -242,8 +242,9 @@ public final class SimulatorData {
     /**
      * Builds deterministic data: the same settings give the same rows, to the last digit.
      * Defaults: seed 1, 3 accounts, currencies USD, 5 services, 4 regions, 90 days from
-     * 2026-01-01, 4 rows per account and day. Costs have up to 10 decimals; some are tiny
-     * (written with an exponent) and some negative (credits).
+     * 2026-01-01, 4 rows per account and day. Costs are below 1000 (below 1,000,000 in
+     * currencies without minor units such as KRW) with up to 10 decimals; some are tiny (written
+     * with an exponent) and some negative (credits).
      */
     public static final class Generator {
         private long seed = 1;
@@ -348,7 +349,7 @@ public final class SimulatorData {
                         "key-" + Long.toHexString(random.nextLong()), Set.of(account)));
                 for (int d = 0; d < days; d++) {
                     for (int k = 0; k < rowsPerDay; k++) {
-                        rows.add(row(random, account, start.plusDays(d)));
+                        rows.add(row(random, account, Currency.getInstance(cur.get(account)), start.plusDays(d)));
                     }
                 }
             }
@@ -356,7 +357,7 @@ public final class SimulatorData {
             return of(cur, users, rows);
         }
 
-        private Row row(SplittableRandom random, String account, LocalDate date) {
+        private Row row(SplittableRandom random, String account, Currency currency, LocalDate date) {
             String service = services.get(random.nextInt(services.size()));
             String region = regions.get(random.nextInt(regions.size()));
             String instanceType = service.equals("AmazonEC2") ? "t3.micro" : null;
@@ -368,7 +369,11 @@ public final class SimulatorData {
             } else if (kind == 1) {
                 cost = BigDecimal.valueOf(random.nextLong(1, 100), 9);
             } else {
-                cost = BigDecimal.valueOf(random.nextLong(0, 10_000_000_000L), random.nextInt(11));
+                int scale = random.nextInt(11);
+                cost = BigDecimal.valueOf(random.nextLong(0, BigDecimal.TEN.pow(scale + 3).longValueExact()), scale);
+            }
+            if (currency.getDefaultFractionDigits() == 0) {
+                cost = cost.scaleByPowerOfTen(3);
             }
             BigDecimal quantity = random.nextInt(5) == 0 ? null : BigDecimal.valueOf(random.nextInt(1, 100));
             return new Row(account, date, region, service, usageType, instanceType, cost, quantity);
