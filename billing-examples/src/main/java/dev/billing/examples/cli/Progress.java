@@ -7,12 +7,13 @@ import java.io.PrintWriter;
 
 /**
  * Shows fetch progress on stderr: one line redrawn in place on a terminal, plain lines otherwise.
- * Thread-safe.
+ * Thread-safe; counts finished accounts itself so that lines come out in order. One instance per report.
  */
 final class Progress implements FetchListener {
     private final PrintWriter err;
     private final boolean terminal;
     private int inFlight;
+    private int done;
 
     Progress(PrintWriter err, boolean terminal) {
         this.err = err;
@@ -25,8 +26,9 @@ final class Progress implements FetchListener {
     }
 
     @Override
-    public synchronized void finished(AccountCoverage coverage, int done, int total) {
+    public synchronized void finished(AccountCoverage coverage, int finished, int total) {
         inFlight--;
+        done++;
         String outcome = coverage.name() + " " + coverage.status()
                 + (coverage.error() == null ? "" : ": " + BillingCli.oneLine(coverage.error()));
         if (terminal) {
