@@ -53,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--project", paramLabel = "P", description = "Report only this project.")
     private String project;
 
-    @Option(names = "--group-by", paramLabel = "D1,D2", split = ",", converter = Args.DimensionArg.class,
+    @Option(names = "--group-by", paramLabel = "DIM", split = ",", converter = Args.DimensionArg.class,
             description = "Rows grouped by these dimensions: provider, service, region, account, serviceAccount,"
                     + " project, usageType, chargeCategory.")
     private List<Dimension> groupBy = new ArrayList<>();
