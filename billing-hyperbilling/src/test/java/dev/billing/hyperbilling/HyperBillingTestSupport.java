@@ -3,6 +3,9 @@ package dev.billing.hyperbilling;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Credentials;
@@ -36,7 +39,7 @@ abstract class HyperBillingTestSupport {
 
     @BeforeEach
     void startServer() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1));
         server.start();
     }
 
@@ -95,6 +98,34 @@ abstract class HyperBillingTestSupport {
     /** A billing answer; {@code extra} is inserted as further top-level fields, e.g. a token. */
     static String page(String extra, String... rows) {
         return "{" + (extra.isEmpty() ? "" : extra + ",") + "\"Results\":[" + String.join(",", rows) + "]}";
+    }
+
+    /** Stubs {@code POST path} to answer {@code responses} in turn, repeating the last. */
+    void stubSequence(String path, ResponseDefinitionBuilder... responses) {
+        for (int i = 0; i < responses.length; i++) {
+            var mapping = WireMock.post(WireMock.urlEqualTo(path)).inScenario("sequence")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer-" + i)
+                    .willReturn(responses[i]);
+            if (i < responses.length - 1) {
+                mapping = mapping.willSetStateTo("answer-" + (i + 1));
+            }
+            server.stubFor(mapping);
+        }
+    }
+
+    /** @return a 200 answer with that body */
+    static ResponseDefinitionBuilder ok(String body) {
+        return WireMock.aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    /** @return an answer with that status and the spec's error body */
+    static ResponseDefinitionBuilder error(int status, String code) {
+        return WireMock.aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                .withBody("{\"errorCode\":\"" + code + "\",\"message\":\"test\"}");
+    }
+
+    int billingRequests() {
+        return server.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(BILLING))).size();
     }
 
     private static String json(String s) {

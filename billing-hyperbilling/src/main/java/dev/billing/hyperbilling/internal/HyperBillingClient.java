@@ -13,6 +13,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -44,6 +45,7 @@ final class HyperBillingClient {
     private static final Logger log = LoggerFactory.getLogger(HyperBillingClient.class);
 
     private final URI endpoint;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final RetryPolicy policy;
     private final Clock clock;
@@ -54,6 +56,7 @@ final class HyperBillingClient {
     HyperBillingClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
                        int maxConcurrentRequests, Clock clock) {
         this.endpoint = endpoint;
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.policy = policy;
         this.clock = clock;
@@ -153,8 +156,13 @@ final class HyperBillingClient {
         limiter.acquire()
                 .thenCompose(permit -> {
                     start[0] = System.nanoTime();
-                    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                            .whenComplete((r, e) -> limiter.release());
+                    try {
+                        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                                .whenComplete((r, e) -> limiter.release());
+                    } catch (RuntimeException e) {
+                        limiter.release();
+                        throw e;
+                    }
                 })
                 .handleAsync((response, error) -> {
                     if (error != null) {
@@ -234,7 +242,9 @@ final class HyperBillingClient {
     private RetryableFailure ioFailure(Call<?> call, int attempt, long start, IOException e) {
         log.debug("{} {} -> {} (attempt {}, {} ms)", call.method(), call.path(), e.getClass().getSimpleName(), attempt,
                 millisSince(start));
-        String what = e instanceof HttpTimeoutException
+        String what = e instanceof HttpConnectTimeoutException
+                ? "could not connect within " + connectTimeout
+                : e instanceof HttpTimeoutException
                 ? "timed out after " + requestTimeout
                 : "connection failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                         + call.caller().scrub(e.getMessage())) + ")";

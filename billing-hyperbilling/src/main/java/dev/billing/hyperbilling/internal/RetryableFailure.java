@@ -10,7 +10,7 @@ final class RetryableFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
 
     /**
      * @param description what happened, for example {@code HTTP 503} or {@code timed out after PT30S}
