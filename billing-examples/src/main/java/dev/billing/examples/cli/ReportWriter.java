@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
@@ -36,6 +37,12 @@ final class ReportWriter {
         table, json, csv
     }
 
+    /** @return a pretty printer writing {@code "field": value} */
+    static DefaultPrettyPrinter pretty() {
+        return new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    }
+
     /**
      * @param amount an exact amount
      * @return its exact decimal string: no exponent, no trailing zeros, {@code "0"} for zero
@@ -52,7 +59,7 @@ final class ReportWriter {
      */
     static void json(CostReport report, PrintWriter out) {
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            g.setPrettyPrinter(pretty());
             g.writeStartObject();
             g.writeObjectFieldStart("period");
             g.writeStringField("start", report.period().start().toString());

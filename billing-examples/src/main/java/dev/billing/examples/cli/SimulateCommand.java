@@ -2,7 +2,6 @@ package dev.billing.examples.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.IOException;
@@ -83,7 +82,7 @@ final class SimulateCommand implements Callable<Integer> {
     private void writeConfig(HyperBillingSimulator simulator, SimulatorData served) {
         try (Writer w = Files.newBufferedWriter(writeConfig, StandardCharsets.UTF_8);
              JsonGenerator g = new JsonFactory().createGenerator(w)) {
-            g.setPrettyPrinter(new DefaultPrettyPrinter());
+            g.setPrettyPrinter(ReportWriter.pretty());
             g.writeStartObject();
             g.writeObjectFieldStart("providers");
             g.writeObjectFieldStart(DemoCommand.PROVIDER);
