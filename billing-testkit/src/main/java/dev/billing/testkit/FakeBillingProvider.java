@@ -179,7 +179,7 @@ public final class FakeBillingProvider implements BillingProvider {
 
         /** @return the provider */
         public FakeBillingProvider build() {
-            SimulatorState state = shared != null ? shared : new SimulatorState(data, Integer.MAX_VALUE, 0);
+            SimulatorState state = shared != null ? shared : new SimulatorState(data, Integer.MAX_VALUE, 0, 0);
             faults.forEach(f -> state.addFault(f.getKey(), f.getValue()));
             return new FakeBillingProvider(ProviderId.of(id), state);
         }

@@ -47,7 +47,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private HyperBillingSimulator(Builder b) throws IOException {
-        this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis());
+        this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis(), b.requestsPerSecond);
         b.faults.forEach((account, faults) -> faults.forEach(f -> state.addFault(account, f)));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         AtomicInteger n = new AtomicInteger();
@@ -148,6 +148,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
         private int pageSize = 500;
         private int threads = 8;
         private Duration latency = Duration.ZERO;
+        private int requestsPerSecond;
         private final Map<String, List<Fault>> faults = new LinkedHashMap<>();
 
         private Builder() {
@@ -207,6 +208,19 @@ public final class HyperBillingSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("latency must not be negative");
             }
             this.latency = latency;
+            return this;
+        }
+
+        /**
+         * @param requestsPerSecond the most requests one API user may send in any second; more are
+         *     answered {@code 429} with {@code Retry-After: 1} (default 0: no limit)
+         * @return this builder
+         */
+        public Builder rateLimit(int requestsPerSecond) {
+            if (requestsPerSecond < 0) {
+                throw new IllegalArgumentException("requestsPerSecond must not be negative, got " + requestsPerSecond);
+            }
+            this.requestsPerSecond = requestsPerSecond;
             return this;
         }
 

@@ -229,6 +229,24 @@ class HyperBillingSimulatorTest {
     }
 
     @Test
+    void rateLimit_moreRequestsPerSecondThanAllowed_are429WithRetryAfter() throws Exception {
+        try (HyperBillingSimulator limited = HyperBillingSimulator.builder().data(DATA).rateLimit(3).start()) {
+            SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(limited.endpoint() + "/v1/search/linkedaccount"))
+                    .header("X-Client-Id", user.email()).header("X-Client-Secret", user.key()).build();
+            int throttled = 0;
+            for (int i = 0; i < 6; i++) {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 429) {
+                    throttled++;
+                    assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+                }
+            }
+            assertThat(throttled).isBetween(1, 3);
+        }
+    }
+
+    @Test
     void smallAnswers_areNotDelayedByNagle() throws Exception {
         SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
         get(user.email(), user.key());

@@ -111,6 +111,10 @@ public final class ApiHandler implements HttpHandler {
         }
         SimulatorData data = state.data();
         SimulatorData.ApiUser user = authenticate(exchange, data);
+        if (!state.admit(user.email())) {
+            throw new ApiError(429, "THROTTLED", "more than the allowed requests per second for " + user.email(),
+                    Map.of("Retry-After", "1"));
+        }
         if (LINKED_ACCOUNTS.equals(path)) {
             for (String account : user.accounts()) {
                 rejectIfRevoked(account);

@@ -2,7 +2,9 @@ package dev.billing.testkit.internal;
 
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.SimulatorData;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,6 +18,8 @@ public final class SimulatorState {
     private volatile SimulatorData data;
     private final int pageSize;
     private final long latencyMillis;
+    private final int requestsPerSecond;
+    private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     private final Map<String, List<ActiveFault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> billingRequests = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
@@ -24,11 +28,35 @@ public final class SimulatorState {
      * @param data the data served
      * @param pageSize rows per page
      * @param latencyMillis delay before each answer
+     * @param requestsPerSecond the most requests one API user may send per second; 0 for no limit
      */
-    public SimulatorState(SimulatorData data, int pageSize, long latencyMillis) {
+    public SimulatorState(SimulatorData data, int pageSize, long latencyMillis, int requestsPerSecond) {
         this.data = Objects.requireNonNull(data, "data");
         this.pageSize = pageSize;
         this.latencyMillis = latencyMillis;
+        this.requestsPerSecond = requestsPerSecond;
+    }
+
+    /**
+     * Counts a request of an API user against the rate limit.
+     *
+     * @param email the API user
+     * @return whether the request is within the limit
+     */
+    synchronized boolean admit(String email) {
+        if (requestsPerSecond == 0) {
+            return true;
+        }
+        long now = System.nanoTime();
+        ArrayDeque<Long> times = recent.computeIfAbsent(email, e -> new ArrayDeque<>());
+        while (!times.isEmpty() && now - times.peekFirst() >= 1_000_000_000L) {
+            times.removeFirst();
+        }
+        if (times.size() >= requestsPerSecond) {
+            return false;
+        }
+        times.addLast(now);
+        return true;
     }
 
     /** A fault and how many more requests it applies to. */
