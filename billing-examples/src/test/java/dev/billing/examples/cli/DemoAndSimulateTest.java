@@ -34,6 +34,7 @@ class DemoAndSimulateTest {
                 "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
         assertThat(r.err).contains("fetched 4/4").doesNotContain("Exception");
+        DemoDomain.data().users().forEach(u -> assertThat(r.out + r.err).doesNotContain(u.key()));
     }
 
     @Test
