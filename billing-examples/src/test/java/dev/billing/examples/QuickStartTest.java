@@ -8,14 +8,10 @@ import dev.billing.testkit.SimulatorData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,26 +42,5 @@ class QuickStartTest {
                 "project-data: " + List.of(data.total("222222222222", q1)),
                 "project-web: " + List.of(data.total("111111111111", q1)));
         assertThat(out).doesNotContain(WEB_KEY).doesNotContain(DATA_KEY);
-    }
-
-    @Test
-    void readme_quickStartBlock_isTheSampleWordForWord() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher section = Pattern.compile("(?ms)^## Quick start\\s*$(.*?)(?=^## |\\z)").matcher(readme);
-        assertThat(section.find()).as("README.md has a '## Quick start' section").isTrue();
-        Matcher block = Pattern.compile("(?ms)^```java\\n(.*?)^```").matcher(section.group(1));
-        assertThat(block.find()).as("the Quick start section has a ```java block").isTrue();
-        String sample = Files.readString(Path.of("src/main/java/dev/billing/examples/QuickStart.java"));
-        Matcher region = Pattern.compile("(?s)// README-BEGIN\\n(.*?)\\n\\s*// README-END").matcher(sample);
-        assertThat(region.find()).isTrue();
-        assertThat(normalize(block.group(1))).isEqualTo(normalize(region.group(1)));
-    }
-
-    /** Removes the common indentation and trailing blanks. */
-    private static String normalize(String code) {
-        List<String> lines = code.stripTrailing().lines().map(String::stripTrailing).toList();
-        int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length())
-                .min().orElse(0);
-        return String.join("\n", lines.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList());
     }
 }
