@@ -1,15 +1,24 @@
 package dev.billing.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.spi.CostStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a real PostgreSQL 14, started by the test itself on loopback from a Maven
@@ -42,6 +51,23 @@ class PostgresCostStoreTest extends CostStoreContract {
     @BeforeEach
     void freshDatabase() throws SQLException {
         url = newDatabase();
+    }
+
+    @Test
+    void open_severalInstancesAtOnceOnANewDatabase_migrateOnce() throws Exception {
+        String fresh = newDatabase();
+        List<CompletableFuture<JdbcCostStore>> opening = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            opening.add(CompletableFuture.supplyAsync(() -> JdbcCostStore.builder().url(fresh, "postgres", null).build()));
+        }
+        for (CompletableFuture<JdbcCostStore> f : opening) {
+            f.get(30, TimeUnit.SECONDS).close();
+        }
+        try (Connection c = DriverManager.getConnection(fresh, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM billing_schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(rs.getInt(2));
+        }
     }
 
     @Override
