@@ -42,7 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -60,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Reports are answered with SQL ({@code SUM(amount) ... GROUP BY}): the database does the
- * aggregation and only the sums travel. Amounts are kept as {@code DECIMAL(38, 18)}: exact, with up to
+ * aggregation and only the sums travel. Queries over whole months at MONTHLY or YEARLY granularity
+ * read {@code cost_month}, a roll-up of each window's line items per month and dimension values,
+ * rebuilt in the transaction that replaces the window; other queries read the line items. Amounts are kept as {@code DECIMAL(38, 18)}: exact, with up to
  * 20 integer and 18 fractional digits; an amount that does not fit fails its window (keeping the old
  * data) instead of being rounded.
  *
@@ -150,13 +151,17 @@ public final class JdbcCostStore implements CostStore {
                 }
                 List<Money> oldTotals = previous == null ? List.of() : storedTotals(c, name, monthStart);
                 update(c, "DELETE FROM cost_line WHERE service_account = ? AND month_start = ?", name, monthStart);
+                update(c, "DELETE FROM cost_month WHERE service_account = ? AND month_start = ?", name, monthStart);
                 FetchStats stats;
                 long records;
                 try (LineWriter writer = new LineWriter(c, account, month)) {
                     stats = source.writeTo(writer);
                     records = writer.finish();
                 }
-                List<Money> newTotals = lineTotals(c, name, monthStart);
+                update(c, "INSERT INTO cost_month SELECT service_account, month_start, " + Columns.ROLLED_UP
+                        + ", SUM(amount) FROM cost_line WHERE service_account = ? AND month_start = ?"
+                        + " GROUP BY service_account, month_start, " + Columns.ROLLED_UP, name, monthStart);
+                List<Money> newTotals = monthTotals(c, name, monthStart);
                 update(c, "DELETE FROM cost_window_total WHERE service_account = ? AND month_start = ?",
                         name, monthStart);
                 for (Money m : newTotals) {
@@ -261,18 +266,26 @@ public final class JdbcCostStore implements CostStore {
             return;
         }
         List<Object> params = new ArrayList<>();
-        String bucket = query.granularity() == Granularity.DAILY ? "charge_date" : "month_start";
+        LocalDate start = query.period().start();
+        LocalDate end = query.period().end();
+        boolean daily = query.granularity() == Granularity.DAILY;
+        boolean wholeMonths = start.getDayOfMonth() == 1 && end.getDayOfMonth() == 1;
+        String table = daily || !wholeMonths ? "cost_line" : "cost_month";
+        String bucket = daily ? "charge_date" : "month_start";
         StringBuilder groups = new StringBuilder(bucket).append(", project");
         for (Dimension d : query.groupBy()) {
             groups.append(", ").append(Columns.of(d));
         }
         groups.append(", currency");
-        StringBuilder sql = new StringBuilder("SELECT ").append(groups).append(", SUM(amount) FROM cost_line WHERE ");
+        StringBuilder sql = new StringBuilder("SELECT ").append(groups).append(", SUM(amount) FROM ").append(table)
+                .append(" WHERE ");
         in(sql, "service_account", accounts.stream().map(ServiceAccountId::value).toList(), params);
-        LocalDate start = query.period().start();
-        LocalDate end = query.period().end();
-        sql.append(" AND month_start >= ? AND month_start <= ? AND charge_date >= ? AND charge_date < ?");
-        params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1), start, end));
+        sql.append(" AND month_start >= ? AND month_start <= ?");
+        params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1)));
+        if (table.equals("cost_line")) {
+            sql.append(" AND charge_date >= ? AND charge_date < ?");
+            params.addAll(List.of(start, end));
+        }
         query.filters().forEach((d, values) -> {
             sql.append(" AND ");
             in(sql, Columns.of(d), values, params);
@@ -376,8 +389,8 @@ public final class JdbcCostStore implements CostStore {
                 + " ORDER BY currency", account, month);
     }
 
-    private static List<Money> lineTotals(Connection c, String account, LocalDate month) throws SQLException {
-        return totals(c, "SELECT currency, SUM(amount) FROM cost_line WHERE service_account = ? AND month_start = ?"
+    private static List<Money> monthTotals(Connection c, String account, LocalDate month) throws SQLException {
+        return totals(c, "SELECT currency, SUM(amount) FROM cost_month WHERE service_account = ? AND month_start = ?"
                 + " GROUP BY currency ORDER BY currency", account, month);
     }
 

@@ -50,6 +50,10 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(1);
                 assertThat(rs.getString(2)).contains("cost store");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+                assertThat(rs.getString(2)).contains("monthly roll-up");
+                assertThat(rs.next()).isFalse();
             }
         }
     }

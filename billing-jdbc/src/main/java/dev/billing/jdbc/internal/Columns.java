@@ -4,6 +4,10 @@ import dev.billing.core.Dimension;
 
 /** The {@code cost_line} column that holds each dimension. */
 public final class Columns {
+    /** The columns the monthly roll-up {@code cost_month} keeps besides account, month and amount. */
+    public static final String ROLLED_UP =
+            "provider, billing_account, project, service, region, usage_type, charge_category, currency";
+
     private Columns() {
     }
 

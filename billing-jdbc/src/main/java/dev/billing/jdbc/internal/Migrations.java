@@ -60,7 +60,25 @@ public final class Migrations {
                     """
                     CREATE TABLE account_sync (
                         service_account VARCHAR NOT NULL PRIMARY KEY,
-                        last_success TIMESTAMP WITH TIME ZONE NOT NULL)""")));
+                        last_success TIMESTAMP WITH TIME ZONE NOT NULL)""")),
+            new Migration(2, "monthly roll-up of line items, for whole-month queries", List.of(
+                    """
+                    CREATE TABLE cost_month (
+                        service_account VARCHAR NOT NULL,
+                        month_start DATE NOT NULL,
+                        provider VARCHAR NOT NULL,
+                        billing_account VARCHAR NOT NULL,
+                        project VARCHAR NOT NULL,
+                        service VARCHAR NOT NULL,
+                        region VARCHAR NOT NULL,
+                        usage_type VARCHAR NOT NULL,
+                        charge_category VARCHAR NOT NULL,
+                        currency VARCHAR(3) NOT NULL,
+                        amount DECIMAL(38, 18) NOT NULL)""",
+                    "CREATE INDEX cost_month_window ON cost_month (service_account, month_start)",
+                    "INSERT INTO cost_month SELECT service_account, month_start, " + Columns.ROLLED_UP
+                            + ", SUM(amount) FROM cost_line GROUP BY service_account, month_start, "
+                            + Columns.ROLLED_UP)));
 
     private Migrations() {
     }
