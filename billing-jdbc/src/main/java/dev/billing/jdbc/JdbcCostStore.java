@@ -13,10 +13,13 @@ import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.ServiceAccountStore;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.jdbc.internal.Columns;
+import dev.billing.jdbc.internal.ConnectionSource;
+import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
 import java.math.BigDecimal;
@@ -122,6 +125,23 @@ public final class JdbcCostStore implements CostStore {
     /** @return the database the store runs on: {@code H2} or {@code POSTGRESQL} */
     public String database() {
         return dialect.name();
+    }
+
+    /**
+     * A service-account registry kept in the same database, for {@code Billing.builder().serviceAccountStore(...)}.
+     * Credential values are written only as {@code secrets} seals them, never in plain text.
+     *
+     * <pre>{@code
+     * Billing billing = Billing.builder()
+     *         .serviceAccountStore(store.serviceAccountStore(SecretStore.aesGcm(key)))
+     *         .build();
+     * }</pre>
+     *
+     * @param secrets how credential values are sealed
+     * @return the registry storage
+     */
+    public ServiceAccountStore serviceAccountStore(SecretStore secrets) {
+        return new JdbcServiceAccountStore(connections, Objects.requireNonNull(secrets, "secrets"));
     }
 
     @Override
@@ -467,12 +487,6 @@ public final class JdbcCostStore implements CostStore {
     @Override
     public String toString() {
         return "JdbcCostStore[" + dialect + "]";
-    }
-
-    /** Where connections come from. */
-    @FunctionalInterface
-    private interface ConnectionSource {
-        Connection get() throws SQLException;
     }
 
     /** Builds a {@link JdbcCostStore}. */

@@ -53,6 +53,9 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(2);
                 assertThat(rs.getString(2)).contains("monthly roll-up");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(3);
+                assertThat(rs.getString(2)).contains("service account registry");
                 assertThat(rs.next()).isFalse();
             }
         }
