@@ -62,6 +62,18 @@ class JdbcCostStoreTest {
     }
 
     @Test
+    void open_withAWrongPassword_failsWithoutShowingThePassword() {
+        String url = url() + "-protected";
+        JdbcCostStore.builder().url(url, "billing", "Right-Secret-Pass").build().close();
+
+        assertThatThrownBy(() -> JdbcCostStore.builder().url(url, "billing", "Wrong-Secret-Pass").build())
+                .isInstanceOf(BillingException.class)
+                .hasMessageContaining("opening the cost store")
+                .satisfies(e -> assertThat(e.toString()).doesNotContain("Secret-Pass"))
+                .satisfies(e -> assertThat(e.getCause().toString()).doesNotContain("Secret-Pass"));
+    }
+
+    @Test
     void open_databaseMigratedByANewerVersion_failsAskingForAnUpgrade() throws Exception {
         JdbcCostStore.embedded(dir.resolve("costs")).close();
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
