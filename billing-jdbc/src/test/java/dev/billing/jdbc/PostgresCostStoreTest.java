@@ -70,6 +70,21 @@ class PostgresCostStoreTest extends CostStoreContract {
         }
     }
 
+    @Test
+    void readme_pointTheStoreAtAnExistingPostgres() throws Exception {
+        String url = newDatabase();        // README: "jdbc:postgresql://db.example.com:5432/billing"
+        String password = "unused-by-trust-auth"; // README: System.getenv("BILLING_DB_PASSWORD")
+
+        // --- README snippet ---
+        try (JdbcCostStore store = JdbcCostStore.builder()
+                .url(url, "postgres", password)  // or .dataSource(pooledDataSource)
+                .build()) {
+            // --- end ---
+            assertThat(store.database()).isEqualTo("POSTGRESQL");
+            assertThat(store.toString()).doesNotContain(password);
+        }
+    }
+
     @Override
     CostStore newStore() {
         return JdbcCostStore.builder().url(url, "postgres", null).build();
