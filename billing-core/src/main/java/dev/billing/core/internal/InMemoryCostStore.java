@@ -1,5 +1,6 @@
 package dev.billing.core.internal;
 
+import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
@@ -54,8 +55,9 @@ public final class InMemoryCostStore implements CostStore {
             List<CostRecord> records = new ArrayList<>();
             FetchStats stats = source.writeTo(record -> {
                 if (!record.serviceAccount().equals(account.id()) || !YearMonth.from(record.chargeDate()).equals(month)) {
-                    throw new IllegalArgumentException("record of " + record.serviceAccount() + " on "
-                            + record.chargeDate() + " does not belong to window " + account.id() + " " + month);
+                    throw new BillingException("a line item of service account '" + record.serviceAccount()
+                            + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
+                            + " being replaced", account.name(), -1, false, null);
                 }
                 records.add(record);
             });
