@@ -57,6 +57,22 @@ public final class CostCube {
         sums.merge(cell, record.cost().amount(), BigDecimal::add);
     }
 
+    /**
+     * Adds a pre-aggregated cell, for example one row of a SQL {@code SUM ... GROUP BY}.
+     *
+     * @param day a day of the bucket (the bucket's first day, or any finer bucket's first day)
+     * @param project the project
+     * @param keys the values of the group-by dimensions, in this cube's group-by order
+     * @param amount the exact sum
+     */
+    public void addCell(LocalDate day, ProjectId project, List<String> keys, Money amount) {
+        if (keys.size() != groupBy.size()) {
+            throw new IllegalArgumentException("cell has " + keys.size() + " keys, the cube groups by " + groupBy);
+        }
+        Cell cell = new Cell(granularity.bucketStart(day), project, List.copyOf(keys), amount.currency());
+        sums.merge(cell, amount.amount(), BigDecimal::add);
+    }
+
     /** @param other a cube of the same shape, whose sums are added to this one */
     public void addAll(CostCube other) {
         other.sums.forEach((cell, sum) -> sums.merge(cell, sum, BigDecimal::add));

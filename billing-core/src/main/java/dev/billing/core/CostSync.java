@@ -1,0 +1,339 @@
+package dev.billing.core;
+
+import dev.billing.core.internal.CostCube;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.CostStore;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.WindowReplacement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps costs in a {@link CostStore} and reports from it, so that a dashboard is served in
+ * milliseconds without asking the provider.
+ *
+ * <p>{@link #sync()} fetches, for each registered service account, whole windows (the account's
+ * costs for one UTC month) and replaces each in the store in one transaction. The first sync of
+ * an account reads the current month and {@link Builder#monthsBack(int) monthsBack} months before
+ * it; later syncs re-read the open month, every month closed less than
+ * {@link Builder#restatementGraceDays(int) restatementGraceDays} ago, and every month that was
+ * still open at the account's last successful sync. When a re-read changes a kept window's totals,
+ * the {@link RestatementListener listeners} hear it.
+ *
+ * <p>{@link #report(CostQuery)} answers from the store alone. Each account's coverage is OK with
+ * the time of its last successful sync, STALE when that is older than
+ * {@link Builder#staleAfter(Duration) staleAfter}, and FAILED, its costs left out, when it was never
+ * synced.
+ *
+ * <pre>{@code
+ * CostSync sync = CostSync.builder(billing).store(store).monthsBack(12).build();
+ * sync.sync();
+ * CostReport report = sync.report(CostQuery.of(BillingPeriod.year(2026)));
+ * }</pre>
+ *
+ * <p>Thread-safe. Several instances, in several processes, may sync into one shared store at once:
+ * the store lets one of them replace a window at a time.
+ */
+public final class CostSync {
+    private static final Logger log = LoggerFactory.getLogger(CostSync.class);
+
+    private final BillingProviders providers;
+    private final ServiceAccountRegistry accounts;
+    private final CostStore store;
+    private final int monthsBack;
+    private final int graceDays;
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final List<RestatementListener> listeners;
+
+    private CostSync(Builder b) {
+        this.providers = b.billing.providers();
+        this.accounts = b.billing.serviceAccounts();
+        this.store = b.store;
+        this.monthsBack = b.monthsBack;
+        this.graceDays = b.graceDays;
+        this.staleAfter = b.staleAfter;
+        this.clock = b.clock;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    /**
+     * @param billing where the service accounts and providers come from
+     * @return a builder: in-memory store, 12 months back, 10 grace days, stale after one day
+     */
+    public static Builder builder(Billing billing) {
+        return new Builder(billing);
+    }
+
+    /** @return the store costs are kept in */
+    public CostStore store() {
+        return store;
+    }
+
+    /**
+     * Syncs every registered service account, one window at a time. A failing account never stops
+     * the others; its result says why, and its windows not yet replaced keep their old data.
+     *
+     * @return what was synced
+     * @throws BillingException when the store itself fails outside any one window
+     */
+    public SyncSummary sync() {
+        Instant now = clock.instant();
+        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
+        List<AccountSyncResult> results = new ArrayList<>();
+        List<RestatementEvent> restatements = new ArrayList<>();
+        for (ServiceAccount account : accounts.list()) {
+            List<YearMonth> due = monthsDue(lastSyncs.get(account.id()), now);
+            results.add(syncAccount(account, due, now, restatements));
+        }
+        return new SyncSummary(now, results, restatements);
+    }
+
+    /**
+     * @param lastSync the account's last successful sync, or {@code null} for none
+     * @param now the time of this sync
+     * @return the months to read, oldest first
+     */
+    List<YearMonth> monthsDue(Instant lastSync, Instant now) {
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        YearMonth oldest = current.minusMonths(monthsBack);
+        YearMonth from = current;
+        if (lastSync == null) {
+            from = oldest;
+        } else {
+            while (closedAt(from.minusMonths(1)).plus(Duration.ofDays(graceDays)).isAfter(now)) {
+                from = from.minusMonths(1);
+            }
+            YearMonth openAtLastSync = YearMonth.from(lastSync.atZone(ZoneOffset.UTC));
+            if (openAtLastSync.isBefore(from)) {
+                from = openAtLastSync;
+            }
+            if (from.isBefore(oldest)) {
+                from = oldest;
+            }
+        }
+        List<YearMonth> months = new ArrayList<>();
+        for (YearMonth m = from; !m.isAfter(current); m = m.plusMonths(1)) {
+            months.add(m);
+        }
+        return months;
+    }
+
+    private static Instant closedAt(YearMonth month) {
+        return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+
+    private AccountSyncResult syncAccount(ServiceAccount account, List<YearMonth> due, Instant now,
+                                          List<RestatementEvent> restatements) {
+        List<YearMonth> replaced = new ArrayList<>();
+        List<YearMonth> skipped = new ArrayList<>();
+        long records = 0;
+        YearMonth month = null;
+        try {
+            BillingProvider provider = providers.get(account.provider().value());
+            for (YearMonth m : due) {
+                month = m;
+                BillingPeriod period = BillingPeriod.month(m);
+                FetchRequest request = FetchRequest.of(account, period, Granularity.DAILY);
+                Optional<WindowReplacement> result = store.replaceWindow(account, m, now,
+                        sink -> provider.fetch(request, r -> sink.accept(tag(r, account))));
+                if (result.isEmpty()) {
+                    log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
+                    skipped.add(m);
+                    continue;
+                }
+                WindowReplacement r = result.get();
+                log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(),
+                        r.newTotals());
+                replaced.add(m);
+                records += r.records();
+                if (r.totalsChanged()) {
+                    MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
+                    RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
+                            r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
+                    restatements.add(event);
+                    notifyListeners(event);
+                }
+            }
+            store.markSynced(account.id(), now);
+            return new AccountSyncResult(account.id(), replaced, skipped, records, null);
+        } catch (RuntimeException e) {
+            String reason = reason(e, account, month);
+            log.warn("sync of service account {} stopped; its unsynced months keep their old data: {}",
+                    account.name(), reason);
+            return new AccountSyncResult(account.id(), replaced, skipped, records, reason);
+        }
+    }
+
+    private void notifyListeners(RestatementEvent event) {
+        for (RestatementListener l : listeners) {
+            try {
+                l.restated(event);
+            } catch (RuntimeException e) {
+                log.warn("restatement listener {} failed on {} {}: {}", l.getClass().getName(), event.account(),
+                        event.month(), e.toString());
+            }
+        }
+    }
+
+    private static CostRecord tag(CostRecord r, ServiceAccount account) {
+        if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
+            return r;
+        }
+        return new CostRecord(r.chargeDate(), r.provider(), r.billingAccountId(), account.id(), account.project(),
+                r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(), r.usageQuantity());
+    }
+
+    private static String reason(RuntimeException e, ServiceAccount account, YearMonth month) {
+        String where = month == null ? "" : " (month " + month + ")";
+        if (e instanceof BillingException) {
+            return e.getMessage() + where;
+        }
+        return "unexpected " + e.getClass().getSimpleName() + " while syncing service account '" + account.name()
+                + "'" + where;
+    }
+
+    /**
+     * Answers a query from the store alone, without asking any provider. Accounts never synced are
+     * left out whole and marked FAILED; accounts whose last sync is older than the stale age are
+     * included and marked STALE.
+     *
+     * @param query what to report
+     * @return the report, with each account's coverage as of its last successful sync
+     * @throws BillingException when the store fails
+     */
+    public CostReport report(CostQuery query) {
+        Instant now = clock.instant();
+        List<ServiceAccount> scope = accounts.list().stream()
+                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
+                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
+                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
+                .toList();
+        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
+        List<AccountCoverage> coverage = new ArrayList<>();
+        List<ServiceAccountId> synced = new ArrayList<>();
+        Set<ProjectId> projects = new LinkedHashSet<>();
+        for (ServiceAccount a : scope) {
+            projects.add(a.project());
+            Instant last = lastSyncs.get(a.id());
+            if (last == null) {
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), CoverageStatus.FAILED,
+                        "service account '" + a.name() + "' has never been synced into the cost store; run a sync",
+                        now, FetchStats.EMPTY));
+            } else {
+                synced.add(a.id());
+                CoverageStatus status = Duration.between(last, now).compareTo(staleAfter) > 0
+                        ? CoverageStatus.STALE : CoverageStatus.OK;
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, null, last,
+                        FetchStats.EMPTY));
+            }
+        }
+        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        if (!synced.isEmpty()) {
+            store.aggregate(query, synced, c -> cube.addCell(c.bucket(), c.project(), c.keys(), c.amount()));
+        }
+        return cube.toReport(query, projects, coverage);
+    }
+
+    /** Builds a {@link CostSync}. */
+    public static final class Builder {
+        private final Billing billing;
+        private CostStore store;
+        private int monthsBack = 12;
+        private int graceDays = 10;
+        private Duration staleAfter = Duration.ofDays(1);
+        private Clock clock = Clock.systemUTC();
+        private final List<RestatementListener> listeners = new ArrayList<>();
+
+        private Builder(Billing billing) {
+            this.billing = Objects.requireNonNull(billing, "billing");
+        }
+
+        /**
+         * @param store where costs are kept (default: {@link CostStore#inMemory()})
+         * @return this builder
+         */
+        public Builder store(CostStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param months how many months before the current one an account's first sync reads (default 12)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder monthsBack(int months) {
+            if (months < 0) {
+                throw new IllegalArgumentException("monthsBack must be 0 or more, got " + months);
+            }
+            this.monthsBack = months;
+            return this;
+        }
+
+        /**
+         * @param days for how many days after a month closes later syncs still re-read it (default 10)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder restatementGraceDays(int days) {
+            if (days < 0) {
+                throw new IllegalArgumentException("restatementGraceDays must be 0 or more, got " + days);
+            }
+            this.graceDays = days;
+            return this;
+        }
+
+        /**
+         * @param age how old an account's last successful sync may be before reports mark it STALE (default one day)
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder staleAfter(Duration age) {
+            if (age.isNegative()) {
+                throw new IllegalArgumentException("staleAfter must not be negative, got " + age);
+            }
+            this.staleAfter = age;
+            return this;
+        }
+
+        /**
+         * @param clock where sync and report times are read (default: UTC system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param listener hears restatements; may be called several times to add several
+         * @return this builder
+         */
+        public Builder listener(RestatementListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** @return the sync */
+        public CostSync build() {
+            if (store == null) {
+                store = CostStore.inMemory();
+            }
+            return new CostSync(this);
+        }
+    }
+}

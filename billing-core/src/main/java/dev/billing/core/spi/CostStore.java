@@ -1,0 +1,88 @@
+package dev.billing.core.spi;
+
+import dev.billing.core.CostQuery;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.internal.InMemoryCostStore;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where fetched costs are kept between syncs, as whole <em>windows</em>: one service account's
+ * line items for one calendar month (UTC). A window is only ever replaced whole, in one
+ * transaction, so a reader sees either its old or its new line items, never a mix, and a
+ * replacement that fails half way leaves the old ones in place.
+ *
+ * <p>Implementations are thread-safe; several stores (in several processes) may share one
+ * database, and then a window is replaced by one of them at a time. The default,
+ * {@link #inMemory()}, keeps costs in this process only; {@code billing-jdbc} keeps them in an
+ * embedded database file or a shared PostgreSQL.
+ *
+ * <p>New methods are added to this interface only as {@code default} methods.
+ */
+public interface CostStore extends AutoCloseable {
+
+    /** @return a new store that keeps costs in memory, lost when the process ends */
+    static CostStore inMemory() {
+        return new InMemoryCostStore();
+    }
+
+    /**
+     * Replaces one window: deletes its line items, streams the new ones from {@code source} into
+     * it, and records its totals and {@code syncedAt}, all in one transaction. When {@code source}
+     * or the store fails, nothing changes and the exception is thrown on.
+     *
+     * @param account the service account; every record passed to the sink must carry its id
+     * @param month the window's month (UTC)
+     * @param syncedAt when the data was read
+     * @param source writes the window's new line items, every one dated inside {@code month}
+     * @return what was replaced, or empty (changing nothing) when another store is replacing the
+     *     same window right now
+     * @throws dev.billing.core.BillingException when the source or the store fails
+     */
+    Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
+                                              WindowSource source);
+
+    /**
+     * Sums the kept line items that a query accepts, per cell. Implementations push the sums down
+     * to where the data is (for a database: {@code SUM ... GROUP BY}).
+     *
+     * @param query the period, filters and group-by dimensions
+     * @param accounts the service accounts in scope; others are left out
+     * @param sink receives the cells; a cell's bucket may be finer than the query's granularity,
+     *     and the same cell may come more than once (the caller adds them up)
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink);
+
+    /**
+     * Records that every window due for an account was read successfully. Never moves the time back.
+     *
+     * @param account the service account
+     * @param at when its sync started
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    void markSynced(ServiceAccountId account, Instant at);
+
+    /**
+     * @return every account that has had a successful sync, with the time of its last one
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    Map<ServiceAccountId, Instant> lastSyncs();
+
+    /**
+     * @param account a service account
+     * @return its kept windows, oldest month first
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    List<StoredWindow> windows(ServiceAccountId account);
+
+    /** Releases the store's resources; the data stays where it is kept. */
+    @Override
+    void close();
+}

@@ -1,0 +1,309 @@
+package dev.billing.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.AccountSyncResult;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostSync;
+import dev.billing.core.CoverageStatus;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.Money;
+import dev.billing.core.MonthState;
+import dev.billing.core.RestatementEvent;
+import dev.billing.core.SyncSummary;
+import dev.billing.core.spi.CostStore;
+import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.StoredWindow;
+import dev.billing.core.spi.WindowReplacement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The behaviour every {@link CostStore} shares, run on the in-memory store, the embedded H2 file
+ * and a real PostgreSQL. {@link #openStore()} opens another store on the same database for the
+ * current test.
+ */
+@Timeout(60)
+abstract class CostStoreContract {
+    static final YearMonth JAN = YearMonth.of(2026, 1);
+    static final YearMonth FEB = YearMonth.of(2026, 2);
+    static final YearMonth MAR = YearMonth.of(2026, 3);
+    static final List<String> ALL = List.of("web-aws", "web-eu", "ops-aws");
+
+    Fixture fx;
+    private final List<CostStore> opened = new ArrayList<>();
+
+    /** @return a store on this test's database (the same database for every call within one test) */
+    abstract CostStore newStore();
+
+    CostStore openStore() {
+        CostStore s = newStore();
+        opened.add(s);
+        return s;
+    }
+
+    @BeforeEach
+    void fixture() {
+        fx = new Fixture(42, 200);
+    }
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(CostStore::close);
+        fx.close();
+    }
+
+    CostSync sync(CostStore store) {
+        return CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(2).build();
+    }
+
+    static Stream<CostQuery> queries() {
+        BillingPeriod q1 = BillingPeriod.months(JAN, MAR);
+        return Stream.of(
+                CostQuery.of(q1),
+                CostQuery.builder(q1).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
+                CostQuery.builder(q1).granularity(Granularity.YEARLY)
+                        .groupBy(Dimension.PROJECT, Dimension.CHARGE_CATEGORY).build(),
+                CostQuery.builder(q1).filter(Dimension.REGION, "eu-west-1", "global")
+                        .groupBy(Dimension.SERVICE_ACCOUNT, Dimension.REGION).build(),
+                CostQuery.builder(BillingPeriod.of(LocalDate.of(2026, 1, 15), LocalDate.of(2026, 2, 10)))
+                        .granularity(Granularity.DAILY)
+                        .groupBy(Dimension.ACCOUNT, Dimension.USAGE_TYPE, Dimension.PROVIDER).build(),
+                CostQuery.builder(BillingPeriod.month(FEB)).project("project-web")
+                        .filter(Dimension.CHARGE_CATEGORY, "CREDIT", "TAX").groupBy(Dimension.SERVICE).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("queries")
+    void report_afterSync_equalsLiveReportToTheLastDigit(CostQuery query) {
+        CostSync sync = sync(openStore());
+        assertThat(sync.sync().isComplete()).isTrue();
+
+        CostReport stored = sync.report(query);
+        CostReport live = fx.billing.costs().report(query);
+
+        assertThat(live.totals()).isNotEmpty();
+        assertThat(stored.domain()).isEqualTo(live.domain());
+        assertThat(stored.projects()).isEqualTo(live.projects());
+        assertThat(stored.rows()).isEqualTo(live.rows());
+        assertThat(stored.coverage()).extracting(c -> c.status()).containsOnly(CoverageStatus.OK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void domainTotal_randomData_equalsBigDecimalReference(long seed) {
+        fx = new Fixture(seed, 50 + new SplittableRandom(seed).nextInt(200));
+        CostSync sync = sync(openStore());
+        sync.sync();
+
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+
+        assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
+        assertThat(report.project("project-ops").totals())
+                .containsExactlyElementsOf(fx.reference(List.of("ops-aws"), JAN, MAR));
+    }
+
+    @Test
+    void sync_whenProviderFailsHalfWayThroughAWindow_keepsTheWindowsOldData() {
+        CostStore store = openStore();
+        CostSync sync = sync(store);
+        sync.sync();
+        List<StoredWindow> before = store.windows(fx.account("web-aws").id());
+        CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+        fx.provider.restate("web-aws", MAR);
+        fx.provider.failAfter("web-aws", MAR, 120);
+
+        SyncSummary summary = sync.sync();
+
+        AccountSyncResult web = summary.accounts().get(0);
+        assertThat(web.succeeded()).isFalse();
+        assertThat(web.error()).contains("unavailable", "web-aws", "2026-03").doesNotContain("s3cr3t");
+        assertThat(summary.accounts().get(1).succeeded()).isTrue();
+        assertThat(store.windows(fx.account("web-aws").id())).filteredOn(w -> w.month().equals(MAR))
+                .singleElement()
+                .satisfies(w -> assertThat(w.totals()).isEqualTo(before.get(2).totals()))
+                .satisfies(w -> assertThat(w.records()).isEqualTo(before.get(2).records()));
+        assertThat(sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain())
+                .isEqualTo(reportBefore.domain());
+    }
+
+    @Test
+    void sync_restatedClosedMonthInGracePeriod_firesEventWithOldAndNewTotals() {
+        List<RestatementEvent> heard = new CopyOnWriteArrayList<>();
+        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(2)
+                .listener(heard::add).build();
+        sync.sync();
+        List<Money> oldFeb = fx.reference(List.of("ops-aws"), FEB, FEB);
+        fx.provider.restate("ops-aws", FEB);
+        List<Money> newFeb = fx.reference(List.of("ops-aws"), FEB, FEB);
+        fx.provider.restate("ops-aws", JAN);
+        fx.clock.set("2026-03-06T12:00:00Z");
+
+        SyncSummary summary = sync.sync();
+
+        assertThat(newFeb).isNotEqualTo(oldFeb);
+        assertThat(heard).singleElement().satisfies(e -> {
+            assertThat(e.account().value()).isEqualTo("ops-aws");
+            assertThat(e.month()).isEqualTo(FEB);
+            assertThat(e.state()).isEqualTo(MonthState.CLOSED);
+            assertThat(e.oldTotals()).containsExactlyElementsOf(oldFeb);
+            assertThat(e.newTotals()).containsExactlyElementsOf(newFeb);
+            assertThat(e.previouslySyncedAt()).isEqualTo(Instant.parse("2026-03-05T12:00:00Z"));
+        });
+        assertThat(summary.restatements()).isEqualTo(heard);
+        // January closed more than 10 days ago: not re-read, its kept data is the old one
+        CostReport feb = sync.report(CostQuery.builder(BillingPeriod.month(FEB)).project("project-ops").build());
+        assertThat(feb.totals()).containsExactlyElementsOf(newFeb);
+    }
+
+    @Test
+    void sync_laterSyncs_rereadOnlyOpenMonthsAndMonthsInTheGracePeriod() {
+        CostSync sync = sync(openStore());
+
+        assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(JAN, FEB, MAR));
+        assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(FEB, MAR));
+        fx.clock.set("2026-03-11T00:00:00Z");
+        assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(MAR));
+        fx.clock.set("2026-04-01T00:00:00Z");
+        assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(MAR,
+                YearMonth.of(2026, 4)));
+    }
+
+    @Test
+    void report_coverage_isOkThenStaleByAgeAndFailedWhenNeverSynced() {
+        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0)
+                .staleAfter(Duration.ofHours(6)).build();
+        fx.provider.failAfter("web-eu", MAR, 3);
+        sync.sync();
+        CostQuery query = CostQuery.of(BillingPeriod.month(MAR));
+
+        CostReport fresh = sync.report(query);
+        fx.clock.set("2026-03-05T18:00:01Z");
+        CostReport stale = sync.report(query);
+
+        assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.status())
+                .containsExactly("web-aws=OK", "web-eu=FAILED", "ops-aws=OK");
+        assertThat(fresh.coverage().get(0).asOf()).isEqualTo(Instant.parse("2026-03-05T12:00:00Z"));
+        assertThat(fresh.coverage().get(1).error()).contains("never been synced");
+        assertThat(fresh.isComplete()).isFalse();
+        assertThat(fresh.totals()).containsExactlyElementsOf(fx.reference(List.of("web-aws", "ops-aws"), MAR, MAR));
+        assertThat(stale.coverage()).extracting(c -> c.status())
+                .containsExactly(CoverageStatus.STALE, CoverageStatus.FAILED, CoverageStatus.STALE);
+        assertThat(stale.totals()).isEqualTo(fresh.totals());
+    }
+
+    @Test
+    void replaceWindow_whileAnotherStoreReplacesTheSameWindow_skipsItAndChangesNothing() throws Exception {
+        CostStore first = openStore();
+        CostStore second = openStore();
+        var account = fx.account("web-aws");
+        TestProvider.Block block = fx.provider.blockAfter("web-aws", MAR, 30);
+        CompletableFuture<Optional<WindowReplacement>> blocked = CompletableFuture.supplyAsync(() ->
+                first.replaceWindow(account, MAR, fx.clock.instant(), sink -> fx.provider.fetch(
+                        dev.billing.core.spi.FetchRequest.of(account, BillingPeriod.month(MAR), Granularity.DAILY),
+                        sink)));
+        assertThat(block.reached().await(20, TimeUnit.SECONDS)).isTrue();
+
+        Optional<WindowReplacement> skipped = second.replaceWindow(account, MAR, fx.clock.instant(),
+                sink -> FetchStats.EMPTY);
+        block.release().countDown();
+
+        assertThat(skipped).isEmpty();
+        WindowReplacement done = blocked.get(20, TimeUnit.SECONDS).orElseThrow();
+        assertThat(done.newTotals()).containsExactlyElementsOf(fx.reference(List.of("web-aws"), MAR, MAR));
+        assertThat(second.windows(account.id())).singleElement()
+                .satisfies(w -> assertThat(w.records()).isEqualTo(done.records()));
+    }
+
+    @Test
+    void concurrentSyncs_twoStoresSyncingTheSameAccounts_totalsExactAndNoWindowDoubleCounted() throws Exception {
+        CostSync a = sync(openStore());
+        CostSync b = sync(openStore());
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<SyncSummary> runA = CompletableFuture.supplyAsync(() -> await(go, a::sync));
+        CompletableFuture<SyncSummary> runB = CompletableFuture.supplyAsync(() -> await(go, b::sync));
+        go.countDown();
+        SyncSummary sa = runA.get(40, TimeUnit.SECONDS);
+        SyncSummary sb = runB.get(40, TimeUnit.SECONDS);
+
+        assertThat(sa.isComplete()).isTrue();
+        assertThat(sb.isComplete()).isTrue();
+        for (int i = 0; i < ALL.size(); i++) {
+            List<YearMonth> done = new ArrayList<>(sa.accounts().get(i).replaced());
+            done.addAll(sb.accounts().get(i).replaced());
+            assertThat(Set.copyOf(done)).containsExactlyInAnyOrder(JAN, FEB, MAR);
+        }
+        CostReport report = a.report(CostQuery.builder(BillingPeriod.months(JAN, MAR))
+                .groupBy(Dimension.SERVICE_ACCOUNT).build());
+        assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
+        assertThat(b.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain()).isEqualTo(report.domain());
+        for (String name : ALL) {
+            assertThat(a.store().windows(fx.account(name).id())).extracting(StoredWindow::month)
+                    .containsExactly(JAN, FEB, MAR);
+        }
+    }
+
+    @Test
+    void readers_whileAWindowIsReplacedOverAndOver_seeTheOldOrTheNewWindowNeverAMix() throws Exception {
+        CostStore writerStore = openStore();
+        CostSync writer = CostSync.builder(fx.billing).store(writerStore).clock(fx.clock).monthsBack(0).build();
+        CostSync reader = sync(openStore());
+        writer.sync();
+        List<Money> v0 = fx.reference(List.of("ops-aws"), MAR, MAR);
+        fx.provider.restate("ops-aws", MAR);
+        List<Money> v1 = fx.reference(List.of("ops-aws"), MAR, MAR);
+        fx.provider.version("ops-aws", MAR, 0);
+        CostQuery query = CostQuery.builder(BillingPeriod.month(MAR)).project("project-ops").build();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<List<Money>> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 2000 && (writing.get() || i < 3); i++) {
+                seen.add(reader.report(query).totals());
+            }
+        });
+        for (int round = 0; round < 6; round++) {
+            fx.provider.version("ops-aws", MAR, round % 2);
+            writer.sync();
+        }
+        writing.set(false);
+        readers.get(40, TimeUnit.SECONDS);
+
+        assertThat(v1).isNotEqualTo(v0);
+        assertThat(seen).isNotEmpty().allSatisfy(t -> assertThat(t).isIn(v0, v1));
+    }
+
+    private static <T> T await(CountDownLatch go, java.util.function.Supplier<T> work) {
+        try {
+            if (!go.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never started");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return work.get();
+    }
+}
