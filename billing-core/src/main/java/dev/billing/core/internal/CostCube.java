@@ -2,7 +2,6 @@ package dev.billing.core.internal;
 
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.CostQuery;
-import dev.billing.core.CostRecord;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
@@ -26,8 +25,8 @@ import java.util.function.Function;
 
 /**
  * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
- * needs, from which the domain, project and row views are rolled up. Not thread-safe; one cube per
- * account while fetching, merged into the report's cube when the account succeeds.
+ * needs, from which the domain, project and row views are rolled up. Filled from a {@link CostStore}
+ * or from sums aggregated elsewhere. Not thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
@@ -46,20 +45,46 @@ public final class CostCube {
     private record Cell(LocalDate bucket, ProjectId project, List<String> keys, Currency currency) {
     }
 
-    /** @param record a line item already accepted by the query */
-    public void add(CostRecord record) {
-        List<String> keys = new ArrayList<>(groupBy.size());
-        for (Dimension d : groupBy) {
-            keys.add(d.valueOf(record));
+    /**
+     * Sums the cells of a store's rows that a query accepts.
+     *
+     * @param store the rows
+     * @param query the period, granularity, filters and group-by
+     * @return the cube
+     */
+    public static CostCube of(CostStore store, CostQuery query) {
+        List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
+        keys.add(Dimension.PROJECT);
+        keys.addAll(query.groupBy());
+        Aggregation sums = store.aggregate(new CostStore.Selection(query.period().start(), query.period().end(),
+                query.granularity(), query.filters(), keys));
+        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        List<String> values = new ArrayList<>(query.groupBy().size());
+        for (int i = 0; i < sums.size(); i++) {
+            values.clear();
+            for (int k = 1; k < keys.size(); k++) {
+                values.add(sums.key(i, k));
+            }
+            cube.addCell(sums.bucket(i), ProjectId.of(sums.key(i, 0)), values, sums.currency(i), sums.sum(i));
         }
-        Cell cell = new Cell(granularity.bucketStart(record.chargeDate()), record.project(), keys,
-                record.cost().currency());
-        sums.merge(cell, record.cost().amount(), BigDecimal::add);
+        return cube;
     }
 
-    /** @param other a cube of the same shape, whose sums are added to this one */
-    public void addAll(CostCube other) {
-        other.sums.forEach((cell, sum) -> sums.merge(cell, sum, BigDecimal::add));
+    /**
+     * Adds an already aggregated sum to a cell.
+     *
+     * @param bucket the first day of the cell's bucket
+     * @param project the project
+     * @param keys the values of the group-by dimensions, in the cube's order
+     * @param currency the currency
+     * @param sum the exact sum
+     * @throws IllegalArgumentException when there are not as many keys as group-by dimensions
+     */
+    public void addCell(LocalDate bucket, ProjectId project, List<String> keys, Currency currency, BigDecimal sum) {
+        if (keys.size() != groupBy.size()) {
+            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + keys.size());
+        }
+        sums.merge(new Cell(bucket, project, List.copyOf(keys), currency), sum, BigDecimal::add);
     }
 
     /**

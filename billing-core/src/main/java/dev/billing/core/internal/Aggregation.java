@@ -1,0 +1,102 @@
+package dev.billing.core.internal;
+
+import dev.billing.core.Dimension;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The exact sums {@link CostStore#aggregate} computed: one cell per bucket, key values and currency. */
+public final class Aggregation {
+    private final CostStore store;
+    private final int[] digits;
+    private final long[] radix;
+    private final int[] bucketStart;
+    private final int size;
+    private final long[] keys;
+    private final long[] sums;
+    private final BigDecimal[] big;
+    private final int[] scales;
+
+    Aggregation(CostStore store, int[] digits, long[] radix, int[] bucketStart, CellTable cells) {
+        this.store = store;
+        this.digits = digits;
+        this.radix = radix;
+        this.bucketStart = bucketStart;
+        this.scales = new int[store.currencyCount()];
+        for (int c = 0; c < scales.length; c++) {
+            scales[c] = store.scale(c);
+        }
+        this.size = cells.size();
+        this.keys = new long[size];
+        this.sums = new long[size];
+        this.big = new BigDecimal[size];
+        int[] i = {0};
+        cells.forEach((key, sum, overflow) -> {
+            keys[i[0]] = key;
+            sums[i[0]] = sum;
+            big[i[0]++] = overflow;
+        });
+    }
+
+    /** @return the number of cells */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * @param cell a cell index, {@code 0 <= cell < size()}
+     * @return the first day of its bucket, or null when the selection had no granularity
+     */
+    public LocalDate bucket(int cell) {
+        return bucketStart == null ? null : LocalDate.ofEpochDay(bucketStart[digit(cell, 0)]);
+    }
+
+    /**
+     * @param cell a cell index
+     * @param key the index of a group-by dimension in the selection's keys
+     * @return the cell's value of that dimension
+     */
+    public String key(int cell, int key) {
+        int j = key + (bucketStart == null ? 0 : 1);
+        return store.dictionary(Dimension.values()[digits[j]]).value(digit(cell, j));
+    }
+
+    /**
+     * @param cell a cell index
+     * @return the cell's currency
+     */
+    public Currency currency(int cell) {
+        return store.currency(digit(cell, digits.length - 1));
+    }
+
+    /**
+     * @param cell a cell index
+     * @return the cell's exact sum
+     */
+    public BigDecimal sum(int cell) {
+        int scale = scales[digit(cell, digits.length - 1)];
+        if (big[cell] == null) {
+            return BigDecimal.valueOf(sums[cell], scale);
+        }
+        return big[cell].add(BigDecimal.valueOf(sums[cell])).movePointLeft(scale);
+    }
+
+    /** @return the exact sum of every cell, per currency */
+    public Map<Currency, BigDecimal> totals() {
+        Map<Currency, BigDecimal> totals = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            totals.merge(currency(i), sum(i), BigDecimal::add);
+        }
+        return totals;
+    }
+
+    private int digit(int cell, int j) {
+        long k = keys[cell];
+        for (int d = digits.length - 1; d > j; d--) {
+            k /= radix[d];
+        }
+        return (int) (k % radix[j]);
+    }
+}
