@@ -7,23 +7,36 @@ import java.util.Currency;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The exact sums {@link CostStore#aggregate} computed: one cell per bucket, key values and currency. */
+/**
+ * The exact sums {@link CostStore#aggregate} computed: one cell per bucket, key values and currency,
+ * ordered by bucket, then by the keys' dictionary ids, then currency.
+ */
 public final class Aggregation {
     private final CostStore store;
     private final int[] digits;
     private final long[] radix;
-    private final int[] bucketStart;
+    private final LocalDate[] bucketStart;
+    private final long[] stride;
     private final int size;
     private final long[] keys;
     private final long[] sums;
     private final BigDecimal[] big;
     private final int[] scales;
 
-    Aggregation(CostStore store, int[] digits, long[] radix, int[] bucketStart, CellTable cells) {
+    Aggregation(CostStore store, int[] digits, long[] radix, int[] bucketStart, CellRuns cells) {
         this.store = store;
         this.digits = digits;
         this.radix = radix;
-        this.bucketStart = bucketStart;
+        this.bucketStart = bucketStart == null ? null : new LocalDate[bucketStart.length];
+        for (int b = 0; bucketStart != null && b < bucketStart.length; b++) {
+            this.bucketStart[b] = LocalDate.ofEpochDay(bucketStart[b]);
+        }
+        this.stride = new long[digits.length];
+        long st = 1;
+        for (int j = digits.length - 1; j >= 0; j--) {
+            stride[j] = st;
+            st *= radix[j];
+        }
         this.scales = new int[store.currencyCount()];
         for (int c = 0; c < scales.length; c++) {
             scales[c] = store.scale(c);
@@ -32,12 +45,11 @@ public final class Aggregation {
         this.keys = new long[size];
         this.sums = new long[size];
         this.big = new BigDecimal[size];
-        int[] i = {0};
-        cells.forEach((key, sum, overflow) -> {
-            keys[i[0]] = key;
-            sums[i[0]] = sum;
-            big[i[0]++] = overflow;
-        });
+        for (int i = 0; i < size; i++) {
+            keys[i] = cells.key(i);
+            sums[i] = cells.sum(i);
+            big[i] = cells.big(keys[i]);
+        }
     }
 
     /** @return the number of cells */
@@ -50,7 +62,7 @@ public final class Aggregation {
      * @return the first day of its bucket, or null when the selection had no granularity
      */
     public LocalDate bucket(int cell) {
-        return bucketStart == null ? null : LocalDate.ofEpochDay(bucketStart[digit(cell, 0)]);
+        return bucketStart == null ? null : bucketStart[digit(cell, 0)];
     }
 
     /**
@@ -93,10 +105,7 @@ public final class Aggregation {
     }
 
     private int digit(int cell, int j) {
-        long k = keys[cell];
-        for (int d = digits.length - 1; d > j; d--) {
-            k /= radix[d];
-        }
-        return (int) (k % radix[j]);
+        long k = stride[j] == 1 ? keys[cell] : keys[cell] / stride[j];
+        return (int) (j == 0 ? k : k % radix[j]);
     }
 }

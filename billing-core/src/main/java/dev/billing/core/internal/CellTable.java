@@ -41,6 +41,10 @@ final class CellTable {
         }
     }
 
+    boolean isDense() {
+        return dense;
+    }
+
     void add(long key, long amount) {
         int s = slot(key);
         long x = sums[s];
@@ -118,18 +122,6 @@ final class CellTable {
                 }
             }
         }
-    }
-
-    /** @return the number of cells */
-    int size() {
-        if (!dense) {
-            return count;
-        }
-        int n = 0;
-        for (long w : seen) {
-            n += Long.bitCount(w);
-        }
-        return n;
     }
 
     /** Receives one cell. */

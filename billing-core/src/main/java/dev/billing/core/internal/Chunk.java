@@ -31,6 +31,8 @@ final class Chunk {
     int[] overflowRows = new int[0];
     BigDecimal[] overflowAmounts = new BigDecimal[0];
 
+    /** The largest absolute amount; when {@code size * maxAbs} fits a long, sums need no overflow checks. */
+    long maxAbs;
     int minDay;
     int maxDay;
     int minCurrency;
@@ -100,6 +102,20 @@ final class Chunk {
                 }
             }
         }
+        maxAbs = maxAbs();
+    }
+
+    private long maxAbs() {
+        long m = 0;
+        for (int i = 0; i < size; i++) {
+            m = Math.max(m, Math.abs(amount[i]));
+        }
+        return m;
+    }
+
+    /** @return whether no sum of this chunk's amounts can overflow a long */
+    boolean sumsFit() {
+        return size == 0 || maxAbs <= Long.MAX_VALUE / size;
     }
 
     /** Trims the columns to the rows held and computes the zone maps. */
@@ -113,6 +129,7 @@ final class Chunk {
         maxDay = Integer.MIN_VALUE;
         minCurrency = Integer.MAX_VALUE;
         maxCurrency = Integer.MIN_VALUE;
+        maxAbs = maxAbs();
         for (int i = 0; i < size; i++) {
             minDay = Math.min(minDay, day[i]);
             maxDay = Math.max(maxDay, day[i]);

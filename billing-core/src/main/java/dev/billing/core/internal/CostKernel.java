@@ -43,6 +43,7 @@ final class CostKernel {
     private final int[] offset;
     private final long[] localRadix;
     private CellTable cells;
+    private final CellRuns runs = new CellRuns();
 
     CostKernel(CostStore store, CostStore.Selection selection) {
         this.store = store;
@@ -109,7 +110,14 @@ final class CostKernel {
                 process(c);
             }
         }
-        return new Aggregation(store, digits, radix, bucketStart, cells);
+        cells.forEach((key, sum, big) -> {
+            runs.add(key, sum);
+            if (big != null) {
+                runs.addBig(key, big);
+            }
+        });
+        runs.finish();
+        return new Aggregation(store, digits, radix, bucketStart, runs);
     }
 
     private void process(Chunk c) {
@@ -155,9 +163,11 @@ final class CostKernel {
             int off = local ? offset[j] : 0;
             addDigit(c, k, n, digits[j], r, off);
         }
+        boolean everyRow = true;
         for (Dimension d : Dimension.values()) {
             boolean[] ok = allowed[d.ordinal()];
             int[] col = c.intColumn(d);
+            everyRow &= ok == null || (col == null && d != Dimension.CHARGE_CATEGORY);
             if (ok != null && col != null) {
                 for (int i = 0; i < n; i++) {
                     if (!ok[col[i]]) {
@@ -174,6 +184,7 @@ final class CostKernel {
             }
         }
         if (c.minDay < from || c.maxDay >= to) {
+            everyRow = false;
             int[] day = c.day;
             for (int i = 0; i < n; i++) {
                 if (day[i] < from || day[i] >= to) {
@@ -182,7 +193,7 @@ final class CostKernel {
             }
         }
         if (local) {
-            sumLocal(c, k, n, (int) localSize);
+            sumLocal(c, k, n, (int) localSize, everyRow);
         } else {
             sumGlobal(c, k, n);
         }
@@ -217,7 +228,7 @@ final class CostKernel {
         }
     }
 
-    private void sumLocal(Chunk c, long[] k, int n, int localSize) {
+    private void sumLocal(Chunk c, long[] k, int n, int localSize, boolean everyRow) {
         if (localSums.length < localSize) {
             localSums = new long[Math.max(localSize, 1 << 12)];
             localSeen = new long[(localSums.length + 63) >>> 6];
@@ -225,19 +236,37 @@ final class CostKernel {
         long[] sums = localSums;
         long[] seen = localSeen;
         long[] amount = c.amount;
-        for (int i = 0; i < n; i++) {
-            long key = k[i];
-            if (key >= 0) {
-                int j = (int) key;
-                long s = sums[j];
-                long a = amount[i];
-                long r = s + a;
-                if (((s ^ r) & (a ^ r)) < 0) {
-                    localBig.merge(j, BigDecimal.valueOf(s), BigDecimal::add);
-                    r = a;
+        if (localSize == 1 && everyRow && c.sumsFit()) {
+            long s = 0;
+            for (int i = 0; i < n; i++) {
+                s += amount[i];
+            }
+            sums[0] = s;
+            seen[0] = 1;
+        } else if (c.sumsFit()) {
+            for (int i = 0; i < n; i++) {
+                long key = k[i];
+                if (key >= 0) {
+                    int j = (int) key;
+                    sums[j] += amount[i];
+                    seen[j >>> 6] |= 1L << j;
                 }
-                sums[j] = r;
-                seen[j >>> 6] |= 1L << j;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                long key = k[i];
+                if (key >= 0) {
+                    int j = (int) key;
+                    long s = sums[j];
+                    long a = amount[i];
+                    long r = s + a;
+                    if (((s ^ r) & (a ^ r)) < 0) {
+                        localBig.merge(j, BigDecimal.valueOf(s), BigDecimal::add);
+                        r = a;
+                    }
+                    sums[j] = r;
+                    seen[j >>> 6] |= 1L << j;
+                }
             }
         }
         for (int o = 0; o < c.overflowCount; o++) {
@@ -253,12 +282,20 @@ final class CostKernel {
             for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
                 int j = (w << 6) + Long.numberOfTrailingZeros(bits);
                 long global = toGlobal(j);
-                cells.add(global, sums[j]);
+                if (cells.isDense()) {
+                    cells.add(global, sums[j]);
+                } else {
+                    runs.add(global, sums[j]);
+                }
                 sums[j] = 0;
                 if (!localBig.isEmpty()) {
                     BigDecimal b = localBig.remove(j);
                     if (b != null) {
-                        cells.addBig(global, b);
+                        if (cells.isDense()) {
+                            cells.addBig(global, b);
+                        } else {
+                            runs.addBig(global, b);
+                        }
                     }
                 }
             }

@@ -151,6 +151,8 @@ public final class CostStore {
         private Chunk open;
         private Currency lastCurrency;
         private int lastCurrencyId;
+        private final String[] lastValue = new String[Dimension.values().length];
+        private final int[] lastId = new int[Dimension.values().length];
 
         private Segment() {
             Arrays.fill(scales, -1);
@@ -158,9 +160,9 @@ public final class CostStore {
 
         /** @param record a line item */
         public void add(CostRecord record) {
-            int provider = dictionary(Dimension.PROVIDER).id(record.provider().value());
-            int serviceAccount = dictionary(Dimension.SERVICE_ACCOUNT).id(record.serviceAccount().value());
-            int project = dictionary(Dimension.PROJECT).id(record.project().value());
+            int provider = id(Dimension.PROVIDER, record.provider().value());
+            int serviceAccount = id(Dimension.SERVICE_ACCOUNT, record.serviceAccount().value());
+            int project = id(Dimension.PROJECT, record.project().value());
             if (open == null || open.isFull() || open.provider != provider
                     || open.serviceAccount != serviceAccount || open.project != project) {
                 if (open != null) {
@@ -187,15 +189,25 @@ public final class CostStore {
             }
             long scaled = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
             open.append((int) record.chargeDate().toEpochDay(),
-                    dictionary(Dimension.ACCOUNT).id(record.billingAccountId()),
-                    dictionary(Dimension.SERVICE).id(record.service()),
-                    dictionary(Dimension.REGION).id(record.region()),
-                    dictionary(Dimension.USAGE_TYPE).id(record.usageType()),
-                    dictionary(Dimension.CHARGE_CATEGORY).id(record.chargeCategory().name()),
+                    id(Dimension.ACCOUNT, record.billingAccountId()),
+                    id(Dimension.SERVICE, record.service()),
+                    id(Dimension.REGION, record.region()),
+                    id(Dimension.USAGE_TYPE, record.usageType()),
+                    id(Dimension.CHARGE_CATEGORY, record.chargeCategory().name()),
                     cur, scaled == Long.MIN_VALUE ? 0 : scaled);
             if (scaled == Long.MIN_VALUE) {
                 open.overflow(open.size - 1, amount);
             }
+        }
+
+        /** The dictionary id of a value, remembering the last one per column: line items repeat values. */
+        private int id(Dimension d, String value) {
+            int i = d.ordinal();
+            if (!value.equals(lastValue[i])) {
+                lastId[i] = dictionary(d).id(value);
+                lastValue[i] = value;
+            }
+            return lastId[i];
         }
 
         private void seal() {

@@ -36,15 +36,13 @@ final class Scales {
      * @param value an amount whose {@link #scaleOf} is at most {@code scale}
      * @param scale the scale
      * @return {@code value * 10^scale}, or {@link Long#MIN_VALUE} when it does not fit in a long
+     *     (or is {@link Long#MIN_VALUE} itself)
      */
     static long toScaled(BigDecimal value, int scale) {
-        BigDecimal unscaled = value.movePointRight(scale);
-        if (unscaled.scale() > 0) {
-            unscaled = unscaled.stripTrailingZeros();
-        }
-        if (unscaled.precision() - unscaled.scale() > 18) {
+        try {
+            return value.movePointRight(scale).longValueExact();
+        } catch (ArithmeticException e) {
             return Long.MIN_VALUE;
         }
-        return unscaled.longValueExact();
     }
 }
