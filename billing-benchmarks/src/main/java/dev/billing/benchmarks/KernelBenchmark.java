@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,14 +30,14 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Benchmark 1: SUM of cost over 10 M line items grouped (a) by billing account (5,000 groups) and
  * (b) by the full cube day x service x region x account. Contenders: our store and kernel; DuckDB
  * on one thread, loaded in setup; a naive {@code stream().collect(groupingBy(...))} over
- * {@link CostRecord}s. Each contender hands every result cell (keys and exact sum) to the blackhole.
+ * {@link CostRecord}s. Each contender hands every result cell (keys and exact sum) to the blackhole,
+ * except DuckDB on the cube (see {@link #CUBE_SUMMARY_SQL}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -44,14 +46,25 @@ public class KernelBenchmark {
     static final String ONE_KEY_SQL = "SELECT account, SUM(cost) FROM costs GROUP BY account";
     static final String CUBE_SQL = "SELECT day, service, region, account, SUM(cost) FROM costs"
             + " GROUP BY day, service, region, account";
+    /**
+     * DuckDB computes every cube cell but returns only their count and total: fetching 1.7 M rows
+     * through JDBC would cost DuckDB more than the aggregation, and we do not weaken the peer.
+     */
+    static final String CUBE_SUMMARY_SQL = "SELECT count(*), SUM(s) FROM (SELECT SUM(cost) AS s FROM costs"
+            + " GROUP BY day, service, region, account)";
 
     /** Cube cell key of the naive contender. */
     record CubeKey(LocalDate day, String service, String region, String account) {
     }
 
-    /** The same data in every contender, checked to agree. */
+    /**
+     * The same data in every contender, checked to agree. Built once per JVM and parameters, so a
+     * non-forked short run loads it once for all six benchmarks.
+     */
     @State(Scope.Benchmark)
     public static class Data {
+        private static final Map<List<Integer>, Data> LOADED = new ConcurrentHashMap<>();
+
         /** Line items. */
         @Param("10000000")
         public int rows;
@@ -65,47 +78,52 @@ public class KernelBenchmark {
         CostStore.Selection oneKey;
         CostStore.Selection cube;
 
-        /** Generates the data into every contender and checks they agree. */
+        /** Generates the data into every contender and checks they agree, or reuses what this JVM did. */
         @Setup(Level.Trial)
         public void setUp() {
+            Data loaded = LOADED.computeIfAbsent(List.of(rows, accounts), k -> load());
+            records = loaded.records;
+            store = loaded.store;
+            duck = loaded.duck;
+            oneKey = loaded.oneKey;
+            cube = loaded.cube;
+        }
+
+        private Data load() {
+            Data d = new Data();
             CostData data = new CostData(rows, accounts, 100, LocalDate.of(2026, 1, 1), 31, 42);
-            records = new ArrayList<>(rows);
-            store = new CostStore();
-            duck = new DuckDbTable();
-            var duckSink = duck.sink();
+            d.records = new ArrayList<>(rows);
+            d.store = new CostStore();
+            d.duck = new DuckDbTable();
+            Consumer<CostRecord> duckSink = d.duck.sink();
             CostStore.Segment[] segment = {null};
             String[] segmentAccount = {null};
             data.forEach(r -> {
-                records.add(r);
+                d.records.add(r);
                 duckSink.accept(r);
                 if (!r.serviceAccount().value().equals(segmentAccount[0])) {
                     if (segment[0] != null) {
-                        store.commit(segment[0]);
+                        d.store.commit(segment[0]);
                     }
-                    segment[0] = store.newSegment();
+                    segment[0] = d.store.newSegment();
                     segmentAccount[0] = r.serviceAccount().value();
                 }
                 segment[0].add(r);
             });
-            store.commit(segment[0]);
-            duck.loaded();
-            oneKey = new CostStore.Selection(data.start(), data.start().plusDays(data.days()), null, Map.of(),
+            d.store.commit(segment[0]);
+            d.duck.loaded();
+            d.oneKey = new CostStore.Selection(data.start(), data.start().plusDays(data.days()), null, Map.of(),
                     List.of(Dimension.ACCOUNT));
-            cube = new CostStore.Selection(data.start(), data.start().plusDays(data.days()), Granularity.DAILY,
+            d.cube = new CostStore.Selection(data.start(), data.start().plusDays(data.days()), Granularity.DAILY,
                     Map.of(), List.of(Dimension.SERVICE, Dimension.REGION, Dimension.ACCOUNT));
-            Agreement.check("one key", entry("ours", cells(store.aggregate(oneKey), 1)), Map.of(
-                    "duckdb", duck.cells(ONE_KEY_SQL),
-                    "naive", stringKeys(naiveOneKey(records), Function.identity())));
-            Agreement.check("cube", entry("ours", cells(store.aggregate(cube), 3)), Map.of(
-                    "duckdb", duck.cells(CUBE_SQL),
-                    "naive", stringKeys(naiveCube(records),
+            Agreement.check("one key", entry("ours", cells(d.store.aggregate(d.oneKey), 1)), Map.of(
+                    "duckdb", d.duck.cells(ONE_KEY_SQL),
+                    "naive", stringKeys(naiveOneKey(d.records), Function.identity())));
+            Agreement.check("cube", entry("ours", cells(d.store.aggregate(d.cube), 3)), Map.of(
+                    "duckdb", d.duck.cells(CUBE_SQL),
+                    "naive", stringKeys(naiveCube(d.records),
                             k -> k.day() + "|" + k.service() + "|" + k.region() + "|" + k.account())));
-        }
-
-        /** Closes DuckDB. */
-        @TearDown(Level.Trial)
-        public void tearDown() throws SQLException {
-            duck.close();
+            return d;
         }
     }
 
@@ -139,7 +157,7 @@ public class KernelBenchmark {
     /** DuckDB, the full cube. */
     @Benchmark
     public void cubeDuckDb(Data d, Blackhole bh) throws SQLException {
-        consume(d.duck, CUBE_SQL, bh);
+        consume(d.duck, CUBE_SUMMARY_SQL, bh);
     }
 
     /** The naive stream, the full cube. */
