@@ -32,6 +32,7 @@ public final class CostCube {
     private final Granularity granularity;
     private final List<Dimension> groupBy;
     private final Map<Cell, BigDecimal> sums = new HashMap<>();
+    private final Map<LocalDate, String> labels = new HashMap<>();
 
     /**
      * @param granularity how dates are bucketed
@@ -60,12 +61,14 @@ public final class CostCube {
                 query.granularity(), query.filters(), keys));
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
         List<String> values = new ArrayList<>(query.groupBy().size());
+        Map<String, ProjectId> projects = new HashMap<>();
         for (int i = 0; i < sums.size(); i++) {
             values.clear();
             for (int k = 1; k < keys.size(); k++) {
                 values.add(sums.key(i, k));
             }
-            cube.addCell(sums.bucket(i), ProjectId.of(sums.key(i, 0)), values, sums.currency(i), sums.sum(i));
+            cube.addCell(sums.bucket(i), projects.computeIfAbsent(sums.key(i, 0), ProjectId::of), values,
+                    sums.currency(i), sums.sum(i));
         }
         return cube;
     }
@@ -113,7 +116,7 @@ public final class CostCube {
                 .toList();
         List<SeriesPoint> points = series.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(BY_BUCKET_THEN_CURRENCY))
-                .map(e -> new SeriesPoint(e.getKey().bucket(), granularity.label(e.getKey().bucket()),
+                .map(e -> new SeriesPoint(e.getKey().bucket(), label(e.getKey().bucket()),
                         new Money(e.getValue(), e.getKey().currency())))
                 .toList();
         return new CostSummary(totalList, points);
@@ -133,10 +136,14 @@ public final class CostCube {
                     for (int i = 0; i < groupBy.size(); i++) {
                         keys.put(groupBy.get(i), e.getKey().keys().get(i));
                     }
-                    return new CostRow(e.getKey().bucket(), granularity.label(e.getKey().bucket()), keys,
+                    return new CostRow(e.getKey().bucket(), label(e.getKey().bucket()), keys,
                             new Money(e.getValue(), e.getKey().currency()));
                 })
                 .toList();
+    }
+
+    private String label(LocalDate bucket) {
+        return labels.computeIfAbsent(bucket, granularity::label);
     }
 
     private static final Comparator<Cell> BY_BUCKET_THEN_CURRENCY =

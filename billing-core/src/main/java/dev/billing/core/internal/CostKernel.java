@@ -25,6 +25,7 @@ final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
     private static final int BUCKET = -1;
     private static final int CURRENCY = -2;
+    private static final Dimension[] DIMENSIONS = Dimension.values();
 
     private final CostStore store;
     private final int from;
@@ -32,7 +33,7 @@ final class CostKernel {
     /** Per digit: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
     private final int[] digits;
     private final long[] radix;
-    private final boolean[][] allowed = new boolean[Dimension.values().length][];
+    private final boolean[][] allowed = new boolean[DIMENSIONS.length][];
     private final int[] bucketOfDay;
     private final int[] bucketStart;
 
@@ -124,7 +125,7 @@ final class CostKernel {
         if (c.size == 0 || c.maxDay < from || c.minDay >= to) {
             return;
         }
-        for (Dimension d : Dimension.values()) {
+        for (Dimension d : DIMENSIONS) {
             boolean[] ok = allowed[d.ordinal()];
             if (ok != null && c.intColumn(d) == null && d != Dimension.CHARGE_CATEGORY && !ok[c.constant(d)]) {
                 return;
@@ -164,7 +165,7 @@ final class CostKernel {
             addDigit(c, k, n, digits[j], r, off);
         }
         boolean everyRow = true;
-        for (Dimension d : Dimension.values()) {
+        for (Dimension d : DIMENSIONS) {
             boolean[] ok = allowed[d.ordinal()];
             int[] col = c.intColumn(d);
             everyRow &= ok == null || (col == null && d != Dimension.CHARGE_CATEGORY);
@@ -213,7 +214,7 @@ final class CostKernel {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
             }
         } else {
-            Dimension d = Dimension.values()[digit];
+            Dimension d = DIMENSIONS[digit];
             int[] col = c.intColumn(d);
             if (col == null) {
                 long v = c.constant(d) - off;
