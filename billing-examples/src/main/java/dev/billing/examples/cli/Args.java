@@ -1,0 +1,53 @@
+package dev.billing.examples.cli;
+
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.InvalidRequestException;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Converters for option values; their messages say what to write instead. */
+final class Args {
+    private Args() {
+    }
+
+    /** {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the 1st of that month. */
+    static final class Day implements ITypeConverter<LocalDate> {
+        @Override
+        public LocalDate convert(String value) {
+            try {
+                return value.length() == 7 ? YearMonth.parse(value).atDay(1) : LocalDate.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a date: write YYYY-MM-DD (2026-01-31)"
+                        + " or YYYY-MM (2026-01, the 1st of the month)");
+            }
+        }
+    }
+
+    /** A {@link Granularity}, in any case. */
+    static final class GranularityArg implements ITypeConverter<Granularity> {
+        @Override
+        public Granularity convert(String value) {
+            try {
+                return Granularity.parse(value);
+            } catch (InvalidRequestException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A {@link Dimension} by its key, such as {@code serviceAccount}. */
+    static final class DimensionArg implements ITypeConverter<Dimension> {
+        @Override
+        public Dimension convert(String value) {
+            try {
+                return Dimension.parse(value.trim());
+            } catch (InvalidRequestException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

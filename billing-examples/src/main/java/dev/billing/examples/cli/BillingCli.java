@@ -1,0 +1,104 @@
+package dev.billing.examples.cli;
+
+import dev.billing.core.BillingException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code billing} command. Exit codes: 0 success; 2 bad usage or configuration; 3 the report
+ * (or verification) was produced but some service accounts failed; 1 anything else.
+ */
+@Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0-SNAPSHOT",
+        description = "Exact multi-cloud billing from the command line.",
+        subcommands = {DemoCommand.class, ProvidersCommand.class, VerifyCommand.class, ReportCommand.class,
+                SimulateCommand.class},
+        footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
+                + " (report incomplete), 1 anything else."})
+public final class BillingCli implements Runnable {
+    /** Success. */
+    static final int OK = 0;
+    /** Anything else went wrong. */
+    static final int FAILURE = 1;
+    /** Bad usage or configuration. */
+    static final int USAGE = 2;
+    /** Produced, but some service accounts failed. */
+    static final int INCOMPLETE = 3;
+
+    private final Console console;
+
+    BillingCli(Console console) {
+        this.console = console;
+    }
+
+    /**
+     * Where the commands write and what they read from the environment.
+     *
+     * @param out human output
+     * @param err progress, warnings and errors
+     * @param env the environment variables {@code ${env:NAME}} is resolved from
+     * @param terminal whether stderr is a terminal (progress redraws one line)
+     */
+    record Console(PrintWriter out, PrintWriter err, Map<String, String> env, boolean terminal) {
+    }
+
+    Console console() {
+        return console;
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(console.out());
+    }
+
+    /**
+     * Runs the command and exits the JVM with its exit code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(new Console(out, err, System.getenv(), System.console() != null), args));
+    }
+
+    /**
+     * @param console where to write and the environment
+     * @param args the arguments
+     * @return the exit code
+     */
+    static int run(Console console, String... args) {
+        CommandLine cli = new CommandLine(new BillingCli(console));
+        cli.setOut(console.out());
+        cli.setErr(console.err());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((e, a) -> {
+            String command = e.getCommandLine().getCommandName();
+            String help = e.getCommandLine().getParent() == null ? "billing --help" : "billing " + command + " --help";
+            console.err().println("error: " + oneLine(e.getMessage()) + " (see '" + help + "')");
+            console.err().flush();
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CliException ce) {
+                console.err().println("error: " + oneLine(ce.getMessage()));
+                console.err().flush();
+                return ce.exitCode();
+            }
+            String what = e instanceof BillingException ? "" : e.getClass().getSimpleName() + ": ";
+            console.err().println("error: " + what + oneLine(e.getMessage()));
+            console.err().flush();
+            return FAILURE;
+        });
+        int code = cli.execute(args);
+        console.out().flush();
+        console.err().flush();
+        return code;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.billing.examples.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration file (cli.md): providers and their settings, and the billing service accounts.
+ * Every string value may hold {@code ${env:NAME}}, replaced by the environment variable.
+ *
+ * @param file the file read
+ * @param providers each configured provider id and its settings, in file order
+ * @param serviceAccounts the service accounts, in file order
+ */
+record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts) {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
+
+    /**
+     * One service account entry.
+     *
+     * @param path where it is in the file, for example {@code serviceAccounts[0]}
+     * @param name its name
+     * @param provider its provider id
+     * @param project its project
+     * @param credentials the credential values, {@code ${env:...}} resolved
+     * @param literal the credential fields written as literal values (no {@code ${env:...}})
+     * @param labels its labels
+     */
+    record Account(String path, String name, String provider, String project, Map<String, String> credentials,
+                   Set<String> literal, Map<String, String> labels) {
+        String where() {
+            return path + " ('" + name + "')";
+        }
+    }
+
+    /**
+     * @param file the configuration file
+     * @param env the environment variables
+     * @return the configuration
+     * @throws CliException (exit 2) naming the file, the field and what to fix
+     */
+    static Config load(Path file, Map<String, String> env) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw CliException.usage("config file " + file + " not found: pass --config with the path of an existing"
+                    + " configuration file");
+        } catch (IOException e) {
+            throw CliException.usage("config file " + file + " cannot be read (" + e.getMessage() + "): check the"
+                    + " path and its permissions");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw CliException.usage(file + ": invalid JSON" + where + ": " + e.getOriginalMessage()
+                    + "; fix the JSON syntax there");
+        }
+        return new Reader(file, env).config(root);
+    }
+
+    /** Reads the tree, naming the path of whatever is wrong. */
+    private static final class Reader {
+        private final Path file;
+        private final Map<String, String> env;
+
+        Reader(Path file, Map<String, String> env) {
+            this.file = file;
+            this.env = env;
+        }
+
+        Config config(JsonNode root) {
+            if (root == null || !root.isObject()) {
+                throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
+            }
+            allowOnly(root, "", Set.of("providers", "serviceAccounts"));
+            Map<String, Map<String, String>> providers = new LinkedHashMap<>();
+            JsonNode ps = root.path("providers");
+            if (!ps.isMissingNode()) {
+                requireObject(ps, "providers");
+                ps.properties().forEach(e -> providers.put(e.getKey(),
+                        strings(e.getValue(), "providers." + e.getKey(), null)));
+            }
+            JsonNode sas = root.path("serviceAccounts");
+            if (!sas.isArray() || sas.isEmpty()) {
+                throw error("serviceAccounts", "is missing or empty: add a list of service accounts, each with"
+                        + " \"name\", \"provider\", \"project\" and \"credentials\"");
+            }
+            List<Account> accounts = new ArrayList<>();
+            for (int i = 0; i < sas.size(); i++) {
+                accounts.add(account(sas.get(i), "serviceAccounts[" + i + "]"));
+            }
+            return new Config(file, providers, accounts);
+        }
+
+        private Account account(JsonNode node, String path) {
+            requireObject(node, path);
+            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
+            String name = text(node, path, "name", "give the service account a unique name");
+            String where = path + " ('" + name + "')";
+            String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
+                    + " (see 'billing providers')");
+            String project = text(node, where, "project", "every billing service account belongs to a project;"
+                    + " add \"project\": \"<project-id>\"");
+            JsonNode creds = node.path("credentials");
+            if (!creds.isObject()) {
+                throw error(where + ".credentials", "is missing: add the credentials the provider asks for"
+                        + " (see 'billing providers')");
+            }
+            Set<String> literal = new LinkedHashSet<>();
+            Map<String, String> credentials = strings(creds, path + ".credentials", literal);
+            Map<String, String> labels = node.has("labels") ? strings(node.get("labels"), path + ".labels", null)
+                    : Map.of();
+            return new Account(path, name, provider, project, credentials, literal, labels);
+        }
+
+        private String text(JsonNode node, String where, String field, String fix) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) {
+                throw error(where, "\"" + field + "\" is missing: " + fix);
+            }
+            if (!v.isTextual()) {
+                throw error(where + "." + field, "must be a string");
+            }
+            return resolve(v.asText(), where + "." + field);
+        }
+
+        /** Reads an object of string values; records the keys written without {@code ${env:...}} in {@code literal}. */
+        private Map<String, String> strings(JsonNode node, String path, Set<String> literal) {
+            requireObject(node, path);
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                JsonNode v = e.getValue();
+                if (!v.isValueNode() || v.isNull()) {
+                    throw error(path + "." + e.getKey(), "must be a string");
+                }
+                String raw = v.asText();
+                if (literal != null && !ENV.matcher(raw).find()) {
+                    literal.add(e.getKey());
+                }
+                out.put(e.getKey(), resolve(raw, path + "." + e.getKey()));
+            }
+            return out;
+        }
+
+        private String resolve(String raw, String path) {
+            Matcher m = ENV.matcher(raw);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String name = m.group(1);
+                String value = env.get(name);
+                if (value == null) {
+                    throw error(path, "environment variable " + name + " (from \"${env:" + name + "}\") is not set:"
+                            + " export it, or change the value");
+                }
+                m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(sb);
+            return sb.toString();
+        }
+
+        private void allowOnly(JsonNode node, String prefix, Set<String> allowed) {
+            node.properties().forEach(e -> {
+                String f = e.getKey();
+                if (!allowed.contains(f)) {
+                    throw error(prefix + f, "unknown field; allowed here: " + String.join(", ", sorted(allowed)));
+                }
+            });
+        }
+
+        private void requireObject(JsonNode node, String path) {
+            if (!node.isObject()) {
+                throw error(path, "must be a JSON object");
+            }
+        }
+
+        private CliException error(String path, String message) {
+            return CliException.usage(file + ": " + path + ": " + message);
+        }
+    }
+
+    private static List<String> sorted(Set<String> names) {
+        return names.stream().sorted().toList();
+    }
+
+    /**
+     * Rejects {@code http://} endpoints that are not loopback, before any provider sees them.
+     *
+     * @throws CliException (exit 2) naming the provider's endpoint field
+     */
+    void checkEndpoints() {
+        providers.forEach((id, settings) -> {
+            String endpoint = settings.get("endpoint");
+            if (endpoint == null) {
+                return;
+            }
+            String where = file + ": providers." + id + ".endpoint: ";
+            URI uri;
+            try {
+                uri = new URI(endpoint.trim());
+            } catch (URISyntaxException e) {
+                throw CliException.usage(where + "'" + endpoint + "' is not a URL: write it as https://host[:port]");
+            }
+            String host = uri.getHost();
+            if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(host)) {
+                throw CliException.usage(where + "http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8,"
+                        + " [::1]), got host '" + host + "': use https://");
+            }
+        });
+    }
+
+    private static boolean isLoopback(String host) {
+        return host != null && (host.equalsIgnoreCase("localhost") || host.equals("[::1]") || host.equals("::1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.billing.examples.cli;
+
+import dev.billing.core.Billing;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostRow;
+import dev.billing.core.CostSummary;
+import dev.billing.core.Credentials;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.ProjectId;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.HyperBillingSimulator;
+import dev.billing.testkit.SimulatorData;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts the HyperBilling simulator on a free loopback port with a demo domain (4 accounts,"
+                + " 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
+                + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
+final class DemoCommand implements Callable<Integer> {
+    static final String PROVIDER = "hyperbilling-aws";
+
+    @ParentCommand
+    private BillingCli parent;
+
+    @Override
+    public Integer call() {
+        BillingCli.Console console = parent.console();
+        PrintWriter out = console.out();
+        SimulatorData data = DemoDomain.data();
+        try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             Billing billing = Billing.builder()
+                     .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .listener(new Progress(console.err(), console.terminal()))
+                     .build()) {
+            out.println("HyperBilling simulator running on " + simulator.endpoint());
+            for (BillingProvider p : billing.providers().list()) {
+                out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
+            }
+            for (DemoDomain.Account a : DemoDomain.ACCOUNTS) {
+                SimulatorData.ApiUser user = data.userFor(a.account()).orElseThrow();
+                billing.serviceAccounts().register(a.name(), PROVIDER, Credentials.of(Map.of(
+                        "account", a.account(), "email", user.email(), "key", user.key())), a.project());
+                out.println("registered service account " + a.name() + ": AWS account " + a.account() + " ("
+                        + data.currency(a.account()).getCurrencyCode() + "), " + user.email() + ", " + a.project());
+            }
+            out.println();
+            CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
+                    .granularity(Granularity.MONTHLY).groupBy(Dimension.PROJECT, Dimension.SERVICE).build());
+            Dashboard.draw("Domain: " + DemoDomain.PERIOD.start() + " to " + DemoDomain.PERIOD.end() + " (end exclusive), "
+                    + report.coverage().size() + " service accounts", report.domain(), report.rows(), false, out);
+            for (Map.Entry<ProjectId, CostSummary> p : report.projects().entrySet()) {
+                List<CostRow> rows = report.rows().stream()
+                        .filter(r -> r.keys().get(Dimension.PROJECT).equals(p.getKey().value())).toList();
+                Dashboard.draw("Project " + p.getKey().value(), p.getValue(), rows, true, out);
+            }
+            if (!report.isComplete()) {
+                ReportWriter.table(report, out);
+                return BillingCli.INCOMPLETE;
+            }
+            out.println("Next: 'billing simulate --write-config demo.json' runs this simulator for your own app,"
+                    + " and 'billing report --config demo.json --from 2026-01 --to 2026-07' reports from it.");
+        }
+        return BillingCli.OK;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.billing.examples.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import dev.billing.core.AccountCoverage;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostRow;
+import dev.billing.core.CostSummary;
+import dev.billing.core.CoverageStatus;
+import dev.billing.core.Dimension;
+import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
+import dev.billing.core.SeriesPoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a {@link CostReport} as a table, JSON (cli.md contract) or CSV. */
+final class ReportWriter {
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    private ReportWriter() {
+    }
+
+    /** The output formats. */
+    enum Format {
+        table, json, csv
+    }
+
+    /** @return a pretty printer writing {@code "field": value} */
+    static DefaultPrettyPrinter pretty() {
+        return new DefaultPrettyPrinter(Separators.createDefaultInstance()
+                .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    }
+
+    /**
+     * @param amount an exact amount
+     * @return its exact decimal string: no exponent, no trailing zeros, {@code "0"} for zero
+     */
+    static String exact(BigDecimal amount) {
+        return amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Writes the JSON contract of cli.md.
+     *
+     * @param report the report
+     * @param out where to write
+     */
+    static void json(CostReport report, PrintWriter out) {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.setPrettyPrinter(pretty());
+            g.writeStartObject();
+            g.writeObjectFieldStart("period");
+            g.writeStringField("start", report.period().start().toString());
+            g.writeStringField("end", report.period().end().toString());
+            g.writeEndObject();
+            g.writeStringField("granularity", report.granularity().name());
+            g.writeBooleanField("complete", report.isComplete());
+            g.writeFieldName("domain");
+            summary(g, report.domain());
+            g.writeArrayFieldStart("projects");
+            for (Map.Entry<ProjectId, CostSummary> p : report.projects().entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("project", p.getKey().value());
+                writeTotalsAndSeries(g, p.getValue());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            if (!report.query().groupBy().isEmpty()) {
+                g.writeArrayFieldStart("rows");
+                for (CostRow row : report.rows()) {
+                    g.writeStartObject();
+                    g.writeStringField("period", row.period());
+                    g.writeObjectFieldStart("keys");
+                    for (Map.Entry<Dimension, String> k : row.keys().entrySet()) {
+                        g.writeStringField(k.getKey().key(), k.getValue());
+                    }
+                    g.writeEndObject();
+                    money(g, row.amount());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeArrayFieldStart("serviceAccounts");
+            for (AccountCoverage c : report.coverage()) {
+                g.writeStartObject();
+                g.writeStringField("name", c.name());
+                g.writeStringField("provider", c.provider().value());
+                g.writeStringField("project", c.project().value());
+                g.writeStringField("status", c.status().name());
+                if (c.status() == CoverageStatus.FAILED) {
+                    g.writeStringField("error", c.error());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
+    }
+
+    private static void summary(JsonGenerator g, CostSummary s) throws IOException {
+        g.writeStartObject();
+        writeTotalsAndSeries(g, s);
+        g.writeEndObject();
+    }
+
+    private static void writeTotalsAndSeries(JsonGenerator g, CostSummary s) throws IOException {
+        g.writeArrayFieldStart("totals");
+        for (Money m : s.totals()) {
+            g.writeStartObject();
+            money(g, m);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("series");
+        for (SeriesPoint p : s.series()) {
+            g.writeStartObject();
+            g.writeStringField("period", p.period());
+            money(g, p.amount());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private static void money(JsonGenerator g, Money m) throws IOException {
+        g.writeStringField("currency", m.currency().getCurrencyCode());
+        g.writeStringField("amount", exact(m.amount()));
+    }
+
+    /**
+     * Writes CSV: the header {@code period,project,currency,amount} plus one column per group-by
+     * dimension other than {@code project}, then one line per (period, project, group-by values,
+     * currency) bucket with cost. Lines never overlap: summing {@code amount} per currency gives the
+     * domain total.
+     *
+     * @param report a report whose group-by is {@code project} followed by {@code dimensions}
+     * @param dimensions the user's group-by dimensions, without {@code project}
+     * @param out where to write
+     */
+    static void csv(CostReport report, List<Dimension> dimensions, PrintWriter out) {
+        List<String> header = new ArrayList<>(List.of("period", "project", "currency", "amount"));
+        dimensions.forEach(d -> header.add(d.key()));
+        out.println(String.join(",", header));
+        for (CostRow row : report.rows()) {
+            List<String> line = new ArrayList<>(List.of(row.period(), row.keys().get(Dimension.PROJECT),
+                    row.amount().currency().getCurrencyCode(), exact(row.amount().amount())));
+            dimensions.forEach(d -> line.add(row.keys().get(d)));
+            out.println(String.join(",", line.stream().map(ReportWriter::csvField).toList()));
+        }
+    }
+
+    private static String csvField(String value) {
+        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return "\"" + value.replace("\"", "\"\"") + "\"";
+        }
+        return value;
+    }
+
+    /**
+     * Writes a table for people; amounts rounded to the currency's digits (HALF_EVEN).
+     *
+     * @param report the report
+     * @param out where to write
+     */
+    static void table(CostReport report, PrintWriter out) {
+        long failed = report.coverage().stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        out.println("Costs " + report.period().start() + " to " + report.period().end() + " (end exclusive), "
+                + report.granularity() + ", " + (report.isComplete() ? "complete"
+                : "INCOMPLETE: " + failed + " of " + report.coverage().size() + " service accounts failed"));
+        out.println();
+        summaryTable("Domain", report.domain(), out);
+        report.projects().forEach((p, s) -> summaryTable("Project " + p.value(), s, out));
+        if (!report.query().groupBy().isEmpty()) {
+            Table rows = new Table(true);
+            List<String> head = new ArrayList<>(List.of("PERIOD"));
+            report.query().groupBy().forEach(d -> head.add(d.key().toUpperCase(Locale.ROOT)));
+            head.add("AMOUNT");
+            rows.add(head.toArray(String[]::new));
+            for (CostRow row : report.rows()) {
+                List<String> cells = new ArrayList<>(List.of(row.period()));
+                cells.addAll(row.keys().values());
+                cells.add(row.amount().format());
+                rows.add(cells.toArray(String[]::new));
+            }
+            out.println("Rows");
+            rows.print(out);
+            out.println();
+        }
+        out.println("Service accounts");
+        Table accounts = new Table(false);
+        for (AccountCoverage c : report.coverage()) {
+            accounts.add(c.name(), c.provider().value(), c.project().value(),
+                    c.status() + (c.error() == null ? "" : ": " + BillingCli.oneLine(c.error())));
+        }
+        accounts.print(out);
+    }
+
+    private static void summaryTable(String title, CostSummary s, PrintWriter out) {
+        out.println(title);
+        Table t = new Table(true);
+        for (Money m : s.totals()) {
+            t.add("total", m.format());
+        }
+        if (s.totals().isEmpty()) {
+            t.add("total", "no cost");
+        }
+        for (SeriesPoint p : s.series()) {
+            t.add(p.period(), p.amount().format());
+        }
+        t.print(out);
+        out.println();
+    }
+
+    /** Aligned columns indented by two spaces; the last one right-aligned when it holds amounts. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+        private final boolean rightAlignLast;
+
+        Table(boolean rightAlignLast) {
+            this.rightAlignLast = rightAlignLast;
+        }
+
+        void add(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out) {
+            int columns = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+            int[] width = new int[columns];
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            }
+            for (String[] r : rows) {
+                StringBuilder sb = new StringBuilder("  ");
+                for (int i = 0; i < r.length; i++) {
+                    boolean last = i == r.length - 1;
+                    sb.append(pad(r[i], width[i], last && rightAlignLast)).append(last ? "" : "  ");
+                }
+                out.println(sb.toString().stripTrailing());
+            }
+        }
+
+        private static String pad(String s, int width, boolean left) {
+            String fill = " ".repeat(Math.max(0, width - s.length()));
+            return left ? fill + s : s + fill;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.billing.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.Billing;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostReport;
+import dev.billing.core.Credentials;
+import dev.billing.testkit.Fault;
+import dev.billing.testkit.HyperBillingSimulator;
+import dev.billing.testkit.HyperBillingSimulatorExtension;
+import dev.billing.testkit.SimulatorData;
+import java.time.YearMonth;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The README's "Testing with the simulator" snippet: a host application's test, compiled and run. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+// README-BEGIN
+class MyBillingTest {
+    @RegisterExtension
+    static final HyperBillingSimulatorExtension HYPERBILLING = new HyperBillingSimulatorExtension(
+            HyperBillingSimulator.builder().data(SimulatorData.generator().seed(42).accounts(2)
+                    .currencies("USD", "KRW").build()));
+
+    @Test
+    void projectTotal_isExact_andARejectedKeyShowsInCoverage(HyperBillingSimulator simulator) {
+        SimulatorData data = simulator.data();
+        String account = data.accounts().get(1);
+        SimulatorData.ApiUser user = data.userFor(account).orElseThrow();
+        BillingPeriod january = BillingPeriod.month(YearMonth.of(2026, 1));
+        try (Billing billing = Billing.builder()
+                .providerSettings("hyperbilling-aws", Map.of("endpoint", simulator.endpoint()))
+                .build()) {
+            billing.serviceAccounts().register("seoul", "hyperbilling-aws", Credentials.of(Map.of(
+                    "account", account, "email", user.email(), "key", user.key())), "project-seoul");
+
+            CostReport report = billing.costs().projectTotal("project-seoul", january);
+            assertThat(report.project("project-seoul").totals()).containsExactly(data.total(account, january));
+
+            simulator.fault(account, Fault.rejectedKey());
+            assertThat(billing.costs().projectTotal("project-seoul", january).isComplete()).isFalse();
+        }
+    }
+}
+// README-END

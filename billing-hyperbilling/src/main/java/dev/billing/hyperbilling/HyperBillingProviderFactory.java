@@ -1,0 +1,80 @@
+package dev.billing.hyperbilling;
+
+import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.hyperbilling.internal.Endpoints;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates the {@code hyperbilling-aws} provider from provider settings; registered for
+ * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ *
+ * <p>Settings: {@code endpoint} (the base URL; without it the provider is created, but verify and
+ * fetch fail asking for it), {@code timeout} (each request's timeout, an ISO-8601 duration such as
+ * {@code PT30S}), {@code maxAttempts} (attempts per request, retries included), and
+ * {@code maxConcurrentRequests} (requests in flight at once).
+ */
+public final class HyperBillingProviderFactory implements BillingProviderFactory {
+    /** The settings this factory reads. */
+    public static final List<String> SETTINGS = List.of("endpoint", "timeout", "maxAttempts", "maxConcurrentRequests");
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public HyperBillingProviderFactory() {
+    }
+
+    @Override
+    public String id() {
+        return HyperBillingProvider.ID;
+    }
+
+    /**
+     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
+     */
+    @Override
+    public BillingProvider create(Map<String, String> settings) {
+        HyperBillingProvider.Builder b = HyperBillingProvider.builder();
+        RetryPolicy policy = RetryPolicy.defaults();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String value = e.getValue();
+            switch (e.getKey()) {
+                case "endpoint" -> b.endpoint(Endpoints.parse(value));
+                case "timeout" -> b.requestTimeout(duration(value));
+                case "maxAttempts" -> policy = policy.withMaxAttempts(positiveInt("maxAttempts", value));
+                case "maxConcurrentRequests" -> b.maxConcurrentRequests(positiveInt("maxConcurrentRequests", value));
+                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
+                        + HyperBillingProvider.ID + "; known settings: " + String.join(", ", SETTINGS));
+            }
+        }
+        return b.retryPolicy(policy).build();
+    }
+
+    private static Duration duration(String value) {
+        try {
+            Duration d = Duration.parse(value.trim());
+            if (!d.isNegative() && !d.isZero()) {
+                return d;
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        throw new ProviderConfigurationException("provider setting 'timeout' of " + HyperBillingProvider.ID
+                + " must be a positive ISO-8601 duration such as PT30S, got '" + value + "'");
+    }
+
+    private static int positiveInt(String setting, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ProviderConfigurationException("provider setting '" + setting + "' of " + HyperBillingProvider.ID
+                + " must be a whole number of at least 1, got '" + value + "'");
+    }
+}

@@ -1,0 +1,249 @@
+package dev.billing.hyperbilling.internal;
+
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.CredentialField;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import dev.billing.hyperbilling.RetryPolicy;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HyperBilling provider's work: verifies accounts and fetches costs, window by window and page
+ * by page, turning rows into {@link CostRecord}s. Each page is read whole before its rows are passed
+ * on, so a retried request never passes a row on twice.
+ *
+ * <p>Charge category rule: a row whose {@code SERVICE_CODE} or {@code USAGE_TYPE} is {@code Tax},
+ * {@code Credit} or {@code Refund} (any case) is TAX, CREDIT or REFUND; every other row is USAGE,
+ * whatever its sign.
+ */
+public final class CostFetcher {
+    /** The credential schema: {@code account}, {@code email}, {@code key}. */
+    public static final CredentialSchema SCHEMA = CredentialSchema.of(
+            CredentialField.text("account", "AWS account id").matching("\\d{12}", "be exactly 12 digits"),
+            CredentialField.text("email", "HyperBilling API user (e-mail)")
+                    .matching("[^@\\s]+@[^@\\s]+\\.[^@\\s]+", "be an e-mail address"),
+            CredentialField.secret("key", "HyperBilling API key"));
+
+    static final String BILLING_PATH = "/v1/search/billing";
+    static final String LINKED_ACCOUNTS_PATH = "/v1/search/linkedaccount";
+    /** Bounds the pages of one window, so a server that keeps sending new tokens cannot loop us forever. */
+    static final int MAX_PAGES_PER_WINDOW = 10_000;
+
+    private static final Logger log = LoggerFactory.getLogger(CostFetcher.class);
+    private static final ProviderId PROVIDER_ID = ProviderId.of(HyperBillingClient.PROVIDER);
+
+    private final HyperBillingClient client;
+
+    /**
+     * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
+     * @param connectTimeout the connect timeout
+     * @param requestTimeout the timeout of each request
+     * @param policy the retry policy
+     * @param maxConcurrentRequests the most requests in flight
+     * @param clock the clock {@code Retry-After} dates are compared with
+     */
+    public CostFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
+                       int maxConcurrentRequests, Clock clock) {
+        this.client = endpoint == null ? null
+                : new HyperBillingClient(endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
+    }
+
+    /**
+     * @param account the service account
+     * @throws dev.billing.core.BillingException as documented on the provider
+     */
+    public void verify(ServiceAccount account) {
+        Caller caller = caller(account);
+        List<String> linked = client().send(new HyperBillingClient.Call<>(caller, "GET", LINKED_ACCOUNTS_PATH, null,
+                body -> body == null ? List.<String>of() : Json.parseLinkedAccounts(body)), new AtomicInteger());
+        if (!linked.contains(caller.account())) {
+            throw new CredentialsRejectedException(HyperBillingClient.PROVIDER + " accepted the credentials of service account '"
+                    + caller.serviceAccount() + "', but AWS account " + caller.account()
+                    + " is not among its linked accounts; check the credential 'account'", caller.serviceAccount(), -1);
+        }
+        log.debug("verified service account {}: account {} is linked", caller.serviceAccount(), caller.account());
+    }
+
+    /**
+     * @param request what to fetch
+     * @param sink where the records go, on the calling thread
+     * @return the stats
+     * @throws dev.billing.core.BillingException as documented on the provider
+     */
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        Caller caller = caller(request.account());
+        Progress progress = new Progress();
+        for (Window window : Window.plan(request.period(), request.granularity())) {
+            Set<String> seen = new HashSet<>();
+            String token = null;
+            do {
+                Page page = client().send(billingCall(caller, window, token), progress.requests);
+                token = accept(page, window, seen, caller, request, sink, progress);
+            } while (token != null);
+        }
+        return progress.finish(caller, request.period());
+    }
+
+    /**
+     * @param request what to fetch
+     * @param sink where the records go, one thread at a time
+     * @param executor where answers are read and records passed on
+     * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
+     */
+    public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
+        Caller caller;
+        try {
+            caller = caller(request.account());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Progress progress = new Progress();
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (Window window : Window.plan(request.period(), request.granularity())) {
+            chain = chain.thenCompose(v -> windowAsync(caller, window, null, new HashSet<>(), request, sink, progress,
+                    executor));
+        }
+        return chain.thenApply(v -> progress.finish(caller, request.period()));
+    }
+
+    private CompletableFuture<Void> windowAsync(Caller caller, Window window, String token, Set<String> seen,
+                                                FetchRequest request, CostSink sink, Progress progress, Executor executor) {
+        return client.sendAsync(billingCall(caller, window, token), progress.requests, executor).thenCompose(page -> {
+            String next = accept(page, window, seen, caller, request, sink, progress);
+            return next == null ? CompletableFuture.<Void>completedFuture(null)
+                    : windowAsync(caller, window, next, seen, request, sink, progress, executor);
+        });
+    }
+
+    private static HyperBillingClient.Call<Page> billingCall(Caller caller, Window window, String token) {
+        return new HyperBillingClient.Call<>(caller, "POST", BILLING_PATH, Json.billingRequest(caller.account(), window, token),
+                body -> body == null ? Page.EMPTY : Json.parsePage(body));
+    }
+
+    /** Checks the page's token, passes its rows inside the window on, and returns the next token or null. */
+    private static String accept(Page page, Window window, Set<String> seen, Caller caller, FetchRequest request,
+                                 CostSink sink, Progress progress) {
+        int pages = progress.pages.incrementAndGet();
+        String next = page.nextDataToken();
+        if (next != null && !seen.add(next)) {
+            throw protocol(caller, "sent the NextDataToken '" + caller.scrub(Json.shorten(next))
+                    + "' again for " + window + "; paging stopped instead of looping");
+        }
+        if (seen.size() >= MAX_PAGES_PER_WINDOW) {
+            throw protocol(caller, "sent more than " + MAX_PAGES_PER_WINDOW + " pages for " + window);
+        }
+        long dropped = 0;
+        for (Row row : page.rows()) {
+            LocalDate day = usageDate(row.usageDate(), caller);
+            if (!window.contains(day)) {
+                dropped++;
+                continue;
+            }
+            sink.accept(record(row, day, page, caller, request.account()));
+            progress.records.incrementAndGet();
+        }
+        progress.dropped.addAndGet(dropped);
+        log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period{}", caller.serviceAccount(),
+                pages, window, page.rows().size(), dropped, next == null ? "" : ", more pages follow");
+        return next;
+    }
+
+    private static CostRecord record(Row row, LocalDate day, Page page, Caller caller, ServiceAccount account) {
+        String service = row.serviceCode() == null ? "" : row.serviceCode();
+        String usageType = row.usageType() == null ? "" : row.usageType();
+        return new CostRecord(day, PROVIDER_ID, caller.account(), account.id(), account.project(), service,
+                Regions.map(row.region()), usageType, category(service, usageType),
+                Money.of(row.usageCost(), page.currency()), row.usageQuantity());
+    }
+
+    static ChargeCategory category(String service, String usageType) {
+        for (String value : List.of(service, usageType)) {
+            switch (value.toLowerCase(Locale.ROOT)) {
+                case "tax" -> {
+                    return ChargeCategory.TAX;
+                }
+                case "credit" -> {
+                    return ChargeCategory.CREDIT;
+                }
+                case "refund" -> {
+                    return ChargeCategory.REFUND;
+                }
+                default -> {
+                    // not a special row
+                }
+            }
+        }
+        return ChargeCategory.USAGE;
+    }
+
+    /** {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the month's first day. */
+    private static LocalDate usageDate(String text, Caller caller) {
+        try {
+            return text.length() == 7 ? YearMonth.parse(text).atDay(1) : LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw protocol(caller, "sent a row with USAGE_DATE '" + caller.scrub(Json.shorten(text))
+                    + "', expected YYYY-MM-DD or YYYY-MM");
+        }
+    }
+
+    private static ProviderProtocolException protocol(Caller caller, String what) {
+        return new ProviderProtocolException(HyperBillingClient.PROVIDER + " " + what + " (service account '"
+                + caller.serviceAccount() + "')", caller.serviceAccount(), 200, null);
+    }
+
+    private HyperBillingClient client() {
+        if (client == null) {
+            throw new ProviderConfigurationException("provider " + HyperBillingClient.PROVIDER + " has no endpoint:"
+                    + " set the provider setting 'endpoint', for example Billing.builder().providerSettings("
+                    + "\"hyperbilling-aws\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
+        }
+        return client;
+    }
+
+    private Caller caller(ServiceAccount account) {
+        client();
+        SCHEMA.validate(account.credentials(), account.name(), HyperBillingClient.PROVIDER);
+        var c = account.credentials();
+        return new Caller(account.name(), c.get("account").orElseThrow(), c.get("email").orElseThrow(),
+                c.get("key").orElseThrow());
+    }
+
+    /** Counts of one fetch; updated by one thread at a time. */
+    private static final class Progress {
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger pages = new AtomicInteger();
+        final AtomicLong records = new AtomicLong();
+        final AtomicLong dropped = new AtomicLong();
+
+        FetchStats finish(Caller caller, BillingPeriod period) {
+            log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
+                    caller.serviceAccount(), records.get(), period, pages.get(), requests.get(), dropped.get());
+            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get());
+        }
+    }
+}

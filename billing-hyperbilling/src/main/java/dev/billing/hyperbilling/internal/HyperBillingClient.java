@@ -1,0 +1,323 @@
+package dev.billing.hyperbilling.internal;
+
+import dev.billing.core.BillingException;
+import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ProviderUnavailableException;
+import dev.billing.core.RateLimitedException;
+import dev.billing.hyperbilling.RetryPolicy;
+import io.github.resilience4j.core.IntervalBiFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends HyperBilling requests with {@link HttpClient}: sets the headers, bounds the requests in
+ * flight, retries transient failures with resilience4j and maps every failure to one of the SDK's
+ * exception types. Logs each attempt at DEBUG (method, path, status, attempt, duration), never a
+ * header or the key.
+ */
+final class HyperBillingClient {
+    static final String PROVIDER = "hyperbilling-aws";
+    private static final Logger log = LoggerFactory.getLogger(HyperBillingClient.class);
+
+    private final URI endpoint;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final RetryPolicy policy;
+    private final Clock clock;
+    private final HttpClient http;
+    private final RequestLimiter limiter;
+    private final Retry retry;
+
+    HyperBillingClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
+                       int maxConcurrentRequests, Clock clock) {
+        this.endpoint = endpoint;
+        this.connectTimeout = connectTimeout;
+        this.requestTimeout = requestTimeout;
+        this.policy = policy;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.limiter = new RequestLimiter(maxConcurrentRequests);
+        IntervalBiFunction<Object> interval = (attempt, outcome) ->
+                waitMillis(attempt, outcome.isLeft() ? outcome.getLeft() : null);
+        this.retry = Retry.of(PROVIDER, RetryConfig.custom()
+                .maxAttempts(policy.maxAttempts())
+                .retryOnException(e -> e instanceof RetryableFailure)
+                .intervalBiFunction(interval)
+                .build());
+    }
+
+    /** One request: method, path under the endpoint, body (null for GET), and how to read a 2xx body. */
+    record Call<T>(Caller caller, String method, String path, byte[] body, Function<byte[], T> reader) {
+    }
+
+    /**
+     * Sends a request on the calling thread, retrying transient failures.
+     *
+     * @param requests counts every attempt
+     * @return what {@code call.reader} read from the answer
+     * @throws BillingException one of the SDK's types, with the status and the service account's name
+     */
+    <T> T send(Call<T> call, AtomicInteger requests) {
+        HttpRequest request = request(call);
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            return retry.executeSupplier(() -> attempt(call, request, attempts.incrementAndGet(), requests));
+        } catch (RetryableFailure e) {
+            throw exhausted(call, e, attempts.get());
+        }
+    }
+
+    /**
+     * Sends a request without blocking, retrying transient failures; the answer is read on {@code executor}.
+     *
+     * @param requests counts every attempt
+     * @return completes with what {@code call.reader} read, or exceptionally with a {@link BillingException}
+     */
+    <T> CompletableFuture<T> sendAsync(Call<T> call, AtomicInteger requests, Executor executor) {
+        HttpRequest request = request(call);
+        AtomicInteger attempts = new AtomicInteger();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        retry.executeCompletionStage(Scheduler.INSTANCE,
+                        () -> attemptAsync(call, request, attempts.incrementAndGet(), requests, executor))
+                .whenComplete((value, error) -> {
+                    if (error == null) {
+                        result.complete(value);
+                    } else {
+                        Throwable e = unwrap(error);
+                        result.completeExceptionally(e instanceof RetryableFailure f ? exhausted(call, f, attempts.get()) : e);
+                    }
+                });
+        return result;
+    }
+
+    private <T> T attempt(Call<T> call, HttpRequest request, int attempt, AtomicInteger requests) {
+        requests.incrementAndGet();
+        CompletableFuture<Void> permit = limiter.acquire();
+        try {
+            permit.get();
+        } catch (InterruptedException e) {
+            limiter.abandon(permit);
+            Thread.currentThread().interrupt();
+            throw new ProviderUnavailableException("interrupted while waiting to call " + PROVIDER
+                    + " for service account '" + call.caller().serviceAccount() + "'", call.caller().serviceAccount(), -1, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw ioFailure(call, attempt, start, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
+                    + call.caller().serviceAccount() + "'", call.caller().serviceAccount(), -1, e);
+        } finally {
+            limiter.release();
+        }
+        return handle(call, response, attempt, start);
+    }
+
+    private <T> CompletableFuture<T> attemptAsync(Call<T> call, HttpRequest request, int attempt,
+                                                  AtomicInteger requests, Executor executor) {
+        requests.incrementAndGet();
+        long[] start = new long[1];
+        CompletableFuture<T> outcome = new CompletableFuture<>();
+        limiter.acquire()
+                .thenCompose(permit -> {
+                    start[0] = System.nanoTime();
+                    try {
+                        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                                .whenComplete((r, e) -> limiter.release());
+                    } catch (RuntimeException e) {
+                        limiter.release();
+                        throw e;
+                    }
+                })
+                .handleAsync((response, error) -> {
+                    if (error != null) {
+                        Throwable e = unwrap(error);
+                        throw e instanceof IOException io ? ioFailure(call, attempt, start[0], io) : asRuntime(e);
+                    }
+                    return handle(call, response, attempt, start[0]);
+                }, executor)
+                .whenComplete((value, error) -> {
+                    if (error == null) {
+                        outcome.complete(value);
+                    } else {
+                        outcome.completeExceptionally(unwrap(error));
+                    }
+                });
+        return outcome;
+    }
+
+    private HttpRequest request(Call<?> call) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + call.path()))
+                .timeout(requestTimeout)
+                .header("Accept", "application/json");
+        try {
+            b.header("X-Client-Id", call.caller().email()).header("X-Client-Secret", call.caller().key());
+        } catch (IllegalArgumentException e) {
+            // the JDK's message may quote the value: never pass it on
+            throw new InvalidRequestException("the credential 'email' or 'key' of service account '"
+                    + call.caller().serviceAccount() + "' has characters an HTTP header cannot carry",
+                    call.caller().serviceAccount(), -1, null);
+        }
+        if (call.body() == null) {
+            b.GET();
+        } else {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        }
+        return b.build();
+    }
+
+    /** Reads a 2xx answer, or maps the status to a retryable failure or one of the SDK's exceptions. */
+    private <T> T handle(Call<T> call, HttpResponse<byte[]> response, int attempt, long start) {
+        int status = response.statusCode();
+        log.debug("{} {} -> {} (attempt {}, {} ms, {} bytes)", call.method(), call.path(), status, attempt,
+                millisSince(start), response.body().length);
+        Caller caller = call.caller();
+        String name = caller.serviceAccount();
+        if (status == 200) {
+            try {
+                return call.reader().apply(response.body());
+            } catch (ReplyException e) {
+                throw new ProviderProtocolException(PROVIDER + " sent an unusable answer to " + call.method() + " "
+                        + call.path() + " (HTTP 200) for service account '" + name + "': "
+                        + caller.scrub(e.getMessage()), name, status, e.getCause());
+            }
+        }
+        if (status == 204) {
+            return call.reader().apply(null);
+        }
+        String detail = caller.scrub(Json.parseError(response.body()).describe());
+        switch (status) {
+            case 429 -> throw new RetryableFailure("HTTP 429" + detail, status,
+                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
+            case 500, 502, 503, 504 -> throw new RetryableFailure("HTTP " + status + detail, status, null, null);
+            case 400 -> throw new InvalidRequestException(PROVIDER + " rejected the request " + call.method() + " "
+                    + call.path() + " (HTTP 400" + detail + ") for service account '" + name + "'", name, status, null);
+            case 401, 403 -> throw new CredentialsRejectedException("credentials rejected by " + PROVIDER + " (HTTP "
+                    + status + detail + ") for service account '" + name
+                    + "'; check the credentials 'email' and 'key'", name, status);
+            case 404 -> throw new CredentialsRejectedException(PROVIDER + " does not know account " + caller.account()
+                    + " (HTTP 404" + detail + ") for service account '" + name
+                    + "'; check the credential 'account' and the provider setting 'endpoint'", name, status);
+            default -> throw new ProviderProtocolException(PROVIDER + " answered " + call.method() + " " + call.path()
+                    + " with unexpected HTTP " + status + detail + " for service account '" + name + "'",
+                    name, status, null);
+        }
+    }
+
+    private RetryableFailure ioFailure(Call<?> call, int attempt, long start, IOException e) {
+        log.debug("{} {} -> {} (attempt {}, {} ms)", call.method(), call.path(), e.getClass().getSimpleName(), attempt,
+                millisSince(start));
+        String what = e instanceof HttpConnectTimeoutException
+                ? "could not connect within " + connectTimeout
+                : e instanceof HttpTimeoutException
+                ? "timed out after " + requestTimeout
+                : "connection failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                        + call.caller().scrub(e.getMessage())) + ")";
+        return new RetryableFailure(what, -1, null, e);
+    }
+
+    /** The exception for a transient failure that outlived the retries. */
+    private BillingException exhausted(Call<?> call, RetryableFailure f, int attempts) {
+        String name = call.caller().serviceAccount();
+        String tries = " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
+        if (f.status() == 429) {
+            return new RateLimitedException("rate limited by " + PROVIDER + " (" + f.getMessage() + ") for service account '"
+                    + name + "'" + tries + "; try again later", name, f.retryAfter());
+        }
+        return new ProviderUnavailableException(PROVIDER + " unavailable (" + f.getMessage() + ") on " + call.method()
+                + " " + call.path() + " for service account '" + name + "'" + tries, name, f.status(), f.getCause());
+    }
+
+    /** Parses {@code Retry-After}: delay seconds or an HTTP date; null when absent or unreadable. */
+    Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        if (v.chars().allMatch(Character::isDigit)) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                return policy.maxRetryAfter();
+            }
+        }
+        try {
+            Duration wait = Duration.between(clock.instant(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return wait.isNegative() ? Duration.ZERO : wait;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The wait after failed attempt {@code attempt}: the capped Retry-After, else exponential backoff with jitter. */
+    private long waitMillis(int attempt, Throwable failure) {
+        if (failure instanceof RetryableFailure f && f.retryAfter() != null) {
+            Duration wait = f.retryAfter().compareTo(policy.maxRetryAfter()) > 0 ? policy.maxRetryAfter() : f.retryAfter();
+            return Math.max(1, wait.toMillis());
+        }
+        double base = Math.min(policy.initialBackoff().toMillis() * Math.pow(policy.multiplier(), attempt - 1.0),
+                policy.maxBackoff().toMillis());
+        double spread = policy.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Math.max(1, Math.min((long) (base * (1 + spread)), policy.maxBackoff().toMillis()));
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static RuntimeException asRuntime(Throwable e) {
+        return e instanceof RuntimeException re ? re : new CompletionException(e);
+    }
+
+    /** Schedules asynchronous retries; one daemon thread that only starts attempts, never blocks. */
+    private static final class Scheduler {
+        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hyperbilling-retry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}

@@ -1,0 +1,305 @@
+package dev.billing.hyperbilling.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+
+/**
+ * The JSON of the HyperBilling API, read and written with Jackson's streaming API. Numbers are read
+ * as decimals ({@link JsonParser#getDecimalValue()}), never through {@code double}.
+ */
+final class Json {
+    static final Currency USD = Currency.getInstance("USD");
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final int MAX_TEXT = 200;
+
+    private Json() {
+    }
+
+    /** The body of {@code POST /v1/search/billing}. */
+    static byte[] billingRequest(String account, Window window, String nextDataToken) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("Filter");
+            g.writeArrayFieldStart("LinkedAccount");
+            g.writeString(account);
+            g.writeEndArray();
+            g.writeStringField("Granularity", window.granularity());
+            g.writeObjectFieldStart("TimePeriod");
+            g.writeStringField("Start", window.start().toString());
+            g.writeStringField("End", window.end().toString());
+            g.writeEndObject();
+            if (nextDataToken != null) {
+                g.writeStringField("NextDataToken", nextDataToken);
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("GroupBy");
+            for (String field : List.of("USAGE_DATE", "REGION", "SERVICE_CODE", "USAGE_TYPE", "INSTANCE_TYPE")) {
+                g.writeString(field);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("Result");
+            g.writeString("USAGE_COST");
+            g.writeString("USAGE_QUANTITY");
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * @param body a 200 answer of {@code POST /v1/search/billing}
+     * @return the page
+     * @throws ReplyException when the body is not a well-formed billing answer or carries an {@code errorCode}
+     */
+    static Page parsePage(byte[] body) {
+        Currency currency = USD;
+        List<Row> rows = new ArrayList<>();
+        String token = null;
+        ErrorBody error = null;
+        try (JsonParser p = open(body)) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "Currency" -> currency = currency(scalar(p));
+                    case "Results" -> readRows(p, rows);
+                    case "NextDataToken" -> token = scalar(p);
+                    case "errorCode" -> error = new ErrorBody(scalar(p), error == null ? null : error.message());
+                    case "message" -> error = new ErrorBody(error == null ? null : error.code(), scalar(p));
+                    default -> p.skipChildren();
+                }
+            }
+            close(p);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        failOnErrorCode(error);
+        return new Page(currency, rows, token == null || token.isEmpty() ? null : token);
+    }
+
+    /**
+     * @param body a 200 answer of {@code GET /v1/search/linkedaccount}
+     * @return the account ids
+     * @throws ReplyException when the body is malformed or carries an {@code errorCode}
+     */
+    static List<String> parseLinkedAccounts(byte[] body) {
+        List<String> accounts = new ArrayList<>();
+        ErrorBody error = null;
+        try (JsonParser p = open(body)) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "Results" -> {
+                        if (p.currentToken() == JsonToken.START_ARRAY) {
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                accounts.add(scalar(p));
+                            }
+                        } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+                            throw new ReplyException("'Results' is not an array", null);
+                        }
+                    }
+                    case "errorCode" -> error = new ErrorBody(scalar(p), error == null ? null : error.message());
+                    case "message" -> error = new ErrorBody(error == null ? null : error.code(), scalar(p));
+                    default -> p.skipChildren();
+                }
+            }
+            close(p);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        failOnErrorCode(error);
+        return accounts;
+    }
+
+    /**
+     * @param body an error answer, possibly empty or not JSON
+     * @return its {@code errorCode} and {@code message}, each null when absent or unreadable
+     */
+    static ErrorBody parseError(byte[] body) {
+        String code = null;
+        String message = null;
+        if (body.length > 0) {
+            try (JsonParser p = FACTORY.createParser(body)) {
+                if (p.nextToken() == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        if ("errorCode".equals(field)) {
+                            code = scalar(p);
+                        } else if ("message".equals(field)) {
+                            message = scalar(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            } catch (IOException | ReplyException e) {
+                // best effort: an unreadable error body only loses its detail
+            }
+        }
+        return new ErrorBody(code, message);
+    }
+
+    /** The {@code errorCode} and {@code message} of an error answer. */
+    record ErrorBody(String code, String message) {
+        /** @return {@code ": CODE: message"} with each part shortened, or "" when there is neither */
+        String describe() {
+            if (code == null && message == null) {
+                return "";
+            }
+            return ": " + shorten(code == null ? "(no errorCode)" : code) + (message == null ? "" : ": " + shorten(message));
+        }
+    }
+
+    private static JsonParser open(byte[] body) throws IOException {
+        if (body.length == 0) {
+            throw new ReplyException("empty body", null);
+        }
+        JsonParser p = FACTORY.createParser(body);
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            p.close();
+            throw new ReplyException("the body is not a JSON object", null);
+        }
+        return p;
+    }
+
+    /** Checks the object ended and nothing follows it. */
+    private static void close(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            throw new ReplyException("unexpected content after the JSON object", null);
+        }
+    }
+
+    private static void readRows(JsonParser p, List<Row> rows) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return;
+        }
+        expect(p, JsonToken.START_ARRAY, "'Results'");
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expect(p, JsonToken.START_OBJECT, "a row of 'Results'");
+            String date = null;
+            String region = null;
+            String service = null;
+            String usageType = null;
+            BigDecimal cost = null;
+            BigDecimal quantity = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String section = p.currentName();
+                p.nextToken();
+                if ("GroupBy".equals(section)) {
+                    expect(p, JsonToken.START_OBJECT, "'GroupBy'");
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        switch (field) {
+                            case "USAGE_DATE" -> date = scalar(p);
+                            case "REGION" -> region = scalar(p);
+                            case "SERVICE_CODE" -> service = scalar(p);
+                            case "USAGE_TYPE" -> usageType = scalar(p);
+                            default -> p.skipChildren();
+                        }
+                    }
+                } else if ("Value".equals(section)) {
+                    expect(p, JsonToken.START_OBJECT, "'Value'");
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        p.nextToken();
+                        switch (field) {
+                            case "USAGE_COST" -> cost = decimal(p, field);
+                            case "USAGE_QUANTITY" -> quantity = decimal(p, field);
+                            default -> p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (date == null || date.isEmpty()) {
+                throw new ReplyException("row " + (rows.size() + 1) + " has no USAGE_DATE", null);
+            }
+            if (cost == null) {
+                throw new ReplyException("row " + (rows.size() + 1) + " has no USAGE_COST", null);
+            }
+            rows.add(new Row(date, region, service, usageType, cost, quantity));
+        }
+    }
+
+    private static BigDecimal decimal(JsonParser p, String field) throws IOException {
+        return switch (p.currentToken()) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_NULL -> null;
+            case VALUE_STRING -> {
+                try {
+                    yield new BigDecimal(p.getText().trim());
+                } catch (NumberFormatException e) {
+                    throw new ReplyException(field + " is not a number: '" + shorten(p.getText()) + "'", null);
+                }
+            }
+            default -> throw new ReplyException(field + " is not a number", null);
+        };
+    }
+
+    /** @return the text of a scalar, null for JSON null */
+    private static String scalar(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t == null || !t.isScalarValue()) {
+            throw new ReplyException("expected a value at field '" + p.currentName() + "', got " + t, null);
+        }
+        return p.getText();
+    }
+
+    private static void expect(JsonParser p, JsonToken token, String what) {
+        if (p.currentToken() != token) {
+            throw new ReplyException(what + " is not a JSON " + (token == JsonToken.START_ARRAY ? "array" : "object"),
+                    null);
+        }
+    }
+
+    private static Currency currency(String code) {
+        if (code == null || code.isEmpty()) {
+            return USD;
+        }
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw new ReplyException("unknown Currency '" + shorten(code) + "'", null);
+        }
+    }
+
+    private static void failOnErrorCode(ErrorBody error) {
+        if (error != null && error.code() != null) {
+            throw new ReplyException("the answer carries an error" + error.describe(), null);
+        }
+    }
+
+    private static ReplyException malformed(JsonProcessingException e) {
+        var at = e.getLocation();
+        return new ReplyException("malformed JSON (" + e.getOriginalMessage()
+                + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")", e);
+    }
+
+    static String shorten(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+    }
+}

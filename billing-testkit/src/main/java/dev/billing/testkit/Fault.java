@@ -1,0 +1,90 @@
+package dev.billing.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A misbehaviour the {@link HyperBillingSimulator} shows for one AWS account, like the real
+ * service sometimes does. Faults with a count apply to that many billing requests naming the
+ * account (each page is a request), then the account behaves normally again.
+ */
+public sealed interface Fault {
+
+    /**
+     * @param times how many billing requests are answered {@code 429}
+     * @param retryAfter the {@code Retry-After} sent, in whole seconds
+     * @return the fault
+     */
+    static Fault throttle(int times, Duration retryAfter) {
+        return new Throttle(times, retryAfter);
+    }
+
+    /**
+     * @param times how many billing requests are answered with {@code status}
+     * @param status a 5xx status such as 500 or 503
+     * @return the fault
+     */
+    static Fault serverError(int times, int status) {
+        return new ServerError(times, status);
+    }
+
+    /** @return the fault: every request about the account is answered {@code 401}, as for a revoked key */
+    static Fault rejectedKey() {
+        return new RejectedKey();
+    }
+
+    /**
+     * @return the fault: every billing answer for the account also carries rows dated just
+     *     outside the requested period (the day or month before {@code Start}, and {@code End}'s)
+     */
+    static Fault rowsOutsidePeriod() {
+        return new RowsOutsidePeriod();
+    }
+
+    /**
+     * {@code 429 Too Many Requests} with {@code Retry-After}, {@code times} times.
+     *
+     * @param times how many requests are throttled, at least 1
+     * @param retryAfter the delay announced, whole seconds, not negative
+     */
+    record Throttle(int times, Duration retryAfter) implements Fault {
+        /** Validates the count and the delay. */
+        public Throttle {
+            requirePositive(times);
+            Objects.requireNonNull(retryAfter, "retryAfter");
+            if (retryAfter.isNegative()) {
+                throw new IllegalArgumentException("retryAfter must not be negative");
+            }
+        }
+    }
+
+    /**
+     * A transient server error, {@code times} times.
+     *
+     * @param times how many requests fail, at least 1
+     * @param status the HTTP status, 500 to 599
+     */
+    record ServerError(int times, int status) implements Fault {
+        /** Validates the count and the status. */
+        public ServerError {
+            requirePositive(times);
+            if (status < 500 || status > 599) {
+                throw new IllegalArgumentException("status must be a 5xx status, got " + status);
+            }
+        }
+    }
+
+    /** The API key is refused ({@code 401}) for every request about the account. */
+    record RejectedKey() implements Fault {
+    }
+
+    /** Billing answers carry extra rows dated outside the requested period. */
+    record RowsOutsidePeriod() implements Fault {
+    }
+
+    private static void requirePositive(int times) {
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be at least 1, got " + times);
+        }
+    }
+}

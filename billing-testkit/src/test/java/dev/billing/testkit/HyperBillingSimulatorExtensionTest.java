@@ -1,0 +1,47 @@
+package dev.billing.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HyperBillingSimulatorExtensionTest {
+    @RegisterExtension
+    static final HyperBillingSimulatorExtension HB = new HyperBillingSimulatorExtension(
+            HyperBillingSimulator.builder().data(SimulatorData.generator().seed(9).accounts(1).build()));
+
+    private static int linkedAccounts(HyperBillingSimulator sim) throws Exception {
+        SimulatorData.ApiUser user = sim.data().users().get(0);
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(sim.endpoint() + "/v1/search/linkedaccount"))
+                        .timeout(Duration.ofSeconds(5))
+                        .header("X-Client-Id", user.email()).header("X-Client-Secret", user.key()).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    @Order(1)
+    void parameter_isTheRunningSimulator(HyperBillingSimulator sim) throws Exception {
+        assertThat(sim).isSameAs(HB.simulator());
+        assertThat(sim.endpoint()).startsWith("http://127.0.0.1:");
+        sim.fault(sim.data().accounts().get(0), Fault.rejectedKey());
+        assertThat(linkedAccounts(sim)).isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void faults_areClearedBeforeEachTest() throws Exception {
+        assertThat(linkedAccounts(HB.simulator())).isEqualTo(200);
+    }
+}
