@@ -9,12 +9,15 @@ import java.util.Map;
 
 /**
  * The exact sums {@link CostStore#aggregate} computed: one cell per bucket, key values and currency,
- * ordered by bucket, then by the keys' dictionary ids, then currency.
+ * in no particular order.
  */
 public final class Aggregation {
     private final CostStore store;
-    private final int[] digits;
     private final long[] radix;
+    private final int[] keyDigit;
+    private final Dictionary[] keyDictionary;
+    private final int bucketDigit;
+    private final int currencyDigit;
     private final LocalDate[] bucketStart;
     private final long[] stride;
     private final int size;
@@ -23,10 +26,17 @@ public final class Aggregation {
     private final BigDecimal[] big;
     private final int[] scales;
 
-    Aggregation(CostStore store, int[] digits, long[] radix, int[] bucketStart, CellRuns cells) {
+    Aggregation(CostStore store, int[] digits, long[] radix, int[] keyDigit, int bucketDigit, int currencyDigit,
+                int[] bucketStart, CellRuns cells) {
         this.store = store;
-        this.digits = digits;
         this.radix = radix;
+        this.keyDigit = keyDigit;
+        this.bucketDigit = bucketDigit;
+        this.currencyDigit = currencyDigit;
+        this.keyDictionary = new Dictionary[keyDigit.length];
+        for (int k = 0; k < keyDigit.length; k++) {
+            keyDictionary[k] = store.dictionary(Dimension.values()[digits[keyDigit[k]]]);
+        }
         this.bucketStart = bucketStart == null ? null : new LocalDate[bucketStart.length];
         for (int b = 0; bucketStart != null && b < bucketStart.length; b++) {
             this.bucketStart[b] = LocalDate.ofEpochDay(bucketStart[b]);
@@ -62,7 +72,7 @@ public final class Aggregation {
      * @return the first day of its bucket, or null when the selection had no granularity
      */
     public LocalDate bucket(int cell) {
-        return bucketStart == null ? null : bucketStart[digit(cell, 0)];
+        return bucketStart == null ? null : bucketStart[digit(cell, bucketDigit)];
     }
 
     /**
@@ -71,8 +81,7 @@ public final class Aggregation {
      * @return the cell's value of that dimension
      */
     public String key(int cell, int key) {
-        int j = key + (bucketStart == null ? 0 : 1);
-        return store.dictionary(Dimension.values()[digits[j]]).value(digit(cell, j));
+        return keyDictionary[key].value(digit(cell, keyDigit[key]));
     }
 
     /**
@@ -80,7 +89,7 @@ public final class Aggregation {
      * @return the cell's currency
      */
     public Currency currency(int cell) {
-        return store.currency(digit(cell, digits.length - 1));
+        return store.currency(digit(cell, currencyDigit));
     }
 
     /**
@@ -88,7 +97,7 @@ public final class Aggregation {
      * @return the cell's exact sum
      */
     public BigDecimal sum(int cell) {
-        int scale = scales[digit(cell, digits.length - 1)];
+        int scale = scales[digit(cell, currencyDigit)];
         if (big[cell] == null) {
             return BigDecimal.valueOf(sums[cell], scale);
         }

@@ -30,9 +30,13 @@ final class CostKernel {
     private final CostStore store;
     private final int from;
     private final int to;
-    /** Per digit: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
+    /** Per digit, most significant first: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
     private final int[] digits;
     private final long[] radix;
+    /** Where each group-by key, the bucket (-1 when none) and the currency are among the digits. */
+    private final int[] keyDigit;
+    private final int bucketDigit;
+    private final int currencyDigit;
     private final boolean[][] allowed = new boolean[DIMENSIONS.length][];
     private final int[] bucketOfDay;
     private final int[] bucketStart;
@@ -46,15 +50,19 @@ final class CostKernel {
     private CellTable cells;
     private final CellRuns runs = new CellRuns();
 
-    CostKernel(CostStore store, CostStore.Selection selection) {
+    /**
+     * Digits are ordered so that those constant within most chunks come first: a chunk's cells then
+     * share a key prefix, and chunks stored in key order hand over their cells already sorted.
+     */
+    CostKernel(CostStore store, CostStore.Selection selection, List<Chunk> chunks) {
         this.store = store;
         this.from = (int) selection.from().toEpochDay();
         this.to = (int) selection.to().toEpochDay();
         Granularity granularity = selection.granularity();
         List<Dimension> groupBy = selection.keys();
         int n = groupBy.size() + (granularity == null ? 1 : 2);
-        digits = new int[n];
-        radix = new long[n];
+        int[] given = new int[n];
+        long[] givenRadix = new long[n];
         int j = 0;
         int days = Math.max(0, to - from);
         bucketOfDay = new int[days];
@@ -69,17 +77,46 @@ final class CostKernel {
                 bucketOfDay[d] = buckets - 1;
             }
             bucketStart = Arrays.copyOf(starts, buckets);
-            digits[j] = BUCKET;
-            radix[j++] = Math.max(1, buckets);
+            given[j] = BUCKET;
+            givenRadix[j++] = Math.max(1, buckets);
         } else {
             bucketStart = null;
         }
         for (Dimension d : groupBy) {
-            digits[j] = d.ordinal();
-            radix[j++] = Math.max(1, store.dictionary(d).size());
+            given[j] = d.ordinal();
+            givenRadix[j++] = Math.max(1, store.dictionary(d).size());
         }
-        digits[j] = CURRENCY;
-        radix[j] = Math.max(1, store.currencyCount());
+        given[j] = CURRENCY;
+        givenRadix[j] = Math.max(1, store.currencyCount());
+        Integer[] order = new Integer[n];
+        long[] constant = new long[n];
+        for (int d = 0; d < n; d++) {
+            order[d] = d;
+            for (Chunk c : chunks) {
+                constant[d] += c.size > 0 && isConstant(c, given[d]) ? 1 : 0;
+            }
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(constant[b], constant[a]));
+        this.digits = new int[n];
+        this.radix = new long[n];
+        this.keyDigit = new int[groupBy.size()];
+        int bucket = -1;
+        int currency = -1;
+        int firstKey = granularity == null ? 0 : 1;
+        for (int d = 0; d < n; d++) {
+            int was = order[d];
+            this.digits[d] = given[was];
+            this.radix[d] = givenRadix[was];
+            if (given[was] == BUCKET) {
+                bucket = d;
+            } else if (given[was] == CURRENCY) {
+                currency = d;
+            } else {
+                keyDigit[was - firstKey] = d;
+            }
+        }
+        bucketDigit = bucket;
+        currencyDigit = currency;
         selection.filters().forEach((d, values) -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), values));
         offset = new int[n];
         localRadix = new long[n];
@@ -94,6 +131,17 @@ final class CostKernel {
             }
         }
         return ok;
+    }
+
+    private boolean isConstant(Chunk c, int digit) {
+        if (digit == BUCKET) {
+            return to > from && c.maxDay >= from && c.minDay < to && bucketOfDay[Math.max(c.minDay, from) - from]
+                    == bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+        }
+        if (digit == CURRENCY) {
+            return c.minCurrency == c.maxCurrency;
+        }
+        return c.min[digit] == c.max[digit];
     }
 
     Aggregation run(List<Chunk> chunks) {
@@ -118,7 +166,7 @@ final class CostKernel {
             }
         });
         runs.finish();
-        return new Aggregation(store, digits, radix, bucketStart, runs);
+        return new Aggregation(store, digits, radix, keyDigit, bucketDigit, currencyDigit, bucketStart, runs);
     }
 
     private void process(Chunk c) {

@@ -87,7 +87,7 @@ public final class CostStore {
      * @return the exact sums
      */
     public synchronized Aggregation aggregate(Selection selection) {
-        return new CostKernel(this, selection).run(chunks);
+        return new CostKernel(this, selection, chunks).run(chunks);
     }
 
     Dictionary dictionary(Dimension d) {
@@ -95,11 +95,15 @@ public final class CostStore {
     }
 
     int currencyCount() {
-        return currencies.size();
+        synchronized (currencies) {
+            return currencies.size();
+        }
     }
 
     Currency currency(int id) {
-        return currencies.get(id);
+        synchronized (currencies) {
+            return currencies.get(id);
+        }
     }
 
     int scale(int currency) {
