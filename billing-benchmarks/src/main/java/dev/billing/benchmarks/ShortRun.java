@@ -62,9 +62,9 @@ public final class ShortRun {
     private void run(Class<?> benchmark, int forks) throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(benchmark.getName() + "\\.")
-                .warmupIterations(1)
+                .warmupIterations(2)
                 .warmupTime(TimeValue.seconds(1))
-                .measurementIterations(2)
+                .measurementIterations(3)
                 .measurementTime(TimeValue.seconds(1))
                 .shouldFailOnError(true);
         if (forks == 0) {

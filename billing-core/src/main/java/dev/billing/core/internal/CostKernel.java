@@ -38,6 +38,7 @@ final class CostKernel {
     private final int bucketDigit;
     private final int currencyDigit;
     private final boolean[][] allowed = new boolean[DIMENSIONS.length][];
+    private final Dimension[] filtered;
     private final int[] bucketOfDay;
     private final int[] bucketStart;
 
@@ -118,6 +119,7 @@ final class CostKernel {
         bucketDigit = bucket;
         currencyDigit = currency;
         selection.filters().forEach((d, values) -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), values));
+        filtered = selection.filters().keySet().toArray(Dimension[]::new);
         offset = new int[n];
         localRadix = new long[n];
     }
@@ -173,9 +175,9 @@ final class CostKernel {
         if (c.size == 0 || c.maxDay < from || c.minDay >= to) {
             return;
         }
-        for (Dimension d : DIMENSIONS) {
+        for (Dimension d : filtered) {
             boolean[] ok = allowed[d.ordinal()];
-            if (ok != null && c.intColumn(d) == null && d != Dimension.CHARGE_CATEGORY && !ok[c.constant(d)]) {
+            if (c.intColumn(d) == null && d != Dimension.CHARGE_CATEGORY && !ok[c.constant(d)]) {
                 return;
             }
         }
@@ -213,17 +215,17 @@ final class CostKernel {
             addDigit(c, k, n, digits[j], r, off);
         }
         boolean everyRow = true;
-        for (Dimension d : DIMENSIONS) {
+        for (Dimension d : filtered) {
             boolean[] ok = allowed[d.ordinal()];
             int[] col = c.intColumn(d);
-            everyRow &= ok == null || (col == null && d != Dimension.CHARGE_CATEGORY);
-            if (ok != null && col != null) {
+            everyRow &= col == null && d != Dimension.CHARGE_CATEGORY;
+            if (col != null) {
                 for (int i = 0; i < n; i++) {
                     if (!ok[col[i]]) {
                         k[i] = -1;
                     }
                 }
-            } else if (ok != null && d == Dimension.CHARGE_CATEGORY) {
+            } else if (d == Dimension.CHARGE_CATEGORY) {
                 byte[] cat = c.category;
                 for (int i = 0; i < n; i++) {
                     if (!ok[cat[i] & 0xFF]) {
