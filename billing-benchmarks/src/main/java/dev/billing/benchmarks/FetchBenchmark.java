@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * simulator on loopback. Contenders, each with at most {@value #IN_FLIGHT} requests in flight:
  * ours ({@code CostAggregator.domainTotal} through the HyperBilling provider); the ceiling, a raw
  * {@code HttpClient.sendAsync} loop that only scans each body for its costs; and ours sequentially
- * (one account at a time).
+ * (one account at a time). On loopback the answers take no time to travel; {@code -p latencyMs=20}
+ * adds the simulator's latency to each answer, as a real network would.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -60,6 +62,9 @@ public class FetchBenchmark {
         /** The number of accounts, one page each. */
         @Param("1000")
         public int accountCount;
+        /** The simulator's added latency per answer, in milliseconds: 0 is pure loopback. */
+        @Param("0")
+        public int latencyMs;
 
         HyperBillingSimulator simulator;
         Billing concurrent;
@@ -70,7 +75,8 @@ public class FetchBenchmark {
         /** Starts the simulator, registers the accounts and checks the three contenders agree. */
         @Setup(Level.Trial)
         public void setUp() {
-            simulator = HyperBillingSimulator.builder().data(data(accountCount)).start();
+            simulator = HyperBillingSimulator.builder().data(data(accountCount))
+                    .threads(IN_FLIGHT).latency(Duration.ofMillis(latencyMs)).start();
             accounts = simulator.data().accounts();
             concurrent = billing(IN_FLIGHT);
             sequential = billing(1);
