@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.internal.Bounded;
 import dev.billing.core.internal.CostCube;
+import dev.billing.core.internal.ColumnarStore;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -99,32 +100,29 @@ public final class CostAggregator {
                         && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
                         && query.accepts(Dimension.PROVIDER, a.provider().value()))
                 .toList();
-        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        ColumnarStore store = new ColumnarStore();
         AccountCoverage[] coverage = new AccountCoverage[scope.size()];
         AtomicInteger finished = new AtomicInteger();
         List<Supplier<CompletableFuture<?>>> tasks = new ArrayList<>(scope.size());
         for (int i = 0; i < scope.size(); i++) {
             int index = i;
             ServiceAccount account = scope.get(i);
-            tasks.add(() -> fetchOne(account, query, cube).thenAccept(c -> {
+            tasks.add(() -> fetchOne(account, query, store).thenAccept(c -> {
                 coverage[index] = c;
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
             }));
         }
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
-        return Bounded.runAll(tasks, maxConcurrentFetches).thenApply(v -> {
-            synchronized (cube) {
-                return cube.toReport(query, projects, List.of(coverage));
-            }
-        });
+        return Bounded.runAll(tasks, maxConcurrentFetches)
+                .thenApply(v -> CostCube.of(store, query).toReport(query, projects, List.of(coverage)));
     }
 
-    /** Fetches one account into its own cube and merges it into the report's on success; never fails. */
-    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, CostCube report) {
+    /** Streams one account into its own segment and commits it to the store on success; never fails. */
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
-        CostCube own = new CostCube(query.granularity(), query.groupBy());
+        ColumnarStore.Segment own = store.newSegment();
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
@@ -140,9 +138,7 @@ public final class CostAggregator {
         }
         return fetch.handle((stats, error) -> {
             if (error == null) {
-                synchronized (report) {
-                    report.addAll(own);
-                }
+                store.commit(own);
                 log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
                         (System.nanoTime() - startNanos) / 1_000_000);

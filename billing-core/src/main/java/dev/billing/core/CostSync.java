@@ -243,7 +243,8 @@ public final class CostSync {
         }
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
         if (!synced.isEmpty()) {
-            store.aggregate(query, synced, c -> cube.addCell(c.bucket(), c.project(), c.keys(), c.amount()));
+            store.aggregate(query, synced, c -> cube.addCell(c.bucket(), c.project(), c.keys(),
+                    c.amount().currency(), c.amount().amount()));
         }
         return cube.toReport(query, projects, coverage);
     }

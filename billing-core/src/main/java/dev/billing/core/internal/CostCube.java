@@ -2,7 +2,6 @@ package dev.billing.core.internal;
 
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.CostQuery;
-import dev.billing.core.CostRecord;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
@@ -26,13 +25,14 @@ import java.util.function.Function;
 
 /**
  * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
- * needs, from which the domain, project and row views are rolled up. Not thread-safe; one cube per
- * account while fetching, merged into the report's cube when the account succeeds.
+ * needs, from which the domain, project and row views are rolled up. Filled from a {@link ColumnarStore}
+ * or from sums aggregated elsewhere. Not thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
     private final List<Dimension> groupBy;
     private final Map<Cell, BigDecimal> sums = new HashMap<>();
+    private final Map<LocalDate, String> labels = new HashMap<>();
 
     /**
      * @param granularity how dates are bucketed
@@ -46,36 +46,48 @@ public final class CostCube {
     private record Cell(LocalDate bucket, ProjectId project, List<String> keys, Currency currency) {
     }
 
-    /** @param record a line item already accepted by the query */
-    public void add(CostRecord record) {
-        List<String> keys = new ArrayList<>(groupBy.size());
-        for (Dimension d : groupBy) {
-            keys.add(d.valueOf(record));
+    /**
+     * Sums the cells of a store's rows that a query accepts.
+     *
+     * @param store the rows
+     * @param query the period, granularity, filters and group-by
+     * @return the cube
+     */
+    public static CostCube of(ColumnarStore store, CostQuery query) {
+        List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
+        keys.add(Dimension.PROJECT);
+        keys.addAll(query.groupBy());
+        Aggregation sums = store.aggregate(new ColumnarStore.Selection(query.period().start(), query.period().end(),
+                query.granularity(), query.filters(), keys));
+        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        List<String> values = new ArrayList<>(query.groupBy().size());
+        Map<String, ProjectId> projects = new HashMap<>();
+        for (int i = 0; i < sums.size(); i++) {
+            values.clear();
+            for (int k = 1; k < keys.size(); k++) {
+                values.add(sums.key(i, k));
+            }
+            cube.addCell(sums.bucket(i), projects.computeIfAbsent(sums.key(i, 0), ProjectId::of), values,
+                    sums.currency(i), sums.sum(i));
         }
-        Cell cell = new Cell(granularity.bucketStart(record.chargeDate()), record.project(), keys,
-                record.cost().currency());
-        sums.merge(cell, record.cost().amount(), BigDecimal::add);
+        return cube;
     }
 
     /**
-     * Adds a pre-aggregated cell, for example one row of a SQL {@code SUM ... GROUP BY}.
+     * Adds an already aggregated sum to a cell, for example one row of a SQL {@code SUM ... GROUP BY}.
      *
-     * @param day a day of the bucket (the bucket's first day, or any finer bucket's first day)
+     * @param day the first day of the cell's bucket, or of any finer bucket inside it
      * @param project the project
-     * @param keys the values of the group-by dimensions, in this cube's group-by order
-     * @param amount the exact sum
+     * @param keys the values of the group-by dimensions, in the cube's order
+     * @param currency the currency
+     * @param sum the exact sum
+     * @throws IllegalArgumentException when there are not as many keys as group-by dimensions
      */
-    public void addCell(LocalDate day, ProjectId project, List<String> keys, Money amount) {
+    public void addCell(LocalDate day, ProjectId project, List<String> keys, Currency currency, BigDecimal sum) {
         if (keys.size() != groupBy.size()) {
-            throw new IllegalArgumentException("cell has " + keys.size() + " keys, the cube groups by " + groupBy);
+            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + keys.size());
         }
-        Cell cell = new Cell(granularity.bucketStart(day), project, List.copyOf(keys), amount.currency());
-        sums.merge(cell, amount.amount(), BigDecimal::add);
-    }
-
-    /** @param other a cube of the same shape, whose sums are added to this one */
-    public void addAll(CostCube other) {
-        other.sums.forEach((cell, sum) -> sums.merge(cell, sum, BigDecimal::add));
+        sums.merge(new Cell(granularity.bucketStart(day), project, List.copyOf(keys), currency), sum, BigDecimal::add);
     }
 
     /**
@@ -104,7 +116,7 @@ public final class CostCube {
                 .toList();
         List<SeriesPoint> points = series.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(BY_BUCKET_THEN_CURRENCY))
-                .map(e -> new SeriesPoint(e.getKey().bucket(), granularity.label(e.getKey().bucket()),
+                .map(e -> new SeriesPoint(e.getKey().bucket(), label(e.getKey().bucket()),
                         new Money(e.getValue(), e.getKey().currency())))
                 .toList();
         return new CostSummary(totalList, points);
@@ -124,10 +136,14 @@ public final class CostCube {
                     for (int i = 0; i < groupBy.size(); i++) {
                         keys.put(groupBy.get(i), e.getKey().keys().get(i));
                     }
-                    return new CostRow(e.getKey().bucket(), granularity.label(e.getKey().bucket()), keys,
+                    return new CostRow(e.getKey().bucket(), label(e.getKey().bucket()), keys,
                             new Money(e.getValue(), e.getKey().currency()));
                 })
                 .toList();
+    }
+
+    private String label(LocalDate bucket) {
+        return labels.computeIfAbsent(bucket, granularity::label);
     }
 
     private static final Comparator<Cell> BY_BUCKET_THEN_CURRENCY =

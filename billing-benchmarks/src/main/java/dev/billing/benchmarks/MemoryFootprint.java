@@ -1,0 +1,76 @@
+package dev.billing.benchmarks;
+
+import dev.billing.core.CostRecord;
+import dev.billing.core.internal.ColumnarStore;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Benchmark 3: heap bytes per line item, measured as the growth of the heap used after a full GC
+ * when the same seeded line items are held by our store (dictionaries included) and by a list of
+ * {@link CostRecord}s. The list is measured at its best: strings, dates, ids and the currency are
+ * shared between records, as the generator makes them.
+ */
+public final class MemoryFootprint {
+    private MemoryFootprint() {
+    }
+
+    /** Bytes per line item of both holders. */
+    record Result(double store, double list) {
+    }
+
+    /** @param args the number of line items, 10,000,000 by default */
+    public static void main(String[] args) {
+        Result r = measure(args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000);
+        System.out.printf("memory per line item: store %.1f B, list of records %.1f B%n", r.store(), r.list());
+    }
+
+    static Result measure(int rows) {
+        CostData data = new CostData(rows, 5_000, 100, LocalDate.of(2026, 1, 1), 31, 42);
+        long before = usedAfterGc();
+        ColumnarStore store = fill(data);
+        long withStore = usedAfterGc();
+        Reference.reachabilityFence(store);
+        store = null;
+        long before2 = usedAfterGc();
+        List<CostRecord> list = new ArrayList<>();
+        data.forEach(list::add);
+        ((ArrayList<CostRecord>) list).trimToSize();
+        long withList = usedAfterGc();
+        Reference.reachabilityFence(list);
+        return new Result((double) (withStore - before) / rows, (double) (withList - before2) / rows);
+    }
+
+    /** Streams the data into a store, one segment per service account, as a fetch does. */
+    static ColumnarStore fill(CostData data) {
+        ColumnarStore store = new ColumnarStore();
+        ColumnarStore.Segment[] segment = {null};
+        String[] current = {null};
+        data.forEach(r -> {
+            if (!r.serviceAccount().value().equals(current[0])) {
+                if (segment[0] != null) {
+                    store.commit(segment[0]);
+                }
+                segment[0] = store.newSegment();
+                current[0] = r.serviceAccount().value();
+            }
+            segment[0].add(r);
+        });
+        if (segment[0] != null) {
+            store.commit(segment[0]);
+        }
+        return store;
+    }
+
+    private static long usedAfterGc() {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}

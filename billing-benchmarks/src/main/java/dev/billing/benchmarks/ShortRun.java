@@ -1,0 +1,92 @@
+package dev.billing.benchmarks;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The short mode: every benchmark with few, short iterations, then one ratio per line, each
+ * measured side by side in this run. The kernel benchmarks run in this JVM (their 10 M line items
+ * are loaded once for all six); the others fork as their annotations say. Run it with
+ * {@code java -Xmx8g -cp billing-benchmarks/target/benchmarks.jar dev.billing.benchmarks.ShortRun}.
+ */
+public final class ShortRun {
+    /** Line items of the memory measurement; the bytes per item barely change above a million. */
+    private static final int MEMORY_ROWS = 2_000_000;
+    private final Map<String, Double> msPerOp = new HashMap<>();
+
+    private ShortRun() {
+    }
+
+    /** @param args none */
+    public static void main(String[] args) throws RunnerException {
+        MemoryFootprint.Result memory = MemoryFootprint.measure(MEMORY_ROWS);
+        ShortRun run = new ShortRun();
+        run.run(KernelBenchmark.class, 0);
+        run.run(RollupBenchmark.class, 1);
+        run.run(ParseBenchmark.class, 1);
+        run.run(FetchBenchmark.class, 1);
+        System.out.println();
+        System.out.println("=== ratios (higher is better for us), measured side by side in this run ===");
+        run.ratio("kernel, one key (5,000 groups), ours vs DuckDB threads=1", "KernelBenchmark.oneKeyDuckDb",
+                "KernelBenchmark.oneKeyOurs", 2.5);
+        run.ratio("kernel, one key (5,000 groups), ours vs naive stream", "KernelBenchmark.oneKeyNaive",
+                "KernelBenchmark.oneKeyOurs", 10);
+        run.ratio("kernel, full cube day x service x region x account, ours vs naive stream",
+                "KernelBenchmark.cubeNaive", "KernelBenchmark.cubeOurs", 25);
+        run.ratio("kernel, full cube, ours vs DuckDB threads=1 (no target)", "KernelBenchmark.cubeDuckDb",
+                "KernelBenchmark.cubeOurs", 0);
+        System.out.printf(Locale.ROOT, "memory per line item: %.1f B in our store vs %.1f B in a list of records"
+                        + " (%.1fx less; %,d line items; target <= 32 B: %s)%n", memory.store(), memory.list(),
+                memory.list() / memory.store(), MEMORY_ROWS, memory.store() <= 32 ? "met" : "MISSED");
+        run.ratio("parsing 50 MB of HyperBilling pages, ours vs Jackson databind into POJOs",
+                "ParseBenchmark.databind", "ParseBenchmark.ours", 1.2);
+        run.ratio("parsing, ours vs a raw Jackson token scan (the ceiling; no target)",
+                "ParseBenchmark.tokenScan", "ParseBenchmark.ours", 0);
+        run.ratio("roll-up, domain and every project by month, ours vs DuckDB threads=1",
+                "RollupBenchmark.duckDb", "RollupBenchmark.ours", 2);
+        Double small = run.msPerOp.get("RollupBenchmark.oursUnder64m");
+        System.out.println(small == null ? "roll-up under -Xmx64m: did not complete"
+                : String.format(Locale.ROOT, "roll-up under -Xmx64m: completed, %.2f ms/op", small));
+        run.ratio("fetch 1,000 accounts from the simulator, ours vs raw HttpClient.sendAsync (the ceiling)",
+                "FetchBenchmark.raw", "FetchBenchmark.ours", 0.8);
+        run.ratio("fetch 1,000 accounts, ours vs sequential", "FetchBenchmark.sequential", "FetchBenchmark.ours", 10);
+    }
+
+    private void run(Class<?> benchmark, int forks) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(benchmark.getName() + "\\.")
+                .warmupIterations(2)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(1))
+                .shouldFailOnError(true);
+        if (forks == 0) {
+            options.forks(0);
+        }
+        for (RunResult r : new Runner(options.build()).run()) {
+            String name = r.getParams().getBenchmark();
+            String simple = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
+            msPerOp.put(simple, r.getPrimaryResult().getScore());
+        }
+    }
+
+    private void ratio(String what, String peer, String ours, double target) {
+        Double p = msPerOp.get(peer);
+        Double o = msPerOp.get(ours);
+        if (p == null || o == null) {
+            System.out.println(what + ": not measured");
+            return;
+        }
+        double ratio = p / o;
+        String verdict = target <= 0 ? "" : String.format(Locale.ROOT, " (target >= %.1fx: %s)", target,
+                ratio >= target ? "met" : "MISSED");
+        System.out.printf(Locale.ROOT, "%s: %.2fx (%.2f vs %.2f ms/op)%s%n", what, ratio, p, o, verdict);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.billing.core.internal;
+
+import dev.billing.core.Dimension;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The exact sums {@link ColumnarStore#aggregate} computed: one cell per bucket, key values and currency,
+ * in no particular order.
+ */
+public final class Aggregation {
+    private final ColumnarStore store;
+    private final long[] radix;
+    private final int[] keyDigit;
+    private final Dictionary[] keyDictionary;
+    private final int bucketDigit;
+    private final int currencyDigit;
+    private final LocalDate[] bucketStart;
+    private final long[] stride;
+    private final int size;
+    private final long[] keys;
+    private final long[] sums;
+    private final BigDecimal[] big;
+    private final int[] scales;
+
+    Aggregation(ColumnarStore store, int[] digits, long[] radix, int[] keyDigit, int bucketDigit, int currencyDigit,
+                int[] bucketStart, CellRuns cells) {
+        this.store = store;
+        this.radix = radix;
+        this.keyDigit = keyDigit;
+        this.bucketDigit = bucketDigit;
+        this.currencyDigit = currencyDigit;
+        this.keyDictionary = new Dictionary[keyDigit.length];
+        for (int k = 0; k < keyDigit.length; k++) {
+            keyDictionary[k] = store.dictionary(Dimension.values()[digits[keyDigit[k]]]);
+        }
+        this.bucketStart = bucketStart == null ? null : new LocalDate[bucketStart.length];
+        for (int b = 0; bucketStart != null && b < bucketStart.length; b++) {
+            this.bucketStart[b] = LocalDate.ofEpochDay(bucketStart[b]);
+        }
+        this.stride = new long[digits.length];
+        long st = 1;
+        for (int j = digits.length - 1; j >= 0; j--) {
+            stride[j] = st;
+            st *= radix[j];
+        }
+        this.scales = new int[store.currencyCount()];
+        for (int c = 0; c < scales.length; c++) {
+            scales[c] = store.scale(c);
+        }
+        this.size = cells.size();
+        this.keys = new long[size];
+        this.sums = new long[size];
+        this.big = new BigDecimal[size];
+        for (int i = 0; i < size; i++) {
+            keys[i] = cells.key(i);
+            sums[i] = cells.sum(i);
+            big[i] = cells.big(keys[i]);
+        }
+    }
+
+    /** @return the number of cells */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * @param cell a cell index, {@code 0 <= cell < size()}
+     * @return the first day of its bucket, or null when the selection had no granularity
+     */
+    public LocalDate bucket(int cell) {
+        return bucketStart == null ? null : bucketStart[digit(cell, bucketDigit)];
+    }
+
+    /**
+     * @param cell a cell index
+     * @param key the index of a group-by dimension in the selection's keys
+     * @return the cell's value of that dimension
+     */
+    public String key(int cell, int key) {
+        return keyDictionary[key].value(digit(cell, keyDigit[key]));
+    }
+
+    /**
+     * @param cell a cell index
+     * @return the cell's currency
+     */
+    public Currency currency(int cell) {
+        return store.currency(digit(cell, currencyDigit));
+    }
+
+    /**
+     * @param cell a cell index
+     * @return the cell's exact sum
+     */
+    public BigDecimal sum(int cell) {
+        int scale = scales[digit(cell, currencyDigit)];
+        if (big[cell] == null) {
+            return BigDecimal.valueOf(sums[cell], scale);
+        }
+        return big[cell].add(BigDecimal.valueOf(sums[cell])).movePointLeft(scale);
+    }
+
+    /** @return the exact sum of every cell, per currency */
+    public Map<Currency, BigDecimal> totals() {
+        Map<Currency, BigDecimal> totals = new HashMap<>();
+        for (int i = 0; i < size; i++) {
+            totals.merge(currency(i), sum(i), BigDecimal::add);
+        }
+        return totals;
+    }
+
+    private int digit(int cell, int j) {
+        long k = stride[j] == 1 ? keys[cell] : keys[cell] / stride[j];
+        return (int) (j == 0 ? k : k % radix[j]);
+    }
+}

@@ -1,0 +1,224 @@
+package dev.billing.core.internal;
+
+import dev.billing.core.CostRecord;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Currency;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A columnar, dictionary-encoded store of cost line items, aggregated exactly by {@link #aggregate}.
+ *
+ * <p>Records are appended to a {@link Segment} (one per fetch, one thread each) and become visible
+ * only when the segment is {@linkplain #commit committed}; a segment that is dropped leaves no
+ * cost behind. A row costs 30 bytes: the day as an epoch-day int, account, service, region and
+ * usage type as int dictionary ids, charge category and currency as bytes, and the amount as a long
+ * scaled by the store's scale for its currency (the largest scale seen, at most
+ * {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
+ * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
+ * Usage quantities are not kept.
+ *
+ * <p>Commits and queries may come from any thread; they are serialized.
+ */
+public final class ColumnarStore {
+    private static final int MAX_CURRENCIES = 256;
+
+    private final EnumMap<Dimension, Dictionary> dictionaries = new EnumMap<>(Dimension.class);
+    private final List<Currency> currencies = new ArrayList<>();
+    private final List<Chunk> chunks = new ArrayList<>();
+    private final int[] scales = new int[MAX_CURRENCIES];
+    private long rows;
+
+    /** An empty store. */
+    public ColumnarStore() {
+        for (Dimension d : Dimension.values()) {
+            dictionaries.put(d, new Dictionary());
+        }
+    }
+
+    /** @return a new, empty segment of this store */
+    public Segment newSegment() {
+        return new Segment();
+    }
+
+    /**
+     * Makes a segment's records part of this store. The segment must not be used afterwards.
+     *
+     * @param segment a segment of this store
+     */
+    public synchronized void commit(Segment segment) {
+        segment.seal();
+        for (int c = 0; c < MAX_CURRENCIES; c++) {
+            int theirs = segment.scales[c];
+            if (theirs > scales[c]) {
+                for (Chunk chunk : chunks) {
+                    chunk.rescale(c, scales[c], theirs - scales[c]);
+                }
+                scales[c] = theirs;
+            } else if (theirs >= 0 && theirs < scales[c]) {
+                for (Chunk chunk : segment.chunks) {
+                    chunk.rescale(c, theirs, scales[c] - theirs);
+                }
+            }
+        }
+        for (Chunk chunk : segment.chunks) {
+            rows += chunk.size;
+            chunks.add(chunk);
+        }
+        segment.chunks.clear();
+    }
+
+    /** @return the number of line items committed */
+    public synchronized long size() {
+        return rows;
+    }
+
+    /**
+     * Sums the amounts of the rows a selection accepts, per cell of its keys, bucket and currency.
+     *
+     * @param selection what to sum and how to group it
+     * @return the exact sums
+     */
+    public synchronized Aggregation aggregate(Selection selection) {
+        return new CostKernel(this, selection, chunks).run(chunks);
+    }
+
+    Dictionary dictionary(Dimension d) {
+        return dictionaries.get(d);
+    }
+
+    int currencyCount() {
+        synchronized (currencies) {
+            return currencies.size();
+        }
+    }
+
+    Currency currency(int id) {
+        synchronized (currencies) {
+            return currencies.get(id);
+        }
+    }
+
+    int scale(int currency) {
+        return scales[currency];
+    }
+
+    private int currencyId(Currency currency) {
+        synchronized (currencies) {
+            int id = currencies.indexOf(currency);
+            if (id >= 0) {
+                return id;
+            }
+            if (currencies.size() == MAX_CURRENCIES) {
+                throw new IllegalStateException("more than " + MAX_CURRENCIES + " currencies in one cost store");
+            }
+            currencies.add(currency);
+            return currencies.size() - 1;
+        }
+    }
+
+    /**
+     * What {@link #aggregate} sums: the rows in {@code [from, to)} whose value on every filtered
+     * dimension is one of the allowed ones, grouped by {@code keys}, by bucket when a granularity is
+     * given, and always by currency.
+     *
+     * @param from the first day, inclusive
+     * @param to the last day, exclusive
+     * @param granularity the buckets of the days, or null for none
+     * @param filters the allowed values per dimension
+     * @param keys the dimensions to group by, in order
+     */
+    public record Selection(LocalDate from, LocalDate to, Granularity granularity,
+                            Map<Dimension, Set<String>> filters, List<Dimension> keys) {
+
+        /** Copies the filters and keys. */
+        public Selection {
+            filters = Map.copyOf(filters);
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /**
+     * The rows of one fetch, appended from one thread, invisible until {@link #commit}ted. Rows are
+     * kept in chunks of one (provider, service account, project).
+     */
+    public final class Segment {
+        private final List<Chunk> chunks = new ArrayList<>();
+        private final int[] scales = new int[MAX_CURRENCIES];
+        private Chunk open;
+        private Currency lastCurrency;
+        private int lastCurrencyId;
+        private final String[] lastValue = new String[Dimension.values().length];
+        private final int[] lastId = new int[Dimension.values().length];
+
+        private Segment() {
+            Arrays.fill(scales, -1);
+        }
+
+        /** @param record a line item */
+        public void add(CostRecord record) {
+            int provider = id(Dimension.PROVIDER, record.provider().value());
+            int serviceAccount = id(Dimension.SERVICE_ACCOUNT, record.serviceAccount().value());
+            int project = id(Dimension.PROJECT, record.project().value());
+            if (open == null || open.isFull() || open.provider != provider
+                    || open.serviceAccount != serviceAccount || open.project != project) {
+                if (open != null) {
+                    open.seal();
+                }
+                open = new Chunk(provider, serviceAccount, project, 64);
+                chunks.add(open);
+            }
+            Currency currency = record.cost().currency();
+            if (currency != lastCurrency) {
+                lastCurrencyId = currencyId(currency);
+                lastCurrency = currency;
+            }
+            int cur = lastCurrencyId;
+            BigDecimal amount = record.cost().amount();
+            int scale = Scales.scaleOf(amount);
+            if (scale > scales[cur]) {
+                if (scales[cur] >= 0) {
+                    for (Chunk chunk : chunks) {
+                        chunk.rescale(cur, scales[cur], scale - scales[cur]);
+                    }
+                }
+                scales[cur] = scale;
+            }
+            long scaled = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
+            open.append((int) record.chargeDate().toEpochDay(),
+                    id(Dimension.ACCOUNT, record.billingAccountId()),
+                    id(Dimension.SERVICE, record.service()),
+                    id(Dimension.REGION, record.region()),
+                    id(Dimension.USAGE_TYPE, record.usageType()),
+                    id(Dimension.CHARGE_CATEGORY, record.chargeCategory().name()),
+                    cur, scaled == Long.MIN_VALUE ? 0 : scaled);
+            if (scaled == Long.MIN_VALUE) {
+                open.overflow(open.size - 1, amount);
+            }
+        }
+
+        /** The dictionary id of a value, remembering the last one per column: line items repeat values. */
+        private int id(Dimension d, String value) {
+            int i = d.ordinal();
+            if (!value.equals(lastValue[i])) {
+                lastId[i] = dictionary(d).id(value);
+                lastValue[i] = value;
+            }
+            return lastId[i];
+        }
+
+        private void seal() {
+            if (open != null) {
+                open.seal();
+                open = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+package dev.billing.core.internal;
+
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One aggregation over a {@link ColumnarStore}'s chunks, column at a time.
+ *
+ * <p>A cell's key is a mixed-radix number over its digits: the bucket (when a granularity is
+ * given), each group-by dimension's dictionary id, then the currency id. Per chunk, the zone maps
+ * bound every digit; when the chunk's local key space is small its rows are summed into a dense
+ * scratch array by local key and only the touched cells are moved to the result table, so the
+ * per-row work is a few sequential passes and one array update. Otherwise rows go straight into
+ * the result table. Sums are longs checked for overflow; an overflowing cell continues in
+ * {@link BigDecimal}.
+ */
+final class CostKernel {
+    private static final int LOCAL_LIMIT = 1 << 18;
+    private static final int BUCKET = -1;
+    private static final int CURRENCY = -2;
+    private static final Dimension[] DIMENSIONS = Dimension.values();
+
+    private final ColumnarStore store;
+    private final int from;
+    private final int to;
+    /** Per digit, most significant first: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
+    private final int[] digits;
+    private final long[] radix;
+    /** Where each group-by key, the bucket (-1 when none) and the currency are among the digits. */
+    private final int[] keyDigit;
+    private final int bucketDigit;
+    private final int currencyDigit;
+    private final boolean[][] allowed = new boolean[DIMENSIONS.length][];
+    private final Dimension[] filtered;
+    private final int[] bucketOfDay;
+    private final int[] bucketStart;
+
+    private long[] keys = new long[0];
+    private long[] localSums = new long[0];
+    private long[] localSeen = new long[0];
+    private final Map<Integer, BigDecimal> localBig = new HashMap<>();
+    private final int[] offset;
+    private final long[] localRadix;
+    private CellTable cells;
+    private final CellRuns runs = new CellRuns();
+
+    /**
+     * Digits are ordered so that those constant within most chunks come first: a chunk's cells then
+     * share a key prefix, and chunks stored in key order hand over their cells already sorted.
+     */
+    CostKernel(ColumnarStore store, ColumnarStore.Selection selection, List<Chunk> chunks) {
+        this.store = store;
+        this.from = (int) selection.from().toEpochDay();
+        this.to = (int) selection.to().toEpochDay();
+        Granularity granularity = selection.granularity();
+        List<Dimension> groupBy = selection.keys();
+        int n = groupBy.size() + (granularity == null ? 1 : 2);
+        int[] given = new int[n];
+        long[] givenRadix = new long[n];
+        int j = 0;
+        int days = Math.max(0, to - from);
+        bucketOfDay = new int[days];
+        if (granularity != null) {
+            int buckets = 0;
+            int[] starts = new int[days];
+            for (int d = 0; d < days; d++) {
+                int start = (int) granularity.bucketStart(LocalDate.ofEpochDay(from + d)).toEpochDay();
+                if (buckets == 0 || starts[buckets - 1] != start) {
+                    starts[buckets++] = start;
+                }
+                bucketOfDay[d] = buckets - 1;
+            }
+            bucketStart = Arrays.copyOf(starts, buckets);
+            given[j] = BUCKET;
+            givenRadix[j++] = Math.max(1, buckets);
+        } else {
+            bucketStart = null;
+        }
+        for (Dimension d : groupBy) {
+            given[j] = d.ordinal();
+            givenRadix[j++] = Math.max(1, store.dictionary(d).size());
+        }
+        given[j] = CURRENCY;
+        givenRadix[j] = Math.max(1, store.currencyCount());
+        Integer[] order = new Integer[n];
+        long[] constant = new long[n];
+        for (int d = 0; d < n; d++) {
+            order[d] = d;
+            for (Chunk c : chunks) {
+                constant[d] += c.size > 0 && isConstant(c, given[d]) ? 1 : 0;
+            }
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(constant[b], constant[a]));
+        this.digits = new int[n];
+        this.radix = new long[n];
+        this.keyDigit = new int[groupBy.size()];
+        int bucket = -1;
+        int currency = -1;
+        int firstKey = granularity == null ? 0 : 1;
+        for (int d = 0; d < n; d++) {
+            int was = order[d];
+            this.digits[d] = given[was];
+            this.radix[d] = givenRadix[was];
+            if (given[was] == BUCKET) {
+                bucket = d;
+            } else if (given[was] == CURRENCY) {
+                currency = d;
+            } else {
+                keyDigit[was - firstKey] = d;
+            }
+        }
+        bucketDigit = bucket;
+        currencyDigit = currency;
+        selection.filters().forEach((d, values) -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), values));
+        filtered = selection.filters().keySet().toArray(Dimension[]::new);
+        offset = new int[n];
+        localRadix = new long[n];
+    }
+
+    private static boolean[] allowedIds(Dictionary dictionary, Set<String> values) {
+        boolean[] ok = new boolean[dictionary.size()];
+        for (String v : values) {
+            int id = dictionary.find(v);
+            if (id >= 0) {
+                ok[id] = true;
+            }
+        }
+        return ok;
+    }
+
+    private boolean isConstant(Chunk c, int digit) {
+        if (digit == BUCKET) {
+            return to > from && c.maxDay >= from && c.minDay < to && bucketOfDay[Math.max(c.minDay, from) - from]
+                    == bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+        }
+        if (digit == CURRENCY) {
+            return c.minCurrency == c.maxCurrency;
+        }
+        return c.min[digit] == c.max[digit];
+    }
+
+    Aggregation run(List<Chunk> chunks) {
+        long keySpace = 1;
+        long rows = 0;
+        for (long r : radix) {
+            keySpace = Math.multiplyExact(keySpace, r);
+        }
+        for (Chunk c : chunks) {
+            rows += c.size;
+        }
+        cells = new CellTable(keySpace, rows);
+        if (to > from) {
+            for (Chunk c : chunks) {
+                process(c);
+            }
+        }
+        cells.forEach((key, sum, big) -> {
+            runs.add(key, sum);
+            if (big != null) {
+                runs.addBig(key, big);
+            }
+        });
+        runs.finish();
+        return new Aggregation(store, digits, radix, keyDigit, bucketDigit, currencyDigit, bucketStart, runs);
+    }
+
+    private void process(Chunk c) {
+        if (c.size == 0 || c.maxDay < from || c.minDay >= to) {
+            return;
+        }
+        for (Dimension d : filtered) {
+            boolean[] ok = allowed[d.ordinal()];
+            if (c.intColumn(d) == null && d != Dimension.CHARGE_CATEGORY && !ok[c.constant(d)]) {
+                return;
+            }
+        }
+        long localSize = 1;
+        for (int j = 0; j < digits.length; j++) {
+            int lo;
+            int hi;
+            if (digits[j] == BUCKET) {
+                lo = bucketOfDay[Math.max(c.minDay, from) - from];
+                hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+            } else if (digits[j] == CURRENCY) {
+                lo = c.minCurrency;
+                hi = c.maxCurrency;
+            } else {
+                lo = c.min[digits[j]];
+                hi = c.max[digits[j]];
+            }
+            offset[j] = lo;
+            localRadix[j] = hi - lo + 1L;
+            localSize *= localRadix[j];
+        }
+        boolean local = localSize <= LOCAL_LIMIT;
+        int n = c.size;
+        if (keys.length < n) {
+            keys = new long[Chunk.MAX_ROWS];
+        }
+        long[] k = keys;
+        Arrays.fill(k, 0, n, 0);
+        for (int j = 0; j < digits.length; j++) {
+            if (local && localRadix[j] == 1) {
+                continue;
+            }
+            long r = local ? localRadix[j] : radix[j];
+            int off = local ? offset[j] : 0;
+            addDigit(c, k, n, digits[j], r, off);
+        }
+        boolean everyRow = true;
+        for (Dimension d : filtered) {
+            boolean[] ok = allowed[d.ordinal()];
+            int[] col = c.intColumn(d);
+            everyRow &= col == null && d != Dimension.CHARGE_CATEGORY;
+            if (col != null) {
+                for (int i = 0; i < n; i++) {
+                    if (!ok[col[i]]) {
+                        k[i] = -1;
+                    }
+                }
+            } else if (d == Dimension.CHARGE_CATEGORY) {
+                byte[] cat = c.category;
+                for (int i = 0; i < n; i++) {
+                    if (!ok[cat[i] & 0xFF]) {
+                        k[i] = -1;
+                    }
+                }
+            }
+        }
+        if (c.minDay < from || c.maxDay >= to) {
+            everyRow = false;
+            int[] day = c.day;
+            for (int i = 0; i < n; i++) {
+                if (day[i] < from || day[i] >= to) {
+                    k[i] = -1;
+                }
+            }
+        }
+        if (local) {
+            sumLocal(c, k, n, (int) localSize, everyRow);
+        } else {
+            sumGlobal(c, k, n);
+        }
+    }
+
+    private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
+        if (digit == BUCKET) {
+            int[] day = c.day;
+            int last = to - 1;
+            for (int i = 0; i < n; i++) {
+                int d = Math.min(Math.max(day[i], from), last);
+                k[i] = k[i] * r + (bucketOfDay[d - from] - off);
+            }
+        } else if (digit == CURRENCY || digit == Dimension.CHARGE_CATEGORY.ordinal()) {
+            byte[] col = digit == CURRENCY ? c.currency : c.category;
+            for (int i = 0; i < n; i++) {
+                k[i] = k[i] * r + ((col[i] & 0xFF) - off);
+            }
+        } else {
+            Dimension d = DIMENSIONS[digit];
+            int[] col = c.intColumn(d);
+            if (col == null) {
+                long v = c.constant(d) - off;
+                for (int i = 0; i < n; i++) {
+                    k[i] = k[i] * r + v;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    k[i] = k[i] * r + (col[i] - off);
+                }
+            }
+        }
+    }
+
+    private void sumLocal(Chunk c, long[] k, int n, int localSize, boolean everyRow) {
+        if (localSums.length < localSize) {
+            localSums = new long[Math.max(localSize, 1 << 12)];
+            localSeen = new long[(localSums.length + 63) >>> 6];
+        }
+        long[] sums = localSums;
+        long[] seen = localSeen;
+        long[] amount = c.amount;
+        if (localSize == 1 && everyRow && c.sumsFit()) {
+            long s = 0;
+            for (int i = 0; i < n; i++) {
+                s += amount[i];
+            }
+            sums[0] = s;
+            seen[0] = 1;
+        } else if (c.sumsFit()) {
+            for (int i = 0; i < n; i++) {
+                long key = k[i];
+                if (key >= 0) {
+                    int j = (int) key;
+                    sums[j] += amount[i];
+                    seen[j >>> 6] |= 1L << j;
+                }
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                long key = k[i];
+                if (key >= 0) {
+                    int j = (int) key;
+                    long s = sums[j];
+                    long a = amount[i];
+                    long r = s + a;
+                    if (((s ^ r) & (a ^ r)) < 0) {
+                        localBig.merge(j, BigDecimal.valueOf(s), BigDecimal::add);
+                        r = a;
+                    }
+                    sums[j] = r;
+                    seen[j >>> 6] |= 1L << j;
+                }
+            }
+        }
+        for (int o = 0; o < c.overflowCount; o++) {
+            long key = k[c.overflowRows[o]];
+            if (key >= 0) {
+                int j = (int) key;
+                localBig.merge(j, unscaled(c, o), BigDecimal::add);
+                seen[j >>> 6] |= 1L << j;
+            }
+        }
+        int words = (localSize + 63) >>> 6;
+        for (int w = 0; w < words; w++) {
+            for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
+                int j = (w << 6) + Long.numberOfTrailingZeros(bits);
+                long global = toGlobal(j);
+                if (cells.isDense()) {
+                    cells.add(global, sums[j]);
+                } else {
+                    runs.add(global, sums[j]);
+                }
+                sums[j] = 0;
+                if (!localBig.isEmpty()) {
+                    BigDecimal b = localBig.remove(j);
+                    if (b != null) {
+                        if (cells.isDense()) {
+                            cells.addBig(global, b);
+                        } else {
+                            runs.addBig(global, b);
+                        }
+                    }
+                }
+            }
+            seen[w] = 0;
+        }
+    }
+
+    private long toGlobal(int local) {
+        long rest = local;
+        long global = 0;
+        long stride = 1;
+        for (int j = digits.length - 1; j >= 0; j--) {
+            long r = localRadix[j];
+            long digit = r == 1 ? 0 : rest % r;
+            rest = r == 1 ? rest : rest / r;
+            global += (digit + offset[j]) * stride;
+            stride *= radix[j];
+        }
+        return global;
+    }
+
+    private void sumGlobal(Chunk c, long[] k, int n) {
+        long[] amount = c.amount;
+        for (int i = 0; i < n; i++) {
+            if (k[i] >= 0) {
+                cells.add(k[i], amount[i]);
+            }
+        }
+        for (int o = 0; o < c.overflowCount; o++) {
+            long key = k[c.overflowRows[o]];
+            if (key >= 0) {
+                cells.addBig(key, unscaled(c, o));
+            }
+        }
+    }
+
+    /** @return the o-th overflow amount in units of its currency's scale */
+    private BigDecimal unscaled(Chunk c, int o) {
+        int cur = c.currency[c.overflowRows[o]] & 0xFF;
+        return c.overflowAmounts[o].movePointRight(store.scale(cur));
+    }
+}

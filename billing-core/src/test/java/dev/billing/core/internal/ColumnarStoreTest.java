@@ -1,0 +1,233 @@
+package dev.billing.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccountId;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Currency;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ColumnarStoreTest {
+    private static final LocalDate START = LocalDate.of(2025, 11, 20);
+    private static final List<Currency> CURRENCIES = List.of(Currency.getInstance("USD"), Currency.getInstance("EUR"),
+            Currency.getInstance("JPY"), Currency.getInstance("KRW"));
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    void aggregate_overSeededRandomRows_equalsBigDecimalReferenceExactly(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        ColumnarStore store = new ColumnarStore();
+        List<CostRecord> committed = new ArrayList<>();
+        int segments = 1 + random.nextInt(12);
+        for (int s = 0; s < segments; s++) {
+            ColumnarStore.Segment segment = store.newSegment();
+            List<CostRecord> rows = new ArrayList<>();
+            int n = random.nextInt(random.nextBoolean() ? 50 : 3_000);
+            for (int i = 0; i < n; i++) {
+                CostRecord r = record(random);
+                rows.add(r);
+                segment.add(r);
+            }
+            if (random.nextInt(4) > 0) {
+                store.commit(segment);
+                committed.addAll(rows);
+            }
+        }
+        assertThat(store.size()).isEqualTo(committed.size());
+        for (int q = 0; q < 8; q++) {
+            ColumnarStore.Selection selection = selection(random);
+            assertThat(actual(store.aggregate(selection), selection))
+                    .as("seed %d, %s", seed, selection)
+                    .isEqualTo(reference(committed, selection));
+        }
+    }
+
+    @Test
+    void aggregate_whenCellSumOverflowsLong_continuesExactlyInBigDecimal() {
+        ColumnarStore store = new ColumnarStore();
+        ColumnarStore.Segment segment = store.newSegment();
+        List<CostRecord> rows = new ArrayList<>();
+        BigDecimal big = new BigDecimal(Long.MAX_VALUE / 3).movePointLeft(2);
+        for (int i = 0; i < 10; i++) {
+            rows.add(record(LocalDate.of(2026, 1, 1 + i), "svc", "USD", big));
+            rows.add(record(LocalDate.of(2026, 1, 1 + i), "svc", "USD", new BigDecimal("0.01")));
+        }
+        rows.forEach(segment::add);
+        store.commit(segment);
+        ColumnarStore.Selection all = new ColumnarStore.Selection(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1),
+                Granularity.MONTHLY, Map.of(), List.of(Dimension.SERVICE));
+
+        Aggregation sums = store.aggregate(all);
+
+        assertThat(sums.size()).isEqualTo(1);
+        assertThat(sums.sum(0)).isEqualByComparingTo(big.multiply(BigDecimal.TEN).add(new BigDecimal("0.10")));
+        assertThat(actual(sums, all)).isEqualTo(reference(rows, all));
+    }
+
+    @Test
+    void commit_whenLaterSegmentHasFinerScale_rescalesEarlierRowsAndKeepsTooLargeOnesExact() {
+        ColumnarStore store = new ColumnarStore();
+        List<CostRecord> rows = List.of(
+                record(LocalDate.of(2026, 1, 1), "a", "USD", new BigDecimal(Long.MAX_VALUE / 10)),
+                record(LocalDate.of(2026, 1, 2), "a", "USD", new BigDecimal("-7")),
+                record(LocalDate.of(2026, 1, 3), "b", "USD", new BigDecimal("0.000000000001")),
+                record(LocalDate.of(2026, 1, 3), "b", "USD", new BigDecimal("1E-30")),
+                record(LocalDate.of(2026, 1, 4), "b", "USD", new BigDecimal("2.50000000000000000000")),
+                record(LocalDate.of(2026, 1, 5), "c", "USD", new BigDecimal("123456789012345678901234567890.5")));
+        for (CostRecord r : rows) {
+            ColumnarStore.Segment segment = store.newSegment();
+            segment.add(r);
+            store.commit(segment);
+        }
+        ColumnarStore.Selection byService = new ColumnarStore.Selection(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1),
+                Granularity.DAILY, Map.of(), List.of(Dimension.SERVICE));
+
+        assertThat(actual(store.aggregate(byService), byService)).isEqualTo(reference(rows, byService));
+    }
+
+    @Test
+    void segment_thatIsNotCommitted_leavesNoCost() {
+        ColumnarStore store = new ColumnarStore();
+        ColumnarStore.Segment kept = store.newSegment();
+        kept.add(record(LocalDate.of(2026, 1, 1), "a", "USD", new BigDecimal("1.5")));
+        ColumnarStore.Segment dropped = store.newSegment();
+        dropped.add(record(LocalDate.of(2026, 1, 1), "a", "USD", new BigDecimal("100")));
+        store.commit(kept);
+
+        Aggregation sums = store.aggregate(new ColumnarStore.Selection(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 2),
+                null, Map.of(), List.of()));
+
+        assertThat(sums.totals()).containsExactly(Map.entry(Currency.getInstance("USD"), new BigDecimal("1.5")));
+    }
+
+    private static CostRecord record(LocalDate day, String service, String currency, BigDecimal amount) {
+        return new CostRecord(day, ProviderId.of("hyperbilling-aws"), "111111111111", ServiceAccountId.of("sa-1"),
+                ProjectId.of("project-a"), service, "global", "", ChargeCategory.USAGE,
+                new Money(amount, Currency.getInstance(currency)), null);
+    }
+
+    private static CostRecord record(SplittableRandom random) {
+        int sa = random.nextInt(6);
+        return new CostRecord(START.plusDays(random.nextInt(100)),
+                ProviderId.of(sa < 4 ? "hyperbilling-aws" : "fake"),
+                "acct-" + random.nextInt(20),
+                ServiceAccountId.of("sa-" + sa),
+                ProjectId.of("project-" + sa % 3),
+                "svc-" + random.nextInt(8),
+                "region-" + random.nextInt(4),
+                "usage-" + random.nextInt(5),
+                ChargeCategory.values()[random.nextInt(ChargeCategory.values().length)],
+                new Money(amount(random), CURRENCIES.get(random.nextInt(CURRENCIES.size()))),
+                null);
+    }
+
+    private static BigDecimal amount(SplittableRandom random) {
+        int kind = random.nextInt(100);
+        if (kind == 0) {
+            return new BigDecimal(BigInteger.valueOf(random.nextLong()).multiply(BigInteger.valueOf(random.nextLong())),
+                    random.nextInt(20));
+        }
+        if (kind == 1) {
+            return BigDecimal.valueOf(random.nextLong(), 13 + random.nextInt(6));
+        }
+        if (kind < 5) {
+            return BigDecimal.valueOf(random.nextLong() >> random.nextInt(8), random.nextInt(13));
+        }
+        return BigDecimal.valueOf(random.nextLong(-100_000_000, 100_000_000), random.nextInt(13));
+    }
+
+    private static ColumnarStore.Selection selection(SplittableRandom random) {
+        LocalDate from = START.plusDays(random.nextInt(-5, 60));
+        LocalDate to = from.plusDays(random.nextInt(1, 80));
+        Granularity granularity = random.nextInt(4) == 0 ? null : Granularity.values()[random.nextInt(3)];
+        Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+        List<Dimension> dims = new ArrayList<>(Arrays.asList(Dimension.values()));
+        for (int f = random.nextInt(3); f > 0; f--) {
+            Dimension d = dims.get(random.nextInt(dims.size()));
+            Set<String> values = new LinkedHashSet<>();
+            for (int v = random.nextInt(1, 4); v > 0; v--) {
+                values.add(sampleValue(d, random));
+            }
+            filters.put(d, values);
+        }
+        List<Dimension> keys = new ArrayList<>();
+        for (int k = random.nextInt(6); k > 0; k--) {
+            Dimension d = dims.remove(random.nextInt(dims.size()));
+            keys.add(d);
+        }
+        return new ColumnarStore.Selection(from, to, granularity, filters, keys);
+    }
+
+    private static String sampleValue(Dimension d, SplittableRandom random) {
+        return switch (d) {
+            case PROVIDER -> random.nextBoolean() ? "fake" : "hyperbilling-aws";
+            case SERVICE -> "svc-" + random.nextInt(9);
+            case REGION -> "region-" + random.nextInt(5);
+            case ACCOUNT -> "acct-" + random.nextInt(21);
+            case SERVICE_ACCOUNT -> "sa-" + random.nextInt(7);
+            case PROJECT -> "project-" + random.nextInt(4);
+            case USAGE_TYPE -> "usage-" + random.nextInt(6);
+            case CHARGE_CATEGORY -> ChargeCategory.values()[random.nextInt(ChargeCategory.values().length)].name();
+        };
+    }
+
+    /** Cells as (bucket, key values, currency) mapped to the sum with trailing zeros stripped. */
+    private static Map<List<String>, BigDecimal> reference(List<CostRecord> rows, ColumnarStore.Selection s) {
+        Map<List<String>, BigDecimal> sums = new HashMap<>();
+        for (CostRecord r : rows) {
+            if (r.chargeDate().isBefore(s.from()) || !r.chargeDate().isBefore(s.to())) {
+                continue;
+            }
+            boolean accepted = s.filters().entrySet().stream().allMatch(f -> f.getValue().contains(f.getKey().valueOf(r)));
+            if (!accepted) {
+                continue;
+            }
+            List<String> key = new ArrayList<>();
+            key.add(s.granularity() == null ? "-" : s.granularity().bucketStart(r.chargeDate()).toString());
+            s.keys().forEach(d -> key.add(d.valueOf(r)));
+            key.add(r.cost().currency().getCurrencyCode());
+            sums.merge(key, r.cost().amount(), BigDecimal::add);
+        }
+        sums.replaceAll((k, v) -> normalized(v));
+        return sums;
+    }
+
+    private static Map<List<String>, BigDecimal> actual(Aggregation sums, ColumnarStore.Selection s) {
+        Map<List<String>, BigDecimal> cells = new HashMap<>();
+        for (int i = 0; i < sums.size(); i++) {
+            List<String> key = new ArrayList<>();
+            key.add(sums.bucket(i) == null ? "-" : sums.bucket(i).toString());
+            for (int k = 0; k < s.keys().size(); k++) {
+                key.add(sums.key(i, k));
+            }
+            key.add(sums.currency(i).getCurrencyCode());
+            BigDecimal previous = cells.put(key, normalized(sums.sum(i)));
+            assertThat(previous).as("cell %s appears once", key).isNull();
+        }
+        return cells;
+    }
+
+    private static BigDecimal normalized(BigDecimal v) {
+        return v.signum() == 0 ? BigDecimal.ZERO : v.stripTrailingZeros();
+    }
+}
