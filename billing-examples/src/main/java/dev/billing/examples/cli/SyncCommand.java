@@ -11,6 +11,7 @@ import dev.billing.jdbc.JdbcCostStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -97,7 +98,7 @@ final class SyncCommand implements Callable<Integer> {
     private void print(SyncSummary summary, PrintWriter out) {
         long failed = summary.accounts().stream().filter(a -> !a.succeeded()).count();
         out.println("Synced " + summary.accounts().size() + " service accounts into " + store.file() + " at "
-                + summary.startedAt() + ": " + summary.windowsReplaced() + " months replaced, " + summary.records()
+                + summary.startedAt().truncatedTo(ChronoUnit.SECONDS) + ": " + summary.windowsReplaced() + " months replaced, " + summary.records()
                 + " line items, " + summary.restatements().size() + " restatements, "
                 + (failed == 0 ? "complete" : "INCOMPLETE: " + failed + " failed"));
         ReportWriter.Table table = new ReportWriter.Table(false);
