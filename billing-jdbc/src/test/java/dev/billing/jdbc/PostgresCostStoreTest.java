@@ -72,16 +72,22 @@ class PostgresCostStoreTest extends CostStoreContract {
 
     @Test
     void readme_pointTheStoreAtAnExistingPostgres() throws Exception {
-        String url = newDatabase();        // README: "jdbc:postgresql://db.example.com:5432/billing"
+        String url = newDatabase();               // README: "jdbc:postgresql://db.example.com:5432/billing"
+        String user = "postgres";                 // README: "billing"
         String password = "unused-by-trust-auth"; // README: System.getenv("BILLING_DB_PASSWORD")
 
-        // --- README snippet ---
-        try (JdbcCostStore store = JdbcCostStore.builder()
-                .url(url, "postgres", password)  // or .dataSource(pooledDataSource)
-                .build()) {
-            // --- end ---
+        // README-BEGIN
+        JdbcCostStore store = JdbcCostStore.builder()
+                .url(url, user, password)         // or .dataSource(pooledDataSource)
+                .build();                         // creates or migrates the schema
+        // README-END
+
+        try {
             assertThat(store.database()).isEqualTo("POSTGRESQL");
             assertThat(store.toString()).doesNotContain(password);
+            assertThat(store.lastSyncs()).isEmpty();
+        } finally {
+            store.close();
         }
     }
 

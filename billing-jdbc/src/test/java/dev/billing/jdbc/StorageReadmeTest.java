@@ -14,7 +14,6 @@ import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -34,21 +33,19 @@ class StorageReadmeTest {
     @Test
     @Timeout(60)
     void readme_embeddedStoreSyncAndReport() {
-        LocalDate start = YearMonth.now(ZoneOffset.UTC).minusMonths(2).atDay(1);
-        SimulatorData data = SimulatorData.generator().seed(11).accounts(1).currencies("USD").days(start, 70)
+        YearMonth first = YearMonth.now(ZoneOffset.UTC).minusMonths(2);
+        SimulatorData data = SimulatorData.generator().seed(11).accounts(1).currencies("USD").days(first.atDay(1), 70)
                 .rowsPerDay(3).build();
         String account = data.accounts().get(0);
         SimulatorData.ApiUser user = data.userFor(account).orElseThrow();
         try (HyperBillingSimulator sim = HyperBillingSimulator.builder().data(data).start()) {
             String endpoint = sim.endpoint();        // README: "https://hyperbilling.example.com"
             byte[] key = new byte[32];               // README: 32 bytes from the host's secret manager
+            String email = user.email();             // README: "ops@example.com"
             String apiKey = user.key();              // README: System.getenv("HB_KEY_PROD")
             Path file = dir.resolve("costs");        // README: Path.of("billing-data/costs")
-            String email = user.email();             // README: "ops@example.com"
-            CostReport report;
-            SyncSummary summary;
 
-            // --- README snippet ---
+            // README-BEGIN
             try (JdbcCostStore store = JdbcCostStore.embedded(file);
                  Billing billing = Billing.builder()
                          .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))
@@ -67,16 +64,33 @@ class StorageReadmeTest {
                         .listener(e -> log.info("{} {} restated: {} -> {}",
                                 e.account(), e.month(), e.oldTotals(), e.newTotals()))
                         .build();
-                summary = sync.sync();                   // run it on a schedule, e.g. hourly
-                report = sync.report(CostQuery.of(BillingPeriod.months(YearMonth.from(start),
-                        YearMonth.now(ZoneOffset.UTC))));  // answered by the database, no provider call
-            }
-            // --- end ---
+                SyncSummary summary = sync.sync();       // run it on a schedule, e.g. hourly
+                summary.accounts().stream().filter(a -> !a.succeeded())
+                        .forEach(a -> log.warn("{} not synced: {}", a.account(), a.error()));
 
-            assertThat(summary.isComplete()).isTrue();
-            BillingPeriod period = BillingPeriod.months(YearMonth.from(start), YearMonth.now(ZoneOffset.UTC));
-            assertThat(report.totals()).containsExactlyElementsOf(data.totals(data.accounts(), period));
-            assertThat(report.coverage()).singleElement().satisfies(c -> assertThat(c.status()).isEqualTo(CoverageStatus.OK));
+                YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
+                CostReport report = sync.report(CostQuery.of(   // answered by the database, no provider call
+                        BillingPeriod.months(thisMonth.minusMonths(2), thisMonth)));
+                System.out.println("domain total: " + report.totals());
+            }
+            // README-END
+
+            BillingPeriod period = BillingPeriod.months(first, first.plusMonths(2));
+            try (JdbcCostStore store = JdbcCostStore.embedded(file);
+                 Billing billing = Billing.builder()
+                         .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))
+                         .serviceAccountStore(store.serviceAccountStore(SecretStore.aesGcm(key)))
+                         .build()) {
+                assertThat(billing.serviceAccounts().list()).singleElement()
+                        .satisfies(a -> assertThat(a.name()).isEqualTo("prod-aws"));
+                int requests = sim.billingRequests(account);
+                CostReport report = CostSync.builder(billing).store(store).build().report(CostQuery.of(period));
+                assertThat(report.totals()).isNotEmpty().containsExactlyElementsOf(data.totals(data.accounts(), period));
+                assertThat(report.coverage()).singleElement()
+                        .satisfies(c -> assertThat(c.status()).isEqualTo(CoverageStatus.OK));
+                assertThat(sim.billingRequests(account)).as("the report asked no provider").isEqualTo(requests)
+                        .isPositive();
+            }
         }
     }
 }

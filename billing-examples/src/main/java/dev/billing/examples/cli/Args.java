@@ -3,6 +3,7 @@ package dev.billing.examples.cli;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
@@ -24,6 +25,23 @@ final class Args {
                 throw new TypeConversionException("'" + value + "' is not a date: write YYYY-MM-DD (2026-01-31)"
                         + " or YYYY-MM (2026-01, the 1st of the month)");
             }
+        }
+    }
+
+    /** A non-negative ISO-8601 {@link Duration}, such as {@code PT24H} or {@code P2D}. */
+    static final class Age implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                Duration age = Duration.parse(value);
+                if (!age.isNegative()) {
+                    return age;
+                }
+            } catch (DateTimeParseException e) {
+                // the message below says what to write
+            }
+            throw new TypeConversionException("'" + value + "' is not an age: write an ISO-8601 duration such as"
+                    + " PT24H (24 hours), PT30M or P2D (2 days)");
         }
     }
 

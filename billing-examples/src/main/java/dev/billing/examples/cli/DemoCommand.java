@@ -62,7 +62,7 @@ final class DemoCommand implements Callable<Integer> {
                 Dashboard.draw("Project " + p.getKey().value(), p.getValue(), rows, true, out);
             }
             if (!report.isComplete()) {
-                ReportWriter.table(report, out);
+                ReportWriter.table(report, false, out);
                 return BillingCli.INCOMPLETE;
             }
             out.println("Next: 'billing simulate --write-config demo.json' runs this simulator for your own app,"

@@ -4,23 +4,32 @@ import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
+import dev.billing.core.CostSync;
+import dev.billing.core.CoverageStatus;
 import dev.billing.core.Dimension;
+import dev.billing.core.FetchListener;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProjectId;
+import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code billing report}: fetches, aggregates and prints a report. */
+/** {@code billing report}: fetches (or reads from the cost store), aggregates and prints a report. */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Fetches every configured service account's costs and prints exact totals for the domain"
-                + " and each project.", ""},
+                + " and each project.",
+                "With --from-store, answers from the cost store filled by 'billing sync' instead, without asking any"
+                        + " provider: an account never synced is FAILED, one last synced longer ago than"
+                        + " --stale-after is STALE (its costs included).", ""},
         footer = {"", "Formats:",
                 "  table  for people; amounts rounded to the currency's digits (HALF_EVEN).",
                 "  json   the cli.md contract; every amount an exact decimal string.",
@@ -28,8 +37,10 @@ import picocli.CommandLine.ParentCommand;
                         + " (project is always a column); one line per period, project, group-by values and"
                         + " currency with cost. Lines never overlap: the amounts of a currency add up to the"
                         + " domain total.",
-                "", "Exit codes: 0 complete, 3 incomplete (some service accounts failed; listed with status"
-                        + " FAILED), 2 bad usage or configuration, 1 anything else."})
+                "", "With --from-store, json adds \"asOf\" (the last sync time) to each synced service account.",
+                "", "Exit codes: 0 complete, 3 incomplete (some service accounts failed, or were never synced with"
+                        + " --from-store; listed with status FAILED), 2 bad usage or configuration, 1 anything"
+                        + " else."})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     private BillingCli parent;
@@ -62,6 +73,18 @@ final class ReportCommand implements Callable<Integer> {
             description = "table (default), json or csv.")
     private ReportWriter.Format format;
 
+    @Option(names = "--from-store", description = "Answer from the cost store kept by 'billing sync' (see --store)"
+            + " instead of asking the providers.")
+    private boolean fromStore;
+
+    @Mixin
+    private StoreOption store;
+
+    @Option(names = "--stale-after", paramLabel = "AGE", converter = Args.Age.class,
+            description = "With --from-store: an account last synced longer ago is STALE. ISO-8601, such as PT24H"
+                    + " (default) or P2D.")
+    private Duration staleAfter;
+
     @Override
     public Integer call() {
         BillingCli.Console console = parent.console();
@@ -71,6 +94,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (groupBy.size() != groupBy.stream().distinct().count()) {
             throw CliException.usage("--group-by names a dimension twice: " + groupBy.stream().map(Dimension::key).toList());
+        }
+        if (!fromStore && (store.given() || staleAfter != null)) {
+            throw CliException.usage((store.given() ? "--store" : "--stale-after")
+                    + " reads the cost store: add --from-store");
         }
         Config cfg = Config.load(config, console.env());
         if (project != null) {
@@ -88,16 +115,37 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             query.groupBy(groupBy.toArray(Dimension[]::new));
         }
-        CostReport report;
-        try (Billing billing = Session.open(cfg, new Progress(console.err(), console.terminal()), console.err())) {
-            report = billing.costs().report(query.build());
-        }
+        CostReport report = fromStore ? fromStore(cfg, query.build()) : live(cfg, query.build());
         switch (format) {
-            case json -> ReportWriter.json(report, console.out());
+            case json -> ReportWriter.json(report, fromStore, console.out());
             case csv -> ReportWriter.csv(report, csvColumns, console.out());
-            case table -> ReportWriter.table(report, console.out());
+            case table -> ReportWriter.table(report, fromStore, console.out());
         }
         return report.isComplete() ? BillingCli.OK : BillingCli.INCOMPLETE;
+    }
+
+    private CostReport live(Config cfg, CostQuery query) {
+        BillingCli.Console console = parent.console();
+        try (Billing billing = Session.open(cfg, new Progress(console.err(), console.terminal()), console.err())) {
+            return billing.costs().report(query);
+        }
+    }
+
+    private CostReport fromStore(Config cfg, CostQuery query) {
+        BillingCli.Console console = parent.console();
+        CostReport report;
+        try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
+             JdbcCostStore costs = store.open(false)) {
+            CostSync.Builder sync = CostSync.builder(billing).store(costs);
+            if (staleAfter != null) {
+                sync.staleAfter(staleAfter);
+            }
+            report = sync.build().report(query);
+        }
+        report.coverage().stream().filter(c -> c.status() == CoverageStatus.STALE).forEach(c ->
+                console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"
+                        + " --stale-after allows; run 'billing sync'"));
+        return report;
     }
 
     private void checkProject(Config cfg) {

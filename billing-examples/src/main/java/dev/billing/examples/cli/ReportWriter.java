@@ -55,9 +55,11 @@ final class ReportWriter {
      * Writes the JSON contract of cli.md.
      *
      * @param report the report
+     * @param fromStore whether the report was answered from the cost store: each synced service account
+     *     then also has {@code "asOf"}, the time of its last successful sync
      * @param out where to write
      */
-    static void json(CostReport report, PrintWriter out) {
+    static void json(CostReport report, boolean fromStore, PrintWriter out) {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.setPrettyPrinter(pretty());
             g.writeStartObject();
@@ -101,6 +103,8 @@ final class ReportWriter {
                 g.writeStringField("status", c.status().name());
                 if (c.status() == CoverageStatus.FAILED) {
                     g.writeStringField("error", c.error());
+                } else if (fromStore) {
+                    g.writeStringField("asOf", c.asOf().toString());
                 }
                 g.writeEndObject();
             }
@@ -174,9 +178,11 @@ final class ReportWriter {
      * Writes a table for people; amounts rounded to the currency's digits (HALF_EVEN).
      *
      * @param report the report
+     * @param fromStore whether the report was answered from the cost store: each synced service account's
+     *     status then says when it was last synced
      * @param out where to write
      */
-    static void table(CostReport report, PrintWriter out) {
+    static void table(CostReport report, boolean fromStore, PrintWriter out) {
         long failed = report.coverage().stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
         out.println("Costs " + report.period().start() + " to " + report.period().end() + " (end exclusive), "
                 + report.granularity() + ", " + (report.isComplete() ? "complete"
@@ -203,8 +209,9 @@ final class ReportWriter {
         out.println("Service accounts");
         Table accounts = new Table(false);
         for (AccountCoverage c : report.coverage()) {
-            accounts.add(c.name(), c.provider().value(), c.project().value(),
-                    c.status() + (c.error() == null ? "" : ": " + BillingCli.oneLine(c.error())));
+            String detail = c.error() != null ? ": " + BillingCli.oneLine(c.error())
+                    : fromStore ? ", synced " + c.asOf() : "";
+            accounts.add(c.name(), c.provider().value(), c.project().value(), c.status() + detail);
         }
         accounts.print(out);
     }

@@ -147,4 +147,34 @@ class BadInputTest {
         assertUsageError(Cli.run(ENV, "report", "--from", "2026-01", "--to", "2026-02"), "--config",
                 "billing report --help");
     }
+
+    @Test
+    void storeUnderARegularFile_syncAndReportFromStore() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
+        String bad = blocker.resolve("costs").toString();
+        assertUsageError(Cli.run(ENV, "sync", "--config", good.toString(), "--store", bad), "--store " + bad,
+                "cannot create the directory", "writable directory");
+        assertUsageError(report(good, "--from-store", "--store", bad), "--store " + bad, "no cost store",
+                "billing sync");
+    }
+
+    @Test
+    void storeFileThatIsNotACostStore() throws Exception {
+        Files.writeString(dir.resolve("costs.mv.db"), "not an H2 database");
+        String path = dir.resolve("costs").toString();
+        Cli r = report(good, "--from-store", "--store", path);
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
+        assertThat(r.out).isEmpty();
+        assertThat(r.err.lines()).as(r.toString()).singleElement().satisfies(l -> assertThat(l)
+                .startsWith("error: --store " + path + ": cannot open the cost store").contains("costs.mv.db")
+                .doesNotContain("\tat "));
+    }
+
+    @Test
+    void storeOptionsWithoutFromStore() {
+        assertUsageError(report(good, "--store", "x"), "--store", "add --from-store");
+        assertUsageError(report(good, "--stale-after", "PT1H"), "--stale-after", "add --from-store");
+        assertUsageError(report(good, "--from-store", "--stale-after", "1 day"), "--stale-after", "PT24H");
+        assertUsageError(Cli.run(ENV, "sync", "--config", good.toString(), "--months-back", "-1"), "--months-back");
+    }
 }

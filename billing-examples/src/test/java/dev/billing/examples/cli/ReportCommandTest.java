@@ -60,15 +60,25 @@ class ReportCommandTest {
     }
 
     static String config(String endpoint) {
+        return config(endpoint, DATA, ACCOUNTS);
+    }
+
+    /**
+     * @param endpoint the simulator's endpoint
+     * @param data the simulator's data
+     * @param accounts service account name, AWS account, project; the key of the i-th is {@code ${env:HB_KEY_i}}
+     * @return the configuration file's text
+     */
+    static String config(String endpoint, SimulatorData data, String[][] accounts) {
         StringBuilder sb = new StringBuilder("{\n  \"providers\": {\"hyperbilling-aws\": {\"endpoint\": \"" + endpoint
                 + "\"}},\n  \"serviceAccounts\": [\n");
-        for (int i = 0; i < ACCOUNTS.length; i++) {
-            sb.append("    {\"name\": \"").append(ACCOUNTS[i][0]).append("\", \"provider\": \"hyperbilling-aws\",")
-                    .append(" \"project\": \"").append(ACCOUNTS[i][2]).append("\", \"credentials\": {\"account\": \"")
-                    .append(ACCOUNTS[i][1]).append("\", \"email\": \"")
-                    .append(DATA.userFor(ACCOUNTS[i][1]).orElseThrow().email())
+        for (int i = 0; i < accounts.length; i++) {
+            sb.append("    {\"name\": \"").append(accounts[i][0]).append("\", \"provider\": \"hyperbilling-aws\",")
+                    .append(" \"project\": \"").append(accounts[i][2]).append("\", \"credentials\": {\"account\": \"")
+                    .append(accounts[i][1]).append("\", \"email\": \"")
+                    .append(data.userFor(accounts[i][1]).orElseThrow().email())
                     .append("\", \"key\": \"${env:HB_KEY_").append(i).append("}\"}}")
-                    .append(i < ACCOUNTS.length - 1 ? ",\n" : "\n");
+                    .append(i < accounts.length - 1 ? ",\n" : "\n");
         }
         return sb.append("  ]\n}\n").toString();
     }
