@@ -7,6 +7,7 @@ import dev.billing.core.Credentials;
 import dev.billing.core.FetchListener;
 import dev.billing.core.spi.BillingProvider;
 import java.io.PrintWriter;
+import java.util.Map;
 
 /** Opens a {@link Billing} from a {@link Config}: providers configured, every service account registered. */
 final class Session {
@@ -52,6 +53,11 @@ final class Session {
         BillingProvider provider = billing.providers().find(a.provider()).orElseThrow(() -> CliException.usage(
                 config.file() + ": " + a.where() + ".provider: unknown provider '" + a.provider()
                         + "'; installed providers: " + String.join(", ", billing.providers().ids())));
+        if (!config.providers().getOrDefault(a.provider(), Map.of()).containsKey("endpoint")) {
+            throw CliException.usage(config.file() + ": providers." + a.provider() + ".endpoint is missing: "
+                    + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider()
+                    + "\": {\"endpoint\": \"https://...\"}}");
+        }
         try {
             billing.serviceAccounts().register(a.name(), a.provider(), Credentials.of(a.credentials()), a.project(),
                     a.labels());

@@ -120,6 +120,13 @@ class BadInputTest {
     }
 
     @Test
+    void providerWithoutEndpoint() throws Exception {
+        Path f = file(config("{}", GOOD_ACCOUNT));
+        assertUsageError(report(f), "billing.json", "providers.hyperbilling-aws.endpoint is missing",
+                "serviceAccounts[0] ('prod-aws')", "\"endpoint\"");
+    }
+
+    @Test
     void unknownFieldIsNamedWithItsPath() throws Exception {
         Path f = file(config(LOCAL, GOOD_ACCOUNT.replace("\"credentials\"", "\"credentails\"")));
         assertUsageError(report(f), "billing.json", "serviceAccounts[0].credentails", "unknown field");
