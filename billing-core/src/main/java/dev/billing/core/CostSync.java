@@ -243,8 +243,7 @@ public final class CostSync {
         }
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
         if (!synced.isEmpty()) {
-            store.aggregate(query, synced, c -> cube.addCell(c.bucket(), c.project(), c.keys(),
-                    c.amount().currency(), c.amount().amount()));
+            store.aggregate(query, synced, cube::add);
         }
         return cube.toReport(query, projects, coverage);
     }
