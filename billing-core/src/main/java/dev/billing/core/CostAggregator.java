@@ -108,11 +108,7 @@ public final class CostAggregator {
      * @return completes with the report
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
-        List<ServiceAccount> scope = accounts.list().stream()
-                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
-                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
-                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
-                .toList();
+        List<ServiceAccount> scope = accounts.inScope(query);
         ColumnarStore store = new ColumnarStore();
         AccountCoverage[] coverage = new AccountCoverage[scope.size()];
         AtomicInteger finished = new AtomicInteger();
@@ -180,7 +176,8 @@ public final class CostAggregator {
         }
     }
 
-    private static CostRecord tag(CostRecord r, ServiceAccount account) {
+    /** @return the record carrying the account's id and project, whatever the provider put there */
+    static CostRecord tag(CostRecord r, ServiceAccount account) {
         if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
             return r;
         }

@@ -127,7 +127,7 @@ public final class ColumnarStore {
      * @return the exact sums
      */
     public synchronized Aggregation aggregate(Selection selection) {
-        return new CostKernel(this, selection, chunks).run(chunks);
+        return new CostKernel(this, selection, chunks).run();
     }
 
     /**
