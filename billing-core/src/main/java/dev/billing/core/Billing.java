@@ -4,6 +4,7 @@ import dev.billing.core.internal.InMemoryServiceAccountStore;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,8 +43,8 @@ public final class Billing implements AutoCloseable {
         this.serviceAccounts = new ServiceAccountRegistry(providers, b.store);
         this.ownExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads()) : null;
         Executor executor = b.executor == null ? ownExecutor : b.executor;
-        this.costs = new CostAggregator(providers, serviceAccounts, executor, b.maxConcurrentFetches, b.clock,
-                b.listener);
+        this.costs = new CostAggregator(providers, serviceAccounts, executor, b.maxConcurrentFetches, b.fetchTimeout,
+                b.clock, b.listener);
     }
 
     /**
@@ -75,9 +76,13 @@ public final class Billing implements AutoCloseable {
         return costs;
     }
 
-    /** Stops the SDK's own fetch threads. */
+    /**
+     * Stops the SDK's own fetch threads: later reports then mark every account FAILED with "Billing is
+     * closed" (a host's own executor is left running, and reports keep working on it).
+     */
     @Override
     public void close() {
+        costs.close();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }
@@ -102,6 +107,7 @@ public final class Billing implements AutoCloseable {
         private ServiceAccountStore store = new InMemoryServiceAccountStore();
         private Executor executor;
         private int maxConcurrentFetches = 8;
+        private Duration fetchTimeout = Duration.ofMinutes(10);
         private Clock clock = Clock.systemUTC();
         private FetchListener listener = FetchListener.NONE;
 
@@ -181,6 +187,24 @@ public final class Billing implements AutoCloseable {
                 throw new IllegalArgumentException("maxConcurrentFetches must be at least 1, got " + max);
             }
             this.maxConcurrentFetches = max;
+            return this;
+        }
+
+        /**
+         * How long one service account's fetch for a report may take. A fetch that has not completed by
+         * then marks that account FAILED ("no answer within ...") and the report goes on without it;
+         * the provider's work is not interrupted, its late records are discarded.
+         *
+         * @param timeout the longest wait for one account's fetch, positive (default 10 minutes)
+         * @return this builder
+         * @throws IllegalArgumentException when zero or negative
+         */
+        public Builder fetchTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("fetchTimeout must be positive, got " + timeout);
+            }
+            this.fetchTimeout = timeout;
             return this;
         }
 

@@ -19,14 +19,18 @@ import java.util.TreeMap;
  */
 public final class BillingProviders {
     private final Map<String, BillingProvider> byId;
+    /** Installed providers the host disabled and did not replace. */
+    private final Set<String> disabledInstalled;
 
-    private BillingProviders(Map<String, BillingProvider> byId) {
+    private BillingProviders(Map<String, BillingProvider> byId, Set<String> disabledInstalled) {
         this.byId = byId;
+        this.disabledInstalled = disabledInstalled;
     }
 
     static BillingProviders create(ClassLoader loader, boolean discover, Map<String, Map<String, String>> settings,
                                    Set<String> disabled, List<BillingProvider> added) {
         Map<String, BillingProvider> found = new TreeMap<>();
+        Set<String> disabledInstalled = new HashSet<>();
         if (discover) {
             Map<String, BillingProviderFactory> factories = new HashMap<>();
             try {
@@ -45,7 +49,9 @@ public final class BillingProviders {
                         + " installs it, or build with Billing.builder().discoverProviders(false)");
             }
             factories.forEach((id, factory) -> {
-                if (!disabled.contains(id)) {
+                if (disabled.contains(id)) {
+                    disabledInstalled.add(id);
+                } else {
                     BillingProvider provider = factory.create(settings.getOrDefault(id, Map.of()));
                     if (!provider.id().value().equals(id)) {
                         throw new ProviderConfigurationException("factory " + origin(factory) + " has the id '" + id
@@ -68,7 +74,8 @@ public final class BillingProviders {
             }
             found.put(id, provider);
         }
-        return new BillingProviders(new LinkedHashMap<>(found));
+        disabledInstalled.removeAll(found.keySet());
+        return new BillingProviders(new LinkedHashMap<>(found), Set.copyOf(disabledInstalled));
     }
 
     private static String origin(BillingProviderFactory factory) {
@@ -79,10 +86,11 @@ public final class BillingProviders {
     /**
      * @param id a provider id
      * @return the enabled provider
-     * @throws ProviderNotEnabledException naming the enabled providers and the artifact that would add it
+     * @throws ProviderNotEnabledException naming the enabled providers and how to enable this one
      */
     public BillingProvider get(String id) {
-        return find(id).orElseThrow(() -> new ProviderNotEnabledException(id, ids()));
+        return find(id).orElseThrow(() -> new ProviderNotEnabledException(id, ids(),
+                id != null && disabledInstalled.contains(id)));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,15 +40,23 @@ public final class CostAggregator {
     private final int maxConcurrentFetches;
     private final Clock clock;
     private final FetchListener listener;
+    private final Duration fetchTimeout;
+    private volatile boolean closed;
 
     CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, Executor executor,
-                   int maxConcurrentFetches, Clock clock, FetchListener listener) {
+                   int maxConcurrentFetches, Duration fetchTimeout, Clock clock, FetchListener listener) {
         this.providers = providers;
         this.accounts = accounts;
         this.executor = executor;
         this.maxConcurrentFetches = maxConcurrentFetches;
+        this.fetchTimeout = fetchTimeout;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /** Marks the SDK closed, so that fetches its shut-down executor rejects say so; called by {@link Billing#close()}. */
+    void close() {
+        closed = true;
     }
 
     /**
@@ -75,7 +87,8 @@ public final class CostAggregator {
 
     /**
      * @param query what to report
-     * @return the report; incomplete, never failed, when some accounts fail
+     * @return the report; incomplete, never failed, when some accounts fail (on a closed {@link Billing},
+     *     every account fails with "Billing is closed" unless the host gave its own executor)
      */
     public CostReport report(CostQuery query) {
         try {
@@ -95,11 +108,7 @@ public final class CostAggregator {
      * @return completes with the report
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
-        List<ServiceAccount> scope = accounts.list().stream()
-                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
-                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
-                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
-                .toList();
+        List<ServiceAccount> scope = accounts.inScope(query);
         ColumnarStore store = new ColumnarStore();
         AccountCoverage[] coverage = new AccountCoverage[scope.size()];
         AtomicInteger finished = new AtomicInteger();
@@ -118,7 +127,11 @@ public final class CostAggregator {
                 .thenApply(v -> CostCube.of(store, query).toReport(query, projects, List.of(coverage)));
     }
 
-    /** Streams one account into its own segment and commits it to the store on success; never fails. */
+    /**
+     * Streams one account into its own segment and commits it to the store on success; never fails.
+     * A fetch that has not completed within the fetch timeout fails the account; records it passes
+     * afterwards go to the abandoned segment, never to the report.
+     */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
@@ -136,7 +149,9 @@ public final class CostAggregator {
         } catch (RuntimeException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
-        return fetch.handle((stats, error) -> {
+        // copy(): the timeout completes our view of the fetch, not the provider's future
+        long timeoutNanos = TimeUnit.NANOSECONDS.convert(fetchTimeout);
+        return fetch.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((stats, error) -> {
             if (error == null) {
                 store.commit(own);
                 log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
@@ -161,7 +176,8 @@ public final class CostAggregator {
         }
     }
 
-    private static CostRecord tag(CostRecord r, ServiceAccount account) {
+    /** @return the record carrying the account's id and project, whatever the provider put there */
+    static CostRecord tag(CostRecord r, ServiceAccount account) {
         if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
             return r;
         }
@@ -169,10 +185,21 @@ public final class CostAggregator {
                 r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(), r.usageQuantity());
     }
 
-    private static String reason(Throwable error, ServiceAccount account) {
+    private String reason(Throwable error, ServiceAccount account) {
+        if (error instanceof TimeoutException) {
+            return "no answer within " + fetchTimeout + " while fetching service account '" + account.name()
+                    + "' from " + account.provider() + "; raise Billing.builder().fetchTimeout(...) if the provider"
+                    + " is this slow";
+        }
         Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (e instanceof BillingException) {
             return e.getMessage();
+        }
+        if (e instanceof RejectedExecutionException) {
+            return closed ? "Billing is closed; service account '" + account.name() + "' was not fetched; build a"
+                    + " new Billing to read costs"
+                    : "the fetch executor rejected the fetch of service account '" + account.name()
+                    + "'; is the executor given to Billing.builder().executor(...) shut down?";
         }
         return "unexpected " + e.getClass().getSimpleName() + " while fetching service account '" + account.name()
                 + "' from " + account.provider();

@@ -149,7 +149,7 @@ public final class CostSync {
                 BillingPeriod period = BillingPeriod.month(m);
                 FetchRequest request = FetchRequest.of(account, period, Granularity.DAILY);
                 Optional<WindowReplacement> result = store.replaceWindow(account, m, now,
-                        sink -> provider.fetch(request, r -> sink.accept(tag(r, account))));
+                        sink -> provider.fetch(request, r -> sink.accept(CostAggregator.tag(r, account))));
                 if (result.isEmpty()) {
                     log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
                     skipped.add(m);
@@ -189,14 +189,6 @@ public final class CostSync {
         }
     }
 
-    private static CostRecord tag(CostRecord r, ServiceAccount account) {
-        if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
-            return r;
-        }
-        return new CostRecord(r.chargeDate(), r.provider(), r.billingAccountId(), account.id(), account.project(),
-                r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(), r.usageQuantity());
-    }
-
     private static String reason(RuntimeException e, ServiceAccount account, YearMonth month) {
         String where = month == null ? "" : " (month " + month + ")";
         if (e instanceof BillingException) {
@@ -217,11 +209,7 @@ public final class CostSync {
      */
     public CostReport report(CostQuery query) {
         Instant now = clock.instant();
-        List<ServiceAccount> scope = accounts.list().stream()
-                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
-                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
-                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
-                .toList();
+        List<ServiceAccount> scope = accounts.inScope(query);
         Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
@@ -243,8 +231,7 @@ public final class CostSync {
         }
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
         if (!synced.isEmpty()) {
-            store.aggregate(query, synced, c -> cube.addCell(c.bucket(), c.project(), c.keys(),
-                    c.amount().currency(), c.amount().amount()));
+            store.aggregate(query, synced, cube::add);
         }
         return cube.toReport(query, projects, coverage);
     }

@@ -119,6 +119,18 @@ public final class ServiceAccountRegistry {
     }
 
     /**
+     * @param query a query
+     * @return the accounts whose project, name and provider the query's filters accept, in registration order
+     */
+    List<ServiceAccount> inScope(CostQuery query) {
+        return store.list().stream()
+                .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
+                        && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
+                        && query.accepts(Dimension.PROVIDER, a.provider().value()))
+                .toList();
+    }
+
+    /**
      * @param project a project id
      * @return the accounts of that project, in registration order
      */

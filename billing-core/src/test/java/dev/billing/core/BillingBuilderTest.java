@@ -54,7 +54,7 @@ class BillingBuilderTest {
     }
 
     @Test
-    void report_afterClose_failsEveryAccountInCoverageInsteadOfHanging() {
+    void report_afterClose_failsEveryAccountInCoverageSayingBillingIsClosed() {
         TestProvider provider = new TestProvider()
                 .serve("a", List.of(Records.usdRecord("a", "web", "2026-01-05", "3")));
         Billing billing = Billing.builder().discoverProviders(false).addProvider(provider).build();
@@ -66,5 +66,7 @@ class BillingBuilderTest {
         assertThat(r.isComplete()).isFalse();
         assertThat(r.totals()).isEmpty();
         assertThat(r.coverage().get(0).status()).isEqualTo(CoverageStatus.FAILED);
+        assertThat(r.coverage().get(0).error()).startsWith("Billing is closed")
+                .doesNotContain("RejectedExecutionException");
     }
 }

@@ -3,6 +3,7 @@ package dev.billing.core;
 import static dev.billing.core.Records.of;
 import static dev.billing.core.Records.usdRecord;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.billing.core.spi.CostSink;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -371,6 +374,58 @@ class CostAggregatorTest {
                     .isEqualTo("unexpected IllegalStateException while fetching service account 't' from throwing");
             assertThat(r.coverage().get(2).error())
                     .isEqualTo("unexpected NullPointerException while fetching service account 'n' from returning-null");
+        }
+    }
+
+    @Test
+    @Timeout(5)
+    void report_providerWhoseFutureNeverCompletes_marksThatAccountFailedAfterTheFetchTimeout() {
+        CompletableFuture<FetchStats> never = new CompletableFuture<>();
+        TestProvider silent = new TestProvider("silent", Map.of()) {
+            @Override
+            public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
+                return never;
+            }
+        };
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(provider).addProvider(silent)
+                .fetchTimeout(Duration.ofMillis(200)).build()) {
+            b.serviceAccounts().register("data-prod", TestProvider.ID, TestProvider.credentials(), "data");
+            b.serviceAccounts().register("s", "silent", TestProvider.credentials(), "data");
+
+            CostReport r = b.costs().domainTotal(JAN_FEB);
+
+            assertThat(r.totals()).containsExactly(eur("5.005"), usd("100.01"));
+            assertThat(r.isComplete()).isFalse();
+            assertThat(r.coverage()).extracting(AccountCoverage::name, AccountCoverage::status).containsExactly(
+                    tuple("data-prod", CoverageStatus.OK), tuple("s", CoverageStatus.FAILED));
+            assertThat(r.coverage().get(1).error()).startsWith("no answer within PT0.2S")
+                    .contains("service account 's'", "silent", "fetchTimeout");
+            assertThat(never).as("the provider's own future is left alone").isNotDone();
+        }
+    }
+
+    @Test
+    void fetchTimeout_zeroOrNegative_isRejected() {
+        assertThatThrownBy(() -> Billing.builder().fetchTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fetchTimeout must be positive");
+        assertThatThrownBy(() -> Billing.builder().fetchTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void report_whenTheHostsExecutorIsShutDown_saysSoInCoverage() {
+        ExecutorService hosts = Executors.newSingleThreadExecutor();
+        hosts.shutdown();
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(provider).executor(hosts).build()) {
+            b.serviceAccounts().register("data-prod", TestProvider.ID, TestProvider.credentials(), "data");
+
+            CostReport r = b.costs().domainTotal(JAN_FEB);
+
+            assertThat(r.coverage()).singleElement().satisfies(c -> {
+                assertThat(c.status()).isEqualTo(CoverageStatus.FAILED);
+                assertThat(c.error()).contains("executor rejected the fetch of service account 'data-prod'",
+                        "shut down");
+            });
         }
     }
 

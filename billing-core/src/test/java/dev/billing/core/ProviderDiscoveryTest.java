@@ -37,7 +37,10 @@ class ProviderDiscoveryTest {
             assertThat(billing.providers().ids()).isEmpty();
             assertThatThrownBy(() -> billing.providers().get(TestProviderFactory.ID))
                     .isInstanceOf(ProviderNotEnabledException.class)
-                    .hasMessageContaining("(enabled: none)");
+                    .hasMessageContaining("(enabled: none)")
+                    .hasMessageContaining("disabled by Billing.builder().disableProvider(\"" + TestProviderFactory.ID
+                            + "\")")
+                    .hasMessageNotContaining("artifact");
         }
     }
 

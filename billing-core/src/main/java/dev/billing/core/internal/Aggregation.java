@@ -4,8 +4,6 @@ import dev.billing.core.Dimension;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The exact sums {@link ColumnarStore#aggregate} computed: one cell per bucket, key values and currency,
@@ -102,15 +100,6 @@ public final class Aggregation {
             return BigDecimal.valueOf(sums[cell], scale);
         }
         return big[cell].add(BigDecimal.valueOf(sums[cell])).movePointLeft(scale);
-    }
-
-    /** @return the exact sum of every cell, per currency */
-    public Map<Currency, BigDecimal> totals() {
-        Map<Currency, BigDecimal> totals = new HashMap<>();
-        for (int i = 0; i < size; i++) {
-            totals.merge(currency(i), sum(i), BigDecimal::add);
-        }
-        return totals;
     }
 
     private int digit(int cell, int j) {

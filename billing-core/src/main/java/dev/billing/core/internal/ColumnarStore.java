@@ -1,24 +1,36 @@
 package dev.billing.core.internal;
 
+import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Currency;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A columnar, dictionary-encoded store of cost line items, aggregated exactly by {@link #aggregate}.
  *
  * <p>Records are appended to a {@link Segment} (one per fetch, one thread each) and become visible
  * only when the segment is {@linkplain #commit committed}; a segment that is dropped leaves no
- * cost behind. A row costs 30 bytes: the day as an epoch-day int, account, service, region and
+ * cost behind, and a committed one can be {@linkplain #replace replaced} whole by another (the
+ * dictionaries keep the values it brought). A row costs 30 bytes: the day as an epoch-day int, account, service, region and
  * usage type as int dictionary ids, charge category and currency as bytes, and the amount as a long
  * scaled by the store's scale for its currency (the largest scale seen, at most
  * {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
@@ -49,30 +61,58 @@ public final class ColumnarStore {
     }
 
     /**
-     * Makes a segment's records part of this store. The segment must not be used afterwards.
+     * Makes a segment's records part of this store. No records may be added to it afterwards.
      *
-     * @param segment a segment of this store
+     * @param segment a segment of this store, not yet committed
+     * @throws IllegalArgumentException when the segment is another store's
+     * @throws IllegalStateException when it was committed before
      */
-    public synchronized void commit(Segment segment) {
-        segment.seal();
+    public void commit(Segment segment) {
+        replace(null, segment);
+    }
+
+    /**
+     * Removes a committed segment's records and commits another segment's, in one step: a query
+     * sees either the old records or the new ones.
+     *
+     * @param old a committed segment of this store, or null to remove nothing; it cannot be committed again
+     * @param fresh a segment of this store, not yet committed
+     * @throws IllegalArgumentException when a segment is another store's
+     * @throws IllegalStateException when {@code old} is not committed or {@code fresh} is
+     */
+    public synchronized void replace(Segment old, Segment fresh) {
+        if (fresh.store() != this || (old != null && old.store() != this)) {
+            throw new IllegalArgumentException("a segment of another store");
+        }
+        if (fresh.committed || (old != null && !old.committed)) {
+            throw new IllegalStateException(fresh.committed ? "segment committed twice" : "segment not committed");
+        }
+        fresh.seal();
+        fresh.committed = true;
+        if (old != null) {
+            Set<Chunk> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+            gone.addAll(old.chunks);
+            chunks.removeIf(gone::contains);
+            old.chunks.forEach(chunk -> rows -= chunk.size);
+            old.chunks.clear();
+        }
         for (int c = 0; c < MAX_CURRENCIES; c++) {
-            int theirs = segment.scales[c];
+            int theirs = fresh.scales[c];
             if (theirs > scales[c]) {
                 for (Chunk chunk : chunks) {
                     chunk.rescale(c, scales[c], theirs - scales[c]);
                 }
                 scales[c] = theirs;
             } else if (theirs >= 0 && theirs < scales[c]) {
-                for (Chunk chunk : segment.chunks) {
+                for (Chunk chunk : fresh.chunks) {
                     chunk.rescale(c, theirs, scales[c] - theirs);
                 }
             }
         }
-        for (Chunk chunk : segment.chunks) {
+        for (Chunk chunk : fresh.chunks) {
             rows += chunk.size;
             chunks.add(chunk);
         }
-        segment.chunks.clear();
     }
 
     /** @return the number of line items committed */
@@ -87,7 +127,54 @@ public final class ColumnarStore {
      * @return the exact sums
      */
     public synchronized Aggregation aggregate(Selection selection) {
-        return new CostKernel(this, selection, chunks).run(chunks);
+        return new CostKernel(this, selection, chunks).run();
+    }
+
+    /**
+     * Sums the rows a query accepts per (bucket of its granularity, project, group-by values, currency).
+     *
+     * @param query the period, granularity, filters and group-by
+     * @param sink receives each cell once, in no particular order
+     */
+    public void cells(CostQuery query, Consumer<CostCell> sink) {
+        cells(query, query.filters(), sink);
+    }
+
+    /**
+     * Like {@link #cells(CostQuery, Consumer)}, for the rows of some service accounts only.
+     *
+     * @param query the period, granularity, filters and group-by
+     * @param accounts the service accounts in scope
+     * @param sink receives each cell once, in no particular order
+     */
+    public void cells(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
+        Set<String> inScope = new HashSet<>();
+        accounts.forEach(a -> inScope.add(a.value()));
+        Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+        filters.putAll(query.filters());
+        filters.merge(Dimension.SERVICE_ACCOUNT, inScope, (asked, scope) -> {
+            Set<String> both = new HashSet<>(asked);
+            both.retainAll(scope);
+            return both;
+        });
+        cells(query, filters, sink);
+    }
+
+    private void cells(CostQuery query, Map<Dimension, Set<String>> filters, Consumer<CostCell> sink) {
+        List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
+        keys.add(Dimension.PROJECT);
+        keys.addAll(query.groupBy());
+        Aggregation sums = aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
+                filters, keys));
+        Map<String, ProjectId> projects = new HashMap<>();
+        String[] values = new String[query.groupBy().size()];
+        for (int i = 0; i < sums.size(); i++) {
+            for (int k = 0; k < values.length; k++) {
+                values[k] = sums.key(i, k + 1);
+            }
+            sink.accept(new CostCell(sums.bucket(i), projects.computeIfAbsent(sums.key(i, 0), ProjectId::of),
+                    List.of(values), new Money(sums.sum(i), sums.currency(i))));
+        }
     }
 
     Dictionary dictionary(Dimension d) {
@@ -146,8 +233,9 @@ public final class ColumnarStore {
     }
 
     /**
-     * The rows of one fetch, appended from one thread, invisible until {@link #commit}ted. Rows are
-     * kept in chunks of one (provider, service account, project).
+     * The rows of one fetch, appended from one thread, invisible until {@link #commit}ted, and
+     * removable whole by {@link #replace}. Rows are kept in chunks of one (provider, service account,
+     * project).
      */
     public final class Segment {
         private final List<Chunk> chunks = new ArrayList<>();
@@ -157,13 +245,20 @@ public final class ColumnarStore {
         private int lastCurrencyId;
         private final String[] lastValue = new String[Dimension.values().length];
         private final int[] lastId = new int[Dimension.values().length];
+        private boolean committed;
 
         private Segment() {
             Arrays.fill(scales, -1);
         }
 
-        /** @param record a line item */
+        /**
+         * @param record a line item
+         * @throws IllegalStateException when the segment is committed
+         */
         public void add(CostRecord record) {
+            if (committed) {
+                throw new IllegalStateException("segment already committed");
+            }
             int provider = id(Dimension.PROVIDER, record.provider().value());
             int serviceAccount = id(Dimension.SERVICE_ACCOUNT, record.serviceAccount().value());
             int project = id(Dimension.PROJECT, record.project().value());
@@ -212,6 +307,10 @@ public final class ColumnarStore {
                 lastValue[i] = value;
             }
             return lastId[i];
+        }
+
+        private ColumnarStore store() {
+            return ColumnarStore.this;
         }
 
         private void seal() {

@@ -10,9 +10,9 @@ import dev.billing.core.Granularity;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
+import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
@@ -25,8 +25,8 @@ import java.util.function.Function;
 
 /**
  * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
- * needs, from which the domain, project and row views are rolled up. Filled from a {@link ColumnarStore}
- * or from sums aggregated elsewhere. Not thread-safe.
+ * needs, from which the domain, project and row views are rolled up. Filled with the
+ * {@link CostCell}s of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}. Not thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
@@ -54,40 +54,23 @@ public final class CostCube {
      * @return the cube
      */
     public static CostCube of(ColumnarStore store, CostQuery query) {
-        List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
-        keys.add(Dimension.PROJECT);
-        keys.addAll(query.groupBy());
-        Aggregation sums = store.aggregate(new ColumnarStore.Selection(query.period().start(), query.period().end(),
-                query.granularity(), query.filters(), keys));
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
-        List<String> values = new ArrayList<>(query.groupBy().size());
-        Map<String, ProjectId> projects = new HashMap<>();
-        for (int i = 0; i < sums.size(); i++) {
-            values.clear();
-            for (int k = 1; k < keys.size(); k++) {
-                values.add(sums.key(i, k));
-            }
-            cube.addCell(sums.bucket(i), projects.computeIfAbsent(sums.key(i, 0), ProjectId::of), values,
-                    sums.currency(i), sums.sum(i));
-        }
+        store.cells(query, cube::add);
         return cube;
     }
 
     /**
-     * Adds an already aggregated sum to a cell, for example one row of a SQL {@code SUM ... GROUP BY}.
+     * Adds an already aggregated sum to its cell, for example one row of a SQL {@code SUM ... GROUP BY}.
      *
-     * @param day the first day of the cell's bucket, or of any finer bucket inside it
-     * @param project the project
-     * @param keys the values of the group-by dimensions, in the cube's order
-     * @param currency the currency
-     * @param sum the exact sum
-     * @throws IllegalArgumentException when there are not as many keys as group-by dimensions
+     * @param cell the sum; its bucket may be finer than the cube's granularity
+     * @throws IllegalArgumentException when the cell has not as many keys as group-by dimensions
      */
-    public void addCell(LocalDate day, ProjectId project, List<String> keys, Currency currency, BigDecimal sum) {
-        if (keys.size() != groupBy.size()) {
-            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + keys.size());
+    public void add(CostCell cell) {
+        if (cell.keys().size() != groupBy.size()) {
+            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + cell.keys().size());
         }
-        sums.merge(new Cell(granularity.bucketStart(day), project, List.copyOf(keys), currency), sum, BigDecimal::add);
+        sums.merge(new Cell(granularity.bucketStart(cell.bucket()), cell.project(), cell.keys(),
+                cell.amount().currency()), cell.amount().amount(), BigDecimal::add);
     }
 
     /**

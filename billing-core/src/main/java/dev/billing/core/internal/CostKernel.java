@@ -28,6 +28,7 @@ final class CostKernel {
     private static final Dimension[] DIMENSIONS = Dimension.values();
 
     private final ColumnarStore store;
+    private final List<Chunk> chunks;
     private final int from;
     private final int to;
     /** Per digit, most significant first: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
@@ -57,6 +58,7 @@ final class CostKernel {
      */
     CostKernel(ColumnarStore store, ColumnarStore.Selection selection, List<Chunk> chunks) {
         this.store = store;
+        this.chunks = chunks;
         this.from = (int) selection.from().toEpochDay();
         this.to = (int) selection.to().toEpochDay();
         Granularity granularity = selection.granularity();
@@ -146,7 +148,7 @@ final class CostKernel {
         return c.min[digit] == c.max[digit];
     }
 
-    Aggregation run(List<Chunk> chunks) {
+    Aggregation run() {
         long keySpace = 1;
         long rows = 0;
         for (long r : radix) {

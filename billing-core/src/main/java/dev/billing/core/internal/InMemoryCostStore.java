@@ -2,8 +2,6 @@ package dev.billing.core.internal;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
-import dev.billing.core.CostRecord;
-import dev.billing.core.Dimension;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
@@ -16,7 +14,6 @@ import dev.billing.core.spi.WindowSource;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
@@ -30,16 +27,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The default {@link CostStore}: windows kept in this process's memory. A replacement is built
- * aside and swapped in under a lock, so readers see the old or the new window whole.
+ * The default {@link CostStore}: windows kept in this process's memory, in a {@link ColumnarStore},
+ * one segment per window. A replacement is streamed into a new segment aside and swapped in for the
+ * window's old segment in one step, so readers see the old or the new window whole.
  */
 public final class InMemoryCostStore implements CostStore {
     private record Key(ServiceAccountId account, YearMonth month) {
     }
 
-    private record Window(List<CostRecord> records, List<Money> totals, Instant syncedAt) {
+    private record Window(ColumnarStore.Segment rows, List<Money> totals, long records, Instant syncedAt) {
     }
 
+    private final ColumnarStore columns = new ColumnarStore();
     private final Map<Key, Window> windows = new HashMap<>();
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
@@ -52,54 +51,37 @@ public final class InMemoryCostStore implements CostStore {
             return Optional.empty();
         }
         try {
-            List<CostRecord> records = new ArrayList<>();
+            ColumnarStore.Segment rows = columns.newSegment();
+            Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
+            long[] count = {0};
             FetchStats stats = source.writeTo(record -> {
                 if (!record.serviceAccount().equals(account.id()) || !YearMonth.from(record.chargeDate()).equals(month)) {
                     throw new BillingException("a line item of service account '" + record.serviceAccount()
                             + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
                             + " being replaced", account.name(), -1, false, null);
                 }
-                records.add(record);
+                rows.add(record);
+                sums.merge(record.cost().currency(), record.cost().amount(), BigDecimal::add);
+                count[0]++;
             });
-            Window fresh = new Window(List.copyOf(records), totals(records), syncedAt);
+            List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
+            Window fresh = new Window(rows, totals, count[0], syncedAt);
             Window old;
             synchronized (this) {
-                old = windows.put(key, fresh);
+                old = windows.get(key);
+                columns.replace(old == null ? null : old.rows(), rows);
+                windows.put(key, fresh);
             }
             return Optional.of(new WindowReplacement(account.id(), month, old == null ? null : old.syncedAt(),
-                    old == null ? List.of() : old.totals(), fresh.totals(), records.size(), stats));
+                    old == null ? List.of() : old.totals(), totals, fresh.records(), stats));
         } finally {
             replacing.remove(key);
         }
     }
 
-    private static List<Money> totals(List<CostRecord> records) {
-        Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-        records.forEach(r -> sums.merge(r.cost().currency(), r.cost().amount(), BigDecimal::add));
-        return sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
-    }
-
     @Override
     public void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
-        Set<ServiceAccountId> scope = Set.copyOf(accounts);
-        List<Window> selected;
-        synchronized (this) {
-            selected = windows.entrySet().stream()
-                    .filter(e -> scope.contains(e.getKey().account()))
-                    .map(Map.Entry::getValue)
-                    .toList();
-        }
-        for (Window w : selected) {
-            for (CostRecord r : w.records()) {
-                if (query.accepts(r)) {
-                    List<String> keys = new ArrayList<>(query.groupBy().size());
-                    for (Dimension d : query.groupBy()) {
-                        keys.add(d.valueOf(r));
-                    }
-                    sink.accept(new CostCell(r.chargeDate(), r.project(), keys, r.cost()));
-                }
-            }
-        }
+        columns.cells(query, accounts, sink);
     }
 
     @Override
@@ -118,7 +100,7 @@ public final class InMemoryCostStore implements CostStore {
                 .filter(e -> e.getKey().account().equals(account))
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(Key::month)))
                 .map(e -> new StoredWindow(e.getKey().month(), e.getValue().syncedAt(), e.getValue().totals(),
-                        e.getValue().records().size()))
+                        e.getValue().records()))
                 .toList();
     }
 

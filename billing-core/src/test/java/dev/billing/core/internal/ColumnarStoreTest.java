@@ -1,8 +1,11 @@
 package dev.billing.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
@@ -10,9 +13,11 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Currency;
@@ -60,6 +65,86 @@ class ColumnarStoreTest {
                     .as("seed %d, %s", seed, selection)
                     .isEqualTo(reference(committed, selection));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void replace_overSeededRandomSegments_aggregatesExactlyTheLiveSegments(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        ColumnarStore store = new ColumnarStore();
+        List<ColumnarStore.Segment> live = new ArrayList<>();
+        List<List<CostRecord>> liveRows = new ArrayList<>();
+        for (int step = 0; step < 12; step++) {
+            ColumnarStore.Segment fresh = store.newSegment();
+            List<CostRecord> rows = new ArrayList<>();
+            int n = random.nextInt(random.nextBoolean() ? 40 : 2_000);
+            for (int i = 0; i < n; i++) {
+                CostRecord r = record(random);
+                rows.add(r);
+                fresh.add(r);
+            }
+            if (live.isEmpty() || random.nextBoolean()) {
+                store.commit(fresh);
+                live.add(fresh);
+                liveRows.add(rows);
+            } else {
+                int old = random.nextInt(live.size());
+                store.replace(live.get(old), fresh);
+                live.set(old, fresh);
+                liveRows.set(old, rows);
+            }
+            List<CostRecord> expected = liveRows.stream().flatMap(List::stream).toList();
+            assertThat(store.size()).isEqualTo(expected.size());
+            ColumnarStore.Selection selection = selection(random);
+            assertThat(actual(store.aggregate(selection), selection))
+                    .as("seed %d, step %d, %s", seed, step, selection)
+                    .isEqualTo(reference(expected, selection));
+        }
+    }
+
+    @Test
+    void replace_givenSegmentsInTheWrongState_isRefusedAndChangesNothing() {
+        ColumnarStore store = new ColumnarStore();
+        ColumnarStore.Segment committed = store.newSegment();
+        committed.add(record(LocalDate.of(2026, 1, 1), "a", "USD", new BigDecimal("1.5")));
+        store.commit(committed);
+        ColumnarStore.Segment open = store.newSegment();
+        open.add(record(LocalDate.of(2026, 1, 1), "a", "USD", new BigDecimal("7")));
+
+        assertThatThrownBy(() -> store.commit(committed)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("committed twice");
+        assertThatThrownBy(() -> store.replace(open, store.newSegment())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not committed");
+        assertThatThrownBy(() -> store.commit(new ColumnarStore().newSegment()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> committed.add(record(LocalDate.of(2026, 1, 1), "a", "USD", BigDecimal.ONE)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(store.size()).isEqualTo(1);
+        store.replace(committed, open);
+        Aggregation sums = store.aggregate(new ColumnarStore.Selection(LocalDate.of(2026, 1, 1),
+                LocalDate.of(2026, 1, 2), null, Map.of(), List.of()));
+        assertThat(sums.size()).isEqualTo(1);
+        assertThat(sums.sum(0)).isEqualByComparingTo("7");
+    }
+
+    @Test
+    void cells_forSomeServiceAccounts_keepsOnlyThoseWithinTheQuerysOwnFilter() {
+        ColumnarStore store = new ColumnarStore();
+        ColumnarStore.Segment segment = store.newSegment();
+        for (String sa : List.of("sa-1", "sa-2", "sa-3")) {
+            segment.add(new CostRecord(LocalDate.of(2026, 1, 3), ProviderId.of("fake"), "1", ServiceAccountId.of(sa),
+                    ProjectId.of("project-" + sa), "svc", "global", "", ChargeCategory.USAGE,
+                    Money.of("1.25", "USD"), null));
+        }
+        store.commit(segment);
+        CostQuery query = CostQuery.builder(BillingPeriod.month(YearMonth.of(2026, 1)))
+                .filter(Dimension.SERVICE_ACCOUNT, "sa-2", "sa-3").groupBy(Dimension.SERVICE).build();
+        List<CostCell> cells = new ArrayList<>();
+
+        store.cells(query, List.of(ServiceAccountId.of("sa-1"), ServiceAccountId.of("sa-2")), cells::add);
+
+        assertThat(cells).containsExactly(new CostCell(LocalDate.of(2026, 1, 1), ProjectId.of("project-sa-2"),
+                List.of("svc"), Money.of("1.25", "USD")));
     }
 
     @Test
@@ -117,7 +202,9 @@ class ColumnarStoreTest {
         Aggregation sums = store.aggregate(new ColumnarStore.Selection(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 2),
                 null, Map.of(), List.of()));
 
-        assertThat(sums.totals()).containsExactly(Map.entry(Currency.getInstance("USD"), new BigDecimal("1.5")));
+        assertThat(sums.size()).isEqualTo(1);
+        assertThat(sums.currency(0)).isEqualTo(Currency.getInstance("USD"));
+        assertThat(sums.sum(0)).isEqualTo(new BigDecimal("1.5"));
     }
 
     private static CostRecord record(LocalDate day, String service, String currency, BigDecimal amount) {

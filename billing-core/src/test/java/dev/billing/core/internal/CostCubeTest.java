@@ -14,6 +14,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -54,18 +55,18 @@ class CostCubeTest {
     }
 
     @Test
-    void addCell_preAggregatedSums_areMergedPerCell() {
+    void add_preAggregatedSums_areMergedPerCell() {
         CostQuery query = CostQuery.builder(BillingPeriod.month(YearMonth.of(2026, 1))).groupBy(Dimension.REGION).build();
         CostCube cube = new CostCube(Granularity.MONTHLY, List.of(Dimension.REGION));
         LocalDate january = LocalDate.of(2026, 1, 1);
-        cube.addCell(january, ProjectId.of("p-1"), List.of("APN2"), USD, new BigDecimal("0.1"));
-        cube.addCell(january, ProjectId.of("p-1"), List.of("APN2"), USD, new BigDecimal("0.2"));
+        cube.add(new CostCell(january, ProjectId.of("p-1"), List.of("APN2"), new Money(new BigDecimal("0.1"), USD)));
+        cube.add(new CostCell(january.plusDays(3), ProjectId.of("p-1"), List.of("APN2"), new Money(new BigDecimal("0.2"), USD)));
 
         CostReport report = cube.toReport(query, List.of(ProjectId.of("p-1")), List.of());
 
         assertThat(report.rows()).hasSize(1);
         assertThat(report.total(USD).amount()).isEqualByComparingTo("0.3");
-        assertThatThrownBy(() -> cube.addCell(january, ProjectId.of("p-1"), List.of(), USD, BigDecimal.ONE))
+        assertThatThrownBy(() -> cube.add(new CostCell(january, ProjectId.of("p-1"), List.of(), new Money(BigDecimal.ONE, USD))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected 1 keys");
     }
 
