@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,11 +251,16 @@ class HyperBillingSimulatorTest {
     void smallAnswers_areNotDelayedByNagle() throws Exception {
         SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
         get(user.email(), user.key());
-        long start = System.nanoTime();
-        for (int i = 0; i < 40; i++) {
+        long[] nanos = new long[41];
+        for (int i = 0; i < nanos.length; i++) {
+            long start = System.nanoTime();
             search(A1, "DAILY", "2026-01-01", "2026-01-02", null);
+            nanos[i] = System.nanoTime() - start;
         }
-        long perRequestMillis = (System.nanoTime() - start) / 40 / 1_000_000;
-        assertThat(perRequestMillis).as("mean ms per small POST on keep-alive").isLessThan(20);
+        // The median, not the mean: a delayed ACK stalls every request by ~40 ms, while a busy
+        // machine stalls only some of them.
+        Arrays.sort(nanos);
+        long medianMillis = nanos[nanos.length / 2] / 1_000_000;
+        assertThat(medianMillis).as("median ms per small POST on keep-alive").isLessThan(20);
     }
 }
