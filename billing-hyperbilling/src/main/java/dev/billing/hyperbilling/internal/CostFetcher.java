@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -158,8 +160,10 @@ public final class CostFetcher {
             throw protocol(caller, "sent more than " + MAX_PAGES_PER_WINDOW + " pages for " + window);
         }
         long dropped = 0;
+        // a page repeats a few dates over many rows: parse each once
+        Map<String, LocalDate> days = new HashMap<>();
         for (Row row : page.rows()) {
-            LocalDate day = usageDate(row.usageDate(), caller);
+            LocalDate day = days.computeIfAbsent(row.usageDate(), text -> usageDate(text, caller));
             if (!window.contains(day)) {
                 dropped++;
                 continue;
@@ -183,6 +187,9 @@ public final class CostFetcher {
 
     static ChargeCategory category(String service, String usageType) {
         for (String value : List.of(service, usageType)) {
+            if (value.length() > "credit".length()) {
+                continue; // longer than every special word, and lower-casing never shortens: spare the copy
+            }
             switch (value.toLowerCase(Locale.ROOT)) {
                 case "tax" -> {
                     return ChargeCategory.TAX;

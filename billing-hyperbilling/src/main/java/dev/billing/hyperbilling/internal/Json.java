@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
 
@@ -21,6 +24,11 @@ final class Json {
     static final Currency USD = Currency.getInstance("USD");
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final int MAX_TEXT = 200;
+    /** The fields of a row, its {@code GroupBy} and its {@code Value}, in the order the service sends them. */
+    private static final SerializableString[] ROW_FIELDS = names("GroupBy", "Value");
+    private static final SerializableString[] GROUP_BY_FIELDS =
+            names("USAGE_DATE", "REGION", "SERVICE_CODE", "USAGE_TYPE", "INSTANCE_TYPE");
+    private static final SerializableString[] VALUE_FIELDS = names("USAGE_COST", "USAGE_QUANTITY");
 
     private Json() {
     }
@@ -193,6 +201,7 @@ final class Json {
             return;
         }
         expect(p, JsonToken.START_ARRAY, "'Results'");
+        PageStrings strings = new PageStrings();
         while (p.nextToken() != JsonToken.END_ARRAY) {
             expect(p, JsonToken.START_OBJECT, "a row of 'Results'");
             String date = null;
@@ -201,26 +210,28 @@ final class Json {
             String usageType = null;
             BigDecimal cost = null;
             BigDecimal quantity = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String section = p.currentName();
+            int s = 0;
+            for (String section = nextField(p, ROW_FIELDS, s); section != null; section = nextField(p, ROW_FIELDS, ++s)) {
                 p.nextToken();
                 if ("GroupBy".equals(section)) {
                     expect(p, JsonToken.START_OBJECT, "'GroupBy'");
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
+                    int f = 0;
+                    for (String field = nextField(p, GROUP_BY_FIELDS, f); field != null;
+                         field = nextField(p, GROUP_BY_FIELDS, ++f)) {
                         p.nextToken();
                         switch (field) {
-                            case "USAGE_DATE" -> date = scalar(p);
-                            case "REGION" -> region = scalar(p);
-                            case "SERVICE_CODE" -> service = scalar(p);
-                            case "USAGE_TYPE" -> usageType = scalar(p);
+                            case "USAGE_DATE" -> date = text(p, strings);
+                            case "REGION" -> region = text(p, strings);
+                            case "SERVICE_CODE" -> service = text(p, strings);
+                            case "USAGE_TYPE" -> usageType = text(p, strings);
                             default -> p.skipChildren();
                         }
                     }
                 } else if ("Value".equals(section)) {
                     expect(p, JsonToken.START_OBJECT, "'Value'");
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String field = p.currentName();
+                    int f = 0;
+                    for (String field = nextField(p, VALUE_FIELDS, f); field != null;
+                         field = nextField(p, VALUE_FIELDS, ++f)) {
                         p.nextToken();
                         switch (field) {
                             case "USAGE_COST" -> cost = decimal(p, field);
@@ -242,9 +253,39 @@ final class Json {
         }
     }
 
+    /**
+     * Moves past the next field name of an object.
+     *
+     * <p>The service sends a row's fields in a fixed order, so the {@code index}-th name of
+     * {@code expected} (cyclically) is tried first: {@link JsonParser#nextFieldName(SerializableString)}
+     * compares it with the raw bytes, sparing the decoding and symbol-table lookup that dominate
+     * reading an arbitrary name. Any other name is still read, only that way.
+     *
+     * @return the field's name, or null at the end of the object
+     */
+    private static String nextField(JsonParser p, SerializableString[] expected, int index) throws IOException {
+        SerializableString name = expected[index % expected.length];
+        if (p.nextFieldName(name)) {
+            return name.getValue();
+        }
+        return p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+    }
+
+    private static SerializableString[] names(String... names) {
+        return Arrays.stream(names).map(SerializedString::new).toArray(SerializableString[]::new);
+    }
+
     private static BigDecimal decimal(JsonParser p, String field) throws IOException {
         return switch (p.currentToken()) {
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            // an integer is read into a long first, without text; a fraction from the parser's buffer
+            case VALUE_NUMBER_INT -> p.getDecimalValue();
+            case VALUE_NUMBER_FLOAT -> {
+                try {
+                    yield Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                } catch (NumberFormatException e) {
+                    throw new ReplyException(field + " is out of range: '" + shorten(p.getText()) + "'", null);
+                }
+            }
             case VALUE_NULL -> null;
             case VALUE_STRING -> {
                 try {
@@ -255,6 +296,14 @@ final class Json {
             }
             default -> throw new ReplyException(field + " is not a number", null);
         };
+    }
+
+    /** @return the text of a scalar, null for JSON null; a string through the page's {@code strings} */
+    private static String text(JsonParser p, PageStrings strings) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            return strings.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+        }
+        return scalar(p);
     }
 
     /** @return the text of a scalar, null for JSON null */
