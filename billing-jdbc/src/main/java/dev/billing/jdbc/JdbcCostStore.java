@@ -297,10 +297,16 @@ public final class JdbcCostStore implements CostStore {
             groups.append(", ").append(Columns.of(d));
         }
         groups.append(", currency");
+        // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
+        // H2 re-checks an IN list of parameters against every row it reads by comparing the row's value
+        // with each parameter in turn, so a roll-up over 10,000 accounts made ~10^10 comparisons (107 s
+        // for 1 M line items). Joined, H2 looks each account up in the (service_account, month_start)
+        // index once; PostgreSQL hash-joins it, and one array also stays clear of its 32,767-parameter
+        // limit. The ids are made distinct first: a repeated id would otherwise count twice.
         StringBuilder sql = new StringBuilder("SELECT ").append(groups).append(", SUM(amount) FROM ").append(table)
-                .append(" WHERE ");
-        in(sql, "service_account", accounts.stream().map(ServiceAccountId::value).toList(), params);
-        sql.append(" AND month_start >= ? AND month_start <= ?");
+                .append(" JOIN UNNEST(?) AS requested(account) ON service_account = requested.account WHERE");
+        params.add(accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
+        sql.append(" month_start >= ? AND month_start <= ?");
         params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1)));
         if (table.equals("cost_line")) {
             sql.append(" AND charge_date >= ? AND charge_date < ?");

@@ -4,29 +4,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostSync;
 import dev.billing.core.CoverageStatus;
+import dev.billing.core.Credentials;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.Money;
 import dev.billing.core.MonthState;
+import dev.billing.core.ProjectId;
+import dev.billing.core.ProviderId;
 import dev.billing.core.RestatementEvent;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.ServiceAccountId;
 import dev.billing.core.SyncSummary;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowReplacement;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -124,6 +135,45 @@ abstract class CostStoreContract {
         assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
         assertThat(report.project("project-ops").totals())
                 .containsExactlyElementsOf(fx.reference(List.of("ops-aws"), JAN, MAR));
+    }
+
+    @Test
+    @Timeout(120)
+    void aggregate_thousandsOfAccounts_sumsExactlyTheRequestedAccountsOnce() {
+        CostStore store = openStore();
+        int accounts = 1_500;
+        ProviderId provider = ProviderId.of(TestProvider.ID);
+        SplittableRandom random = new SplittableRandom(11);
+        List<ServiceAccountId> requested = new ArrayList<>();
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        for (int i = 0; i < accounts; i++) {
+            ServiceAccount a = new ServiceAccount(ServiceAccountId.of(String.format("sa-%05d", i)), provider,
+                    ProjectId.of("project-" + i % 7), Credentials.of(Map.of()), Map.of());
+            Currency currency = Currency.getInstance(i % 3 == 0 ? "EUR" : "USD");
+            List<CostRecord> rows = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 10_000_000_000L), random.nextInt(11));
+                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", a.id(), a.project(), "svc-" + k,
+                        "global", "", ChargeCategory.USAGE, new Money(amount, currency), null));
+            }
+            store.replaceWindow(a, MAR, fx.clock.instant(), sink -> {
+                rows.forEach(sink::accept);
+                return FetchStats.EMPTY;
+            });
+            if (i % 10 != 0) {
+                requested.add(a.id());
+                rows.forEach(r -> expected.merge(a.project().value() + " " + currency, r.cost().amount(),
+                        BigDecimal::add));
+            }
+        }
+        requested.add(requested.get(0));
+
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        store.aggregate(CostQuery.of(BillingPeriod.month(MAR)), requested, c -> sums.merge(
+                c.project().value() + " " + c.amount().currency(), c.amount().amount(), BigDecimal::add));
+
+        assertThat(sums.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((cell, sum) -> assertThat(sums.get(cell)).as(cell).isEqualByComparingTo(sum));
     }
 
     @Test
