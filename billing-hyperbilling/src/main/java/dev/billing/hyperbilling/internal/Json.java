@@ -73,31 +73,18 @@ final class Json {
      * @throws ReplyException when the body is not a well-formed billing answer or carries an {@code errorCode}
      */
     static Page parsePage(byte[] body) {
-        Currency currency = USD;
+        Currency[] currency = {USD};
         List<Row> rows = new ArrayList<>();
-        String token = null;
-        ErrorBody error = null;
-        try (JsonParser p = open(body)) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                switch (field) {
-                    case "Currency" -> currency = currency(scalar(p));
-                    case "Results" -> readRows(p, rows);
-                    case "NextDataToken" -> token = scalar(p);
-                    case "errorCode" -> error = new ErrorBody(scalar(p), error == null ? null : error.message());
-                    case "message" -> error = new ErrorBody(error == null ? null : error.code(), scalar(p));
-                    default -> p.skipChildren();
-                }
+        String[] token = {null};
+        readAnswer(body, (field, p) -> {
+            switch (field) {
+                case "Currency" -> currency[0] = currency(scalar(p));
+                case "Results" -> readRows(p, rows);
+                case "NextDataToken" -> token[0] = scalar(p);
+                default -> p.skipChildren();
             }
-            close(p);
-        } catch (JsonProcessingException e) {
-            throw malformed(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        failOnErrorCode(error);
-        return new Page(currency, rows, token == null || token.isEmpty() ? null : token);
+        });
+        return new Page(currency[0], rows, token[0] == null || token[0].isEmpty() ? null : token[0]);
     }
 
     /**
@@ -107,24 +94,42 @@ final class Json {
      */
     static List<String> parseLinkedAccounts(byte[] body) {
         List<String> accounts = new ArrayList<>();
+        readAnswer(body, (field, p) -> {
+            if (!field.equals("Results")) {
+                p.skipChildren();
+            } else if (p.currentToken() == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    accounts.add(scalar(p));
+                }
+            } else if (p.currentToken() != JsonToken.VALUE_NULL) {
+                throw new ReplyException("'Results' is not an array", null);
+            }
+        });
+        return accounts;
+    }
+
+    /** Reads one top-level field's value; the parser stands on the value's first token. */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String field, JsonParser p) throws IOException;
+    }
+
+    /**
+     * Walks a success answer's top-level fields, giving each to {@code reader} except {@code errorCode}
+     * and {@code message}, which make the answer an error.
+     *
+     * @throws ReplyException when the body is malformed or carries an {@code errorCode}
+     */
+    private static void readAnswer(byte[] body, FieldReader reader) {
         ErrorBody error = null;
         try (JsonParser p = open(body)) {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "Results" -> {
-                        if (p.currentToken() == JsonToken.START_ARRAY) {
-                            while (p.nextToken() != JsonToken.END_ARRAY) {
-                                accounts.add(scalar(p));
-                            }
-                        } else if (p.currentToken() != JsonToken.VALUE_NULL) {
-                            throw new ReplyException("'Results' is not an array", null);
-                        }
-                    }
                     case "errorCode" -> error = new ErrorBody(scalar(p), error == null ? null : error.message());
                     case "message" -> error = new ErrorBody(error == null ? null : error.code(), scalar(p));
-                    default -> p.skipChildren();
+                    default -> reader.read(field, p);
                 }
             }
             close(p);
@@ -134,7 +139,6 @@ final class Json {
             throw new UncheckedIOException(e);
         }
         failOnErrorCode(error);
-        return accounts;
     }
 
     /**
