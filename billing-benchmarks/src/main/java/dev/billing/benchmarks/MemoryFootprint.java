@@ -7,6 +7,7 @@ import java.lang.ref.Reference;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Benchmark 3: heap bytes per line item, measured as the growth of the heap used after a full GC
@@ -46,10 +47,19 @@ public final class MemoryFootprint {
 
     /** Streams the data into a store, one segment per service account, as a fetch does. */
     static ColumnarStore fill(CostData data) {
+        return fill(data, r -> { });
+    }
+
+    /**
+     * Streams the data into a store, one segment per service account, as a fetch does, handing every
+     * record to {@code alsoTo} too (another contender's loader).
+     */
+    static ColumnarStore fill(CostData data, Consumer<CostRecord> alsoTo) {
         ColumnarStore store = new ColumnarStore();
         ColumnarStore.Segment[] segment = {null};
         String[] current = {null};
         data.forEach(r -> {
+            alsoTo.accept(r);
             if (!r.serviceAccount().value().equals(current[0])) {
                 if (segment[0] != null) {
                     store.commit(segment[0]);

@@ -71,25 +71,13 @@ public class RollupBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             CostData data = new CostData(rows, accounts, 1_000, LocalDate.of(2025, 1, 1), 365, 7);
-            store = new ColumnarStore();
             duck = new DuckDbTable();
             Consumer<dev.billing.core.CostRecord> duckSink = duck.sink();
             TreeSet<ProjectId> seen = new TreeSet<>();
-            ColumnarStore.Segment[] segment = {null};
-            String[] current = {null};
-            data.forEach(r -> {
+            store = MemoryFootprint.fill(data, r -> {
                 duckSink.accept(r);
                 seen.add(r.project());
-                if (!r.serviceAccount().value().equals(current[0])) {
-                    if (segment[0] != null) {
-                        store.commit(segment[0]);
-                    }
-                    segment[0] = store.newSegment();
-                    current[0] = r.serviceAccount().value();
-                }
-                segment[0].add(r);
             });
-            store.commit(segment[0]);
             duck.loaded();
             projects = List.copyOf(seen);
             query = CostQuery.of(BillingPeriod.year(2025));
