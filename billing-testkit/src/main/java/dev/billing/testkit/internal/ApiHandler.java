@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Serves the HyperBilling v1 search API (hyperbilling-api.md) from a {@link SimulatorState}. */
+/** Serves the HyperBilling v1 search API (docs/hyperbilling.md) from a {@link SimulatorState}. */
 public final class ApiHandler implements HttpHandler {
     static final String LINKED_ACCOUNTS = "/v1/search/linkedaccount";
     static final String BILLING = "/v1/search/billing";
