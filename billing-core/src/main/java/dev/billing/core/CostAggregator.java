@@ -20,6 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,14 +130,93 @@ public final class CostAggregator {
     }
 
     /**
+     * Streams every line item a query accepts, one service account at a time, without aggregating
+     * them: for exports (such as FOCUS) that need the rows themselves. The accounts are fetched
+     * concurrently, as for {@link #report}, at the query's granularity (use {@link Granularity#DAILY}
+     * for daily line items); each account's records are held until its fetch has succeeded and
+     * then passed to {@code sink} all together, so a failing account's records never reach it
+     * (never in part). Memory holds the records of the accounts in flight, never of all of them.
+     * The query's group-by is ignored.
+     *
+     * @param query the period, granularity and filters
+     * @param sink receives each line item, tagged with its service account and project; called
+     *     from one thread at a time
+     * @return the coverage of every account in scope, in registration order: OK, or FAILED with the
+     *     reason (its records left out)
+     * @throws RuntimeException whatever {@code sink} throws, after the fetches in flight have ended;
+     *     no record is passed on after it
+     */
+    public List<AccountCoverage> lineItems(CostQuery query, Consumer<CostRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        List<ServiceAccount> scope = accounts.inScope(query);
+        AccountCoverage[] coverage = new AccountCoverage[scope.size()];
+        AtomicInteger finished = new AtomicInteger();
+        AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
+        Object delivery = new Object();
+        List<Supplier<CompletableFuture<?>>> tasks = new ArrayList<>(scope.size());
+        for (int i = 0; i < scope.size(); i++) {
+            int index = i;
+            ServiceAccount account = scope.get(i);
+            List<CostRecord> held = new ArrayList<>();
+            Consumer<CostRecord> own = r -> {
+                synchronized (held) {
+                    held.add(r);
+                }
+            };
+            Runnable commit = () -> {
+                List<CostRecord> records;
+                synchronized (held) {
+                    records = new ArrayList<>(held);
+                    held.clear();
+                }
+                synchronized (delivery) {
+                    if (sinkFailure.get() == null) {
+                        try {
+                            records.forEach(sink);
+                        } catch (RuntimeException e) {
+                            sinkFailure.set(e);
+                        }
+                    }
+                }
+            };
+            tasks.add(() -> fetchOne(account, query, own, commit).thenAccept(c -> {
+                coverage[index] = c;
+                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+            }));
+        }
+        try {
+            Bounded.runAll(tasks, maxConcurrentFetches).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+        if (sinkFailure.get() != null) {
+            throw sinkFailure.get();
+        }
+        return List.of(coverage);
+    }
+
+    /**
      * Streams one account into its own segment and commits it to the store on success; never fails.
      * A fetch that has not completed within the fetch timeout fails the account; records it passes
      * afterwards go to the abandoned segment, never to the report.
      */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
+        ColumnarStore.Segment own = store.newSegment();
+        return fetchOne(account, query, own::add, () -> store.commit(own));
+    }
+
+    /**
+     * Streams one account's accepted records into {@code own} and runs {@code commit} on success; never fails.
+     * A fetch that has not completed within the fetch timeout fails the account; records it passes
+     * afterwards still reach {@code own}, which the caller then never commits.
+     */
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query,
+                                                        Consumer<CostRecord> own, Runnable commit) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
-        ColumnarStore.Segment own = store.newSegment();
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
@@ -143,7 +224,7 @@ public final class CostAggregator {
             fetch = Objects.requireNonNull(provider.fetchAsync(request, record -> {
                 CostRecord tagged = tag(record, account);
                 if (query.accepts(tagged)) {
-                    own.add(tagged);
+                    own.accept(tagged);
                 }
             }, executor), "fetchAsync returned null");
         } catch (RuntimeException e) {
@@ -153,7 +234,7 @@ public final class CostAggregator {
         long timeoutNanos = TimeUnit.NANOSECONDS.convert(fetchTimeout);
         return fetch.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((stats, error) -> {
             if (error == null) {
-                store.commit(own);
+                commit.run();
                 log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
                         (System.nanoTime() - startNanos) / 1_000_000);
