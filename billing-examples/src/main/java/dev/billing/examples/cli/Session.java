@@ -6,6 +6,7 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.Credentials;
 import dev.billing.core.FetchListener;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.focus.FocusFilesProvider;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -53,7 +54,13 @@ final class Session {
         BillingProvider provider = billing.providers().find(a.provider()).orElseThrow(() -> CliException.usage(
                 config.file() + ": " + a.where() + ".provider: unknown provider '" + a.provider()
                         + "'; installed providers: " + String.join(", ", billing.providers().ids())));
-        if (!config.providers().getOrDefault(a.provider(), Map.of()).containsKey("endpoint")) {
+        if (FocusFilesProvider.ID.equals(a.provider())) {
+            if (!config.providers().getOrDefault(a.provider(), Map.of()).containsKey("directory")) {
+                throw CliException.usage(config.file() + ": providers." + a.provider() + ".directory is missing: "
+                        + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider()
+                        + "\": {\"directory\": \"path/to/focus-exports\"}}");
+            }
+        } else if (!config.providers().getOrDefault(a.provider(), Map.of()).containsKey("endpoint")) {
             throw CliException.usage(config.file() + ": providers." + a.provider() + ".endpoint is missing: "
                     + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider()
                     + "\": {\"endpoint\": \"https://...\"}}");
