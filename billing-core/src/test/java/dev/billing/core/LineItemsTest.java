@@ -56,7 +56,7 @@ class LineItemsTest {
         assertThat(items.stream().filter(r -> r.serviceAccount().value().equals("web-prod")).map(r -> r.cost().amount()))
                 .containsExactlyInAnyOrder(new BigDecimal("10.0000000001"), new BigDecimal("2.5"), new BigDecimal("1.1"));
         assertThat(coverage).extracting(AccountCoverage::name).containsExactly("web-prod", "web-dev", "data-prod");
-        assertThat(coverage).allMatch(c -> c.status() == CoverageStatus.OK);
+        assertThat(coverage).allMatch(c -> c.code() == CoverageStatus.OK);
     }
 
     @Test
@@ -67,7 +67,7 @@ class LineItemsTest {
         List<AccountCoverage> coverage = billing.costs().lineItems(daily(JAN), items::add);
 
         assertThat(items).extracting(r -> r.serviceAccount().value()).containsExactlyInAnyOrder("web-dev", "data-prod");
-        assertThat(coverage.get(0).status()).isEqualTo(CoverageStatus.FAILED);
+        assertThat(coverage.get(0).code()).isEqualTo(CoverageStatus.FAILED);
         assertThat(coverage.get(0).error()).isEqualTo("service account 'web-prod': test-cloud answered HTTP 503");
     }
 
@@ -112,7 +112,7 @@ class LineItemsTest {
                         "web-prod 2026-01-04 Storage us-east-1 TAX 1.1 USD web test-cloud",
                         "web-dev 2026-01-15 Compute eu-west-1 USAGE 0.25 USD web test-cloud");
         assertThat(items).allMatch(r -> r.billingAccountId().equals("111122223333") && r.usageQuantity() == null);
-        assertThat(coverage).extracting(AccountCoverage::status)
+        assertThat(coverage).extracting(AccountCoverage::code)
                 .containsExactly(CoverageStatus.OK, CoverageStatus.OK, CoverageStatus.FAILED);
     }
 }

@@ -12,6 +12,7 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
@@ -173,14 +174,20 @@ public final class FocusFilesProvider implements BillingProvider {
         long records = 0;
         long dropped = 0;
         int read = 0;
+        Cancellation cancellation = request.cancellation();
         for (Path f : files) {
+            cancellation.throwIfCancelled(account.name());
             try (FocusFileReader r = FocusFileReader.open(f)) {
                 if (subAccount != null && !r.has("SubAccountId")) {
                     throw new FocusFileException(f + ":1:1: service account '" + account.name() + "' selects"
                             + " SubAccountId " + subAccount + ", but the file has no SubAccountId column", null);
                 }
                 Rows rows = new Rows(r, account);
+                long n = 0;
                 while (r.next()) {
+                    if ((++n & 0xFFF) == 0) {
+                        cancellation.throwIfCancelled(account.name());
+                    }
                     if (billingAccount != null && !billingAccount.equals(r.get("BillingAccountId"))
                             || subAccount != null && !subAccount.equals(r.get("SubAccountId"))) {
                         continue;
@@ -270,7 +277,8 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("BillingAccountId", "empty; FOCUS requires the billing account id");
             }
             String service = orEmpty(r.get("ServiceName"));
-            return new CostRecord(day, PROVIDER_ID, billingAccountId, account.id(), account.project(), service,
+            return new CostRecord(day, PROVIDER_ID, billingAccountId, orEmpty(r.get("SubAccountId")), account.id(),
+                    account.project(), service,
                     orEmpty(r.get("RegionId")), orEmpty(r.get("ChargeDescription")), category(),
                     Money.of(cost, currency), decimal("ConsumedQuantity", false));
         }

@@ -3,6 +3,7 @@ package dev.billing.focus;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,16 @@ public final class FocusFilesProviderFactory implements BillingProviderFactory {
     @Override
     public String id() {
         return FocusFilesProvider.ID;
+    }
+
+    /** @return {@code directory} (required) and {@code glob} (default {@value FocusFilesProvider#DEFAULT_GLOB}) */
+    @Override
+    public List<ProviderSetting> settings() {
+        return List.of(
+                ProviderSetting.required("directory", "the folder holding the FOCUS CSV files (.csv or .csv.gz)")
+                        .satisfying(v -> !v.isBlank(), "be a folder path"),
+                ProviderSetting.optional("glob", "which files to read, matched against their path relative to the"
+                        + " directory", FocusFilesProvider.DEFAULT_GLOB));
     }
 
     /**

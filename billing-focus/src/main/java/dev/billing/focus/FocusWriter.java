@@ -163,7 +163,7 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         field(ServiceCategories.of(service));                              // ServiceCategory
         field(service);                                                    // ServiceName
         field(nullIfEmpty(r.region()));                                    // RegionId
-        field(null);                                                       // SubAccountId (CostRecord has none yet)
+        field(nullIfEmpty(r.subAccountId()));                              // SubAccountId
         field(r.project().value());                                        // x_Project
         field(r.serviceAccount().value());                                 // x_ServiceAccount
         emit();

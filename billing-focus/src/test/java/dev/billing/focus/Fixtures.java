@@ -59,7 +59,7 @@ final class Fixtures {
     private static CostRecord record(String day, String service, String region, String usageType,
                                      ChargeCategory category, String amount) {
         return new CostRecord(LocalDate.parse(day), ProviderId.of(CRAFTED_PROVIDER), "acct-edge",
-                ServiceAccountId.of("edge"), ProjectId.of("project-edge"), service, region, usageType, category,
+                region.isEmpty() ? "" : "sub-" + region, ServiceAccountId.of("edge"), ProjectId.of("project-edge"), service, region, usageType, category,
                 Money.of(new BigDecimal(amount), java.util.Currency.getInstance("JPY")), null);
     }
 }

@@ -156,7 +156,7 @@ class FocusConformanceTest {
             lineItems += Fixtures.DATA.rows(aws, PERIOD).size();
         }
         assertThat(csv).hasSize((int) lineItems + 1);
-        assertThat(coverage).allMatch(c -> c.status() == CoverageStatus.OK).hasSize(4);
+        assertThat(coverage).allMatch(c -> c.code() == CoverageStatus.OK).hasSize(4);
     }
 
     @Test

@@ -96,7 +96,7 @@ class FocusFilesProviderTest {
         return r.chargeDate() + "|" + r.billingAccountId() + "|" + r.service() + "|" + r.region() + "|"
                 + r.chargeCategory() + "|" + r.cost().amount().toPlainString() + " " + r.cost().currency() + "|"
                 + r.usageType() + "|" + r.usageQuantity() + "|" + r.serviceAccount().value() + "|" + r.project().value()
-                + "|" + r.provider().value();
+                + "|" + r.provider().value() + "|" + r.subAccountId();
     }
 
     @Test
@@ -108,13 +108,13 @@ class FocusFilesProviderTest {
 
         assertThat(records).extracting(FocusFilesProviderTest::describe).containsExactly(
                 "2026-01-01|111111111111|Amazon Elastic Compute Cloud, Linux|us-east-1|USAGE|10.123456789 USD"
-                        + "|$0.0104 per On Demand \"Linux\" t3.micro|24|imported|project-web|focus-files",
-                "2026-01-31|111111111111|AWS Support||FEE|100 USD||null|imported|project-web|focus-files",
+                        + "|$0.0104 per On Demand \"Linux\" t3.micro|24|imported|project-web|focus-files|222222222222",
+                "2026-01-31|111111111111|AWS Support||FEE|100 USD||null|imported|project-web|focus-files|",
                 "2026-01-15|111111111111|Amazon Simple Storage Service|eu-west-1|REFUND|-2.5 USD|refund|null|imported"
-                        + "|project-web|focus-files",
-                "2026-01-15|111111111111|Tax||TAX|0.7 USD||null|imported|project-web|focus-files",
+                        + "|project-web|focus-files|333333333333",
+                "2026-01-15|111111111111|Tax||TAX|0.7 USD||null|imported|project-web|focus-files|333333333333",
                 "2026-01-20|111111111111|Amazon Simple Storage Service||CREDIT|-1 USD|promo|null|imported|project-web"
-                        + "|focus-files");
+                        + "|focus-files|333333333333");
         assertThat(stats[0].records()).isEqualTo(5);
         assertThat(stats[0].droppedRows()).as("rows of December and February skipped and counted").isEqualTo(2);
         assertThat(stats[0].pages()).isEqualTo(1);
@@ -277,7 +277,7 @@ class FocusFilesProviderTest {
                 .addProvider(FocusFilesProvider.builder().directory(dir).glob("*.csv").build()).build()) {
             billing.serviceAccounts().register("good", FocusFilesProvider.ID, Credentials.of(Map.of()), "p1");
             CostReport report = billing.costs().report(dev.billing.core.CostQuery.of(JAN));
-            assertThat(report.coverage()).allMatch(c -> c.status() == CoverageStatus.OK);
+            assertThat(report.coverage()).allMatch(c -> c.code() == CoverageStatus.OK);
             assertThat(report.totals()).containsExactly(Money.of("107.323456789", "USD"));
         }
     }

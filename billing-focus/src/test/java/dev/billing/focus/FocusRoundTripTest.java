@@ -55,7 +55,7 @@ class FocusRoundTripTest {
              Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
              FocusWriter focus = FocusWriter.of(text)) {
             List<AccountCoverage> coverage = billing.costs().lineItems(query(), focus);
-            assertThat(coverage).allMatch(c -> c.status() == CoverageStatus.OK);
+            assertThat(coverage).allMatch(c -> c.code() == CoverageStatus.OK);
         }
     }
 
@@ -91,12 +91,12 @@ class FocusRoundTripTest {
     }
 
     @Test
-    void exportThenImport_keepsRegionChargeCategoryAndUsageType() throws IOException {
+    void exportThenImport_keepsAccountSubAccountRegionChargeCategoryAndUsageType() throws IOException {
         try (Billing original = Fixtures.billing(); Billing imported = importing(Map.of("directory", dir.toString()))) {
             export(original, dir.resolve("export.csv"), false);
 
             Dimension[] dims = {Dimension.SERVICE_ACCOUNT, Dimension.REGION, Dimension.CHARGE_CATEGORY,
-                    Dimension.USAGE_TYPE, Dimension.ACCOUNT};
+                    Dimension.USAGE_TYPE, Dimension.ACCOUNT, Dimension.SUB_ACCOUNT};
             assertThat(rows(imported.costs().report(query(dims)))).containsExactlyElementsOf(rows(original.costs().report(query(dims))));
         }
     }

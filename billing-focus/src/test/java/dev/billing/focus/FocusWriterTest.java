@@ -24,7 +24,8 @@ class FocusWriterTest {
 
     private static CostRecord record(String provider, String account, String service, String region, String usageType,
                                      ChargeCategory category, String amount, String currency) {
-        return new CostRecord(LocalDate.of(2026, 2, 28), ProviderId.of(provider), account, ServiceAccountId.of("sa-1"),
+        return new CostRecord(LocalDate.of(2026, 2, 28), ProviderId.of(provider), account,
+                region.isEmpty() ? "" : "sub-" + account, ServiceAccountId.of("sa-1"),
                 ProjectId.of("project-web"), service, region, usageType, category,
                 Money.of(new BigDecimal(amount), java.util.Currency.getInstance(currency)), null);
     }
@@ -47,7 +48,7 @@ class FocusWriterTest {
 
         assertThat(csv).isEqualTo(HEADER + "12.34,123456789012,,USD,2026-03-01T00:00:00Z,2026-02-01T00:00:00Z,Usage,,"
                 + "BoxUsage:t3.micro,2026-03-01T00:00:00Z,2026-02-28T00:00:00Z,12.34,12.34,AWS,12.34,,,AWS,AWS,Compute,"
-                + "AmazonEC2,us-east-1,,project-web,sa-1\r\n");
+                + "AmazonEC2,us-east-1,sub-123456789012,project-web,sa-1\r\n");
     }
 
     @Test
@@ -63,6 +64,7 @@ class FocusWriterTest {
         assertThat(row.get(8)).isEqualTo("one\ntwo");
         assertThat(row.get(20)).isEqualTo("Say \"hi\"");
         assertThat(row.get(21)).as("RegionId null when the record has none").isEmpty();
+        assertThat(row.get(22)).as("SubAccountId null when the record has none").isEmpty();
     }
 
     @Test

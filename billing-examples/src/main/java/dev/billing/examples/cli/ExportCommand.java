@@ -111,14 +111,14 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         for (AccountCoverage c : coverage) {
-            if (c.status() == CoverageStatus.FAILED) {
+            if (c.code() == CoverageStatus.FAILED) {
                 err.println("error: service account " + c.name() + " failed; its rows are absent from the export: "
                         + BillingCli.oneLine(c.error()));
-            } else if (c.status() == CoverageStatus.STALE) {
+            } else if (c.code() == CoverageStatus.STALE) {
                 err.println("warning: " + c.name() + " was last synced " + c.asOf() + "; run 'billing sync'");
             }
         }
-        long failed = coverage.stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        long failed = coverage.stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
         String summary = "exported " + rows + " FOCUS " + FocusWriter.FOCUS_VERSION + " rows of " + (coverage.size() - failed)
                 + " service accounts (" + from + " to " + to + ", end exclusive)" + (output == null ? "" : " to " + output)
                 + (failed == 0 ? "" : "; INCOMPLETE: " + failed + " failed");
