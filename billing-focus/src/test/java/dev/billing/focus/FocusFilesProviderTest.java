@@ -312,4 +312,38 @@ class FocusFilesProviderTest {
         assertThat(stats[0].records()).isEqualTo(count[0]);
         assertThat(stats[0].records() + stats[0].droppedRows()).isEqualTo(rows);
     }
+
+    @Test
+    void cancelledFetch_stopsWithinTheFile() throws IOException {
+        StringBuilder text = new StringBuilder("ChargePeriodStart,BilledCost,BillingCurrency,BillingAccountId,"
+                + "ChargeCategory,ServiceName\n");
+        for (int i = 0; i < 50_000; i++) {
+            text.append("2026-01-02T00:00:00Z,1,USD,a,Usage,S3\n");
+        }
+        Files.writeString(dir.resolve("many.csv"), text);
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        dev.billing.core.spi.Cancellation cancellation = new dev.billing.core.spi.Cancellation() {
+            @Override
+            public boolean isCancelled() {
+                return cancelled.get();
+            }
+
+            @Override
+            public String reason() {
+                return cancelled.get() ? "the test cancelled it" : "";
+            }
+
+            @Override
+            public void onCancel(Runnable action) {
+            }
+        };
+        long[] seen = {0};
+
+        assertThatThrownBy(() -> provider().fetch(new FetchRequest(account(Map.of()), JAN, Granularity.DAILY,
+                cancellation), r -> {
+                    seen[0]++;
+                    cancelled.set(true);
+                })).isInstanceOf(dev.billing.core.FetchCancelledException.class);
+        assertThat(seen[0]).isPositive().isLessThan(5_000);
+    }
 }
