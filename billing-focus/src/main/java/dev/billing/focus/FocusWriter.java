@@ -68,6 +68,8 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
     private final Writer out;
     private final Function<String, FocusOrigin> origins;
     private final Map<String, FocusOrigin> resolved = new HashMap<>();
+    /** ServiceCategory per service name seen, bounded: a long tail of names is categorised again rather than kept. */
+    private final Map<String, String> categories = new HashMap<>();
     private final StringBuilder line = new StringBuilder(512);
     private int fields;
     private boolean headerWritten;
@@ -160,7 +162,7 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         field(origin.providerName());                                      // ProviderName
         field(origin.publisherName());                                     // PublisherName
         String service = serviceName(r);
-        field(ServiceCategories.of(service));                              // ServiceCategory
+        field(serviceCategory(service));                                   // ServiceCategory
         field(service);                                                    // ServiceName
         field(nullIfEmpty(r.region()));                                    // RegionId
         field(nullIfEmpty(r.subAccountId()));                              // SubAccountId
@@ -199,6 +201,17 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
     /** ServiceName must not be null: a record without a service is named after its charge category. */
     private static String serviceName(CostRecord r) {
         return r.service().isEmpty() ? chargeCategory(r.chargeCategory()) : r.service();
+    }
+
+    private String serviceCategory(String service) {
+        String category = categories.get(service);
+        if (category == null) {
+            category = ServiceCategories.of(service);
+            if (categories.size() < 10_000) {
+                categories.put(service, category);
+            }
+        }
+        return category;
     }
 
     private static String plain(BigDecimal amount) {
