@@ -154,8 +154,9 @@ public final class CostAggregator {
         return fetch.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((stats, error) -> {
             if (error == null) {
                 store.commit(own);
-                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
+                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped, {} null costs in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
+                        stats.nullCosts(),
                         (System.nanoTime() - startNanos) / 1_000_000);
                 return new AccountCoverage(account.id(), account.provider(), account.project(),
                         CoverageStatus.OK, null, clock.instant(), stats);
