@@ -42,6 +42,15 @@ public sealed interface Fault {
     }
 
     /**
+     * @return the fault: every billing answer for the account also carries a row dated on the
+     *     request's {@code Start} whose {@code USAGE_COST} is {@code null}, as the real service sends
+     *     for some rows; clients count it as zero, so totals are unchanged
+     */
+    static Fault nullCosts() {
+        return new NullCosts();
+    }
+
+    /**
      * {@code 429 Too Many Requests} with {@code Retry-After}, {@code times} times.
      *
      * @param times how many requests are throttled, at least 1
@@ -80,6 +89,10 @@ public sealed interface Fault {
 
     /** Billing answers carry extra rows dated outside the requested period. */
     record RowsOutsidePeriod() implements Fault {
+    }
+
+    /** Billing answers carry an extra row with {@code USAGE_COST: null}, inside the requested period. */
+    record NullCosts() implements Fault {
     }
 
     private static void requirePositive(int times) {

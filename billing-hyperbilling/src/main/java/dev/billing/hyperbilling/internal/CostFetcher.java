@@ -20,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,8 +47,8 @@ public final class CostFetcher {
     /** The credential schema: {@code account}, {@code email}, {@code key}. */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
             CredentialField.text("account", "AWS account id").matching("\\d{12}", "be exactly 12 digits"),
-            CredentialField.text("email", "HyperBilling API user (e-mail)")
-                    .matching("[^@\\s]+@[^@\\s]+\\.[^@\\s]+", "be an e-mail address"),
+            // the HyperBilling login id: often an e-mail address, but not necessarily one
+            CredentialField.text("email", "Email"),
             CredentialField.secret("key", "HyperBilling API key"));
 
     static final String BILLING_PATH = "/v1/search/billing";
@@ -160,20 +160,26 @@ public final class CostFetcher {
             throw protocol(caller, "sent more than " + MAX_PAGES_PER_WINDOW + " pages for " + window);
         }
         long dropped = 0;
+        long nullCosts = 0;
         // a page repeats a few dates over many rows: parse each once
         Map<String, LocalDate> days = new HashMap<>();
         for (Row row : page.rows()) {
-            LocalDate day = days.computeIfAbsent(row.usageDate(), text -> usageDate(text, caller));
+            LocalDate day = days.computeIfAbsent(row.usageDate(), text -> usageDate(text, window.monthly(), caller));
             if (!window.contains(day)) {
                 dropped++;
                 continue;
+            }
+            if (row.nullCost()) {
+                nullCosts++;
             }
             sink.accept(record(row, day, page, caller, request.account()));
             progress.records.incrementAndGet();
         }
         progress.dropped.addAndGet(dropped);
-        log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period{}", caller.serviceAccount(),
-                pages, window, page.rows().size(), dropped, next == null ? "" : ", more pages follow");
+        progress.nullCosts.addAndGet(nullCosts);
+        log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period, {} with a null cost{}",
+                caller.serviceAccount(), pages, window, page.rows().size(), dropped, nullCosts,
+                next == null ? "" : ", more pages follow");
         return next;
     }
 
@@ -208,13 +214,23 @@ public final class CostFetcher {
         return ChargeCategory.USAGE;
     }
 
-    /** {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the month's first day. */
-    private static LocalDate usageDate(String text, Caller caller) {
+    /**
+     * {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the month's first day; in a MONTHLY answer also
+     * {@code YYYYMM}, and a full date stands for its month (the month's first day).
+     */
+    static LocalDate usageDate(String text, boolean monthly, Caller caller) {
         try {
-            return text.length() == 7 ? YearMonth.parse(text).atDay(1) : LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
+            if (text.length() == 7) {
+                return YearMonth.parse(text).atDay(1);
+            }
+            if (monthly && text.length() == 6 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return YearMonth.of(Integer.parseInt(text.substring(0, 4)), Integer.parseInt(text.substring(4))).atDay(1);
+            }
+            LocalDate day = LocalDate.parse(text);
+            return monthly ? day.withDayOfMonth(1) : day;
+        } catch (DateTimeException e) {
             throw protocol(caller, "sent a row with USAGE_DATE '" + caller.scrub(Json.shorten(text))
-                    + "', expected YYYY-MM-DD or YYYY-MM");
+                    + (monthly ? "', expected YYYY-MM, YYYYMM or YYYY-MM-DD" : "', expected YYYY-MM-DD or YYYY-MM"));
         }
     }
 
@@ -246,11 +262,13 @@ public final class CostFetcher {
         final AtomicInteger pages = new AtomicInteger();
         final AtomicLong records = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
+        final AtomicLong nullCosts = new AtomicLong();
 
         FetchStats finish(Caller caller, BillingPeriod period) {
-            log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
-                    caller.serviceAccount(), records.get(), period, pages.get(), requests.get(), dropped.get());
-            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get());
+            log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped,"
+                            + " {} null costs counted as zero", caller.serviceAccount(), records.get(), period,
+                    pages.get(), requests.get(), dropped.get(), nullCosts.get());
+            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get(), nullCosts.get());
         }
     }
 }

@@ -184,7 +184,9 @@ final class HyperBillingClient {
     private HttpRequest request(Call<?> call) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + call.path()))
                 .timeout(requestTimeout)
-                .header("Accept", "application/json");
+                .header("Accept", "application/json")
+                // the real clients send it on every request, GET included
+                .header("Content-Type", "application/json");
         try {
             b.header("X-Client-Id", call.caller().email()).header("X-Client-Secret", call.caller().key());
         } catch (IllegalArgumentException e) {
@@ -196,7 +198,7 @@ final class HyperBillingClient {
         if (call.body() == null) {
             b.GET();
         } else {
-            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
+            b.POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
         }
         return b.build();
     }

@@ -281,6 +281,9 @@ public final class ApiHandler implements HttpHandler {
             }
         }
         lines.addAll(monthly.values());
+        if (accounts.stream().anyMatch(a -> state.has(a, Fault.NullCosts.class))) {
+            lines.add(new Line(label(start, daily), "USE1", "AWSSupportBusiness", "", null, null, null));
+        }
         if (outside) {
             lines.add(outsideLine(label(end, daily)));
         }
@@ -355,7 +358,12 @@ public final class ApiHandler implements HttpHandler {
                 g.writeStringField("INSTANCE_TYPE", l.instanceType());
                 g.writeEndObject();
                 g.writeObjectFieldStart("Value");
-                g.writeNumberField("USAGE_COST", l.cost());
+                g.writeFieldName("USAGE_COST");
+                if (l.cost() == null) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(l.cost());
+                }
                 g.writeFieldName("USAGE_QUANTITY");
                 if (l.quantity() == null) {
                     g.writeNull();
