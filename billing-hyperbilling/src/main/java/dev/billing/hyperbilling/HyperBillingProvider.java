@@ -64,7 +64,7 @@ public final class HyperBillingProvider implements BillingProvider {
     private final CostFetcher fetcher;
 
     private HyperBillingProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint);
+        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint, ID);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;

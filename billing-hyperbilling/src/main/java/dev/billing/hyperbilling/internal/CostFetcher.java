@@ -51,13 +51,14 @@ public final class CostFetcher {
             CredentialField.text("email", "Email"),
             CredentialField.secret("key", "HyperBilling API key"));
 
+    static final String PROVIDER = "hyperbilling-aws";
     static final String BILLING_PATH = "/v1/search/billing";
     static final String LINKED_ACCOUNTS_PATH = "/v1/search/linkedaccount";
     /** Bounds the pages of one window, so a server that keeps sending new tokens cannot loop us forever. */
     static final int MAX_PAGES_PER_WINDOW = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(CostFetcher.class);
-    private static final ProviderId PROVIDER_ID = ProviderId.of(HyperBillingClient.PROVIDER);
+    private static final ProviderId PROVIDER_ID = ProviderId.of(PROVIDER);
 
     private final HyperBillingClient client;
 
@@ -72,7 +73,7 @@ public final class CostFetcher {
     public CostFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
                        int maxConcurrentRequests, Clock clock) {
         this.client = endpoint == null ? null
-                : new HyperBillingClient(endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
+                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
     }
 
     /**
@@ -84,7 +85,7 @@ public final class CostFetcher {
         List<String> linked = client().send(new HyperBillingClient.Call<>(caller, "GET", LINKED_ACCOUNTS_PATH, null,
                 body -> body == null ? List.<String>of() : Json.parseLinkedAccounts(body)), new AtomicInteger());
         if (!linked.contains(caller.account())) {
-            throw new CredentialsRejectedException(HyperBillingClient.PROVIDER + " accepted the credentials of service account '"
+            throw new CredentialsRejectedException(PROVIDER + " accepted the credentials of service account '"
                     + caller.serviceAccount() + "', but AWS account " + caller.account()
                     + " is not among its linked accounts; check the credential 'account'", caller.serviceAccount(), -1);
         }
@@ -235,13 +236,13 @@ public final class CostFetcher {
     }
 
     private static ProviderProtocolException protocol(Caller caller, String what) {
-        return new ProviderProtocolException(HyperBillingClient.PROVIDER + " " + what + " (service account '"
+        return new ProviderProtocolException(PROVIDER + " " + what + " (service account '"
                 + caller.serviceAccount() + "')", caller.serviceAccount(), 200, null);
     }
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw new ProviderConfigurationException("provider " + HyperBillingClient.PROVIDER + " has no endpoint:"
+            throw new ProviderConfigurationException("provider " + PROVIDER + " has no endpoint:"
                     + " set the provider setting 'endpoint', for example Billing.builder().providerSettings("
                     + "\"hyperbilling-aws\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
         }
@@ -250,7 +251,7 @@ public final class CostFetcher {
 
     private Caller caller(ServiceAccount account) {
         client();
-        SCHEMA.validate(account.credentials(), account.name(), HyperBillingClient.PROVIDER);
+        SCHEMA.validate(account.credentials(), account.name(), PROVIDER);
         var c = account.credentials();
         return new Caller(account.name(), c.get("account").orElseThrow(), c.get("email").orElseThrow(),
                 c.get("key").orElseThrow());
