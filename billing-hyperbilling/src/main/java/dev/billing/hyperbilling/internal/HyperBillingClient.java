@@ -224,7 +224,7 @@ final class HyperBillingClient {
         if (status == 204) {
             return call.reader().apply(null);
         }
-        String detail = caller.scrub(Json.parseError(response.body()).describe());
+        String detail = Json.parseError(response.body()).scrubbed(caller::scrub).describe();
         switch (status) {
             case 429 -> throw new RetryableFailure("HTTP 429" + detail, status,
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);

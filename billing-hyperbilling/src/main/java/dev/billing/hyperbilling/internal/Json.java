@@ -172,6 +172,14 @@ final class Json {
 
     /** The {@code errorCode} and {@code message} of an error answer. */
     record ErrorBody(String code, String message) {
+        /**
+         * @param scrub masks secrets in a text
+         * @return this error with both texts scrubbed, whole, before {@link #describe()} shortens them
+         */
+        ErrorBody scrubbed(java.util.function.UnaryOperator<String> scrub) {
+            return new ErrorBody(code == null ? null : scrub.apply(code), message == null ? null : scrub.apply(message));
+        }
+
         /** @return {@code ": CODE: message"} with each part shortened, or "" when there is neither */
         String describe() {
             if (code == null && message == null) {

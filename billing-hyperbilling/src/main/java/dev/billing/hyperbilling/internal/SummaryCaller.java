@@ -19,6 +19,9 @@ final class SummaryCaller implements Principal {
     /** A token this close to {@code exp} is replaced, so that it never expires in flight or in a retry wait. */
     static final Duration RENEW_BEFORE = Duration.ofSeconds(120);
 
+    private static final java.util.regex.Pattern JWT =
+            java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]*)?");
+
     private final String serviceAccount;
     private final String platform;
     private final String accountId;
@@ -73,10 +76,13 @@ final class SummaryCaller implements Principal {
         return token;
     }
 
-    /** Masks a token: the only secret that could come back, since the key itself is never sent. */
+    /**
+     * Masks tokens: the only secret that could come back, since the key itself is never sent. Any
+     * text shaped like a JWT is masked, this caller's or not.
+     */
     @Override
-    public synchronized String scrub(String text) {
-        return token == null ? text : text.replace(token, "***");
+    public String scrub(String text) {
+        return JWT.matcher(text).replaceAll("***");
     }
 
     @Override

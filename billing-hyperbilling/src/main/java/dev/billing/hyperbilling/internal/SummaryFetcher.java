@@ -188,7 +188,7 @@ public final class SummaryFetcher {
             return answer;
         }
         String code = error.code() == null ? "" : error.code().toUpperCase(Locale.ROOT);
-        String detail = caller.scrub(error.describe());
+        String detail = error.scrubbed(caller::scrub).describe();
         if (CREDENTIAL_WORDS.stream().anyMatch(code::contains)) {
             throw new CredentialsRejectedException("credentials rejected by " + PROVIDER + " (HTTP 200 with errorCode"
                     + detail + ") for service account '" + caller.serviceAccount() + "'; " + caller.rejectedHint(),
