@@ -3,6 +3,7 @@ package dev.billing.hyperbilling;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.internal.Endpoints;
 import dev.billing.hyperbilling.internal.Settings;
 import java.util.List;
@@ -18,8 +19,13 @@ import java.util.Map;
  * included).
  */
 public final class HyperBillingMzcProviderFactory implements BillingProviderFactory {
-    /** The settings this factory reads. */
-    public static final List<String> SETTINGS = List.of("endpoint", "timeout", "maxAttempts");
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.required("endpoint", "the HyperBilling summary API's base URL, https:// (http:// only for a"
+                    + " loopback host); its host name is the tokens' audience"),
+            ProviderSetting.optional("timeout", "each request's timeout, an ISO-8601 duration", "PT30S"),
+            ProviderSetting.optional("maxAttempts", "attempts per request, retries included",
+                    Integer.toString(RetryPolicy.defaults().maxAttempts())).matching("\\s*[1-9]\\d*\\s*",
+                    "be a whole number of at least 1"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingMzcProviderFactory() {
@@ -28,6 +34,11 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
     @Override
     public String id() {
         return HyperBillingMzcProvider.ID;
+    }
+
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
     }
 
     /**
@@ -45,7 +56,7 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
                 case "timeout" -> b.requestTimeout(Settings.duration(id, "timeout", value));
                 case "maxAttempts" -> policy = policy.withMaxAttempts(Settings.positiveInt(id, "maxAttempts", value));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + id + "; known settings: " + String.join(", ", SETTINGS));
+                        + id + "; known settings: endpoint, timeout, maxAttempts");
             }
         }
         return b.retryPolicy(policy).build();

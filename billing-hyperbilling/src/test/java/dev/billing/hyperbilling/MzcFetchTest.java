@@ -86,6 +86,7 @@ class MzcFetchTest extends MzcTestSupport {
         assertThat(first.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 5));
         assertThat(first.provider().value()).isEqualTo("hyperbilling-mzc");
         assertThat(first.billingAccountId()).isEqualTo(ACCOUNT_ID);
+        assertThat(first.subAccountId()).isEqualTo("web-prod");
         assertThat(first.serviceAccount().value()).isEqualTo("gcp-billing");
         assertThat(first.project().value()).isEqualTo("project-data");
         assertThat(first.cost()).isEqualTo(Money.of("3777.55956", "KRW"));

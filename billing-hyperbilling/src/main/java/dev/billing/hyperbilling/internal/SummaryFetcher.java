@@ -12,6 +12,7 @@ import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -108,7 +109,7 @@ public final class SummaryFetcher {
     public void verify(ServiceAccount account) {
         SummaryCaller caller = caller(account);
         YearMonth month = YearMonth.now(clock.withZone(java.time.ZoneOffset.UTC));
-        client().send(call(caller, month, MONTHLY_COST), new AtomicInteger());
+        client().send(call(caller, month, MONTHLY_COST, Cancellation.NONE), new AtomicInteger());
         log.debug("verified service account {}: {} account {} answered", caller.serviceAccount(), caller.platform(),
                 caller.account());
     }
@@ -124,7 +125,8 @@ public final class SummaryFetcher {
         Progress progress = new Progress();
         String kind = kind(request);
         for (YearMonth month : months(request.period())) {
-            SummaryJson.Answer answer = client().send(call(caller, month, kind), progress.requests);
+            SummaryJson.Answer answer = client().send(call(caller, month, kind, request.cancellation()),
+                    progress.requests);
             accept(answer, month, kind, caller, request, sink, progress);
         }
         return progress.finish(caller, request.period(), kind);
@@ -147,7 +149,8 @@ public final class SummaryFetcher {
         String kind = kind(request);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (YearMonth month : months(request.period())) {
-            chain = chain.thenCompose(v -> client.sendAsync(call(caller, month, kind), progress.requests, executor))
+            chain = chain.thenCompose(v -> client.sendAsync(call(caller, month, kind, request.cancellation()),
+                            progress.requests, executor))
                     .thenAccept(answer -> accept(answer, month, kind, caller, request, sink, progress));
         }
         return chain.thenApply(v -> progress.finish(caller, request.period(), kind));
@@ -171,10 +174,11 @@ public final class SummaryFetcher {
         return months;
     }
 
-    private HyperBillingClient.Call<SummaryJson.Answer> call(SummaryCaller caller, YearMonth month, String kind) {
+    private HyperBillingClient.Call<SummaryJson.Answer> call(SummaryCaller caller, YearMonth month, String kind,
+                                                             Cancellation cancellation) {
         String path = PATH + "?platform=" + query(caller.platform()) + "&account_id=" + query(caller.account())
                 + "&month=" + month.format(YYYYMM) + "&kind=" + kind;
-        return new HyperBillingClient.Call<>(caller, "GET", path, null, body -> read(body, caller));
+        return new HyperBillingClient.Call<>(caller, "GET", path, null, body -> read(body, caller), cancellation);
     }
 
     /** Reads a 200 (or 204) answer; an {@code errorCode} is the credential error when its words say so. */
@@ -286,7 +290,8 @@ public final class SummaryFetcher {
                                      SummaryCaller caller, ServiceAccount account) {
         String service = row.service() == null ? "" : row.service();
         String region = row.region() == null ? "" : row.region();
-        return new CostRecord(day, PROVIDER_ID, caller.account(), account.id(), account.project(), service, region,
+        return new CostRecord(day, PROVIDER_ID, caller.account(), row.projectId(), account.id(), account.project(),
+                service, region,
                 "", CostFetcher.category(service, ""), Money.of(amount, currency), null);
     }
 
