@@ -91,6 +91,23 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
         handler.addFault(Objects.requireNonNull(accountId, "accountId"), Objects.requireNonNull(fault, "fault"));
     }
 
+    /**
+     * The {@link ProviderContract} faults, in this API's terms: throttling is {@code 429} with
+     * {@code Retry-After: 0}, a server error {@code 503}, a hang never answers.
+     *
+     * @param accountId a billing account id
+     * @param fault the fault
+     */
+    public void fault(String accountId, ContractFault fault) {
+        if (fault instanceof ContractFault.Throttle t) {
+            fault(accountId, Fault.throttle(t.times(), java.time.Duration.ZERO));
+        } else if (fault instanceof ContractFault.ServerError e) {
+            fault(accountId, Fault.serverError(e.times(), 503));
+        } else {
+            fault(accountId, Fault.hang());
+        }
+    }
+
     /** Removes every fault. */
     public void clearFaults() {
         handler.clearFaults();

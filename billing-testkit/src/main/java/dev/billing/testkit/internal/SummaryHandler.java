@@ -169,6 +169,14 @@ public final class SummaryHandler implements HttpHandler {
             throw new ApiError(400, "INVALID_KIND", "kind must be one of " + KINDS + ", got " + kinds);
         }
         requests.computeIfAbsent(accountId, a -> new AtomicInteger()).incrementAndGet();
+        if (has(accountId, Fault.Hang.class)) {
+            try {
+                Thread.sleep(30_000); // interrupted when the simulator closes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ApiError(503, "INTERNAL_ERROR", "no answer in time");
+        }
         for (SimulatorState.ActiveFault f : faults.getOrDefault(accountId, List.of())) {
             if (f.fault instanceof Fault.Throttle t && f.take()) {
                 throw new ApiError(429, "THROTTLED", "too many requests; retry later",
