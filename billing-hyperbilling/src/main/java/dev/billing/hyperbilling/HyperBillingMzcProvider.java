@@ -139,7 +139,7 @@ public final class HyperBillingMzcProvider implements BillingProvider {
     }
 
     /**
-     * Asks for the current month's {@code monthly_cost}: succeeds when the token is accepted and the
+     * Asks for the current month's {@code cost_by_service}: succeeds when the token is accepted and the
      * account is known.
      *
      * @param account the service account

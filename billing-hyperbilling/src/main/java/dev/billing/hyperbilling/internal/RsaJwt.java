@@ -12,7 +12,6 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,8 +52,8 @@ final class RsaJwt {
     /**
      * @param pem a PEM {@code -----BEGIN PRIVATE KEY-----} block (PKCS#8, unencrypted, RSA)
      * @return the key
-     * @throws KeyProblem saying what the text is instead: a PKCS#1 key, a public key, an encrypted
-     *     key, no PEM block at all, or an unreadable one
+     * @throws KeyProblem saying what the text is instead: another PEM block, no PEM block at all, or
+     *     an unreadable key
      */
     static PrivateKey privateKey(String pem) throws KeyProblem {
         // keys pasted into JSON often carry their line breaks as the two characters \n
@@ -62,19 +61,10 @@ final class RsaJwt {
         if (!m.find()) {
             throw new KeyProblem("is not a PEM key: expected a '-----BEGIN PRIVATE KEY-----' block (PKCS#8)");
         }
-        String type = m.group(1);
-        switch (type) {
-            case "PRIVATE KEY" -> {
-                // the one we want
-            }
-            case "RSA PRIVATE KEY" -> throw new KeyProblem("is a PKCS#1 key ('BEGIN RSA PRIVATE KEY'); convert it to"
-                    + " PKCS#8 ('BEGIN PRIVATE KEY') with: openssl pkcs8 -topk8 -nocrypt -in key.pem -out key-pkcs8.pem");
-            case "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE" -> throw new KeyProblem("is a "
-                    + type.toLowerCase(Locale.ROOT) + ", not a private key; give the PEM PKCS#8 private key"
-                    + " ('BEGIN PRIVATE KEY') whose public key is registered with HyperBilling");
-            case "ENCRYPTED PRIVATE KEY" -> throw new KeyProblem("is an encrypted PKCS#8 key; give it unencrypted"
-                    + " ('BEGIN PRIVATE KEY'), for example: openssl pkcs8 -in key.pem -nocrypt -out key-plain.pem");
-            default -> throw new KeyProblem("is a PEM '" + type + "' block, expected '-----BEGIN PRIVATE KEY-----' (PKCS#8)");
+        // the schema's rule (looksLikePkcs8) has already refused PKCS#1, public and encrypted keys with
+        // the openssl line that converts them; this names the block for direct callers
+        if (!m.group(1).equals("PRIVATE KEY")) {
+            throw new KeyProblem("is a PEM '" + m.group(1) + "' block, expected '-----BEGIN PRIVATE KEY-----' (PKCS#8)");
         }
         byte[] der;
         try {

@@ -70,7 +70,6 @@ public final class SummaryFetcher {
     static final String PATH = "/summary";
     static final String DAILY_COST = "daily_cost";
     static final String COST_BY_SERVICE = "cost_by_service";
-    static final String MONTHLY_COST = "monthly_cost";
     private static final DateTimeFormatter YYYYMM = DateTimeFormatter.ofPattern("uuuuMM", Locale.ROOT);
     /** errorCode words that mean the credentials were refused, not that the answer is broken. */
     private static final List<String> CREDENTIAL_WORDS = List.of("AUTH", "TOKEN", "JWT", "SIGNATURE", "CREDENTIAL",
@@ -101,7 +100,8 @@ public final class SummaryFetcher {
     }
 
     /**
-     * Asks for the current month's {@code monthly_cost}: the token is accepted and the account known.
+     * Asks for the current month's {@code cost_by_service} (a kind fetches use, so every server serving
+     * fetches answers it): the token is accepted and the account known.
      *
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
@@ -109,7 +109,7 @@ public final class SummaryFetcher {
     public void verify(ServiceAccount account) {
         SummaryCaller caller = caller(account);
         YearMonth month = YearMonth.now(clock.withZone(java.time.ZoneOffset.UTC));
-        client().send(call(caller, month, MONTHLY_COST, Cancellation.NONE), new AtomicInteger());
+        client().send(call(caller, month, COST_BY_SERVICE, Cancellation.NONE), new AtomicInteger());
         log.debug("verified service account {}: {} account {} answered", caller.serviceAccount(), caller.platform(),
                 caller.account());
     }
@@ -249,17 +249,23 @@ public final class SummaryFetcher {
             }
             return month.atDay(1);
         }
-        LocalDate date;
-        try {
-            date = LocalDate.parse(row.date().trim());
-        } catch (DateTimeException e) {
-            throw protocol(caller, "sent a row with date '" + caller.scrub(Json.shorten(row.date()))
-                    + "', expected YYYY-MM-DD");
-        }
+        LocalDate date = date(row.date().trim(), caller);
         if (!YearMonth.from(date).equals(month)) {
             return null;
         }
         return DAILY_COST.equals(kind) ? date : month.atDay(1);
+    }
+
+    /** {@code YYYY-MM-DD}, also {@code YYYYMMDD} or an ISO date-time (its date). */
+    private static LocalDate date(String text, SummaryCaller caller) {
+        try {
+            if (text.length() == 8 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return LocalDate.parse(text, DateTimeFormatter.BASIC_ISO_DATE);
+            }
+            return LocalDate.parse(text.length() > 10 && text.charAt(10) == 'T' ? text.substring(0, 10) : text);
+        } catch (DateTimeException e) {
+            throw protocol(caller, "sent a row with date '" + caller.scrub(Json.shorten(text)) + "', expected YYYY-MM-DD");
+        }
     }
 
     /** {@code yyyymm} (or {@code yyyy-mm}). */
@@ -280,7 +286,7 @@ public final class SummaryFetcher {
 
     private static Currency currency(String code, SummaryCaller caller) {
         try {
-            return Currency.getInstance(code);
+            return Currency.getInstance(code.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw protocol(caller, "sent the unknown currency '" + caller.scrub(Json.shorten(code)) + "'");
         }

@@ -250,16 +250,16 @@ public final class SummaryHandler implements HttpHandler {
     private byte[] answer(SummaryData served, SummaryData.Account account, YearMonth month, List<String> kinds)
             throws IOException {
         String id = account.accountId();
-        List<String> served1 = new ArrayList<>(kinds);
+        List<String> answered = new ArrayList<>(kinds);
         if (has(id, Fault.UnaskedKinds.class)) {
-            KINDS.stream().filter(k -> !kinds.contains(k)).forEach(served1::add);
+            KINDS.stream().filter(k -> !kinds.contains(k)).forEach(answered::add);
         }
         boolean anotherMonth = has(id, Fault.RowsOfAnotherMonth.class);
         boolean outside = has(id, Fault.RowsOutsidePeriod.class);
         boolean nullCosts = has(id, Fault.NullCosts.class);
         return json(g -> {
             g.writeStartArray();
-            for (String kind : served1) {
+            for (String kind : answered) {
                 writeItem(g, served, account, kind, month, kinds.contains(kind) && anotherMonth,
                         kinds.contains(kind) && outside, kinds.contains(kind) && nullCosts);
                 if (kinds.contains(kind) && anotherMonth) {
