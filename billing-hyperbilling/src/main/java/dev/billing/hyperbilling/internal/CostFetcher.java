@@ -7,7 +7,6 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.Money;
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +100,7 @@ public final class CostFetcher {
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         Caller caller = caller(request.account());
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         for (Window window : Window.plan(request.period(), request.granularity())) {
             Set<String> seen = new HashSet<>();
             String token = null;
@@ -111,7 +109,7 @@ public final class CostFetcher {
                 token = accept(page, window, seen, caller, request, sink, progress);
             } while (token != null);
         }
-        return progress.finish(caller, request.period());
+        return finish(progress, caller, request.period());
     }
 
     /**
@@ -127,17 +125,17 @@ public final class CostFetcher {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Window window : Window.plan(request.period(), request.granularity())) {
             chain = chain.thenCompose(v -> windowAsync(caller, window, null, new HashSet<>(), request, sink, progress,
                     executor));
         }
-        return chain.thenApply(v -> progress.finish(caller, request.period()));
+        return chain.thenApply(v -> finish(progress, caller, request.period()));
     }
 
     private CompletableFuture<Void> windowAsync(Caller caller, Window window, String token, Set<String> seen,
-                                                FetchRequest request, CostSink sink, Progress progress, Executor executor) {
+                                                FetchRequest request, CostSink sink, FetchProgress progress, Executor executor) {
         return client.sendAsync(billingCall(caller, window, token, request), progress.requests, executor).thenCompose(page -> {
             String next = accept(page, window, seen, caller, request, sink, progress);
             return next == null ? CompletableFuture.<Void>completedFuture(null)
@@ -153,7 +151,7 @@ public final class CostFetcher {
 
     /** Checks the page's token, passes its rows inside the window on, and returns the next token or null. */
     private static String accept(Page page, Window window, Set<String> seen, Caller caller, FetchRequest request,
-                                 CostSink sink, Progress progress) {
+                                 CostSink sink, FetchProgress progress) {
         int pages = progress.pages.incrementAndGet();
         String next = page.nextDataToken();
         if (next != null && !seen.add(next)) {
@@ -245,9 +243,7 @@ public final class CostFetcher {
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw new ProviderConfigurationException("provider " + PROVIDER + " has no endpoint:"
-                    + " set the provider setting 'endpoint', for example Billing.builder().providerSettings("
-                    + "\"hyperbilling-aws\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
+            throw Endpoints.missing(PROVIDER);
         }
         return client;
     }
@@ -260,19 +256,11 @@ public final class CostFetcher {
                 c.get("key").orElseThrow());
     }
 
-    /** Counts of one fetch; updated by one thread at a time. */
-    private static final class Progress {
-        final AtomicInteger requests = new AtomicInteger();
-        final AtomicInteger pages = new AtomicInteger();
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong nullCosts = new AtomicLong();
-
-        FetchStats finish(Caller caller, BillingPeriod period) {
-            log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped,"
-                            + " {} null costs counted as zero", caller.serviceAccount(), records.get(), period,
-                    pages.get(), requests.get(), dropped.get(), nullCosts.get());
-            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get(), nullCosts.get());
-        }
+    private static FetchStats finish(FetchProgress progress, Caller caller, BillingPeriod period) {
+        FetchStats stats = progress.stats();
+        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped,"
+                        + " {} null costs counted as zero", caller.serviceAccount(), stats.records(), period,
+                stats.pages(), stats.requests(), stats.droppedRows(), stats.nullCosts());
+        return stats;
     }
 }

@@ -50,6 +50,16 @@ public final class Endpoints {
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : endpoint;
     }
 
+    /**
+     * @param provider the provider id
+     * @return the error for a fetch or verify without an endpoint, saying how to set one
+     */
+    static ProviderConfigurationException missing(String provider) {
+        return new ProviderConfigurationException("provider " + provider + " has no endpoint:"
+                + " set the provider setting 'endpoint', for example Billing.builder().providerSettings(\""
+                + provider + "\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
+    }
+
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {

@@ -8,7 +8,6 @@ import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidCredentialsException;
 import dev.billing.core.Money;
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
@@ -35,7 +34,6 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,14 +120,14 @@ public final class SummaryFetcher {
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         SummaryCaller caller = caller(request.account());
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         String kind = kind(request);
         for (YearMonth month : months(request.period())) {
             SummaryJson.Answer answer = client().send(call(caller, month, kind, request.cancellation()),
                     progress.requests);
             accept(answer, month, kind, caller, request, sink, progress);
         }
-        return progress.finish(caller, request.period(), kind);
+        return finish(progress, caller, request.period(), kind);
     }
 
     /**
@@ -145,7 +143,7 @@ public final class SummaryFetcher {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         String kind = kind(request);
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (YearMonth month : months(request.period())) {
@@ -153,7 +151,7 @@ public final class SummaryFetcher {
                             progress.requests, executor))
                     .thenAccept(answer -> accept(answer, month, kind, caller, request, sink, progress));
         }
-        return chain.thenApply(v -> progress.finish(caller, request.period(), kind));
+        return chain.thenApply(v -> finish(progress, caller, request.period(), kind));
     }
 
     /** DAILY rows unless the caller needs no finer than months and the period is whole months. */
@@ -203,7 +201,7 @@ public final class SummaryFetcher {
 
     /** Passes the rows of the asked kind and month on, dropping and counting the others. */
     private static void accept(SummaryJson.Answer answer, YearMonth month, String kind, SummaryCaller caller,
-                               FetchRequest request, CostSink sink, Progress progress) {
+                               FetchRequest request, CostSink sink, FetchProgress progress) {
         BillingPeriod period = request.period();
         long records = 0;
         long dropped = 0;
@@ -312,9 +310,7 @@ public final class SummaryFetcher {
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw new ProviderConfigurationException("provider " + PROVIDER + " has no endpoint:"
-                    + " set the provider setting 'endpoint', for example Billing.builder().providerSettings("
-                    + "\"hyperbilling-mzc\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
+            throw Endpoints.missing(PROVIDER);
         }
         return client;
     }
@@ -334,19 +330,11 @@ public final class SummaryFetcher {
                 c.get("clientEmail").orElseThrow(), key, endpoint.getHost(), clock);
     }
 
-    /** Counts of one fetch; updated by one thread at a time. */
-    private static final class Progress {
-        final AtomicInteger requests = new AtomicInteger();
-        final AtomicInteger pages = new AtomicInteger();
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong nullCosts = new AtomicLong();
-
-        FetchStats finish(SummaryCaller caller, BillingPeriod period, String kind) {
-            log.debug("service account {}: fetched {} records of {} for {} in {} answers, {} requests, {} rows dropped,"
-                            + " {} null costs counted as zero", caller.serviceAccount(), records.get(), kind, period,
-                    pages.get(), requests.get(), dropped.get(), nullCosts.get());
-            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get(), nullCosts.get());
-        }
+    private static FetchStats finish(FetchProgress progress, SummaryCaller caller, BillingPeriod period, String kind) {
+        FetchStats stats = progress.stats();
+        log.debug("service account {}: fetched {} records of {} for {} in {} answers, {} requests, {} rows dropped,"
+                        + " {} null costs counted as zero", caller.serviceAccount(), stats.records(), kind, period,
+                stats.pages(), stats.requests(), stats.droppedRows(), stats.nullCosts());
+        return stats;
     }
 }

@@ -1,6 +1,5 @@
 package dev.billing.testkit.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.SummaryData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URLDecoder;
@@ -41,7 +38,6 @@ public final class SummaryHandler implements HttpHandler {
     /** The kinds served, and the key each groups a project's rows by. */
     public static final List<String> KINDS = List.of("daily_cost", "monthly_cost", "cost_by_service", "cost_by_region");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
     private static final DateTimeFormatter YYYYMM = DateTimeFormatter.ofPattern("uuuuMM");
     private static final BigDecimal KRW_PER_USD = new BigDecimal("1300");
     private static final long MAX_LIFETIME = 600;
@@ -126,12 +122,12 @@ public final class SummaryHandler implements HttpHandler {
         try (exchange) {
             total.incrementAndGet();
             try {
-                send(exchange, 200, route(exchange));
+                Answers.send(exchange, 200, route(exchange));
             } catch (ApiError e) {
                 e.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                send(exchange, e.status, error(e.code, e.getMessage()));
+                Answers.send(exchange, e.status, Answers.error(e.code, e.getMessage()));
             } catch (RuntimeException e) {
-                send(exchange, 500, error("INTERNAL_ERROR", "simulator failure: " + e.getClass().getSimpleName()));
+                Answers.send(exchange, 500, Answers.error("INTERNAL_ERROR", "simulator failure: " + e.getClass().getSimpleName()));
             }
         }
     }
@@ -186,7 +182,7 @@ public final class SummaryHandler implements HttpHandler {
                 throw new ApiError(s.status(), "INTERNAL_ERROR", "temporary failure; retry later");
             }
             if (f.fault instanceof Fault.ErrorIn200 e) {
-                return error(e.errorCode(), "simulated error for account " + accountId);
+                return Answers.error(e.errorCode(), "simulated error for account " + accountId);
             }
         }
         return answer(served, account, month, kinds);
@@ -257,7 +253,7 @@ public final class SummaryHandler implements HttpHandler {
         boolean anotherMonth = has(id, Fault.RowsOfAnotherMonth.class);
         boolean outside = has(id, Fault.RowsOutsidePeriod.class);
         boolean nullCosts = has(id, Fault.NullCosts.class);
-        return json(g -> {
+        return Answers.json(g -> {
             g.writeStartArray();
             for (String kind : answered) {
                 writeItem(g, served, account, kind, month, kinds.contains(kind) && anotherMonth,
@@ -395,34 +391,5 @@ public final class SummaryHandler implements HttpHandler {
             throw new ApiError(400, "INVALID_REQUEST", "query parameter '" + name + "' is required once");
         }
         return values.get(0);
-    }
-
-    private static byte[] error(String code, String message) throws IOException {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeStringField("errorCode", code);
-            g.writeStringField("message", message);
-            g.writeEndObject();
-        });
-    }
-
-    private interface Writer {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] json(Writer writer) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writer.write(g);
-        }
-        return out.toByteArray();
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 }
