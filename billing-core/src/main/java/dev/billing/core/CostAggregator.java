@@ -210,8 +210,9 @@ public final class CostAggregator {
         return fetch.handle((stats, error) -> {
             if (error == null) {
                 commit.run();
-                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
+                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped, {} null costs in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
+                        stats.nullCosts(),
                         (System.nanoTime() - startNanos) / 1_000_000);
                 return new AccountCoverage(account.id(), account.provider(), account.project(),
                         AccountStatus.Ok.INSTANCE, clock.instant(), stats);
