@@ -276,7 +276,7 @@ public final class QueryFetcher {
     }
 
     static String region(String location) {
-        String r = location.trim().toLowerCase(Locale.ROOT);
+        String r = location.trim();
         return r.isEmpty() ? "global" : r;
     }
 

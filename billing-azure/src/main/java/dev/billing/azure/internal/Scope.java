@@ -1,6 +1,5 @@
 package dev.billing.azure.internal;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,10 +47,10 @@ record Scope(String path, String billingAccount, String subscription, String res
 
     /**
      * @param rowSubscription the row's {@code SubscriptionId}, or null
-     * @return the FOCUS sub account id: the row's subscription, else the scope's, lower case
+     * @return the FOCUS sub account id: the row's subscription, else the scope's
      */
     String subAccountId(String rowSubscription) {
         String s = rowSubscription != null && !rowSubscription.isBlank() ? rowSubscription : subscription;
-        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+        return s == null ? "" : s;
     }
 }
