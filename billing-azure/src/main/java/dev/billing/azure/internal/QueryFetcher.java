@@ -237,7 +237,7 @@ public final class QueryFetcher {
         }
         int iCost = page.column("Cost", "PreTaxCost", "totalCost");
         int iDate = page.column("UsageDate");
-        int iCurrency = page.column("Currency", "BillingCurrency");
+        int iCurrency = page.column("Currency", "BillingCurrency", "BillingCurrencyCode");
         if (iCost < 0 || iDate < 0 || iCurrency < 0) {
             throw protocol(p, 200, "sent rows without the column " + (iCost < 0 ? "Cost (or PreTaxCost)"
                     : iDate < 0 ? "UsageDate" : "Currency") + "; columns: " + page.columns().keySet());
@@ -353,8 +353,9 @@ public final class QueryFetcher {
         } catch (java.net.URISyntaxException | IllegalArgumentException e) {
             throw protocol(p, 200, "sent a nextLink that is not a URL for " + w);
         }
-        if (!Objects.equals(lower(next.getScheme()), lower(endpoint.getScheme()))
-                || !Objects.equals(lower(next.getHost()), lower(endpoint.getHost()))
+        boolean sameHost = Objects.equals(lower(next.getHost()), lower(endpoint.getHost()))
+                || next.getHost() != null && Endpoints.isLoopback(next.getHost()) && Endpoints.isLoopback(endpoint.getHost());
+        if (!Objects.equals(lower(next.getScheme()), lower(endpoint.getScheme())) || !sameHost
                 || effectivePort(next) != effectivePort(endpoint)) {
             throw protocol(p, 200, "sent a nextLink to another host (" + next.getScheme() + "://" + next.getHost()
                     + ") for " + w + "; the token is sent only to the endpoint");

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 record Scope(String path, String billingAccount, String subscription, String resourceGroup) {
     /** The rule of the credential {@code scope}. */
-    static final String REGEX = "(?i)/subscriptions/[A-Za-z0-9-]+(/resourceGroups/[-\\w.()]+)?"
-            + "|/providers/Microsoft\\.Billing/billingAccounts/[\\w:.-]+";
+    static final String REGEX = "\\s*(?i)(/subscriptions/[A-Za-z0-9-]+(/resourceGroups/[-\\w.()]+)?"
+            + "|/providers/Microsoft\\.Billing/billingAccounts/[\\w:.-]+)/?\\s*";
     static final String REQUIREMENT = "be /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name}"
             + " or /providers/Microsoft.Billing/billingAccounts/{id}";
     private static final Pattern SUBSCRIPTION = Pattern.compile("(?i)/subscriptions/([A-Za-z0-9-]+)(?:/resourceGroups/([-\\w.()]+))?");
@@ -24,6 +24,9 @@ record Scope(String path, String billingAccount, String subscription, String res
     /** @param value a value that matched {@link #REGEX} */
     static Scope parse(String value) {
         String v = value.trim();
+        if (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
         Matcher m = SUBSCRIPTION.matcher(v);
         if (m.matches()) {
             return new Scope(v, null, m.group(1), m.group(2));
