@@ -6,15 +6,12 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.Credentials;
 import dev.billing.core.FetchListener;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.ProviderSetting;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.Set;
 
 /** Opens a {@link Billing} from a {@link Config}: providers configured, every service account registered. */
 final class Session {
-    /** Providers whose {@code endpoint} setting defaults to the vendor's public URL. */
-    private static final Set<String> DEFAULT_ENDPOINT = Set.of("azure-cost-management");
-
     private Session() {
     }
 
@@ -57,11 +54,13 @@ final class Session {
         BillingProvider provider = billing.providers().find(a.provider()).orElseThrow(() -> CliException.usage(
                 config.file() + ": " + a.where() + ".provider: unknown provider '" + a.provider()
                         + "'; installed providers: " + String.join(", ", billing.providers().ids())));
-        if (!DEFAULT_ENDPOINT.contains(a.provider())
-                && !config.providers().getOrDefault(a.provider(), Map.of()).containsKey("endpoint")) {
-            throw CliException.usage(config.file() + ": providers." + a.provider() + ".endpoint is missing: "
-                    + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider()
-                    + "\": {\"endpoint\": \"https://...\"}}");
+        Map<String, String> given = config.providers().getOrDefault(a.provider(), Map.of());
+        for (ProviderSetting s : billing.providers().settings(a.provider())) {
+            if (s.required() && !given.containsKey(s.name())) {
+                throw CliException.usage(config.file() + ": providers." + a.provider() + "." + s.name() + " is missing: "
+                        + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider() + "\": {\""
+                        + s.name() + "\": \"...\"}} (" + s.description() + ")");
+            }
         }
         try {
             billing.serviceAccounts().register(a.name(), a.provider(), Credentials.of(a.credentials()), a.project(),
