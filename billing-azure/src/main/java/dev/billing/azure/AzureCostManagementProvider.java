@@ -45,7 +45,7 @@ import java.util.Set;
  * <p>Thread-safe. Logs each request at DEBUG (method, path, status, attempt, duration), never a
  * header, a secret or a token.
  */
-public final class AzureCostManagementProvider implements BillingProvider, AutoCloseable {
+public final class AzureCostManagementProvider implements BillingProvider {
     /** The provider id, {@value}. */
     public static final String ID = "azure-cost-management";
     /** The name people see, {@value}. */

@@ -4,6 +4,7 @@ import dev.billing.azure.internal.Endpoints;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +17,13 @@ import java.util.Map;
  * ({@code ActualCost}, the default, or {@code AmortizedCost}).
  */
 public final class AzureCostManagementProviderFactory implements BillingProviderFactory {
-    /** The settings this factory reads. */
-    public static final List<String> SETTINGS = List.of("endpoint", "authority", "costType");
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.optional("endpoint", "Azure Resource Manager's URL, https:// (http:// only for a loopback host)",
+                    AzureCostManagementProvider.DEFAULT_ENDPOINT),
+            ProviderSetting.optional("authority", "the Microsoft identity platform's URL, https:// (http:// only for a"
+                    + " loopback host)", AzureCostManagementProvider.DEFAULT_AUTHORITY),
+            ProviderSetting.optional("costType", "the costs queried: ActualCost or AmortizedCost", "ActualCost")
+                    .satisfying(v -> AzureCostType.parse(v).isPresent(), "be ActualCost or AmortizedCost"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
@@ -26,6 +32,12 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
     @Override
     public String id() {
         return AzureCostManagementProvider.ID;
+    }
+
+    /** @return {@code endpoint}, {@code authority} and {@code costType}, all optional */
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
     }
 
     /**
@@ -43,7 +55,7 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
                         "provider setting 'costType' of " + AzureCostManagementProvider.ID
                                 + " must be ActualCost or AmortizedCost, got '" + value + "'")));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + AzureCostManagementProvider.ID + "; known settings: " + String.join(", ", SETTINGS));
+                        + AzureCostManagementProvider.ID + "; known settings: endpoint, authority, costType");
             }
         }
         return b.build();

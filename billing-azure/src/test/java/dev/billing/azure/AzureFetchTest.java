@@ -143,6 +143,7 @@ class AzureFetchTest extends AzureTestSupport {
         assertThat(vm.cost().currency().getCurrencyCode()).isEqualTo("USD");
         assertThat(vm.cost().amount()).isEqualByComparingTo("12.345");
         assertThat(vm.billingAccountId()).isEqualTo(SUB);
+        assertThat(vm.subAccountId()).isEqualTo(SUB);
         assertThat(f.records().get(1).region()).isEqualTo("global");
     }
 
@@ -276,6 +277,7 @@ class AzureFetchTest extends AzureTestSupport {
 
         assertThat(f.total()).isEqualByComparingTo("3.25");
         assertThat(f.records()).extracting(CostRecord::billingAccountId).containsOnly("1234567:abcd-ef_2019-05-31");
+        assertThat(f.records()).extracting(CostRecord::subAccountId).containsExactly("sub-a", "sub-b");
     }
 
     @Test
@@ -290,6 +292,7 @@ class AzureFetchTest extends AzureTestSupport {
 
         assertThat(f.total()).isEqualByComparingTo("4");
         assertThat(f.records().get(0).billingAccountId()).isEqualTo(SUB);
+        assertThat(f.records().get(0).subAccountId()).isEqualTo(SUB);
         JsonNode body = JSON.readTree(server.findAll(postRequestedFor(urlEqualTo(path))).get(0).getBodyAsString());
         assertThat(body.at("/type").asText()).isEqualTo("AmortizedCost");
         assertThat(body.at("/timePeriod/to").asText()).startsWith("2026-01-02");

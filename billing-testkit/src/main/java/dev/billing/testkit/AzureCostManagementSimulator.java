@@ -1,6 +1,8 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.core.Credentials;
+import dev.billing.core.spi.BillingProvider;
 import dev.billing.testkit.internal.AzureHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -54,6 +57,84 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
         server.createContext("/", handler);
         server.setExecutor(threads);
         server.start();
+    }
+
+    /** The tenant of the app registration {@link #of(ContractData)} knows. */
+    public static final String CONTRACT_TENANT = "contract.onmicrosoft.com";
+    /** The client id of that app registration. */
+    public static final String CONTRACT_CLIENT = "c0c0c0c0-0000-4000-8000-00000000c0c0";
+    /** Its client secret. */
+    public static final String CONTRACT_SECRET = "contract~Cl1ent.SeCrEt";
+
+    /**
+     * A simulator for {@link ProviderContract}: each account of the data is a billing account (scope
+     * {@link #billingAccountScope(String)}), each row's sub account a subscription billed to it; one app
+     * registration ({@link #CONTRACT_CLIENT}) may read every scope; pages of {@link ContractData#pageSize()}
+     * rows; 429 answers ask for no wait.
+     *
+     * @param data the crafted rows
+     * @return the running simulator
+     */
+    public static AzureCostManagementSimulator of(ContractData data) {
+        List<Row> rows = new ArrayList<>();
+        for (ContractData.Row r : data.rows()) {
+            rows.add(new Row(r.account(), r.subAccount(), "rg-" + r.subAccount(), r.date(), r.service(), r.region(), "Usage",
+                    r.currency(), r.amount()));
+        }
+        return builder().principal(CONTRACT_TENANT, CONTRACT_CLIENT, CONTRACT_SECRET).rows(rows).pageSize(data.pageSize())
+                .throttleRetryAfter(0).start();
+    }
+
+    /**
+     * @param account an account of {@link ContractData}
+     * @return its scope, {@code /providers/Microsoft.Billing/billingAccounts/{account}}
+     */
+    public static String billingAccountScope(String account) {
+        return "/providers/Microsoft.Billing/billingAccounts/" + account;
+    }
+
+    /**
+     * @param provider an {@code azure-cost-management} provider whose endpoint and authority are {@link #endpoint()}
+     * @return the target {@link ProviderContract} runs against; closing it closes the provider and this simulator
+     */
+    public ContractTarget contractTarget(BillingProvider provider) {
+        AzureCostManagementSimulator simulator = this;
+        return new ContractTarget() {
+            @Override
+            public BillingProvider provider() {
+                return provider;
+            }
+
+            @Override
+            public Credentials credentials(String account) {
+                return Credentials.of(Map.of("tenantId", CONTRACT_TENANT, "clientId", CONTRACT_CLIENT,
+                        "clientSecret", CONTRACT_SECRET, "scope", billingAccountScope(account)));
+            }
+
+            @Override
+            public Credentials rejectedCredentials(String account) {
+                return Credentials.of(Map.of("tenantId", CONTRACT_TENANT, "clientId", CONTRACT_CLIENT,
+                        "clientSecret", "wrong~" + CONTRACT_SECRET, "scope", billingAccountScope(account)));
+            }
+
+            @Override
+            public void fault(String account, ContractFault fault) {
+                String scope = billingAccountScope(account);
+                if (fault instanceof ContractFault.Throttle t) {
+                    simulator.throttle(scope, t.times());
+                } else if (fault instanceof ContractFault.ServerError e) {
+                    simulator.serverError(scope, e.times());
+                } else {
+                    simulator.hang(scope);
+                }
+            }
+
+            @Override
+            public void close() {
+                provider.close();
+                simulator.close();
+            }
+        };
     }
 
     /** @return a builder: no principals, no rows, any free port, 1000 rows per page, one-hour tokens */

@@ -126,11 +126,8 @@ public final class QueryFetcher {
      * @throws BillingException as documented on the provider
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
-        return fetch(request, sink, Cancel.NEVER);
-    }
-
-    FetchStats fetch(FetchRequest request, CostSink sink, Cancel cancel) {
         Principal p = principal(request.account());
+        Cancel cancel = Cancel.of(request.cancellation(), p.serviceAccount());
         AtomicInteger requests = new AtomicInteger();
         int pages = 0;
         long records = 0;
@@ -259,7 +256,8 @@ public final class QueryFetcher {
             BigDecimal cost = decimal(row.get(iCost), p);
             String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
             Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
-            out.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), account.id(), account.project(),
+            out.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), p.scope().subAccountId(text(row, iSubscription)),
+                    account.id(), account.project(),
                     text(row, iService), region(text(row, iLocation)), "", category(text(row, iCharge)),
                     Money.of(cost, currency), null));
         }

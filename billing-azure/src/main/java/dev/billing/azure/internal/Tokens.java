@@ -74,9 +74,13 @@ final class Tokens {
         if (c != null && c.fresh(clock.instant()) && c.token != rejected) {
             return c.token;
         }
-        boolean locked;
+        boolean locked = false;
+        long deadline = System.nanoTime() + (http.requestTimeout().toMillis() * 4 + 1000) * 1_000_000;
         try {
-            locked = slot.lock.tryLock(http.requestTimeout().toMillis() * 4 + 1000, TimeUnit.MILLISECONDS);
+            while (!locked && System.nanoTime() < deadline) {
+                cancel.check(); // a cancelled fetch does not wait for another fetch's token request
+                locked = slot.lock.tryLock(100, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while waiting for a token for service account '"
