@@ -148,6 +148,22 @@ class AzureFetchTest extends AzureTestSupport {
     }
 
     @Test
+    void columnNames_anyCase_andUsageDateAsText_areRead() {
+        stubToken();
+        server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(ok("{\"properties\":{\"nextLink\":\"\",\"columns\":["
+                + "{\"name\":\"usagedate\"},{\"name\":\"COST\"},{\"name\":\"currency\"},{\"name\":\"ChargeType\"}],"
+                + "\"rows\":[[\"2026-01-09T00:00:00\",\"1.25\",\"eur\",\"Usage\"],[20260110.0,-3,\"EUR\",\"Refund\"]]}}")));
+
+        Fetched f = fetch(provider(), january());
+
+        assertThat(f.records()).extracting(CostRecord::chargeDate).containsExactly(LocalDate.of(2026, 1, 9), LocalDate.of(2026, 1, 10));
+        assertThat(f.records()).extracting(CostRecord::chargeCategory)
+                .containsExactly(dev.billing.core.ChargeCategory.USAGE, dev.billing.core.ChargeCategory.REFUND);
+        assertThat(f.total()).isEqualByComparingTo("-1.75");
+        assertThat(f.records().get(0).service()).isEmpty();
+    }
+
+    @Test
     void cost_inExponentForm_isReadExactly() {
         stubToken();
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(ok(page(null, row("1.5E-7", 20260105), row("-2.5e+2", 20260106),

@@ -95,7 +95,7 @@ public final class QueryFetcher {
                 CredentialField.text("tenantId", "Directory (tenant) id").matching("[A-Za-z0-9][A-Za-z0-9.-]*",
                         "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com"),
                 CredentialField.text("clientId", "Application (client) id").matching("[^\\s/?#&%]+",
-                        "be an application (client) id, a GUID"),
+                        "be an application (client) id, without spaces or URL delimiters"),
                 hostTokenSource ? secret.optional() : secret,
                 CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
     }
@@ -314,8 +314,8 @@ public final class QueryFetcher {
     /** {@code UsageDate}: a {@code yyyyMMdd} number, or text as {@code yyyyMMdd} or an ISO date(-time). */
     static LocalDate usageDate(JsonNode v, Principal p) {
         try {
-            if (v != null && v.isIntegralNumber()) {
-                long n = v.longValue();
+            if (v != null && v.isNumber()) {
+                long n = v.decimalValue().longValueExact(); // 20260105, or 20260105.0 from a lenient writer
                 return LocalDate.of((int) (n / 10000), (int) (n / 100 % 100), (int) (n % 100));
             }
             if (v != null && v.isTextual()) {
