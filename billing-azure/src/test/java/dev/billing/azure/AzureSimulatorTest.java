@@ -37,7 +37,7 @@ class AzureSimulatorTest {
     static final String SUB_USD = "aaaa0000-0000-0000-0000-000000000001";
     static final String SUB_EUR = "bbbb0000-0000-0000-0000-000000000002";
     static final String BILLING_ACCOUNT = "87654321:0000aaaa-bbbb_2019-05-31";
-    static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
 
     private final List<Row> rows = generate(20261201);
     private AzureCostManagementSimulator sim;
