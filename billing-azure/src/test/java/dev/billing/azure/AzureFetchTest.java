@@ -85,6 +85,57 @@ class AzureFetchTest extends AzureTestSupport {
     }
 
     @Test
+    void cancellation_duringARetryWaitAndDuringASlowAnswer_endsTheFetchPromptly() throws Exception {
+        stubToken();
+        server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
+                .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "30")));
+        AzureCostManagementProvider provider = builder().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build();
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) {
+                server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(ok(page(null)).withFixedDelay(20_000)));
+            }
+            TestCancellation cancellation = new TestCancellation();
+            java.util.concurrent.CompletableFuture<Throwable> outcome = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> catchThrowable(() -> provider.fetch(january().withCancellation(cancellation), r -> { })));
+            Thread.sleep(500);
+            long cancelledAt = System.nanoTime();
+            cancellation.cancel();
+            Throwable e = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat((System.nanoTime() - cancelledAt) / 1_000_000).as("round %s", round).isLessThan(2_000);
+            assertThat(e).isInstanceOf(dev.billing.core.FetchCancelledException.class);
+        }
+    }
+
+    /** A cancellation the test fires. */
+    private static final class TestCancellation implements dev.billing.core.spi.Cancellation {
+        private final List<Runnable> actions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean cancelled;
+
+        void cancel() {
+            cancelled = true;
+            actions.forEach(Runnable::run);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public String reason() {
+            return cancelled ? "the test cancelled it" : "";
+        }
+
+        @Override
+        public void onCancel(Runnable action) {
+            actions.add(action);
+            if (cancelled) {
+                action.run();
+            }
+        }
+    }
+
+    @Test
     void nextLink_followedOverThreePages_withTheSameBody() {
         stubToken();
         String base = url() + QUERY_URL;
