@@ -1,8 +1,7 @@
 package dev.billing.core;
 
-import dev.billing.core.internal.CostCube;
 import dev.billing.core.internal.FetchEngine;
-import dev.billing.core.internal.ColumnarStore;
+import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -95,11 +94,11 @@ public final class CostAggregator {
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
         List<ServiceAccount> scope = accounts.inScope(query);
-        ColumnarStore store = new ColumnarStore();
+        LiveAggregation live = new LiveAggregation(query);
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
         for (ServiceAccount account : scope) {
-            fetches.add(fetchOne(account, query, store).thenApply(c -> {
+            fetches.add(fetchOne(account, query, live).thenApply(c -> {
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
                 return c;
             }));
@@ -107,31 +106,30 @@ public final class CostAggregator {
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                CostCube.of(store, query).toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
+                live.cube().toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**
-     * Streams one account into its own segment and commits it to the store on success; never fails.
-     * Records of a fetch that failed or was cancelled stay in the abandoned segment, never in the report.
+     * Aggregates one account's records, as they stream in, into its own partial sums and merges them into
+     * the report on success; never fails. The partial of a fetch that failed or was cancelled is dropped
+     * whole: none of its records reach the report.
      */
-    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, LiveAggregation live) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
-        ColumnarStore.Segment own = store.newSegment();
+        LiveAggregation.Partial own = live.partial(account);
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
-            fetch = engine.fetch(provider, FetchRequest.of(account, query.period(), query.granularity()), record -> {
-                if (query.accepts(record)) {
-                    own.add(record);
-                }
-            });
+            // the partial files every record under this account and its project, so records need no tagging
+            fetch = engine.fetchUntagged(provider, FetchRequest.of(account, query.period(), query.granularity()),
+                    own);
         } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
         return fetch.handle((stats, error) -> {
             if (error == null) {
-                store.commit(own);
+                live.commit(own);
                 log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
                         (System.nanoTime() - startNanos) / 1_000_000);
