@@ -24,15 +24,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
- * needs, from which the domain, project and row views are rolled up. A cell's key is a tuple of ints
- * (the bucket's first day as an epoch day, dictionary ids of the project and of each group-by value,
- * the currency id) in a {@link CellSums} table, never a tuple of objects.
+ * Exact sums of cost per (bucket, project, group-by values, currency), kept as the two roll-ups a
+ * report shows: per (project, bucket, currency), from which the domain's series is rolled up, and
+ * per (bucket, group-by values, currency), the rows. A cell's key is a tuple of ints (the bucket's
+ * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
+ * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
  * <p>Filled with the {@link CostCell}s of a {@link ColumnarStore} or of any
  * {@link dev.billing.core.spi.CostStore} through {@link #add}, or, for a live report, by
- * {@link LiveAggregation} merging per-account partial sums. {@link #add} is not thread-safe; the
- * dictionaries are.
+ * {@link LiveAggregation} merging per-account partial sums. Thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
@@ -40,12 +40,19 @@ public final class CostCube {
     final Dictionary projects = new Dictionary();
     final Dictionary[] keyValues;
     private final List<Currency> currencies = new ArrayList<>();
-    private final CellSums sums;
+    /** Cells (project, bucket, currency): the projects' series, and the domain's once rolled up. */
+    private final CellSums byProject = new CellSums(3, 1024);
+    /** Cells (bucket, group-by values..., currency): the rows; null without group-by. */
+    private final CellSums rows;
     private final int width;
+    private final int[] projectKey = new int[3];
+    private final int[] rowKey;
     private final int[] key;
     private ValueIds projectIds;
     private ValueIds[] keyIds;
     private LocalDate lastBucket;
+    private Currency lastCurrency;
+    private int lastCurrencyId;
     private int lastBucketDay;
 
     /**
@@ -60,7 +67,8 @@ public final class CostCube {
             keyValues[k] = new Dictionary();
         }
         this.width = this.groupBy.size() + 3;
-        this.sums = new CellSums(width, 1024);
+        this.rows = this.groupBy.isEmpty() ? null : new CellSums(width - 1, 1024);
+        this.rowKey = new int[width - 1];
         this.key = new int[width];
     }
 
@@ -97,7 +105,45 @@ public final class CostCube {
 
     /** Adds a table of cells with this cube's key layout (a live account's partial sums); thread-safe. */
     synchronized void addAll(CellSums partial) {
-        sums.addAll(partial);
+        int currencyAt = width - 1;
+        for (int c = 0; c < partial.size(); c++) {
+            for (int j = 0; j < width; j++) {
+                key[j] = partial.key(c, j);
+            }
+            int currency = key[currencyAt];
+            int scale = partial.scale(currency);
+            addToCells(currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c));
+        }
+    }
+
+    /**
+     * Adds an amount to the cells of {@link #key}: its project's series cell and its row.
+     *
+     * @param units the amount's long part, in units of {@code scale}
+     * @param big the amount's exact remainder, or null
+     */
+    private void addToCells(int currency, long units, int scale, BigDecimal big) {
+        projectKey[0] = key[1];
+        projectKey[1] = key[0];
+        projectKey[2] = currency;
+        int p = byProject.cell(projectKey);
+        if (units != 0 || big == null) {
+            byProject.add(p, currency, units, scale);
+        }
+        if (big != null) {
+            byProject.addBig(p, big);
+        }
+        if (rows != null) {
+            rowKey[0] = key[0];
+            System.arraycopy(key, 2, rowKey, 1, width - 2);
+            int r = rows.cell(rowKey);
+            if (units != 0 || big == null) {
+                rows.add(r, currency, units, scale);
+            }
+            if (big != null) {
+                rows.addBig(r, big);
+            }
+        }
     }
 
     /**
@@ -141,9 +187,21 @@ public final class CostCube {
         for (int k = 0; k < values.size(); k++) {
             key[2 + k] = keyIds[k].id(values.get(k));
         }
-        int currency = currencyId(cell.amount().currency());
+        Currency c = cell.amount().currency();
+        if (c != lastCurrency) {
+            lastCurrencyId = currencyId(c);
+            lastCurrency = c;
+        }
+        int currency = lastCurrencyId;
         key[width - 1] = currency;
-        sums.add(sums.cell(key), currency, cell.amount().amount());
+        BigDecimal amount = cell.amount().amount();
+        int scale = Scales.scaleOf(amount);
+        long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
+        if (units == Long.MIN_VALUE) {
+            addToCells(currency, 0, 0, amount);
+        } else {
+            addToCells(currency, units, scale, null);
+        }
     }
 
     /**
@@ -155,33 +213,7 @@ public final class CostCube {
     public synchronized CostReport toReport(CostQuery query, Collection<ProjectId> projectsInScope,
                                             List<AccountCoverage> coverage) {
         CellSums domain = new CellSums(2);
-        CellSums byProject = new CellSums(3);
-        CellSums rows = groupBy.isEmpty() ? null : new CellSums(width - 1, Math.max(16, sums.size() / 4));
         int[] two = new int[2];
-        int[] three = new int[3];
-        int[] row = new int[width - 1];
-        int lastProjectCell = -1;
-        int[] lastThree = {Integer.MIN_VALUE, 0, 0};
-        for (int c = 0; c < sums.size(); c++) {
-            int currency = sums.key(c, width - 1);
-            int scale = sums.scale(currency);
-            long units = sums.units(c);
-            BigDecimal big = sums.big(c);
-            three[0] = sums.key(c, 1);
-            three[1] = sums.key(c, 0);
-            three[2] = currency;
-            int pc = lastProjectCell >= 0 && Arrays.equals(three, lastThree) ? lastProjectCell : byProject.cell(three);
-            lastProjectCell = pc;
-            System.arraycopy(three, 0, lastThree, 0, 3);
-            add(byProject, pc, currency, units, scale, big);
-            if (rows != null) {
-                row[0] = sums.key(c, 0);
-                for (int j = 2; j < width; j++) {
-                    row[j - 1] = sums.key(c, j);
-                }
-                add(rows, rows.cell(row), currency, units, scale, big);
-            }
-        }
         for (int c = 0; c < byProject.size(); c++) {
             int currency = byProject.key(c, 2);
             two[0] = byProject.key(c, 1);
