@@ -34,8 +34,8 @@ public final class ShortRun {
 
     /** @param args none */
     public static void main(String[] args) throws Exception {
-        PeakHeap.Result peak = PeakHeap.measure();
         MemoryFootprint.Result memory = MemoryFootprint.measure(MEMORY_ROWS);
+        PeakHeap.Result peak = PeakHeap.measure();
         ShortRun run = new ShortRun();
         run.run(EndToEndBenchmark.class, 0);
         EndToEndBenchmark.Data.release();

@@ -370,6 +370,8 @@ public final class ColumnarStore {
                 open.seal();
                 open = null;
             }
+            // a committed segment stays referenced (a store's window) but takes no more records
+            Arrays.fill(ids, null);
         }
     }
 }
