@@ -196,6 +196,20 @@ public final class JdbcCostStore implements CostStore {
         return new JdbcServiceAccountStore(connections, Objects.requireNonNull(secrets, "secrets"));
     }
 
+    /**
+     * Seals every credential value of the registry kept in this database again with {@code secrets}'
+     * current key, in one transaction: after rotating keys with {@code SecretStore.aesGcm(newKey, oldKey)},
+     * one call, then the old key can be dropped. Accounts keep working meanwhile: a value sealed with a
+     * previous key is opened with it, and sealed again when next opened.
+     *
+     * @param secrets the secret store with the current key (and the keys values may still be sealed with)
+     * @return how many values were sealed again
+     * @throws BillingException when a value cannot be opened with any of the keys (nothing is changed)
+     */
+    public int resealCredentials(SecretStore secrets) {
+        return new JdbcServiceAccountStore(connections, Objects.requireNonNull(secrets, "secrets")).resealAll();
+    }
+
     @Override
     public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
                                                      WindowSource source) {
