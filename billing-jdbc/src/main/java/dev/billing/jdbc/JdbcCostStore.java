@@ -330,9 +330,12 @@ public final class JdbcCostStore implements CostStore {
                     }
                 }
                 List<Money> oldTotals = previous == null ? List.of() : storedTotals(c, name, monthStart);
-                for (String table : WINDOW_TABLES) {
-                    update(c, "DELETE FROM " + table + " WHERE service_account = ? AND month_start = ?", name,
-                            monthStart);
+                // A window never written has no rows: only a committed replacement writes them, with synced_at.
+                if (previous != null) {
+                    for (String table : WINDOW_TABLES) {
+                        update(c, "DELETE FROM " + table + " WHERE service_account = ? AND month_start = ?", name,
+                                monthStart);
+                    }
                 }
                 writeLines(c, name, monthStart, buffer);
                 writeRollups(c, name, monthStart, buffer);
