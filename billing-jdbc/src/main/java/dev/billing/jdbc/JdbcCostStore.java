@@ -33,7 +33,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -632,11 +631,6 @@ public final class JdbcCostStore implements CostStore {
     private static List<Money> storedTotals(Connection c, String account, LocalDate month) throws SQLException {
         return totals(c, "SELECT currency, amount FROM cost_window_total WHERE service_account = ? AND month_start = ?"
                 + " ORDER BY currency", account, month);
-    }
-
-    private static List<Money> monthTotals(Connection c, String account, LocalDate month) throws SQLException {
-        return totals(c, "SELECT currency, SUM(amount) FROM cost_month WHERE service_account = ? AND month_start = ?"
-                + " GROUP BY currency ORDER BY currency", account, month);
     }
 
     private static List<Money> totals(Connection c, String sql, String account, LocalDate month) throws SQLException {
