@@ -3,6 +3,8 @@ module dev.billing.jdbc {
     requires transitive dev.billing.core;
     requires transitive java.sql;
     requires org.slf4j;
+    // COPY into PostgreSQL when the application has the driver; the store works without it on H2
+    requires static org.postgresql.jdbc;
 
     exports dev.billing.jdbc;
 }

@@ -1,6 +1,8 @@
 package dev.billing.core;
 
 import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,9 +19,14 @@ public sealed interface AccountStatus {
     /** @return the status's code, as the CLI and JSON write it */
     CoverageStatus code();
 
-    /** @return whether the account's costs are in the report */
+    /** @return whether the account's costs are in the report (for {@link Partial}: those of the months held) */
     default boolean contributed() {
         return code() != CoverageStatus.FAILED;
+    }
+
+    /** @return why the account is not fully in the report, naming it and never a secret; {@code null} when it is */
+    default String reason() {
+        return null;
     }
 
     /** Its costs are in the report. */
@@ -65,6 +72,38 @@ public sealed interface AccountStatus {
         @Override
         public CoverageStatus code() {
             return CoverageStatus.FAILED;
+        }
+
+        @Override
+        public String reason() {
+            return error.getMessage();
+        }
+    }
+
+    /**
+     * Its costs are in the report for the months the cost store holds, but some months of the
+     * report's period were never synced (or were being synced by another instance that did not finish):
+     * the report is not complete.
+     *
+     * @param missingMonths the months of the period the store does not hold for the account, oldest first
+     * @param asOf when its held data was last synced
+     * @param reason names the missing months and the fix, for example
+     *     {@code "2026-01..2026-03 never synced; run billing sync with --months-back 11"}
+     */
+    record Partial(List<YearMonth> missingMonths, Instant asOf, String reason) implements AccountStatus {
+        /** Validates presence and copies the months. */
+        public Partial {
+            missingMonths = List.copyOf(missingMonths);
+            if (missingMonths.isEmpty()) {
+                throw new IllegalArgumentException("a partial account misses at least one month");
+            }
+            Objects.requireNonNull(asOf, "asOf");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public CoverageStatus code() {
+            return CoverageStatus.PARTIAL;
         }
     }
 }

@@ -124,9 +124,9 @@ public final class CostReport {
         return coverage;
     }
 
-    /** @return whether every account in scope contributed: no account FAILED */
+    /** @return whether every account in scope contributed whole: no account FAILED or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED);
+        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED || c.code() == CoverageStatus.PARTIAL);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,10 +42,14 @@ import org.slf4j.LoggerFactory;
  * still open at the account's last successful sync. When a re-read changes a kept window's totals,
  * the {@link RestatementListener listeners} hear it.
  *
- * <p>{@link #report(CostQuery)} answers from the store alone. Each account's coverage is OK with
- * the time of its last successful sync, STALE when that is older than
- * {@link Builder#staleAfter(Duration) staleAfter}, and FAILED, its costs left out, when it was never
- * synced.
+ * <p>Later syncs also read every month of the {@code monthsBack} range the store does not hold
+ * (backfill). A month skipped because another instance held it is not recorded as synced.
+ *
+ * <p>{@link #report(CostQuery)} answers from the store alone. Each account's coverage is decided
+ * from the windows the store holds for the query's months: OK with the time of its last successful
+ * sync, STALE when that is older than {@link Builder#staleAfter(Duration) staleAfter}, PARTIAL naming
+ * the months the store does not hold (the report is then not complete), and FAILED, its costs left
+ * out, when it was never synced.
  *
  * <pre>{@code
  * CostSync sync = CostSync.builder(billing).store(store).monthsBack(12).build();
@@ -123,13 +128,17 @@ public final class CostSync {
      */
     public CompletableFuture<SyncSummary> syncAsync() {
         Instant now = clock.instant();
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
         Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
         List<ServiceAccount> scope = accounts.list();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> held = store.heldWindows(
+                scope.stream().map(ServiceAccount::id).toList(), current.minusMonths(monthsBack), current);
         List<RestatementEvent> restatements = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountSyncResult>> results = new ArrayList<>(scope.size());
         for (ServiceAccount account : scope) {
-            List<YearMonth> due = monthsDue(lastSyncs.get(account.id()), now);
+            List<YearMonth> due = monthsDue(lastSyncs.get(account.id()), held.getOrDefault(account.id(), Map.of()).keySet(),
+                    now);
             CostAggregator.notifyListener(() -> listener.started(account));
             results.add(syncAccount(account, due, now, restatements).thenApply(r -> {
                 AccountCoverage c = new AccountCoverage(account.id(), account.provider(), account.project(),
@@ -145,6 +154,27 @@ public final class CostSync {
             }
             return new SyncSummary(now, results.stream().map(CompletableFuture::join).toList(), events);
         });
+    }
+
+    /**
+     * The months to read: those {@link #monthsDue(Instant, Instant)} re-reads, and every month of the
+     * {@code monthsBack} range the store does not hold (so raising {@code monthsBack}, or a month skipped or
+     * failed earlier, is backfilled).
+     *
+     * @param lastSync the account's last successful sync, or {@code null} for none
+     * @param held the months of the range the store holds for the account
+     * @param now the time of this sync
+     * @return the months to read, oldest first
+     */
+    List<YearMonth> monthsDue(Instant lastSync, Set<YearMonth> held, Instant now) {
+        Set<YearMonth> due = new java.util.TreeSet<>(monthsDue(lastSync, now));
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        for (YearMonth m = current.minusMonths(monthsBack); !m.isAfter(current); m = m.plusMonths(1)) {
+            if (!held.contains(m)) {
+                due.add(m);
+            }
+        }
+        return List.copyOf(due);
     }
 
     /**
@@ -181,7 +211,10 @@ public final class CostSync {
         return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
-    /** One account's windows, oldest first, each fetched and then replaced; never fails. */
+    /**
+     * One account's windows, oldest first, each claimed, fetched and then replaced; fails only when the store
+     * itself fails ({@link CostStoreException}), since then no account can be synced.
+     */
     private CompletableFuture<AccountSyncResult> syncAccount(ServiceAccount account, List<YearMonth> due, Instant now,
                                                              List<RestatementEvent> restatements) {
         AccountProgress progress = new AccountProgress(account);
@@ -195,41 +228,85 @@ public final class CostSync {
         for (YearMonth m : due) {
             chain = chain.thenCompose(v -> syncWindow(provider, account, m, now, progress, restatements));
         }
-        return chain.thenApplyAsync(v -> {
-            store.markSynced(account.id(), now);
+        CompletableFuture<AccountSyncResult> result = new CompletableFuture<>();
+        chain.thenApplyAsync(v -> {
+            // A month skipped because another instance held it is not recorded as synced: the account's last
+            // sync stays where it was, so the next sync re-reads from there (and backfills the month if the
+            // other instance never wrote it).
+            if (progress.skipped.isEmpty()) {
+                store.markSynced(account.id(), now);
+            }
             return progress.succeeded();
-        }, engine.executor()).exceptionally(e -> progress.failed(FetchEngine.unwrap(e, account), progress.month));
+        }, engine.executor()).whenComplete((r, e) -> {
+            if (e == null) {
+                result.complete(r);
+                return;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof CostStoreException storeFailure) {
+                result.completeExceptionally(storeFailure);
+            } else {
+                result.complete(progress.failed(FetchEngine.unwrap(e, account), progress.month));
+            }
+        });
+        return result;
     }
 
+    /**
+     * One window: claimed first (a lease, no transaction), then fetched into memory through the shared
+     * fetch engine with nothing held in the store, then replaced in one short transaction. A window another
+     * instance holds is skipped without being fetched.
+     */
     private CompletableFuture<Void> syncWindow(BillingProvider provider, ServiceAccount account, YearMonth m,
                                                Instant now, AccountProgress progress,
                                                List<RestatementEvent> restatements) {
         progress.month = m;
-        List<CostRecord> window = new ArrayList<>();
-        FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY);
-        return engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {
-            Optional<WindowReplacement> result = store.replaceWindow(account, m, now, sink -> {
-                sink.acceptAll(window);
-                return stats;
-            });
-            if (result.isEmpty()) {
-                log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
-                progress.skipped.add(m);
-                return;
-            }
-            WindowReplacement r = result.get();
-            log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(),
-                    r.newTotals());
-            progress.replaced.add(m);
-            progress.records += r.records();
-            if (r.totalsChanged()) {
-                MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
-                RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
-                        r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
-                restatements.add(event);
-                notifyListeners(event);
-            }
-        }, engine.executor());
+        return CompletableFuture.supplyAsync(() -> store.claimWindow(account, m), engine.executor())
+                .thenCompose(claimed -> {
+                    if (claimed.isEmpty()) {
+                        log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
+                        progress.skipped.add(m);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    WindowLease lease = claimed.get();
+                    List<CostRecord> window = new ArrayList<>();
+                    FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY);
+                    CompletableFuture<Void> done;
+                    try {
+                        done = engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {
+                            Optional<WindowReplacement> result = lease.replace(now, sink -> {
+                                sink.acceptAll(window);
+                                return stats;
+                            });
+                            window.clear();
+                            recordReplacement(account, m, now, result, progress, restatements);
+                        }, engine.executor());
+                    } catch (RuntimeException e) {
+                        done = CompletableFuture.failedFuture(e);
+                    }
+                    return done.whenComplete((v, e) -> lease.close());
+                });
+    }
+
+    private void recordReplacement(ServiceAccount account, YearMonth m, Instant now, Optional<WindowReplacement> result,
+                                   AccountProgress progress, List<RestatementEvent> restatements) {
+        if (result.isEmpty()) {
+            log.debug("service account {} {}: its lease expired and another instance took the window; skipped",
+                    account.name(), m);
+            progress.skipped.add(m);
+            return;
+        }
+        WindowReplacement r = result.get();
+        log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(), r.newTotals());
+        progress.replaced.add(m);
+        progress.records += r.records();
+        if (r.totalsChanged()) {
+            MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
+            RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
+                    r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
+            restatements.add(event);
+            notifyListeners(event);
+        }
     }
 
     /** What one account's sync has done so far; its windows run one after another. */
@@ -267,9 +344,15 @@ public final class CostSync {
     }
 
     /**
-     * Answers a query from the store alone, without asking any provider. Accounts never synced are
-     * left out whole and marked FAILED; accounts whose last sync is older than the stale age are
-     * included and marked STALE.
+     * Answers a query from the store alone, without asking any provider. Each account's coverage is decided
+     * from the windows the store holds for the months of the query's period (up to the current month):
+     * <ul>
+     * <li>OK (or STALE, when its last sync is older than the stale age) when every month is held, as of its
+     *     last sync;
+     * <li>PARTIAL when some months are not held: the held months are in the report, the missing ones are named
+     *     with the fix, and the report is not complete;
+     * <li>FAILED, its costs left out, when it was never synced.
+     * </ul>
      *
      * @param query what to report
      * @return the report, with each account's coverage as of its last successful sync
@@ -281,7 +364,7 @@ public final class CostSync {
         List<ServiceAccountId> synced = new ArrayList<>();
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
-        coverage(scope, coverage, synced);
+        coverage(query, scope, coverage, synced);
         CostCube cube = new CostCube(query.granularity(), query.groupBy());
         if (!synced.isEmpty()) {
             store.aggregate(query, synced, cube::add);
@@ -307,7 +390,7 @@ public final class CostSync {
         List<ServiceAccount> scope = accounts.inScope(query);
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
-        coverage(scope, coverage, synced);
+        coverage(query, scope, coverage, synced);
         if (!synced.isEmpty()) {
             Dimension[] all = Dimension.values();
             CostQuery daily = query.toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
@@ -327,23 +410,82 @@ public final class CostSync {
                 ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)), cell.amount(), null);
     }
 
-    /** Fills each account's coverage as of its last sync, and the accounts that have data. */
-    private void coverage(List<ServiceAccount> scope, List<AccountCoverage> coverage, List<ServiceAccountId> synced) {
+    /**
+     * Fills each account's coverage from the windows the store holds for the query's months (up to the
+     * current one), and the accounts that have data.
+     */
+    private void coverage(CostQuery query, List<ServiceAccount> scope, List<AccountCoverage> coverage,
+                          List<ServiceAccountId> synced) {
         Instant now = clock.instant();
+        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
+        List<YearMonth> needed = new ArrayList<>();
+        YearMonth lastNeeded = YearMonth.from(query.period().end().minusDays(1));
+        if (lastNeeded.isAfter(current)) {
+            lastNeeded = current;
+        }
+        for (YearMonth m = YearMonth.from(query.period().start()); !m.isAfter(lastNeeded); m = m.plusMonths(1)) {
+            needed.add(m);
+        }
         Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> held = needed.isEmpty() ? Map.of()
+                : store.heldWindows(scope.stream().map(ServiceAccount::id).toList(), needed.get(0),
+                needed.get(needed.size() - 1));
         for (ServiceAccount a : scope) {
             Instant last = lastSyncs.get(a.id());
-            if (last == null) {
+            Map<YearMonth, Instant> windows = held.getOrDefault(a.id(), Map.of());
+            Instant asOf = last;
+            for (Instant t : windows.values()) {
+                asOf = asOf == null || t.isAfter(asOf) ? t : asOf;
+            }
+            List<YearMonth> missing = needed.stream().filter(m -> !windows.containsKey(m)).toList();
+            if (asOf == null) {
+                String fix = needed.isEmpty() ? "run billing sync" : fix(needed.get(0), current);
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
                         new BillingException("service account '" + a.name() + "' has never been synced into the cost"
-                                + " store; run a sync", a.name(), -1, false, null)), now, FetchStats.EMPTY));
-            } else {
-                synced.add(a.id());
-                AccountStatus status = Duration.between(last, now).compareTo(staleAfter) > 0
-                        ? new AccountStatus.Stale(last) : AccountStatus.Ok.INSTANCE;
-                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, last, FetchStats.EMPTY));
+                                + " store; " + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
+                continue;
             }
+            synced.add(a.id());
+            AccountStatus status;
+            if (!missing.isEmpty()) {
+                status = new AccountStatus.Partial(missing, asOf, "service account '" + a.name() + "': "
+                        + ranges(missing) + " never synced into the cost store; " + fix(missing.get(0), current));
+            } else if (last != null && Duration.between(last, now).compareTo(staleAfter) > 0) {
+                status = new AccountStatus.Stale(last);
+            } else if (last == null && Duration.between(asOf, now).compareTo(staleAfter) > 0) {
+                status = new AccountStatus.Stale(asOf);
+            } else {
+                status = AccountStatus.Ok.INSTANCE;
+            }
+            coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, asOf, FetchStats.EMPTY));
         }
+    }
+
+    /** @return "run billing sync with --months-back N", N reaching back from {@code current} to {@code oldest} */
+    private static String fix(YearMonth oldest, YearMonth current) {
+        long back = Math.max(0, oldest.until(current, java.time.temporal.ChronoUnit.MONTHS));
+        return "run billing sync with --months-back " + back;
+    }
+
+    /** @return the months as runs, for example {@code 2026-01..2026-03, 2026-05} */
+    static String ranges(List<YearMonth> months) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < months.size()) {
+            int j = i;
+            while (j + 1 < months.size() && months.get(j).plusMonths(1).equals(months.get(j + 1))) {
+                j++;
+            }
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(months.get(i));
+            if (j > i) {
+                sb.append("..").append(months.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
     }
 
     /** Builds a {@link CostSync}. */

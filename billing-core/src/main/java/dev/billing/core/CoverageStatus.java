@@ -7,5 +7,10 @@ public enum CoverageStatus {
     /** Its costs are missing: fetching failed. The coverage entry says why. */
     FAILED,
     /** Its costs are in the report, but its data is older than allowed. */
-    STALE
+    STALE,
+    /**
+     * Its costs are in the report only for some months of the period: the cost store does not hold the
+     * others. The coverage entry names them; the report is not complete.
+     */
+    PARTIAL
 }

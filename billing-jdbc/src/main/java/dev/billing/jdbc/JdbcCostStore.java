@@ -10,11 +10,11 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.CostCell;
-import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.ServiceAccountStore;
 import dev.billing.core.spi.StoredWindow;
+import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.jdbc.internal.Columns;
@@ -22,6 +22,10 @@ import dev.billing.jdbc.internal.ConnectionSource;
 import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
+import dev.billing.jdbc.internal.PgCopy;
+import dev.billing.jdbc.internal.StoreErrors;
+import dev.billing.jdbc.internal.WindowBuffer;
+import dev.billing.core.CostStoreException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +33,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -45,6 +48,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.EnumSet;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.time.Duration;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -63,23 +71,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reports are answered with SQL ({@code SUM(amount) ... GROUP BY}): the database does the
  * aggregation and only the sums travel. Queries over whole months at MONTHLY or YEARLY granularity
- * read {@code cost_month}, a roll-up of each window's line items per month and dimension values,
- * rebuilt in the transaction that replaces the window; other queries read the line items. Amounts are kept as {@code DECIMAL(38, 18)}: exact, with up to
- * 20 integer and 18 fractional digits; an amount that does not fit fails its window (keeping the old
- * data) instead of being rounded.
+ * read a roll-up kept per window, written in the transaction that replaces the window: by project
+ * ({@code cost_window_project}: the domain and project dashboards), by project and service
+ * ({@code cost_window_service}), or by every dimension ({@code cost_month}); other queries read the
+ * line items. Amounts are kept as {@code DECIMAL(38, 18)}: exact, with up to 20 integer and 18
+ * fractional digits; an amount that does not fit fails its window (keeping the old data) instead of
+ * being rounded.
  *
- * <p>A window is replaced in one transaction: the window's row is locked with
- * {@code SELECT ... FOR UPDATE SKIP LOCKED}, its line items deleted, the new ones inserted in JDBC
- * batches as they stream in, its totals and sync time recorded, then committed. Another instance
- * replacing the same window at the same time skips it; readers see the committed window only.
+ * <p>A window is first claimed with a lease (a short {@code UPDATE} of its row, see
+ * {@link #claimWindow}); another instance claiming it meanwhile gets nothing and skips it. The
+ * window is then fetched with no transaction open and no connection held, checked and rolled up in
+ * memory, and written in one short transaction: its old rows deleted, the line items copied in
+ * (PostgreSQL {@code COPY}, H2 JDBC batches), its roll-ups, totals and sync time recorded, the lease
+ * cleared, committed. Readers see the committed window only; a crash at any point leaves the old
+ * window whole.
+ *
+ * <p>Failures of the database itself are {@link CostStoreException}s with a
+ * {@link CostStoreException#reason() reason} (read-only, not a store, locked by another process,
+ * newer schema, disk full, unreachable) and a one-line message naming the store and the fix.
  *
  * <p>Thread-safe. Each operation takes its own connection; give a pooled {@link DataSource} for a
  * busy PostgreSQL.
  */
 public final class JdbcCostStore implements CostStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcCostStore.class);
-    private static final int MAX_SCALE = 18;
-    private static final int MAX_INTEGER_DIGITS = 20;
+    /** Names this process in lease rows: an embedded store's leases of another process are of a dead one. */
+    private static final String PROCESS = UUID.randomUUID().toString();
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final ConnectionSource connections;
@@ -87,22 +104,56 @@ public final class JdbcCostStore implements CostStore {
     private final int batchSize;
     private final Connection keepOpen;
 
-    private JdbcCostStore(ConnectionSource connections, int batchSize, boolean keepOpen) {
-        this.connections = connections;
-        this.batchSize = batchSize;
+    private final Duration leaseTimeout;
+    private final String location;
+
+    private JdbcCostStore(Builder b) {
+        this.connections = b.connections;
+        this.batchSize = b.batchSize;
+        this.leaseTimeout = b.leaseTimeout;
+        this.location = b.location;
+        Dialect found = null;
+        Connection open = null;
         try {
-            this.keepOpen = keepOpen ? connections.get() : null;
+            open = b.embedded ? connections.get() : null;
             try (Connection c = connections.get()) {
-                this.dialect = Dialect.of(c);
-                int before = Migrations.migrate(c, dialect);
-                log.debug("cost store on {} at schema version {} (was {})", dialect, Migrations.latest(), before);
+                found = Dialect.of(c);
+                int before = Migrations.migrate(c, found);
+                log.debug("cost store {} on {} at schema version {} (was {})", location, found, Migrations.latest(),
+                        before);
+                if (b.embedded) {
+                    // One process at a time opens an embedded file: a lease of another process is of one that died.
+                    int lapsed = update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL"
+                            + " WHERE lease_owner IS NOT NULL AND lease_owner NOT LIKE ?", PROCESS + "/%");
+                    if (lapsed > 0) {
+                        log.debug("cost store {}: {} window leases of an earlier process released", location, lapsed);
+                    }
+                }
             }
         } catch (SQLException e) {
-            close();
-            throw failure("opening the cost store", null, e);
+            closeQuietly(open);
+            throw StoreErrors.of("opening the cost store", location, null, e);
+        } catch (CostStoreException e) {
+            closeQuietly(open);
+            throw e.reason() == CostStoreException.Reason.NEWER_SCHEMA && e.location().isEmpty()
+                    ? new CostStoreException(e.reason(), location, "the cost store " + location + " " + e.getMessage(),
+                    false, null)
+                    : e;
         } catch (RuntimeException e) {
-            close();
+            closeQuietly(open);
             throw e;
+        }
+        this.dialect = found;
+        this.keepOpen = open;
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                log.debug("closing a connection failed", e);
+            }
         }
     }
 
@@ -111,7 +162,7 @@ public final class JdbcCostStore implements CostStore {
      *     to the name (a name already ending in {@code .mv.db} is taken as is). One process at a time
      *     opens the file; several application instances share a PostgreSQL instead.
      * @return the store
-     * @throws BillingException when the file cannot be opened or migrated
+     * @throws CostStoreException when the file cannot be opened or migrated
      */
     public static JdbcCostStore embedded(Path file) {
         return builder().embedded(file).build();
@@ -144,25 +195,133 @@ public final class JdbcCostStore implements CostStore {
         return new JdbcServiceAccountStore(connections, Objects.requireNonNull(secrets, "secrets"));
     }
 
+    /**
+     * Seals every credential value of the registry kept in this database again with {@code secrets}'
+     * current key, in one transaction: after rotating keys with {@code SecretStore.aesGcm(newKey, oldKey)},
+     * one call, then the old key can be dropped. Accounts keep working meanwhile: a value sealed with a
+     * previous key is opened with it, and sealed again when next opened.
+     *
+     * @param secrets the secret store with the current key (and the keys values may still be sealed with)
+     * @return how many values were sealed again
+     * @throws BillingException when a value cannot be opened with any of the keys (nothing is changed)
+     */
+    public int resealCredentials(SecretStore secrets) {
+        return new JdbcServiceAccountStore(connections, Objects.requireNonNull(secrets, "secrets")).resealAll();
+    }
+
     @Override
     public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
                                                      WindowSource source) {
+        Optional<WindowLease> lease = claimWindow(account, month);
+        if (lease.isEmpty()) {
+            return Optional.empty();
+        }
+        try (WindowLease l = lease.get()) {
+            return l.replace(syncedAt, source);
+        }
+    }
+
+    /**
+     * Claims a window with a lease row rather than a lock. Why not a lock: a row lock ({@code SELECT ... FOR
+     * UPDATE}) or a PostgreSQL advisory lock held for the fetch pins a connection, and for the row lock an open
+     * transaction ("idle in transaction"), for as long as the provider takes: every page, every retry, every
+     * {@code Retry-After} wait; and a session advisory lock outlives a crashed sync in a pooled connection.
+     * A lease is one short autocommit {@code UPDATE ... WHERE lease_owner IS NULL OR lease_expires < now}: the
+     * database serialises two instances claiming the same window (the second sees the first's lease and gets
+     * nothing), nothing is held while the window is fetched, and the lease of an instance that died lapses
+     * after {@link Builder#leaseTimeout(Duration)}. The replacement then checks, inside its own short
+     * transaction and under the window row's lock, that the lease is still this one's.
+     */
+    @Override
+    public Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
         String name = account.name();
         LocalDate monthStart = month.atDay(1);
+        String token = PROCESS + "/" + UUID.randomUUID();
+        Instant now = Instant.now();
         try (Connection c = connections.get()) {
             ensureRow(c, "INSERT INTO cost_window (service_account, month_start, line_count)"
                     + " SELECT CAST(? AS VARCHAR), CAST(? AS DATE), 0 WHERE NOT EXISTS"
                     + " (SELECT 1 FROM cost_window WHERE service_account = ? AND month_start = ?)",
                     name, monthStart, name, monthStart);
+            int claimed = update(c, "UPDATE cost_window SET lease_owner = ?, lease_expires = ?"
+                    + " WHERE service_account = ? AND month_start = ? AND (lease_owner IS NULL OR lease_expires < ?)",
+                    token, now.plus(leaseTimeout).atOffset(ZoneOffset.UTC), name, monthStart, now.atOffset(ZoneOffset.UTC));
+            return claimed == 1 ? Optional.of(new Lease(account, month, token)) : Optional.empty();
+        } catch (SQLException e) {
+            throw failure("claiming window " + month, name, e);
+        }
+    }
+
+    /** A claimed window; see {@link #claimWindow}. */
+    private final class Lease implements WindowLease {
+        private final ServiceAccount account;
+        private final YearMonth month;
+        private final String token;
+        private boolean open = true;
+
+        Lease(ServiceAccount account, YearMonth month, String token) {
+            this.account = account;
+            this.month = month;
+            this.token = token;
+        }
+
+        @Override
+        public ServiceAccount account() {
+            return account;
+        }
+
+        @Override
+        public YearMonth month() {
+            return month;
+        }
+
+        @Override
+        public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
+            // Read the whole window first, with no connection taken and no transaction open.
+            WindowBuffer buffer = new WindowBuffer(account, month);
+            FetchStats stats = source.writeTo(buffer);
+            Optional<WindowReplacement> done = write(account, month, token, syncedAt, buffer, stats);
+            if (done.isPresent()) {
+                synchronized (this) {
+                    open = false;
+                }
+            }
+            return done;
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (!open) {
+                    return;
+                }
+                open = false;
+            }
+            try (Connection c = connections.get()) {
+                update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL WHERE service_account = ?"
+                        + " AND month_start = ? AND lease_owner = ?", account.name(), month.atDay(1), token);
+            } catch (SQLException e) {
+                log.debug("giving back the lease of {} {} failed; it expires by itself: {}", account.name(), month,
+                        e.toString());
+            }
+        }
+    }
+
+    /** The one short transaction of a replacement: everything is in memory already. */
+    private Optional<WindowReplacement> write(ServiceAccount account, YearMonth month, String token, Instant syncedAt,
+                                              WindowBuffer buffer, FetchStats stats) {
+        String name = account.name();
+        LocalDate monthStart = month.atDay(1);
+        try (Connection c = connections.get()) {
             c.setAutoCommit(false);
             try {
                 Instant previous;
-                try (PreparedStatement ps = c.prepareStatement("SELECT synced_at FROM cost_window"
-                        + " WHERE service_account = ? AND month_start = ? FOR UPDATE SKIP LOCKED")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT synced_at, lease_owner FROM cost_window"
+                        + " WHERE service_account = ? AND month_start = ? FOR UPDATE")) {
                     ps.setString(1, name);
                     ps.setObject(2, monthStart);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
+                        if (!rs.next() || !token.equals(rs.getString(2))) {
                             c.rollback();
                             return Optional.empty();
                         }
@@ -170,30 +329,22 @@ public final class JdbcCostStore implements CostStore {
                     }
                 }
                 List<Money> oldTotals = previous == null ? List.of() : storedTotals(c, name, monthStart);
-                update(c, "DELETE FROM cost_line WHERE service_account = ? AND month_start = ?", name, monthStart);
-                update(c, "DELETE FROM cost_month WHERE service_account = ? AND month_start = ?", name, monthStart);
-                FetchStats stats;
-                long records;
-                try (LineWriter writer = new LineWriter(c, account, month)) {
-                    stats = source.writeTo(writer);
-                    records = writer.finish();
+                // A window never written has no rows: only a committed replacement writes them, with synced_at.
+                if (previous != null) {
+                    for (String table : WINDOW_TABLES) {
+                        update(c, "DELETE FROM " + table + " WHERE service_account = ? AND month_start = ?", name,
+                                monthStart);
+                    }
                 }
-                update(c, "INSERT INTO cost_month (service_account, month_start, " + Columns.ROLLED_UP + ", amount)"
-                        + " SELECT service_account, month_start, " + Columns.ROLLED_UP
-                        + ", SUM(amount) FROM cost_line WHERE service_account = ? AND month_start = ?"
-                        + " GROUP BY service_account, month_start, " + Columns.ROLLED_UP, name, monthStart);
-                List<Money> newTotals = monthTotals(c, name, monthStart);
-                update(c, "DELETE FROM cost_window_total WHERE service_account = ? AND month_start = ?",
-                        name, monthStart);
-                for (Money m : newTotals) {
-                    update(c, "INSERT INTO cost_window_total (service_account, month_start, currency, amount)"
-                            + " VALUES (?, ?, ?, ?)", name, monthStart, m.currency().getCurrencyCode(), m.amount());
-                }
-                update(c, "UPDATE cost_window SET synced_at = ?, line_count = ? WHERE service_account = ?"
-                        + " AND month_start = ?", syncedAt.atOffset(ZoneOffset.UTC), records, name, monthStart);
+                writeLines(c, name, monthStart, buffer);
+                writeRollups(c, name, monthStart, buffer);
+                List<Money> newTotals = buffer.totals();
+                update(c, "UPDATE cost_window SET synced_at = ?, line_count = ?, lease_owner = NULL, lease_expires = NULL"
+                        + " WHERE service_account = ? AND month_start = ?", syncedAt.atOffset(ZoneOffset.UTC),
+                        (long) buffer.records().size(), name, monthStart);
                 c.commit();
                 return Optional.of(new WindowReplacement(account.id(), month, previous, oldTotals, newTotals,
-                        records, stats));
+                        buffer.records().size(), stats));
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(c, e);
                 throw e;
@@ -203,33 +354,28 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
-    /** Streams line items into JDBC batches; the caller's transaction makes them visible at once. */
-    private final class LineWriter implements CostSink, AutoCloseable {
-        private final ServiceAccount account;
-        private final YearMonth month;
-        private final PreparedStatement insert;
-        private int pending;
-        private long written;
+    /** The tables holding a window's rows, emptied when it is replaced. */
+    private static final List<String> WINDOW_TABLES = List.of("cost_line", "cost_month", "cost_window_project",
+            "cost_window_service", "cost_window_total");
 
-        LineWriter(Connection c, ServiceAccount account, YearMonth month) throws SQLException {
-            this.account = account;
-            this.month = month;
-            this.insert = c.prepareStatement("INSERT INTO cost_line (service_account, month_start, charge_date,"
-                    + " provider, billing_account, project, service, region, usage_type, charge_category, currency,"
-                    + " amount, usage_quantity, sub_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    private static final String LINE_COLUMNS = "service_account, month_start, charge_date, provider, billing_account,"
+            + " project, service, region, usage_type, charge_category, currency, amount, usage_quantity, sub_account";
+
+    /** PostgreSQL: one {@code COPY ... FROM STDIN}; H2 (or a connection that is not pgjdbc's): JDBC batches. */
+    private void writeLines(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
+        if (buffer.records().isEmpty()) {
+            return;
         }
-
-        @Override
-        public void accept(CostRecord r) {
-            if (!YearMonth.from(r.chargeDate()).equals(month)) {
-                throw new BillingException("a line item of service account '" + account.name() + "' is dated "
-                        + r.chargeDate() + ", outside the window " + month + " being replaced", account.name(), -1,
-                        false, null);
-            }
-            BigDecimal amount = exact(r.cost().amount());
-            try {
-                insert.setString(1, account.name());
-                insert.setObject(2, month.atDay(1));
+        if (dialect == Dialect.POSTGRESQL && PgCopy.copyLines(c, "COPY cost_line (" + LINE_COLUMNS
+                + ") FROM STDIN (FORMAT csv)", name, monthStart, buffer.records())) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO cost_line (" + LINE_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (CostRecord r : buffer.records()) {
+                insert.setString(1, name);
+                insert.setObject(2, monthStart);
                 insert.setObject(3, r.chargeDate());
                 insert.setString(4, r.provider().value());
                 insert.setString(5, r.billingAccountId());
@@ -239,46 +385,106 @@ public final class JdbcCostStore implements CostStore {
                 insert.setString(9, r.usageType());
                 insert.setString(10, r.chargeCategory().name());
                 insert.setString(11, r.cost().currency().getCurrencyCode());
-                insert.setBigDecimal(12, amount);
+                insert.setBigDecimal(12, r.cost().amount());
                 insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
                 insert.setString(14, r.subAccountId());
                 insert.addBatch();
                 if (++pending == batchSize) {
-                    flush();
+                    insert.executeBatch();
+                    pending = 0;
                 }
-            } catch (SQLException e) {
-                throw failure("writing window " + month, account.name(), e);
             }
-        }
-
-        private BigDecimal exact(BigDecimal amount) {
-            BigDecimal stripped = amount.stripTrailingZeros();
-            int scale = Math.max(stripped.scale(), 0);
-            if (scale > MAX_SCALE || stripped.precision() - stripped.scale() > MAX_INTEGER_DIGITS) {
-                throw new BillingException("amount " + amount.toPlainString() + " of service account '"
-                        + account.name() + "' in " + month + " does not fit the cost store exactly (at most "
-                        + MAX_INTEGER_DIGITS + " integer and " + MAX_SCALE + " fractional digits); the window keeps"
-                        + " its old data", account.name(), -1, false, null);
-            }
-            return amount;
-        }
-
-        private void flush() throws SQLException {
             if (pending > 0) {
                 insert.executeBatch();
-                written += pending;
-                pending = 0;
             }
         }
+    }
 
-        long finish() throws SQLException {
-            flush();
-            return written;
+    /** The roll-ups, computed in memory on the way in, written in the same transaction as the line items. */
+    private void writeRollups(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_month (service_account, month_start, "
+                + Columns.ROLLED_UP + ", amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int pending = 0;
+            for (Map.Entry<WindowBuffer.MonthKey, BigDecimal> e : buffer.byMonth().entrySet()) {
+                WindowBuffer.MonthKey k = e.getKey();
+                // the order of Columns.ROLLED_UP
+                Object[] values = {name, monthStart, k.provider(), k.billingAccount(), k.subAccount(), k.project(),
+                        k.service(), k.region(), k.usageType(), k.chargeCategory(), k.currency(), e.getValue()};
+                for (int i = 0; i < values.length; i++) {
+                    ps.setObject(i + 1, values[i]);
+                }
+                ps.addBatch();
+                if (++pending == batchSize) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
         }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_service (service_account, month_start,"
+                + " project, service, currency, amount) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Map.Entry<WindowBuffer.ServiceKey, BigDecimal> e : buffer.byService().entrySet()) {
+                ps.setString(1, name);
+                ps.setObject(2, monthStart);
+                ps.setString(3, e.getKey().project());
+                ps.setString(4, e.getKey().service());
+                ps.setString(5, e.getKey().currency());
+                ps.setBigDecimal(6, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_project (service_account, month_start,"
+                + " project, currency, amount) VALUES (?, ?, ?, ?, ?)")) {
+            for (Map.Entry<WindowBuffer.ProjectKey, BigDecimal> e : buffer.byProject().entrySet()) {
+                ps.setString(1, name);
+                ps.setObject(2, monthStart);
+                ps.setString(3, e.getKey().project());
+                ps.setString(4, e.getKey().currency());
+                ps.setBigDecimal(5, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_total (service_account, month_start,"
+                + " currency, amount) VALUES (?, ?, ?, ?)")) {
+            for (Money m : buffer.totals()) {
+                ps.setString(1, name);
+                ps.setObject(2, monthStart);
+                ps.setString(3, m.currency().getCurrencyCode());
+                ps.setBigDecimal(4, m.amount());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
 
-        @Override
-        public void close() throws SQLException {
-            insert.close();
+    @Override
+    public Map<ServiceAccountId, Map<YearMonth, Instant>> heldWindows(Collection<ServiceAccountId> accounts,
+                                                                       YearMonth first, YearMonth last) {
+        Map<ServiceAccountId, Map<YearMonth, Instant>> out = new HashMap<>();
+        if (accounts.isEmpty()) {
+            return out;
+        }
+        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement("SELECT service_account,"
+                + " month_start, synced_at FROM cost_window JOIN UNNEST(?) AS requested(account)"
+                + " ON service_account = requested.account WHERE synced_at IS NOT NULL AND month_start >= ?"
+                + " AND month_start <= ?")) {
+            ps.setObject(1, accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
+            ps.setObject(2, first.atDay(1));
+            ps.setObject(3, last.atDay(1));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(ServiceAccountId.of(rs.getString(1)), k -> new TreeMap<>())
+                            .put(YearMonth.from(rs.getObject(2, LocalDate.class)),
+                                    instant(rs.getObject(3, OffsetDateTime.class)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("reading which windows it holds", null, e);
         }
     }
 
@@ -292,7 +498,17 @@ public final class JdbcCostStore implements CostStore {
         LocalDate end = query.period().end();
         boolean daily = query.granularity() == Granularity.DAILY;
         boolean wholeMonths = start.getDayOfMonth() == 1 && end.getDayOfMonth() == 1;
-        String table = daily || !wholeMonths ? "cost_line" : "cost_month";
+        Set<Dimension> used = EnumSet.noneOf(Dimension.class);
+        used.addAll(query.groupBy());
+        used.addAll(query.filters().keySet());
+        used.remove(Dimension.SERVICE_ACCOUNT);
+        used.remove(Dimension.PROJECT);
+        // The smallest table that answers: the per-window roll-ups by project (domain and project dashboards)
+        // and by project and service, then the roll-up by every dimension, then the line items.
+        String table = daily || !wholeMonths ? "cost_line"
+                : used.isEmpty() ? "cost_window_project"
+                : used.equals(EnumSet.of(Dimension.SERVICE)) ? "cost_window_service"
+                : "cost_month";
         String bucket = daily ? "charge_date" : "month_start";
         StringBuilder groups = new StringBuilder(bucket).append(", project");
         for (Dimension d : query.groupBy()) {
@@ -417,11 +633,6 @@ public final class JdbcCostStore implements CostStore {
                 + " ORDER BY currency", account, month);
     }
 
-    private static List<Money> monthTotals(Connection c, String account, LocalDate month) throws SQLException {
-        return totals(c, "SELECT currency, SUM(amount) FROM cost_month WHERE service_account = ? AND month_start = ?"
-                + " GROUP BY currency ORDER BY currency", account, month);
-    }
-
     private static List<Money> totals(Connection c, String sql, String account, LocalDate month) throws SQLException {
         Map<String, Money> out = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -472,12 +683,8 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
-    private BillingException failure(String what, String account, SQLException e) {
-        boolean retryable = e instanceof SQLTransientException
-                || (e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("40")));
-        return new BillingException("cost store (" + (dialect == null ? "database" : dialect) + ") failed "
-                + what + (account == null ? "" : " of service account '" + account + "'") + ": " + e.getMessage(),
-                account, -1, retryable, e);
+    private CostStoreException failure(String what, String account, SQLException e) {
+        return StoreErrors.of(what, location, account, e);
     }
 
     /** Closes the connection that keeps an embedded database open; the data stays in its file. */
@@ -494,14 +701,16 @@ public final class JdbcCostStore implements CostStore {
 
     @Override
     public String toString() {
-        return "JdbcCostStore[" + dialect + "]";
+        return "JdbcCostStore[" + dialect + " " + location + "]";
     }
 
     /** Builds a {@link JdbcCostStore}. */
     public static final class Builder {
         private ConnectionSource connections;
         private boolean embedded;
-        private int batchSize = 1000;
+        private int batchSize = 5_000;
+        private Duration leaseTimeout = Duration.ofMinutes(15);
+        private String location;
 
         private Builder() {
         }
@@ -515,9 +724,11 @@ public final class JdbcCostStore implements CostStore {
             if (path.endsWith(".mv.db")) {
                 path = path.substring(0, path.length() - ".mv.db".length());
             }
-            String url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0";
+            // no .trace.db file next to the store: errors reach the caller as CostStoreException instead
+            String url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
             this.connections = () -> DriverManager.getConnection(url);
             this.embedded = true;
+            this.location = path + ".mv.db";
             return this;
         }
 
@@ -541,6 +752,7 @@ public final class JdbcCostStore implements CostStore {
             }
             this.connections = () -> DriverManager.getConnection(jdbcUrl, props);
             this.embedded = false;
+            this.location = jdbcUrl.replaceAll("[?;].*$", "");
             return this;
         }
 
@@ -552,11 +764,13 @@ public final class JdbcCostStore implements CostStore {
             Objects.requireNonNull(dataSource, "dataSource");
             this.connections = dataSource::getConnection;
             this.embedded = false;
+            this.location = "the given DataSource";
             return this;
         }
 
         /**
-         * @param size how many line items go to the database per JDBC batch (default 1000)
+         * @param size how many line items go to the database per JDBC batch (default 5,000; PostgreSQL uses
+         *     {@code COPY} instead)
          * @return this builder
          * @throws IllegalArgumentException when less than 1
          */
@@ -569,15 +783,30 @@ public final class JdbcCostStore implements CostStore {
         }
 
         /**
+         * @param timeout how long a window claimed by a sync stays claimed when that sync dies before replacing it
+         *     (default 15 minutes); a sync whose fetch takes longer may lose the window to another instance, which
+         *     then replaces it instead
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder leaseTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("leaseTimeout must be positive, got " + timeout);
+            }
+            this.leaseTimeout = timeout;
+            return this;
+        }
+
+        /**
          * @return the store, its schema created or migrated
          * @throws IllegalStateException when no database was given
-         * @throws BillingException when the database cannot be reached or migrated
+         * @throws CostStoreException when the database cannot be reached or migrated
          */
         public JdbcCostStore build() {
             if (connections == null) {
                 throw new IllegalStateException("give the database: embedded(Path), url(...) or dataSource(...)");
             }
-            return new JdbcCostStore(connections, batchSize, embedded);
+            return new JdbcCostStore(this);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.billing.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.AccountStatus;
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
@@ -343,6 +344,122 @@ abstract class CostStoreContract {
 
         assertThat(v1).isNotEqualTo(v0);
         assertThat(seen).isNotEmpty().allSatisfy(t -> assertThat(t).isIn(v0, v1));
+    }
+
+    /** Checks, while a sync is blocked in the middle of a window's fetch, that it holds no transaction open. */
+    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+        // the in-memory store has no transactions; the database stores look at their sessions
+    }
+
+    @Test
+    void reportFromStore_overMonthsNeverSynced_isPartialNamingTheMonthsAndTheFix() {
+        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0).build();
+        assertThat(sync.sync().isComplete()).isTrue();
+
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
+
+        assertThat(report.isComplete()).isFalse();
+        assertThat(report.coverage()).allSatisfy(c -> {
+            assertThat(c.code()).isEqualTo(CoverageStatus.PARTIAL);
+            AccountStatus.Partial partial = (AccountStatus.Partial) c.status();
+            assertThat(partial.missingMonths()).containsExactly(JAN, FEB);
+            assertThat(partial.asOf()).isEqualTo(fx.clock.instant());
+            assertThat(partial.reason()).contains(c.name(), "2026-01..2026-02 never synced",
+                    "run billing sync with --months-back 2");
+        });
+        // the months held are in the report, exact; the missing ones are not counted as zero silently
+        assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, MAR, MAR));
+        assertThat(sync.report(CostQuery.of(BillingPeriod.month(MAR))).isComplete()).isTrue();
+    }
+
+    @Test
+    void reportFromStore_periodReachingIntoFutureMonths_needsOnlyMonthsUpToTheCurrentOne() {
+        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0).build();
+        sync.sync();
+
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(MAR, YearMonth.of(2026, 6))));
+
+        assertThat(report.isComplete()).isTrue();
+        assertThat(report.coverage()).extracting(c -> c.code()).containsOnly(CoverageStatus.OK);
+    }
+
+    @Test
+    void sync_withALargerMonthsBack_backfillsEveryMonthTheStoreDoesNotHold() {
+        CostStore store = openStore();
+        CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(0).build().sync();
+        fx.clock.set("2026-03-05T13:00:00Z");
+
+        SyncSummary second = sync(store).sync();
+
+        assertThat(second.accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(JAN, FEB, MAR));
+        CostReport report = sync(store).report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
+        assertThat(report.isComplete()).isTrue();
+        assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
+        // a third sync re-reads only what is due again
+        assertThat(sync(store).sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(FEB, MAR));
+    }
+
+    @Test
+    void sync_monthHeldByAnotherInstance_isSkippedNotRecordedAsSynced_andTheNextSyncReadsIt() {
+        CostStore store = openStore();
+        CostStore other = openStore();
+        var webAws = fx.account("web-aws");
+        dev.billing.core.spi.WindowLease held = other.claimWindow(webAws, FEB).orElseThrow();
+        CostSync sync = sync(store);
+
+        SyncSummary first = sync.sync();
+
+        assertThat(first.accounts().get(0).skipped()).containsExactly(FEB);
+        assertThat(first.accounts().get(0).replaced()).containsExactly(JAN, MAR);
+        assertThat(store.lastSyncs()).doesNotContainKey(webAws.id()).containsKey(fx.account("ops-aws").id());
+        CostReport gap = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
+        assertThat(gap.isComplete()).isFalse();
+        assertThat(gap.coverage().get(0).status()).isInstanceOfSatisfying(AccountStatus.Partial.class,
+                p -> assertThat(p.missingMonths()).containsExactly(FEB));
+        assertThat(gap.coverage().get(0).asOf()).isEqualTo(fx.clock.instant());
+
+        held.close();    // the other instance gave up without writing the window
+        SyncSummary second = sync.sync();
+
+        assertThat(second.accounts().get(0).replaced()).contains(FEB);
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
+        assertThat(report.isComplete()).isTrue();
+        assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
+        assertThat(store.lastSyncs()).containsKey(webAws.id());
+    }
+
+    @Test
+    @Timeout(60)
+    void sync_providerBlockedMidWindow_anotherWriterAndReadersAreNotBlockedAndNoTransactionIsOpen() throws Exception {
+        CostStore blockedStore = openStore();
+        CostStore otherStore = openStore();
+        CostSync reader = sync(otherStore);
+        TestProvider.Block block = fx.provider.blockAfter("web-aws", MAR, 30);
+        CompletableFuture<SyncSummary> blocked = CompletableFuture.supplyAsync(() ->
+                CostSync.builder(fx.billing).store(blockedStore).clock(fx.clock).monthsBack(0).build().sync());
+        try {
+            assertThat(block.reached().await(20, TimeUnit.SECONDS)).isTrue();
+            var ops = fx.account("ops-aws");
+            List<CostRecord> feb = fx.provider.records(ops, FEB);
+
+            Optional<WindowReplacement> other = CompletableFuture.supplyAsync(() -> otherStore.replaceWindow(ops, FEB,
+                    fx.clock.instant(), sink -> {
+                        feb.forEach(sink::accept);
+                        return FetchStats.EMPTY;
+                    })).get(10, TimeUnit.SECONDS);
+            CostReport read = CompletableFuture.supplyAsync(() -> reader.report(
+                    CostQuery.of(BillingPeriod.month(FEB)))).get(10, TimeUnit.SECONDS);
+
+            assertThat(other).isPresent();
+            assertThat(read.project("project-ops").totals())
+                    .containsExactlyElementsOf(fx.reference(List.of("ops-aws"), FEB, FEB));
+            assertNoTransactionHeldBy("blocked sync");
+        } finally {
+            block.release().countDown();
+        }
+        assertThat(blocked.get(20, TimeUnit.SECONDS).isComplete()).isTrue();
+        assertThat(reader.report(CostQuery.of(BillingPeriod.month(MAR))).totals())
+                .containsExactlyElementsOf(fx.reference(ALL, MAR, MAR));
     }
 
     private static <T> T await(CountDownLatch go, java.util.function.Supplier<T> work) {

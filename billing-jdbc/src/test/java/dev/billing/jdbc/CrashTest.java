@@ -2,6 +2,7 @@ package dev.billing.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.AccountStatus;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
@@ -63,6 +64,52 @@ class CrashTest {
             assertThat(after.domain()).isEqualTo(reportBefore.domain());
             assertThat(after.rows()).isEqualTo(reportBefore.rows());
             assertThat(sync.sync().isComplete()).isTrue();
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void sync_processKilledMidFetch_reportNamesTheMissingMonths_andTheNextSyncMakesItExact() throws Exception {
+        Path file = dir.resolve("costs");
+        Path ready = dir.resolve("ready");
+        Path log = dir.resolve("child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CrashingSync.class.getName(),
+                file.toString(), ready.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(ready) && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.exists(ready)).as("child ready; its log: %s", Files.exists(log) ? Files.readString(log) : "")
+                    .isTrue();
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        YearMonth jan = YearMonth.of(2026, 1);
+        YearMonth feb = YearMonth.of(2026, 2);
+        YearMonth mar = YearMonth.of(2026, 3);
+        CostQuery q1 = CostQuery.builder(BillingPeriod.monthsThrough(jan, mar)).groupBy(Dimension.SERVICE_ACCOUNT).build();
+        try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
+            CostSync sync = CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(2).build();
+            CostReport after = sync.report(q1);
+            assertThat(after.isComplete()).isFalse();
+            assertThat(after.coverage().get(0).status()).isInstanceOfSatisfying(AccountStatus.Partial.class, p -> {
+                assertThat(p.missingMonths()).containsExactly(feb, mar);
+                assertThat(p.reason()).contains("web-aws", "2026-02..2026-03 never synced");
+            });
+            assertThat(store.windows(fx.account("web-aws").id())).extracting(StoredWindow::month).containsExactly(jan);
+            assertThat(after.rows()).filteredOn(r -> r.keys().get(Dimension.SERVICE_ACCOUNT).equals("web-aws"))
+                    .extracting(r -> r.amount()).containsExactlyElementsOf(fx.reference(List.of("web-aws"), jan, jan));
+
+            assertThat(sync.sync().isComplete()).isTrue();   // the dead process's lease does not block the window
+
+            CostReport resynced = sync.report(q1);
+            assertThat(resynced.isComplete()).isTrue();
+            assertThat(resynced.totals()).containsExactlyElementsOf(fx.reference(List.of("web-aws", "web-eu",
+                    "ops-aws"), jan, mar));
         }
     }
 }

@@ -1,7 +1,13 @@
 package dev.billing.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.billing.core.spi.CostStore;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract on the embedded default: an H2 file on disk. */
@@ -12,5 +18,16 @@ class H2CostStoreTest extends CostStoreContract {
     @Override
     CostStore newStore() {
         return JdbcCostStore.embedded(dir.resolve("costs"));
+    }
+
+    @Override
+    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("costs").toAbsolutePath());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS"
+                     + " WHERE CONTAINS_UNCOMMITTED AND SESSION_ID <> SESSION_ID()")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("sessions with uncommitted changes while the %s waits", blockedSync).isZero();
+        }
     }
 }

@@ -62,6 +62,9 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(4);
                 assertThat(rs.getString(2)).contains("sub account");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(5);
+                assertThat(rs.getString(2)).contains("window leases", "roll-ups");
                 assertThat(rs.next()).isFalse();
             }
         }

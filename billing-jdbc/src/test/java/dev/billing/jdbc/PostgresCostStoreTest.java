@@ -92,6 +92,18 @@ class PostgresCostStoreTest extends CostStoreContract {
     }
 
     @Override
+    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FILTER (WHERE state LIKE 'idle in transaction%'),"
+                     + " COUNT(*) FILTER (WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid())"
+                     + " FROM pg_stat_activity WHERE datname = current_database()")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("sessions idle in transaction while the %s waits", blockedSync).isZero();
+            assertThat(rs.getInt(2)).as("open transactions while the %s waits", blockedSync).isZero();
+        }
+    }
+
+    @Override
     CostStore newStore() {
         return JdbcCostStore.builder().url(url, "postgres", null).build();
     }

@@ -4,6 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.Billing;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostSync;
+import dev.billing.core.CoverageStatus;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.SyncSummary;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import dev.billing.core.BillingException;
 import dev.billing.core.Credentials;
 import dev.billing.core.DuplicateServiceAccountException;
@@ -92,9 +104,86 @@ class ServiceAccountRegistryStorageTest {
 
         try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
             ServiceAccountStore storage = store.serviceAccountStore(SecretStore.aesGcm(otherKey));
-            assertThatThrownBy(storage::list).isInstanceOf(BillingException.class)
+            ServiceAccount listed = storage.list().get(0);   // listing never opens a value
+            assertThat(listed.credentials().fields()).containsExactly("account", "key");
+            assertThat(listed.credentials().toString()).doesNotContain("TopSecretValue");
+            assertThatThrownBy(() -> listed.credentials().get("key")).isInstanceOf(BillingException.class)
                     .hasMessageContaining("prod-aws").hasMessageContaining("wrong key")
-                    .hasMessageNotContaining("TopSecretValue");
+                    .hasMessageContaining("register it again").hasMessageNotContaining("TopSecretValue");
+        }
+    }
+
+    private CostSync sync(JdbcCostStore store, Billing billing) {
+        return CostSync.builder(billing).store(store).monthsBack(0).build();
+    }
+
+    @Test
+    void oneCredentialSealedWithAnotherKey_thatAccountFailsWithAClearReason_theOthersAreExact() throws Exception {
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"));
+             Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(KEY)))) {
+            register(billing, "web-aws", "project-web");
+            register(billing, "bad-aws", "project-web");
+            register(billing, "ops-aws", "project-ops");
+        }
+        byte[] otherKey = KEY.clone();
+        otherKey[3] ^= 1;
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("costs").toAbsolutePath());
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE service_account_credential SET sealed = ? WHERE name = 'bad-aws' AND field = 'key'")) {
+            ps.setString(1, SecretStore.aesGcm(otherKey).seal(ServiceAccountId.of("bad-aws"), "key", "TopSecretValue-x"));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"));
+             Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(KEY)))) {
+            SyncSummary summary = sync(store, billing).sync();
+            CostReport live = billing.costs().report(CostQuery.of(BillingPeriod.month(YearMonth.now(ZoneOffset.UTC))));
+
+            assertThat(summary.accounts()).extracting(a -> a.account().value() + "=" + a.succeeded())
+                    .containsExactly("web-aws=true", "bad-aws=false", "ops-aws=true");
+            assertThat(summary.accounts().get(1).error()).contains("bad-aws", "cannot decrypt credential 'key'",
+                    "wrong key").doesNotContain("TopSecretValue");
+            assertThat(live.coverage()).extracting(c -> c.name() + "=" + c.code())
+                    .containsExactly("web-aws=OK", "bad-aws=FAILED", "ops-aws=OK");
+            assertThat(live.coverage().get(1).error()).contains("cannot decrypt");
+            CostReport stored = sync(store, billing).report(live.query());
+            assertThat(stored.project("project-ops")).isEqualTo(live.project("project-ops"));
+            assertThat(stored.coverage().get(0).code()).isEqualTo(CoverageStatus.OK);
+        }
+    }
+
+    @Test
+    void keyRotation_withTheStoreInUse_opensOldValues_resealsThemAll_thenTheOldKeyCanGo() throws Exception {
+        byte[] newKey = KEY.clone();
+        newKey[0] ^= 7;
+        byte[] newerKey = KEY.clone();
+        newerKey[1] ^= 9;
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"));
+             Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(KEY)))) {
+            register(billing, "web-aws", "project-web");
+            register(billing, "ops-aws", "project-ops");
+            assertThat(sync(store, billing).sync().isComplete()).isTrue();
+        }
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
+            SecretStore rotating = SecretStore.aesGcm(newKey, KEY);
+            try (Billing billing = billing(store.serviceAccountStore(rotating))) {
+                register(billing, "new-aws", "project-web");                   // sealed with the new key
+                assertThat(sync(store, billing).sync().isComplete()).isTrue();   // old values open meanwhile
+            }
+            assertThat(store.resealCredentials(rotating)).isZero();   // opening them sealed them again already
+            try (Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(newerKey, newKey)))) {
+                assertThat(store.resealCredentials(SecretStore.aesGcm(newerKey, newKey))).isEqualTo(6);
+                assertThat(store.resealCredentials(SecretStore.aesGcm(newerKey, newKey))).isZero();
+            }
+            try (Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(newerKey)))) {
+                SyncSummary summary = sync(store, billing).sync();
+                assertThat(summary.isComplete()).isTrue();
+                assertThat(billing.serviceAccounts().get("web-aws").credentials().get("key"))
+                        .contains("TopSecretValue-web-aws");
+            }
+            try (Billing billing = billing(store.serviceAccountStore(SecretStore.aesGcm(KEY)))) {
+                assertThat(sync(store, billing).sync().accounts()).noneMatch(a -> a.succeeded());
+            }
         }
     }
 

@@ -131,6 +131,7 @@ final class TestProvider implements BillingProvider {
     @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         String name = request.account().name();
+        request.account().credentials().get("key");    // as a real provider does: throws when it cannot be opened
         long count = 0;
         for (YearMonth m = YearMonth.from(request.period().start()); m.atDay(1).isBefore(request.period().end());
              m = m.plusMonths(1)) {

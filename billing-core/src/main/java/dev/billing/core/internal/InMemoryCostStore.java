@@ -11,6 +11,7 @@ import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
+import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import java.math.BigDecimal;
@@ -21,6 +22,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,33 +48,90 @@ public final class InMemoryCostStore implements CostStore {
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
 
+    /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
+    private final class Lease implements WindowLease {
+        private final ServiceAccount account;
+        private final YearMonth month;
+        private final Key key;
+        private boolean open = true;
+
+        Lease(ServiceAccount account, YearMonth month, Key key) {
+            this.account = account;
+            this.month = month;
+            this.key = key;
+        }
+
+        @Override
+        public ServiceAccount account() {
+            return account;
+        }
+
+        @Override
+        public YearMonth month() {
+            return month;
+        }
+
+        @Override
+        public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
+            try {
+                return Optional.of(write(account, month, key, syncedAt, source));
+            } finally {
+                close();
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (open) {
+                open = false;
+                replacing.remove(key);
+            }
+        }
+    }
+
+    @Override
+    public Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
+        Key key = new Key(account.id(), month);
+        return replacing.add(key) ? Optional.of(new Lease(account, month, key)) : Optional.empty();
+    }
+
     @Override
     public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
                                                      WindowSource source) {
-        Key key = new Key(account.id(), month);
-        if (!replacing.add(key)) {
-            return Optional.empty();
-        }
-        try {
-            ColumnarStore.Segment rows = columns.newSegment();
-            WindowSink sink = new WindowSink(account, month, rows);
-            FetchStats stats = source.writeTo(sink);
-            Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-            sums.putAll(rows.totals());
-            long[] count = {sink.count};
-            List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
-            Window fresh = new Window(rows, totals, count[0], syncedAt);
-            Window old;
-            synchronized (this) {
-                old = windows.get(key);
-                columns.replace(old == null ? null : old.rows(), rows);
-                windows.put(key, fresh);
+        return claimWindow(account, month).flatMap(lease -> lease.replace(syncedAt, source));
+    }
+
+    @Override
+    public synchronized Map<ServiceAccountId, Map<YearMonth, Instant>> heldWindows(
+            Collection<ServiceAccountId> accounts, YearMonth first, YearMonth last) {
+        Set<ServiceAccountId> wanted = accounts instanceof Set<ServiceAccountId> set ? set : new HashSet<>(accounts);
+        Map<ServiceAccountId, Map<YearMonth, Instant>> out = new HashMap<>();
+        windows.forEach((k, w) -> {
+            if (wanted.contains(k.account()) && !k.month().isBefore(first) && !k.month().isAfter(last)) {
+                out.computeIfAbsent(k.account(), a -> new TreeMap<>()).put(k.month(), w.syncedAt());
             }
-            return Optional.of(new WindowReplacement(account.id(), month, old == null ? null : old.syncedAt(),
-                    old == null ? List.of() : old.totals(), totals, fresh.records(), stats));
-        } finally {
-            replacing.remove(key);
+        });
+        return out;
+    }
+
+    private WindowReplacement write(ServiceAccount account, YearMonth month, Key key, Instant syncedAt,
+                                    WindowSource source) {
+        ColumnarStore.Segment rows = columns.newSegment();
+        WindowSink sink = new WindowSink(account, month, rows);
+        FetchStats stats = source.writeTo(sink);
+        Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
+        sums.putAll(rows.totals());
+        long[] count = {sink.count};
+        List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
+        Window fresh = new Window(rows, totals, count[0], syncedAt);
+        Window old;
+        synchronized (this) {
+            old = windows.get(key);
+            columns.replace(old == null ? null : old.rows(), rows);
+            windows.put(key, fresh);
         }
+        return new WindowReplacement(account.id(), month, old == null ? null : old.syncedAt(),
+                old == null ? List.of() : old.totals(), totals, fresh.records(), stats);
     }
 
     /** Checks that every line item belongs to the window, then appends it to the window's segment. */

@@ -7,7 +7,9 @@ import dev.billing.core.internal.InMemoryCostStore;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -81,6 +83,64 @@ public interface CostStore extends AutoCloseable {
      * @throws dev.billing.core.BillingException when the store fails
      */
     List<StoredWindow> windows(ServiceAccountId account);
+
+    /**
+     * Claims a window before it is fetched, so that no other instance fetches and replaces it at the
+     * same time. The default claims nothing and replaces through {@link #replaceWindow}; a store shared
+     * by several processes overrides it with a lease that holds no transaction while the window is fetched.
+     *
+     * @param account the service account
+     * @param month the window's month (UTC)
+     * @return the lease, or empty when another instance holds the window right now
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
+        return Optional.of(new WindowLease() {
+            @Override
+            public ServiceAccount account() {
+                return account;
+            }
+
+            @Override
+            public YearMonth month() {
+                return month;
+            }
+
+            @Override
+            public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
+                return replaceWindow(account, month, syncedAt, source);
+            }
+
+            @Override
+            public void close() {
+                // nothing claimed
+            }
+        });
+    }
+
+    /**
+     * Which windows the store holds, and when each was synced: what coverage of a report from the store is
+     * decided from. The default asks {@link #windows(ServiceAccountId)} account by account; a database
+     * answers in one query.
+     *
+     * @param accounts the service accounts
+     * @param first the first month asked about
+     * @param last the last month asked about, inclusive
+     * @return for each account holding at least one of those windows, its held months and their sync times
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default Map<ServiceAccountId, Map<YearMonth, Instant>> heldWindows(Collection<ServiceAccountId> accounts,
+                                                                        YearMonth first, YearMonth last) {
+        Map<ServiceAccountId, Map<YearMonth, Instant>> out = new HashMap<>();
+        for (ServiceAccountId a : accounts) {
+            for (StoredWindow w : windows(a)) {
+                if (!w.month().isBefore(first) && !w.month().isAfter(last)) {
+                    out.computeIfAbsent(a, k -> new TreeMap<>()).put(w.month(), w.syncedAt());
+                }
+            }
+        }
+        return out;
+    }
 
     /** Releases the store's resources; the data stays where it is kept. */
     @Override

@@ -1,6 +1,7 @@
 package dev.billing.examples.cli;
 
 import dev.billing.core.BillingException;
+import dev.billing.core.CostStoreException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -86,6 +87,12 @@ public final class BillingCli implements Runnable {
                 console.err().println("error: " + oneLine(ce.getMessage()));
                 console.err().flush();
                 return ce.exitCode();
+            }
+            if (e instanceof CostStoreException se) {
+                // the store itself failed (read-only, not a store, locked, newer schema, disk full): configuration
+                console.err().println("error: " + oneLine(se.getMessage()));
+                console.err().flush();
+                return USAGE;
             }
             String what = e instanceof BillingException ? "" : e.getClass().getSimpleName() + ": ";
             console.err().println("error: " + what + oneLine(e.getMessage()));

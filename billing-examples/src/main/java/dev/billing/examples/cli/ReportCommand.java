@@ -37,10 +37,12 @@ import picocli.CommandLine.ParentCommand;
                         + " (project is always a column); one line per period, project, group-by values and"
                         + " currency with cost. Lines never overlap: the amounts of a currency add up to the"
                         + " domain total.",
-                "", "With --from-store, json adds \"asOf\" (the last sync time) to each synced service account.",
-                "", "Exit codes: 0 complete, 3 incomplete (some service accounts failed, or were never synced with"
-                        + " --from-store; listed with status FAILED), 2 bad usage or configuration, 1 anything"
-                        + " else."})
+                "", "With --from-store, json adds \"asOf\" (the last sync time) to each synced service account;"
+                        + " an account the store does not hold every month of the period for is PARTIAL, with"
+                        + " \"missingMonths\" and the --months-back to sync with.",
+                "", "Exit codes: 0 complete, 3 incomplete (some service accounts failed, or with --from-store were"
+                        + " never synced (FAILED) or miss months (PARTIAL)), 2 bad usage or configuration (including"
+                        + " a cost store that cannot be opened), 1 anything else."})
 final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     private BillingCli parent;

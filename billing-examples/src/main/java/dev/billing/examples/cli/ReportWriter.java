@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import dev.billing.core.AccountCoverage;
+import dev.billing.core.AccountStatus;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -106,6 +108,14 @@ final class ReportWriter {
                 } else if (fromStore) {
                     g.writeStringField("asOf", c.asOf().toString());
                 }
+                if (c.status() instanceof AccountStatus.Partial partial) {
+                    g.writeStringField("error", partial.reason());
+                    g.writeArrayFieldStart("missingMonths");
+                    for (YearMonth m : partial.missingMonths()) {
+                        g.writeString(m.toString());
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -184,9 +194,12 @@ final class ReportWriter {
      */
     static void table(CostReport report, boolean fromStore, PrintWriter out) {
         long failed = report.coverage().stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
+        long partial = report.coverage().stream().filter(c -> c.code() == CoverageStatus.PARTIAL).count();
         out.println("Costs " + report.period().start() + " to " + report.period().end() + " (end exclusive), "
                 + report.granularity() + ", " + (report.isComplete() ? "complete"
-                : "INCOMPLETE: " + failed + " of " + report.coverage().size() + " service accounts failed"));
+                : "INCOMPLETE: " + (failed > 0 || partial == 0 ? failed + " of " + report.coverage().size()
+                + " service accounts failed" : "") + (failed > 0 && partial > 0 ? ", " : "")
+                + (partial > 0 ? partial + " of " + report.coverage().size() + " service accounts miss months" : "")));
         out.println();
         summaryTable("Domain", report.domain(), out);
         report.projects().forEach((p, s) -> summaryTable("Project " + p.value(), s, out));
@@ -210,6 +223,8 @@ final class ReportWriter {
         Table accounts = new Table(false);
         for (AccountCoverage c : report.coverage()) {
             String detail = c.error() != null ? ": " + BillingCli.oneLine(c.error())
+                    : c.status() instanceof AccountStatus.Partial p ? ": " + BillingCli.oneLine(p.reason())
+                    + " (held months synced " + p.asOf() + ")"
                     : fromStore ? ", synced " + c.asOf() : "";
             accounts.add(c.name(), c.provider().value(), c.project().value(), c.code() + detail);
         }

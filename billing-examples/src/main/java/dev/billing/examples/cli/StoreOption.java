@@ -1,6 +1,6 @@
 package dev.billing.examples.cli;
 
-import dev.billing.core.BillingException;
+import dev.billing.core.CostStoreException;
 import dev.billing.jdbc.JdbcCostStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,12 +56,8 @@ final class StoreOption {
         }
         try {
             return JdbcCostStore.embedded(path());
-        } catch (BillingException e) {
-            String message = BillingCli.oneLine(e.getMessage());
-            throw CliException.usage("--store " + path() + ": cannot open the cost store " + file().toAbsolutePath()
-                    + ": " + message + (message.contains("already in use")
-                    ? " (another billing process has it open: one process at a time opens an embedded store)"
-                    : " (is it a cost store written by 'billing sync'?)"));
+        } catch (CostStoreException e) {
+            throw CliException.usage("--store " + path() + ": " + BillingCli.oneLine(e.getMessage()));
         }
     }
 }

@@ -173,8 +173,11 @@ class BadInputTest {
         assertThat(r.exitCode).as(r.toString()).isEqualTo(2);
         assertThat(r.out).isEmpty();
         assertThat(r.err.lines()).as(r.toString()).singleElement().satisfies(l -> assertThat(l)
-                .startsWith("error: --store " + path + ": cannot open the cost store").contains("costs.mv.db")
-                .doesNotContain("\tat "));
+                .startsWith("error: --store " + path + ": ").contains("costs.mv.db is not a cost store",
+                        "move the file away").doesNotContain("\tat "));
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".trace.db"));
+        }
     }
 
     @Test

@@ -193,6 +193,42 @@ class StoreCommandsTest {
     }
 
     @Test
+    void reportFromStore_overMonthsNeverSynced_exits3NamingTheMissingMonths_andALargerMonthsBackBackfills()
+            throws Exception {
+        Cli first = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back", "0");
+        assertThat(first.exitCode).as(first.toString()).isZero();
+
+        Cli partial = report(true);
+
+        assertThat(partial.exitCode).as(partial.toString()).isEqualTo(3);
+        JsonNode json = JSON.readTree(partial.out);
+        assertThat(json.get("complete").asBoolean()).isFalse();
+        for (JsonNode account : json.get("serviceAccounts")) {
+            assertThat(account.get("status").asText()).isEqualTo("PARTIAL");
+            assertThat(account.get("missingMonths")).extracting(JsonNode::asText)
+                    .containsExactly(FIRST.toString(), FIRST.plusMonths(1).toString());
+            assertThat(account.get("error").asText()).contains(FIRST + ".." + FIRST.plusMonths(1) + " never synced",
+                    "run billing sync with --months-back 2");
+            assertThat(Instant.parse(account.get("asOf").asText())).isBeforeOrEqualTo(Instant.now());
+        }
+        BillingPeriod current = BillingPeriod.month(NOW);
+        assertThat(json.get("projects").get(2).get("totals").get(0).get("amount").asText())
+                .isEqualTo(ReportWriter.exact(DATA.total(ACCOUNTS[0][1], current).amount()));
+        Cli table = Cli.run(env, "report", "--config", config.toString(), "--from", FIRST.toString(), "--to",
+                NOW.plusMonths(1).toString(), "--from-store", "--store", store.toString());
+        assertThat(table.exitCode).isEqualTo(3);
+        assertThat(table.out).contains("INCOMPLETE: 3 of 3 service accounts miss months", "PARTIAL: ");
+
+        Cli backfill = sync();
+        assertThat(backfill.exitCode).as(backfill.toString()).isZero();
+        assertThat(backfill.out).contains(FIRST + ".." + NOW);
+        Cli complete = report(true);
+        assertThat(complete.exitCode).as(complete.toString()).isZero();
+        assertThat(JSON.readTree(complete.out).get("complete").asBoolean()).isTrue();
+        assertThat(JSON.readTree(complete.out).get("domain")).isEqualTo(JSON.readTree(report(false).out).get("domain"));
+    }
+
+    @Test
     void help_describesSyncAndFromStore() {
         assertThat(Cli.run(Map.of(), "--help").out).contains("sync");
         assertThat(Cli.run(Map.of(), "sync", "--help").out).contains("--store", "--months-back", "--grace-days",

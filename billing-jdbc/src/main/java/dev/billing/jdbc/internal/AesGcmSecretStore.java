@@ -7,7 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -15,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AES-GCM with a random 96-bit nonce per value and the account and field as associated data, so a
  * sealed value cannot be moved to another account or field. Format: {@code aesgcm1:} then base64 of
- * nonce followed by ciphertext and tag.
+ * nonce followed by ciphertext and tag. Keys rotate: values sealed with a previous key still open, and
+ * {@link #isCurrent} tells the registry which ones to seal again with the current key.
  */
 public final class AesGcmSecretStore implements SecretStore {
     private static final String PREFIX = "aesgcm1:";
@@ -23,17 +26,33 @@ public final class AesGcmSecretStore implements SecretStore {
     private static final int TAG_BITS = 128;
 
     private final SecretKeySpec key;
+    private final List<SecretKeySpec> previous;
     private final SecureRandom random = new SecureRandom();
 
     /**
-     * @param key 16, 24 or 32 bytes
-     * @throws IllegalArgumentException when the key has another length
+     * @param key 16, 24 or 32 bytes: the current key, which seals
+     * @param previousKeys keys values may still be sealed with, tried in order after the current one
+     * @throws IllegalArgumentException when a key has another length
      */
-    public AesGcmSecretStore(byte[] key) {
+    public AesGcmSecretStore(byte[] key, byte[]... previousKeys) {
+        this.key = spec(key);
+        List<SecretKeySpec> keys = new ArrayList<>();
+        for (byte[] k : previousKeys) {
+            keys.add(spec(k));
+        }
+        this.previous = List.copyOf(keys);
+    }
+
+    private static SecretKeySpec spec(byte[] key) {
         if (key.length != 16 && key.length != 24 && key.length != 32) {
             throw new IllegalArgumentException("an AES key has 16, 24 or 32 bytes, this one has " + key.length);
         }
-        this.key = new SecretKeySpec(key.clone(), "AES");
+        return new SecretKeySpec(key.clone(), "AES");
+    }
+
+    @Override
+    public boolean isCurrent(ServiceAccountId account, String field, String sealed) {
+        return tryOpen(key, account, field, sealed) != null;
     }
 
     @Override
@@ -41,7 +60,7 @@ public final class AesGcmSecretStore implements SecretStore {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, account, field);
+            Cipher cipher = cipher(key, Cipher.ENCRYPT_MODE, nonce, account, field);
             byte[] sealed = cipher.doFinal(value.getBytes(StandardCharsets.UTF_8));
             return PREFIX + Base64.getEncoder().encodeToString(
                     ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
@@ -53,24 +72,41 @@ public final class AesGcmSecretStore implements SecretStore {
 
     @Override
     public String open(ServiceAccountId account, String field, String sealed) {
+        String value = tryOpen(key, account, field, sealed);
+        for (int i = 0; value == null && i < previous.size(); i++) {
+            value = tryOpen(previous.get(i), account, field, sealed);
+        }
+        if (value == null) {
+            throw new BillingException("cannot decrypt credential '" + field + "' of service account '" + account
+                    + "': wrong key, or the stored value was changed; give SecretStore.aesGcm the key it was sealed"
+                    + " with (as a previous key while rotating), or remove the account and register it again with its"
+                    + " credentials", account.value(), -1, false, null);
+        }
+        return value;
+    }
+
+    /** @return the value, or {@code null} when {@code k} does not open it */
+    private static String tryOpen(SecretKeySpec k, ServiceAccountId account, String field, String sealed) {
         try {
             if (!sealed.startsWith(PREFIX)) {
-                throw new IllegalArgumentException("not an aesgcm1 value");
+                return null;
             }
             byte[] bytes = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, java.util.Arrays.copyOf(bytes, NONCE_BYTES), account, field);
+            if (bytes.length <= NONCE_BYTES) {
+                return null;
+            }
+            Cipher cipher = cipher(k, Cipher.DECRYPT_MODE, java.util.Arrays.copyOf(bytes, NONCE_BYTES), account, field);
             byte[] plain = cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES);
             return new String(plain, StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new BillingException("cannot decrypt credential '" + field + "' of service account '" + account
-                    + "': wrong key, or the stored value was changed", account.value(), -1, false, null);
+            return null;
         }
     }
 
-    private Cipher cipher(int mode, byte[] nonce, ServiceAccountId account, String field)
+    private static Cipher cipher(SecretKeySpec k, int mode, byte[] nonce, ServiceAccountId account, String field)
             throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.init(mode, k, new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD((account.value() + "\n" + field).getBytes(StandardCharsets.UTF_8));
         return cipher;
     }

@@ -18,12 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Service accounts in the store's database: one row per account (in registration order), one per
  * credential field holding only what the {@link SecretStore} sealed, one per label.
  */
 public final class JdbcServiceAccountStore implements ServiceAccountStore {
+    private static final Logger log = LoggerFactory.getLogger(JdbcServiceAccountStore.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final ConnectionSource connections;
@@ -107,17 +110,21 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
         }
     }
 
+    /**
+     * Reads accounts without opening a single credential value: the sealed values are read with the rows,
+     * and each account's are opened only when its provider first asks for one (inside that account's
+     * fetch), so one value that cannot be opened fails that account alone.
+     */
     private List<ServiceAccount> read(String where, String name) {
         try (Connection c = connections.get()) {
             c.setAutoCommit(false);
             try {
-                Map<String, Map<String, String>> credentials = new HashMap<>();
+                Map<String, Map<String, String>> sealed = new HashMap<>();
                 try (ResultSet rs = query(c, "SELECT name, field, sealed FROM service_account_credential " + where
                         + " ORDER BY name, position", name)) {
                     while (rs.next()) {
-                        ServiceAccountId id = ServiceAccountId.of(rs.getString(1));
-                        credentials.computeIfAbsent(id.value(), k -> new LinkedHashMap<>())
-                                .put(rs.getString(2), secrets.open(id, rs.getString(2), rs.getString(3)));
+                        sealed.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getString(3));
                     }
                 }
                 Map<String, Map<String, String>> labels = new HashMap<>();
@@ -131,9 +138,12 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
                         + " ORDER BY position", name)) {
                     while (rs.next()) {
                         String n = rs.getString(1);
-                        out.add(new ServiceAccount(ServiceAccountId.of(n), ProviderId.of(rs.getString(2)),
-                                ProjectId.of(rs.getString(3)), Credentials.of(credentials.getOrDefault(n, Map.of())),
-                                labels.getOrDefault(n, Map.of())));
+                        ServiceAccountId id = ServiceAccountId.of(n);
+                        Map<String, String> values = sealed.getOrDefault(n, Map.of());
+                        Credentials credentials = Credentials.sealed(List.copyOf(values.keySet()),
+                                () -> open(id, values));
+                        out.add(new ServiceAccount(id, ProviderId.of(rs.getString(2)),
+                                ProjectId.of(rs.getString(3)), credentials, labels.getOrDefault(n, Map.of())));
                     }
                 }
                 c.commit();
@@ -144,6 +154,70 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
             }
         } catch (SQLException e) {
             throw failure("reading", name, e);
+        }
+    }
+
+    /** Opens one account's values; a value not sealed the current way is sealed again (best effort). */
+    private Map<String, String> open(ServiceAccountId id, Map<String, String> sealed) {
+        Map<String, String> plain = new LinkedHashMap<>();
+        List<String> stale = new ArrayList<>();
+        sealed.forEach((field, value) -> {
+            plain.put(field, secrets.open(id, field, value));
+            if (!secrets.isCurrent(id, field, value)) {
+                stale.add(field);
+            }
+        });
+        if (!stale.isEmpty()) {
+            try (Connection c = connections.get()) {
+                for (String field : stale) {
+                    execute(c, "UPDATE service_account_credential SET sealed = ? WHERE name = ? AND field = ? AND sealed = ?",
+                            secrets.seal(id, field, plain.get(field)), id.value(), field, sealed.get(field));
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.debug("sealing the credentials of service account {} with the current key failed; they stay"
+                        + " sealed with the previous one: {}", id, e.getClass().getSimpleName());
+            }
+        }
+        return plain;
+    }
+
+    /**
+     * Seals every stored value that is not sealed the current way again, in one transaction.
+     *
+     * @return how many values were sealed again
+     * @throws BillingException when a value cannot be opened (nothing is changed), or the database fails
+     */
+    public int resealAll() {
+        try (Connection c = connections.get()) {
+            c.setAutoCommit(false);
+            try {
+                record Row(String name, String field, String sealed) {
+                }
+                List<Row> rows = new ArrayList<>();
+                try (ResultSet rs = query(c, "SELECT name, field, sealed FROM service_account_credential ORDER BY name,"
+                        + " position", null)) {
+                    while (rs.next()) {
+                        rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+                int resealed = 0;
+                for (Row r : rows) {
+                    ServiceAccountId id = ServiceAccountId.of(r.name());
+                    if (!secrets.isCurrent(id, r.field(), r.sealed())) {
+                        String value = secrets.open(id, r.field(), r.sealed());
+                        execute(c, "UPDATE service_account_credential SET sealed = ? WHERE name = ? AND field = ?",
+                                secrets.seal(id, r.field(), value), r.name(), r.field());
+                        resealed++;
+                    }
+                }
+                c.commit();
+                return resealed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("sealing again the credentials of", null, e);
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.billing.jdbc.internal;
 
-import dev.billing.core.BillingException;
+import dev.billing.core.CostStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -103,7 +103,34 @@ public final class Migrations {
                         PRIMARY KEY (name, label))""")),
             new Migration(4, "sub account (FOCUS SubAccountId) on line items and the monthly roll-up", List.of(
                     "ALTER TABLE cost_line ADD COLUMN sub_account VARCHAR DEFAULT '' NOT NULL",
-                    "ALTER TABLE cost_month ADD COLUMN sub_account VARCHAR DEFAULT '' NOT NULL")));
+                    "ALTER TABLE cost_month ADD COLUMN sub_account VARCHAR DEFAULT '' NOT NULL")),
+            new Migration(5, "window leases (no transaction held while a window is fetched); per-window roll-ups"
+                    + " by project and by project and service, for dashboard queries", List.of(
+                    "ALTER TABLE cost_window ADD COLUMN lease_owner VARCHAR",
+                    "ALTER TABLE cost_window ADD COLUMN lease_expires TIMESTAMP WITH TIME ZONE",
+                    """
+                    CREATE TABLE cost_window_project (
+                        service_account VARCHAR NOT NULL,
+                        month_start DATE NOT NULL,
+                        project VARCHAR NOT NULL,
+                        currency VARCHAR(3) NOT NULL,
+                        amount DECIMAL(38, 18) NOT NULL,
+                        PRIMARY KEY (service_account, month_start, project, currency))""",
+                    """
+                    CREATE TABLE cost_window_service (
+                        service_account VARCHAR NOT NULL,
+                        month_start DATE NOT NULL,
+                        project VARCHAR NOT NULL,
+                        service VARCHAR NOT NULL,
+                        currency VARCHAR(3) NOT NULL,
+                        amount DECIMAL(38, 18) NOT NULL,
+                        PRIMARY KEY (service_account, month_start, project, service, currency))""",
+                    // literal: a released migration never changes with the code's column list
+                    "INSERT INTO cost_window_project SELECT service_account, month_start, project, currency, SUM(amount)"
+                            + " FROM cost_line GROUP BY service_account, month_start, project, currency",
+                    "INSERT INTO cost_window_service SELECT service_account, month_start, project, service, currency,"
+                            + " SUM(amount) FROM cost_line GROUP BY service_account, month_start, project, service,"
+                            + " currency")));
 
     private Migrations() {
     }
@@ -121,7 +148,8 @@ public final class Migrations {
      * @param dialect its dialect
      * @return the version the database was at before, 0 for a new database
      * @throws SQLException when a migration fails
-     * @throws BillingException when the database is newer than this code
+     * @throws CostStoreException (reason {@code NEWER_SCHEMA}, no location) when the database is newer than
+     *     this code; the message continues a sentence starting with the store's location
      */
     public static int migrate(Connection c, Dialect dialect) throws SQLException {
         c.setAutoCommit(false);
@@ -137,9 +165,10 @@ public final class Migrations {
                     }
                 }
                 if (before[0] > latest()) {
-                    throw new BillingException("the cost store's database is at schema version " + before[0]
-                            + ", newer than this billing-jdbc supports (" + latest() + "); upgrade billing-jdbc",
-                            null, -1, false, null);
+                    throw new CostStoreException(CostStoreException.Reason.NEWER_SCHEMA, "",
+                            "is at schema version " + before[0] + ", newer than this billing-jdbc supports ("
+                            + latest() + "); upgrade billing-jdbc (or the billing command) to a version that"
+                            + " writes schema " + before[0], false, null);
                 }
                 for (Migration m : ALL) {
                     if (m.version() > before[0]) {

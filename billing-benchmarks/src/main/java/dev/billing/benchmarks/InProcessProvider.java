@@ -1,0 +1,87 @@
+package dev.billing.benchmarks;
+
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.CredentialField;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Capability;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * A provider in this process, no HTTP: {@code itemsPerDay} seeded line items per account and day, so
+ * that sync throughput measures the store and the sync around it, not a network.
+ */
+final class InProcessProvider implements BillingProvider {
+    static final String ID = "in-process";
+    private static final String[] SERVICES = {"AmazonEC2", "AmazonS3", "AmazonRDS", "AWSLambda", "AmazonCloudFront",
+            "AmazonDynamoDB", "AmazonEKS", "AmazonSQS"};
+    private static final String[] REGIONS = {"us-east-1", "eu-central-1", "ap-northeast-2", "us-west-2"};
+    private static final ProviderId PROVIDER = ProviderId.of(ID);
+
+    private final int itemsPerDay;
+
+    InProcessProvider(int itemsPerDay) {
+        this.itemsPerDay = itemsPerDay;
+    }
+
+    /** @return the exact amount of item {@code k} of {@code day} for the account: the same on every call */
+    static BigDecimal amount(String account, LocalDate day, int k) {
+        SplittableRandom r = new SplittableRandom(account.hashCode() * 31L + day.toEpochDay() * 1_000 + k);
+        return BigDecimal.valueOf(r.nextLong(-1_000, 10_000_000_000L), r.nextInt(9));
+    }
+
+    @Override
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        ServiceAccount a = request.account();
+        Currency currency = Currency.getInstance(Math.floorMod(a.name().hashCode(), 3) == 0 ? "EUR" : "USD");
+        long n = 0;
+        for (LocalDate day = request.period().start(); day.isBefore(request.period().end()); day = day.plusDays(1)) {
+            request.cancellation().throwIfCancelled(a.name());
+            for (int k = 0; k < itemsPerDay; k++) {
+                String service = SERVICES[k % SERVICES.length];
+                String region = REGIONS[(k / SERVICES.length) % REGIONS.length];
+                sink.accept(new CostRecord(day, PROVIDER, "123456789012", "", a.id(), a.project(), service, region,
+                        region + "-" + service + "-Usage", ChargeCategory.USAGE, new Money(amount(a.name(), day, k),
+                        currency), null));
+                n++;
+            }
+        }
+        return new FetchStats(n, 1, 1, 0);
+    }
+
+    @Override
+    public ProviderId id() {
+        return PROVIDER;
+    }
+
+    @Override
+    public String displayName() {
+        return "In-process benchmark provider";
+    }
+
+    @Override
+    public CredentialSchema credentialSchema() {
+        return CredentialSchema.of(CredentialField.text("account", "Account"));
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Set.of(Capability.DAILY, Capability.MONTHLY);
+    }
+
+    @Override
+    public void verify(ServiceAccount account) {
+        // nothing to verify
+    }
+}
