@@ -279,7 +279,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             String token = null;
             for (int page = 1; page <= MAX_PAGES_PER_QUERY; page++) {
                 if (counter.get() >= settings.maxRequestsPerFetch()) {
-                    throw overCap(counter.get() + 1, "more than ");
+                    throw overCap(counter.get(), "more than ");
                 }
                 GetCostAndUsageRequest r = req.nextPageToken(token).build();
                 GetCostAndUsageResponse resp;
