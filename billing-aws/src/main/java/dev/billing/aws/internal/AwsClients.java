@@ -113,11 +113,22 @@ final class AwsClients implements AutoCloseable {
         if (t instanceof AwsServiceException e) {
             return e.statusCode() >= 500 && e.statusCode() <= 599;
         }
-        if (t instanceof SdkClientException) {
+        if (t instanceof SdkClientException && !isUnreadable(t)) {
             for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof java.io.IOException) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /** @return whether the SDK could not read (unmarshall) an answer: a protocol error, not retried */
+    static boolean isUnreadable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getClass().getName().endsWith("JsonParseException") || c.getClass().getName().endsWith("JsonProcessingException")
+                    || (c.getMessage() != null && c.getMessage().startsWith("Unable to unmarshall response"))) {
+                return true;
             }
         }
         return false;

@@ -58,6 +58,10 @@ final class Errors {
     }
 
     static BillingException client(String account, SdkException e) {
+        if (AwsClients.isUnreadable(e)) {
+            return new ProviderProtocolException(CostExplorerFetcher.PROVIDER + " sent an answer that is not the expected JSON"
+                    + " for service account '" + account + "' (" + rootName(e) + ")", account, 200, null);
+        }
         return new ProviderUnavailableException(CostExplorerFetcher.PROVIDER + " could not be reached for service account '"
                 + account + "' (" + rootName(e) + ") after the retries; check the endpoint and the network", account, -1, null);
     }
