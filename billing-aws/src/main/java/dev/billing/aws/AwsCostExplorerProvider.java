@@ -4,10 +4,12 @@ import dev.billing.aws.internal.CostExplorerFetcher;
 import dev.billing.aws.internal.Endpoints;
 import dev.billing.aws.internal.Settings;
 import dev.billing.core.BillingException;
+import dev.billing.core.FetchCancelledException;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
@@ -50,7 +52,7 @@ import java.util.regex.Pattern;
  * <p>Thread-safe. {@link #close()} releases the HTTP client and the STS sessions. Logs at DEBUG (operation,
  * status, attempt, duration, request counts), never a header, key or token.
  */
-public final class AwsCostExplorerProvider implements BillingProvider, AutoCloseable {
+public final class AwsCostExplorerProvider implements BillingProvider {
     /** The provider id, {@value}. */
     public static final String ID = CostExplorerFetcher.PROVIDER;
     /** The name people see, {@value}. */
@@ -194,10 +196,14 @@ public final class AwsCostExplorerProvider implements BillingProvider, AutoClose
      * @throws dev.billing.core.ProviderProtocolException on {@code InvalidNextTokenException}, a repeated
      *     {@code NextPageToken} or a malformed answer
      * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
+     * @throws FetchCancelledException when the request's cancellation fires (checked before each request and
+     *     every 100 ms while one is in flight)
      */
     @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
-        return fetcher.fetch(request, sink, () -> false, () -> new BillingException("fetch cancelled"));
+        Cancellation c = request.cancellation();
+        return fetcher.fetch(request, sink, c::isCancelled,
+                () -> new FetchCancelledException(c.reason(), request.account().name()));
     }
 
     /** Releases the HTTP client, the STS sessions and the provider's threads. */

@@ -4,6 +4,7 @@ import dev.billing.aws.internal.Endpoints;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,20 @@ import java.util.stream.Collectors;
  * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}).
  */
 public final class AwsCostExplorerProviderFactory implements BillingProviderFactory {
-    /** The settings this factory reads. */
-    public static final List<String> SETTINGS = List.of("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch");
+    private static final List<String> NAMES = List.of("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch");
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.optional("endpoint", "override of the Cost Explorer URL, https:// (http:// only for a loopback"
+                    + " host); default the AWS SDK's endpoint for the region", "https://ce.us-east-1.amazonaws.com"),
+            ProviderSetting.optional("region", "the AWS region requests are signed for", "us-east-1")
+                    .matching("\\s*[a-z]{2}(-[a-z]+)+-\\d{1,2}\\s*", "be an AWS region code such as us-east-1"),
+            ProviderSetting.optional("stsEndpoint", "override of the STS URL used to assume roleArn; default the AWS SDK's"
+                    + " STS endpoint for the region", "https://sts.us-east-1.amazonaws.com"),
+            ProviderSetting.optional("costMetric", "the Cost Explorer metric read", CostMetric.UNBLENDED_COST.wireName())
+                    .satisfying(v -> CostMetric.fromWireName(v).isPresent(), "be one of " + Arrays.stream(CostMetric.values())
+                            .map(CostMetric::wireName).collect(Collectors.joining(", "))),
+            ProviderSetting.optional("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
+                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH))
+                    .matching("\\s*[1-9]\\d{0,8}\\s*", "be a whole number of at least 1"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
@@ -31,6 +44,12 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
     @Override
     public String id() {
         return AwsCostExplorerProvider.ID;
+    }
+
+    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch} */
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
     }
 
     /**
@@ -54,7 +73,7 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
                         "be one of " + Arrays.stream(CostMetric.values()).map(CostMetric::wireName).collect(Collectors.joining(", ")))));
                 case "maxRequestsPerFetch" -> b.maxRequestsPerFetch(positiveInt(value));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + AwsCostExplorerProvider.ID + "; known settings: " + String.join(", ", SETTINGS));
+                        + AwsCostExplorerProvider.ID + "; known settings: " + String.join(", ", NAMES));
             }
         }
         return b.build();

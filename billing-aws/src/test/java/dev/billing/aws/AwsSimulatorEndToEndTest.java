@@ -75,7 +75,7 @@ class AwsSimulatorEndToEndTest extends AwsTestSupport {
         assertThat(r.total()).isEqualByComparingTo(expected(p, null));
         assertThat(r.total().stripTrailingZeros().toPlainString()).isEqualTo(expected(p, null).stripTrailingZeros().toPlainString());
         for (String linked : List.of(LINKED_A, LINKED_B)) {
-            BigDecimal sum = r.records().stream().filter(c -> c.billingAccountId().equals(linked))
+            BigDecimal sum = r.records().stream().filter(c -> c.subAccountId().equals(linked))
                     .map(c -> c.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             assertThat(sum).isEqualByComparingTo(expected(p, linked));
         }
@@ -96,7 +96,7 @@ class AwsSimulatorEndToEndTest extends AwsTestSupport {
         BillingPeriod p = month(2026, 2);
         Result r = fetch(provider, request(account("dev-aws", "linkedAccount", LINKED_B), p, Granularity.DAILY));
 
-        assertThat(r.records()).isNotEmpty().allSatisfy(c -> assertThat(c.billingAccountId()).isEqualTo(LINKED_B));
+        assertThat(r.records()).isNotEmpty().allSatisfy(c -> assertThat(c.subAccountId()).isEqualTo(LINKED_B));
         assertThat(r.total()).isEqualByComparingTo(expected(p, LINKED_B));
         assertThat(sim.costRequestBodies()).allSatisfy(b -> assertThat(b).contains("\"LINKED_ACCOUNT\"").contains(LINKED_B));
     }
@@ -142,7 +142,7 @@ class AwsSimulatorEndToEndTest extends AwsTestSupport {
         var expected = rows.stream().filter(x -> p.contains(x.date()))
                 .collect(Collectors.groupingBy(x -> x.linkedAccount() + "|" + x.service() + "|" + x.region() + "|"
                         + x.recordType(), Collectors.reducing(BigDecimal.ZERO, Row::amount, BigDecimal::add)));
-        var actual = r.records().stream().collect(Collectors.groupingBy((CostRecord c) -> c.billingAccountId() + "|"
+        var actual = r.records().stream().collect(Collectors.groupingBy((CostRecord c) -> c.subAccountId() + "|"
                 + c.service() + "|" + c.region() + "|" + c.chargeCategory(),
                 Collectors.reducing(BigDecimal.ZERO, c -> c.cost().amount(), BigDecimal::add)));
         var expectedByCategory = new java.util.TreeMap<String, BigDecimal>();

@@ -3,6 +3,8 @@ package dev.billing.testkit;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.testkit.internal.aws.CostExplorerHandler;
 import dev.billing.testkit.internal.aws.CostExplorerState;
+import dev.billing.core.Credentials;
+import dev.billing.core.spi.BillingProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -136,6 +138,85 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
     /** @return the JSON bodies of the {@code GetCostAndUsage} requests received so far, oldest first */
     public List<String> costRequestBodies() {
         return state.bodies();
+    }
+
+    /**
+     * @param account an account id
+     * @return the access key id {@link #forContract} gives that account
+     */
+    public static String contractAccessKeyId(String account) {
+        return "AKIASIM" + account;
+    }
+
+    /**
+     * @param account an account id
+     * @return the secret key {@link #forContract} gives that account
+     */
+    public static String contractSecretAccessKey(String account) {
+        return "sim/secret/" + account + "/K7MDENGbPxRfiCYEXAMPLE";
+    }
+
+    /**
+     * A builder serving the contract kit's rows: each kit account becomes a Cost Explorer account with the keys
+     * {@link #contractAccessKeyId} / {@link #contractSecretAccessKey}, each row's sub account its linked account,
+     * negative amounts record type {@code Credit} and the others {@code Usage}; pages of {@code data.pageSize()} groups.
+     *
+     * @param data the kit's rows
+     * @return the builder, ready to start
+     */
+    public static Builder forContract(ContractData data) {
+        Builder b = builder().pageSize(data.pageSize());
+        for (ContractData.Row r : data.rows()) {
+            if (!b.accounts.containsKey(contractAccessKeyId(r.account()))) {
+                b.account(r.account(), contractAccessKeyId(r.account()), contractSecretAccessKey(r.account()));
+            }
+            b.row(new Row(r.account(), r.date(), r.subAccount(), r.service(), r.region(),
+                    r.amount().signum() < 0 ? "Credit" : "Usage", r.currency(), r.amount()));
+        }
+        return b;
+    }
+
+    /**
+     * @param provider an {@code aws-cost-explorer} provider whose endpoint is this simulator
+     * @return the contract kit's view of this simulator and the provider; closing it closes both
+     */
+    public ContractTarget contractTarget(BillingProvider provider) {
+        AwsCostExplorerSimulator simulator = this;
+        return new ContractTarget() {
+            @Override
+            public BillingProvider provider() {
+                return provider;
+            }
+
+            @Override
+            public Credentials credentials(String account) {
+                return Credentials.of(Map.of("accessKeyId", contractAccessKeyId(account),
+                        "secretAccessKey", contractSecretAccessKey(account)));
+            }
+
+            @Override
+            public Credentials rejectedCredentials(String account) {
+                return Credentials.of(Map.of("accessKeyId", contractAccessKeyId(account),
+                        "secretAccessKey", "wrong/" + contractSecretAccessKey(account)));
+            }
+
+            @Override
+            public void fault(String account, ContractFault fault) {
+                if (fault instanceof ContractFault.Throttle t) {
+                    simulator.fault(account, Fault.throttle(t.times()));
+                } else if (fault instanceof ContractFault.ServerError e) {
+                    simulator.fault(account, Fault.serverError(e.times(), 500));
+                } else {
+                    simulator.fault(account, Fault.hang());
+                }
+            }
+
+            @Override
+            public void close() {
+                provider.close();
+                simulator.close();
+            }
+        };
     }
 
     /** Stops the server, releases hanging requests and stops the threads. */

@@ -7,7 +7,11 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import java.time.LocalDate;
 
-/** Builds the provider's cost records: billing account = the payer, sub account = the linked account. */
+/**
+ * Builds the provider's cost records: billing account = the payer (the account of {@code roleArn}; {@code ""} with
+ * static keys, whose account Cost Explorer does not name and which would cost an extra STS request to learn),
+ * sub account = the linked account.
+ */
 final class Records {
 
     private Records() {
@@ -15,8 +19,7 @@ final class Records {
 
     static CostRecord of(LocalDate day, ProviderId provider, String payer, String linkedAccount, ServiceAccount account,
             String service, String region, ChargeCategory category, Money cost) {
-        String billingAccount = payer.isEmpty() ? linkedAccount : payer;
-        return new CostRecord(day, provider, billingAccount, account.id(), account.project(), service, region, "",
+        return new CostRecord(day, provider, payer, linkedAccount, account.id(), account.project(), service, region, "",
                 category, cost, null);
     }
 }
