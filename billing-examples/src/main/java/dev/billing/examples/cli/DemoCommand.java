@@ -10,6 +10,7 @@ import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.PrintWriter;
@@ -21,11 +22,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling simulator on a free loopback port with a demo domain (4 accounts,"
-                + " 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
-                + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
+        description = {"Starts the HyperBilling simulator and the AWS Cost Explorer simulator on free loopback ports"
+                + " with a demo domain (4 HyperBilling accounts and 1 AWS Cost Explorer organisation, 2 projects, USD,"
+                + " KRW and EUR), registers the accounts through the public API and draws the domain dashboard and"
+                + " each project's dashboard. No configuration, no network beyond loopback."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
+    static final String AWS_PROVIDER = "aws-cost-explorer";
 
     @ParentCommand
     private BillingCli parent;
@@ -36,11 +39,16 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = console.out();
         SimulatorData data = DemoDomain.data();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             AwsCostExplorerSimulator aws = AwsCostExplorerSimulator.builder()
+                     .account(DemoDomain.AWS.account(), DemoDomain.AWS_KEY_ID, DemoDomain.AWS_SECRET)
+                     .rows(DemoDomain.awsRows()).start();
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .providerSettings(AWS_PROVIDER, Map.of("endpoint", aws.endpoint()))
                      .listener(new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
+            out.println("AWS Cost Explorer simulator running on " + aws.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
             }
@@ -51,6 +59,11 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("registered service account " + a.name() + ": AWS account " + a.account() + " ("
                         + data.currency(a.account()).getCurrencyCode() + "), " + user.email() + ", " + a.project());
             }
+            billing.serviceAccounts().register(DemoDomain.AWS.name(), AWS_PROVIDER, Credentials.of(Map.of(
+                    "accessKeyId", DemoDomain.AWS_KEY_ID, "secretAccessKey", DemoDomain.AWS_SECRET)), DemoDomain.AWS.project());
+            out.println("registered service account " + DemoDomain.AWS.name() + ": AWS Cost Explorer, payer "
+                    + DemoDomain.AWS.account() + " with linked accounts " + String.join(", ", DemoDomain.AWS_LINKED)
+                    + " (USD), " + DemoDomain.AWS.project());
             out.println();
             CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
                     .granularity(Granularity.MONTHLY).groupBy(Dimension.PROJECT, Dimension.SERVICE).build());
