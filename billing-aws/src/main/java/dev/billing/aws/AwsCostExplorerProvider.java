@@ -57,7 +57,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     public static final String ID = CostExplorerFetcher.PROVIDER;
     /** The name people see, {@value}. */
     public static final String DISPLAY_NAME = "AWS Cost Explorer";
-    /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 400 linked accounts. */
+    /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 200 linked accounts with two record types each. */
     public static final int DEFAULT_MAX_REQUESTS_PER_FETCH = 5000;
 
     static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
@@ -276,7 +276,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
 
         /**
          * @param max the most Cost Explorer requests (USD 0.01 each) one fetch may send, retries included
-         *     (default {@value #DEFAULT_MAX_REQUESTS_PER_FETCH_TEXT})
+         *     (default {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH})
          * @return this builder
          * @throws IllegalArgumentException when less than 1
          */
@@ -287,9 +287,6 @@ public final class AwsCostExplorerProvider implements BillingProvider {
             this.maxRequestsPerFetch = max;
             return this;
         }
-
-        /** The default of {@link #maxRequestsPerFetch}, for the javadoc. */
-        static final String DEFAULT_MAX_REQUESTS_PER_FETCH_TEXT = "5000";
 
         /**
          * @param policy how throttled and transient failures are retried (default {@link RetryPolicy#defaults()})
