@@ -72,7 +72,7 @@ class AwsCostExplorerReadmeTest {
         }
         // README-END
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("domain total: [12.50 USD]" + System.lineSeparator());
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("domain total: [12.5 USD]" + System.lineSeparator());
     }
 
     @Test
