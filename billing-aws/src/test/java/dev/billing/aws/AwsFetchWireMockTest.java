@@ -89,6 +89,30 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
     }
 
     @Test
+    void fetch_whenTheEndpointRefusesAndFilters_readsByServiceAndRecordTypeInstead_exactly() {
+        server.stubFor(discovery().willReturn(ok(discoveryPage("2026-01-01", "2026-02-01",
+                LINKED_A, "Usage", LINKED_A, "Credit", LINKED_B, "Usage", LINKED_B, "Tax"))));
+        server.stubFor(detail().withRequestBody(matchingJsonPath("$.Filter.And")).willReturn(
+                error(400, "ValidationException", "And is not supported")));
+        server.stubFor(detail().withRequestBody(matchingJsonPath("$.GroupBy[1].Key", equalTo("RECORD_TYPE")))
+                .withRequestBody(matchingJsonPath("$.Filter.Dimensions.Values[0]", equalTo(LINKED_A)))
+                .willReturn(ok(page(null, result("2026-01-01", "2026-02-01", false,
+                        group("10", "EC2", "Usage") + "," + group("-2.5", "EC2", "Credit"))))));
+        server.stubFor(detail().withRequestBody(matchingJsonPath("$.GroupBy[1].Key", equalTo("RECORD_TYPE")))
+                .withRequestBody(matchingJsonPath("$.Filter.Dimensions.Values[0]", equalTo(LINKED_B)))
+                .willReturn(ok(page(null, result("2026-01-01", "2026-02-01", false,
+                        group("4", "S3", "Usage") + "," + group("0.4", "Tax", "Tax"))))));
+
+        Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY));
+
+        assertThat(r.total()).isEqualTo(new BigDecimal("11.9"));
+        assertThat(r.records()).extracting(c -> c.subAccountId() + " " + c.service() + " " + c.region() + " " + c.chargeCategory())
+                .containsExactlyInAnyOrder(LINKED_A + " EC2 global USAGE", LINKED_A + " EC2 global CREDIT",
+                        LINKED_B + " S3 global USAGE", LINKED_B + " Tax global TAX");
+        assertThat(costRequests()).hasSize(4);
+    }
+
+    @Test
     void fetch_followsNextPageTokenOverFourPages() {
         server.stubFor(discovery().willReturn(ok(discoveryPage("2026-01-01", "2026-02-01", LINKED_A, "Usage"))));
         server.stubFor(detail().withRequestBody(matchingJsonPath("$[?(!@.NextPageToken)]"))

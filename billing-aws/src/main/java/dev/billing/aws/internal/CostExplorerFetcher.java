@@ -1,7 +1,6 @@
 package dev.billing.aws.internal;
 
 import dev.billing.core.BillingException;
-import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
@@ -177,10 +176,24 @@ public final class CostExplorerFetcher implements AutoCloseable {
                     List<String> types = acct.getValue();
                     if (types.size() <= 1) {
                         f.detail(e.getKey(), acct.getKey(), types.isEmpty() ? Optional.empty() : Optional.of(types.get(0)), false);
-                    } else {
-                        for (String type : types) {
-                            f.detail(e.getKey(), acct.getKey(), Optional.of(type), true);
+                    } else if (!f.andRefused) {
+                        long before = f.records;
+                        try {
+                            for (String type : types) {
+                                f.detail(e.getKey(), acct.getKey(), Optional.of(type), true);
+                            }
+                        } catch (Errors.Validation refused) {
+                            if (f.records != before) {
+                                throw refused;
+                            }
+                            f.andRefused = true;
+                            LOG.warn("{}: the Cost Explorer endpoint refused an And filter (ValidationException); reading"
+                                    + " linked accounts with several record types grouped by SERVICE and RECORD_TYPE, without"
+                                    + " their region", account.name());
+                            f.detailByRecordType(e.getKey(), acct.getKey());
                         }
+                    } else {
+                        f.detailByRecordType(e.getKey(), acct.getKey());
                     }
                 }
             }
@@ -203,6 +216,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         int pages;
         long dropped;
         int estimated;
+        boolean andRefused;
 
         Fetch(ServiceAccount account, CostSink sink, AtomicInteger counter, BooleanSupplier cancelled,
                 Supplier<RuntimeException> onCancel, String payer) {
@@ -261,6 +275,39 @@ public final class CostExplorerFetcher implements AutoCloseable {
                         throw protocol("a group lacks the metric " + settings.costMetric().wireName());
                     }
                     sink.accept(record(day, linkedAccount, g.keys().get(0), region(g.keys().get(1)), category, money(v)));
+                    records++;
+                }
+            });
+        }
+
+        /**
+         * The fallback for endpoints that refuse {@code And}: one query per linked account grouped by SERVICE and
+         * RECORD_TYPE; exact amounts and charge categories, region {@code global}.
+         */
+        void detailByRecordType(Windows.Window w, String linkedAccount) {
+            var req = base(w, w.monthly() ? software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY
+                    : software.amazon.awssdk.services.costexplorer.model.Granularity.DAILY)
+                    .groupBy(group(Dimension.SERVICE.toString()), group(RECORD_TYPE))
+                    .filter(dimension(LINKED, linkedAccount));
+            pageAll(req, linkedAccount + " by record type " + w, r -> {
+                LocalDate day = date(r.timePeriod() == null ? null : r.timePeriod().start());
+                if (!w.period().contains(day)) {
+                    dropped += r.groups().size();
+                    return;
+                }
+                if (Boolean.TRUE.equals(r.estimated())) {
+                    estimated++;
+                }
+                for (Group g : r.groups()) {
+                    if (g.keys().size() != 2) {
+                        throw protocol("a detail group has " + g.keys().size() + " keys, expected 2 (SERVICE, RECORD_TYPE)");
+                    }
+                    MetricValue v = g.metrics().get(settings.costMetric().wireName());
+                    if (v == null) {
+                        throw protocol("a group lacks the metric " + settings.costMetric().wireName());
+                    }
+                    sink.accept(record(day, linkedAccount, g.keys().get(0), "global", RecordTypes.category(g.keys().get(1)),
+                            money(v)));
                     records++;
                 }
             });

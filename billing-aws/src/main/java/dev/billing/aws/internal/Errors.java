@@ -21,6 +21,15 @@ final class Errors {
     private Errors() {
     }
 
+    /** {@code ValidationException}: the endpoint refused the request's shape. */
+    static final class Validation extends InvalidRequestException {
+        private static final long serialVersionUID = 1L;
+
+        Validation(String message, String account, int status) {
+            super(message, account, status, null);
+        }
+    }
+
     static BillingException map(String account, int status, String code, Throwable cause) {
         String p = CostExplorerFetcher.PROVIDER;
         if (CREDENTIALS.contains(code) || status == 401 || status == 403) {
@@ -43,6 +52,8 @@ final class Errors {
                 return new ProviderProtocolException(p + " refused its own NextPageToken for service account '" + account
                         + "' (InvalidNextTokenException); fetch again, and report it if it persists", account, status, null);
             case "ValidationException":
+                return new Validation(p + " refused the request for service account '" + account
+                        + "' (" + code + "): " + safe(cause), account, status);
             case "SerializationException":
                 return new InvalidRequestException(p + " refused the request for service account '" + account
                         + "' (" + code + "): " + safe(cause), account, status, null);
