@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@code GetCostAndUsage} serves the crafted rows of the calling account: {@code TimePeriod} (End
  * exclusive), {@code Granularity} DAILY or MONTHLY, {@code Metrics} (every cost metric is the row's
  * amount), {@code GroupBy} up to two of the dimensions {@code LINKED_ACCOUNT}, {@code SERVICE},
- * {@code REGION}, {@code RECORD_TYPE}, {@code USAGE_TYPE}, a {@code Filter} of {@code Dimensions},
+ * {@code REGION}, {@code RECORD_TYPE}, a {@code Filter} of {@code Dimensions} (MatchOptions {@code EQUALS}),
  * {@code And}, {@code Or} and {@code Not}, {@code Estimated} for buckets on or after
  * {@link Builder#estimatedFrom}, {@code DimensionValueAttributes} for linked accounts, and paging with
  * {@code NextPageToken} ({@link Builder#pageSize} groups a page). Per-account {@link Fault faults}
