@@ -44,7 +44,7 @@ class ModuleDescriptorsTest {
         List<Path> published = modules().stream()
                 .filter(m -> !APPLICATIONS.contains(m.getFileName().toString())).toList();
         assertThat(published).extracting(m -> m.getFileName().toString())
-                .contains("billing-core", "billing-hyperbilling", "billing-testkit", "billing-jdbc");
+                .contains("billing-core", "billing-hyperbilling", "billing-testkit", "billing-jdbc", "billing-aws");
         for (Path module : published) {
             Path descriptor = module.resolve("target/classes/module-info.class");
             assertThat(descriptor).as("%s has a module-info.java", module.getFileName()).exists();

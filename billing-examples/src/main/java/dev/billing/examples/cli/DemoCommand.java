@@ -10,6 +10,7 @@ import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
@@ -22,11 +23,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling and Azure Cost Management simulators on free loopback ports with a"
-                + " demo domain (4 AWS accounts and 1 Azure subscription, 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
-                + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
+        description = {"Starts the HyperBilling, AWS Cost Explorer and Azure Cost Management simulators on free loopback"
+                + " ports with a demo domain (4 HyperBilling accounts, 1 AWS Cost Explorer organisation and 1 Azure"
+                + " subscription, 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws"
+                + " the domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
+    static final String AWS_PROVIDER = "aws-cost-explorer";
     static final String AZURE = "azure-cost-management";
 
     @ParentCommand
@@ -39,13 +42,18 @@ final class DemoCommand implements Callable<Integer> {
         SimulatorData data = DemoDomain.data();
         String azureSecret = DemoDomain.azureSecret();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             AwsCostExplorerSimulator aws = AwsCostExplorerSimulator.builder()
+                     .account(DemoDomain.AWS.account(), DemoDomain.AWS_KEY_ID, DemoDomain.AWS_SECRET)
+                     .rows(DemoDomain.awsRows()).start();
              AzureCostManagementSimulator azure = DemoDomain.azure(azureSecret);
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .providerSettings(AWS_PROVIDER, Map.of("endpoint", aws.endpoint()))
                      .providerSettings(AZURE, Map.of("endpoint", azure.endpoint(), "authority", azure.endpoint()))
                      .listener(new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
+            out.println("AWS Cost Explorer simulator running on " + aws.endpoint());
             out.println("Azure Cost Management simulator running on " + azure.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
@@ -57,6 +65,11 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("registered service account " + a.name() + ": AWS account " + a.account() + " ("
                         + data.currency(a.account()).getCurrencyCode() + "), " + user.email() + ", " + a.project());
             }
+            billing.serviceAccounts().register(DemoDomain.AWS.name(), AWS_PROVIDER, Credentials.of(Map.of(
+                    "accessKeyId", DemoDomain.AWS_KEY_ID, "secretAccessKey", DemoDomain.AWS_SECRET)), DemoDomain.AWS.project());
+            out.println("registered service account " + DemoDomain.AWS.name() + ": AWS Cost Explorer, payer "
+                    + DemoDomain.AWS.account() + " with linked accounts " + String.join(", ", DemoDomain.AWS_LINKED)
+                    + " (USD), " + DemoDomain.AWS.project());
             billing.serviceAccounts().register(DemoDomain.AZURE_NAME, AZURE, Credentials.of(Map.of(
                     "tenantId", DemoDomain.AZURE_TENANT, "clientId", DemoDomain.AZURE_CLIENT, "clientSecret", azureSecret,
                     "scope", "/subscriptions/" + DemoDomain.AZURE_SUBSCRIPTION)), DemoDomain.AZURE_PROJECT);

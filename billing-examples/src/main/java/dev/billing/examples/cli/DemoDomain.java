@@ -1,6 +1,7 @@
 package dev.billing.examples.cli;
 
 import dev.billing.core.BillingPeriod;
+import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.math.BigDecimal;
@@ -12,8 +13,8 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * The built-in demo domain: four AWS accounts (HyperBilling) in two projects, billed in USD, KRW and
- * EUR, and one Azure subscription billed in EUR.
+ * The built-in demo domain: four AWS accounts read through HyperBilling, one AWS organisation read from AWS Cost
+ * Explorer and one Azure subscription, in two projects, billed in USD, KRW and EUR.
  */
 final class DemoDomain {
     /** The months with data: January to June 2026. */
@@ -36,6 +37,17 @@ final class DemoDomain {
             new Account("data-seoul", "333333333333", "project-data"),
             new Account("data-frankfurt", "444444444444", "project-data"));
 
+    /**
+     * The demo's AWS Cost Explorer account: an organisation's payer account read directly from AWS (served by the
+     * testkit's Cost Explorer simulator), with two linked accounts, in project-data.
+     */
+    static final Account AWS = new Account("aws-org", "555555555555", "project-data");
+    /** The access key id of {@link #AWS} (the simulator's; not a real key). */
+    static final String AWS_KEY_ID = "AKIADEMOPAYER0000001";
+    /** The secret key of {@link #AWS} (the simulator's; not a real key). */
+    static final String AWS_SECRET = "demo/Secret/K7MDENGbPxRfiCYEXAMPLEKEY";
+    /** The linked accounts of {@link #AWS}. */
+    static final List<String> AWS_LINKED = List.of("555555555555", "666666666666");
     /** The Azure service account of the demo: its name, project, and the app registration it reads with. */
     static final String AZURE_NAME = "data-azure";
     static final String AZURE_PROJECT = "project-data";
@@ -44,6 +56,28 @@ final class DemoDomain {
     static final String AZURE_SUBSCRIPTION = "5ab5c71d-0000-4000-8000-00000000e0a1";
 
     private DemoDomain() {
+    }
+
+    /** @return the Cost Explorer rows of {@link #AWS}: daily usage, a monthly credit and tax, the same on every run */
+    static List<AwsCostExplorerSimulator.Row> awsRows() {
+        SplittableRandom random = new SplittableRandom(2026);
+        String[] services = {"Amazon Elastic Compute Cloud - Compute", "Amazon Simple Storage Service", "Amazon Relational Database Service"};
+        String[] regions = {"us-east-1", "us-west-2"};
+        List<AwsCostExplorerSimulator.Row> rows = new ArrayList<>();
+        for (LocalDate d = PERIOD.start(); d.isBefore(PERIOD.end()); d = d.plusDays(1)) {
+            for (String linked : AWS_LINKED) {
+                rows.add(new AwsCostExplorerSimulator.Row(AWS.account(), d, linked, services[random.nextInt(services.length)],
+                        regions[random.nextInt(regions.length)], "Usage", "USD",
+                        BigDecimal.valueOf(random.nextLong(100_000, 9_000_000), 4)));
+                if (d.getDayOfMonth() == 1) {
+                    rows.add(new AwsCostExplorerSimulator.Row(AWS.account(), d, linked, "Tax", "global", "Tax", "USD",
+                            BigDecimal.valueOf(random.nextLong(1_000, 90_000), 2)));
+                    rows.add(new AwsCostExplorerSimulator.Row(AWS.account(), d, linked, services[0], "us-east-1", "Credit", "USD",
+                            BigDecimal.valueOf(-random.nextLong(1_000, 50_000), 2)));
+                }
+            }
+        }
+        return rows;
     }
 
     /**

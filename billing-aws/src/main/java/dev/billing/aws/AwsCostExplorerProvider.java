@@ -1,0 +1,344 @@
+package dev.billing.aws;
+
+import dev.billing.aws.internal.CostExplorerFetcher;
+import dev.billing.aws.internal.Endpoints;
+import dev.billing.aws.internal.Settings;
+import dev.billing.core.BillingException;
+import dev.billing.core.FetchCancelledException;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Cancellation;
+import dev.billing.core.spi.Capability;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The AWS Cost Explorer provider, id {@code aws-cost-explorer}: AWS costs read directly from AWS with
+ * {@code GetCostAndUsage} (AWS JSON 1.1, SigV4) through the AWS SDK for Java v2.
+ *
+ * <p>Putting the jar on the classpath enables it through {@link AwsCostExplorerProviderFactory}; hosts
+ * that configure it in code build one:
+ *
+ * <pre>{@code
+ * BillingProvider aws = AwsCostExplorerProvider.builder()
+ *         .region("us-east-1")
+ *         .costMetric(CostMetric.UNBLENDED_COST)
+ *         .maxRequestsPerFetch(1000)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Credentials: {@code accessKeyId}, {@code secretAccessKey} (secret), optional {@code sessionToken}
+ * (secret), optional {@code roleArn} (+ {@code externalId}) assumed with STS and refreshed before it
+ * expires, optional {@code linkedAccount} (12 digits: only that member account's costs).
+ *
+ * <p>A fetch reads one calendar month (or the part of one in the period) at a time: one discovery query
+ * grouped by {@code LINKED_ACCOUNT} and {@code RECORD_TYPE}, then one query per linked account (per
+ * record type when it has several) grouped by {@code SERVICE} and {@code REGION}, so every record carries
+ * its linked account (sub account), service, region and charge category. Every request costs USD 0.01:
+ * requests are counted in {@link FetchStats#requests()} and capped by {@link Builder#maxRequestsPerFetch}.
+ * Throttling ({@code LimitExceededException}, {@code ThrottlingException}), HTTP 5xx and connection
+ * failures are retried by the {@link RetryPolicy}; credential errors never are.
+ *
+ * <p>Thread-safe. {@link #close()} releases the HTTP client and the STS sessions. Logs at DEBUG (operation,
+ * status, attempt, duration, request counts), never a header, key or token.
+ */
+public final class AwsCostExplorerProvider implements BillingProvider {
+    /** The provider id, {@value}. */
+    public static final String ID = CostExplorerFetcher.PROVIDER;
+    /** The name people see, {@value}. */
+    public static final String DISPLAY_NAME = "AWS Cost Explorer";
+    /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 200 linked accounts with two record types each. */
+    public static final int DEFAULT_MAX_REQUESTS_PER_FETCH = 5000;
+
+    static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+    private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+
+    private final URI endpoint;
+    private final String region;
+    private final URI stsEndpoint;
+    private final CostMetric costMetric;
+    private final int maxRequestsPerFetch;
+    private final RetryPolicy retryPolicy;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final CostExplorerFetcher fetcher;
+
+    private AwsCostExplorerProvider(Builder b) {
+        this.endpoint = b.endpoint == null ? null : Endpoints.check("endpoint", b.endpoint);
+        this.stsEndpoint = b.stsEndpoint == null ? null : Endpoints.check("stsEndpoint", b.stsEndpoint);
+        this.region = b.region;
+        this.costMetric = b.costMetric;
+        this.maxRequestsPerFetch = b.maxRequestsPerFetch;
+        this.retryPolicy = b.retryPolicy;
+        this.connectTimeout = b.connectTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.clock = b.clock;
+        this.fetcher = new CostExplorerFetcher(new Settings(endpoint, region, stsEndpoint, costMetric, maxRequestsPerFetch,
+                retryPolicy, connectTimeout, requestTimeout, clock));
+    }
+
+    /**
+     * @return a builder with the defaults: the SDK's endpoint for {@code us-east-1}, {@code UnblendedCost},
+     *     {@value #DEFAULT_MAX_REQUESTS_PER_FETCH} requests per fetch, {@link RetryPolicy#defaults()},
+     *     10 s connect and 30 s request timeouts
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this provider's configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.endpoint = endpoint;
+        b.stsEndpoint = stsEndpoint;
+        b.region = region;
+        b.costMetric = costMetric;
+        b.maxRequestsPerFetch = maxRequestsPerFetch;
+        b.retryPolicy = retryPolicy;
+        b.connectTimeout = connectTimeout;
+        b.requestTimeout = requestTimeout;
+        b.clock = clock;
+        return b;
+    }
+
+    /** @return the Cost Explorer URL override, if any */
+    public Optional<URI> endpoint() {
+        return Optional.ofNullable(endpoint);
+    }
+
+    /** @return the STS URL override, if any */
+    public Optional<URI> stsEndpoint() {
+        return Optional.ofNullable(stsEndpoint);
+    }
+
+    /** @return the AWS region requests are signed for */
+    public String region() {
+        return region;
+    }
+
+    /** @return the metric read */
+    public CostMetric costMetric() {
+        return costMetric;
+    }
+
+    /** @return the most Cost Explorer requests one fetch may send */
+    public int maxRequestsPerFetch() {
+        return maxRequestsPerFetch;
+    }
+
+    /** @return the retry policy */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    @Override
+    public ProviderId id() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String displayName() {
+        return DISPLAY_NAME;
+    }
+
+    /**
+     * @return {@code accessKeyId}, {@code secretAccessKey} (secret), optional {@code sessionToken}
+     *     (secret), {@code roleArn}, {@code externalId}, {@code linkedAccount} (12 digits)
+     */
+    @Override
+    public CredentialSchema credentialSchema() {
+        return CostExplorerFetcher.SCHEMA;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * Sends one {@code GetCostAndUsage} over the last 30 days (USD 0.01); with {@code linkedAccount},
+     * grouped by and filtered to that account, which must appear in the answer.
+     *
+     * @param account the service account
+     * @throws dev.billing.core.CredentialsRejectedException when AWS refuses the keys
+     *     ({@code UnrecognizedClientException}, {@code InvalidSignatureException}, {@code AccessDeniedException})
+     *     or the linked account shows no costs to them
+     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
+     * @throws BillingException any other failure, as for {@link #fetch}
+     */
+    @Override
+    public void verify(ServiceAccount account) {
+        fetcher.verify(account);
+    }
+
+    /**
+     * @throws dev.billing.core.CredentialsRejectedException on {@code UnrecognizedClientException},
+     *     {@code InvalidSignatureException}, {@code AccessDeniedException} (never retried)
+     * @throws dev.billing.core.RateLimitedException when {@code LimitExceededException} or
+     *     {@code ThrottlingException} outlived the retries
+     * @throws dev.billing.core.ProviderUnavailableException when HTTP 5xx, a connection failure or a
+     *     timeout outlived the retries, or on {@code RequestChangedException} (fetch again)
+     * @throws dev.billing.core.InvalidRequestException on {@code BillExpirationException} (the period is
+     *     older than Cost Explorer keeps), {@code ValidationException}, or when the fetch would need more
+     *     than {@code maxRequestsPerFetch} requests
+     * @throws dev.billing.core.ProviderProtocolException on {@code InvalidNextTokenException}, a repeated
+     *     {@code NextPageToken} or a malformed answer
+     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
+     * @throws FetchCancelledException when the request's cancellation fires (checked before each request and
+     *     every 100 ms while one is in flight)
+     */
+    @Override
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        Cancellation c = request.cancellation();
+        return fetcher.fetch(request, sink, c::isCancelled,
+                () -> new FetchCancelledException(c.reason(), request.account().name()));
+    }
+
+    /** Releases the HTTP client, the STS sessions and the provider's threads. */
+    @Override
+    public void close() {
+        fetcher.close();
+    }
+
+    /** @return the id, region and endpoints */
+    @Override
+    public String toString() {
+        return "AwsCostExplorerProvider[" + ID + ", region=" + region + ", endpoint=" + (endpoint == null ? "(default)" : endpoint)
+                + ", costMetric=" + costMetric.wireName() + ", maxRequestsPerFetch=" + maxRequestsPerFetch + "]";
+    }
+
+    /** Builds an {@link AwsCostExplorerProvider}. */
+    public static final class Builder {
+        private URI endpoint;
+        private URI stsEndpoint;
+        private String region = "us-east-1";
+        private CostMetric costMetric = CostMetric.UNBLENDED_COST;
+        private int maxRequestsPerFetch = DEFAULT_MAX_REQUESTS_PER_FETCH;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param endpoint the Cost Explorer URL, {@code https://} (or {@code http://} on a loopback host only)
+         * @return this builder
+         */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * @param endpoint the STS URL used for {@code roleArn}, {@code https://} (or {@code http://} on a loopback host only)
+         * @return this builder
+         */
+        public Builder stsEndpoint(URI endpoint) {
+            this.stsEndpoint = Objects.requireNonNull(endpoint, "stsEndpoint");
+            return this;
+        }
+
+        /**
+         * @param region the AWS region code requests are signed for (default {@code us-east-1})
+         * @return this builder
+         * @throws IllegalArgumentException when it is not a region code
+         */
+        public Builder region(String region) {
+            if (region == null || !REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("region must be an AWS region code such as us-east-1, got " + region);
+            }
+            this.region = region;
+            return this;
+        }
+
+        /**
+         * @param metric the metric read (default {@link CostMetric#UNBLENDED_COST})
+         * @return this builder
+         */
+        public Builder costMetric(CostMetric metric) {
+            this.costMetric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /**
+         * @param max the most Cost Explorer requests (USD 0.01 each) one fetch may send, retries included
+         *     (default {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH})
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder maxRequestsPerFetch(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxRequestsPerFetch must be at least 1, got " + max);
+            }
+            this.maxRequestsPerFetch = max;
+            return this;
+        }
+
+        /**
+         * @param policy how throttled and transient failures are retried (default {@link RetryPolicy#defaults()})
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param timeout how long to wait for a connection (default 10 s)
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long to wait for each attempt's answer (default 30 s); a timed-out attempt is retried
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * @param clock the clock verify's period is taken from (default: UTC system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the provider
+         * @throws dev.billing.core.ProviderConfigurationException when an endpoint is not an absolute
+         *     {@code https://} URL, or uses {@code http://} on a host that is not loopback
+         */
+        public AwsCostExplorerProvider build() {
+            return new AwsCostExplorerProvider(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

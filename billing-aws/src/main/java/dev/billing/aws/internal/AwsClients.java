@@ -1,0 +1,261 @@
+package dev.billing.aws.internal;
+
+import dev.billing.aws.RetryPolicy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+
+/**
+ * Builds the SDK clients: one HTTP client (url-connection-client) shared by the provider, a Cost
+ * Explorer client per fetch (with its own request counter), and one refreshing STS assume-role
+ * credentials provider per (service account, key, role), kept until the provider is closed.
+ */
+final class AwsClients implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AwsClients.class);
+
+    /** Error codes retried as throttling; Cost Explorer's own is {@code LimitExceededException} (HTTP 400). */
+    static final java.util.Set<String> THROTTLING = java.util.Set.of("LimitExceededException", "ThrottlingException",
+            "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottledException");
+
+    private final Settings settings;
+    private final SdkHttpClient http;
+    private final Map<String, StsSession> roles = new ConcurrentHashMap<>();
+
+    AwsClients(Settings settings) {
+        this.settings = settings;
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(settings.connectTimeout())
+                .socketTimeout(settings.requestTimeout())
+                .build();
+    }
+
+    /**
+     * @param keys the account's keys
+     * @param counter counts every HTTP attempt the client sends
+     * @return a client for one fetch; the caller closes it (the shared HTTP client stays open)
+     */
+    CostExplorerClient costExplorer(Keys keys, AtomicInteger counter) {
+        var b = CostExplorerClient.builder()
+                .httpClient(http)
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials(keys))
+                .overrideConfiguration(override(counter));
+        if (settings.endpoint() != null) {
+            b.endpointOverride(settings.endpoint());
+        }
+        return b.build();
+    }
+
+    private ClientOverrideConfiguration override(AtomicInteger counter) {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(retryStrategy(settings.retryPolicy()))
+                .apiCallAttemptTimeout(settings.requestTimeout())
+                .addExecutionInterceptor(new Counting(counter))
+                .build();
+    }
+
+    /**
+     * The SDK's standard strategy without its client defaults, with our conditions: throttling codes
+     * (including Cost Explorer's {@code LimitExceededException}, which the SDK's defaults do not
+     * treat as throttling), HTTP 5xx and I/O failures. Nothing else is retried: credential errors never.
+     */
+    static RetryStrategy retryStrategy(RetryPolicy policy) {
+        Predicate<Throwable> throttled = AwsClients::isThrottling;
+        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(policy.baseDelay(), policy.maxDelay());
+        return DefaultRetryStrategy.standardStrategyBuilder()
+                .useClientDefaults(false)
+                .maxAttempts(policy.maxAttempts())
+                .backoffStrategy(backoff)
+                .throttlingBackoffStrategy(backoff)
+                .circuitBreakerEnabled(false)
+                .treatAsThrottling(throttled)
+                .retryOnException(throttled)
+                .retryOnException(AwsClients::isTransient)
+                .build();
+    }
+
+    static boolean isThrottling(Throwable t) {
+        return t instanceof AwsServiceException e && (e.statusCode() == 429
+                || (e.awsErrorDetails() != null && THROTTLING.contains(e.awsErrorDetails().errorCode())));
+    }
+
+    static boolean isTransient(Throwable t) {
+        if (t instanceof AwsServiceException e) {
+            return e.statusCode() >= 500 && e.statusCode() <= 599;
+        }
+        if (t instanceof SdkClientException && !isUnreadable(t)) {
+            for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof java.io.IOException) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return whether the SDK could not read (unmarshall) an answer: a protocol error, not retried */
+    static boolean isUnreadable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getClass().getName().endsWith("JsonParseException") || c.getClass().getName().endsWith("JsonProcessingException")
+                    || (c.getMessage() != null && c.getMessage().startsWith("Unable to unmarshall response"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private AwsCredentialsProvider credentials(Keys keys) {
+        AwsCredentials base = keys.sessionToken().isPresent()
+                ? AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey(), keys.sessionToken().get())
+                : AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey());
+        StaticCredentialsProvider fixed = StaticCredentialsProvider.create(base);
+        if (keys.roleArn().isEmpty()) {
+            return fixed;
+        }
+        String cacheKey = keys.serviceAccount() + "\n" + keys.accessKeyId() + "\n" + keys.roleArn().get() + "\n"
+                + keys.externalId().orElse("") + "\n" + sha256(keys.secretAccessKey() + "\n" + keys.sessionToken().orElse(""));
+        return roles.computeIfAbsent(cacheKey, k -> assumeRole(keys, fixed)).provider;
+    }
+
+    private StsSession assumeRole(Keys keys, StaticCredentialsProvider base) {
+        var sts = StsClient.builder()
+                .httpClient(http)
+                .region(Region.of(settings.region()))
+                .credentialsProvider(base)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(retryStrategy(settings.retryPolicy()))
+                        .apiCallAttemptTimeout(settings.requestTimeout())
+                        .build());
+        if (settings.stsEndpoint() != null) {
+            sts.endpointOverride(settings.stsEndpoint());
+        }
+        StsClient client = sts.build();
+        StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(client)
+                .asyncCredentialUpdateEnabled(false)
+                .refreshRequest(r -> {
+                    r.roleArn(keys.roleArn().get()).roleSessionName("billing-sdk");
+                    keys.externalId().ifPresent(r::externalId);
+                })
+                .build();
+        LOG.debug("assuming role {} for service account {}", keys.roleArn().get(), keys.serviceAccount());
+        return new StsSession(client, provider);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        roles.values().forEach(StsSession::close);
+        roles.clear();
+        http.close();
+    }
+
+    /**
+     * A service account's AWS keys (secrets never printed).
+     *
+     * @param serviceAccount the service account's name
+     * @param accessKeyId the access key id
+     * @param secretAccessKey the secret access key
+     * @param sessionToken the session token of temporary keys
+     * @param roleArn the role to assume
+     * @param externalId the external id the role's trust policy asks for
+     */
+    record Keys(String serviceAccount, String accessKeyId, String secretAccessKey, Optional<String> sessionToken,
+            Optional<String> roleArn, Optional<String> externalId) {
+        @Override
+        public String toString() {
+            return "Keys[" + serviceAccount + ", accessKeyId=" + accessKeyId + ", roleArn=" + roleArn.orElse("(none)") + "]";
+        }
+    }
+
+    private record StsSession(StsClient client, StsAssumeRoleCredentialsProvider provider) {
+        void close() {
+            provider.close();
+            client.close();
+        }
+    }
+
+    /** Counts attempts and logs each at DEBUG: operation, status, attempt, duration; never a header. */
+    private static final class Counting implements ExecutionInterceptor {
+        private final AtomicInteger counter;
+        private final ThreadLocal<long[]> started = ThreadLocal.withInitial(() -> new long[1]);
+        private final AtomicInteger attempt = new AtomicInteger();
+
+        Counting(AtomicInteger counter) {
+            this.counter = counter;
+        }
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            attempt.set(0);
+        }
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            counter.incrementAndGet();
+            attempt.incrementAndGet();
+            started.get()[0] = System.nanoTime();
+        }
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} -> {} (attempt {}, {} ms)", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                        context.httpResponse().statusCode(), attempt.get(), (System.nanoTime() - started.get()[0]) / 1_000_000);
+            }
+        }
+
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            if (LOG.isDebugEnabled()) {
+                Throwable e = context.exception();
+                String what = e instanceof AwsServiceException ase && ase.awsErrorDetails() != null
+                        ? ase.statusCode() + " " + ase.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
+                LOG.debug("{} failed: {} after {} attempt(s)", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                        what, attempt.get());
+            }
+        }
+    }
+
+    /** @return the endpoint, for messages */
+    URI endpoint() {
+        return settings.endpoint();
+    }
+}

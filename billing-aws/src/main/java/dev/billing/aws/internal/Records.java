@@ -1,0 +1,25 @@
+package dev.billing.aws.internal;
+
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccount;
+import java.time.LocalDate;
+
+/**
+ * Builds the provider's cost records: billing account = the payer (the account of {@code roleArn}; {@code ""} with
+ * static keys, whose account Cost Explorer does not name and which would cost an extra STS request to learn),
+ * sub account = the linked account.
+ */
+final class Records {
+
+    private Records() {
+    }
+
+    static CostRecord of(LocalDate day, ProviderId provider, String payer, String linkedAccount, ServiceAccount account,
+            String service, String region, ChargeCategory category, Money cost) {
+        return new CostRecord(day, provider, payer, linkedAccount, account.id(), account.project(), service, region, "",
+                category, cost, null);
+    }
+}

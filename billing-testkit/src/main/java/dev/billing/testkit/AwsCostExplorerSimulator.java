@@ -1,0 +1,496 @@
+package dev.billing.testkit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.aws.CostExplorerHandler;
+import dev.billing.testkit.internal.aws.CostExplorerState;
+import dev.billing.core.Credentials;
+import dev.billing.core.spi.BillingProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An AWS Cost Explorer endpoint on a loopback port: the AWS JSON 1.1 protocol ({@code POST /},
+ * {@code X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage} or {@code ...GetDimensionValues},
+ * {@code Content-Type: application/x-amz-json-1.1}), every request's SigV4 signature verified with the
+ * secret key of the account it names, errors encoded as AWS does ({@code __type} in the body and the
+ * {@code x-amzn-ErrorType} header).
+ *
+ * <p>{@code GetCostAndUsage} serves the crafted rows of the calling account: {@code TimePeriod} (End
+ * exclusive), {@code Granularity} DAILY or MONTHLY, {@code Metrics} (every cost metric is the row's
+ * amount), {@code GroupBy} up to two of the dimensions {@code LINKED_ACCOUNT}, {@code SERVICE},
+ * {@code REGION}, {@code RECORD_TYPE}, a {@code Filter} of {@code Dimensions} (MatchOptions {@code EQUALS}),
+ * {@code And}, {@code Or} and {@code Not}, {@code Estimated} for buckets on or after
+ * {@link Builder#estimatedFrom}, {@code DimensionValueAttributes} for linked accounts, and paging with
+ * {@code NextPageToken} ({@link Builder#pageSize} groups a page). Per-account {@link Fault faults}
+ * make it throttle, fail, refuse or hang like the real service.
+ *
+ * <pre>{@code
+ * try (AwsCostExplorerSimulator sim = AwsCostExplorerSimulator.builder()
+ *         .account("111111111111", "AKIAEXAMPLEPAYER0001", "payer-secret")
+ *         .row(new AwsCostExplorerSimulator.Row("111111111111", LocalDate.of(2026, 1, 5), "222222222222",
+ *                 "Amazon Elastic Compute Cloud - Compute", "us-east-1", "Usage", "USD", new BigDecimal("12.5")))
+ *         .start()) {
+ *     String endpoint = sim.endpoint(); // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class AwsCostExplorerSimulator implements AutoCloseable {
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
+
+    private final CostExplorerState state;
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    private AwsCostExplorerSimulator(Builder b) throws IOException {
+        this.state = new CostExplorerState(b.region, b.pageSize, b.estimatedFrom, b.clock);
+        b.accounts.values().forEach(state::addAccount);
+        state.rows(b.rows);
+        b.names.forEach(state::name);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "aws-ce-simulator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", new CostExplorerHandler(state));
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    /** @return a builder: no accounts, any free port, region {@code us-east-1}, 100 groups per page */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the endpoint URL, for example {@code http://127.0.0.1:49152} */
+    public String endpoint() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** @return the port listened on */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /**
+     * Serves other rows from now on (for example a restated month); accounts and keys stay.
+     *
+     * @param rows every row, of every account
+     */
+    public void rows(List<Row> rows) {
+        state.rows(rows);
+    }
+
+    /** @return the rows served now */
+    public List<Row> rows() {
+        return state.rows();
+    }
+
+    /**
+     * @param account the 12-digit id of an account added to the builder
+     * @param fault a fault for its cost requests, from now on
+     */
+    public void fault(String account, Fault fault) {
+        state.addFault(Objects.requireNonNull(account, "account"), Objects.requireNonNull(fault, "fault"));
+    }
+
+    /** Removes every fault and releases hanging requests. */
+    public void clearFaults() {
+        state.clearFaults();
+    }
+
+    /**
+     * @param account an account id
+     * @return the {@code GetCostAndUsage} requests signed with that account's key so far, faulted ones included
+     */
+    public int costRequests(String account) {
+        return state.costRequests(account);
+    }
+
+    /** @return every request received so far, of any kind and outcome */
+    public int requestCount() {
+        return state.requestCount();
+    }
+
+    /** @return the JSON bodies of the {@code GetCostAndUsage} requests received so far, oldest first */
+    public List<String> costRequestBodies() {
+        return state.bodies();
+    }
+
+    /**
+     * @param account an account id
+     * @return the access key id {@link #forContract} gives that account
+     */
+    public static String contractAccessKeyId(String account) {
+        return "AKIASIM" + account;
+    }
+
+    /**
+     * @param account an account id
+     * @return the secret key {@link #forContract} gives that account
+     */
+    public static String contractSecretAccessKey(String account) {
+        return "sim/secret/" + account + "/K7MDENGbPxRfiCYEXAMPLE";
+    }
+
+    /**
+     * A builder serving the contract kit's rows: each kit account becomes a Cost Explorer account with the keys
+     * {@link #contractAccessKeyId} / {@link #contractSecretAccessKey}, each row's sub account its linked account,
+     * negative amounts record type {@code Credit} and the others {@code Usage}; pages of {@code data.pageSize()} groups.
+     *
+     * @param data the kit's rows
+     * @return the builder, ready to start
+     */
+    public static Builder forContract(ContractData data) {
+        Builder b = builder().pageSize(data.pageSize());
+        for (ContractData.Row r : data.rows()) {
+            if (!b.accounts.containsKey(contractAccessKeyId(r.account()))) {
+                b.account(r.account(), contractAccessKeyId(r.account()), contractSecretAccessKey(r.account()));
+            }
+            b.row(new Row(r.account(), r.date(), r.subAccount(), r.service(), r.region(),
+                    r.amount().signum() < 0 ? "Credit" : "Usage", r.currency(), r.amount()));
+        }
+        return b;
+    }
+
+    /**
+     * @param provider an {@code aws-cost-explorer} provider whose endpoint is this simulator
+     * @return the contract kit's view of this simulator and the provider; closing it closes both
+     */
+    public ContractTarget contractTarget(BillingProvider provider) {
+        AwsCostExplorerSimulator simulator = this;
+        return new ContractTarget() {
+            @Override
+            public BillingProvider provider() {
+                return provider;
+            }
+
+            @Override
+            public Credentials credentials(String account) {
+                return Credentials.of(Map.of("accessKeyId", contractAccessKeyId(account),
+                        "secretAccessKey", contractSecretAccessKey(account)));
+            }
+
+            @Override
+            public Credentials rejectedCredentials(String account) {
+                return Credentials.of(Map.of("accessKeyId", contractAccessKeyId(account),
+                        "secretAccessKey", "wrong/" + contractSecretAccessKey(account)));
+            }
+
+            @Override
+            public void fault(String account, ContractFault fault) {
+                if (fault instanceof ContractFault.Throttle t) {
+                    simulator.fault(account, Fault.throttle(t.times()));
+                } else if (fault instanceof ContractFault.ServerError e) {
+                    simulator.fault(account, Fault.serverError(e.times(), 500));
+                } else {
+                    simulator.fault(account, Fault.hang());
+                }
+            }
+
+            @Override
+            public void close() {
+                provider.close();
+                simulator.close();
+            }
+        };
+    }
+
+    /** Stops the server, releases hanging requests and stops the threads. */
+    @Override
+    public void close() {
+        state.close();
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "AwsCostExplorerSimulator[" + endpoint() + ", " + state.rows().size() + " rows]";
+    }
+
+    /**
+     * One crafted cost line of an account's Cost Explorer data.
+     *
+     * @param account the account whose credentials see it (the payer, 12 digits)
+     * @param date the UTC day
+     * @param linkedAccount the linked (member) account, 12 digits
+     * @param service the {@code SERVICE} value, for example {@code Amazon Elastic Compute Cloud - Compute}
+     * @param region the {@code REGION} value, for example {@code us-east-1} or {@code global}
+     * @param recordType the {@code RECORD_TYPE} value, for example {@code Usage}, {@code Credit}, {@code Refund}, {@code Tax}
+     * @param currency the {@code Unit}, for example {@code USD}
+     * @param amount the exact amount (every cost metric)
+     */
+    public record Row(String account, LocalDate date, String linkedAccount, String service, String region, String recordType,
+            String currency, BigDecimal amount) {
+        /** Validates presence. */
+        public Row {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(date, "date");
+            Objects.requireNonNull(linkedAccount, "linkedAccount");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(recordType, "recordType");
+            Objects.requireNonNull(currency, "currency");
+            Objects.requireNonNull(amount, "amount");
+        }
+    }
+
+    /**
+     * An account's keys.
+     *
+     * @param account the account id, 12 digits
+     * @param accessKeyId its access key id
+     * @param secretAccessKey its secret access key
+     * @param sessionToken the session token its key requires, or {@code null}
+     */
+    public record Account(String account, String accessKeyId, String secretAccessKey, String sessionToken) {
+        /** Validates presence. */
+        public Account {
+            Objects.requireNonNull(account, "account");
+            Objects.requireNonNull(accessKeyId, "accessKeyId");
+            Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        }
+
+        @Override
+        public String toString() {
+            return "Account[" + account + ", accessKeyId=" + accessKeyId + "]";
+        }
+    }
+
+    /**
+     * A misbehaviour of one account's {@code GetCostAndUsage} requests. Counted faults apply to that many
+     * requests (each page is one), then the account behaves normally again.
+     */
+    public sealed interface Fault {
+
+        /**
+         * @param times how many requests are answered HTTP 400 {@code LimitExceededException} ("Rate limit exceeded")
+         * @return the fault
+         */
+        static Fault throttle(int times) {
+            return new Error(times, 400, "LimitExceededException", "Rate limit exceeded");
+        }
+
+        /**
+         * @param times how many requests are answered HTTP 400 {@code ThrottlingException}
+         * @return the fault
+         */
+        static Fault throttlingException(int times) {
+            return new Error(times, 400, "ThrottlingException", "Rate exceeded");
+        }
+
+        /**
+         * @param times how many requests fail
+         * @param status 500 ({@code InternalFailure}) or 503 ({@code ServiceUnavailable}), or another 5xx
+         * @return the fault
+         */
+        static Fault serverError(int times, int status) {
+            if (status < 500 || status > 599) {
+                throw new IllegalArgumentException("status must be a 5xx status, got " + status);
+            }
+            return new Error(times, status, status == 503 ? "ServiceUnavailable" : "InternalFailure", "Internal error");
+        }
+
+        /**
+         * @param times how many requests are answered
+         * @param status the HTTP status, for example 400
+         * @param type the error type, for example {@code BillExpirationException} or {@code AccessDeniedException}
+         * @param message the message
+         * @return the fault
+         */
+        static Fault error(int times, int status, String type, String message) {
+            return new Error(times, status, type, message);
+        }
+
+        /** @return the fault: the account's cost requests are never answered until the fault is cleared or the simulator closed */
+        static Fault hang() {
+            return new Hang();
+        }
+
+        /**
+         * An error answer, {@code times} times.
+         *
+         * @param times how many requests, at least 1
+         * @param status the HTTP status
+         * @param type the JSON 1.1 error type
+         * @param message the message
+         */
+        record Error(int times, int status, String type, String message) implements Fault {
+            /** Validates. */
+            public Error {
+                if (times < 1) {
+                    throw new IllegalArgumentException("times must be at least 1, got " + times);
+                }
+                Objects.requireNonNull(type, "type");
+                Objects.requireNonNull(message, "message");
+            }
+        }
+
+        /** No answer at all until cleared or closed. */
+        record Hang() implements Fault {
+        }
+    }
+
+    /** Configures and starts an {@link AwsCostExplorerSimulator}. */
+    public static final class Builder {
+        private final Map<String, Account> accounts = new LinkedHashMap<>();
+        private final List<Row> rows = new ArrayList<>();
+        private final Map<String, String> names = new LinkedHashMap<>();
+        private int port;
+        private int pageSize = 100;
+        private int threads = 16;
+        private String region = "us-east-1";
+        private LocalDate estimatedFrom;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param account the account id (12 digits)
+         * @param accessKeyId its access key id
+         * @param secretAccessKey its secret key, with which signatures are verified
+         * @return this builder
+         */
+        public Builder account(String account, String accessKeyId, String secretAccessKey) {
+            return account(new Account(account, accessKeyId, secretAccessKey, null));
+        }
+
+        /**
+         * @param account the account and its keys
+         * @return this builder
+         */
+        public Builder account(Account account) {
+            accounts.put(account.accessKeyId(), account);
+            return this;
+        }
+
+        /**
+         * @param row a row; its account must be added too
+         * @return this builder
+         */
+        public Builder row(Row row) {
+            rows.add(Objects.requireNonNull(row, "row"));
+            return this;
+        }
+
+        /**
+         * @param more rows
+         * @return this builder
+         */
+        public Builder rows(List<Row> more) {
+            more.forEach(this::row);
+            return this;
+        }
+
+        /**
+         * @param linkedAccount a linked account id
+         * @param name its name, served in {@code DimensionValueAttributes} as {@code description}
+         * @return this builder
+         */
+        public Builder linkedAccountName(String linkedAccount, String name) {
+            names.put(linkedAccount, name);
+            return this;
+        }
+
+        /**
+         * @param size groups per page (default 100)
+         * @return this builder
+         */
+        public Builder pageSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("pageSize must be at least 1, got " + size);
+            }
+            this.pageSize = size;
+            return this;
+        }
+
+        /**
+         * @param port the port, 0 for any free one (default)
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param threads server threads (default 16); each hanging request holds one
+         * @return this builder
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * @param region the region signatures must be scoped to (default {@code us-east-1}, Cost Explorer's only one)
+         * @return this builder
+         */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /**
+         * @param day results whose period starts on or after this day are {@code Estimated: true}
+         *     (default: the first day of the clock's current month)
+         * @return this builder
+         */
+        public Builder estimatedFrom(LocalDate day) {
+            this.estimatedFrom = Objects.requireNonNull(day, "day");
+            return this;
+        }
+
+        /**
+         * @param clock the clock signatures' dates are checked against (default: UTC system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @return a started simulator */
+        public AwsCostExplorerSimulator start() {
+            if (estimatedFrom == null) {
+                estimatedFrom = LocalDate.now(clock.withZone(ZoneOffset.UTC)).withDayOfMonth(1);
+            }
+            try {
+                return new AwsCostExplorerSimulator(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the AWS Cost Explorer simulator on 127.0.0.1:" + port, e);
+            }
+        }
+    }
+}

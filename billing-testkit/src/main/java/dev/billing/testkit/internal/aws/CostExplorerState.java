@@ -1,0 +1,175 @@
+package dev.billing.testkit.internal.aws;
+
+import dev.billing.testkit.AwsCostExplorerSimulator.Account;
+import dev.billing.testkit.AwsCostExplorerSimulator.Fault;
+import dev.billing.testkit.AwsCostExplorerSimulator.Row;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The live state of an AWS Cost Explorer simulator: keys, rows, faults, counters. Thread-safe. */
+public final class CostExplorerState {
+    private final String region;
+    private final int pageSize;
+    private final LocalDate estimatedFrom;
+    private final Clock clock;
+    private final Map<String, Account> byKey = new ConcurrentHashMap<>();
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> costRequests = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final List<String> bodies = new ArrayList<>();
+    private volatile List<Row> rows = List.of();
+    private volatile CountDownLatch release = new CountDownLatch(1);
+
+    /**
+     * @param region the signing region
+     * @param pageSize groups per page
+     * @param estimatedFrom the first estimated day
+     * @param clock the clock signatures are checked against
+     */
+    public CostExplorerState(String region, int pageSize, LocalDate estimatedFrom, Clock clock) {
+        this.region = region;
+        this.pageSize = pageSize;
+        this.estimatedFrom = estimatedFrom;
+        this.clock = clock;
+    }
+
+    /** @param a an account with its keys */
+    public void addAccount(Account a) {
+        byKey.put(a.accessKeyId(), a);
+    }
+
+    Account byKey(String accessKeyId) {
+        return byKey.get(accessKeyId);
+    }
+
+    /**
+     * @param linked a linked account
+     * @param name its name
+     */
+    public void name(String linked, String name) {
+        names.put(linked, name);
+    }
+
+    String name(String linked) {
+        return names.getOrDefault(linked, "account " + linked);
+    }
+
+    /** @param all every row */
+    public void rows(List<Row> all) {
+        this.rows = List.copyOf(all);
+    }
+
+    /** @return every row */
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /**
+     * @param account an account id
+     * @param f a fault
+     */
+    public void addFault(String account, Fault f) {
+        Deque<Fault> q = faults.computeIfAbsent(account, k -> new ArrayDeque<>());
+        synchronized (q) {
+            if (f instanceof Fault.Error e) {
+                for (int i = 0; i < e.times(); i++) {
+                    q.add(e);
+                }
+            } else {
+                q.add(f);
+            }
+        }
+    }
+
+    /** Removes every fault, releasing hanging requests. */
+    public void clearFaults() {
+        faults.clear();
+        CountDownLatch old = release;
+        release = new CountDownLatch(1);
+        old.countDown();
+    }
+
+    /** @return the next fault for the account's cost request, consumed unless it is a hang; or null */
+    Fault nextFault(String account) {
+        Deque<Fault> q = faults.get(account);
+        if (q == null) {
+            return null;
+        }
+        synchronized (q) {
+            Fault f = q.peek();
+            if (f instanceof Fault.Error) {
+                q.poll();
+            }
+            return f;
+        }
+    }
+
+    CountDownLatch release() {
+        return release;
+    }
+
+    void countCost(String account, String body) {
+        costRequests.computeIfAbsent(account, k -> new AtomicInteger()).incrementAndGet();
+        synchronized (bodies) {
+            if (bodies.size() < 10_000) {
+                bodies.add(body);
+            }
+        }
+    }
+
+    /**
+     * @param account an account id
+     * @return its cost requests so far
+     */
+    public int costRequests(String account) {
+        AtomicInteger n = costRequests.get(account);
+        return n == null ? 0 : n.get();
+    }
+
+    /** @return the bodies of the cost requests so far */
+    public List<String> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
+        }
+    }
+
+    int countRequest() {
+        return requests.incrementAndGet();
+    }
+
+    /** @return every request so far */
+    public int requestCount() {
+        return requests.get();
+    }
+
+    String region() {
+        return region;
+    }
+
+    int pageSize() {
+        return pageSize;
+    }
+
+    LocalDate estimatedFrom() {
+        return estimatedFrom;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Releases hanging requests for good. */
+    public void close() {
+        faults.clear();
+        release.countDown();
+    }
+}
