@@ -7,11 +7,25 @@ package dev.billing.core.spi;
  * @param requests the HTTP requests sent, retries included
  * @param pages the pages read
  * @param droppedRows rows the provider returned outside the requested period, dropped
+ * @param bytesScanned the bytes the provider's queries scanned (and billed by volume), for example
+ *     BigQuery's {@code totalBytesProcessed}; {@code 0} for providers that do not bill by volume
  */
-public record FetchStats(long records, int requests, int pages, long droppedRows) {
+public record FetchStats(long records, int requests, int pages, long droppedRows, long bytesScanned) {
 
     /** Nothing fetched. */
-    public static final FetchStats EMPTY = new FetchStats(0, 0, 0, 0);
+    public static final FetchStats EMPTY = new FetchStats(0, 0, 0, 0, 0);
+
+    /**
+     * Stats of a provider that scans no bytes ({@code bytesScanned} 0).
+     *
+     * @param records the records passed to the sink
+     * @param requests the HTTP requests sent, retries included
+     * @param pages the pages read
+     * @param droppedRows rows the provider returned outside the requested period, dropped
+     */
+    public FetchStats(long records, int requests, int pages, long droppedRows) {
+        this(records, requests, pages, droppedRows, 0);
+    }
 
     /**
      * @param other the stats of another fetch
@@ -19,6 +33,6 @@ public record FetchStats(long records, int requests, int pages, long droppedRows
      */
     public FetchStats plus(FetchStats other) {
         return new FetchStats(records + other.records, requests + other.requests,
-                pages + other.pages, droppedRows + other.droppedRows);
+                pages + other.pages, droppedRows + other.droppedRows, bytesScanned + other.bytesScanned);
     }
 }
