@@ -1,0 +1,90 @@
+package dev.billing.gcp.internal;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One service account's request context: its name (in every message), its parsed key, what to
+ * query, and the secrets that must never leave it (the key's text, the private key, the access
+ * tokens obtained with it), which {@link #scrub} removes from any text that goes into a message.
+ */
+final class Caller {
+    private final String serviceAccount;
+    private final ServiceAccountKey key;
+    private final String table;
+    private final String billingAccount;
+    private final String project;
+    private final List<String> secrets = new CopyOnWriteArrayList<>();
+
+    Caller(String serviceAccount, ServiceAccountKey key, String keyText, String table, String billingAccount,
+           String project) {
+        this.serviceAccount = serviceAccount;
+        this.key = key;
+        this.table = table;
+        this.billingAccount = billingAccount;
+        this.project = project;
+        secret(keyText);
+        secret(key.pem());
+    }
+
+    String serviceAccount() {
+        return serviceAccount;
+    }
+
+    ServiceAccountKey key() {
+        return key;
+    }
+
+    /** @return the validated {@code project.dataset.table} */
+    String table() {
+        return table;
+    }
+
+    /** @return the billing account to keep, {@code ""} for all */
+    String billingAccount() {
+        return billingAccount;
+    }
+
+    /** @return the GCP project to keep, {@code ""} for all */
+    String project() {
+        return project;
+    }
+
+    /** @param value a secret to scrub from messages from now on */
+    void secret(String value) {
+        if (value != null && value.length() >= 8 && !secrets.contains(value)) {
+            secrets.add(value);
+        }
+    }
+
+    /**
+     * @param text text from a server or an exception, about to go into a message or a log line
+     * @return the text with every secret replaced by {@code ***}
+     */
+    String scrub(String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String s : secrets) {
+            out = out.replace(s, "***");
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Caller[" + serviceAccount + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Caller c && c.serviceAccount.equals(serviceAccount);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(serviceAccount);
+    }
+}
