@@ -3,6 +3,7 @@ package dev.billing.gcp.internal;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * One service account's request context: its name (in every message), its parsed key, what to
@@ -10,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * tokens obtained with it), which {@link #scrub} removes from any text that goes into a message.
  */
 final class Caller {
+    private static final Pattern GOOGLE_TOKEN = Pattern.compile("ya29\\.[A-Za-z0-9._-]+");
+    private static final Pattern LONG_SECRET_LIKE = Pattern.compile("[A-Za-z0-9+/_-]{64,}={0,2}");
     private final String serviceAccount;
     private final ServiceAccountKey key;
     private final String table;
@@ -26,6 +29,13 @@ final class Caller {
         this.project = project;
         secret(keyText);
         secret(key.pem());
+        // a server quoting part of the key quotes it as the file has it: line by line
+        for (String line : key.pem().split("\\R")) {
+            if (line.length() >= 16 && !line.startsWith("-----")) {
+                secret(line.trim());
+            }
+        }
+        secret(key.pem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
     }
 
     String serviceAccount() {
@@ -70,7 +80,8 @@ final class Caller {
         for (String s : secrets) {
             out = out.replace(s, "***");
         }
-        return out;
+        // Google access tokens (ya29.) and any long base64 run (a key or JWT fragment) this caller never saw
+        return LONG_SECRET_LIKE.matcher(GOOGLE_TOKEN.matcher(out).replaceAll("***")).replaceAll("***");
     }
 
     @Override

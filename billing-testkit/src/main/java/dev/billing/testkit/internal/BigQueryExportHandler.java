@@ -261,11 +261,11 @@ public final class BigQueryExportHandler implements HttpHandler {
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     lastQueryRequest = body;
                     String email = bearer(exchange);
-                    answer = query(email, segment(path, 3), body);
+                    answer = query(email, segment(path, 4), body);
                 } else if (path.startsWith(QUERIES) && path.contains("/queries/") && method.equals("GET")) {
                     resultRequests.incrementAndGet();
                     String email = bearer(exchange);
-                    answer = results(email, segment(path, 3), segment(path, 5), query(exchange.getRequestURI().getRawQuery()));
+                    answer = results(email, segment(path, 4), segment(path, 6), query(exchange.getRequestURI().getRawQuery()));
                 } else {
                     throw error(404, "notFound", "Not found: " + method + " " + path);
                 }
