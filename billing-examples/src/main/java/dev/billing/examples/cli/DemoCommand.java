@@ -10,6 +10,7 @@ import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.PrintWriter;
@@ -21,11 +22,13 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling simulator on a free loopback port with a demo domain (4 accounts,"
-                + " 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
+        description = {"Starts the HyperBilling simulator and a Google Cloud Billing export (BigQuery) simulator on"
+                + " free loopback ports with a demo domain (4 AWS accounts in USD, KRW and EUR, 1 Google Cloud billing"
+                + " account in JPY, 2 projects), registers the accounts through the public API and draws the"
                 + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
+    static final String GCP_PROVIDER = "gcp-billing-export";
 
     @ParentCommand
     private BillingCli parent;
@@ -36,11 +39,15 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = console.out();
         SimulatorData data = DemoDomain.data();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             BigQueryBillingExportSimulator bigQuery = BigQueryBillingExportSimulator.builder()
+                     .rows(DemoDomain.gcpRows()).pageSize(500).pendingPolls(1).start();
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .providerSettings(GCP_PROVIDER, Map.of("endpoint", bigQuery.endpoint()))
                      .listener(new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
+            out.println("BigQuery (Cloud Billing export) simulator running on " + bigQuery.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
             }
@@ -51,6 +58,13 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("registered service account " + a.name() + ": AWS account " + a.account() + " ("
                         + data.currency(a.account()).getCurrencyCode() + "), " + user.email() + ", " + a.project());
             }
+            DemoDomain.Account gcp = DemoDomain.GCP;
+            billing.serviceAccounts().register(gcp.name(), GCP_PROVIDER, Credentials.of(Map.of(
+                    "serviceAccountKey", bigQuery.serviceAccountKey(DemoDomain.GCP_CLIENT_EMAIL),
+                    "table", bigQuery.table(), "billingAccountId", gcp.account())), gcp.project());
+            out.println("registered service account " + gcp.name() + ": Google Cloud billing account " + gcp.account()
+                    + " (JPY), projects " + String.join(", ", DemoDomain.GCP_PROJECTS) + ", table " + bigQuery.table()
+                    + ", " + gcp.project());
             out.println();
             CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
                     .granularity(Granularity.MONTHLY).groupBy(Dimension.PROJECT, Dimension.SERVICE).build());

@@ -28,13 +28,15 @@ class DemoAndSimulateTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(took).isLessThan(Duration.ofSeconds(20));
-        assertThat(r.out).contains("provider enabled: hyperbilling-aws",
+        assertThat(r.out).contains("provider enabled: hyperbilling-aws", "provider enabled: gcp-billing-export",
                 "registered service account web-prod", "registered service account data-seoul",
+                "registered service account gcp-tokyo", "By month, JPY",
                 "=== Domain: 2026-01-01 to 2026-07-01", "=== Project project-data ===", "=== Project project-web ===",
                 "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
-        assertThat(r.err).contains("fetched 4/4").doesNotContain("Exception");
+        assertThat(r.err).contains("fetched 5/5").doesNotContain("Exception");
         DemoDomain.data().users().forEach(u -> assertThat(r.out + r.err).doesNotContain(u.key()));
+        assertThat(r.out + r.err).doesNotContain("PRIVATE KEY").doesNotContain("ya29.");
     }
 
     @Test
