@@ -98,12 +98,12 @@ public final class CostReport {
 
     /** @return whether every account in scope contributed: no account FAILED */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> c.status() == CoverageStatus.FAILED);
+        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED);
     }
 
     @Override
     public String toString() {
-        long failed = coverage.stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        long failed = coverage.stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
         return "CostReport[period=" + period() + ", totals=" + totals() + ", projects=" + projects.size()
                 + ", rows=" + rows.size() + ", accounts=" + coverage.size() + ", failed=" + failed + "]";
     }

@@ -120,7 +120,7 @@ abstract class CostStoreContract {
         assertThat(stored.domain()).isEqualTo(live.domain());
         assertThat(stored.projects()).isEqualTo(live.projects());
         assertThat(stored.rows()).isEqualTo(live.rows());
-        assertThat(stored.coverage()).extracting(c -> c.status()).containsOnly(CoverageStatus.OK);
+        assertThat(stored.coverage()).extracting(c -> c.code()).containsOnly(CoverageStatus.OK);
     }
 
     @ParameterizedTest
@@ -153,7 +153,7 @@ abstract class CostStoreContract {
             List<CostRecord> rows = new ArrayList<>();
             for (int k = 0; k < 3; k++) {
                 BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 10_000_000_000L), random.nextInt(11));
-                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", a.id(), a.project(), "svc-" + k,
+                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", "", a.id(), a.project(), "svc-" + k,
                         "global", "", ChargeCategory.USAGE, new Money(amount, currency), null));
             }
             store.replaceWindow(a, MAR, fx.clock.instant(), sink -> {
@@ -254,13 +254,13 @@ abstract class CostStoreContract {
         fx.clock.set("2026-03-05T18:00:01Z");
         CostReport stale = sync.report(query);
 
-        assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.status())
+        assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.code())
                 .containsExactly("web-aws=OK", "web-eu=FAILED", "ops-aws=OK");
         assertThat(fresh.coverage().get(0).asOf()).isEqualTo(Instant.parse("2026-03-05T12:00:00Z"));
         assertThat(fresh.coverage().get(1).error()).contains("never been synced");
         assertThat(fresh.isComplete()).isFalse();
         assertThat(fresh.totals()).containsExactlyElementsOf(fx.reference(List.of("web-aws", "ops-aws"), MAR, MAR));
-        assertThat(stale.coverage()).extracting(c -> c.status())
+        assertThat(stale.coverage()).extracting(c -> c.code())
                 .containsExactly(CoverageStatus.STALE, CoverageStatus.FAILED, CoverageStatus.STALE);
         assertThat(stale.totals()).isEqualTo(fresh.totals());
     }

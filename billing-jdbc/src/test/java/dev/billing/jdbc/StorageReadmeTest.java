@@ -87,7 +87,7 @@ class StorageReadmeTest {
                 CostReport report = CostSync.builder(billing).store(store).build().report(CostQuery.of(period));
                 assertThat(report.totals()).isNotEmpty().containsExactlyElementsOf(data.totals(data.accounts(), period));
                 assertThat(report.coverage()).singleElement()
-                        .satisfies(c -> assertThat(c.status()).isEqualTo(CoverageStatus.OK));
+                        .satisfies(c -> assertThat(c.code()).isEqualTo(CoverageStatus.OK));
                 assertThat(sim.billingRequests(account)).as("the report asked no provider").isEqualTo(requests)
                         .isPositive();
             }

@@ -76,7 +76,7 @@ class CostCubeTest {
 
     private static CostRecord record(String serviceAccount, String project, LocalDate day, String service,
                                      String amount, Currency currency) {
-        return new CostRecord(day, ProviderId.of("fake"), "111111111111", ServiceAccountId.of(serviceAccount),
+        return new CostRecord(day, ProviderId.of("fake"), "111111111111", "", ServiceAccountId.of(serviceAccount),
                 ProjectId.of(project), service, "global", "", ChargeCategory.USAGE,
                 new Money(new BigDecimal(amount), currency), null);
     }

@@ -100,8 +100,8 @@ final class ReportWriter {
                 g.writeStringField("name", c.name());
                 g.writeStringField("provider", c.provider().value());
                 g.writeStringField("project", c.project().value());
-                g.writeStringField("status", c.status().name());
-                if (c.status() == CoverageStatus.FAILED) {
+                g.writeStringField("status", c.code().name());
+                if (c.code() == CoverageStatus.FAILED) {
                     g.writeStringField("error", c.error());
                 } else if (fromStore) {
                     g.writeStringField("asOf", c.asOf().toString());
@@ -183,7 +183,7 @@ final class ReportWriter {
      * @param out where to write
      */
     static void table(CostReport report, boolean fromStore, PrintWriter out) {
-        long failed = report.coverage().stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        long failed = report.coverage().stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
         out.println("Costs " + report.period().start() + " to " + report.period().end() + " (end exclusive), "
                 + report.granularity() + ", " + (report.isComplete() ? "complete"
                 : "INCOMPLETE: " + failed + " of " + report.coverage().size() + " service accounts failed"));
@@ -211,7 +211,7 @@ final class ReportWriter {
         for (AccountCoverage c : report.coverage()) {
             String detail = c.error() != null ? ": " + BillingCli.oneLine(c.error())
                     : fromStore ? ", synced " + c.asOf() : "";
-            accounts.add(c.name(), c.provider().value(), c.project().value(), c.status() + detail);
+            accounts.add(c.name(), c.provider().value(), c.project().value(), c.code() + detail);
         }
         accounts.print(out);
     }
