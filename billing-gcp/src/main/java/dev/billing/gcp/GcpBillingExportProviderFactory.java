@@ -3,6 +3,7 @@ package dev.billing.gcp;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import dev.billing.gcp.internal.Endpoints;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,24 @@ import java.util.Map;
  * {@code location} (the export dataset's location, for example {@code US}).
  */
 public final class GcpBillingExportProviderFactory implements BillingProviderFactory {
-    /** The settings this factory reads. */
-    public static final List<String> SETTINGS = List.of("endpoint", "queryProject", "location");
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.optional("endpoint", "the BigQuery API's base URL, https:// (http:// only for a loopback host)",
+                    GcpBillingExportProvider.DEFAULT_ENDPOINT),
+            ProviderSetting.optional("queryProject", "the GCP project that runs (and pays for) the query; absent: the"
+                    + " key's project_id", null).matching("\\s*(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\\s*",
+                    "be a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter"),
+            ProviderSetting.optional("location", "the location of the export's BigQuery dataset, for example US, EU or"
+                    + " asia-northeast1; absent: BigQuery finds it", null).matching("\\s*[A-Za-z][A-Za-z0-9-]{0,62}\\s*",
+                    "be a BigQuery location such as US, EU or asia-northeast1"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public GcpBillingExportProviderFactory() {
+    }
+
+    /** @return {@code endpoint}, {@code queryProject}, {@code location}, all optional */
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
     }
 
     @Override
@@ -43,7 +57,7 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
                     case "queryProject" -> b.queryProject(value);
                     case "location" -> b.location(value);
                     default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey()
-                            + "' for " + GcpBillingExportProvider.ID + "; known settings: " + String.join(", ", SETTINGS));
+                            + "' for " + GcpBillingExportProvider.ID + "; known settings: endpoint, queryProject, location");
                 }
             } catch (IllegalArgumentException ex) {
                 throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of "

@@ -170,6 +170,8 @@ class GcpFetchTest extends GcpTestSupport {
         assertThat(f.total("JPY").toPlainString()).isEqualTo("11987.5");
         CostRecord first = f.records().get(0);
         assertThat(first.billingAccountId()).isEqualTo("0123AB-4567CD-89EF01");
+        assertThat(first.subAccountId()).isEqualTo("web-prod");
+        assertThat(f.records().get(6).subAccountId()).isEmpty();
         assertThat(first.service()).isEqualTo("Compute Engine");
         assertThat(first.usageType()).isEqualTo("Compute Engine SKU");
         assertThat(first.region()).isEqualTo("asia-northeast1");

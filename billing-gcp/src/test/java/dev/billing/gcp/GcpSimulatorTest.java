@@ -146,7 +146,8 @@ class GcpSimulatorTest {
             assertThat(report.isComplete()).isFalse();
             assertThat(report.totals()).containsExactly(Money.of(expected(USD_ACCOUNT, null), Currency.getInstance("USD")));
             AccountCoverage old = report.coverage().stream().filter(c -> c.name().equals("gcp-old")).findFirst().orElseThrow();
-            assertThat(old.status()).isEqualTo(CoverageStatus.FAILED);
+            assertThat(old.code()).isEqualTo(CoverageStatus.FAILED);
+            assertThat(old.failure()).get().isInstanceOf(CredentialsRejectedException.class);
             assertThat(old.error()).contains("gcp-old").contains("invalid_grant").doesNotContain("PRIVATE KEY");
             assertThatThrownBy(() -> billing.serviceAccounts().verify("gcp-old"))
                     .isInstanceOf(CredentialsRejectedException.class);

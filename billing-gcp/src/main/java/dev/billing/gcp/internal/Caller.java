@@ -1,7 +1,9 @@
 package dev.billing.gcp.internal;
 
 import java.util.List;
+import dev.billing.core.spi.Cancellation;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
@@ -19,10 +21,14 @@ final class Caller {
     private final String billingAccount;
     private final String project;
     private final List<String> secrets = new CopyOnWriteArrayList<>();
+    private final Cancellation cancellation;
+    private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
     Caller(String serviceAccount, ServiceAccountKey key, String keyText, String table, String billingAccount,
-           String project) {
+           String project, Cancellation cancellation) {
         this.serviceAccount = serviceAccount;
+        this.cancellation = cancellation;
+        cancellation.onCancel(() -> cancelled.complete(null));
         this.key = key;
         this.table = table;
         this.billingAccount = billingAccount;
@@ -36,6 +42,21 @@ final class Caller {
             }
         }
         secret(key.pem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+    }
+
+    /** @return the fetch's cancellation */
+    Cancellation cancellation() {
+        return cancellation;
+    }
+
+    /** @return completes when the fetch is cancelled */
+    CompletableFuture<Void> cancelled() {
+        return cancelled;
+    }
+
+    /** @throws dev.billing.core.FetchCancelledException when the fetch is cancelled */
+    void throwIfCancelled() {
+        cancellation.throwIfCancelled(serviceAccount);
     }
 
     String serviceAccount() {

@@ -12,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -78,7 +79,7 @@ public final class ExportFetcher {
      * @param account the service account
      */
     public void verify(ServiceAccount account) {
-        Caller caller = caller(account);
+        Caller caller = caller(account, Cancellation.NONE);
         LocalDate today = LocalDate.now(config.clock().withZone(java.time.ZoneOffset.UTC));
         QueryPage page = client.query(caller, queryProject(caller), today, today.plusDays(1), true, new AtomicInteger());
         log.debug("service account {}: verified; the export query would scan {} bytes", caller.serviceAccount(),
@@ -91,7 +92,7 @@ public final class ExportFetcher {
      * @return the stats
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
-        Caller caller = caller(request.account());
+        Caller caller = caller(request.account(), request.cancellation());
         BillingPeriod period = request.period();
         AtomicInteger requests = new AtomicInteger();
         QueryPage page = client.query(caller, queryProject(caller), period.start(), period.end(), false, requests);
@@ -107,6 +108,7 @@ public final class ExportFetcher {
         int pages = 0;
         QueryPage job = page;
         while (true) {
+            request.throwIfCancelled();
             pages++;
             long pageDropped = 0;
             for (String[] cells : page.rows()) {
@@ -125,14 +127,15 @@ public final class ExportFetcher {
                 String service = orEmpty(cells[1]);
                 String region = orEmpty(cells[2]).isEmpty() ? "global" : cells[2];
                 String sku = orEmpty(cells[3]);
+                String gcpProject = orEmpty(cells[4]);
                 if (cost.signum() != 0 || credits.signum() == 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, request.account().id(),
+                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
                             request.account().project(), service, region, sku, category(orEmpty(cells[5])),
                             Money.of(cost, currency), null));
                     records++;
                 }
                 if (credits.signum() != 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, request.account().id(),
+                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
                             request.account().project(), service, region, sku, ChargeCategory.CREDIT,
                             Money.of(credits, currency), null));
                     records++;
@@ -229,13 +232,13 @@ public final class ExportFetcher {
         return p;
     }
 
-    private static Caller caller(ServiceAccount account) {
+    private static Caller caller(ServiceAccount account, Cancellation cancellation) {
         SCHEMA.validate(account.credentials(), account.name(), Transport.PROVIDER);
         Credentials c = account.credentials();
         String keyText = c.get("serviceAccountKey").orElseThrow();
         ServiceAccountKey key = ServiceAccountKey.parse(keyText);
         return new Caller(account.name(), key, keyText, c.get("table").orElseThrow().trim(),
-                c.get("billingAccountId").orElse(""), c.get("projectId").orElse(""));
+                c.get("billingAccountId").orElse(""), c.get("projectId").orElse(""), cancellation);
     }
 
     private static String text(String cell, String column, Caller caller) {

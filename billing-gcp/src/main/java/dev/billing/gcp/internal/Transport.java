@@ -1,6 +1,7 @@
 package dev.billing.gcp.internal;
 
 import dev.billing.core.BillingException;
+import dev.billing.core.FetchCancelledException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import java.io.IOException;
@@ -10,6 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -53,6 +59,7 @@ final class Transport {
     <T> T retrying(Caller caller, String what, Attempt<T> attempt) {
         RetryableFailure last = null;
         for (int n = 1; n <= config.maxAttempts(); n++) {
+            caller.throwIfCancelled();
             try {
                 return attempt.run(n);
             } catch (RetryableFailure f) {
@@ -80,10 +87,32 @@ final class Transport {
      * @throws RetryableFailure on a connection failure or timeout
      */
     HttpResponse<byte[]> send(Caller caller, HttpRequest request, String label, int attempt, AtomicInteger requests) {
+        caller.throwIfCancelled();
         requests.incrementAndGet();
         long start = System.nanoTime();
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        // a cancelled fetch aborts the exchange in flight (the JDK client cancels it on cancel(true))
+        caller.cancellation().onCancel(() -> exchange.cancel(true));
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = exchange.get();
+            } catch (CancellationException e) {
+                log.debug("{} -> cancelled (attempt {}, {} ms)", label, attempt, millisSince(start));
+                throw new FetchCancelledException(caller.cancellation().reason().isEmpty()
+                        ? "the fetch of service account '" + caller.serviceAccount() + "' was cancelled"
+                        : caller.cancellation().reason(), caller.serviceAccount());
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (caller.cancellation().isCancelled()) {
+                    caller.throwIfCancelled();
+                }
+                throw new ProviderUnavailableException(PROVIDER + ": the request failed for service account '"
+                        + caller.serviceAccount() + "' (" + e.getCause().getClass().getSimpleName() + ")",
+                        caller.serviceAccount(), -1, null);
+            }
             log.debug("{} -> {} (attempt {}, {} ms, {} bytes)", label, response.statusCode(), attempt,
                     millisSince(start), response.body().length);
             return response;
@@ -95,21 +124,27 @@ final class Transport {
                             + (e.getMessage() == null ? "" : ": " + caller.scrub(e.getMessage())) + ")";
             throw new RetryableFailure(why, -1, false, null, e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
                     + caller.serviceAccount() + "'", caller.serviceAccount(), -1, e);
         }
     }
 
-    /** Sleeps, bounded; an interrupt ends the fetch. */
+    /** Sleeps, bounded; a cancellation or an interrupt ends the fetch. */
     void sleep(Caller caller, long millis) {
         try {
-            Thread.sleep(millis);
+            caller.cancelled().get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return; // slept the whole wait
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while waiting to call " + PROVIDER
                     + " again for service account '" + caller.serviceAccount() + "'", caller.serviceAccount(), -1, e);
         }
+        caller.throwIfCancelled();
     }
 
     /** @return the capped {@code Retry-After}, else exponential backoff with jitter */
