@@ -41,7 +41,8 @@ final class Transport {
 
     Transport(Config config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
+        // HTTP/1.1: Google's APIs speak it, and a plain-http loopback server never sees an h2c upgrade
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
