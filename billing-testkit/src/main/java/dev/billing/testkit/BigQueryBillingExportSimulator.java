@@ -47,8 +47,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     // provider setting endpoint = sim.endpoint(); credentials serviceAccountKey = key, table = sim.table()
  * }
  * }</pre>
+ *
+ * <p>Small answers are sent without delay: like {@link HyperBillingSimulator}, it sets the JDK
+ * server's TCP_NODELAY switch ({@code sun.net.httpserver.nodelay}) unless the host set it already.
  */
 public final class BigQueryBillingExportSimulator implements AutoCloseable {
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // as HyperBillingSimulator does: the JDK server reads this switch once, when its first server starts
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
+
     /** The table served unless the builder names another. */
     public static final String DEFAULT_TABLE = "billing-admin-project.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
     /** The key's {@code project_id} unless the builder names another. */

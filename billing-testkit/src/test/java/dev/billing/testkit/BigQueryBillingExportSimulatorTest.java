@@ -157,7 +157,9 @@ class BigQueryBillingExportSimulatorTest {
         JsonNode p1 = JSON.readTree(get(token, all.get("jobReference").get("jobId").asText(), null).body());
         assertThat(p1.get("pageToken").asText()).isNotEmpty();
         JsonNode p2 = JSON.readTree(get(token, all.get("jobReference").get("jobId").asText(), p1.get("pageToken").asText()).body());
-        assertThat(p2.get("rows").get(0).get("f").get(6).get("v").asText()).isEqualTo("JPY");
+        // ordered by day, then service: Cloud Storage (JPY) before Compute Engine (USD)
+        assertThat(p1.get("rows").get(0).get("f").get(6).get("v").asText()).isEqualTo("JPY");
+        assertThat(p2.get("rows").get(0).get("f").get(6).get("v").asText()).isEqualTo("USD");
         assertThat(p2.has("pageToken")).isFalse();
     }
 

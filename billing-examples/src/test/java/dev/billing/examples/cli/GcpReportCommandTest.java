@@ -126,6 +126,20 @@ class GcpReportCommandTest {
     }
 
     @Test
+    void verify_dryRunsTheQuery_andAnUntrustedKeyExits3() throws Exception {
+        writeConfig(true);
+
+        Cli r = Cli.run(env, "verify", "--config", config.toString());
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        assertThat(r.out.lines().filter(l -> l.contains("gcp-web") || l.contains("gcp-data"))).as(r.toString())
+                .hasSize(2).allSatisfy(l -> assertThat(l).endsWith("OK"));
+        assertThat(r.out).contains("gcp-old").contains("FAILED: credentials rejected").doesNotContain("PRIVATE KEY");
+        assertThat(sim.queryRequests()).isEqualTo(2); // the untrusted key never gets a token
+        assertThat(sim.resultRequests()).isZero();
+    }
+
+    @Test
     void sampleRows_spanThePeriod() {
         assertThat(rows).anyMatch(r -> r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate()
                 .equals(LocalDate.of(NOW.getYear(), NOW.getMonth(), 1)));
