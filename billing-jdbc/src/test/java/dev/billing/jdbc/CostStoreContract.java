@@ -92,7 +92,7 @@ abstract class CostStoreContract {
     }
 
     static Stream<CostQuery> queries() {
-        BillingPeriod q1 = BillingPeriod.months(JAN, MAR);
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
         return Stream.of(
                 CostQuery.of(q1),
                 CostQuery.builder(q1).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
@@ -130,7 +130,7 @@ abstract class CostStoreContract {
         CostSync sync = sync(openStore());
         sync.sync();
 
-        CostReport report = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
 
         assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
         assertThat(report.project("project-ops").totals())
@@ -182,7 +182,7 @@ abstract class CostStoreContract {
         CostSync sync = sync(store);
         sync.sync();
         List<StoredWindow> before = store.windows(fx.account("web-aws").id());
-        CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+        CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
         fx.provider.restate("web-aws", MAR);
         fx.provider.failAfter("web-aws", MAR, 120);
 
@@ -196,7 +196,7 @@ abstract class CostStoreContract {
                 .singleElement()
                 .satisfies(w -> assertThat(w.totals()).isEqualTo(before.get(2).totals()))
                 .satisfies(w -> assertThat(w.records()).isEqualTo(before.get(2).records()));
-        assertThat(sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain())
+        assertThat(sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR))).domain())
                 .isEqualTo(reportBefore.domain());
     }
 
@@ -306,10 +306,10 @@ abstract class CostStoreContract {
             done.addAll(sb.accounts().get(i).replaced());
             assertThat(Set.copyOf(done)).containsExactlyInAnyOrder(JAN, FEB, MAR);
         }
-        CostReport report = a.report(CostQuery.builder(BillingPeriod.months(JAN, MAR))
+        CostReport report = a.report(CostQuery.builder(BillingPeriod.monthsThrough(JAN, MAR))
                 .groupBy(Dimension.SERVICE_ACCOUNT).build());
         assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
-        assertThat(b.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain()).isEqualTo(report.domain());
+        assertThat(b.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR))).domain()).isEqualTo(report.domain());
         for (String name : ALL) {
             assertThat(a.store().windows(fx.account(name).id())).extracting(StoredWindow::month)
                     .containsExactly(JAN, FEB, MAR);

@@ -70,12 +70,12 @@ class StorageReadmeTest {
 
                 YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
                 CostReport report = sync.report(CostQuery.of(   // answered by the database, no provider call
-                        BillingPeriod.months(thisMonth.minusMonths(2), thisMonth)));
+                        BillingPeriod.monthsThrough(thisMonth.minusMonths(2), thisMonth)));
                 System.out.println("domain total: " + report.totals());
             }
             // README-END
 
-            BillingPeriod period = BillingPeriod.months(first, first.plusMonths(2));
+            BillingPeriod period = BillingPeriod.monthsThrough(first, first.plusMonths(2));
             try (JdbcCostStore store = JdbcCostStore.embedded(file);
                  Billing billing = Billing.builder()
                          .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class DemoDomain {
     /** The months with data: January to June 2026. */
-    static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
 
     /**
      * A demo service account.
