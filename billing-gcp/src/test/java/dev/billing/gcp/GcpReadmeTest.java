@@ -79,8 +79,8 @@ class GcpReadmeTest {
         // README-END
 
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).startsWith("domain total: [12.10 USD]" + System.lineSeparator())
-                .contains("{SUB_ACCOUNT=web-shop-prod} 10.25 USD", "{SUB_ACCOUNT=web-shop-dev} 0.75 USD", "{SUB_ACCOUNT=} 1.10 USD");
+        assertThat(printed).startsWith("domain total: [12.1 USD]" + System.lineSeparator())
+                .contains("{SUB_ACCOUNT=web-shop-prod} 10.25 USD", "{SUB_ACCOUNT=web-shop-dev} 0.75 USD", "{SUB_ACCOUNT=} 1.1 USD");
     }
 
     @Test
@@ -106,6 +106,6 @@ class GcpReadmeTest {
         }
         // README-END
 
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("domain total: [12.10 USD], scanned ");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("domain total: [12.1 USD], scanned ");
     }
 }

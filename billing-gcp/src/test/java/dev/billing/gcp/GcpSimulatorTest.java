@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Timeout;
 class GcpSimulatorTest {
     static final String USD_ACCOUNT = "0123AB-4567CD-89EF01";
     static final String JPY_ACCOUNT = "JPJPJP-000000-111111";
-    static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
 
     BigQueryBillingExportSimulator sim;
     List<ExportRow> rows;

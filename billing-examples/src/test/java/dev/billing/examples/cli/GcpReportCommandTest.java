@@ -87,7 +87,7 @@ class GcpReportCommandTest {
     @Test
     void report_isExactPerCurrency_andAnUntrustedKeyFailsOnlyItsAccountWithExit3() throws Exception {
         writeConfig(true);
-        BillingPeriod period = BillingPeriod.months(FIRST, NOW);
+        BillingPeriod period = BillingPeriod.monthsThrough(FIRST, NOW);
 
         Cli r = Cli.run(env, "report", "--config", config.toString(), "--from", FIRST.toString(), "--to",
                 NOW.plusMonths(1).toString(), "--format", "json");
@@ -122,7 +122,7 @@ class GcpReportCommandTest {
         assertThat(live.exitCode).as(live.toString()).isZero();
         assertThat(JSON.readTree(stored.out).get("domain")).isEqualTo(JSON.readTree(live.out).get("domain"));
         assertThat(JSON.readTree(live.out).get("domain").get("totals").get(1).get("amount").asText())
-                .isEqualTo(expected(USD, BillingPeriod.months(FIRST, NOW)));
+                .isEqualTo(expected(USD, BillingPeriod.monthsThrough(FIRST, NOW)));
     }
 
     @Test
