@@ -35,8 +35,8 @@ class DemoJarIT {
         assertThat(ended).as("demo ended; stderr: %s", stderr).isTrue();
         assertThat(p.exitValue()).as("exit code; stderr: %s", stderr).isZero();
         assertThat(took).isLessThan(Duration.ofSeconds(20));
-        assertThat(stdout).contains("provider enabled: hyperbilling-aws", "=== Domain:",
-                "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD");
-        assertThat(stderr).contains("fetched 4/4").doesNotContain("Exception").doesNotContain("SLF4J");
+        assertThat(stdout).contains("provider enabled: hyperbilling-aws", "provider enabled: gcp-billing-export",
+                "=== Domain:", "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD", "JPY");
+        assertThat(stderr).contains("fetched 5/5").contains("gcp-tokyo OK").doesNotContain("Exception").doesNotContain("SLF4J");
     }
 }
