@@ -11,6 +11,7 @@ import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
+import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.PrintWriter;
@@ -22,12 +23,14 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling simulator and a Google Cloud Billing export (BigQuery) simulator on"
-                + " free loopback ports with a demo domain (4 AWS accounts in USD, KRW and EUR, 1 Google Cloud billing"
-                + " account in JPY, 2 projects), registers the accounts through the public API and draws the"
-                + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
+        description = {"Starts the HyperBilling, Azure Cost Management and Google Cloud Billing export (BigQuery)"
+                + " simulators on free loopback ports with a demo domain (4 AWS accounts in USD, KRW and EUR,"
+                + " 1 Azure subscription in EUR, 1 Google Cloud billing account in JPY, 2 projects), registers the"
+                + " accounts through the public API and draws the domain dashboard and each project's dashboard."
+                + " No configuration, no network beyond loopback."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
+    static final String AZURE = "azure-cost-management";
     static final String GCP_PROVIDER = "gcp-billing-export";
 
     @ParentCommand
@@ -38,15 +41,19 @@ final class DemoCommand implements Callable<Integer> {
         BillingCli.Console console = parent.console();
         PrintWriter out = console.out();
         SimulatorData data = DemoDomain.data();
+        String azureSecret = DemoDomain.azureSecret();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             AzureCostManagementSimulator azure = DemoDomain.azure(azureSecret);
              BigQueryBillingExportSimulator bigQuery = BigQueryBillingExportSimulator.builder()
                      .rows(DemoDomain.gcpRows()).pageSize(500).pendingPolls(1).start();
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .providerSettings(AZURE, Map.of("endpoint", azure.endpoint(), "authority", azure.endpoint()))
                      .providerSettings(GCP_PROVIDER, Map.of("endpoint", bigQuery.endpoint()))
                      .listener(new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
+            out.println("Azure Cost Management simulator running on " + azure.endpoint());
             out.println("BigQuery (Cloud Billing export) simulator running on " + bigQuery.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
@@ -65,6 +72,11 @@ final class DemoCommand implements Callable<Integer> {
             out.println("registered service account " + gcp.name() + ": Google Cloud billing account " + gcp.account()
                     + " (JPY), projects " + String.join(", ", DemoDomain.GCP_PROJECTS) + ", table " + bigQuery.table()
                     + ", " + gcp.project());
+            billing.serviceAccounts().register(DemoDomain.AZURE_NAME, AZURE, Credentials.of(Map.of(
+                    "tenantId", DemoDomain.AZURE_TENANT, "clientId", DemoDomain.AZURE_CLIENT, "clientSecret", azureSecret,
+                    "scope", "/subscriptions/" + DemoDomain.AZURE_SUBSCRIPTION)), DemoDomain.AZURE_PROJECT);
+            out.println("registered service account " + DemoDomain.AZURE_NAME + ": Azure subscription "
+                    + DemoDomain.AZURE_SUBSCRIPTION + " (EUR), client " + DemoDomain.AZURE_CLIENT + ", " + DemoDomain.AZURE_PROJECT);
             out.println();
             CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
                     .granularity(Granularity.MONTHLY).groupBy(Dimension.PROJECT, Dimension.SERVICE).build());

@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Prints a {@link CostReport} as a table, JSON (cli.md contract) or CSV. */
+/** Prints a {@link CostReport} as a table, JSON (the format of docs/cli.md) or CSV. */
 final class ReportWriter {
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
@@ -52,7 +52,7 @@ final class ReportWriter {
     }
 
     /**
-     * Writes the JSON contract of cli.md.
+     * Writes the JSON format of docs/cli.md.
      *
      * @param report the report
      * @param fromStore whether the report was answered from the cost store: each synced service account

@@ -37,6 +37,6 @@ class DemoJarIT {
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(stdout).contains("provider enabled: hyperbilling-aws", "provider enabled: gcp-billing-export",
                 "=== Domain:", "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD", "JPY");
-        assertThat(stderr).contains("fetched 5/5").contains("gcp-tokyo OK").doesNotContain("Exception").doesNotContain("SLF4J");
+        assertThat(stderr).contains("fetched 6/6").contains("gcp-tokyo OK").contains("data-azure OK").doesNotContain("Exception").doesNotContain("SLF4J");
     }
 }
