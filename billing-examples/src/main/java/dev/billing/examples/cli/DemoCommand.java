@@ -11,6 +11,7 @@ import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.testkit.AwsCostExplorerSimulator;
+import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
@@ -23,14 +24,16 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling, AWS Cost Explorer and Azure Cost Management simulators on free loopback"
-                + " ports with a demo domain (4 HyperBilling accounts, 1 AWS Cost Explorer organisation and 1 Azure"
-                + " subscription, 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws"
+        description = {"Starts the HyperBilling, AWS Cost Explorer, Azure Cost Management and Google Cloud Billing"
+                + " export (BigQuery) simulators on free loopback ports with a demo domain (4 HyperBilling accounts in"
+                + " USD, KRW and EUR, 1 AWS Cost Explorer organisation in USD, 1 Azure subscription in EUR, 1 Google"
+                + " Cloud billing account in JPY, 2 projects), registers the accounts through the public API and draws"
                 + " the domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
     static final String AWS_PROVIDER = "aws-cost-explorer";
     static final String AZURE = "azure-cost-management";
+    static final String GCP_PROVIDER = "gcp-billing-export";
 
     @ParentCommand
     private BillingCli parent;
@@ -46,15 +49,19 @@ final class DemoCommand implements Callable<Integer> {
                      .account(DemoDomain.AWS.account(), DemoDomain.AWS_KEY_ID, DemoDomain.AWS_SECRET)
                      .rows(DemoDomain.awsRows()).start();
              AzureCostManagementSimulator azure = DemoDomain.azure(azureSecret);
+             BigQueryBillingExportSimulator bigQuery = BigQueryBillingExportSimulator.builder()
+                     .rows(DemoDomain.gcpRows()).pageSize(500).pendingPolls(1).start();
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
                      .providerSettings(AWS_PROVIDER, Map.of("endpoint", aws.endpoint()))
                      .providerSettings(AZURE, Map.of("endpoint", azure.endpoint(), "authority", azure.endpoint()))
+                     .providerSettings(GCP_PROVIDER, Map.of("endpoint", bigQuery.endpoint()))
                      .listener(new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
             out.println("AWS Cost Explorer simulator running on " + aws.endpoint());
             out.println("Azure Cost Management simulator running on " + azure.endpoint());
+            out.println("BigQuery (Cloud Billing export) simulator running on " + bigQuery.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
             }
@@ -70,6 +77,13 @@ final class DemoCommand implements Callable<Integer> {
             out.println("registered service account " + DemoDomain.AWS.name() + ": AWS Cost Explorer, payer "
                     + DemoDomain.AWS.account() + " with linked accounts " + String.join(", ", DemoDomain.AWS_LINKED)
                     + " (USD), " + DemoDomain.AWS.project());
+            DemoDomain.Account gcp = DemoDomain.GCP;
+            billing.serviceAccounts().register(gcp.name(), GCP_PROVIDER, Credentials.of(Map.of(
+                    "serviceAccountKey", bigQuery.serviceAccountKey(DemoDomain.GCP_CLIENT_EMAIL),
+                    "table", bigQuery.table(), "billingAccountId", gcp.account())), gcp.project());
+            out.println("registered service account " + gcp.name() + ": Google Cloud billing account " + gcp.account()
+                    + " (JPY), projects " + String.join(", ", DemoDomain.GCP_PROJECTS) + ", table " + bigQuery.table()
+                    + ", " + gcp.project());
             billing.serviceAccounts().register(DemoDomain.AZURE_NAME, AZURE, Credentials.of(Map.of(
                     "tenantId", DemoDomain.AZURE_TENANT, "clientId", DemoDomain.AZURE_CLIENT, "clientSecret", azureSecret,
                     "scope", "/subscriptions/" + DemoDomain.AZURE_SUBSCRIPTION)), DemoDomain.AZURE_PROJECT);

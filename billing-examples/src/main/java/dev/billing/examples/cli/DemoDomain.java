@@ -3,6 +3,7 @@ package dev.billing.examples.cli;
 import dev.billing.core.BillingPeriod;
 import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
+import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -13,8 +14,9 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * The built-in demo domain: four AWS accounts read through HyperBilling, one AWS organisation read from AWS Cost
- * Explorer and one Azure subscription, in two projects, billed in USD, KRW and EUR.
+ * The built-in demo domain: four AWS accounts read through HyperBilling (USD, KRW, EUR), one AWS organisation read
+ * from AWS Cost Explorer (USD), one Azure subscription (EUR) and one Google Cloud billing account (two GCP projects,
+ * JPY, with credits and tax) read from a simulated Cloud Billing export in BigQuery, in two projects.
  */
 final class DemoDomain {
     /** The months with data: January to June 2026. */
@@ -48,6 +50,12 @@ final class DemoDomain {
     static final String AWS_SECRET = "demo/Secret/K7MDENGbPxRfiCYEXAMPLEKEY";
     /** The linked accounts of {@link #AWS}. */
     static final List<String> AWS_LINKED = List.of("555555555555", "666666666666");
+    /** The Google Cloud service account: its name, billing account and project. */
+    static final Account GCP = new Account("gcp-tokyo", "0A1B2C-3D4E5F-6A7B8C", "project-data");
+    /** The GCP projects of the demo's billing account. */
+    static final List<String> GCP_PROJECTS = List.of("data-tokyo-prod", "data-tokyo-dev");
+    /** The service account of the demo's key. */
+    static final String GCP_CLIENT_EMAIL = "billing-reader@billing-admin-project.iam.gserviceaccount.com";
     /** The Azure service account of the demo: its name, project, and the app registration it reads with. */
     static final String AZURE_NAME = "data-azure";
     static final String AZURE_PROJECT = "project-data";
@@ -78,6 +86,12 @@ final class DemoDomain {
             }
         }
         return rows;
+    }
+
+    /** @return the demo's Google Cloud export rows, the same on every run */
+    static List<BigQueryBillingExportSimulator.ExportRow> gcpRows() {
+        return BigQueryBillingExportSimulator.sampleRows(2026, GCP.account(), "JPY", GCP_PROJECTS,
+                LocalDate.of(2026, 1, 1), (int) PERIOD.days());
     }
 
     /**

@@ -29,15 +29,17 @@ class DemoAndSimulateTest {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(r.out).contains("provider enabled: hyperbilling-aws", "provider enabled: aws-cost-explorer",
-                "registered service account aws-org: AWS Cost Explorer",
+                "registered service account aws-org: AWS Cost Explorer", "provider enabled: gcp-billing-export",
                 "registered service account web-prod", "registered service account data-seoul",
+                "registered service account gcp-tokyo", "By month, JPY",
                 "provider enabled: azure-cost-management", "registered service account data-azure",
                 "=== Domain: 2026-01-01 to 2026-07-01", "=== Project project-data ===", "=== Project project-web ===",
                 "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
-        assertThat(r.err).contains("fetched 6/6").doesNotContain("Exception");
+        assertThat(r.err).contains("fetched 7/7").doesNotContain("Exception");
         assertThat(r.out + r.err).doesNotContain(DemoDomain.AWS_SECRET);
         DemoDomain.data().users().forEach(u -> assertThat(r.out + r.err).doesNotContain(u.key()));
+        assertThat(r.out + r.err).doesNotContain("PRIVATE KEY").doesNotContain("ya29.");
         assertThat(r.out + r.err).doesNotContain("demo~");
     }
 

@@ -35,8 +35,8 @@ class DemoJarIT {
         assertThat(ended).as("demo ended; stderr: %s", stderr).isTrue();
         assertThat(p.exitValue()).as("exit code; stderr: %s", stderr).isZero();
         assertThat(took).isLessThan(Duration.ofSeconds(20));
-        assertThat(stdout).contains("provider enabled: hyperbilling-aws", "=== Domain:",
-                "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD");
-        assertThat(stderr).contains("fetched 6/6").doesNotContain("Exception").doesNotContain("SLF4J");
+        assertThat(stdout).contains("provider enabled: hyperbilling-aws", "provider enabled: gcp-billing-export",
+                "=== Domain:", "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD", "JPY");
+        assertThat(stderr).contains("fetched 7/7").contains("gcp-tokyo OK").contains("aws-org OK").contains("data-azure OK").doesNotContain("Exception").doesNotContain("SLF4J");
     }
 }

@@ -1,0 +1,69 @@
+package dev.billing.gcp;
+
+import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
+import dev.billing.gcp.internal.Endpoints;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates the {@code gcp-billing-export} provider from provider settings; registered for
+ * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ *
+ * <p>Settings: {@code endpoint} (the BigQuery API URL, default {@code https://bigquery.googleapis.com}),
+ * {@code queryProject} (the project that runs the query; default the key's {@code project_id}),
+ * {@code location} (the export dataset's location, for example {@code US}).
+ */
+public final class GcpBillingExportProviderFactory implements BillingProviderFactory {
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.optional("endpoint", "the BigQuery API's base URL, https:// (http:// only for a loopback host)",
+                    GcpBillingExportProvider.DEFAULT_ENDPOINT),
+            ProviderSetting.optional("queryProject", "the GCP project that runs (and pays for) the query; absent: the"
+                    + " key's project_id", null).matching("\\s*(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\\s*",
+                    "be a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter"),
+            ProviderSetting.optional("location", "the location of the export's BigQuery dataset, for example US, EU or"
+                    + " asia-northeast1; absent: BigQuery finds it", null).matching("\\s*[A-Za-z][A-Za-z0-9-]{0,62}\\s*",
+                    "be a BigQuery location such as US, EU or asia-northeast1"));
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public GcpBillingExportProviderFactory() {
+    }
+
+    /** @return {@code endpoint}, {@code queryProject}, {@code location}, all optional */
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
+    }
+
+    @Override
+    public String id() {
+        return GcpBillingExportProvider.ID;
+    }
+
+    /**
+     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
+     */
+    @Override
+    public BillingProvider create(Map<String, String> settings) {
+        GcpBillingExportProvider.Builder b = GcpBillingExportProvider.builder();
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String value = e.getValue().trim();
+            try {
+                switch (e.getKey()) {
+                    case "endpoint" -> b.endpoint(Endpoints.parse(value, "provider setting 'endpoint' of "
+                            + GcpBillingExportProvider.ID));
+                    case "queryProject" -> b.queryProject(value);
+                    case "location" -> b.location(value);
+                    default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey()
+                            + "' for " + GcpBillingExportProvider.ID + "; known settings: endpoint, queryProject, location");
+                }
+            } catch (IllegalArgumentException ex) {
+                throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of "
+                        + GcpBillingExportProvider.ID + ": " + ex.getMessage());
+            }
+        }
+        return b.build();
+    }
+}

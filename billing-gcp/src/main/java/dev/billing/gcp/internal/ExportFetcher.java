@@ -1,0 +1,294 @@
+package dev.billing.gcp.internal;
+
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.CredentialField;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.Credentials;
+import dev.billing.core.InvalidCredentialsException;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ProviderUnavailableException;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Cancellation;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The provider's work: runs the export query for one service account and period, polls it while
+ * {@code jobComplete} is false (bounded, with backoff), reads every page, and turns each result row
+ * into a cost record (USAGE, TAX or ADJUSTMENT from {@code cost_type}) and, when its credits are not
+ * zero, a CREDIT record. Rows dated outside the period are dropped and counted.
+ */
+public final class ExportFetcher {
+    /** The credential schema: {@code serviceAccountKey}, {@code table}, {@code billingAccountId}, {@code projectId}. */
+    public static final CredentialSchema SCHEMA = CredentialSchema.of(
+            CredentialField.secret("serviceAccountKey", "Service-account key file (JSON text)")
+                    .satisfying(ServiceAccountKey::isValid, "be the JSON text of a service-account key file"
+                            + " (\"type\": \"service_account\", client_email, an RSA private_key; token_uri https://,"
+                            + " or http:// on a loopback host)"),
+            CredentialField.text("table", "Billing export table").matching(ExportQuery.TABLE.pattern(),
+                    "be project.dataset.table, for example my-project.billing.gcp_billing_export_v1_0123AB_4567CD_89EF01"),
+            CredentialField.text("billingAccountId", "Cloud Billing account id (only its costs)")
+                    .matching("[A-Za-z0-9][A-Za-z0-9_-]{0,99}", "be a billing account id such as 0123AB-4567CD-89EF01")
+                    .optional(),
+            CredentialField.text("projectId", "GCP project id (only its costs)")
+                    .matching("(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]",
+                            "be a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter")
+                    .optional());
+
+    /** Bounds the pages of one query, so a server that keeps sending new tokens cannot loop us forever. */
+    static final int MAX_PAGES = 100_000;
+    private static final Pattern TABLE_ACCOUNT =
+            Pattern.compile(".*\\.gcp_billing_export(?:_resource)?_v1_([0-9A-Fa-f]{6})_([0-9A-Fa-f]{6})_([0-9A-Fa-f]{6})");
+    private static final Logger log = LoggerFactory.getLogger(ExportFetcher.class);
+    private static final ProviderId PROVIDER_ID = ProviderId.of(Transport.PROVIDER);
+
+    private final Config config;
+    private final Transport transport;
+    private final BigQueryClient client;
+
+    /** @param config the checked configuration */
+    public ExportFetcher(Config config) {
+        this.config = config;
+        this.transport = new Transport(config);
+        this.client = new BigQueryClient(transport, new AccessTokens(transport));
+    }
+
+    /**
+     * Checks the key with the token endpoint and the table and permissions with a dry run of the
+     * query (BigQuery charges nothing for a dry run).
+     *
+     * @param account the service account
+     */
+    public void verify(ServiceAccount account) {
+        Caller caller = caller(account, Cancellation.NONE);
+        LocalDate today = LocalDate.now(config.clock().withZone(java.time.ZoneOffset.UTC));
+        QueryPage page = client.query(caller, queryProject(caller), today, today.plusDays(1), true, new AtomicInteger());
+        log.debug("service account {}: verified; the export query would scan {} bytes", caller.serviceAccount(),
+                page.totalBytesProcessed());
+    }
+
+    /**
+     * @param request what to fetch
+     * @param sink where the records go
+     * @return the stats
+     */
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        Caller caller = caller(request.account(), request.cancellation());
+        BillingPeriod period = request.period();
+        AtomicInteger requests = new AtomicInteger();
+        QueryPage page = client.query(caller, queryProject(caller), period.start(), period.end(), false, requests);
+        page = awaitCompletion(caller, page, requests);
+        checkColumns(caller, page);
+        String account = accountOf(caller);
+        Set<String> tokens = new HashSet<>();
+        Map<String, Currency> currencies = new HashMap<>();
+        Map<String, LocalDate> days = new HashMap<>();
+        long bytes = Math.max(0, page.totalBytesProcessed());
+        long records = 0;
+        long dropped = 0;
+        int pages = 0;
+        QueryPage job = page;
+        while (true) {
+            request.throwIfCancelled();
+            pages++;
+            long pageDropped = 0;
+            for (String[] cells : page.rows()) {
+                if (cells.length != ExportQuery.COLUMNS.size()) {
+                    throw protocol(caller, "sent a row with " + cells.length + " cells, expected "
+                            + ExportQuery.COLUMNS.size());
+                }
+                LocalDate day = days.computeIfAbsent(text(cells[0], "usage_date", caller), t -> date(t, caller));
+                if (day.isBefore(period.start()) || !day.isBefore(period.end())) {
+                    pageDropped++;
+                    continue;
+                }
+                Currency currency = currencies.computeIfAbsent(text(cells[6], "currency", caller), c -> currency(c, caller));
+                BigDecimal cost = decimal(cells[7], "cost", caller);
+                BigDecimal credits = cells[8] == null ? BigDecimal.ZERO : decimal(cells[8], "credits", caller);
+                String service = orEmpty(cells[1]);
+                String region = orEmpty(cells[2]).isEmpty() ? "global" : cells[2];
+                String sku = orEmpty(cells[3]);
+                String gcpProject = orEmpty(cells[4]);
+                if (cost.signum() != 0 || credits.signum() == 0) {
+                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
+                            request.account().project(), service, region, sku, category(orEmpty(cells[5])),
+                            Money.of(cost, currency), null));
+                    records++;
+                }
+                if (credits.signum() != 0) {
+                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
+                            request.account().project(), service, region, sku, ChargeCategory.CREDIT,
+                            Money.of(credits, currency), null));
+                    records++;
+                }
+            }
+            dropped += pageDropped;
+            String token = page.pageToken();
+            log.debug("service account {}: page {}: {} rows, {} dropped outside {}{}", caller.serviceAccount(), pages,
+                    page.rows().size(), pageDropped, period, token == null ? "" : ", more pages follow");
+            if (token == null) {
+                break;
+            }
+            if (!tokens.add(token)) {
+                throw protocol(caller, "sent the pageToken '" + caller.scrub(BigQueryClient.shorten(token))
+                        + "' again; paging stopped instead of looping");
+            }
+            if (pages >= MAX_PAGES) {
+                throw protocol(caller, "sent more than " + MAX_PAGES + " pages for one query");
+            }
+            page = client.results(caller, job, token, requests);
+            if (!page.jobComplete()) {
+                throw protocol(caller, "answered a page of a finished query with jobComplete false");
+            }
+            bytes = Math.max(bytes, page.totalBytesProcessed());
+        }
+        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped;"
+                        + " the query scanned {} bytes", caller.serviceAccount(), records, period, pages, requests.get(),
+                dropped, bytes);
+        return new FetchStats(records, requests.get(), pages, dropped, 0, bytes);
+    }
+
+    /** Polls {@code jobs.getQueryResults} while the job runs: waits 100 ms, doubling to 2 s, at most {@code maxPollWait}. */
+    private QueryPage awaitCompletion(Caller caller, QueryPage first, AtomicInteger requests) {
+        QueryPage page = first;
+        long deadline = System.nanoTime() + config.maxPollWait().toNanos();
+        long wait = 100;
+        int polls = 0;
+        while (!page.jobComplete()) {
+            if (page.jobId() == null || page.projectId() == null) {
+                throw protocol(caller, "answered jobComplete false without a jobReference");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new ProviderUnavailableException(Transport.PROVIDER + ": the export query of service account '"
+                        + caller.serviceAccount() + "' was still running after " + config.maxPollWait() + " (" + polls
+                        + " polls of job " + page.jobId() + "); try again later", caller.serviceAccount(), -1, null);
+            }
+            transport.sleep(caller, Math.min(wait, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            wait = Math.min(wait * 2, 2_000);
+            polls++;
+            page = client.results(caller, page, null, requests);
+            log.debug("service account {}: poll {} of job {}: jobComplete {}", caller.serviceAccount(), polls,
+                    page.jobId(), page.jobComplete());
+        }
+        return page;
+    }
+
+    private static void checkColumns(Caller caller, QueryPage page) {
+        if (page.columns() == null || !page.columns().equals(ExportQuery.COLUMNS)) {
+            throw protocol(caller, "answered the export query with the columns " + page.columns() + ", expected "
+                    + ExportQuery.COLUMNS);
+        }
+        if ((page.jobId() == null || page.projectId() == null) && page.pageToken() != null) {
+            throw protocol(caller, "sent a pageToken without a jobReference");
+        }
+    }
+
+    static ChargeCategory category(String costType) {
+        return switch (costType.toLowerCase(Locale.ROOT)) {
+            case "tax" -> ChargeCategory.TAX;
+            case "adjustment", "rounding_error" -> ChargeCategory.ADJUSTMENT;
+            default -> ChargeCategory.USAGE;
+        };
+    }
+
+    /** @return the billing account: the credential, else the one the export table's name carries, else "" */
+    static String accountOf(Caller caller) {
+        if (!caller.billingAccount().isEmpty()) {
+            return caller.billingAccount();
+        }
+        Matcher m = TABLE_ACCOUNT.matcher(caller.table());
+        return m.matches() ? (m.group(1) + "-" + m.group(2) + "-" + m.group(3)).toUpperCase(Locale.ROOT) : "";
+    }
+
+    private String queryProject(Caller caller) {
+        if (config.queryProject() != null) {
+            return config.queryProject();
+        }
+        String p = caller.key().projectId();
+        if (p == null) {
+            throw new InvalidCredentialsException("service account '" + caller.serviceAccount() + "': the service-account"
+                    + " key has no project_id; set the provider setting 'queryProject' of " + Transport.PROVIDER,
+                    caller.serviceAccount(), "serviceAccountKey");
+        }
+        return p;
+    }
+
+    private static Caller caller(ServiceAccount account, Cancellation cancellation) {
+        SCHEMA.validate(account.credentials(), account.name(), Transport.PROVIDER);
+        Credentials c = account.credentials();
+        String keyText = c.get("serviceAccountKey").orElseThrow();
+        ServiceAccountKey key = ServiceAccountKey.parse(keyText);
+        return new Caller(account.name(), key, keyText, c.get("table").orElseThrow().trim(),
+                c.get("billingAccountId").orElse(""), c.get("projectId").orElse(""), cancellation);
+    }
+
+    private static String text(String cell, String column, Caller caller) {
+        if (cell == null) {
+            throw protocol(caller, "sent a row whose " + column + " is null");
+        }
+        return cell;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static LocalDate date(String text, Caller caller) {
+        try {
+            return LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw protocol(caller, "sent a row with usage_date '" + caller.scrub(BigQueryClient.shorten(text))
+                    + "', expected YYYY-MM-DD");
+        }
+    }
+
+    private static BigDecimal decimal(String text, String column, Caller caller) {
+        if (text == null) {
+            throw protocol(caller, "sent a row whose " + column + " is null");
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw protocol(caller, "sent a row whose " + column + " is '" + caller.scrub(BigQueryClient.shorten(text))
+                    + "', not a decimal");
+        }
+    }
+
+    private static Currency currency(String code, Caller caller) {
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw protocol(caller, "sent a row in currency '" + caller.scrub(BigQueryClient.shorten(code))
+                    + "', not an ISO 4217 code");
+        }
+    }
+
+    private static ProviderProtocolException protocol(Caller caller, String what) {
+        return new ProviderProtocolException(Transport.PROVIDER + " (BigQuery) " + what + " (service account '"
+                + caller.serviceAccount() + "')", caller.serviceAccount(), 200, null);
+    }
+
+    /** @return the configuration */
+    public Config config() {
+        return config;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.billing.gcp.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one query the provider runs against the standard usage cost export: standard SQL, the table
+ * validated and quoted with backticks, every value a named parameter ({@code @start}, {@code @end}
+ * DATE, end exclusive; {@code @billing_account}, {@code @project} STRING, {@code ""} meaning all).
+ * Costs are summed as {@code NUMERIC} (the export's {@code cost} and credit amounts are FLOAT64),
+ * by UTC usage day, service, region, SKU, project, cost type and currency.
+ */
+public final class ExportQuery {
+    /** The result columns, in order. */
+    public static final List<String> COLUMNS =
+            List.of("usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits");
+
+    /**
+     * {@code project.dataset.table}: a project id (optionally {@code domain:}-scoped: lower-case letters,
+     * digits, hyphens), a dataset (letters, digits, underscores) and a table (letters, digits,
+     * underscores, hyphens), as BigQuery allows them. No backtick, quote, space or semicolon can pass.
+     */
+    public static final Pattern TABLE = Pattern.compile(
+            "(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\\.[A-Za-z0-9_]{1,1024}\\.[A-Za-z0-9_-]{1,1024}");
+
+    private ExportQuery() {
+    }
+
+    /**
+     * @param table a table name that matches {@link #TABLE}
+     * @return the query text
+     * @throws IllegalArgumentException when the table name does not match
+     */
+    public static String text(String table) {
+        if (!TABLE.matcher(table).matches()) {
+            throw new IllegalArgumentException("not a BigQuery table name project.dataset.table");
+        }
+        return "SELECT\n"
+                + "  DATE(usage_start_time) AS usage_date,\n"
+                + "  IFNULL(service.description, '') AS service,\n"
+                + "  IFNULL(location.region, '') AS region,\n"
+                + "  IFNULL(sku.description, '') AS sku,\n"
+                + "  IFNULL(project.id, '') AS gcp_project,\n"
+                + "  IFNULL(cost_type, '') AS cost_type,\n"
+                + "  currency,\n"
+                + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
+                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
+                + "FROM `" + table + "`\n"
+                + "WHERE usage_start_time >= TIMESTAMP(@start)\n"
+                + "  AND usage_start_time < TIMESTAMP(@end)\n"
+                + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
+                + "  AND (@project = '' OR project.id = @project)\n"
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7\n"
+                + "ORDER BY 1, 2, 3, 4, 5, 6, 7";
+    }
+
+    /**
+     * @return the {@code queryParameters} of a {@code jobs.query} request
+     */
+    static ArrayNode parameters(JsonNodeFactory json, LocalDate start, LocalDate end, String billingAccount,
+                                String project) {
+        ArrayNode params = json.arrayNode();
+        params.add(parameter(json, "start", "DATE", start.toString()));
+        params.add(parameter(json, "end", "DATE", end.toString()));
+        params.add(parameter(json, "billing_account", "STRING", billingAccount));
+        params.add(parameter(json, "project", "STRING", project));
+        return params;
+    }
+
+    private static ObjectNode parameter(JsonNodeFactory json, String name, String type, String value) {
+        ObjectNode p = json.objectNode().put("name", name);
+        p.putObject("parameterType").put("type", type);
+        p.putObject("parameterValue").put("value", value);
+        return p;
+    }
+}

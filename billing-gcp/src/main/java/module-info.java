@@ -1,0 +1,15 @@
+/**
+ * The Google Cloud Billing export provider ({@code gcp-billing-export});
+ * {@code dev.billing.gcp.internal} (auth, BigQuery REST, the query) is not exported.
+ */
+module dev.billing.gcp {
+    requires transitive dev.billing.core;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires java.net.http;
+    requires org.slf4j;
+
+    exports dev.billing.gcp;
+
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.gcp.GcpBillingExportProviderFactory;
+}

@@ -1,0 +1,217 @@
+package dev.billing.gcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.billing.core.AccountCoverage;
+import dev.billing.core.Billing;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostReport;
+import dev.billing.core.CoverageStatus;
+import dev.billing.core.Credentials;
+import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ProviderUnavailableException;
+import dev.billing.core.ProjectId;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import dev.billing.gcp.internal.ExportQuery;
+import dev.billing.testkit.BigQueryBillingExportSimulator;
+import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
+import dev.billing.testkit.BigQueryBillingExportSimulator.Fault;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** End to end: the provider through the public API against the testkit's BigQuery simulator. */
+@Timeout(60)
+class GcpSimulatorTest {
+    static final String USD_ACCOUNT = "0123AB-4567CD-89EF01";
+    static final String JPY_ACCOUNT = "JPJPJP-000000-111111";
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+
+    BigQueryBillingExportSimulator sim;
+    List<ExportRow> rows;
+
+    @BeforeEach
+    void start() {
+        rows = new ArrayList<>();
+        // a day before and after the period: must not count
+        rows.addAll(BigQueryBillingExportSimulator.sampleRows(1, USD_ACCOUNT, "USD", List.of("web-prod", "web-staging"),
+                LocalDate.of(2025, 12, 31), 92));
+        rows.addAll(BigQueryBillingExportSimulator.sampleRows(2, JPY_ACCOUNT, "JPY", List.of("data-tokyo"),
+                LocalDate.of(2025, 12, 31), 92));
+        sim = BigQueryBillingExportSimulator.builder().rows(rows).pageSize(50).pendingPolls(2).start();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    BigDecimal expected(String account, String project) {
+        return rows.stream().filter(r -> r.billingAccountId().equals(account))
+                .filter(r -> project == null || project.equals(r.projectId()))
+                .filter(r -> PERIOD.contains(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate()))
+                .map(ExportRow::total).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    Billing billing() {
+        return Billing.builder().providerSettings("gcp-billing-export", Map.of("endpoint", sim.endpoint())).build();
+    }
+
+    Credentials credentials(String key, String account) {
+        return Credentials.of(Map.of("serviceAccountKey", key, "table", sim.table(), "billingAccountId", account));
+    }
+
+    @Test
+    void providerQuery_isTheTextTheSimulatorAccepts() {
+        assertThat(ExportQuery.text(sim.table())).isEqualTo(BigQueryBillingExportSimulator.expectedQuery(sim.table()));
+    }
+
+    @Test
+    void report_overTwoBillingAccounts_isExactPerCurrencyAndProject_withPollingAndPages() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        try (Billing billing = billing()) {
+            billing.serviceAccounts().register("gcp-usd", "gcp-billing-export", credentials(key, USD_ACCOUNT), "project-web");
+            billing.serviceAccounts().register("gcp-jpy", "gcp-billing-export", credentials(key, JPY_ACCOUNT), "project-data");
+            billing.serviceAccounts().verify("gcp-usd");
+
+            CostReport report = billing.costs().report(CostQuery.builder(PERIOD).granularity(Granularity.MONTHLY)
+                    .groupBy(Dimension.SERVICE).build());
+
+            assertThat(report.isComplete()).isTrue();
+            assertThat(report.totals()).containsExactlyInAnyOrder(
+                    Money.of(expected(USD_ACCOUNT, null), Currency.getInstance("USD")),
+                    Money.of(expected(JPY_ACCOUNT, null), Currency.getInstance("JPY")));
+            assertThat(report.project("project-web").totals()).containsExactly(
+                    Money.of(expected(USD_ACCOUNT, null), Currency.getInstance("USD")));
+            assertThat(report.project("project-data").totals()).containsExactly(
+                    Money.of(expected(JPY_ACCOUNT, null), Currency.getInstance("JPY")));
+            for (AccountCoverage c : report.coverage()) {
+                assertThat(c.stats().pages()).isGreaterThanOrEqualTo(3);
+                assertThat(c.stats().bytesScanned()).isPositive();
+                assertThat(c.stats().droppedRows()).isZero();
+            }
+        }
+        assertThat(sim.resultRequests()).isGreaterThanOrEqualTo(2 * (2 + 2));
+        assertThat(sim.tokenRequests()).isEqualTo(1); // cached across accounts of one key
+    }
+
+    @Test
+    void projectIdCredential_keepsOnlyThatProjectsCosts() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
+                .endpoint(java.net.URI.create(sim.endpoint())).build();
+        ServiceAccount account = new ServiceAccount(ServiceAccountId.of("gcp-staging"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", sim.table(),
+                        "projectId", "web-staging")), Map.of());
+        List<BigDecimal> amounts = new ArrayList<>();
+
+        FetchStats stats = provider.fetch(FetchRequest.of(account, PERIOD, Granularity.DAILY),
+                r -> amounts.add(r.cost().amount()));
+
+        assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, "web-staging"));
+        assertThat(stats.records()).isEqualTo(amounts.size());
+    }
+
+    @Test
+    void untrustedKey_failsOnlyItsAccount_andTheReportSaysSo() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        String untrusted = sim.untrustedServiceAccountKey("old@billing-admin-project.iam.gserviceaccount.com");
+        try (Billing billing = billing()) {
+            billing.serviceAccounts().register("gcp-usd", "gcp-billing-export", credentials(key, USD_ACCOUNT), "project-web");
+            billing.serviceAccounts().register("gcp-old", "gcp-billing-export", credentials(untrusted, JPY_ACCOUNT), "project-data");
+
+            CostReport report = billing.costs().domainTotal(PERIOD);
+
+            assertThat(report.isComplete()).isFalse();
+            assertThat(report.totals()).containsExactly(Money.of(expected(USD_ACCOUNT, null), Currency.getInstance("USD")));
+            AccountCoverage old = report.coverage().stream().filter(c -> c.name().equals("gcp-old")).findFirst().orElseThrow();
+            assertThat(old.code()).isEqualTo(CoverageStatus.FAILED);
+            assertThat(old.failure()).get().isInstanceOf(CredentialsRejectedException.class);
+            assertThat(old.error()).contains("gcp-old").contains("invalid_grant").doesNotContain("PRIVATE KEY");
+            assertThatThrownBy(() -> billing.serviceAccounts().verify("gcp-old"))
+                    .isInstanceOf(CredentialsRejectedException.class);
+        }
+    }
+
+    @Test
+    void faults_throttlingAndBackendErrors_areAbsorbed_accessDeniedAndWrongTableAreNot() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
+        ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
+        sim.fault(USD_ACCOUNT, new Fault.Throttle(2, 429, Duration.ZERO));
+        sim.fault(USD_ACCOUNT, new Fault.Throttle(1, 403, null));
+        sim.fault(USD_ACCOUNT, new Fault.BackendError(1, 503));
+        List<BigDecimal> amounts = new ArrayList<>();
+
+        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.cost().amount()));
+
+        assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, null));
+
+        sim.clearFaults();
+        sim.fault(USD_ACCOUNT, new Fault.InvalidQuery("Unrecognized name: cost_type"));
+        assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
+                .isInstanceOf(ProviderProtocolException.class).hasMessageContaining("Unrecognized name: cost_type");
+        sim.clearFaults();
+
+        ServiceAccount wrongTable = new ServiceAccount(ServiceAccountId.of("gcp-wrong"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key,
+                "table", "billing-admin-project.billing_export.gcp_billing_export_v1_FFFFFF_FFFFFF_FFFFFF")), Map.of());
+        assertThatThrownBy(() -> provider.fetch(FetchRequest.of(wrongTable, PERIOD, Granularity.DAILY), r -> { }))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("gcp_billing_export_v1_FFFFFF");
+
+        sim.denyAccess("reader@billing-admin-project.iam.gserviceaccount.com");
+        assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
+                .isInstanceOf(CredentialsRejectedException.class).hasMessageContaining("BigQuery Data Viewer");
+    }
+
+    @Test
+    void revokedTokens_areReplacedOnce() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint())).build();
+        ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
+        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { });
+        sim.revokeTokens();
+
+        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { });
+
+        assertThat(sim.tokenRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void aHangingQuery_endsAsUnavailable_withinTheRequestTimeouts() {
+        String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
+                .requestTimeout(Duration.ofMillis(300)).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .build();
+        ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
+        sim.fault(USD_ACCOUNT, new Fault.Hang());
+
+        assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
+                .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("timed out");
+    }
+}

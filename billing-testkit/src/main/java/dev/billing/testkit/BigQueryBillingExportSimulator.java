@@ -1,0 +1,478 @@
+package dev.billing.testkit;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.BigQueryExportHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Google token endpoint and the two BigQuery REST calls the {@code gcp-billing-export} provider
+ * makes, on a loopback port, serving crafted rows of a Cloud Billing standard usage cost export
+ * table:
+ * <ul>
+ *   <li>{@code POST /token}: the JWT bearer grant; the JWT's RS256 signature is verified against
+ *       the public key of a key this simulator issued ({@link #serviceAccountKey}), and its
+ *       {@code aud}, {@code scope}, {@code iat} and {@code exp}; answers an access token or
+ *       {@code 400 invalid_grant};</li>
+ *   <li>{@code POST /bigquery/v2/projects/{project}/queries} ({@code jobs.query}) and
+ *       {@code GET /bigquery/v2/projects/{project}/queries/{jobId}} ({@code jobs.getQueryResults}),
+ *       with the bearer token checked, {@code jobComplete: false} for the first answers
+ *       ({@link Builder#pendingPolls}), pages of {@link Builder#pageSize} rows with {@code pageToken},
+ *       NUMERIC values as decimal strings, and BigQuery's error bodies.</li>
+ * </ul>
+ * It does not parse SQL: it accepts exactly the provider's query text ({@link #expectedQuery}) for
+ * its table, checks the four named parameters' names and types, and evaluates them itself (the
+ * query's filters, {@code CAST(... AS NUMERIC)} and grouping). Faults are injected per billing
+ * account (the {@code @billing_account} parameter).
+ *
+ * <pre>{@code
+ * try (BigQueryBillingExportSimulator sim = BigQueryBillingExportSimulator.builder()
+ *         .rows(rows).pageSize(100).pendingPolls(1).start()) {
+ *     String key = sim.serviceAccountKey("billing-reader@my-project.iam.gserviceaccount.com");
+ *     // provider setting endpoint = sim.endpoint(); credentials serviceAccountKey = key, table = sim.table()
+ * }
+ * }</pre>
+ *
+ * <p>Small answers are sent without delay: like {@link HyperBillingSimulator}, it sets the JDK
+ * server's TCP_NODELAY switch ({@code sun.net.httpserver.nodelay}) unless the host set it already.
+ */
+public final class BigQueryBillingExportSimulator implements AutoCloseable {
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // as HyperBillingSimulator does: the JDK server reads this switch once, when its first server starts
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
+
+    /** The table served unless the builder names another. */
+    public static final String DEFAULT_TABLE = "billing-admin-project.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
+    /** The key's {@code project_id} unless the builder names another. */
+    public static final String DEFAULT_PROJECT = "billing-admin-project";
+
+    private final BigQueryExportHandler handler;
+    private final HttpServer server;
+    private final ExecutorService threads;
+
+    private BigQueryBillingExportSimulator(Builder b) throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.handler = new BigQueryExportHandler(b.table, b.projectId, List.copyOf(b.rows), b.pageSize, b.pendingPolls,
+                b.tokenLifetime, "http://127.0.0.1:" + server.getAddress().getPort());
+        b.faults.forEach(f -> handler.fault(f.account, f.fault));
+        AtomicInteger n = new AtomicInteger();
+        this.threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bigquery-simulator-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.createContext("/", handler);
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    /** @return a builder: no rows, {@link #DEFAULT_TABLE}, 1,000 rows per page, no pending polls */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The provider's query text for a table, as the simulator accepts it. The provider and this
+     * simulator must agree on it word for word: a change to the provider's query changes this.
+     *
+     * @param table {@code project.dataset.table}
+     * @return the query text
+     */
+    public static String expectedQuery(String table) {
+        return BigQueryExportHandler.expectedQuery(table);
+    }
+
+    /** @return the BigQuery base URL, for example {@code http://127.0.0.1:49152}: the provider setting {@code endpoint} */
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** @return the token endpoint, the {@code token_uri} of the keys this simulator issues */
+    public String tokenUri() {
+        return endpoint() + "/token";
+    }
+
+    /** @return the table served, for the credential {@code table} */
+    public String table() {
+        return handler.table();
+    }
+
+    /**
+     * Issues a trusted service-account key: a new RSA key pair whose public key the token endpoint
+     * verifies JWTs with.
+     *
+     * @param clientEmail the service account's e-mail
+     * @return the key file's JSON text ({@code token_uri} pointing at this simulator)
+     */
+    public String serviceAccountKey(String clientEmail) {
+        return handler.issueKey(Objects.requireNonNull(clientEmail, "clientEmail"), true);
+    }
+
+    /**
+     * @param clientEmail the service account's e-mail
+     * @return a well-formed key file for that account whose key the token endpoint does not trust
+     *     (answers {@code 400 invalid_grant}, as for a deleted key)
+     */
+    public String untrustedServiceAccountKey(String clientEmail) {
+        return handler.issueKey(Objects.requireNonNull(clientEmail, "clientEmail"), false);
+    }
+
+    /**
+     * @param clientEmail a service account that from now on lacks the BigQuery roles: its queries are
+     *     answered {@code 403 accessDenied}
+     */
+    public void denyAccess(String clientEmail) {
+        handler.denyAccess(clientEmail);
+    }
+
+    /** Revokes every access token issued so far: BigQuery answers them {@code 401}. */
+    public void revokeTokens() {
+        handler.revokeTokens();
+    }
+
+    /**
+     * @param billingAccount the {@code @billing_account} value the fault applies to ({@code ""}: queries over all)
+     * @param fault the fault, from now on
+     */
+    public void fault(String billingAccount, Fault fault) {
+        handler.fault(Objects.requireNonNull(billingAccount, "billingAccount"), Objects.requireNonNull(fault, "fault"));
+    }
+
+    /** Removes every fault. */
+    public void clearFaults() {
+        handler.clearFaults();
+    }
+
+    /** @return the token requests answered so far */
+    public int tokenRequests() {
+        return handler.tokenRequests();
+    }
+
+    /** @return the {@code jobs.query} requests answered so far */
+    public int queryRequests() {
+        return handler.queryRequests();
+    }
+
+    /** @return the {@code jobs.getQueryResults} requests answered so far */
+    public int resultRequests() {
+        return handler.resultRequests();
+    }
+
+    /** @return the body of the last {@code jobs.query} request, or null */
+    public String lastQueryRequest() {
+        return handler.lastQueryRequest();
+    }
+
+    /** Stops the server; hanging requests are released. */
+    @Override
+    public void close() {
+        handler.close();
+        server.stop(0);
+        threads.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "BigQueryBillingExportSimulator[" + endpoint() + ", " + handler.table() + "]";
+    }
+
+    /**
+     * A credit on an export row (an element of the {@code credits} array).
+     *
+     * @param name the credit's name, for example {@code Sustained usage discount}
+     * @param type the credit's type, for example {@code SUSTAINED_USAGE_DISCOUNT}
+     * @param amount the amount, negative
+     */
+    public record Credit(String name, String type, BigDecimal amount) {
+        /** Validates presence. */
+        public Credit {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(amount, "amount");
+        }
+    }
+
+    /**
+     * One row of the standard usage cost export, with the columns the query reads.
+     *
+     * @param billingAccountId {@code billing_account_id}
+     * @param projectId {@code project.id}, or null (for example for tax)
+     * @param service {@code service.description}
+     * @param sku {@code sku.description}
+     * @param region {@code location.region}, or null for global services
+     * @param usageStartTime {@code usage_start_time}
+     * @param costType {@code cost_type}: {@code regular}, {@code tax}, {@code adjustment} or {@code rounding_error}
+     * @param currency {@code currency}
+     * @param cost {@code cost} (a FLOAT64 in BigQuery; the query casts it to NUMERIC, 9 decimals)
+     * @param credits {@code credits}
+     */
+    public record ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
+                            Instant usageStartTime, String costType, String currency, BigDecimal cost,
+                            List<Credit> credits) {
+        /** Validates presence and copies the credits. */
+        public ExportRow {
+            Objects.requireNonNull(billingAccountId, "billingAccountId");
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(sku, "sku");
+            Objects.requireNonNull(usageStartTime, "usageStartTime");
+            Objects.requireNonNull(costType, "costType");
+            Objects.requireNonNull(currency, "currency");
+            Objects.requireNonNull(cost, "cost");
+            credits = List.copyOf(credits);
+        }
+
+        /**
+         * @return what this row adds to the provider's total: {@code CAST(cost AS NUMERIC)} plus every
+         *     credit's amount cast the same way
+         */
+        public BigDecimal total() {
+            BigDecimal t = numeric(cost);
+            for (Credit c : credits) {
+                t = t.add(numeric(c.amount()));
+            }
+            return t;
+        }
+
+        /**
+         * @param value a FLOAT64 value
+         * @return it as BigQuery's {@code CAST(value AS NUMERIC)} gives it: 9 decimals, half away from zero
+         */
+        public static BigDecimal numeric(BigDecimal value) {
+            return value.scale() > 9 ? value.setScale(9, RoundingMode.HALF_UP) : value;
+        }
+    }
+
+    /**
+     * Crafted export rows for one billing account: every day, for each project, a few usage rows
+     * (Compute Engine with a sustained-use credit, Cloud Storage, BigQuery), and on each month's first
+     * day a tax row and an adjustment. Amounts have up to 6 decimals. The same seed gives the same rows.
+     *
+     * @param seed the random seed
+     * @param billingAccountId the billing account
+     * @param currency the currency of every row
+     * @param projects the GCP projects
+     * @param first the first day
+     * @param days how many days
+     * @return the rows
+     */
+    public static List<ExportRow> sampleRows(long seed, String billingAccountId, String currency, List<String> projects,
+                                             LocalDate first, int days) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int scale = currency.equals("JPY") || currency.equals("KRW") ? 2 : 6;
+        BigDecimal magnitude = scale == 2 ? BigDecimal.valueOf(5000) : BigDecimal.valueOf(40);
+        List<ExportRow> rows = new ArrayList<>();
+        for (int d = 0; d < days; d++) {
+            LocalDate day = first.plusDays(d);
+            for (String project : projects) {
+                Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600L * random.nextInt(24));
+                BigDecimal compute = amount(random, magnitude, scale);
+                BigDecimal credit = compute.multiply(new BigDecimal("-0.2")).setScale(scale, RoundingMode.HALF_EVEN);
+                rows.add(new ExportRow(billingAccountId, project, "Compute Engine", "N2 Instance Core running in Tokyo",
+                        "asia-northeast1", at, "regular", currency, compute,
+                        List.of(new Credit("Sustained usage discount", "SUSTAINED_USAGE_DISCOUNT", credit))));
+                rows.add(new ExportRow(billingAccountId, project, "Cloud Storage", "Standard Storage US Multi-region",
+                        "us", at, "regular", currency, amount(random, magnitude.movePointLeft(1), scale), List.of()));
+                if (random.nextInt(3) == 0) {
+                    rows.add(new ExportRow(billingAccountId, project, "BigQuery", "Analysis", null, at, "regular", currency,
+                            amount(random, magnitude.movePointLeft(1), scale),
+                            List.of(new Credit("Free tier", "FREE_TIER", amount(random, BigDecimal.ONE, scale).negate()))));
+                }
+            }
+            if (day.getDayOfMonth() == 1) {
+                Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC);
+                rows.add(new ExportRow(billingAccountId, projects.get(0), "Invoice", "Tax", null, at, "tax", currency,
+                        amount(random, magnitude, scale), List.of()));
+                rows.add(new ExportRow(billingAccountId, projects.get(projects.size() - 1), "Invoice", "Adjustment", null, at,
+                        "adjustment", currency, amount(random, BigDecimal.ONE, scale).negate(), List.of()));
+            }
+        }
+        return rows;
+    }
+
+    private static BigDecimal amount(SplittableRandom random, BigDecimal magnitude, int scale) {
+        long units = random.nextLong(1, magnitude.movePointRight(scale).longValueExact() + 1);
+        return BigDecimal.valueOf(units, scale);
+    }
+
+    /** A misbehaviour for the queries of one billing account. */
+    public sealed interface Fault {
+        /**
+         * {@code times} answers of {@code status} ({@code 429}, or {@code 403} with reason
+         * {@code rateLimitExceeded}, as BigQuery sends for API rate limits) with {@code Retry-After}.
+         *
+         * @param times how many requests are throttled
+         * @param status 429 or 403
+         * @param retryAfter the {@code Retry-After} sent, whole seconds, or null for none
+         */
+        record Throttle(int times, int status, Duration retryAfter) implements Fault {
+            /** Validates. */
+            public Throttle {
+                if (times < 1 || (status != 429 && status != 403)) {
+                    throw new IllegalArgumentException("times must be at least 1 and status 429 or 403");
+                }
+            }
+        }
+
+        /**
+         * {@code times} answers of {@code status} (5xx) with reason {@code backendError}.
+         *
+         * @param times how many requests fail
+         * @param status 500 to 599
+         */
+        record BackendError(int times, int status) implements Fault {
+            /** Validates. */
+            public BackendError {
+                if (times < 1 || status < 500 || status > 599) {
+                    throw new IllegalArgumentException("times must be at least 1 and status 5xx");
+                }
+            }
+        }
+
+        /** The account's requests are never answered until the simulator closes. */
+        record Hang() implements Fault {
+        }
+
+        /**
+         * The account's queries are answered {@code 400 invalidQuery} with {@code message}.
+         *
+         * @param message BigQuery's message
+         */
+        record InvalidQuery(String message) implements Fault {
+            /** Validates presence. */
+            public InvalidQuery {
+                Objects.requireNonNull(message, "message");
+            }
+        }
+    }
+
+    /** Configures and starts a {@link BigQueryBillingExportSimulator}. */
+    public static final class Builder {
+        private String table = DEFAULT_TABLE;
+        private String projectId = DEFAULT_PROJECT;
+        private final List<ExportRow> rows = new ArrayList<>();
+        private int pageSize = 1_000;
+        private int pendingPolls;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private int port;
+        private final List<AccountFault> faults = new ArrayList<>();
+
+        private record AccountFault(String account, Fault fault) {
+        }
+
+        private Builder() {
+        }
+
+        /**
+         * @param table the export table served, {@code project.dataset.table}; queries of another table are
+         *     answered {@code 404 notFound}
+         * @return this builder
+         */
+        public Builder table(String table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * @param projectId the {@code project_id} of the keys issued
+         * @return this builder
+         */
+        public Builder projectId(String projectId) {
+            this.projectId = Objects.requireNonNull(projectId, "projectId");
+            return this;
+        }
+
+        /**
+         * @param rows export rows to serve (added to those given before)
+         * @return this builder
+         */
+        public Builder rows(List<ExportRow> rows) {
+            this.rows.addAll(rows);
+            return this;
+        }
+
+        /**
+         * @param pageSize the most result rows per answer (default 1,000; the request's {@code maxResults} may lower it)
+         * @return this builder
+         */
+        public Builder pageSize(int pageSize) {
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("pageSize must be at least 1");
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /**
+         * @param polls how many answers of each job say {@code jobComplete: false} first, the
+         *     {@code jobs.query} answer included (default 0)
+         * @return this builder
+         */
+        public Builder pendingPolls(int polls) {
+            if (polls < 0) {
+                throw new IllegalArgumentException("pendingPolls must not be negative");
+            }
+            this.pendingPolls = polls;
+            return this;
+        }
+
+        /**
+         * @param lifetime the {@code expires_in} of access tokens (default 1 h)
+         * @return this builder
+         */
+        public Builder tokenLifetime(Duration lifetime) {
+            this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+            return this;
+        }
+
+        /**
+         * @param port the loopback port, 0 (default) for any free port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @param billingAccount the {@code @billing_account} value the fault applies to
+         * @param fault the fault
+         * @return this builder
+         */
+        public Builder fault(String billingAccount, Fault fault) {
+            faults.add(new AccountFault(Objects.requireNonNull(billingAccount), Objects.requireNonNull(fault)));
+            return this;
+        }
+
+        /**
+         * @return the running simulator
+         * @throws UncheckedIOException when the port cannot be bound
+         */
+        public BigQueryBillingExportSimulator start() {
+            try {
+                return new BigQueryBillingExportSimulator(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the BigQuery simulator on 127.0.0.1:" + port, e);
+            }
+        }
+    }
+}

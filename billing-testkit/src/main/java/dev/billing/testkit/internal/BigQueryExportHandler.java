@@ -1,0 +1,637 @@
+package dev.billing.testkit.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.billing.testkit.BigQueryBillingExportSimulator.Credit;
+import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
+import dev.billing.testkit.BigQueryBillingExportSimulator.Fault;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves the token endpoint and {@code jobs.query} / {@code jobs.getQueryResults} for
+ * {@link dev.billing.testkit.BigQueryBillingExportSimulator}.
+ */
+public final class BigQueryExportHandler implements HttpHandler {
+    private static final String TABLE_MARK = "\u0000TABLE\u0000";
+    private static final Set<String> SCOPES = Set.of("https://www.googleapis.com/auth/bigquery.readonly",
+            "https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform",
+            "https://www.googleapis.com/auth/cloud-platform.read-only");
+    private static final String QUERIES = "/bigquery/v2/projects/";
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final List<String[]> SCHEMA = List.of(new String[] {"usage_date", "DATE"},
+            new String[] {"service", "STRING"}, new String[] {"region", "STRING"}, new String[] {"sku", "STRING"},
+            new String[] {"gcp_project", "STRING"}, new String[] {"cost_type", "STRING"},
+            new String[] {"currency", "STRING"}, new String[] {"cost", "NUMERIC"}, new String[] {"credits", "NUMERIC"});
+
+    private final String table;
+    private final String projectId;
+    private final List<ExportRow> rows;
+    private final int pageSize;
+    private final int pendingPolls;
+    private final Duration tokenLifetime;
+    private final String endpoint;
+    private final Map<String, List<PublicKey>> trusted = new ConcurrentHashMap<>();
+    private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, List<FaultState>> faults = new ConcurrentHashMap<>();
+    private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicInteger queryRequests = new AtomicInteger();
+    private final AtomicInteger resultRequests = new AtomicInteger();
+    private final AtomicLong jobCounter = new AtomicLong();
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile String lastQueryRequest;
+    private final SecureRandom random = new SecureRandom();
+
+    private record Issued(String email, Instant expires) {
+    }
+
+    private static final class Job {
+        final String id;
+        final String project;
+        final String email;
+        final String billingAccount;
+        final List<List<String>> result;
+        final long bytes;
+        int pending;
+
+        Job(String id, String project, String email, String billingAccount, List<List<String>> result, long bytes,
+            int pending) {
+            this.id = id;
+            this.project = project;
+            this.email = email;
+            this.billingAccount = billingAccount;
+            this.result = result;
+            this.bytes = bytes;
+            this.pending = pending;
+        }
+    }
+
+    private static final class FaultState {
+        final Fault fault;
+        int left;
+
+        FaultState(Fault fault) {
+            this.fault = fault;
+            this.left = fault instanceof Fault.Throttle t ? t.times() : fault instanceof Fault.BackendError b ? b.times()
+                    : Integer.MAX_VALUE;
+        }
+    }
+
+    /** An error answer. */
+    private static final class Answer extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient JsonNode body;
+        final transient Duration retryAfter;
+
+        Answer(int status, JsonNode body, Duration retryAfter) {
+            super(null, null, false, false);
+            this.status = status;
+            this.body = body;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /**
+     * @param table the table served
+     * @param projectId the keys' project
+     * @param rows the export rows
+     * @param pageSize rows per answer
+     * @param pendingPolls answers with jobComplete false per job
+     * @param tokenLifetime access token lifetime
+     * @param endpoint the base URL
+     */
+    public BigQueryExportHandler(String table, String projectId, List<ExportRow> rows, int pageSize, int pendingPolls,
+                                 Duration tokenLifetime, String endpoint) {
+        this.table = table;
+        this.projectId = projectId;
+        this.rows = rows;
+        this.pageSize = pageSize;
+        this.pendingPolls = pendingPolls;
+        this.tokenLifetime = tokenLifetime;
+        this.endpoint = endpoint;
+    }
+
+    /** @param table a table name @return the query text the provider sends for it */
+    public static String expectedQuery(String table) {
+        return ("SELECT\n"
+                + "  DATE(usage_start_time) AS usage_date,\n"
+                + "  IFNULL(service.description, '') AS service,\n"
+                + "  IFNULL(location.region, '') AS region,\n"
+                + "  IFNULL(sku.description, '') AS sku,\n"
+                + "  IFNULL(project.id, '') AS gcp_project,\n"
+                + "  IFNULL(cost_type, '') AS cost_type,\n"
+                + "  currency,\n"
+                + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
+                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
+                + "FROM `" + TABLE_MARK + "`\n"
+                + "WHERE usage_start_time >= TIMESTAMP(@start)\n"
+                + "  AND usage_start_time < TIMESTAMP(@end)\n"
+                + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
+                + "  AND (@project = '' OR project.id = @project)\n"
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7\n"
+                + "ORDER BY 1, 2, 3, 4, 5, 6, 7").replace(TABLE_MARK, table);
+    }
+
+    /** @return the table served */
+    public String table() {
+        return table;
+    }
+
+    /** @param email the account @param trust whether its key is trusted @return a key file's JSON */
+    public String issueKey(String email, boolean trust) {
+        KeyPair pair;
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            pair = g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        if (trust) {
+            trusted.computeIfAbsent(email, e -> new CopyOnWriteArrayList<>()).add(pair.getPublic());
+        }
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        ObjectNode key = JSON.createObjectNode();
+        key.put("type", "service_account").put("project_id", projectId)
+                .put("private_key_id", UUID.randomUUID().toString().replace("-", ""))
+                .put("private_key", pem).put("client_email", email).put("client_id", "1" + Math.abs(random.nextLong()))
+                .put("auth_uri", "https://accounts.google.com/o/oauth2/auth").put("token_uri", endpoint + "/token");
+        return key.toPrettyString();
+    }
+
+    /** @param email an account whose queries are denied from now on */
+    public void denyAccess(String email) {
+        denied.add(email);
+    }
+
+    /** Forgets every access token. */
+    public void revokeTokens() {
+        tokens.clear();
+    }
+
+    /** @param account the billing account @param fault the fault */
+    public void fault(String account, Fault fault) {
+        faults.computeIfAbsent(account, a -> new CopyOnWriteArrayList<>()).add(new FaultState(fault));
+    }
+
+    /** Removes every fault. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    /** @return token requests */
+    public int tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    /** @return jobs.query requests */
+    public int queryRequests() {
+        return queryRequests.get();
+    }
+
+    /** @return jobs.getQueryResults requests */
+    public int resultRequests() {
+        return resultRequests.get();
+    }
+
+    /** @return the last jobs.query body */
+    public String lastQueryRequest() {
+        return lastQueryRequest;
+    }
+
+    /** Releases hanging requests. */
+    public void close() {
+        closed.countDown();
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod();
+            try {
+                JsonNode answer;
+                if (path.equals("/token") && method.equals("POST")) {
+                    tokenRequests.incrementAndGet();
+                    answer = token(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                } else if (path.startsWith(QUERIES) && path.endsWith("/queries") && method.equals("POST")) {
+                    queryRequests.incrementAndGet();
+                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    lastQueryRequest = body;
+                    String email = bearer(exchange);
+                    answer = query(email, segment(path, 4), body);
+                } else if (path.startsWith(QUERIES) && path.contains("/queries/") && method.equals("GET")) {
+                    resultRequests.incrementAndGet();
+                    String email = bearer(exchange);
+                    answer = results(email, segment(path, 4), segment(path, 6), query(exchange.getRequestURI().getRawQuery()));
+                } else {
+                    throw error(404, "notFound", "Not found: " + method + " " + path);
+                }
+                send(exchange, 200, answer, null);
+            } catch (Answer a) {
+                send(exchange, a.status, a.body, a.retryAfter);
+            }
+        }
+    }
+
+    // ---- token endpoint
+
+    private JsonNode token(String form) throws Answer {
+        Map<String, String> params = query(form);
+        if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(params.get("grant_type"))) {
+            throw oauth("unsupported_grant_type", "Invalid grant_type: " + params.get("grant_type"));
+        }
+        String jwt = params.getOrDefault("assertion", "");
+        String[] parts = jwt.split("\\.", -1);
+        if (parts.length != 3) {
+            throw oauth("invalid_grant", "Invalid JWT: not three parts");
+        }
+        JsonNode header;
+        JsonNode claims;
+        try {
+            header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
+            claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        } catch (IOException | IllegalArgumentException e) {
+            throw oauth("invalid_grant", "Invalid JWT: unreadable header or claims");
+        }
+        if (!"RS256".equals(header.path("alg").asText())) {
+            throw oauth("invalid_grant", "Invalid JWT: alg must be RS256");
+        }
+        String iss = claims.path("iss").asText("");
+        boolean verified = false;
+        for (PublicKey key : trusted.getOrDefault(iss, List.of())) {
+            try {
+                Signature rsa = Signature.getInstance("SHA256withRSA");
+                rsa.initVerify(key);
+                rsa.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+                if (rsa.verify(Base64.getUrlDecoder().decode(parts[2]))) {
+                    verified = true;
+                    break;
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                // not this key
+            }
+        }
+        if (!verified) {
+            throw oauth("invalid_grant", "Invalid JWT Signature.");
+        }
+        if (!(endpoint + "/token").equals(claims.path("aud").asText())) {
+            throw oauth("invalid_grant", "Invalid JWT: aud must be the token endpoint " + endpoint + "/token");
+        }
+        long now = Instant.now().getEpochSecond();
+        long iat = claims.path("iat").asLong(-1);
+        long exp = claims.path("exp").asLong(-1);
+        if (iat < 0 || exp <= iat || exp - iat > 3600 || iat > now + 300 || exp < now - 300) {
+            throw oauth("invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a"
+                    + " reasonable timeframe. Check your iat and exp values in the JWT claim.");
+        }
+        boolean scoped = false;
+        for (String s : claims.path("scope").asText("").split(" ")) {
+            scoped |= SCOPES.contains(s);
+        }
+        if (!scoped) {
+            throw oauth("invalid_scope", "The scope does not allow BigQuery queries");
+        }
+        byte[] raw = new byte[32];
+        random.nextBytes(raw);
+        String token = "ya29.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        tokens.put(token, new Issued(iss, Instant.now().plus(tokenLifetime)));
+        return JSON.createObjectNode().put("access_token", token).put("expires_in", tokenLifetime.toSeconds())
+                .put("token_type", "Bearer");
+    }
+
+    private static Answer oauth(String error, String description) {
+        return new Answer(400, JSON.createObjectNode().put("error", error).put("error_description", description), null);
+    }
+
+    private String bearer(HttpExchange exchange) throws Answer {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        Issued issued = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+        if (issued == null || Instant.now().isAfter(issued.expires())) {
+            throw error(401, "authError", "Request had invalid authentication credentials. Expected OAuth 2 access"
+                    + " token, login cookie or other valid authentication credential.");
+        }
+        return issued.email();
+    }
+
+    // ---- jobs.query
+
+    private JsonNode query(String email, String project, String body) throws Answer {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            throw error(400, "invalid", "Invalid JSON payload received.");
+        }
+        if (!request.path("useLegacySql").isBoolean() || request.path("useLegacySql").asBoolean()) {
+            throw error(400, "invalidQuery", "the provider's query is standard SQL: useLegacySql must be false");
+        }
+        if (!"NAMED".equals(request.path("parameterMode").asText())) {
+            throw error(400, "invalidQuery", "Query parameters must be NAMED (parameterMode)");
+        }
+        String text = request.path("query").asText("");
+        String[] around = expectedQuery(TABLE_MARK).split(TABLE_MARK, -1);
+        if (!text.startsWith(around[0]) || !text.endsWith(around[1]) || text.length() <= around[0].length() + around[1].length()) {
+            throw error(400, "invalidQuery", "Syntax error: this simulator runs only the gcp-billing-export query");
+        }
+        String asked = text.substring(around[0].length(), text.length() - around[1].length());
+        Map<String, String> params = parameters(request.path("queryParameters"));
+        LocalDate start = date(params, "start");
+        LocalDate end = date(params, "end");
+        String account = params.get("billing_account");
+        String gcpProject = params.get("project");
+        fault(account, true);
+        if (!asked.equals(table)) {
+            throw error(404, "notFound", "Not found: Table " + asked.replaceFirst("\\.", ":") + " was not found in location US");
+        }
+        if (denied.contains(email)) {
+            throw error(403, "accessDenied", "Access Denied: Table " + table.replaceFirst("\\.", ":") + ": User does not have"
+                    + " permission to query table " + table + ", or perhaps it does not exist.");
+        }
+        List<List<String>> result = evaluate(start, end, account, gcpProject);
+        long bytes = 10L * 1024 * 1024 + 400L * rows.size();
+        String location = request.path("location").asText("US");
+        if (request.path("dryRun").asBoolean(false)) {
+            ObjectNode dry = JSON.createObjectNode().put("kind", "bigquery#queryResponse");
+            dry.set("schema", schema());
+            dry.putObject("jobReference").put("projectId", project).put("location", location);
+            dry.put("totalBytesProcessed", Long.toString(bytes)).put("jobComplete", true).put("cacheHit", false);
+            return dry;
+        }
+        Job job = new Job("job_sim" + jobCounter.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 8),
+                project, email, account, result, bytes, pendingPolls);
+        jobs.put(job.id, job);
+        int max = request.path("maxResults").asInt(pageSize);
+        return page(job, location, 0, max, "bigquery#queryResponse");
+    }
+
+    private JsonNode results(String email, String project, String jobId, Map<String, String> q) throws Answer {
+        Job job = jobs.get(jobId);
+        if (job == null || !job.project.equals(project) || !job.email.equals(email)) {
+            throw error(404, "notFound", "Not found: Job " + project + ":" + jobId);
+        }
+        fault(job.billingAccount, false);
+        int offset = 0;
+        String token = q.get("pageToken");
+        if (token != null) {
+            String expected = "p" + jobId.hashCode() + "-";
+            if (!token.startsWith(expected)) {
+                throw error(400, "invalid", "Invalid page token");
+            }
+            try {
+                offset = Integer.parseInt(token.substring(expected.length()));
+            } catch (NumberFormatException e) {
+                throw error(400, "invalid", "Invalid page token");
+            }
+        }
+        int max = q.containsKey("maxResults") ? Integer.parseInt(q.get("maxResults")) : pageSize;
+        return page(job, q.getOrDefault("location", "US"), offset, max, "bigquery#getQueryResultsResponse");
+    }
+
+    private JsonNode page(Job job, String location, int offset, int maxResults, String kind) {
+        ObjectNode answer = JSON.createObjectNode().put("kind", kind);
+        answer.putObject("jobReference").put("projectId", job.project).put("jobId", job.id).put("location", location);
+        synchronized (job) {
+            if (job.pending > 0) {
+                job.pending--;
+                answer.put("jobComplete", false);
+                return answer;
+            }
+        }
+        answer.set("schema", schema());
+        int size = Math.max(1, Math.min(pageSize, maxResults));
+        int to = Math.min(job.result.size(), offset + size);
+        ArrayNode out = answer.putArray("rows");
+        for (List<String> row : job.result.subList(Math.min(offset, to), to)) {
+            ArrayNode f = out.addObject().putArray("f");
+            for (String v : row) {
+                f.addObject().put("v", v);
+            }
+        }
+        if (to < job.result.size()) {
+            answer.put("pageToken", "p" + job.id.hashCode() + "-" + to);
+        }
+        answer.put("totalRows", Integer.toString(job.result.size()));
+        answer.put("totalBytesProcessed", Long.toString(job.bytes));
+        answer.put("jobComplete", true).put("cacheHit", false);
+        return answer;
+    }
+
+    private List<List<String>> evaluate(LocalDate start, LocalDate end, String account, String project) {
+        Instant from = start.atStartOfDay().toInstant(ZoneOffset.UTC);
+        Instant to = end.atStartOfDay().toInstant(ZoneOffset.UTC);
+        Map<List<String>, BigDecimal[]> groups = new TreeMap<>(KEY_ORDER);
+        for (ExportRow r : rows) {
+            if (r.usageStartTime().isBefore(from) || !r.usageStartTime().isBefore(to)) {
+                continue;
+            }
+            if (!account.isEmpty() && !account.equals(r.billingAccountId())) {
+                continue;
+            }
+            if (!project.isEmpty() && !project.equals(r.projectId())) {
+                continue;
+            }
+            List<String> key = List.of(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate().toString(), r.service(),
+                    r.region() == null ? "" : r.region(), r.sku(), r.projectId() == null ? "" : r.projectId(),
+                    r.costType(), r.currency());
+            BigDecimal[] sums = groups.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+            sums[0] = sums[0].add(ExportRow.numeric(r.cost()));
+            for (Credit c : r.credits()) {
+                sums[1] = sums[1].add(ExportRow.numeric(c.amount()));
+            }
+        }
+        List<List<String>> out = new ArrayList<>();
+        groups.forEach((key, sums) -> {
+            List<String> row = new ArrayList<>(key);
+            row.add(numeric(sums[0]));
+            row.add(numeric(sums[1]));
+            out.add(row);
+        });
+        return out;
+    }
+
+    private static final Comparator<List<String>> KEY_ORDER = (a, b) -> {
+        for (int i = 0; i < a.size(); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    };
+
+    /** @return NUMERIC as BigQuery's JSON carries it: a plain decimal string without trailing zeros */
+    private static String numeric(BigDecimal v) {
+        return v.signum() == 0 ? "0" : v.stripTrailingZeros().toPlainString();
+    }
+
+    private static Map<String, String> parameters(JsonNode list) throws Answer {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("start", "DATE");
+        expected.put("end", "DATE");
+        expected.put("billing_account", "STRING");
+        expected.put("project", "STRING");
+        Map<String, String> values = new HashMap<>();
+        for (JsonNode p : list) {
+            String name = p.path("name").asText("");
+            String type = p.path("parameterType").path("type").asText("");
+            if (!expected.containsKey(name)) {
+                throw error(400, "invalidQuery", "Undeclared query parameter: " + name);
+            }
+            if (!expected.get(name).equals(type)) {
+                throw error(400, "invalidQuery", "Query parameter '" + name + "' must be of type " + expected.get(name)
+                        + ", got " + type);
+            }
+            JsonNode v = p.path("parameterValue").path("value");
+            if (!v.isTextual()) {
+                throw error(400, "invalidQuery", "Query parameter '" + name + "' has no value");
+            }
+            values.put(name, v.asText());
+        }
+        for (String name : expected.keySet()) {
+            if (!values.containsKey(name)) {
+                throw error(400, "invalidQuery", "Query parameter '" + name + "' not found");
+            }
+        }
+        return values;
+    }
+
+    private static LocalDate date(Map<String, String> params, String name) throws Answer {
+        try {
+            return LocalDate.parse(params.get(name));
+        } catch (DateTimeParseException e) {
+            throw error(400, "invalidQuery", "Invalid DATE literal for parameter " + name);
+        }
+    }
+
+    private void fault(String account, boolean isQuery) throws Answer {
+        List<FaultState> list = faults.getOrDefault(account, List.of());
+        for (FaultState f : list) {
+            Fault fault = f.fault;
+            if (fault instanceof Fault.Hang) {
+                try {
+                    closed.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw error(503, "backendError", "The simulator closed");
+            }
+            if (fault instanceof Fault.InvalidQuery iq && isQuery) {
+                throw error(400, "invalidQuery", iq.message());
+            }
+            synchronized (f) {
+                if (f.left <= 0 || fault instanceof Fault.InvalidQuery) {
+                    continue;
+                }
+                f.left--;
+            }
+            if (fault instanceof Fault.Throttle t) {
+                Answer a = error(t.status(), "rateLimitExceeded", "Exceeded rate limits: too many api requests per user"
+                        + " per method for this user_method. For more information, see"
+                        + " https://cloud.google.com/bigquery/docs/troubleshoot-quotas");
+                throw new Answer(a.status, a.body, t.retryAfter());
+            }
+            if (fault instanceof Fault.BackendError b) {
+                throw error(b.status(), "backendError", "Error encountered during execution. Retrying may solve the problem.");
+            }
+        }
+    }
+
+    private static ObjectNode schema() {
+        ObjectNode schema = JSON.createObjectNode();
+        ArrayNode fields = schema.putArray("fields");
+        for (String[] f : SCHEMA) {
+            fields.addObject().put("name", f[0]).put("type", f[1]).put("mode", "NULLABLE");
+        }
+        return schema;
+    }
+
+    private static Answer error(int status, String reason, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode e = body.putObject("error").put("code", status).put("message", message);
+        e.putArray("errors").addObject().put("message", message).put("domain", "global").put("reason", reason);
+        e.put("status", switch (status) {
+            case 400 -> "INVALID_ARGUMENT";
+            case 401 -> "UNAUTHENTICATED";
+            case 403 -> "PERMISSION_DENIED";
+            case 404 -> "NOT_FOUND";
+            case 429 -> "RESOURCE_EXHAUSTED";
+            case 503 -> "UNAVAILABLE";
+            default -> "INTERNAL";
+        });
+        return new Answer(status, body, null);
+    }
+
+    private static String segment(String path, int index) {
+        String[] parts = path.split("/", -1);
+        return parts.length > index ? URLDecoder.decode(parts[index], StandardCharsets.UTF_8) : "";
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body, Duration retryAfter) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        if (retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfter.toSeconds()));
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

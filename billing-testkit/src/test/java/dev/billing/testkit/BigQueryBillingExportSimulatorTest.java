@@ -1,0 +1,178 @@
+package dev.billing.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.billing.testkit.BigQueryBillingExportSimulator.Credit;
+import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The simulator's wire behaviour, spoken to with a plain HTTP client. */
+@Timeout(30)
+class BigQueryBillingExportSimulatorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EMAIL = "reader@billing-admin-project.iam.gserviceaccount.com";
+    private final HttpClient http = HttpClient.newHttpClient();
+    private BigQueryBillingExportSimulator sim;
+
+    @BeforeEach
+    void start() {
+        Instant t = Instant.parse("2026-01-05T03:00:00Z");
+        sim = BigQueryBillingExportSimulator.builder().rows(List.of(
+                new ExportRow("A", "p1", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("0.1234567891"), List.of(new Credit("c", "PROMOTION", new BigDecimal("-0.1")))),
+                new ExportRow("A", "p1", "Compute Engine", "Core", "us-east1", t.plusSeconds(3600), "regular", "USD",
+                        new BigDecimal("1"), List.of()),
+                new ExportRow("B", "p2", "Cloud Storage", "Standard", null, t, "regular", "JPY", new BigDecimal("100"),
+                        List.of()))).pageSize(1).pendingPolls(1).start();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private String jwt(String keyJson, String aud) throws Exception {
+        JsonNode key = JSON.readTree(keyJson);
+        String pem = key.get("private_key").asText().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey pk = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        long now = Instant.now().getEpochSecond();
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(JSON.createObjectNode().put("iss", key.get("client_email").asText())
+                .put("scope", "https://www.googleapis.com/auth/bigquery.readonly").put("aud", aud).put("iat", now)
+                .put("exp", now + 3600).toString().getBytes(StandardCharsets.UTF_8));
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initSign(pk);
+        s.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + b64.encodeToString(s.sign());
+    }
+
+    private HttpResponse<String> token(String assertion) throws Exception {
+        String form = "grant_type=" + URLEncoder.encode("urn:ietf:params:oauth:grant-type:jwt-bearer", StandardCharsets.UTF_8)
+                + "&assertion=" + URLEncoder.encode(assertion, StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(sim.tokenUri()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String accessToken() throws Exception {
+        HttpResponse<String> r = token(jwt(sim.serviceAccountKey(EMAIL), sim.tokenUri()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("access_token").asText();
+    }
+
+    private ObjectNode queryBody(String account, String startType) {
+        ObjectNode body = JSON.createObjectNode().put("query", BigQueryBillingExportSimulator.expectedQuery(sim.table()))
+                .put("useLegacySql", false).put("parameterMode", "NAMED");
+        ArrayNode params = body.putArray("queryParameters");
+        String[][] p = {{"start", startType, "2026-01-01"}, {"end", "DATE", "2026-02-01"},
+                {"billing_account", "STRING", account}, {"project", "STRING", ""}};
+        for (String[] x : p) {
+            ObjectNode n = params.addObject().put("name", x[0]);
+            n.putObject("parameterType").put("type", x[1]);
+            n.putObject("parameterValue").put("value", x[2]);
+        }
+        return body;
+    }
+
+    private HttpResponse<String> post(String token, JsonNode body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(sim.endpoint()
+                + "/bigquery/v2/projects/billing-admin-project/queries")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String token, String jobId, String pageToken) throws Exception {
+        String q = pageToken == null ? "" : "?pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(sim.endpoint() + "/bigquery/v2/projects/billing-admin-project/queries/"
+                + jobId + q)).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void token_verifiesTheSignatureAndAudience() throws Exception {
+        assertThat(accessToken()).startsWith("ya29.");
+        HttpResponse<String> untrusted = token(jwt(sim.untrustedServiceAccountKey(EMAIL), sim.tokenUri()));
+        assertThat(untrusted.statusCode()).isEqualTo(400);
+        assertThat(untrusted.body()).contains("invalid_grant", "Invalid JWT Signature.");
+        HttpResponse<String> wrongAud = token(jwt(sim.serviceAccountKey(EMAIL), "https://oauth2.googleapis.com/token"));
+        assertThat(wrongAud.body()).contains("invalid_grant", "aud");
+        String good = jwt(sim.serviceAccountKey(EMAIL), sim.tokenUri());
+        String tampered = good.substring(0, good.lastIndexOf('.') + 1) + "AAAA" + good.substring(good.lastIndexOf('.') + 5);
+        assertThat(token(tampered).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void query_needsABearerToken_andTypedParameters_andTheFixedText() throws Exception {
+        assertThat(post(null, queryBody("A", "DATE")).statusCode()).isEqualTo(401);
+        String token = accessToken();
+        HttpResponse<String> badType = post(token, queryBody("A", "STRING"));
+        assertThat(badType.statusCode()).isEqualTo(400);
+        assertThat(badType.body()).contains("invalidQuery", "start");
+        ObjectNode literal = queryBody("A", "DATE");
+        literal.put("query", literal.get("query").asText().replace("@start", "'2026-01-01'"));
+        assertThat(post(token, literal).body()).contains("invalidQuery");
+    }
+
+    @Test
+    void query_pendsOnce_thenPagesTheGroupedNumericResult() throws Exception {
+        String token = accessToken();
+        JsonNode first = JSON.readTree(post(token, queryBody("A", "DATE")).body());
+        assertThat(first.get("jobComplete").asBoolean()).isFalse();
+        String job = first.get("jobReference").get("jobId").asText();
+        JsonNode page = JSON.readTree(get(token, job, null).body());
+        assertThat(page.get("jobComplete").asBoolean()).isTrue();
+        assertThat(page.get("schema").get("fields")).extracting(f -> f.get("name").asText()).containsExactly(
+                "usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits");
+        assertThat(page.get("rows")).hasSize(1);
+        assertThat(page.get("rows").get(0).get("f")).extracting(f -> f.get("v").asText()).containsExactly(
+                "2026-01-05", "Compute Engine", "us-east1", "Core", "p1", "regular", "USD", "1.123456789", "-0.1");
+        assertThat(page.has("pageToken")).isFalse();
+        assertThat(Long.parseLong(page.get("totalBytesProcessed").asText())).isPositive();
+
+        JsonNode all = JSON.readTree(post(token, queryBody("", "DATE")).body());
+        JsonNode p1 = JSON.readTree(get(token, all.get("jobReference").get("jobId").asText(), null).body());
+        assertThat(p1.get("pageToken").asText()).isNotEmpty();
+        JsonNode p2 = JSON.readTree(get(token, all.get("jobReference").get("jobId").asText(), p1.get("pageToken").asText()).body());
+        // ordered by day, then service: Cloud Storage (JPY) before Compute Engine (USD)
+        assertThat(p1.get("rows").get(0).get("f").get(6).get("v").asText()).isEqualTo("JPY");
+        assertThat(p2.get("rows").get(0).get("f").get(6).get("v").asText()).isEqualTo("USD");
+        assertThat(p2.has("pageToken")).isFalse();
+    }
+
+    @Test
+    void faults_answerBigQueryErrors() throws Exception {
+        String token = accessToken();
+        sim.fault("A", new BigQueryBillingExportSimulator.Fault.Throttle(1, 403, null));
+        HttpResponse<String> throttled = post(token, queryBody("A", "DATE"));
+        assertThat(throttled.statusCode()).isEqualTo(403);
+        assertThat(throttled.body()).contains("rateLimitExceeded");
+        sim.denyAccess(EMAIL);
+        HttpResponse<String> denied = post(token, queryBody("A", "DATE"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("accessDenied");
+    }
+}
