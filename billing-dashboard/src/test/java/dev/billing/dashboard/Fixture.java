@@ -23,10 +23,9 @@ import java.util.Map;
 final class Fixture implements AutoCloseable {
     static final String HOSTILE = "<script>alert(1)</script>";
     static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
-    static final SimulatorData DATA = SimulatorData.generator().seed(16).accounts(4)
-            .currencies("USD", "USD", "KRW", "EUR")
-            .services("AmazonEC2", "AmazonS3", "AmazonRDS", HOSTILE, "AWSLambda", "AmazonCloudFront", "AmazonEKS")
-            .days(LocalDate.of(2026, 1, 1), (int) PERIOD.days()).rowsPerDay(6).build();
+    static final SimulatorData DATA = data(HOSTILE);
+    /** The same domain with no markup in it, for the screenshot in the docs. */
+    static final SimulatorData PLAIN = data("AmazonDynamoDB");
     /** Name, project; the i-th uses the data's i-th account. */
     static final String[][] ACCOUNTS = {
             {"web-prod", "project-web"}, {"web-staging", "project-web"},
@@ -37,26 +36,38 @@ final class Fixture implements AutoCloseable {
     final Billing billing;
     private final boolean hostileReason;
 
-    private Fixture(boolean hostileReason) {
+    private static SimulatorData data(String fourthService) {
+        return SimulatorData.generator().seed(16).accounts(4).currencies("USD", "USD", "KRW", "EUR")
+                .services("AmazonEC2", "AmazonS3", "AmazonRDS", fourthService, "AWSLambda", "AmazonCloudFront",
+                        "AmazonEKS")
+                .days(LocalDate.of(2026, 1, 1), (int) PERIOD.days()).rowsPerDay(6).build();
+    }
+
+    private Fixture(SimulatorData data, String provider, boolean hostileReason) {
         this.hostileReason = hostileReason;
-        billing = Billing.builder().discoverProviders(false).addProvider(FakeBillingProvider.builder().data(DATA)
-                .fault(DATA.accounts().get(1), new Fault.RejectedKey()).build()).build();
+        billing = Billing.builder().discoverProviders(false).addProvider(FakeBillingProvider.builder().id(provider)
+                .data(data).fault(data.accounts().get(1), new Fault.RejectedKey()).build()).build();
         for (int i = 0; i < ACCOUNTS.length; i++) {
-            String account = DATA.accounts().get(i);
-            SimulatorData.ApiUser user = DATA.userFor(account).orElseThrow();
-            billing.serviceAccounts().register(ACCOUNTS[i][0], FakeBillingProvider.DEFAULT_ID, Credentials.of(Map.of(
+            String account = data.accounts().get(i);
+            SimulatorData.ApiUser user = data.userFor(account).orElseThrow();
+            billing.serviceAccounts().register(ACCOUNTS[i][0], provider, Credentials.of(Map.of(
                     "account", account, "email", user.email(), "key", user.key())), ACCOUNTS[i][1]);
         }
     }
 
     /** @return the domain, the failed account's reason as the provider gives it */
     static Fixture start() {
-        return new Fixture(false);
+        return new Fixture(DATA, FakeBillingProvider.DEFAULT_ID, false);
+    }
+
+    /** @return the domain without markup, its provider named hyperbilling-aws: what the docs' screenshot shows */
+    static Fixture plain() {
+        return new Fixture(PLAIN, "hyperbilling-aws", false);
     }
 
     /** @return the domain, the failed account's reason also holding {@value #HOSTILE} and other markup */
     static Fixture hostile() {
-        return new Fixture(true);
+        return new Fixture(DATA, FakeBillingProvider.DEFAULT_ID, true);
     }
 
     /** The report source: the live report, the failed reason made hostile when asked. */

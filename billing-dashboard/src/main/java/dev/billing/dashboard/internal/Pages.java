@@ -130,12 +130,10 @@ public final class Pages {
         banner(accounts);
         totals(summary);
         series(summary);
-        a("<div class=\"cols\">\n");
-        services(project);
         if (project == null) {
             projects();
         }
-        a("</div>\n");
+        services(project);
         coverage(accounts);
         a("</main>\n<footer class=\"wrap\"><p>Amounts are rounded to each currency's digits (half-even); currencies"
                 + " are never added together.");
@@ -417,6 +415,7 @@ public final class Pages {
             a("<p class=\"muted\">No cost in this period.</p>\n</section>\n");
             return;
         }
+        a("<div class=\"grid2\">\n");
         for (Map.Entry<Currency, Map<String, BigDecimal>> e : byCurrency.entrySet()) {
             Currency currency = e.getKey();
             String code = currency.getCurrencyCode();
@@ -425,7 +424,7 @@ public final class Pages {
                     .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()
                             .thenComparing(Map.Entry.comparingByKey()))
                     .toList();
-            a("<h3>").a(code).a("</h3>\n<table class=\"services-table\" data-currency=\"").a(code)
+            a("<div><h3>").a(code).a("</h3>\n<table class=\"services-table\" data-currency=\"").a(code)
                     .a("\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\" class=\"num\">Amount</th>")
                     .a("<th scope=\"col\" class=\"num\">Share</th></tr></thead>\n<tbody>\n");
             int shown = Math.min(o.topServices(), sorted.size());
@@ -443,9 +442,9 @@ public final class Pages {
                         .a("</td><td class=\"num\">").a(money(Money.of(rest, currency), "amount"))
                         .a("</td><td class=\"num\">").a(share(rest, total)).a("</td></tr>\n");
             }
-            a("</tbody></table>\n");
+            a("</tbody></table></div>\n");
         }
-        a("</section>\n");
+        a("</div>\n</section>\n");
     }
 
     /** @return the rows to rank services from, or {@code null} when the report cannot tell */
@@ -475,27 +474,28 @@ public final class Pages {
             a("<p class=\"muted\">No project has a service account.</p>\n</section>\n");
             return;
         }
-        a("<table class=\"projects-table stack\"><thead><tr><th scope=\"col\">Project</th>")
+        a("<div class=\"table-wrap\"><table class=\"projects-table stack\"><thead><tr><th scope=\"col\">Project</th>")
                 .a("<th scope=\"col\" class=\"num\">Total</th><th scope=\"col\">Accounts</th></tr></thead>\n<tbody>\n");
         for (Map.Entry<ProjectId, ReportView.Summary> p : v.projects().entrySet()) {
             List<ReportView.Account> accounts = v.accounts(p.getKey());
             long missing = accounts.stream().filter(x -> x.standing().missesCosts()).count();
-            a("<tr data-project=\"").a(escape(p.getKey().value())).a("\"><td data-label=\"Project\"><a href=\"projects/")
+            a("<tr data-project=\"").a(escape(p.getKey().value())).a("\"><td class=\"id\" data-label=\"Project\"><a href=\"projects/")
                     .a(Html.urlEncode(p.getKey().value())).a(query(null)).a("\">").a(escape(p.getKey().value()))
                     .a("</a></td><td class=\"num\" data-label=\"Total\">");
             if (p.getValue().totals().isEmpty()) {
                 a("<span class=\"muted\">no cost</span>");
+            } else {
+                a("<span class=\"lines\">");
+                p.getValue().totals().forEach(m -> a(money(m, "amount total")));
+                a("</span>");
             }
-            for (int i = 0; i < p.getValue().totals().size(); i++) {
-                a(i == 0 ? "" : "<br>").a(money(p.getValue().totals().get(i), "amount total"));
-            }
-            a("</td><td data-label=\"Accounts\">").a(Integer.toString(accounts.size()));
+            a("</td><td data-label=\"Accounts\"><span>").a(Integer.toString(accounts.size()));
             if (missing > 0) {
                 a(" <span class=\"badge b-failed\">").a(Long.toString(missing)).a(" failed</span>");
             }
-            a("</td></tr>\n");
+            a("</span></td></tr>\n");
         }
-        a("</tbody></table>\n</section>\n");
+        a("</tbody></table></div>\n</section>\n");
     }
 
     private void coverage(List<ReportView.Account> accounts) {
@@ -504,21 +504,21 @@ public final class Pages {
             a("<p class=\"muted\">None.</p>\n</section>\n");
             return;
         }
-        a("<table class=\"coverage-table stack\"><thead><tr><th scope=\"col\">Service account</th>")
+        a("<div class=\"table-wrap\"><table class=\"coverage-table stack\"><thead><tr><th scope=\"col\">Service account</th>")
                 .a("<th scope=\"col\">Provider</th><th scope=\"col\">Project</th><th scope=\"col\">Status</th>")
                 .a("<th scope=\"col\">Reason</th><th scope=\"col\">As of</th></tr></thead>\n<tbody>\n");
         for (ReportView.Account x : accounts) {
             String standing = x.standing().name().toLowerCase(Locale.ROOT);
             a("<tr class=\"st-").a(standing).a("\" data-status=\"").a(escape(x.status())).a("\">")
-                    .a("<td class=\"name\" data-label=\"Service account\">").a(escape(x.name())).a("</td>")
-                    .a("<td data-label=\"Provider\">").a(escape(x.provider())).a("</td>")
-                    .a("<td data-label=\"Project\">").a(escape(x.project())).a("</td>")
+                    .a("<td class=\"name id\" data-label=\"Service account\">").a(escape(x.name())).a("</td>")
+                    .a("<td class=\"id\" data-label=\"Provider\">").a(escape(x.provider())).a("</td>")
+                    .a("<td class=\"id\" data-label=\"Project\">").a(escape(x.project())).a("</td>")
                     .a("<td data-label=\"Status\"><span class=\"badge b-").a(standing).a("\">").a(escape(x.status()))
                     .a("</span></td><td class=\"reason\" data-label=\"Reason\">")
                     .a(x.reason().isEmpty() ? "<span class=\"muted\">–</span>" : escape(x.reason()))
                     .a("</td><td data-label=\"As of\"><time datetime=\"").a(x.asOf().toString()).a("\">")
                     .a(INSTANT.format(x.asOf())).a("</time></td></tr>\n");
         }
-        a("</tbody></table>\n</section>\n");
+        a("</tbody></table></div>\n</section>\n");
     }
 }

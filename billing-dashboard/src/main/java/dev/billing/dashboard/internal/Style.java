@@ -43,8 +43,8 @@ public final class Style {
             .card .label{display:block;font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
             .card .amount{display:block;font-size:1.45rem;font-weight:650;overflow-wrap:anywhere}
             .card.converted{border-style:dashed}
-            .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:16px}
-            .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:0 16px}
+            .grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,320px),1fr));gap:16px 20px}
+            .table-wrap{overflow-x:auto}
             figure{margin:0;min-width:0}
             figcaption{font-weight:600;margin:0 0 6px}
             svg.chart{display:block;width:100%;height:auto;margin:0 0 8px}
@@ -58,6 +58,13 @@ public final class Style {
             .scroll{max-height:300px;overflow:auto}
             table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
             th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+            td{overflow-wrap:break-word}
+            .lines data{display:block}
+            table.services-table{table-layout:fixed;font-size:.92rem}
+            table.services-table th,table.services-table td{padding:6px 5px}
+            table.services-table th:nth-child(2){width:10.8em}
+            table.services-table th:nth-child(3){width:4.4em}
+            td.id,time,.badge{white-space:nowrap}
             thead th{font-size:.76rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
             .num{text-align:right;white-space:nowrap}
             tbody tr.other td{color:var(--muted)}
@@ -78,9 +85,12 @@ public final class Style {
             @media (max-width:640px){
             h1{font-size:1.25rem}
             .card .amount{font-size:1.25rem}
+            table.stack td{overflow-wrap:anywhere}
+            table.stack,table.stack tbody{display:block}
             table.stack thead{display:none}
             table.stack tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
             table.stack td{display:flex;justify-content:space-between;gap:12px;border:0;padding:3px 8px;text-align:right}
+            table.stack td.id{white-space:normal}
             table.stack td::before{content:attr(data-label);flex:none;text-align:left;font-weight:600;color:var(--muted)}
             }
             """;
