@@ -62,7 +62,7 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
                         ? -random.nextLong(1_000_000_000_000L)
                         : random.nextLong(50_000_000_000L);
                 ChargeCategory category = unscaled < 0 ? ChargeCategory.CREDIT : categories[random.nextInt(2)];
-                sink.accept(new CostRecord(dates[(int) ((long) i * days / n)], provider, account, serviceAccount,
+                sink.accept(new CostRecord(dates[(int) ((long) i * days / n)], provider, account, "", serviceAccount,
                         project, services[accountServices[random.nextInt(accountServices.length)]],
                         regions[accountRegions[random.nextInt(accountRegions.length)]],
                         usageTypes[random.nextInt(USAGE_TYPES)], category,

@@ -171,7 +171,7 @@ public class StoreBenchmark {
         public void load() throws IOException, SQLException {
             stores = new Stores(store);
             billing = billing("http://127.0.0.1:9", ACCOUNTS, null);
-            query = CostQuery.of(BillingPeriod.months(FIRST, FIRST.plusMonths(MONTHS - 1)));
+            query = CostQuery.of(BillingPeriod.monthsThrough(FIRST, FIRST.plusMonths(MONTHS - 1)));
             CostStore reference = CostStore.inMemory();
             costs = store == Kind.memory ? reference : stores.fresh();
             long start = System.nanoTime();
@@ -212,7 +212,7 @@ public class StoreBenchmark {
                         String region = REGIONS[random.nextInt(REGIONS.length)];
                         BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 100_000_000_000L),
                                 random.nextInt(11));
-                        sink.accept(new CostRecord(day, provider, "123456789012", a.id(), a.project(), service,
+                        sink.accept(new CostRecord(day, provider, "123456789012", "", a.id(), a.project(), service,
                                 region, region + "-" + service + "-Usage", ChargeCategory.USAGE,
                                 new Money(amount, currency), null));
                     }
@@ -264,7 +264,7 @@ public class StoreBenchmark {
             simulator = HyperBillingSimulator.builder().data(data).start();
             billing = billing(simulator.endpoint(), SYNC_ACCOUNTS, data);
             stores = new Stores(store);
-            period = BillingPeriod.months(first, first.plusMonths(2));
+            period = BillingPeriod.monthsThrough(first, first.plusMonths(2));
             expected = data.totals(data.accounts(), period);
         }
 

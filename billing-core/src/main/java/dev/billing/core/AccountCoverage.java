@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.spi.FetchStats;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Whether one service account contributed to a report, and if not, why.
@@ -10,15 +11,14 @@ import java.util.Objects;
  * @param serviceAccount the account
  * @param provider its provider
  * @param project its project
- * @param status OK, FAILED or STALE
- * @param error why it failed, naming the account and never a secret; {@code null} unless FAILED
+ * @param status OK, STALE or FAILED with the error
  * @param asOf when its data was fetched (or the fetch failed)
  * @param stats what the fetch did; {@link FetchStats#EMPTY} when it failed
  */
 public record AccountCoverage(ServiceAccountId serviceAccount, ProviderId provider, ProjectId project,
-                              CoverageStatus status, String error, Instant asOf, FetchStats stats) {
+                              AccountStatus status, Instant asOf, FetchStats stats) {
 
-    /** Validates presence; an error is required exactly when the status is FAILED. */
+    /** Validates presence. */
     public AccountCoverage {
         Objects.requireNonNull(serviceAccount, "serviceAccount");
         Objects.requireNonNull(provider, "provider");
@@ -26,13 +26,25 @@ public record AccountCoverage(ServiceAccountId serviceAccount, ProviderId provid
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(asOf, "asOf");
         Objects.requireNonNull(stats, "stats");
-        if ((status == CoverageStatus.FAILED) != (error != null)) {
-            throw new IllegalArgumentException("an error is given exactly when the status is FAILED");
-        }
     }
 
     /** @return the account's name */
     public String name() {
         return serviceAccount.value();
+    }
+
+    /** @return the status's code: OK, STALE or FAILED */
+    public CoverageStatus code() {
+        return status.code();
+    }
+
+    /** @return why the account failed, when it did */
+    public Optional<BillingException> failure() {
+        return status instanceof AccountStatus.Failed f ? Optional.of(f.error()) : Optional.empty();
+    }
+
+    /** @return why the account failed, naming it and never a secret; {@code null} unless FAILED */
+    public String error() {
+        return failure().map(Throwable::getMessage).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.InMemoryServiceAccountStore;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
@@ -37,14 +38,17 @@ public final class Billing implements AutoCloseable {
     private final ServiceAccountRegistry serviceAccounts;
     private final CostAggregator costs;
     private final ExecutorService ownExecutor;
+    private final FetchEngine engine;
+    private final FetchListener listener;
 
     private Billing(Builder b) {
         this.providers = BillingProviders.create(b.classLoader, b.discover, b.settings, b.disabled, b.added);
         this.serviceAccounts = new ServiceAccountRegistry(providers, b.store);
         this.ownExecutor = b.executor == null ? Executors.newCachedThreadPool(daemonThreads()) : null;
         Executor executor = b.executor == null ? ownExecutor : b.executor;
-        this.costs = new CostAggregator(providers, serviceAccounts, executor, b.maxConcurrentFetches, b.fetchTimeout,
-                b.clock, b.listener);
+        this.engine = new FetchEngine(executor, b.maxConcurrentFetches, b.fetchTimeout);
+        this.listener = b.listener;
+        this.costs = new CostAggregator(providers, serviceAccounts, engine, b.clock, b.listener);
     }
 
     /**
@@ -76,13 +80,25 @@ public final class Billing implements AutoCloseable {
         return costs;
     }
 
+    /** @return the fetch engine every report and sync of this instance shares */
+    FetchEngine engine() {
+        return engine;
+    }
+
+    /** @return the listener that hears fetch progress */
+    FetchListener listener() {
+        return listener;
+    }
+
     /**
-     * Stops the SDK's own fetch threads: later reports then mark every account FAILED with "Billing is
-     * closed" (a host's own executor is left running, and reports keep working on it).
+     * Cancels the fetches in flight, closes the providers this instance created and stops the SDK's own
+     * fetch threads (a host's own executor is left running). Later reports mark every account FAILED with
+     * "Billing is closed". Providers the host {@link Builder#addProvider added} are the host's to close.
      */
     @Override
     public void close() {
-        costs.close();
+        engine.close();
+        providers.closeCreated();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }
@@ -135,7 +151,8 @@ public final class Billing implements AutoCloseable {
         /**
          * @param providerId an installed provider's id
          * @param settings its settings, for example {@code endpoint}
-         * @return this builder
+         * @return this builder; {@link #build()} fails when no installed provider has that id, or a setting
+         *     is not one the provider declares or breaks its rule
          */
         public Builder providerSettings(String providerId, Map<String, String> settings) {
             this.settings.put(Objects.requireNonNull(providerId), Map.copyOf(settings));
@@ -179,7 +196,8 @@ public final class Billing implements AutoCloseable {
         }
 
         /**
-         * @param max the most service accounts fetched at once (default 8)
+         * @param max the most fetches in flight at once over this whole instance, reports and syncs together
+         *     (default 8); the others wait their turn without holding a thread
          * @return this builder
          */
         public Builder maxConcurrentFetches(int max) {
@@ -191,9 +209,10 @@ public final class Billing implements AutoCloseable {
         }
 
         /**
-         * How long one service account's fetch for a report may take. A fetch that has not completed by
-         * then marks that account FAILED ("no answer within ...") and the report goes on without it;
-         * the provider's work is not interrupted, its late records are discarded.
+         * How long one fetch (a service account's period for a report, or one month's window for a sync) may
+         * take. When it passes, the fetch is cancelled: the provider learns it through
+         * {@link dev.billing.core.spi.FetchRequest#cancellation()} and stops, records it still passes are
+         * dropped, and the account is FAILED with a {@link FetchCancelledException} ("no answer within ...").
          *
          * @param timeout the longest wait for one account's fetch, positive (default 10 minutes)
          * @return this builder

@@ -53,12 +53,15 @@ public record BillingPeriod(LocalDate start, LocalDate end) {
     }
 
     /**
+     * The months {@code first} through {@code last}, both included; as everywhere else, the period's
+     * {@link #end()} is exclusive: the first day of the month after {@code last}.
+     *
      * @param first the first month
-     * @param last the last month, included
+     * @param last the last month, included (as the name says)
      * @return the period from {@code first}'s first day to the day after {@code last}
      * @throws InvalidRequestException when {@code last} is before {@code first}
      */
-    public static BillingPeriod months(YearMonth first, YearMonth last) {
+    public static BillingPeriod monthsThrough(YearMonth first, YearMonth last) {
         if (last.isBefore(first)) {
             throw new InvalidRequestException("last month " + last + " is before first month " + first);
         }

@@ -2,6 +2,8 @@ package dev.billing.core;
 
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,27 +14,39 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The enabled providers. Built by {@link Billing.Builder}: every provider installed on the
  * classpath is enabled, unless the host disables it; the host may also add providers itself.
  */
 public final class BillingProviders {
+    private static final Logger log = LoggerFactory.getLogger(BillingProviders.class);
     private final Map<String, BillingProvider> byId;
     /** Installed providers the host disabled and did not replace. */
     private final Set<String> disabledInstalled;
+    /** The settings each installed provider declares. */
+    private final Map<String, List<ProviderSetting>> declared;
+    /** The providers this instance created (not the host's added ones): closed with it. */
+    private final List<BillingProvider> created;
 
-    private BillingProviders(Map<String, BillingProvider> byId, Set<String> disabledInstalled) {
+    private BillingProviders(Map<String, BillingProvider> byId, Set<String> disabledInstalled,
+                             Map<String, List<ProviderSetting>> declared, List<BillingProvider> created) {
         this.byId = byId;
         this.disabledInstalled = disabledInstalled;
+        this.declared = declared;
+        this.created = created;
     }
 
     static BillingProviders create(ClassLoader loader, boolean discover, Map<String, Map<String, String>> settings,
                                    Set<String> disabled, List<BillingProvider> added) {
         Map<String, BillingProvider> found = new TreeMap<>();
         Set<String> disabledInstalled = new HashSet<>();
+        Map<String, List<ProviderSetting>> declared = new HashMap<>();
+        List<BillingProvider> created = new ArrayList<>();
+        Map<String, BillingProviderFactory> factories = new TreeMap<>();
         if (discover) {
-            Map<String, BillingProviderFactory> factories = new HashMap<>();
             try {
                 for (BillingProviderFactory factory : ServiceLoader.load(BillingProviderFactory.class, loader)) {
                     BillingProviderFactory other = factories.putIfAbsent(factory.id(), factory);
@@ -48,20 +62,32 @@ public final class BillingProviders {
                         + (e.getCause() == null ? "" : " (" + e.getCause() + ")") + "; fix or remove the jar that"
                         + " installs it, or build with Billing.builder().discoverProviders(false)");
             }
-            factories.forEach((id, factory) -> {
-                if (disabled.contains(id)) {
-                    disabledInstalled.add(id);
-                } else {
-                    BillingProvider provider = factory.create(settings.getOrDefault(id, Map.of()));
+        }
+        for (String id : settings.keySet()) {
+            if (!factories.containsKey(id)) {
+                throw new ProviderConfigurationException("unknown provider '" + id + "': settings were given for it,"
+                        + " but no installed provider has that id; installed providers: " + (factories.isEmpty() ? "none"
+                        : String.join(", ", factories.keySet())));
+            }
+        }
+        factories.forEach((id, factory) -> {
+            List<ProviderSetting> schema = List.copyOf(factory.settings());
+            declared.put(id, schema);
+            if (disabled.contains(id)) {
+                disabledInstalled.add(id);
+            } else {
+                Map<String, String> given = settings.getOrDefault(id, Map.of());
+                check(id, schema, given);
+                BillingProvider provider = factory.create(given);
                     if (!provider.id().value().equals(id)) {
                         throw new ProviderConfigurationException("factory " + origin(factory) + " has the id '" + id
                                 + "' but created a provider with the id '" + provider.id() + "'; the factory's id()"
                                 + " must be its provider's id");
                     }
-                    found.put(id, provider);
-                }
-            });
-        }
+                found.put(id, provider);
+                created.add(provider);
+            }
+        });
         Set<String> addedIds = new HashSet<>();
         for (BillingProvider provider : added) {
             String id = provider.id().value();
@@ -75,7 +101,47 @@ public final class BillingProviders {
             found.put(id, provider);
         }
         disabledInstalled.removeAll(found.keySet());
-        return new BillingProviders(new LinkedHashMap<>(found), Set.copyOf(disabledInstalled));
+        return new BillingProviders(new LinkedHashMap<>(found), Set.copyOf(disabledInstalled), Map.copyOf(declared),
+                List.copyOf(created));
+    }
+
+    /** Rejects a setting the provider does not declare, or one whose value breaks its rule. */
+    private static void check(String id, List<ProviderSetting> schema, Map<String, String> given) {
+        if (schema.isEmpty()) {
+            return;
+        }
+        Map<String, ProviderSetting> byName = new LinkedHashMap<>();
+        schema.forEach(s -> byName.put(s.name(), s));
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            ProviderSetting setting = byName.get(e.getKey());
+            if (setting == null) {
+                throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for " + id
+                        + "; known settings: " + String.join(", ", byName.keySet()));
+            }
+            if (e.getValue() == null || !setting.accepts(e.getValue())) {
+                throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of " + id + " must "
+                        + setting.requirement() + ", got '" + e.getValue() + "'");
+            }
+        }
+    }
+
+    /**
+     * @param id an installed provider's id
+     * @return the settings it declares, in order; empty for a provider the host added or one that declares none
+     */
+    public List<ProviderSetting> settings(String id) {
+        return declared.getOrDefault(id, List.of());
+    }
+
+    /** Closes the providers this instance created; a failure to close one is logged and never stops the others. */
+    void closeCreated() {
+        for (BillingProvider p : created) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                log.warn("closing provider {} failed: {}", p.id(), e.toString());
+            }
+        }
     }
 
     private static String origin(BillingProviderFactory factory) {

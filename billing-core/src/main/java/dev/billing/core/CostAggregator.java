@@ -1,26 +1,19 @@
 package dev.billing.core;
 
-import dev.billing.core.internal.Bounded;
 import dev.billing.core.internal.CostCube;
+import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.ColumnarStore;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,27 +29,17 @@ public final class CostAggregator {
 
     private final BillingProviders providers;
     private final ServiceAccountRegistry accounts;
-    private final Executor executor;
-    private final int maxConcurrentFetches;
+    private final FetchEngine engine;
     private final Clock clock;
     private final FetchListener listener;
-    private final Duration fetchTimeout;
-    private volatile boolean closed;
 
-    CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, Executor executor,
-                   int maxConcurrentFetches, Duration fetchTimeout, Clock clock, FetchListener listener) {
+    CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, FetchEngine engine, Clock clock,
+                   FetchListener listener) {
         this.providers = providers;
         this.accounts = accounts;
-        this.executor = executor;
-        this.maxConcurrentFetches = maxConcurrentFetches;
-        this.fetchTimeout = fetchTimeout;
+        this.engine = engine;
         this.clock = clock;
         this.listener = listener;
-    }
-
-    /** Marks the SDK closed, so that fetches its shut-down executor rejects say so; called by {@link Billing#close()}. */
-    void close() {
-        closed = true;
     }
 
     /**
@@ -68,10 +51,11 @@ public final class CostAggregator {
     }
 
     /**
-     * @param project a project id
+     * @param project a registered project's id
      * @param period the period
      * @return that project's totals and monthly series, and the coverage of its accounts
-     * @throws InvalidRequestException when the project id is malformed
+     * @throws InvalidRequestException when the project id is malformed or no service account is registered
+     *     for it (the message names the registered projects)
      */
     public CostReport projectTotal(String project, BillingPeriod period) {
         return report(CostQuery.builder(period).project(project).build());
@@ -88,7 +72,8 @@ public final class CostAggregator {
     /**
      * @param query what to report
      * @return the report; incomplete, never failed, when some accounts fail (on a closed {@link Billing},
-     *     every account fails with "Billing is closed" unless the host gave its own executor)
+     *     every account fails with "Billing is closed")
+     * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CostReport report(CostQuery query) {
         try {
@@ -106,31 +91,28 @@ public final class CostAggregator {
      *
      * @param query what to report
      * @return completes with the report
+     * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
         List<ServiceAccount> scope = accounts.inScope(query);
         ColumnarStore store = new ColumnarStore();
-        AccountCoverage[] coverage = new AccountCoverage[scope.size()];
         AtomicInteger finished = new AtomicInteger();
-        List<Supplier<CompletableFuture<?>>> tasks = new ArrayList<>(scope.size());
-        for (int i = 0; i < scope.size(); i++) {
-            int index = i;
-            ServiceAccount account = scope.get(i);
-            tasks.add(() -> fetchOne(account, query, store).thenAccept(c -> {
-                coverage[index] = c;
+        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
+        for (ServiceAccount account : scope) {
+            fetches.add(fetchOne(account, query, store).thenApply(c -> {
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+                return c;
             }));
         }
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
-        return Bounded.runAll(tasks, maxConcurrentFetches)
-                .thenApply(v -> CostCube.of(store, query).toReport(query, projects, List.of(coverage)));
+        return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
+                CostCube.of(store, query).toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**
      * Streams one account into its own segment and commits it to the store on success; never fails.
-     * A fetch that has not completed within the fetch timeout fails the account; records it passes
-     * afterwards go to the abandoned segment, never to the report.
+     * Records of a fetch that failed or was cancelled stay in the abandoned segment, never in the report.
      */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
         long startNanos = System.nanoTime();
@@ -139,69 +121,36 @@ public final class CostAggregator {
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
-            FetchRequest request = FetchRequest.of(account, query.period(), query.granularity());
-            fetch = Objects.requireNonNull(provider.fetchAsync(request, record -> {
-                CostRecord tagged = tag(record, account);
-                if (query.accepts(tagged)) {
-                    own.add(tagged);
+            fetch = engine.fetch(provider, FetchRequest.of(account, query.period(), query.granularity()), record -> {
+                if (query.accepts(record)) {
+                    own.add(record);
                 }
-            }, executor), "fetchAsync returned null");
-        } catch (RuntimeException e) {
+            });
+        } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
-        // copy(): the timeout completes our view of the fetch, not the provider's future
-        long timeoutNanos = TimeUnit.NANOSECONDS.convert(fetchTimeout);
-        return fetch.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((stats, error) -> {
+        return fetch.handle((stats, error) -> {
             if (error == null) {
                 store.commit(own);
                 log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
                         (System.nanoTime() - startNanos) / 1_000_000);
                 return new AccountCoverage(account.id(), account.provider(), account.project(),
-                        CoverageStatus.OK, null, clock.instant(), stats);
+                        AccountStatus.Ok.INSTANCE, clock.instant(), stats);
             }
-            String reason = reason(error, account);
-            log.warn("service account {} left out of the report: {}", account.name(), reason);
+            BillingException failure = FetchEngine.unwrap(error, account);
+            log.warn("service account {} left out of the report: {}", account.name(), failure.getMessage());
             return new AccountCoverage(account.id(), account.provider(), account.project(),
-                    CoverageStatus.FAILED, reason, clock.instant(), FetchStats.EMPTY);
+                    new AccountStatus.Failed(failure), clock.instant(), FetchStats.EMPTY);
         });
     }
 
     /** A listener's failure is the host's bug: it is logged and never fails an account or the report. */
-    private static void notifyListener(Runnable call) {
+    static void notifyListener(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
             log.warn("fetch listener failed: {}", e.toString());
         }
-    }
-
-    /** @return the record carrying the account's id and project, whatever the provider put there */
-    static CostRecord tag(CostRecord r, ServiceAccount account) {
-        if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
-            return r;
-        }
-        return new CostRecord(r.chargeDate(), r.provider(), r.billingAccountId(), account.id(), account.project(),
-                r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(), r.usageQuantity());
-    }
-
-    private String reason(Throwable error, ServiceAccount account) {
-        if (error instanceof TimeoutException) {
-            return "no answer within " + fetchTimeout + " while fetching service account '" + account.name()
-                    + "' from " + account.provider() + "; raise Billing.builder().fetchTimeout(...) if the provider"
-                    + " is this slow";
-        }
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (e instanceof BillingException) {
-            return e.getMessage();
-        }
-        if (e instanceof RejectedExecutionException) {
-            return closed ? "Billing is closed; service account '" + account.name() + "' was not fetched; build a"
-                    + " new Billing to read costs"
-                    : "the fetch executor rejected the fetch of service account '" + account.name()
-                    + "'; is the executor given to Billing.builder().executor(...) shut down?";
-        }
-        return "unexpected " + e.getClass().getSimpleName() + " while fetching service account '" + account.name()
-                + "' from " + account.provider();
     }
 }

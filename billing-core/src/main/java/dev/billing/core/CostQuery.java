@@ -14,7 +14,7 @@ import java.util.Set;
  * group rows by.
  *
  * <pre>{@code
- * CostQuery query = CostQuery.builder(BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))
+ * CostQuery query = CostQuery.builder(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))
  *         .granularity(Granularity.MONTHLY)
  *         .filter(Dimension.PROJECT, "project-web")
  *         .groupBy(Dimension.SERVICE)

@@ -9,7 +9,10 @@ import java.util.Objects;
  *
  * @param chargeDate the UTC day the cost was incurred (for monthly data, the month's first day)
  * @param provider the provider that reported it
- * @param billingAccountId the provider's account id (for HyperBilling, the AWS account id)
+ * @param billingAccountId the account the provider bills (FOCUS {@code BillingAccountId}; for
+ *     HyperBilling, the AWS account id)
+ * @param subAccountId the account, subscription or project inside it (FOCUS {@code SubAccountId}: an AWS
+ *     linked account, an Azure subscription, a GCP project); {@code ""} when the provider gives none
  * @param serviceAccount the billing service account it was fetched for
  * @param project the project that service account belongs to
  * @param service the service, for example {@code AmazonEC2}
@@ -23,6 +26,7 @@ public record CostRecord(
         LocalDate chargeDate,
         ProviderId provider,
         String billingAccountId,
+        String subAccountId,
         ServiceAccountId serviceAccount,
         ProjectId project,
         String service,
@@ -37,6 +41,7 @@ public record CostRecord(
         Objects.requireNonNull(chargeDate, "chargeDate");
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(billingAccountId, "billingAccountId");
+        Objects.requireNonNull(subAccountId, "subAccountId");
         Objects.requireNonNull(serviceAccount, "serviceAccount");
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(service, "service");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The answer to a {@link CostQuery}: the domain's totals and series, each project's, the grouped
@@ -80,10 +81,37 @@ public final class CostReport {
 
     /**
      * @param project a project id
-     * @return that project's summary, empty when it has no cost or is not in scope
+     * @return that project's summary (empty when it has no cost)
+     * @throws InvalidRequestException naming the report's projects when the project is not in the report
      */
     public CostSummary project(String project) {
-        return projects.getOrDefault(ProjectId.of(project), CostSummary.EMPTY);
+        CostSummary summary = projects.get(ProjectId.of(project));
+        if (summary == null) {
+            throw new InvalidRequestException("project '" + project + "' is not in this report; its projects: "
+                    + (projects.isEmpty() ? "none" : projects.keySet().stream().map(ProjectId::value)
+                    .collect(Collectors.joining(", "))));
+        }
+        return summary;
+    }
+
+    /**
+     * @param project a project id of this report
+     * @return the coverage of that project's service accounts, in registration order
+     * @throws InvalidRequestException when the project is not in the report
+     */
+    public List<AccountCoverage> coverage(String project) {
+        project(project);
+        ProjectId id = ProjectId.of(project);
+        return coverage.stream().filter(c -> c.project().equals(id)).toList();
+    }
+
+    /**
+     * @param project a project id of this report
+     * @return whether every service account of that project contributed
+     * @throws InvalidRequestException when the project is not in the report
+     */
+    public boolean isComplete(String project) {
+        return coverage(project).stream().noneMatch(c -> c.code() == CoverageStatus.FAILED);
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
@@ -98,12 +126,12 @@ public final class CostReport {
 
     /** @return whether every account in scope contributed: no account FAILED */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> c.status() == CoverageStatus.FAILED);
+        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED);
     }
 
     @Override
     public String toString() {
-        long failed = coverage.stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        long failed = coverage.stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
         return "CostReport[period=" + period() + ", totals=" + totals() + ", projects=" + projects.size()
                 + ", rows=" + rows.size() + ", accounts=" + coverage.size() + ", failed=" + failed + "]";
     }

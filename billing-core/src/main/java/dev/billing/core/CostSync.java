@@ -1,6 +1,7 @@
 package dev.billing.core;
 
 import dev.billing.core.internal.CostCube;
+import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
@@ -12,12 +13,16 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,8 @@ public final class CostSync {
     private static final Logger log = LoggerFactory.getLogger(CostSync.class);
 
     private final BillingProviders providers;
+    private final FetchEngine engine;
+    private final FetchListener listener;
     private final ServiceAccountRegistry accounts;
     private final CostStore store;
     private final int monthsBack;
@@ -61,6 +68,8 @@ public final class CostSync {
 
     private CostSync(Builder b) {
         this.providers = b.billing.providers();
+        this.engine = b.billing.engine();
+        this.listener = b.billing.listener();
         this.accounts = b.billing.serviceAccounts();
         this.store = b.store;
         this.monthsBack = b.monthsBack;
@@ -84,22 +93,55 @@ public final class CostSync {
     }
 
     /**
-     * Syncs every registered service account, one window at a time. A failing account never stops
-     * the others; its result says why, and its windows not yet replaced keep their old data.
+     * Syncs every registered service account: accounts concurrently (within the {@link Billing}'s bound on
+     * concurrent fetches, shared with reports), each account's due windows one after another. Each window is
+     * fetched into memory first and then replaced in the store in one short transaction, so no store
+     * transaction is open while a provider is asked. A failing account never stops the others; its result
+     * says why, and its windows not yet replaced keep their old data.
      *
      * @return what was synced
      * @throws BillingException when the store itself fails outside any one window
      */
     public SyncSummary sync() {
+        try {
+            return syncAsync().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The asynchronous form of {@link #sync()}: no thread waits while fetches are in flight.
+     *
+     * @return completes with what was synced
+     */
+    public CompletableFuture<SyncSummary> syncAsync() {
         Instant now = clock.instant();
         Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
-        List<AccountSyncResult> results = new ArrayList<>();
-        List<RestatementEvent> restatements = new ArrayList<>();
-        for (ServiceAccount account : accounts.list()) {
+        List<ServiceAccount> scope = accounts.list();
+        List<RestatementEvent> restatements = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger finished = new AtomicInteger();
+        List<CompletableFuture<AccountSyncResult>> results = new ArrayList<>(scope.size());
+        for (ServiceAccount account : scope) {
             List<YearMonth> due = monthsDue(lastSyncs.get(account.id()), now);
-            results.add(syncAccount(account, due, now, restatements));
+            CostAggregator.notifyListener(() -> listener.started(account));
+            results.add(syncAccount(account, due, now, restatements).thenApply(r -> {
+                AccountCoverage c = new AccountCoverage(account.id(), account.provider(), account.project(),
+                        r.status(), now, FetchStats.EMPTY);
+                CostAggregator.notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+                return r;
+            }));
         }
-        return new SyncSummary(now, results, restatements);
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<RestatementEvent> events;
+            synchronized (restatements) {
+                events = List.copyOf(restatements);
+            }
+            return new SyncSummary(now, results.stream().map(CompletableFuture::join).toList(), events);
+        });
     }
 
     /**
@@ -136,45 +178,77 @@ public final class CostSync {
         return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
-    private AccountSyncResult syncAccount(ServiceAccount account, List<YearMonth> due, Instant now,
-                                          List<RestatementEvent> restatements) {
-        List<YearMonth> replaced = new ArrayList<>();
-        List<YearMonth> skipped = new ArrayList<>();
-        long records = 0;
-        YearMonth month = null;
+    /** One account's windows, oldest first, each fetched and then replaced; never fails. */
+    private CompletableFuture<AccountSyncResult> syncAccount(ServiceAccount account, List<YearMonth> due, Instant now,
+                                                             List<RestatementEvent> restatements) {
+        AccountProgress progress = new AccountProgress(account);
+        BillingProvider provider;
         try {
-            BillingProvider provider = providers.get(account.provider().value());
-            for (YearMonth m : due) {
-                month = m;
-                BillingPeriod period = BillingPeriod.month(m);
-                FetchRequest request = FetchRequest.of(account, period, Granularity.DAILY);
-                Optional<WindowReplacement> result = store.replaceWindow(account, m, now,
-                        sink -> provider.fetch(request, r -> sink.accept(CostAggregator.tag(r, account))));
-                if (result.isEmpty()) {
-                    log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
-                    skipped.add(m);
-                    continue;
-                }
-                WindowReplacement r = result.get();
-                log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(),
-                        r.newTotals());
-                replaced.add(m);
-                records += r.records();
-                if (r.totalsChanged()) {
-                    MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
-                    RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
-                            r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
-                    restatements.add(event);
-                    notifyListeners(event);
-                }
-            }
+            provider = providers.get(account.provider().value());
+        } catch (BillingException e) {
+            return CompletableFuture.completedFuture(progress.failed(e, null));
+        }
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (YearMonth m : due) {
+            chain = chain.thenCompose(v -> syncWindow(provider, account, m, now, progress, restatements));
+        }
+        return chain.thenApplyAsync(v -> {
             store.markSynced(account.id(), now);
-            return new AccountSyncResult(account.id(), replaced, skipped, records, null);
-        } catch (RuntimeException e) {
-            String reason = reason(e, account, month);
-            log.warn("sync of service account {} stopped; its unsynced months keep their old data: {}",
-                    account.name(), reason);
-            return new AccountSyncResult(account.id(), replaced, skipped, records, reason);
+            return progress.succeeded();
+        }, engine.executor()).exceptionally(e -> progress.failed(FetchEngine.unwrap(e, account), progress.month));
+    }
+
+    private CompletableFuture<Void> syncWindow(BillingProvider provider, ServiceAccount account, YearMonth m,
+                                               Instant now, AccountProgress progress,
+                                               List<RestatementEvent> restatements) {
+        progress.month = m;
+        List<CostRecord> window = new ArrayList<>();
+        FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY);
+        return engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {
+            Optional<WindowReplacement> result = store.replaceWindow(account, m, now, sink -> {
+                window.forEach(sink::accept);
+                return stats;
+            });
+            if (result.isEmpty()) {
+                log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
+                progress.skipped.add(m);
+                return;
+            }
+            WindowReplacement r = result.get();
+            log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(),
+                    r.newTotals());
+            progress.replaced.add(m);
+            progress.records += r.records();
+            if (r.totalsChanged()) {
+                MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
+                RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
+                        r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
+                restatements.add(event);
+                notifyListeners(event);
+            }
+        }, engine.executor());
+    }
+
+    /** What one account's sync has done so far; its windows run one after another. */
+    private static final class AccountProgress {
+        final ServiceAccount account;
+        final List<YearMonth> replaced = new ArrayList<>();
+        final List<YearMonth> skipped = new ArrayList<>();
+        long records;
+        volatile YearMonth month;
+
+        AccountProgress(ServiceAccount account) {
+            this.account = account;
+        }
+
+        AccountSyncResult succeeded() {
+            return new AccountSyncResult(account.id(), replaced, skipped, records, AccountStatus.Ok.INSTANCE, null);
+        }
+
+        AccountSyncResult failed(BillingException e, YearMonth at) {
+            log.warn("sync of service account {} stopped{}; its unsynced months keep their old data: {}",
+                    account.name(), at == null ? "" : " at " + at, e.getMessage());
+            return new AccountSyncResult(account.id(), replaced, skipped, records, new AccountStatus.Failed(e), at);
         }
     }
 
@@ -187,15 +261,6 @@ public final class CostSync {
                         event.month(), e.toString());
             }
         }
-    }
-
-    private static String reason(RuntimeException e, ServiceAccount account, YearMonth month) {
-        String where = month == null ? "" : " (month " + month + ")";
-        if (e instanceof BillingException) {
-            return e.getMessage() + where;
-        }
-        return "unexpected " + e.getClass().getSimpleName() + " while syncing service account '" + account.name()
-                + "'" + where;
     }
 
     /**
@@ -218,15 +283,14 @@ public final class CostSync {
             projects.add(a.project());
             Instant last = lastSyncs.get(a.id());
             if (last == null) {
-                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), CoverageStatus.FAILED,
-                        "service account '" + a.name() + "' has never been synced into the cost store; run a sync",
-                        now, FetchStats.EMPTY));
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
+                        new BillingException("service account '" + a.name() + "' has never been synced into the cost"
+                                + " store; run a sync", a.name(), -1, false, null)), now, FetchStats.EMPTY));
             } else {
                 synced.add(a.id());
-                CoverageStatus status = Duration.between(last, now).compareTo(staleAfter) > 0
-                        ? CoverageStatus.STALE : CoverageStatus.OK;
-                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, null, last,
-                        FetchStats.EMPTY));
+                AccountStatus status = Duration.between(last, now).compareTo(staleAfter) > 0
+                        ? new AccountStatus.Stale(last) : AccountStatus.Ok.INSTANCE;
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, last, FetchStats.EMPTY));
             }
         }
         CostCube cube = new CostCube(query.granularity(), query.groupBy());

@@ -11,8 +11,10 @@ public enum Dimension {
     SERVICE("service"),
     /** The region code. */
     REGION("region"),
-    /** The provider's billing account id. */
+    /** The provider's billing account id (FOCUS {@code BillingAccountId}). */
     ACCOUNT("account"),
+    /** The sub account: AWS linked account, Azure subscription, GCP project (FOCUS {@code SubAccountId}). */
+    SUB_ACCOUNT("subAccount"),
     /** The billing service account's name. */
     SERVICE_ACCOUNT("serviceAccount"),
     /** The project. */
@@ -43,6 +45,7 @@ public enum Dimension {
             case SERVICE -> record.service();
             case REGION -> record.region();
             case ACCOUNT -> record.billingAccountId();
+            case SUB_ACCOUNT -> record.subAccountId();
             case SERVICE_ACCOUNT -> record.serviceAccount().value();
             case PROJECT -> record.project().value();
             case USAGE_TYPE -> record.usageType();
@@ -51,13 +54,13 @@ public enum Dimension {
     }
 
     /**
-     * @param key a dimension's {@link #key()} such as {@code serviceAccount}
+     * @param key a dimension's {@link #key()} such as {@code serviceAccount}, in any case
      * @return the dimension
      * @throws InvalidRequestException naming the valid keys when none matches
      */
     public static Dimension parse(String key) {
         for (Dimension d : values()) {
-            if (d.key.equals(key)) {
+            if (d.key.equalsIgnoreCase(key)) {
                 return d;
             }
         }

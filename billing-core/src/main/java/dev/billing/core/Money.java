@@ -114,9 +114,10 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
         return 31 * currency.hashCode() + amount.stripTrailingZeros().hashCode();
     }
 
-    /** @return the exact amount and the currency code, for example {@code "12.3456 USD"} */
+    /** @return the exact amount without trailing zeros and the currency code, for example {@code "607.17 EUR"} */
     @Override
     public String toString() {
-        return amount.toPlainString() + " " + currency.getCurrencyCode();
+        return (amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString()) + " "
+                + currency.getCurrencyCode();
     }
 }

@@ -5,7 +5,10 @@ import dev.billing.core.spi.ServiceAccountStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The billing service accounts of a domain: which provider to ask, with which credentials, and the
@@ -123,11 +126,29 @@ public final class ServiceAccountRegistry {
      * @return the accounts whose project, name and provider the query's filters accept, in registration order
      */
     List<ServiceAccount> inScope(CostQuery query) {
-        return store.list().stream()
+        List<ServiceAccount> all = store.list();
+        requireRegistered(query, Dimension.PROJECT, all.stream().map(a -> a.project().value()), "project");
+        requireRegistered(query, Dimension.SERVICE_ACCOUNT, all.stream().map(ServiceAccount::name), "service account");
+        return all.stream()
                 .filter(a -> query.accepts(Dimension.PROJECT, a.project().value())
                         && query.accepts(Dimension.SERVICE_ACCOUNT, a.name())
                         && query.accepts(Dimension.PROVIDER, a.provider().value()))
                 .toList();
+    }
+
+    /** A filter naming a project or service account nobody registered is a typo, never a report over nothing. */
+    private static void requireRegistered(CostQuery query, Dimension d, Stream<String> registered, String what) {
+        Set<String> wanted = query.filters().get(d);
+        if (wanted == null) {
+            return;
+        }
+        Set<String> known = registered.collect(Collectors.toCollection(TreeSet::new));
+        List<String> unknown = wanted.stream().filter(v -> !known.contains(v)).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw new InvalidRequestException("no service account is registered for " + what + " "
+                    + unknown.stream().map(v -> "'" + v + "'").collect(Collectors.joining(", ")) + "; registered: "
+                    + (known.isEmpty() ? "none" : String.join(", ", known)));
+        }
     }
 
     /**

@@ -129,9 +129,9 @@ class AggregationInvariantsTest {
             assertThat(b.domain()).isEqualTo(a.domain());
             assertThat(b.projects()).isEqualTo(a.projects());
             assertThat(b.rows()).isEqualTo(a.rows());
-            assertThat(b.coverage()).extracting(AccountCoverage::name, AccountCoverage::status)
+            assertThat(b.coverage()).extracting(AccountCoverage::name, AccountCoverage::code)
                     .containsExactlyInAnyOrderElementsOf(a.coverage().stream()
-                            .map(c -> org.assertj.core.groups.Tuple.tuple(c.name(), c.status())).toList());
+                            .map(c -> org.assertj.core.groups.Tuple.tuple(c.name(), c.code())).toList());
         }
     }
 

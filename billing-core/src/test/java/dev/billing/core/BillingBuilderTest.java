@@ -65,7 +65,7 @@ class BillingBuilderTest {
 
         assertThat(r.isComplete()).isFalse();
         assertThat(r.totals()).isEmpty();
-        assertThat(r.coverage().get(0).status()).isEqualTo(CoverageStatus.FAILED);
+        assertThat(r.coverage().get(0).code()).isEqualTo(CoverageStatus.FAILED);
         assertThat(r.coverage().get(0).error()).startsWith("Billing is closed")
                 .doesNotContain("RejectedExecutionException");
     }

@@ -24,16 +24,16 @@ class BillingPeriodTest {
 
     @Test
     void months_spansFromFirstMonthToTheDayAfterTheLastAcrossAYear() {
-        BillingPeriod p = BillingPeriod.months(YearMonth.of(2025, 11), YearMonth.of(2026, 2));
+        BillingPeriod p = BillingPeriod.monthsThrough(YearMonth.of(2025, 11), YearMonth.of(2026, 2));
 
         assertThat(p).isEqualTo(BillingPeriod.of(LocalDate.of(2025, 11, 1), LocalDate.of(2026, 3, 1)));
-        assertThat(BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 1)))
+        assertThat(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1)))
                 .isEqualTo(BillingPeriod.month(YearMonth.of(2026, 1)));
     }
 
     @Test
     void months_lastBeforeFirst_saysWhich() {
-        assertThatThrownBy(() -> BillingPeriod.months(YearMonth.of(2026, 3), YearMonth.of(2026, 1)))
+        assertThatThrownBy(() -> BillingPeriod.monthsThrough(YearMonth.of(2026, 3), YearMonth.of(2026, 1)))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("last month 2026-01 is before first month 2026-03");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.spi.FetchStats;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -79,34 +80,40 @@ class CostQueryTest {
     }
 
     @Test
-    void accountCoverage_errorIsGivenExactlyWhenFailed() {
-        assertThatThrownBy(() -> coverage(CoverageStatus.FAILED, null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("an error is given exactly when the status is FAILED");
-        assertThatThrownBy(() -> coverage(CoverageStatus.OK, "why"))
-                .hasMessage("an error is given exactly when the status is FAILED");
-        assertThat(coverage(CoverageStatus.FAILED, "why").error()).isEqualTo("why");
-        assertThat(coverage(CoverageStatus.STALE, null).name()).isEqualTo("sa");
+    void accountCoverage_failedCarriesTheTypedError() {
+        RateLimitedException limited = new RateLimitedException("slow down", "sa", Duration.ofSeconds(7));
+        AccountCoverage failed = coverage(new AccountStatus.Failed(limited));
+        assertThat(failed.error()).isEqualTo("slow down");
+        assertThat(failed.code()).isEqualTo(CoverageStatus.FAILED);
+        assertThat(failed.failure()).containsSame(limited);
+        assertThat(failed.failure().orElseThrow().retryable()).isTrue();
+        assertThat(failed.failure().orElseThrow().statusCode()).hasValue(429);
+        AccountCoverage stale = coverage(new AccountStatus.Stale(Instant.EPOCH));
+        assertThat(stale.error()).isNull();
+        assertThat(stale.failure()).isEmpty();
+        assertThat(stale.code()).isEqualTo(CoverageStatus.STALE);
+        assertThatThrownBy(() -> new AccountStatus.Failed(null)).isInstanceOf(NullPointerException.class);
     }
 
     @Test
     void reportIsComplete_unlessAnAccountFailed() {
         CostReport stale = new CostReport(CostQuery.of(JAN), CostSummary.EMPTY, Map.of(), List.of(),
-                List.of(coverage(CoverageStatus.OK, null), coverage(CoverageStatus.STALE, null)));
+                List.of(coverage(AccountStatus.Ok.INSTANCE), coverage(new AccountStatus.Stale(Instant.EPOCH))));
         CostReport failed = new CostReport(CostQuery.of(JAN), CostSummary.EMPTY, Map.of(), List.of(),
-                List.of(coverage(CoverageStatus.OK, null), coverage(CoverageStatus.FAILED, "down")));
+                List.of(coverage(AccountStatus.Ok.INSTANCE),
+                        coverage(new AccountStatus.Failed(new BillingException("down")))));
 
         assertThat(stale.isComplete()).isTrue();
         assertThat(failed.isComplete()).isFalse();
     }
 
-    private static AccountCoverage coverage(CoverageStatus status, String error) {
-        return new AccountCoverage(ServiceAccountId.of("sa"), ProviderId.of("p"), ProjectId.of("web"), status, error,
+    private static AccountCoverage coverage(AccountStatus status) {
+        return new AccountCoverage(ServiceAccountId.of("sa"), ProviderId.of("p"), ProjectId.of("web"), status,
                 Instant.EPOCH, FetchStats.EMPTY);
     }
 
     private static CostRecord rec(String day, ChargeCategory category) {
-        return new CostRecord(LocalDate.parse(day), ProviderId.of("p"), "1", ServiceAccountId.of("sa"),
+        return new CostRecord(LocalDate.parse(day), ProviderId.of("p"), "1", "", ServiceAccountId.of("sa"),
                 ProjectId.of("web"), "s", "r", "", category, Money.of("1", "USD"), BigDecimal.ONE);
     }
 }

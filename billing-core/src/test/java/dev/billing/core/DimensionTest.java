@@ -22,12 +22,12 @@ class DimensionTest {
         assertThatThrownBy(() -> Dimension.parse("SERVICE_ACCOUNT"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("unknown dimension 'SERVICE_ACCOUNT'; use one of provider, service, region, account,"
-                        + " serviceAccount, project, usageType, chargeCategory");
+                        + " subAccount, serviceAccount, project, usageType, chargeCategory");
     }
 
     @Test
     void valueOf_readsEachColumn() {
-        CostRecord r = new CostRecord(LocalDate.of(2026, 1, 1), ProviderId.of("p"), "111122223333",
+        CostRecord r = new CostRecord(LocalDate.of(2026, 1, 1), ProviderId.of("p"), "111122223333", "",
                 ServiceAccountId.of("sa"), ProjectId.of("proj"), "AmazonEC2", "eu-west-1", "BoxUsage",
                 ChargeCategory.TAX, Money.of("1", "USD"), BigDecimal.ONE);
 

@@ -20,6 +20,7 @@ final class RandomDataset {
     private static final List<String> SERVICES = List.of("AmazonEC2", "AmazonS3", "AWSLambda", "AmazonRDS");
     private static final List<String> REGIONS = List.of("us-east-1", "eu-west-1", "ap-northeast-2", "global");
     private static final List<String> BILLING_ACCOUNTS = List.of("111111111111", "222222222222", "333333333333");
+    private static final List<String> SUB_ACCOUNTS = List.of("", "444444444444", "555555555555");
     private static final List<String> USAGE_TYPES = List.of("", "BoxUsage:t3.micro", "TimedStorage-ByteHrs");
 
     /** One service account and the records its provider serves. */
@@ -54,7 +55,7 @@ final class RandomDataset {
             for (int i = 0; i < n; i++) {
                 // a few days either side of the period, to prove records outside it never count
                 LocalDate day = period.start().plusDays(rnd.nextLong(-5, period.days() + 5));
-                records.add(new CostRecord(day, ProviderId.of(TestProvider.ID), pick(rnd, BILLING_ACCOUNTS),
+                records.add(new CostRecord(day, ProviderId.of(TestProvider.ID), pick(rnd, BILLING_ACCOUNTS), pick(rnd, SUB_ACCOUNTS),
                         ServiceAccountId.of(name), ProjectId.of(project), pick(rnd, SERVICES), pick(rnd, REGIONS),
                         pick(rnd, USAGE_TYPES), ChargeCategory.values()[rnd.nextInt(ChargeCategory.values().length)],
                         Money.of(amount(rnd), Currency.getInstance(pick(rnd, currencies))), null));

@@ -13,7 +13,7 @@ final class Records {
 
     static CostRecord of(String serviceAccount, String project, String date, String service, String region,
                          ChargeCategory category, String amount, String currency) {
-        return new CostRecord(LocalDate.parse(date), ProviderId.of(TestProvider.ID), "111122223333",
+        return new CostRecord(LocalDate.parse(date), ProviderId.of(TestProvider.ID), "111122223333", "",
                 ServiceAccountId.of(serviceAccount), ProjectId.of(project), service, region, "", category,
                 Money.of(amount, currency), null);
     }

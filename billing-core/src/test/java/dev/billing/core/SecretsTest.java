@@ -56,7 +56,7 @@ class SecretsTest {
                 CostReport report = billing.costs().report(CostQuery.builder(JAN).groupBy(Dimension.SERVICE_ACCOUNT)
                         .build());
 
-                assertThat(report.coverage()).extracting(AccountCoverage::status).containsExactly(
+                assertThat(report.coverage()).extracting(AccountCoverage::code).containsExactly(
                         CoverageStatus.OK, CoverageStatus.FAILED, CoverageStatus.FAILED);
                 texts.add(report.toString());
                 texts.add(report.query().toString());

@@ -153,7 +153,10 @@ public final class DashboardHandler implements HttpHandler {
         try {
             report = source.report(query);
         } catch (InvalidRequestException e) {
-            fail(exchange, api, 400, e.getMessage());
+            // the core refuses a query naming a project nobody registered; that is an unknown page, not a bad query
+            boolean unknownProject = project != null && String.valueOf(e.getMessage())
+                    .startsWith("no service account is registered for project");
+            fail(exchange, api, unknownProject ? 404 : 400, e.getMessage());
             return;
         } catch (BillingException e) {
             LOG.warn("dashboard: the report could not be produced: {}", e.getMessage());

@@ -9,7 +9,8 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
-import dev.billing.core.CoverageStatus;
+import dev.billing.core.AccountStatus;
+import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.Money;
@@ -41,12 +42,12 @@ class DashboardRendererTest {
 
     static AccountCoverage ok(String name, String project) {
         return new AccountCoverage(ServiceAccountId.of(name), ProviderId.of("hyperbilling-aws"), ProjectId.of(project),
-                CoverageStatus.OK, null, NOW, FetchStats.EMPTY);
+                AccountStatus.Ok.INSTANCE, NOW, FetchStats.EMPTY);
     }
 
     static AccountCoverage failed(String name, String project, String error) {
         return new AccountCoverage(ServiceAccountId.of(name), ProviderId.of("hyperbilling-aws"), ProjectId.of(project),
-                CoverageStatus.FAILED, error, NOW, FetchStats.EMPTY);
+                new AccountStatus.Failed(new CredentialsRejectedException(error, name, 401)), NOW, FetchStats.EMPTY);
     }
 
     static SeriesPoint point(String month, String amount, String currency) {
@@ -161,8 +162,8 @@ class DashboardRendererTest {
     @Test
     void staleAccount_isMarkedAndExplained() {
         AccountCoverage stale = new AccountCoverage(ServiceAccountId.of("old"), ProviderId.of("hyperbilling-aws"),
-                ProjectId.of("project-web"), CoverageStatus.STALE, null, Instant.parse("2026-06-01T00:00:00Z"),
-                FetchStats.EMPTY);
+                ProjectId.of("project-web"), new AccountStatus.Stale(Instant.parse("2026-06-01T00:00:00Z")),
+                Instant.parse("2026-06-01T00:00:00Z"), FetchStats.EMPTY);
 
         String html = RENDERER.domain(twoCurrencies(List.of(stale)));
 

@@ -5,7 +5,8 @@ import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
-import dev.billing.core.CoverageStatus;
+import dev.billing.core.AccountStatus;
+import dev.billing.core.BillingException;
 import dev.billing.core.Credentials;
 import dev.billing.testkit.FakeBillingProvider;
 import dev.billing.testkit.Fault;
@@ -76,9 +77,10 @@ final class Fixture implements AutoCloseable {
         if (!hostileReason) {
             return report;
         }
-        List<AccountCoverage> coverage = report.coverage().stream().map(c -> c.status() != CoverageStatus.FAILED ? c
-                : new AccountCoverage(c.serviceAccount(), c.provider(), c.project(), c.status(),
-                        c.error() + " " + HOSTILE + " <img src=x onerror=alert(2)> \"'&", c.asOf(), c.stats()))
+        List<AccountCoverage> coverage = report.coverage().stream().map(c -> c.failure().isEmpty() ? c
+                : new AccountCoverage(c.serviceAccount(), c.provider(), c.project(), new AccountStatus.Failed(
+                        new BillingException(c.error() + " " + HOSTILE + " <img src=x onerror=alert(2)> \"'&")),
+                        c.asOf(), c.stats()))
                 .toList();
         return new CostReport(report.query(), report.domain(), report.projects(), report.rows(), coverage);
     }

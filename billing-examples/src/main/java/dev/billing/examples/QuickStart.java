@@ -12,7 +12,7 @@ import java.util.Map;
  * project's total. The region between the README markers is the README's snippet, word for word.
  *
  * <p>Run: {@code java -cp billing.jar dev.billing.examples.QuickStart https://hyperbilling.example.com}
- * with the API keys in {@code HB_KEY_WEB} and {@code HB_KEY_DATA}.
+ * with the API keys in {@code HB_KEY_WEB} and {@code HB_KEY_DATA}; it exits 3 when an account failed.
  */
 public final class QuickStart {
     private QuickStart() {
@@ -28,7 +28,10 @@ public final class QuickStart {
             System.err.println("set HB_KEY_WEB and HB_KEY_DATA to the two API keys");
             System.exit(2);
         }
-        run(args.length > 0 ? args[0] : "https://hyperbilling.example.com", webKey, dataKey);
+        boolean complete = run(args.length > 0 ? args[0] : "https://hyperbilling.example.com", webKey, dataKey);
+        if (!complete) {
+            System.exit(3);
+        }
     }
 
     /**
@@ -38,8 +41,9 @@ public final class QuickStart {
      * @param endpoint the HyperBilling base URL
      * @param webKey the API key of ops@example.com
      * @param dataKey the API key of data@example.com
+     * @return whether every account contributed (the command exits 3 when one did not)
      */
-    public static void run(String endpoint, String webKey, String dataKey) {
+    public static boolean run(String endpoint, String webKey, String dataKey) {
         // README-BEGIN
         try (Billing billing = Billing.builder()
                 .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))
@@ -52,12 +56,13 @@ public final class QuickStart {
                     "project-data");
 
             CostReport report = billing.costs().domainTotal(
-                    BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3)));
+                    BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)));
             System.out.println("domain total: " + report.totals());
             report.projects().forEach((project, summary) ->
                     System.out.println(project + ": " + summary.totals()));
             report.coverage().stream().filter(c -> c.error() != null)
                     .forEach(c -> System.out.println(c.name() + " FAILED: " + c.error()));
+            return report.isComplete();
         }
         // README-END
     }

@@ -27,20 +27,22 @@ class QuickStartTest {
                 new SimulatorData.ApiUser("ops@example.com", WEB_KEY, java.util.Set.of("111111111111")),
                 new SimulatorData.ApiUser("data@example.com", DATA_KEY, java.util.Set.of("222222222222"))),
                 generated.rows());
-        BillingPeriod q1 = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+        BillingPeriod q1 = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (HyperBillingSimulator sim = HyperBillingSimulator.start(data)) {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            QuickStart.run(sim.endpoint(), WEB_KEY, DATA_KEY);
+            assertThat(QuickStart.run(sim.endpoint(), WEB_KEY, DATA_KEY)).as("complete").isTrue();
+            assertThat(QuickStart.run(sim.endpoint(), "wrong-key", DATA_KEY)).as("one account rejected").isFalse();
         } finally {
             System.setOut(original);
         }
         String out = captured.toString(StandardCharsets.UTF_8);
-        assertThat(out.lines()).containsExactly(
+        assertThat(out.lines().limit(3)).containsExactly(
                 "domain total: " + data.totals(data.accounts(), q1),
                 "project-data: " + List.of(data.total("222222222222", q1)),
                 "project-web: " + List.of(data.total("111111111111", q1)));
-        assertThat(out).doesNotContain(WEB_KEY).doesNotContain(DATA_KEY);
+        assertThat(out).contains("web-prod FAILED: credentials rejected").doesNotContain(WEB_KEY)
+                .doesNotContain(DATA_KEY).doesNotContain("wrong-key");
     }
 }

@@ -3,6 +3,7 @@ package dev.billing.hyperbilling;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.internal.Endpoints;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -19,8 +20,15 @@ import java.util.Map;
  * {@code maxConcurrentRequests} (requests in flight at once).
  */
 public final class HyperBillingProviderFactory implements BillingProviderFactory {
-    /** The settings this factory reads. */
-    public static final List<String> SETTINGS = List.of("endpoint", "timeout", "maxAttempts", "maxConcurrentRequests");
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.required("endpoint", "the HyperBilling API's base URL, https:// (http:// only for a"
+                    + " loopback host)"),
+            ProviderSetting.optional("timeout", "each request's timeout, an ISO-8601 duration", "PT30S"),
+            ProviderSetting.optional("maxAttempts", "attempts per request, retries included",
+                    Integer.toString(RetryPolicy.defaults().maxAttempts())).matching("\\s*[1-9]\\d*\\s*",
+                    "be a whole number of at least 1"),
+            ProviderSetting.optional("maxConcurrentRequests", "requests in flight at once", "4")
+                    .matching("\\s*[1-9]\\d*\\s*", "be a whole number of at least 1"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingProviderFactory() {
@@ -29,6 +37,11 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
     @Override
     public String id() {
         return HyperBillingProvider.ID;
+    }
+
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
     }
 
     /**
@@ -46,7 +59,7 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
                 case "maxAttempts" -> policy = policy.withMaxAttempts(positiveInt("maxAttempts", value));
                 case "maxConcurrentRequests" -> b.maxConcurrentRequests(positiveInt("maxConcurrentRequests", value));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + HyperBillingProvider.ID + "; known settings: " + String.join(", ", SETTINGS));
+                        + HyperBillingProvider.ID + "; known settings: endpoint, timeout, maxAttempts, maxConcurrentRequests");
             }
         }
         return b.retryPolicy(policy).build();

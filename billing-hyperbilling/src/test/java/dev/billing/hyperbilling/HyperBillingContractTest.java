@@ -1,21 +1,25 @@
 package dev.billing.hyperbilling;
 
-import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.ContractData;
+import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.HyperBillingSimulator;
-import dev.billing.testkit.ProviderContractTest;
+import dev.billing.testkit.ProviderContract;
+import dev.billing.testkit.SimulatorData;
 import java.net.URI;
 import java.time.Duration;
 
-/** The provider contract, against the testkit's HyperBilling simulator over real HTTP. */
-class HyperBillingContractTest extends ProviderContractTest {
+/** The provider-neutral contract kit, against the testkit's HyperBilling simulator over real HTTP. */
+class HyperBillingContractTest extends ProviderContract {
 
     @Override
-    protected BillingProvider createProvider(HyperBillingSimulator simulator) {
-        return HyperBillingProvider.builder()
+    protected ContractTarget start(ContractData data) {
+        HyperBillingSimulator simulator = HyperBillingSimulator.builder().data(SimulatorData.of(data))
+                .pageSize(data.pageSize()).start();
+        return simulator.contractTarget(HyperBillingProvider.builder()
                 .endpoint(URI.create(simulator.endpoint()))
                 .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
                         Duration.ofSeconds(3)))
                 .requestTimeout(Duration.ofSeconds(10))
-                .build();
+                .build());
     }
 }

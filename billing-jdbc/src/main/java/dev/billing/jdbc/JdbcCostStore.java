@@ -178,7 +178,8 @@ public final class JdbcCostStore implements CostStore {
                     stats = source.writeTo(writer);
                     records = writer.finish();
                 }
-                update(c, "INSERT INTO cost_month SELECT service_account, month_start, " + Columns.ROLLED_UP
+                update(c, "INSERT INTO cost_month (service_account, month_start, " + Columns.ROLLED_UP + ", amount)"
+                        + " SELECT service_account, month_start, " + Columns.ROLLED_UP
                         + ", SUM(amount) FROM cost_line WHERE service_account = ? AND month_start = ?"
                         + " GROUP BY service_account, month_start, " + Columns.ROLLED_UP, name, monthStart);
                 List<Money> newTotals = monthTotals(c, name, monthStart);
@@ -215,7 +216,7 @@ public final class JdbcCostStore implements CostStore {
             this.month = month;
             this.insert = c.prepareStatement("INSERT INTO cost_line (service_account, month_start, charge_date,"
                     + " provider, billing_account, project, service, region, usage_type, charge_category, currency,"
-                    + " amount, usage_quantity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + " amount, usage_quantity, sub_account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         }
 
         @Override
@@ -240,6 +241,7 @@ public final class JdbcCostStore implements CostStore {
                 insert.setString(11, r.cost().currency().getCurrencyCode());
                 insert.setBigDecimal(12, amount);
                 insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
+                insert.setString(14, r.subAccountId());
                 insert.addBatch();
                 if (++pending == batchSize) {
                     flush();

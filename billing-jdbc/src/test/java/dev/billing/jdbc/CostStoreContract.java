@@ -92,7 +92,7 @@ abstract class CostStoreContract {
     }
 
     static Stream<CostQuery> queries() {
-        BillingPeriod q1 = BillingPeriod.months(JAN, MAR);
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
         return Stream.of(
                 CostQuery.of(q1),
                 CostQuery.builder(q1).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
@@ -120,7 +120,7 @@ abstract class CostStoreContract {
         assertThat(stored.domain()).isEqualTo(live.domain());
         assertThat(stored.projects()).isEqualTo(live.projects());
         assertThat(stored.rows()).isEqualTo(live.rows());
-        assertThat(stored.coverage()).extracting(c -> c.status()).containsOnly(CoverageStatus.OK);
+        assertThat(stored.coverage()).extracting(c -> c.code()).containsOnly(CoverageStatus.OK);
     }
 
     @ParameterizedTest
@@ -130,7 +130,7 @@ abstract class CostStoreContract {
         CostSync sync = sync(openStore());
         sync.sync();
 
-        CostReport report = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+        CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
 
         assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
         assertThat(report.project("project-ops").totals())
@@ -153,7 +153,7 @@ abstract class CostStoreContract {
             List<CostRecord> rows = new ArrayList<>();
             for (int k = 0; k < 3; k++) {
                 BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 10_000_000_000L), random.nextInt(11));
-                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", a.id(), a.project(), "svc-" + k,
+                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", "", a.id(), a.project(), "svc-" + k,
                         "global", "", ChargeCategory.USAGE, new Money(amount, currency), null));
             }
             store.replaceWindow(a, MAR, fx.clock.instant(), sink -> {
@@ -182,7 +182,7 @@ abstract class CostStoreContract {
         CostSync sync = sync(store);
         sync.sync();
         List<StoredWindow> before = store.windows(fx.account("web-aws").id());
-        CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR)));
+        CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
         fx.provider.restate("web-aws", MAR);
         fx.provider.failAfter("web-aws", MAR, 120);
 
@@ -196,7 +196,7 @@ abstract class CostStoreContract {
                 .singleElement()
                 .satisfies(w -> assertThat(w.totals()).isEqualTo(before.get(2).totals()))
                 .satisfies(w -> assertThat(w.records()).isEqualTo(before.get(2).records()));
-        assertThat(sync.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain())
+        assertThat(sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR))).domain())
                 .isEqualTo(reportBefore.domain());
     }
 
@@ -254,13 +254,13 @@ abstract class CostStoreContract {
         fx.clock.set("2026-03-05T18:00:01Z");
         CostReport stale = sync.report(query);
 
-        assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.status())
+        assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.code())
                 .containsExactly("web-aws=OK", "web-eu=FAILED", "ops-aws=OK");
         assertThat(fresh.coverage().get(0).asOf()).isEqualTo(Instant.parse("2026-03-05T12:00:00Z"));
         assertThat(fresh.coverage().get(1).error()).contains("never been synced");
         assertThat(fresh.isComplete()).isFalse();
         assertThat(fresh.totals()).containsExactlyElementsOf(fx.reference(List.of("web-aws", "ops-aws"), MAR, MAR));
-        assertThat(stale.coverage()).extracting(c -> c.status())
+        assertThat(stale.coverage()).extracting(c -> c.code())
                 .containsExactly(CoverageStatus.STALE, CoverageStatus.FAILED, CoverageStatus.STALE);
         assertThat(stale.totals()).isEqualTo(fresh.totals());
     }
@@ -306,10 +306,10 @@ abstract class CostStoreContract {
             done.addAll(sb.accounts().get(i).replaced());
             assertThat(Set.copyOf(done)).containsExactlyInAnyOrder(JAN, FEB, MAR);
         }
-        CostReport report = a.report(CostQuery.builder(BillingPeriod.months(JAN, MAR))
+        CostReport report = a.report(CostQuery.builder(BillingPeriod.monthsThrough(JAN, MAR))
                 .groupBy(Dimension.SERVICE_ACCOUNT).build());
         assertThat(report.totals()).containsExactlyElementsOf(fx.reference(ALL, JAN, MAR));
-        assertThat(b.report(CostQuery.of(BillingPeriod.months(JAN, MAR))).domain()).isEqualTo(report.domain());
+        assertThat(b.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR))).domain()).isEqualTo(report.domain());
         for (String name : ALL) {
             assertThat(a.store().windows(fx.account(name).id())).extracting(StoredWindow::month)
                     .containsExactly(JAN, FEB, MAR);

@@ -43,7 +43,7 @@ final class Fixture implements AutoCloseable {
     /** The exact totals per currency the provider serves now, over the given accounts and months. */
     List<Money> reference(List<String> accounts, YearMonth first, YearMonth last) {
         Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-        BillingPeriod period = BillingPeriod.months(first, last);
+        BillingPeriod period = BillingPeriod.monthsThrough(first, last);
         for (String a : accounts) {
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
                 for (CostRecord r : provider.records(account(a), m)) {

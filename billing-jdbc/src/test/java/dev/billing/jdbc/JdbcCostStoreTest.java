@@ -59,6 +59,9 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(3);
                 assertThat(rs.getString(2)).contains("service account registry");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(4);
+                assertThat(rs.getString(2)).contains("sub account");
                 assertThat(rs.next()).isFalse();
             }
         }
@@ -142,7 +145,7 @@ class JdbcCostStoreTest {
     }
 
     private static CostRecord record(ServiceAccount account, String amount) {
-        return new CostRecord(MAR.atDay(3), account.provider(), "111", account.id(), account.project(), "AmazonEC2",
+        return new CostRecord(MAR.atDay(3), account.provider(), "111", "", account.id(), account.project(), "AmazonEC2",
                 "us-east-1", "", ChargeCategory.USAGE, new Money(new BigDecimal(amount), java.util.Currency.getInstance("USD")),
                 null);
     }

@@ -76,7 +76,7 @@ class SimulatorRestatementTest {
                 assertThat(e.oldTotals()).containsExactly(data.total(restated, BillingPeriod.month(FEB)));
                 assertThat(e.newTotals()).containsExactly(restatedData.total(restated, BillingPeriod.month(FEB)));
             });
-            BillingPeriod quarter = BillingPeriod.months(JAN, MAR);
+            BillingPeriod quarter = BillingPeriod.monthsThrough(JAN, MAR);
             assertThat(sync.report(CostQuery.of(quarter)).totals())
                     .containsExactlyElementsOf(restatedData.totals(data.accounts(), quarter));
         }

@@ -70,12 +70,12 @@ class StorageReadmeTest {
 
                 YearMonth thisMonth = YearMonth.now(ZoneOffset.UTC);
                 CostReport report = sync.report(CostQuery.of(   // answered by the database, no provider call
-                        BillingPeriod.months(thisMonth.minusMonths(2), thisMonth)));
+                        BillingPeriod.monthsThrough(thisMonth.minusMonths(2), thisMonth)));
                 System.out.println("domain total: " + report.totals());
             }
             // README-END
 
-            BillingPeriod period = BillingPeriod.months(first, first.plusMonths(2));
+            BillingPeriod period = BillingPeriod.monthsThrough(first, first.plusMonths(2));
             try (JdbcCostStore store = JdbcCostStore.embedded(file);
                  Billing billing = Billing.builder()
                          .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))
@@ -87,7 +87,7 @@ class StorageReadmeTest {
                 CostReport report = CostSync.builder(billing).store(store).build().report(CostQuery.of(period));
                 assertThat(report.totals()).isNotEmpty().containsExactlyElementsOf(data.totals(data.accounts(), period));
                 assertThat(report.coverage()).singleElement()
-                        .satisfies(c -> assertThat(c.status()).isEqualTo(CoverageStatus.OK));
+                        .satisfies(c -> assertThat(c.code()).isEqualTo(CoverageStatus.OK));
                 assertThat(sim.billingRequests(account)).as("the report asked no provider").isEqualTo(requests)
                         .isPositive();
             }

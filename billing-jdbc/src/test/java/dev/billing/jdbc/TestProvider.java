@@ -97,7 +97,7 @@ final class TestProvider implements BillingProvider {
             if (category == ChargeCategory.CREDIT) {
                 amount = amount.negate();
             }
-            out.add(new CostRecord(day, ProviderId.of(ID), "acct-" + account.name(), account.id(), account.project(),
+            out.add(new CostRecord(day, ProviderId.of(ID), "acct-" + account.name(), "", account.id(), account.project(),
                     service, REGIONS[r.nextInt(REGIONS.length)], "usage-" + r.nextInt(3), category,
                     new Money(amount, currency), BigDecimal.valueOf(r.nextInt(1000), 2)));
         }

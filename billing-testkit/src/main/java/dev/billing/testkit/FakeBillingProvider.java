@@ -30,7 +30,7 @@ import java.util.Set;
  * ({@code account}, {@code email}, {@code key}) and checks them against the data's API users.
  *
  * <p>Faults: {@link Fault.RejectedKey} fails verification and fetches with
- * {@link CredentialsRejectedException}; throttling and server errors are absorbed as a retrying
+ * {@link CredentialsRejectedException}; {@link Fault.Hang} waits until the fetch is cancelled; throttling and server errors are absorbed as a retrying
  * client would (they count as extra requests); rows outside the period are never emitted.
  *
  * <pre>{@code
@@ -91,11 +91,15 @@ public final class FakeBillingProvider implements BillingProvider {
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         ServiceAccount account = request.account();
         String awsAccount = authorize(account);
+        for (int waited = 0; state.hangs(awsAccount) && waited < 30_000; waited += 20) {
+            request.throwIfCancelled();
+            sleep(20);
+        }
         int failedRequests = state.absorbTransientFaults(awsAccount);
         SimulatorData data = state.data();
         long records = 0;
         for (SimulatorData.Row r : data.rows(awsAccount, request.period())) {
-            sink.accept(new CostRecord(r.date(), id, awsAccount, account.id(), account.project(), r.service(),
+            sink.accept(new CostRecord(r.date(), id, awsAccount, awsAccount, account.id(), account.project(), r.service(),
                     r.region() == null || r.region().isEmpty() ? "us-east-1" : r.region(),
                     r.usageType() == null ? "" : r.usageType(),
                     r.cost().signum() < 0 ? ChargeCategory.CREDIT : ChargeCategory.USAGE,
@@ -103,7 +107,17 @@ public final class FakeBillingProvider implements BillingProvider {
             records++;
         }
         state.countBillingRequest(awsAccount);
-        return new FetchStats(records, failedRequests + 1, 1, 0);
+        int pages = (int) Math.max(1, (records + state.pageSize() - 1) / state.pageSize());
+        return new FetchStats(records, failedRequests + pages, pages, 0);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting", e);
+        }
     }
 
     /** Checks the credentials as the simulator would; returns the AWS account id. */

@@ -74,6 +74,20 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Cost requests for the account are never answered (each waits up to 30 seconds, or until the
+     * simulator closes, then fails with 503): for testing timeouts and cancellation.
+     *
+     * @return the fault
+     */
+    static Fault hang() {
+        return new Hang();
+    }
+
+    /** Cost requests for the account are not answered; see {@link #hang()}. */
+    record Hang() implements Fault {
+    }
+
     /** The API key is refused ({@code 401}) for every request about the account. */
     record RejectedKey() implements Fault {
     }

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import dev.billing.core.Credentials;
+import dev.billing.core.spi.BillingProvider;
 import java.time.Duration;
+import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,63 @@ public final class HyperBillingSimulator implements AutoCloseable {
      */
     public void fault(String account, Fault fault) {
         state.addFault(Objects.requireNonNull(account, "account"), Objects.requireNonNull(fault, "fault"));
+    }
+
+    /**
+     * Injects a fault of the provider-neutral {@link ProviderContract} kit: throttling answers {@code 429}
+     * with {@code Retry-After: 0}, a server error {@code 503}, a hang never answers.
+     *
+     * @param account an AWS account id of the data
+     * @param fault the kit's fault
+     */
+    public void fault(String account, ContractFault fault) {
+        if (fault instanceof ContractFault.Throttle t) {
+            fault(account, Fault.throttle(t.times(), Duration.ZERO));
+        } else if (fault instanceof ContractFault.ServerError e) {
+            fault(account, Fault.serverError(e.times(), 503));
+        } else {
+            fault(account, Fault.hang());
+        }
+    }
+
+    /**
+     * @param provider a provider reading from this simulator with HyperBilling's credentials
+     *     ({@code account}, {@code email}, {@code key})
+     * @return the {@link ProviderContract} kit's target: the {@link SimulatorData#DEFAULT_EMAIL default user}'s
+     *     credentials, a wrong key as the rejected ones, faults injected here; closing it closes the provider
+     *     and this simulator
+     */
+    public ContractTarget contractTarget(BillingProvider provider) {
+        HyperBillingSimulator simulator = this;
+        return new ContractTarget() {
+            @Override
+            public BillingProvider provider() {
+                return provider;
+            }
+
+            @Override
+            public Credentials credentials(String account) {
+                return Credentials.of(Map.of("account", account, "email", SimulatorData.DEFAULT_EMAIL,
+                        "key", SimulatorData.DEFAULT_KEY));
+            }
+
+            @Override
+            public Credentials rejectedCredentials(String account) {
+                return Credentials.of(Map.of("account", account, "email", SimulatorData.DEFAULT_EMAIL,
+                        "key", "wrong-" + SimulatorData.DEFAULT_KEY));
+            }
+
+            @Override
+            public void fault(String account, ContractFault fault) {
+                simulator.fault(account, fault);
+            }
+
+            @Override
+            public void close() {
+                provider.close();
+                simulator.close();
+            }
+        };
     }
 
     /** Removes every fault. */

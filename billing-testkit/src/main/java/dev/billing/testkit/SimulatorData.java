@@ -114,6 +114,21 @@ public final class SimulatorData {
         return new SimulatorData(Collections.unmodifiableMap(cur), userList, List.copyOf(rows));
     }
 
+    /**
+     * @param contract the provider-neutral kit's rows
+     * @return the same rows as HyperBilling data: each kit account an AWS account with its currency, region
+     *     codes kept as they are, served to {@link #DEFAULT_EMAIL} / {@link #DEFAULT_KEY}
+     */
+    public static SimulatorData of(ContractData contract) {
+        Map<String, String> currencies = new LinkedHashMap<>();
+        List<Row> rows = new ArrayList<>();
+        for (ContractData.Row r : contract.rows()) {
+            currencies.putIfAbsent(r.account(), r.currency());
+            rows.add(new Row(r.account(), r.date(), r.region(), r.service(), "", null, r.amount(), null));
+        }
+        return of(currencies, List.of(), rows);
+    }
+
     private static void requireKnown(Map<String, Currency> currencies, String account, String where) {
         if (!currencies.containsKey(account)) {
             throw new IllegalArgumentException(where + " names account " + account

@@ -1,11 +1,12 @@
 package dev.billing.testkit;
 
-import dev.billing.core.spi.BillingProvider;
-
-class FakeBillingProviderContractTest extends ProviderContractTest {
+/** The contract kit, against the in-process fake reading a simulator's data and faults. */
+class FakeBillingProviderContractTest extends ProviderContract {
 
     @Override
-    protected BillingProvider createProvider(HyperBillingSimulator simulator) {
-        return FakeBillingProvider.builder().simulator(simulator).build();
+    protected ContractTarget start(ContractData data) {
+        HyperBillingSimulator simulator = HyperBillingSimulator.builder().data(SimulatorData.of(data))
+                .pageSize(data.pageSize()).start();
+        return simulator.contractTarget(FakeBillingProvider.builder().simulator(simulator).build());
     }
 }

@@ -40,7 +40,7 @@ class SimulatorDataTest {
         for (int m = 1; m <= 3; m++) {
             sum = sum.plus(d.total(account, BillingPeriod.month(YearMonth.of(2026, m))));
         }
-        assertThat(d.total(account, BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))).isEqualTo(sum);
+        assertThat(d.total(account, BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))).isEqualTo(sum);
         assertThat(sum.isZero()).isFalse();
     }
 

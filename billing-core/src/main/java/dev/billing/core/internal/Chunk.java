@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Up to {@link #MAX_ROWS} line items of one (provider, service account, project), column by column:
- * 30 bytes a row. Dates are epoch days, strings are dictionary ids, amounts are longs scaled by the
+ * 34 bytes a row. Dates are epoch days, strings are dictionary ids, amounts are longs scaled by the
  * store's scale for the row's currency; an amount that does not fit is 0 in {@link #amount} and
  * kept exactly in the overflow list. Min and max of every column (zone maps) are kept once sealed.
  */
@@ -20,6 +20,7 @@ final class Chunk {
     int size;
     int[] day;
     int[] account;
+    int[] subAccount;
     int[] service;
     int[] region;
     int[] usageType;
@@ -46,6 +47,7 @@ final class Chunk {
         this.project = project;
         day = new int[capacity];
         account = new int[capacity];
+        subAccount = new int[capacity];
         service = new int[capacity];
         region = new int[capacity];
         usageType = new int[capacity];
@@ -58,13 +60,14 @@ final class Chunk {
         return size == MAX_ROWS;
     }
 
-    void append(int d, int acct, int svc, int reg, int usage, int cat, int cur, long scaled) {
+    void append(int d, int acct, int sub, int svc, int reg, int usage, int cat, int cur, long scaled) {
         if (size == day.length) {
             resize(Math.min(MAX_ROWS, size * 2));
         }
         int i = size++;
         day[i] = d;
         account[i] = acct;
+        subAccount[i] = sub;
         service[i] = svc;
         region[i] = reg;
         usageType[i] = usage;
@@ -159,6 +162,7 @@ final class Chunk {
     int[] intColumn(Dimension d) {
         return switch (d) {
             case ACCOUNT -> account;
+            case SUB_ACCOUNT -> subAccount;
             case SERVICE -> service;
             case REGION -> region;
             case USAGE_TYPE -> usageType;
@@ -179,6 +183,7 @@ final class Chunk {
     private void resize(int capacity) {
         day = Arrays.copyOf(day, capacity);
         account = Arrays.copyOf(account, capacity);
+        subAccount = Arrays.copyOf(subAccount, capacity);
         service = Arrays.copyOf(service, capacity);
         region = Arrays.copyOf(region, capacity);
         usageType = Arrays.copyOf(usageType, capacity);

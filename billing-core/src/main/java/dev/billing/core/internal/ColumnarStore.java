@@ -289,6 +289,7 @@ public final class ColumnarStore {
             long scaled = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
             open.append((int) record.chargeDate().toEpochDay(),
                     id(Dimension.ACCOUNT, record.billingAccountId()),
+                    id(Dimension.SUB_ACCOUNT, record.subAccountId()),
                     id(Dimension.SERVICE, record.service()),
                     id(Dimension.REGION, record.region()),
                     id(Dimension.USAGE_TYPE, record.usageType()),

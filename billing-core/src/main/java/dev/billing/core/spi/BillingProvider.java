@@ -14,8 +14,11 @@ import java.util.concurrent.Executor;
  * {@link #fetch} for many service accounts at once.
  *
  * <p>New methods are added to this interface only as {@code default} methods.
+ *
+ * <p>Long fetches observe {@link FetchRequest#cancellation()}: a cancelled fetch stops paging,
+ * cancels its exchange in flight and ends with a {@link dev.billing.core.FetchCancelledException}.
  */
-public interface BillingProvider {
+public interface BillingProvider extends AutoCloseable {
 
     /** @return the provider's id, for example {@code hyperbilling-aws} */
     ProviderId id();
@@ -66,5 +69,13 @@ public interface BillingProvider {
         return CompletableFuture.supplyAsync(() -> fetch(request, sink), executor)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof CompletionException && e.getCause() != null ? e.getCause() : e));
+    }
+
+    /**
+     * Releases what the provider holds (HTTP clients, threads). {@link dev.billing.core.Billing#close()}
+     * calls it for the providers it created; the default does nothing.
+     */
+    @Override
+    default void close() {
     }
 }

@@ -1,5 +1,6 @@
 package dev.billing.core.spi;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,4 +20,15 @@ public interface BillingProviderFactory {
      * @throws dev.billing.core.ProviderConfigurationException when a setting is malformed
      */
     BillingProvider create(Map<String, String> settings);
+
+    /**
+     * The settings {@link #create} takes. The SDK rejects, before calling {@link #create}, a setting
+     * that is not declared here or whose value breaks its rule. A factory that declares none (the
+     * default) gets whatever the host gives and checks it itself.
+     *
+     * @return the settings, in the order people should read them
+     */
+    default List<ProviderSetting> settings() {
+        return List.of();
+    }
 }

@@ -12,23 +12,41 @@ import java.util.Objects;
  * @param account the service account
  * @param period the period
  * @param granularity the finest granularity the caller needs
+ * @param cancellation tells the provider when the SDK no longer wants the records
  */
-public record FetchRequest(ServiceAccount account, BillingPeriod period, Granularity granularity) {
+public record FetchRequest(ServiceAccount account, BillingPeriod period, Granularity granularity,
+                           Cancellation cancellation) {
 
     /** Validates presence. */
     public FetchRequest {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(granularity, "granularity");
+        Objects.requireNonNull(cancellation, "cancellation");
     }
 
     /**
      * @param account the service account
      * @param period the period
      * @param granularity the finest granularity the caller needs
-     * @return the request
+     * @return a request that is never cancelled
      */
     public static FetchRequest of(ServiceAccount account, BillingPeriod period, Granularity granularity) {
-        return new FetchRequest(account, period, granularity);
+        return new FetchRequest(account, period, granularity, Cancellation.NONE);
+    }
+
+    /**
+     * @param cancellation the cancellation to observe
+     * @return this request with that cancellation
+     */
+    public FetchRequest withCancellation(Cancellation cancellation) {
+        return new FetchRequest(account, period, granularity, cancellation);
+    }
+
+    /**
+     * @throws dev.billing.core.FetchCancelledException when the request is cancelled
+     */
+    public void throwIfCancelled() {
+        cancellation.throwIfCancelled(account.name());
     }
 }

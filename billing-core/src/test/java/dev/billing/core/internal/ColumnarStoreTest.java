@@ -132,7 +132,7 @@ class ColumnarStoreTest {
         ColumnarStore store = new ColumnarStore();
         ColumnarStore.Segment segment = store.newSegment();
         for (String sa : List.of("sa-1", "sa-2", "sa-3")) {
-            segment.add(new CostRecord(LocalDate.of(2026, 1, 3), ProviderId.of("fake"), "1", ServiceAccountId.of(sa),
+            segment.add(new CostRecord(LocalDate.of(2026, 1, 3), ProviderId.of("fake"), "1", "", ServiceAccountId.of(sa),
                     ProjectId.of("project-" + sa), "svc", "global", "", ChargeCategory.USAGE,
                     Money.of("1.25", "USD"), null));
         }
@@ -208,7 +208,7 @@ class ColumnarStoreTest {
     }
 
     private static CostRecord record(LocalDate day, String service, String currency, BigDecimal amount) {
-        return new CostRecord(day, ProviderId.of("hyperbilling-aws"), "111111111111", ServiceAccountId.of("sa-1"),
+        return new CostRecord(day, ProviderId.of("hyperbilling-aws"), "111111111111", "", ServiceAccountId.of("sa-1"),
                 ProjectId.of("project-a"), service, "global", "", ChargeCategory.USAGE,
                 new Money(amount, Currency.getInstance(currency)), null);
     }
@@ -217,7 +217,7 @@ class ColumnarStoreTest {
         int sa = random.nextInt(6);
         return new CostRecord(START.plusDays(random.nextInt(100)),
                 ProviderId.of(sa < 4 ? "hyperbilling-aws" : "fake"),
-                "acct-" + random.nextInt(20),
+                "acct-" + random.nextInt(20), "sub-" + random.nextInt(3),
                 ServiceAccountId.of("sa-" + sa),
                 ProjectId.of("project-" + sa % 3),
                 "svc-" + random.nextInt(8),
@@ -271,6 +271,7 @@ class ColumnarStoreTest {
             case SERVICE -> "svc-" + random.nextInt(9);
             case REGION -> "region-" + random.nextInt(5);
             case ACCOUNT -> "acct-" + random.nextInt(21);
+            case SUB_ACCOUNT -> "sub-" + random.nextInt(4);
             case SERVICE_ACCOUNT -> "sa-" + random.nextInt(7);
             case PROJECT -> "project-" + random.nextInt(4);
             case USAGE_TYPE -> "usage-" + random.nextInt(6);

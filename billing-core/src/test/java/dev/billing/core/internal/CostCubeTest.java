@@ -38,7 +38,7 @@ class CostCubeTest {
         b.add(record("sa-2", "p-2", LocalDate.of(2026, 1, 9), "EC2", "7", EUR));
         b.add(record("sa-2", "p-2", LocalDate.of(2026, 3, 1), "EC2", "1", EUR));
         store.commit(b);
-        CostQuery query = CostQuery.builder(BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 2)))
+        CostQuery query = CostQuery.builder(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 2)))
                 .granularity(Granularity.MONTHLY).groupBy(Dimension.SERVICE).build();
 
         CostReport report = CostCube.of(store, query)
@@ -76,7 +76,7 @@ class CostCubeTest {
 
     private static CostRecord record(String serviceAccount, String project, LocalDate day, String service,
                                      String amount, Currency currency) {
-        return new CostRecord(day, ProviderId.of("fake"), "111111111111", ServiceAccountId.of(serviceAccount),
+        return new CostRecord(day, ProviderId.of("fake"), "111111111111", "", ServiceAccountId.of(serviceAccount),
                 ProjectId.of(project), service, "global", "", ChargeCategory.USAGE,
                 new Money(new BigDecimal(amount), currency), null);
     }

@@ -1,6 +1,7 @@
 package dev.billing.dashboard.internal;
 
 import dev.billing.core.AccountCoverage;
+import dev.billing.core.AccountStatus;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
@@ -72,17 +73,19 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
 
     /** The only reading of a coverage status. */
     private static Account account(AccountCoverage c) {
-        Standing standing = switch (c.status()) {
-            case OK -> Standing.OK;
-            case STALE -> Standing.STALE;
-            case FAILED -> Standing.FAILED;
-        };
-        String reason = switch (standing) {
-            case OK -> "";
-            case STALE -> "data last synced " + c.asOf() + ", longer ago than allowed; sync it again";
-            case PARTIAL, FAILED -> c.error() == null ? "" : c.error();
-        };
-        return new Account(c.name(), c.provider().value(), c.project().value(), c.status().name(), standing,
+        Standing standing;
+        String reason;
+        if (c.status() instanceof AccountStatus.Failed failed) {
+            standing = Standing.FAILED;
+            reason = failed.error().getMessage() == null ? "" : failed.error().getMessage();
+        } else if (c.status() instanceof AccountStatus.Stale stale) {
+            standing = Standing.STALE;
+            reason = "data last synced " + stale.asOf() + ", longer ago than allowed; sync it again";
+        } else {
+            standing = Standing.OK;
+            reason = "";
+        }
+        return new Account(c.name(), c.provider().value(), c.project().value(), c.code().name(), standing,
                 reason, c.error(), c.asOf());
     }
 

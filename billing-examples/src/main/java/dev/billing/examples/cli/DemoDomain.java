@@ -9,7 +9,7 @@ import java.util.List;
 /** The built-in demo domain: four AWS accounts in two projects, billed in USD, KRW and EUR. */
 final class DemoDomain {
     /** The months with data: January to June 2026. */
-    static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
 
     /**
      * A demo service account.

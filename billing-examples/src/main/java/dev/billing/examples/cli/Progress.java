@@ -29,7 +29,7 @@ final class Progress implements FetchListener {
     public synchronized void finished(AccountCoverage coverage, int finished, int total) {
         inFlight--;
         done++;
-        String outcome = coverage.name() + " " + coverage.status()
+        String outcome = coverage.name() + " " + coverage.code()
                 + (coverage.error() == null ? "" : ": " + BillingCli.oneLine(coverage.error()));
         if (terminal) {
             err.print("\r\033[K");

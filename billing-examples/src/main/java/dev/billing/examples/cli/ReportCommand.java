@@ -142,7 +142,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             report = sync.build().report(query);
         }
-        report.coverage().stream().filter(c -> c.status() == CoverageStatus.STALE).forEach(c ->
+        report.coverage().stream().filter(c -> c.code() == CoverageStatus.STALE).forEach(c ->
                 console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"
                         + " --stale-after allows; run 'billing sync'"));
         return report;

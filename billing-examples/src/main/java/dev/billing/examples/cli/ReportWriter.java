@@ -93,7 +93,7 @@ final class ReportWriter {
      * @param out where to write
      */
     static void table(CostReport report, boolean fromStore, PrintWriter out) {
-        long failed = report.coverage().stream().filter(c -> c.status() == CoverageStatus.FAILED).count();
+        long failed = report.coverage().stream().filter(c -> c.code() == CoverageStatus.FAILED).count();
         out.println("Costs " + report.period().start() + " to " + report.period().end() + " (end exclusive), "
                 + report.granularity() + ", " + (report.isComplete() ? "complete"
                 : "INCOMPLETE: " + failed + " of " + report.coverage().size() + " service accounts failed"));
@@ -121,7 +121,7 @@ final class ReportWriter {
         for (AccountCoverage c : report.coverage()) {
             String detail = c.error() != null ? ": " + BillingCli.oneLine(c.error())
                     : fromStore ? ", synced " + c.asOf() : "";
-            accounts.add(c.name(), c.provider().value(), c.project().value(), c.status() + detail);
+            accounts.add(c.name(), c.provider().value(), c.project().value(), c.code() + detail);
         }
         accounts.print(out);
     }

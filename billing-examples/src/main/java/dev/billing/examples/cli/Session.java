@@ -6,6 +6,7 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.Credentials;
 import dev.billing.core.FetchListener;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.ProviderSetting;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -53,10 +54,13 @@ final class Session {
         BillingProvider provider = billing.providers().find(a.provider()).orElseThrow(() -> CliException.usage(
                 config.file() + ": " + a.where() + ".provider: unknown provider '" + a.provider()
                         + "'; installed providers: " + String.join(", ", billing.providers().ids())));
-        if (!config.providers().getOrDefault(a.provider(), Map.of()).containsKey("endpoint")) {
-            throw CliException.usage(config.file() + ": providers." + a.provider() + ".endpoint is missing: "
-                    + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider()
-                    + "\": {\"endpoint\": \"https://...\"}}");
+        Map<String, String> given = config.providers().getOrDefault(a.provider(), Map.of());
+        for (ProviderSetting s : billing.providers().settings(a.provider())) {
+            if (s.required() && !given.containsKey(s.name())) {
+                throw CliException.usage(config.file() + ": providers." + a.provider() + "." + s.name() + " is missing: "
+                        + a.where() + " uses " + a.provider() + "; add \"providers\": {\"" + a.provider() + "\": {\""
+                        + s.name() + "\": \"...\"}} (" + s.description() + ")");
+            }
         }
         try {
             billing.serviceAccounts().register(a.name(), a.provider(), Credentials.of(a.credentials()), a.project(),

@@ -72,7 +72,7 @@ class BadInputTest {
     @Test
     void unknownProviderInProviders() throws Exception {
         Path f = file(config("{\"aws-ce\": {}}", GOOD_ACCOUNT));
-        assertUsageError(report(f), "billing.json", "providers.aws-ce", "unknown provider", "hyperbilling-aws");
+        assertUsageError(report(f), "billing.json", "providers", "unknown provider 'aws-ce'", "hyperbilling-aws");
     }
 
     @Test

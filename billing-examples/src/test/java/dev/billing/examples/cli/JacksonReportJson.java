@@ -70,8 +70,8 @@ final class JacksonReportJson {
                 g.writeStringField("name", c.name());
                 g.writeStringField("provider", c.provider().value());
                 g.writeStringField("project", c.project().value());
-                g.writeStringField("status", c.status().name());
-                if (c.status() == CoverageStatus.FAILED) {
+                g.writeStringField("status", c.code().name());
+                if (c.code() == CoverageStatus.FAILED) {
                     g.writeStringField("error", c.error());
                 } else if (fromStore) {
                     g.writeStringField("asOf", c.asOf().toString());

@@ -3,7 +3,8 @@ package dev.billing.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.AccountCoverage;
-import dev.billing.core.CoverageStatus;
+import dev.billing.core.AccountStatus;
+import dev.billing.core.BillingException;
 import dev.billing.core.Credentials;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
@@ -20,7 +21,8 @@ class ProgressTest {
 
     private static AccountCoverage coverage(String name, String error) {
         return new AccountCoverage(ServiceAccountId.of(name), ProviderId.of("hyperbilling-aws"), ProjectId.of("p"),
-                error == null ? CoverageStatus.OK : CoverageStatus.FAILED, error, Instant.EPOCH, FetchStats.EMPTY);
+                error == null ? AccountStatus.Ok.INSTANCE : new AccountStatus.Failed(new BillingException(error)),
+                Instant.EPOCH, FetchStats.EMPTY);
     }
 
     @Test

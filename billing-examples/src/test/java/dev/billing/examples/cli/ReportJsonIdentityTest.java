@@ -3,6 +3,8 @@ package dev.billing.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.AccountCoverage;
+import dev.billing.core.AccountStatus;
+import dev.billing.core.BillingException;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
@@ -125,8 +127,14 @@ class ReportJsonIdentityTest {
         int na = r.nextInt(5);
         for (int i = 0; i < na; i++) {
             CoverageStatus status = CoverageStatus.values()[r.nextInt(CoverageStatus.values().length)];
+            Instant asOf = Instant.ofEpochSecond(1_780_000_000L + r.nextInt(1_000_000));
+            AccountStatus typed = switch (status) {
+                case OK -> AccountStatus.Ok.INSTANCE;
+                case STALE -> new AccountStatus.Stale(asOf);
+                case FAILED -> new AccountStatus.Failed(new BillingException(text(r)));
+            };
             coverage.add(new AccountCoverage(ServiceAccountId.of("sa-" + i), ProviderId.of("hyperbilling-aws"),
-                    ProjectId.of("p-" + i), status, status == CoverageStatus.FAILED ? text(r) : null,
+                    ProjectId.of("p-" + i), typed,
                     Instant.ofEpochSecond(1_780_000_000L + r.nextInt(1_000_000), r.nextInt(3) == 0 ? r.nextInt(1_000_000_000) : 0),
                     FetchStats.EMPTY));
         }

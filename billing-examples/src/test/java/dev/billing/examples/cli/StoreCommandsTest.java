@@ -114,7 +114,7 @@ class StoreCommandsTest {
             }
             assertThat(fromStore).as("report %s", List.of(query)).isEqualTo(JSON.readTree(live.out));
         }
-        BillingPeriod all = BillingPeriod.months(FIRST, NOW);
+        BillingPeriod all = BillingPeriod.monthsThrough(FIRST, NOW);
         JsonNode domain = JSON.readTree(report(true).out).get("domain");
         assertThat(domain.get("totals").get(0).get("amount").asText())
                 .isEqualTo(ReportWriter.exact(DATA.totals(DATA.accounts(), all).get(0).amount()));
@@ -144,7 +144,7 @@ class StoreCommandsTest {
         assertThat(second.out).contains("1 restatements");
         JsonNode project = JSON.readTree(report(true, "--project", "project-data").out).get("projects").get(0);
         assertThat(project.get("totals").get(0).get("amount").asText())
-                .isEqualTo(ReportWriter.exact(restated.total(account, BillingPeriod.months(FIRST, NOW)).amount()));
+                .isEqualTo(ReportWriter.exact(restated.total(account, BillingPeriod.monthsThrough(FIRST, NOW)).amount()));
     }
 
     @Test
@@ -168,7 +168,7 @@ class StoreCommandsTest {
         assertThat(failed.get("error").asText()).contains("ops-usd", "never been synced");
         assertThat(failed.has("asOf")).isFalse();
         assertThat(json.get("serviceAccounts").get(0).get("status").asText()).isEqualTo("OK");
-        BillingPeriod all = BillingPeriod.months(FIRST, NOW);
+        BillingPeriod all = BillingPeriod.monthsThrough(FIRST, NOW);
         assertThat(json.get("projects").get(2).get("totals").get(0).get("amount").asText())
                 .isEqualTo(ReportWriter.exact(DATA.total(ACCOUNTS[0][1], all).amount()));
         for (String key : env.values()) {

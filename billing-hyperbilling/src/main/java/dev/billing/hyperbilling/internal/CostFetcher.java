@@ -11,6 +11,7 @@ import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -82,7 +83,8 @@ public final class CostFetcher {
     public void verify(ServiceAccount account) {
         Caller caller = caller(account);
         List<String> linked = client().send(new HyperBillingClient.Call<>(caller, "GET", LINKED_ACCOUNTS_PATH, null,
-                body -> body == null ? List.<String>of() : Json.parseLinkedAccounts(body)), new AtomicInteger());
+                body -> body == null ? List.<String>of() : Json.parseLinkedAccounts(body), Cancellation.NONE),
+                new AtomicInteger());
         if (!linked.contains(caller.account())) {
             throw new CredentialsRejectedException(HyperBillingClient.PROVIDER + " accepted the credentials of service account '"
                     + caller.serviceAccount() + "', but AWS account " + caller.account()
@@ -104,7 +106,7 @@ public final class CostFetcher {
             Set<String> seen = new HashSet<>();
             String token = null;
             do {
-                Page page = client().send(billingCall(caller, window, token), progress.requests);
+                Page page = client().send(billingCall(caller, window, token, request), progress.requests);
                 token = accept(page, window, seen, caller, request, sink, progress);
             } while (token != null);
         }
@@ -135,16 +137,17 @@ public final class CostFetcher {
 
     private CompletableFuture<Void> windowAsync(Caller caller, Window window, String token, Set<String> seen,
                                                 FetchRequest request, CostSink sink, Progress progress, Executor executor) {
-        return client.sendAsync(billingCall(caller, window, token), progress.requests, executor).thenCompose(page -> {
+        return client.sendAsync(billingCall(caller, window, token, request), progress.requests, executor).thenCompose(page -> {
             String next = accept(page, window, seen, caller, request, sink, progress);
             return next == null ? CompletableFuture.<Void>completedFuture(null)
                     : windowAsync(caller, window, next, seen, request, sink, progress, executor);
         });
     }
 
-    private static HyperBillingClient.Call<Page> billingCall(Caller caller, Window window, String token) {
+    private static HyperBillingClient.Call<Page> billingCall(Caller caller, Window window, String token,
+                                                             FetchRequest request) {
         return new HyperBillingClient.Call<>(caller, "POST", BILLING_PATH, Json.billingRequest(caller.account(), window, token),
-                body -> body == null ? Page.EMPTY : Json.parsePage(body));
+                body -> body == null ? Page.EMPTY : Json.parsePage(body), request.cancellation());
     }
 
     /** Checks the page's token, passes its rows inside the window on, and returns the next token or null. */
@@ -180,7 +183,7 @@ public final class CostFetcher {
     private static CostRecord record(Row row, LocalDate day, Page page, Caller caller, ServiceAccount account) {
         String service = row.serviceCode() == null ? "" : row.serviceCode();
         String usageType = row.usageType() == null ? "" : row.usageType();
-        return new CostRecord(day, PROVIDER_ID, caller.account(), account.id(), account.project(), service,
+        return new CostRecord(day, PROVIDER_ID, caller.account(), caller.account(), account.id(), account.project(), service,
                 Regions.map(row.region()), usageType, category(service, usageType),
                 Money.of(row.usageCost(), page.currency()), row.usageQuantity());
     }

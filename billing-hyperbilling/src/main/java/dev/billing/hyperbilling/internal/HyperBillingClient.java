@@ -2,10 +2,12 @@ package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.FetchCancelledException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.hyperbilling.RetryPolicy;
 import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.retry.Retry;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -75,8 +78,12 @@ final class HyperBillingClient {
                 .build());
     }
 
-    /** One request: method, path under the endpoint, body (null for GET), and how to read a 2xx body. */
-    record Call<T>(Caller caller, String method, String path, byte[] body, Function<byte[], T> reader) {
+    /**
+     * One request: method, path under the endpoint, body (null for GET), how to read a 2xx body, and the
+     * fetch's cancellation (which aborts the wait for a permit and the exchange in flight).
+     */
+    record Call<T>(Caller caller, String method, String path, byte[] body, Function<byte[], T> reader,
+                   Cancellation cancellation) {
     }
 
     /**
@@ -120,45 +127,67 @@ final class HyperBillingClient {
     }
 
     private <T> T attempt(Call<T> call, HttpRequest request, int attempt, AtomicInteger requests) {
+        String name = call.caller().serviceAccount();
+        call.cancellation().throwIfCancelled(name);
         requests.incrementAndGet();
         CompletableFuture<Void> permit = limiter.acquire();
+        call.cancellation().onCancel(() -> permit.cancel(false));
         try {
             permit.get();
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | CancellationException e) {
             limiter.abandon(permit);
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while waiting to call " + PROVIDER
-                    + " for service account '" + call.caller().serviceAccount() + "'", call.caller().serviceAccount(), -1, e);
+            throw interrupted(call, e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(e);
         }
         long start = System.nanoTime();
         HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw ioFailure(call, attempt, start, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
-                    + call.caller().serviceAccount() + "'", call.caller().serviceAccount(), -1, e);
+            CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
+                    HttpResponse.BodyHandlers.ofByteArray());
+            call.cancellation().onCancel(() -> exchange.cancel(true));
+            response = exchange.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? ioFailure(call, attempt, start, io) : asRuntime(e.getCause());
+        } catch (InterruptedException | CancellationException e) {
+            throw interrupted(call, e);
         } finally {
             limiter.release();
         }
         return handle(call, response, attempt, start);
     }
 
+    /** The fetch was cancelled, or the calling thread interrupted, while waiting for a permit or an answer. */
+    private static BillingException interrupted(Call<?> call, Exception e) {
+        String name = call.caller().serviceAccount();
+        if (call.cancellation().isCancelled()) {
+            return new FetchCancelledException(call.cancellation().reason(), name);
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        return new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
+                + name + "'", name, -1, e);
+    }
+
     private <T> CompletableFuture<T> attemptAsync(Call<T> call, HttpRequest request, int attempt,
                                                   AtomicInteger requests, Executor executor) {
+        if (call.cancellation().isCancelled()) {
+            return CompletableFuture.failedFuture(new FetchCancelledException(call.cancellation().reason(),
+                    call.caller().serviceAccount()));
+        }
         requests.incrementAndGet();
         long[] start = new long[1];
         CompletableFuture<T> outcome = new CompletableFuture<>();
-        limiter.acquire()
-                .thenCompose(permit -> {
+        CompletableFuture<Void> permit = limiter.acquire();
+        call.cancellation().onCancel(() -> permit.cancel(false));
+        permit.thenCompose(granted -> {
                     start[0] = System.nanoTime();
                     try {
-                        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                                .whenComplete((r, e) -> limiter.release());
+                        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request,
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        call.cancellation().onCancel(() -> exchange.cancel(true));
+                        return exchange.whenComplete((r, e) -> limiter.release());
                     } catch (RuntimeException e) {
                         limiter.release();
                         throw e;
@@ -167,6 +196,12 @@ final class HyperBillingClient {
                 .handleAsync((response, error) -> {
                     if (error != null) {
                         Throwable e = unwrap(error);
+                        if (e instanceof CancellationException ce) {
+                            if (permit.isCancelled()) {
+                                limiter.abandon(permit);
+                            }
+                            throw interrupted(call, ce);
+                        }
                         throw e instanceof IOException io ? ioFailure(call, attempt, start[0], io) : asRuntime(e);
                     }
                     return handle(call, response, attempt, start[0]);

@@ -6,7 +6,7 @@ import dev.billing.core.Dimension;
 public final class Columns {
     /** The columns the monthly roll-up {@code cost_month} keeps besides account, month and amount. */
     public static final String ROLLED_UP =
-            "provider, billing_account, project, service, region, usage_type, charge_category, currency";
+            "provider, billing_account, sub_account, project, service, region, usage_type, charge_category, currency";
 
     private Columns() {
     }
@@ -21,6 +21,7 @@ public final class Columns {
             case SERVICE -> "service";
             case REGION -> "region";
             case ACCOUNT -> "billing_account";
+            case SUB_ACCOUNT -> "sub_account";
             case SERVICE_ACCOUNT -> "service_account";
             case PROJECT -> "project";
             case USAGE_TYPE -> "usage_type";

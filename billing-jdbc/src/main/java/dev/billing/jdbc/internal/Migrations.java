@@ -76,9 +76,11 @@ public final class Migrations {
                         currency VARCHAR(3) NOT NULL,
                         amount DECIMAL(38, 18) NOT NULL)""",
                     "CREATE INDEX cost_month_window ON cost_month (service_account, month_start)",
-                    "INSERT INTO cost_month SELECT service_account, month_start, " + Columns.ROLLED_UP
-                            + ", SUM(amount) FROM cost_line GROUP BY service_account, month_start, "
-                            + Columns.ROLLED_UP)),
+                    // literal: a released migration never changes with the code's column list
+                    "INSERT INTO cost_month SELECT service_account, month_start, provider, billing_account, project,"
+                            + " service, region, usage_type, charge_category, currency, SUM(amount) FROM cost_line"
+                            + " GROUP BY service_account, month_start, provider, billing_account, project, service,"
+                            + " region, usage_type, charge_category, currency")),
             new Migration(3, "service account registry; credential values sealed by a SecretStore", List.of(
                     """
                     CREATE TABLE service_account (
@@ -98,7 +100,10 @@ public final class Migrations {
                         name VARCHAR NOT NULL,
                         label VARCHAR NOT NULL,
                         label_value VARCHAR NOT NULL,
-                        PRIMARY KEY (name, label))""")));
+                        PRIMARY KEY (name, label))""")),
+            new Migration(4, "sub account (FOCUS SubAccountId) on line items and the monthly roll-up", List.of(
+                    "ALTER TABLE cost_line ADD COLUMN sub_account VARCHAR DEFAULT '' NOT NULL",
+                    "ALTER TABLE cost_month ADD COLUMN sub_account VARCHAR DEFAULT '' NOT NULL")));
 
     private Migrations() {
     }

@@ -246,6 +246,14 @@ public final class ApiHandler implements HttpHandler {
         for (String account : accounts) {
             rejectIfRevoked(account);
         }
+        if (accounts.stream().anyMatch(a -> state.has(a, Fault.Hang.class))) {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new ApiError(503, "INTERNAL_ERROR", "no answer in time");
+        }
         for (SimulatorState.ActiveFault f : state.faults(accounts)) {
             if (f.fault instanceof Fault.Throttle t && f.take()) {
                 throw new ApiError(429, "THROTTLED", "too many requests; retry later",

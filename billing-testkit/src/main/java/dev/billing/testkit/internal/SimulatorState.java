@@ -91,7 +91,7 @@ public final class SimulatorState {
         this.data = Objects.requireNonNull(data, "data");
     }
 
-    int pageSize() {
+    public int pageSize() {
         return pageSize;
     }
 
@@ -130,6 +130,14 @@ public final class SimulatorState {
     /**
      * @param account an AWS account id
      * @return whether the account's key is rejected ({@link Fault.RejectedKey})
+     */
+    public boolean hangs(String account) {
+        return has(account, Fault.Hang.class);
+    }
+
+    /**
+     * @param account an AWS account id
+     * @return whether its key is refused
      */
     public boolean rejects(String account) {
         return has(account, Fault.RejectedKey.class);

@@ -1,0 +1,37 @@
+package dev.billing.testkit;
+
+import dev.billing.core.Credentials;
+import dev.billing.core.spi.BillingProvider;
+
+/**
+ * A provider under {@link ProviderContract}, reading from its own simulator that serves a
+ * {@link ContractData}. Closing it stops the simulator and closes the provider.
+ */
+public interface ContractTarget extends AutoCloseable {
+
+    /** @return the provider, reading from the simulator */
+    BillingProvider provider();
+
+    /**
+     * @param account an account of the data
+     * @return credentials, in the provider's schema, that the simulator accepts and that read exactly that
+     *     account's rows
+     */
+    Credentials credentials(String account);
+
+    /**
+     * @param account an account of the data
+     * @return the same credentials with a wrong secret, which the simulator refuses
+     */
+    Credentials rejectedCredentials(String account);
+
+    /**
+     * @param account an account of the data
+     * @param fault what the simulator does to that account's next cost requests
+     */
+    void fault(String account, ContractFault fault);
+
+    /** Stops the simulator and closes the provider. */
+    @Override
+    void close();
+}
