@@ -90,7 +90,7 @@ public final class DashboardHandler implements HttpHandler {
      */
     public static BillingPeriod defaultPeriod(Clock clock) {
         YearMonth now = YearMonth.now(clock.withZone(ZoneOffset.UTC));
-        return BillingPeriod.months(now.minusMonths(5), now);
+        return BillingPeriod.monthsThrough(now.minusMonths(5), now);
     }
 
     @Override

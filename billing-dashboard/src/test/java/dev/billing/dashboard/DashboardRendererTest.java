@@ -37,7 +37,7 @@ class DashboardRendererTest {
     private static final Instant NOW = Instant.parse("2026-07-02T08:30:00Z");
     private static final DashboardRenderer RENDERER = DashboardRenderer.builder()
             .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
-    private static final BillingPeriod Q1 = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+    private static final BillingPeriod Q1 = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
     private static final CostQuery BY_SERVICE = CostQuery.builder(Q1).groupBy(Dimension.SERVICE).build();
 
     static AccountCoverage ok(String name, String project) {

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class Fixture implements AutoCloseable {
     static final String HOSTILE = "<script>alert(1)</script>";
-    static final BillingPeriod PERIOD = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+    static final BillingPeriod PERIOD = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
     static final SimulatorData DATA = data(HOSTILE);
     /** The same domain with no markup in it, for the screenshot in the docs. */
     static final SimulatorData PLAIN = data("AmazonDynamoDB");

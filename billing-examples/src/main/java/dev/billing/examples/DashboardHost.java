@@ -57,7 +57,7 @@ public final class DashboardHost {
     public static Page projectPage(Billing billing, String project) {
         // README-BEGIN
         DashboardRenderer renderer = DashboardRenderer.create();
-        BillingPeriod period = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+        BillingPeriod period = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
         CostReport report = billing.costs().report(
                 DashboardRenderer.projectQuery(project, period, Granularity.MONTHLY));
         String html = renderer.project(report, project);

@@ -42,7 +42,7 @@ class DashboardHostTest {
 
     @Test
     void mountedHandler_servesTheDomainAndProjectPagesBelowItsPath() throws Exception {
-        BillingPeriod period = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+        BillingPeriod period = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
         try (Billing billing = billing()) {
             HttpServer server = DashboardHost.mount(billing, 0);
             try {
@@ -72,7 +72,7 @@ class DashboardHostTest {
         try (Billing billing = billing()) {
             DashboardHost.Page page = DashboardHost.projectPage(billing, "project-web");
 
-            BillingPeriod period = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
+            BillingPeriod period = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 6));
             assertThat(page.html()).contains("<h1>project-web</h1>", DATA.total(DATA.accounts().get(0), period).format())
                     .doesNotContain("EUR");
             assertThat(page.contentSecurityPolicy()).startsWith("default-src 'none'");

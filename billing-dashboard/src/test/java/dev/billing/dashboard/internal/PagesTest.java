@@ -28,7 +28,7 @@ class PagesTest {
                         new SeriesPoint(LocalDate.of(2026, 1, 1), "2026-01", Money.of("0.5", "KRW"))),
                 Optional.of(new ReportView.Converted(Currency.getInstance("KRW"), List.of(Money.of("1350200.5", "KRW")),
                         List.of(jan))));
-        return new ReportView(BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 1)), Granularity.MONTHLY,
+        return new ReportView(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1)), Granularity.MONTHLY,
                 domain, Map.of(ProjectId.of("p"), domain), List.of(), List.of(), List.of(),
                 List.of(new ReportView.Rate(Currency.getInstance("USD"), Currency.getInstance("KRW"),
                         LocalDate.of(2026, 1, 1), new BigDecimal("1350.2"))));

@@ -72,13 +72,13 @@ class ReportJsonIdentityTest {
                 billing.serviceAccounts().register("acct-" + i, FakeBillingProvider.DEFAULT_ID, Credentials.of(Map.of(
                         "account", account, "email", user.email(), "key", user.key())), projects[i]);
             }
-            BillingPeriod period = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
+            BillingPeriod period = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3));
             Granularity g = Granularity.parse(granularity);
             List<CostQuery> queries = List.of(
                     CostQuery.builder(period).granularity(g).build(),
                     CostQuery.builder(period).granularity(g).groupBy(Dimension.SERVICE, Dimension.REGION).build(),
                     CostQuery.builder(period).granularity(g).project("project-web").groupBy(Dimension.PROJECT).build(),
-                    CostQuery.builder(BillingPeriod.months(YearMonth.of(2027, 1), YearMonth.of(2027, 1))).build());
+                    CostQuery.builder(BillingPeriod.monthsThrough(YearMonth.of(2027, 1), YearMonth.of(2027, 1))).build());
             for (CostQuery q : queries) {
                 CostReport report = billing.costs().report(q);
                 for (boolean fromStore : new boolean[] {false, true}) {
@@ -103,7 +103,7 @@ class ReportJsonIdentityTest {
     private static final String[] CURRENCIES = {"USD", "KRW", "EUR", "JPY", "BHD"};
 
     private static CostReport randomReport(SplittableRandom r) {
-        BillingPeriod period = BillingPeriod.months(YearMonth.of(2026, 1), YearMonth.of(2026, 1 + r.nextInt(6)));
+        BillingPeriod period = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1 + r.nextInt(6)));
         List<Dimension> dims = new ArrayList<>();
         for (Dimension d : Dimension.values()) {
             if (r.nextInt(4) == 0) {
