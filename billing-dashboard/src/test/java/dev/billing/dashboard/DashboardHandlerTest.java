@@ -208,4 +208,16 @@ class DashboardHandlerTest {
         assertSecurityHeaders(r);
         assertThat(r.body()).contains("hyperbilling-aws is down for web-prod (HTTP 503)");
     }
+
+    @Test
+    void noPageAndNoJsonHoldsASecret() throws Exception {
+        for (String path : List.of("/", "/projects/project-web", "/projects/project-data", "/api/report",
+                "/api/report?groupBy=serviceAccount,account")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            for (String account : Fixture.DATA.accounts()) {
+                assertThat(r.body()).as(path).doesNotContain(Fixture.DATA.userFor(account).orElseThrow().key());
+            }
+        }
+    }
 }

@@ -172,7 +172,7 @@ public final class Pages {
         } else if (missing > 0) {
             a("<p class=\"banner bad\" role=\"alert\" id=\"completeness\" data-complete=\"false\">Incomplete: ")
                     .a(Long.toString(missing)).a(" of ").a(Integer.toString(accounts.size()))
-                    .a(" service accounts failed or are partial; their missing costs are not in any total below."
+                    .a(" service accounts failed; their costs are missing from every total below."
                             + " See Service accounts.</p>\n");
         } else {
             a("<p class=\"banner ok\" role=\"status\" id=\"completeness\" data-complete=\"true\">Complete: every"
