@@ -10,10 +10,13 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,19 +114,94 @@ public final class CostAggregator {
     }
 
     /**
+     * Streams every line item a query accepts, one service account at a time, without aggregating
+     * them: for exports (such as FOCUS) that need the rows themselves. The accounts are fetched
+     * concurrently, as for {@link #report}, at the query's granularity (use {@link Granularity#DAILY}
+     * for daily line items); each account's records are held until its fetch has succeeded and
+     * then passed to {@code sink} all together, so a failing account's records never reach it
+     * (never in part). Memory holds the records of the accounts in flight, never of all of them.
+     * The query's group-by is ignored.
+     *
+     * @param query the period, granularity and filters
+     * @param sink receives each line item, tagged with its service account and project; called
+     *     from one thread at a time
+     * @return the coverage of every account in scope, in registration order: OK, or FAILED with the
+     *     reason (its records left out)
+     * @throws InvalidRequestException when the query names a project or service account that is not registered
+     * @throws RuntimeException whatever {@code sink} throws, after the fetches in flight have ended;
+     *     no record is passed on after it
+     */
+    public List<AccountCoverage> lineItems(CostQuery query, Consumer<CostRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        List<ServiceAccount> scope = accounts.inScope(query);
+        AtomicInteger finished = new AtomicInteger();
+        AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
+        Object delivery = new Object();
+        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
+        for (ServiceAccount account : scope) {
+            List<CostRecord> held = new ArrayList<>();
+            Consumer<CostRecord> own = r -> {
+                synchronized (held) {
+                    held.add(r);
+                }
+            };
+            Runnable commit = () -> {
+                List<CostRecord> records;
+                synchronized (held) {
+                    records = new ArrayList<>(held);
+                    held.clear();
+                }
+                synchronized (delivery) {
+                    if (sinkFailure.get() == null) {
+                        try {
+                            records.forEach(sink);
+                        } catch (RuntimeException e) {
+                            sinkFailure.set(e);
+                        }
+                    }
+                }
+            };
+            fetches.add(fetchOne(account, query, own, commit).thenApply(c -> {
+                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+                return c;
+            }));
+        }
+        List<AccountCoverage> coverage;
+        try {
+            CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).join();
+            coverage = fetches.stream().map(CompletableFuture::join).toList();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+        if (sinkFailure.get() != null) {
+            throw sinkFailure.get();
+        }
+        return coverage;
+    }
+
+    /**
      * Streams one account into its own segment and commits it to the store on success; never fails.
      * Records of a fetch that failed or was cancelled stay in the abandoned segment, never in the report.
      */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
+        ColumnarStore.Segment own = store.newSegment();
+        return fetchOne(account, query, own::add, () -> store.commit(own));
+    }
+
+    /** Streams one account's accepted records into {@code own} and runs {@code commit} on success; never fails. */
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query,
+                                                        Consumer<CostRecord> own, Runnable commit) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
-        ColumnarStore.Segment own = store.newSegment();
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
             fetch = engine.fetch(provider, FetchRequest.of(account, query.period(), query.granularity()), record -> {
                 if (query.accepts(record)) {
-                    own.add(record);
+                    own.accept(record);
                 }
             });
         } catch (BillingException e) {
@@ -131,9 +209,10 @@ public final class CostAggregator {
         }
         return fetch.handle((stats, error) -> {
             if (error == null) {
-                store.commit(own);
-                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped in {} ms",
+                commit.run();
+                log.debug("service account {}: {} records, {} requests, {} pages, {} dropped, {} null costs in {} ms",
                         account.name(), stats.records(), stats.requests(), stats.pages(), stats.droppedRows(),
+                        stats.nullCosts(),
                         (System.nanoTime() - startNanos) / 1_000_000);
                 return new AccountCoverage(account.id(), account.provider(), account.project(),
                         AccountStatus.Ok.INSTANCE, clock.instant(), stats);

@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.internal.CostCube;
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -14,6 +15,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -273,14 +276,62 @@ public final class CostSync {
      * @throws BillingException when the store fails
      */
     public CostReport report(CostQuery query) {
-        Instant now = clock.instant();
         List<ServiceAccount> scope = accounts.inScope(query);
-        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
         Set<ProjectId> projects = new LinkedHashSet<>();
+        scope.forEach(a -> projects.add(a.project()));
+        coverage(scope, coverage, synced);
+        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        if (!synced.isEmpty()) {
+            store.aggregate(query, synced, cube::add);
+        }
+        return cube.toReport(query, projects, coverage);
+    }
+
+    /**
+     * Streams the kept line items a query accepts, from the store alone, for exports (such as
+     * FOCUS) that need rows rather than totals. Each item passed on is the exact sum of the kept
+     * line items of one day sharing every {@link Dimension} and currency (the store keeps no usage
+     * quantity, so {@link CostRecord#usageQuantity()} is {@code null}). Accounts never synced are
+     * left out and marked FAILED, as in {@link #report}. The query's granularity and group-by are
+     * ignored.
+     *
+     * @param query the period and filters
+     * @param sink receives each line item, from the calling thread
+     * @return the coverage of every account in scope, in registration order, as {@link #report} gives it
+     * @throws BillingException when the store fails
+     */
+    public List<AccountCoverage> lineItems(CostQuery query, Consumer<CostRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        List<ServiceAccount> scope = accounts.inScope(query);
+        List<AccountCoverage> coverage = new ArrayList<>();
+        List<ServiceAccountId> synced = new ArrayList<>();
+        coverage(scope, coverage, synced);
+        if (!synced.isEmpty()) {
+            Dimension[] all = Dimension.values();
+            CostQuery daily = query.toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
+            store.aggregate(daily, synced, cell -> sink.accept(lineItem(cell, all)));
+        }
+        return coverage;
+    }
+
+    private static CostRecord lineItem(CostCell cell, Dimension[] dims) {
+        Map<Dimension, String> keys = new EnumMap<>(Dimension.class);
+        for (int i = 0; i < dims.length; i++) {
+            keys.put(dims[i], cell.keys().get(i));
+        }
+        return new CostRecord(cell.bucket(), ProviderId.of(keys.get(Dimension.PROVIDER)), keys.get(Dimension.ACCOUNT),
+                keys.get(Dimension.SUB_ACCOUNT), ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)), cell.project(),
+                keys.get(Dimension.SERVICE), keys.get(Dimension.REGION), keys.get(Dimension.USAGE_TYPE),
+                ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)), cell.amount(), null);
+    }
+
+    /** Fills each account's coverage as of its last sync, and the accounts that have data. */
+    private void coverage(List<ServiceAccount> scope, List<AccountCoverage> coverage, List<ServiceAccountId> synced) {
+        Instant now = clock.instant();
+        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
         for (ServiceAccount a : scope) {
-            projects.add(a.project());
             Instant last = lastSyncs.get(a.id());
             if (last == null) {
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
@@ -293,11 +344,6 @@ public final class CostSync {
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, last, FetchStats.EMPTY));
             }
         }
-        CostCube cube = new CostCube(query.granularity(), query.groupBy());
-        if (!synced.isEmpty()) {
-            store.aggregate(query, synced, cube::add);
-        }
-        return cube.toReport(query, projects, coverage);
     }
 
     /** Builds a {@link CostSync}. */

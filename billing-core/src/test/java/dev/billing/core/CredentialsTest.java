@@ -1,6 +1,7 @@
 package dev.billing.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -57,9 +58,13 @@ class CredentialsTest {
 
     @Test
     void validate_validCredentials_passWithOptionalFieldLeftOut() {
-        TestProvider.SCHEMA.validate(TestProvider.credentials(KEY), "prod", "test-cloud");
-        TestProvider.SCHEMA.validate(creds("account", "123456789012", "email", "a@b", "key", KEY, "region", "eu"),
-                "prod", "test-cloud");
+        assertThatNoException().isThrownBy(() -> TestProvider.SCHEMA.validate(TestProvider.credentials(KEY), "prod",
+                "test-cloud"));
+        assertThatNoException().isThrownBy(() -> TestProvider.SCHEMA.validate(creds("account", "123456789012",
+                "email", "a@b", "key", KEY, "region", "eu"), "prod", "test-cloud"));
+        assertThatThrownBy(() -> TestProvider.SCHEMA.validate(creds("account", "123456789012", "key", KEY), "prod",
+                "test-cloud")).as("the same schema refuses a missing required field")
+                .isInstanceOf(InvalidCredentialsException.class).hasMessageContaining("email");
     }
 
     @Test

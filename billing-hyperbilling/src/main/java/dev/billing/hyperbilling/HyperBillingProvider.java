@@ -34,9 +34,9 @@ import java.util.concurrent.Executor;
  *         .build();
  * }</pre>
  *
- * <p>Credentials: {@code account} (the AWS account id, 12 digits), {@code email} (the API user),
+ * <p>Credentials: {@code account} (the AWS account id, 12 digits), {@code email} (the login id),
  * {@code key} (the API key, secret). A fetch splits the period into the windows the API accepts
- * (DAILY at most 31 days; MONTHLY whole months, at most 12), follows {@code NextDataToken}, drops and
+ * (DAILY at most 30 days; MONTHLY whole months, at most 12), follows {@code NextDataToken}, drops and
  * counts rows outside each window, and reads every amount exactly. MONTHLY rows are asked for when
  * the caller needs MONTHLY or YEARLY data and the period starts and ends on a month's first day;
  * DAILY rows otherwise. Transient failures (HTTP 429, 500, 502, 503, 504, connection resets,
@@ -64,7 +64,7 @@ public final class HyperBillingProvider implements BillingProvider {
     private final CostFetcher fetcher;
 
     private HyperBillingProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint);
+        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint, ID);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;
@@ -125,7 +125,7 @@ public final class HyperBillingProvider implements BillingProvider {
         return DISPLAY_NAME;
     }
 
-    /** @return {@code account} (12 digits), {@code email} (an e-mail address), {@code key} (secret) */
+    /** @return {@code account} (12 digits), {@code email} (the login id, non-blank), {@code key} (secret) */
     @Override
     public CredentialSchema credentialSchema() {
         return CostFetcher.SCHEMA;

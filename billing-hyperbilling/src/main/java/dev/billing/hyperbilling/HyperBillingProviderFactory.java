@@ -5,8 +5,7 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.internal.Endpoints;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import dev.billing.hyperbilling.internal.Settings;
 import java.util.List;
 import java.util.Map;
 
@@ -54,40 +53,16 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String value = e.getValue();
             switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse(value));
-                case "timeout" -> b.requestTimeout(duration(value));
-                case "maxAttempts" -> policy = policy.withMaxAttempts(positiveInt("maxAttempts", value));
-                case "maxConcurrentRequests" -> b.maxConcurrentRequests(positiveInt("maxConcurrentRequests", value));
+                case "endpoint" -> b.endpoint(Endpoints.parse(value, HyperBillingProvider.ID));
+                case "timeout" -> b.requestTimeout(Settings.duration(HyperBillingProvider.ID, "timeout", value));
+                case "maxAttempts" -> policy = policy.withMaxAttempts(
+                        Settings.positiveInt(HyperBillingProvider.ID, "maxAttempts", value));
+                case "maxConcurrentRequests" -> b.maxConcurrentRequests(
+                        Settings.positiveInt(HyperBillingProvider.ID, "maxConcurrentRequests", value));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
                         + HyperBillingProvider.ID + "; known settings: endpoint, timeout, maxAttempts, maxConcurrentRequests");
             }
         }
         return b.retryPolicy(policy).build();
-    }
-
-    private static Duration duration(String value) {
-        try {
-            Duration d = Duration.parse(value.trim());
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
-        }
-        throw new ProviderConfigurationException("provider setting 'timeout' of " + HyperBillingProvider.ID
-                + " must be a positive ISO-8601 duration such as PT30S, got '" + value + "'");
-    }
-
-    private static int positiveInt(String setting, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ProviderConfigurationException("provider setting '" + setting + "' of " + HyperBillingProvider.ID
-                + " must be a whole number of at least 1, got '" + value + "'");
     }
 }

@@ -39,7 +39,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
         stubSequence(BILLING, error(503, "UNAVAILABLE"), ok(page("", row("2026-01-05", "1.5E-7"), row("2026-01-06", "-2"))));
         List<CostRecord> records = Collections.synchronizedList(new ArrayList<>());
 
-        FetchStats stats = provider().fetchAsync(january(Granularity.DAILY), records::add, executor).join();
+        FetchStats stats = provider().fetchAsync(oneWindow(Granularity.DAILY), records::add, executor).join();
 
         assertThat(sum(records)).isEqualByComparingTo("-1.99999985");
         assertThat(stats).isEqualTo(new FetchStats(2, 2, 1, 0));
@@ -70,7 +70,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
     void fetchAsync_when401_completesExceptionallyWithTheTypedErrorAndNoRetry() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(error(401, "UNAUTHORIZED")));
 
-        CompletableFuture<FetchStats> future = provider().fetchAsync(january(Granularity.DAILY), r -> { }, executor);
+        CompletableFuture<FetchStats> future = provider().fetchAsync(oneWindow(Granularity.DAILY), r -> { }, executor);
 
         assertThat(future).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
                 .havingCause().isExactlyInstanceOf(CredentialsRejectedException.class)
@@ -82,7 +82,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
     void fetchAsync_whenTokenRepeats_completesExceptionallyWithProtocolError() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("\"NextDataToken\":\"loop\"", row("2026-01-05", "1")))));
 
-        CompletableFuture<FetchStats> future = provider().fetchAsync(january(Granularity.DAILY), r -> { }, executor);
+        CompletableFuture<FetchStats> future = provider().fetchAsync(oneWindow(Granularity.DAILY), r -> { }, executor);
 
         assertThat(future).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
                 .havingCause().isExactlyInstanceOf(ProviderProtocolException.class)
@@ -99,7 +99,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
         long start = System.nanoTime();
         List<CompletableFuture<FetchStats>> fetches = new ArrayList<>();
         for (String name : List.of("a-aws", "b-aws", "c-aws")) {
-            fetches.add(provider.fetchAsync(FetchRequest.of(account(name), january(Granularity.DAILY).period(),
+            fetches.add(provider.fetchAsync(FetchRequest.of(account(name), oneWindow(Granularity.DAILY).period(),
                     Granularity.DAILY), records::add, executor));
         }
         fetches.forEach(CompletableFuture::join);
@@ -111,7 +111,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
     @Test
     void fetchAsync_withoutEndpoint_failsAsksForTheSetting() {
         CompletableFuture<FetchStats> future = HyperBillingProvider.builder().build()
-                .fetchAsync(january(Granularity.DAILY), r -> { }, executor);
+                .fetchAsync(oneWindow(Granularity.DAILY), r -> { }, executor);
 
         assertThat(future).isCompletedExceptionally();
         assertThat(org.assertj.core.api.Assertions.catchThrowable(future::join))

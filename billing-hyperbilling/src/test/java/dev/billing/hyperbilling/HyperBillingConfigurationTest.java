@@ -65,7 +65,7 @@ class HyperBillingConfigurationTest extends HyperBillingTestSupport {
     void fetchAndVerify_withoutEndpoint_askForTheSetting() {
         BillingProvider provider = factory.create(Map.of());
 
-        assertThatThrownBy(() -> provider.fetch(january(Granularity.DAILY), r -> { }))
+        assertThatThrownBy(() -> provider.fetch(oneWindow(Granularity.DAILY), r -> { }))
                 .isExactlyInstanceOf(ProviderConfigurationException.class)
                 .hasMessageStartingWith("provider hyperbilling-aws has no endpoint: set the provider setting 'endpoint'");
         assertThatThrownBy(() -> provider.verify(account("prod-aws")))

@@ -58,7 +58,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 row("2026-01-05", "1.2345678"), row("2026-01-06", "APN2", "AmazonS3", "APN2-TimedStorage-ByteHrs",
                         "0.0000001", "3.5")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("1.2345679");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 1, 1, 0));
@@ -80,7 +80,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_sendsExactHeadersAndBody() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(ONE_ROW)));
 
-        fetch(provider(), january(Granularity.DAILY));
+        fetch(provider(), oneWindow(Granularity.DAILY));
 
         server.verify(1, postRequestedFor(urlEqualTo(BILLING))
                 .withHeader("X-Client-Id", equalTo("ops@example.com"))
@@ -88,7 +88,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 .withHeader("Accept", equalTo("application/json"))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson("{\"Filter\":{\"LinkedAccount\":[\"111111111111\"],\"Granularity\":\"DAILY\","
-                        + "\"TimePeriod\":{\"Start\":\"2026-01-01\",\"End\":\"2026-02-01\"}},"
+                        + "\"TimePeriod\":{\"Start\":\"2026-01-01\",\"End\":\"2026-01-31\"}},"
                         + "\"GroupBy\":[\"USAGE_DATE\",\"REGION\",\"SERVICE_CODE\",\"USAGE_TYPE\",\"INSTANCE_TYPE\"],"
                         + "\"Result\":[\"USAGE_COST\",\"USAGE_QUANTITY\"]}")));
     }
@@ -100,7 +100,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", "1"), ok(ONE_ROW));
 
         long start = System.nanoTime();
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
@@ -116,7 +116,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         HyperBillingProvider provider = provider().toBuilder().clock(Clock.fixed(now, ZoneOffset.UTC)).build();
 
         long start = System.nanoTime();
-        Fetched fetched = fetch(provider, january(Granularity.DAILY));
+        Fetched fetched = fetch(provider, oneWindow(Granularity.DAILY));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
@@ -129,7 +129,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         RetryPolicy capped = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.0, Duration.ofMillis(50));
 
         long start = System.nanoTime();
-        Fetched fetched = fetch(provider(capped), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(capped), oneWindow(Granularity.DAILY));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
@@ -141,7 +141,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void projectTotal_whenServerErrorThenOk_retriesAndReturnsExactTotal(int status) {
         stubSequence(BILLING, error(status, "INTERNAL"), ok(ONE_ROW));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 2, 1, 0));
@@ -153,7 +153,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(error(503, "UNAVAILABLE")));
 
         var e = catchThrowableOfType(ProviderUnavailableException.class,
-                () -> fetch(provider(), january(Granularity.DAILY)));
+                () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e).hasMessage("hyperbilling-aws unavailable (HTTP 503: UNAVAILABLE: test) on POST /v1/search/billing"
                 + " for service account 'prod-aws' after 3 attempts");
@@ -167,7 +167,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_when429UntilRetriesRunOut_throwsRateLimitedWithRetryAfter() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(error(429, "THROTTLED").withHeader("Retry-After", "0")));
 
-        var e = catchThrowableOfType(RateLimitedException.class, () -> fetch(provider(), january(Granularity.DAILY)));
+        var e = catchThrowableOfType(RateLimitedException.class, () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e.statusCode()).hasValue(429);
         assertThat(e.retryAfter()).hasValue(Duration.ZERO);
@@ -181,7 +181,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void projectTotal_whenConnectionResetThenOk_retriesAndReturnsExactTotal() {
         stubSequence(BILLING, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), ok(ONE_ROW));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(billingRequests()).isEqualTo(2);
@@ -192,7 +192,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
         var e = catchThrowableOfType(ProviderUnavailableException.class,
-                () -> fetch(provider(), january(Granularity.DAILY)));
+                () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e.statusCode()).isEmpty();
         assertThat(e.serviceAccount()).hasValue("prod-aws");
@@ -205,7 +205,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void projectTotal_whenEmptyReplyThenOk_retriesAndReturnsExactTotal() {
         stubSequence(BILLING, aResponse().withFault(Fault.EMPTY_RESPONSE), ok(ONE_ROW));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(billingRequests()).isEqualTo(2);
@@ -215,7 +215,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void projectTotal_whenBodyCutOffMidTransferThenOk_retriesAndReturnsExactTotal() {
         stubSequence(BILLING, aResponse().withStatus(200).withFault(Fault.MALFORMED_RESPONSE_CHUNK), ok(ONE_ROW));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(billingRequests()).isEqualTo(2);
@@ -228,7 +228,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 .requestTimeout(Duration.ofMillis(200)).build();
 
         var e = catchThrowableOfType(ProviderUnavailableException.class,
-                () -> fetch(provider, january(Granularity.DAILY)));
+                () -> fetch(provider, oneWindow(Granularity.DAILY)));
 
         assertThat(e).hasMessage("hyperbilling-aws unavailable (timed out after PT0.2S) on POST /v1/search/billing"
                 + " for service account 'prod-aws' after 2 attempts");
@@ -246,7 +246,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).withRequestBody(matchingJsonPath("$.Filter.NextDataToken", equalTo("p2")))
                 .inScenario("p2").whenScenarioStateIs("recovered").willReturn(ok(page("", row("2026-01-06", "2.5")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 3, 2, 0));
@@ -259,7 +259,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_whenClientError_throwsTypedErrorWithoutRetry(int status) {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(error(status, "ERROR")));
 
-        var e = catchThrowableOfType(BillingException.class, () -> fetch(provider(), january(Granularity.DAILY)));
+        var e = catchThrowableOfType(BillingException.class, () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e).isExactlyInstanceOf(status == 400 ? InvalidRequestException.class : CredentialsRejectedException.class);
         assertThat(e.statusCode()).hasValue(status);
@@ -274,7 +274,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_when401WithoutBody_saysExactlyWhatWasRejected() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(401)));
 
-        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY)))
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
                 .isExactlyInstanceOf(CredentialsRejectedException.class)
                 .hasMessage("credentials rejected by hyperbilling-aws (HTTP 401) for service account 'prod-aws';"
                         + " check the credentials 'email' and 'key'");
@@ -286,7 +286,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(403)
                 .withBody("{\"errorCode\":\"FORBIDDEN\",\"message\":\"key " + KEY + " is revoked\"}")));
 
-        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY)))
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
                 .isExactlyInstanceOf(CredentialsRejectedException.class)
                 .hasMessageContaining("FORBIDDEN: key *** is revoked")
                 .hasMessageNotContaining(KEY);
@@ -296,7 +296,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_when200CarriesErrorCode_throwsProtocolErrorWithoutRetry() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok("{\"errorCode\":\"INVALID_TIME_PERIOD\",\"message\":\"too long\"}")));
 
-        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), january(Granularity.DAILY)));
+        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e).hasMessage("hyperbilling-aws sent an unusable answer to POST /v1/search/billing (HTTP 200) for"
                 + " service account 'prod-aws': the answer carries an error: INVALID_TIME_PERIOD: too long");
@@ -308,7 +308,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_whenJsonMalformed_throwsProtocolErrorWithoutRetry() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok("{\"Results\":[oops]}")));
 
-        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), january(Granularity.DAILY)));
+        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
         assertThat(e).hasMessageContaining("malformed JSON").hasMessageContaining("service account 'prod-aws'");
         assertThat(e.serviceAccount()).hasValue("prod-aws");
@@ -320,7 +320,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(ONE_ROW.substring(0, ONE_ROW.length() - 40))));
         List<CostRecord> records = new ArrayList<>();
 
-        assertThatThrownBy(() -> provider().fetch(january(Granularity.DAILY), records::add))
+        assertThatThrownBy(() -> provider().fetch(oneWindow(Granularity.DAILY), records::add))
                 .isExactlyInstanceOf(ProviderProtocolException.class)
                 .hasMessageContaining("malformed JSON (Unexpected end-of-input");
         assertThat(records).isEmpty();
@@ -329,9 +329,10 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
 
     @Test
     void fetch_whenRowHasNoCost_throwsProtocolErrorRatherThanAWrongTotal() {
-        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "1"), row("2026-01-06", "null")))));
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "1"),
+                "{\"GroupBy\":{\"USAGE_DATE\":\"2026-01-06\"},\"Value\":{\"USAGE_QUANTITY\":1}}"))));
 
-        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY)))
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
                 .isExactlyInstanceOf(ProviderProtocolException.class)
                 .hasMessageEndingWith("row 2 has no USAGE_COST");
     }
@@ -340,7 +341,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_when200HasAnEmptyBody_throwsProtocolErrorNotZero() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(200)));
 
-        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY)))
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
                 .isExactlyInstanceOf(ProviderProtocolException.class)
                 .hasMessageEndingWith("for service account 'prod-aws': empty body");
         assertThat(billingRequests()).isEqualTo(1);
@@ -352,7 +353,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stop();
 
         var e = catchThrowableOfType(ProviderUnavailableException.class,
-                () -> fetch(provider, january(Granularity.DAILY)));
+                () -> fetch(provider, oneWindow(Granularity.DAILY)));
 
         assertThat(e).hasMessageStartingWith("hyperbilling-aws unavailable (connection failed (ConnectException")
                 .hasMessageEndingWith("for service account 'prod-aws' after 3 attempts");
@@ -363,9 +364,9 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void fetch_whenNextDataTokenRepeats_throwsProtocolErrorInsteadOfLooping() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("\"NextDataToken\":\"same\"", row("2026-01-05", "1")))));
 
-        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), january(Granularity.DAILY)));
+        var e = catchThrowableOfType(ProviderProtocolException.class, () -> fetch(provider(), oneWindow(Granularity.DAILY)));
 
-        assertThat(e).hasMessage("hyperbilling-aws sent the NextDataToken 'same' again for DAILY [2026-01-01, 2026-02-01);"
+        assertThat(e).hasMessage("hyperbilling-aws sent the NextDataToken 'same' again for DAILY [2026-01-01, 2026-01-31);"
                 + " paging stopped instead of looping (service account 'prod-aws')");
         assertThat(billingRequests()).isEqualTo(2);
     }
@@ -376,7 +377,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     void projectTotal_when204_isZeroWithoutError() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(204)));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).isEmpty();
         assertThat(fetched.stats()).isEqualTo(new FetchStats(0, 1, 1, 0));
@@ -384,15 +385,16 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
 
     @Test
     void projectTotal_whenRowsOutsideThePeriod_dropsAndCountsThem() {
+        // 2026-01-31 is End: a service reading End as inclusive sends it; it is dropped all the same
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2025-12-31", "100"), row("2026-01-01", "1.5"),
-                row("2026-01-31", "2.25"), row("2026-02-01", "200")))));
+                row("2026-01-30", "2.25"), row("2026-01-31", "200")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 1, 1, 2));
         assertThat(fetched.records()).extracting(CostRecord::chargeDate)
-                .containsExactly(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 31));
+                .containsExactly(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 30));
     }
 
     @Test
@@ -402,7 +404,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 row("2026-01-06", "0.1"), row("2026-01-06", "0.2"),
                 row("2026-01-07", "12345678901234567890.123456789012345678")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualTo(new BigDecimal("12345678901234568135.173455939012345678"));
         assertThat(fetched.records().get(1).cost().amount()).isEqualTo(new BigDecimal("1.5E-7"));
@@ -414,7 +416,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         String same = row("2026-01-05", "0.7");
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", same, same, same))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).hasSize(3);
         assertThat(fetched.total()).isEqualByComparingTo("2.1");
@@ -428,7 +430,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 + "{\"GroupBy\":{\"USAGE_DATE\":\"2026-01-06\",\"REGION\":\"\",\"SERVICE_CODE\":\"AmazonRoute53\","
                 + "\"USAGE_TYPE\":\"\",\"INSTANCE_TYPE\":\"\"},\"Value\":{\"USAGE_COST\":0.5}}]}")));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("10.5");
         assertThat(fetched.records()).extracting(CostRecord::region).containsExactly("us-east-1", "us-east-1");
@@ -445,7 +447,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 row("2026-01-05", "global", "AmazonCloudFront", "x", "1", "1"),
                 row("2026-01-05", "ap-northeast-2", "AmazonEC2", "x", "1", "1")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).extracting(CostRecord::region)
                 .containsExactly("eu-west-1", "us-west-2", "XYZ9", "global", "ap-northeast-2");
@@ -457,7 +459,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(
                 "{\"Results\":[" + row("2026-01-05", "1500") + "," + row("2026-01-06", "250.5") + "],\"Currency\":\"KRW\"}")));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).extracting(r -> r.cost().currency().getCurrencyCode()).containsOnly("KRW");
         assertThat(fetched.records().stream().map(CostRecord::cost).reduce(Money::plus)).hasValue(Money.of("1750.5", "KRW"));
@@ -471,7 +473,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 row("2026-01-05", null, "AmazonEC2", "refund", "-1", "null"),
                 row("2026-01-05", null, "AmazonEC2", "APN2-CPUCredits:t3", "0.5", "2")))));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).extracting(CostRecord::chargeCategory).containsExactly(
                 ChargeCategory.TAX, ChargeCategory.CREDIT, ChargeCategory.REFUND, ChargeCategory.USAGE);
@@ -485,7 +487,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         stubPage("p3", "\"NextDataToken\":\"p4\"", row("2026-01-03", "3.3"));
         stubPage("p4", "\"NextDataToken\":\"\"", row("2026-01-04", "4.4"));
 
-        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("11.01");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(5, 4, 4, 0));
@@ -495,9 +497,9 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     // --- windows --------------------------------------------------------------------------------
 
     @Test
-    void projectTotal_over100DaysDaily_splitsIntoWindowsOfAtMost31Days() {
-        String[][] windows = {{"2026-01-01", "2026-02-01"}, {"2026-02-01", "2026-03-04"},
-            {"2026-03-04", "2026-04-04"}, {"2026-04-04", "2026-04-11"}};
+    void projectTotal_over100DaysDaily_splitsIntoWindowsOfAtMost30Days() {
+        String[][] windows = {{"2026-01-01", "2026-01-31"}, {"2026-01-31", "2026-03-02"},
+            {"2026-03-02", "2026-04-01"}, {"2026-04-01", "2026-04-11"}};
         for (int i = 0; i < windows.length; i++) {
             server.stubFor(post(urlEqualTo(BILLING))
                     .withRequestBody(matchingJsonPath("$.Filter.TimePeriod.Start", equalTo(windows[i][0])))
@@ -509,8 +511,102 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), request);
 
         assertThat(fetched.total()).isEqualByComparingTo("12");
-        assertThat(timePeriodsSent()).containsExactly("DAILY 2026-01-01 2026-02-01", "DAILY 2026-02-01 2026-03-04",
-                "DAILY 2026-03-04 2026-04-04", "DAILY 2026-04-04 2026-04-11");
+        assertThat(timePeriodsSent()).containsExactly("DAILY 2026-01-01 2026-01-31", "DAILY 2026-01-31 2026-03-02",
+                "DAILY 2026-03-02 2026-04-01", "DAILY 2026-04-01 2026-04-11");
+        for (JsonNode filter : filtersSent()) {
+            LocalDate start = LocalDate.parse(filter.get("TimePeriod").get("Start").asText());
+            LocalDate end = LocalDate.parse(filter.get("TimePeriod").get("End").asText());
+            assertThat(java.time.temporal.ChronoUnit.DAYS.between(start, end)).isBetween(1L, 30L);
+        }
+    }
+
+    // --- what the real service sends ----------------------------------------------------------
+
+    @Test
+    void projectTotal_pageWithNullCosts_countsThemAsZeroExactlyAndSaysHowMany() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("",
+                row("2026-01-05", "1.125"), row("2026-01-06", "null"), row("2026-01-07", "-0.000001"),
+                row("2026-01-08", "null"), row("2025-12-31", "null"), row("2026-01-09", "2")))));
+
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
+
+        assertThat(fetched.total()).isEqualTo(new BigDecimal("3.124999"));
+        // the row of 2025-12-31 is outside the period: dropped, not counted as a null cost
+        assertThat(fetched.stats()).isEqualTo(new FetchStats(5, 1, 1, 1, 2));
+        assertThat(fetched.records()).filteredOn(r -> r.chargeDate().equals(LocalDate.of(2026, 1, 6)))
+                .singleElement().satisfies(r -> assertThat(r.cost()).isEqualTo(Money.of("0", "USD")));
+    }
+
+    @Test
+    void fetch_costAsNonNumericString_isStillAProtocolError() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "\"n/a\"")))));
+
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
+                .isInstanceOf(ProviderProtocolException.class).hasMessageContaining("USAGE_COST is not a number");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"CPT=af-south-1", "UGW1=us-gov-west-1", "UGE1=us-gov-east-1", "APS4=ap-southeast-3",
+        "APS5=ap-south-2", "EUC2=eu-central-2", "EUS2=eu-south-2", "MEC1=me-central-1", "ILC1=il-central-1",
+        "CAW1=ca-west-1", "XYZ9=XYZ9"})
+    void fetch_regionPrefix_isMappedToItsRegionCode(String mapping) {
+        String prefix = mapping.substring(0, mapping.indexOf('='));
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("",
+                row("2026-01-05", prefix, "AmazonEC2", prefix + "-BoxUsage", "1", "1")))));
+
+        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
+
+        assertThat(fetched.records()).singleElement().extracting(CostRecord::region)
+                .isEqualTo(mapping.substring(mapping.indexOf('=') + 1));
+    }
+
+    @Test
+    void projectTotal_monthlyUsageDateAsYearMonthCompactOrAFullDate_allCountForTheirMonth() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("",
+                row("2026-01", "1"), row("202602", "2"), row("2026-03-17", "4"), row("202512", "100"),
+                row("2026-04-01", "200")))));
+        FetchRequest request = FetchRequest.of(account("prod-aws"),
+                BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 4, 1)), Granularity.MONTHLY);
+
+        Fetched fetched = fetch(provider(), request);
+
+        assertThat(fetched.total()).isEqualByComparingTo("7");
+        assertThat(fetched.stats().droppedRows()).isEqualTo(2);
+        assertThat(fetched.records()).extracting(CostRecord::chargeDate).containsExactly(
+                LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1), LocalDate.of(2026, 3, 1));
+    }
+
+    @Test
+    void fetch_dailyUsageDateCompact_isAProtocolError() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("202601", "1")))));
+
+        assertThatThrownBy(() -> fetch(provider(), oneWindow(Granularity.DAILY)))
+                .isInstanceOf(ProviderProtocolException.class).hasMessageContaining("USAGE_DATE '202601'");
+    }
+
+    @Test
+    void fetch_loginIdThatIsNotAnEmailAddress_isAcceptedAndSentAsClientId() {
+        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(ONE_ROW)));
+        ServiceAccount login = new ServiceAccount(account("prod-aws").id(), account("prod-aws").provider(),
+                account("prod-aws").project(), dev.billing.core.Credentials.of(
+                        Map.of("account", ACCOUNT_ID, "email", "ops-team_01", "key", KEY)), Map.of());
+
+        Fetched fetched = fetch(provider(), FetchRequest.of(login, oneWindow(Granularity.DAILY).period(), Granularity.DAILY));
+
+        assertThat(fetched.total()).isEqualByComparingTo("3.75");
+        server.verify(1, postRequestedFor(urlEqualTo(BILLING)).withHeader("X-Client-Id", equalTo("ops-team_01")));
+    }
+
+    @Test
+    void fetch_blankLoginId_isRejectedBeforeAnyRequest() {
+        ServiceAccount blank = new ServiceAccount(account("prod-aws").id(), account("prod-aws").provider(),
+                account("prod-aws").project(), dev.billing.core.Credentials.of(
+                        Map.of("account", ACCOUNT_ID, "email", "  ", "key", KEY)), Map.of());
+
+        assertThatThrownBy(() -> fetch(provider(), FetchRequest.of(blank, oneWindow(Granularity.DAILY).period(), Granularity.DAILY)))
+                .isInstanceOf(InvalidCredentialsException.class)
+                .hasMessageContaining("credential 'email' (Email) must be non-blank");
+        assertThat(billingRequests()).isZero();
     }
 
     @Test
@@ -541,7 +637,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
 
         assertThat(fetched.total()).isEqualByComparingTo("2");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(1, 2, 2, 1));
-        assertThat(timePeriodsSent()).containsExactly("DAILY 2026-01-15 2026-02-15", "DAILY 2026-02-15 2026-03-01");
+        assertThat(timePeriodsSent()).containsExactly("DAILY 2026-01-15 2026-02-14", "DAILY 2026-02-14 2026-03-01");
     }
 
     // --- credentials ----------------------------------------------------------------------------
@@ -552,7 +648,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
                 account("prod-aws").project(), dev.billing.core.Credentials.of(
                         Map.of("account", "12345", "email", "ops@example.com", "key", KEY)), Map.of());
 
-        assertThatThrownBy(() -> fetch(provider(), FetchRequest.of(bad, january(Granularity.DAILY).period(), Granularity.DAILY)))
+        assertThatThrownBy(() -> fetch(provider(), FetchRequest.of(bad, oneWindow(Granularity.DAILY).period(), Granularity.DAILY)))
                 .isInstanceOf(InvalidCredentialsException.class)
                 .hasMessageContaining("'account'").hasMessageNotContaining(KEY);
         assertThat(billingRequests()).isZero();

@@ -32,13 +32,13 @@ class HyperBillingLoggingTest extends HyperBillingTestSupport {
             stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", "0"),
                     aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
                     ok(page("\"NextDataToken\":\"t-2\"", row("2026-01-05", "1"))), ok(page("", row("2026-01-06", "2"))));
-            fetch(provider(), january(Granularity.DAILY));
-            provider().fetchAsync(january(Granularity.DAILY), r -> { }, ForkJoinPool.commonPool()).join();
+            fetch(provider(), oneWindow(Granularity.DAILY));
+            provider().fetchAsync(oneWindow(Granularity.DAILY), r -> { }, ForkJoinPool.commonPool()).join();
             server.resetAll();
             server.stubFor(post(urlEqualTo(BILLING)).willReturn(aResponse().withStatus(401)
                     .withBody("{\"errorCode\":\"AUTH\",\"message\":\"bad secret " + KEY + "\"}")));
             server.stubFor(get(urlEqualTo(LINKED)).willReturn(error(403, "FORBIDDEN")));
-            errors.add(catchThrowable(() -> fetch(provider(), january(Granularity.DAILY))));
+            errors.add(catchThrowable(() -> fetch(provider(), oneWindow(Granularity.DAILY))));
             errors.add(catchThrowable(() -> provider().verify(account("prod-aws"))));
         } finally {
             System.setErr(original);
@@ -51,7 +51,7 @@ class HyperBillingLoggingTest extends HyperBillingTestSupport {
                 .contains("POST /v1/search/billing -> 200 (attempt 3,")
                 .contains("POST /v1/search/billing -> 401 (attempt 1,")
                 .contains("GET /v1/search/linkedaccount -> 403 (attempt 1,")
-                .contains("page 2 of DAILY [2026-01-01, 2026-02-01)")
+                .contains("page 2 of DAILY [2026-01-01, 2026-01-31)")
                 .contains("in 2 pages, 4 requests")
                 .doesNotContain(KEY)
                 .doesNotContain("X-Client-Secret");

@@ -66,9 +66,13 @@ abstract class HyperBillingTestSupport {
                 Credentials.of(Map.of("account", ACCOUNT_ID, "email", "ops@example.com", "key", KEY)), Map.of());
     }
 
-    static FetchRequest january(Granularity granularity) {
-        return FetchRequest.of(account("prod-aws"), BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1)),
-                granularity);
+    /**
+     * A period fetched in one request: 30 days of January 2026 for DAILY (the longest DAILY window),
+     * all of January for MONTHLY and YEARLY.
+     */
+    static FetchRequest oneWindow(Granularity granularity) {
+        LocalDate end = granularity == Granularity.DAILY ? LocalDate.of(2026, 1, 31) : LocalDate.of(2026, 2, 1);
+        return FetchRequest.of(account("prod-aws"), BillingPeriod.of(LocalDate.of(2026, 1, 1), end), granularity);
     }
 
     /** The records and stats of one fetch. */

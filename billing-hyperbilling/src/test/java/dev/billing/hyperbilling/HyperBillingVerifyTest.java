@@ -28,7 +28,9 @@ class HyperBillingVerifyTest extends HyperBillingTestSupport {
         server.verify(1, getRequestedFor(urlEqualTo(LINKED))
                 .withHeader("X-Client-Id", equalTo("ops@example.com"))
                 .withHeader("X-Client-Secret", equalTo(KEY))
-                .withHeader("Accept", equalTo("application/json")));
+                .withHeader("Accept", equalTo("application/json"))
+                // the real clients send it on GET too
+                .withHeader("Content-Type", equalTo("application/json")));
     }
 
     @Test

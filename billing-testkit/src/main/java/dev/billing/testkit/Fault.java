@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A misbehaviour the {@link HyperBillingSimulator} shows for one AWS account, like the real
- * service sometimes does. Faults with a count apply to that many billing requests naming the
- * account (each page is a request), then the account behaves normally again.
+ * A misbehaviour the {@link HyperBillingSimulator} (for one AWS account) or the
+ * {@link HyperBillingSummarySimulator} (for one billing account id) shows, like the real service
+ * sometimes does. Faults with a count apply to that many billing requests naming the account (each
+ * page is a request), then the account behaves normally again. The last three faults are the
+ * summary API's own; the AWS simulator ignores them.
  */
 public sealed interface Fault {
 
@@ -39,6 +41,36 @@ public sealed interface Fault {
      */
     static Fault rowsOutsidePeriod() {
         return new RowsOutsidePeriod();
+    }
+
+    /**
+     * @return the fault: every billing answer for the account also carries a row dated on the
+     *     request's {@code Start} whose {@code USAGE_COST} is {@code null}, as the real service sends
+     *     for some rows; clients count it as zero, so totals are unchanged
+     */
+    static Fault nullCosts() {
+        return new NullCosts();
+    }
+
+    /**
+     * @return the summary fault: every answer also carries the previous month's item of the asked
+     *     kind, and a row whose {@code invoice_month} is the previous month inside the asked month's item
+     */
+    static Fault rowsOfAnotherMonth() {
+        return new RowsOfAnotherMonth();
+    }
+
+    /** @return the summary fault: every answer also carries items of kinds that were not asked for */
+    static Fault unaskedKinds() {
+        return new UnaskedKinds();
+    }
+
+    /**
+     * @param errorCode the {@code errorCode} sent
+     * @return the summary fault: every request is answered {@code 200} with {@code {"errorCode", "message"}}
+     */
+    static Fault errorIn200(String errorCode) {
+        return new ErrorIn200(errorCode);
     }
 
     /**
@@ -94,6 +126,33 @@ public sealed interface Fault {
 
     /** Billing answers carry extra rows dated outside the requested period. */
     record RowsOutsidePeriod() implements Fault {
+    }
+
+    /** Billing answers carry an extra row with {@code USAGE_COST: null}, inside the requested period. */
+    record NullCosts() implements Fault {
+    }
+
+    /** Summary answers carry the previous month's item and a row of the previous invoice month. */
+    record RowsOfAnotherMonth() implements Fault {
+    }
+
+    /** Summary answers carry items of kinds that were not asked for. */
+    record UnaskedKinds() implements Fault {
+    }
+
+    /**
+     * Summary requests are answered {@code 200} with an error body.
+     *
+     * @param errorCode the {@code errorCode}, not blank
+     */
+    record ErrorIn200(String errorCode) implements Fault {
+        /** Validates the code. */
+        public ErrorIn200 {
+            Objects.requireNonNull(errorCode, "errorCode");
+            if (errorCode.isBlank()) {
+                throw new IllegalArgumentException("errorCode must not be blank");
+            }
+        }
     }
 
     private static void requirePositive(int times) {

@@ -21,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A HyperBilling API server on a loopback port, serving {@code hyperbilling-api.md}: API-user
+ * A HyperBilling API server on a loopback port, serving the HyperBilling API of {@code docs/hyperbilling.md}: API-user
  * authentication, linked accounts, DAILY and MONTHLY billing search with the API's period limits,
  * paging with {@code NextDataToken}, {@code 204} for no data, and error bodies. Per-account
  * {@link Fault faults} make it misbehave like the real service.

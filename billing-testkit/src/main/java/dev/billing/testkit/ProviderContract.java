@@ -64,6 +64,10 @@ public abstract class ProviderContract {
     private ContractTarget target;
     private BillingProvider provider;
 
+    /** For subclasses: one per provider module. */
+    protected ProviderContract() {
+    }
+
     /**
      * Starts the provider's simulator serving exactly {@code data}'s rows, in pages of at most
      * {@link ContractData#pageSize()} rows where the vendor pages by rows.

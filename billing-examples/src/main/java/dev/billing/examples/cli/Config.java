@@ -23,7 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configuration file (cli.md): providers and their settings, and the billing service accounts.
+ * The configuration file (docs/cli.md): providers and their settings, and the billing service accounts.
  * Every string value may hold {@code ${env:NAME}}, replaced by the environment variable.
  *
  * @param file the file read

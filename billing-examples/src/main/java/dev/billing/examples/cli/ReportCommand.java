@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
                         + " --stale-after is STALE (its costs included).", ""},
         footer = {"", "Formats:",
                 "  table  for people; amounts rounded to the currency's digits (HALF_EVEN).",
-                "  json   the cli.md contract; every amount an exact decimal string.",
+                "  json   the format of docs/cli.md; every amount an exact decimal string.",
                 "  csv    header period,project,currency,amount plus one column per --group-by dimension"
                         + " (project is always a column); one line per period, project, group-by values and"
                         + " currency with cost. Lines never overlap: the amounts of a currency add up to the"
@@ -65,8 +65,8 @@ final class ReportCommand implements Callable<Integer> {
     private String project;
 
     @Option(names = "--group-by", paramLabel = "DIM", split = ",", converter = Args.DimensionArg.class,
-            description = "Rows grouped by these dimensions: provider, service, region, account, serviceAccount,"
-                    + " project, usageType, chargeCategory.")
+            description = "Rows grouped by these dimensions (any case): provider, service, region, account,"
+                    + " subAccount, serviceAccount, project, usageType, chargeCategory.")
     private List<Dimension> groupBy = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",

@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Prints a {@link CostReport} as a table, JSON (cli.md contract) or CSV. */
+/** Prints a {@link CostReport} as a table, JSON (the format of docs/cli.md) or CSV. */
 final class ReportWriter {
     private ReportWriter() {
     }
@@ -42,7 +42,7 @@ final class ReportWriter {
     }
 
     /**
-     * Writes the JSON contract of cli.md: the document of {@link ReportJson}, the same one the dashboard's
+     * Writes the JSON format of docs/cli.md: the document of {@link ReportJson}, the same one the dashboard's
      * {@code /api/report} serves, and a line break.
      *
      * @param report the report

@@ -7,7 +7,6 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.Money;
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
@@ -21,7 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,17 +46,18 @@ public final class CostFetcher {
     /** The credential schema: {@code account}, {@code email}, {@code key}. */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
             CredentialField.text("account", "AWS account id").matching("\\d{12}", "be exactly 12 digits"),
-            CredentialField.text("email", "HyperBilling API user (e-mail)")
-                    .matching("[^@\\s]+@[^@\\s]+\\.[^@\\s]+", "be an e-mail address"),
+            // the HyperBilling login id: often an e-mail address, but not necessarily one
+            CredentialField.text("email", "Email"),
             CredentialField.secret("key", "HyperBilling API key"));
 
+    static final String PROVIDER = "hyperbilling-aws";
     static final String BILLING_PATH = "/v1/search/billing";
     static final String LINKED_ACCOUNTS_PATH = "/v1/search/linkedaccount";
     /** Bounds the pages of one window, so a server that keeps sending new tokens cannot loop us forever. */
     static final int MAX_PAGES_PER_WINDOW = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(CostFetcher.class);
-    private static final ProviderId PROVIDER_ID = ProviderId.of(HyperBillingClient.PROVIDER);
+    private static final ProviderId PROVIDER_ID = ProviderId.of(PROVIDER);
 
     private final HyperBillingClient client;
 
@@ -73,7 +72,7 @@ public final class CostFetcher {
     public CostFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
                        int maxConcurrentRequests, Clock clock) {
         this.client = endpoint == null ? null
-                : new HyperBillingClient(endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
+                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
     }
 
     /**
@@ -86,7 +85,7 @@ public final class CostFetcher {
                 body -> body == null ? List.<String>of() : Json.parseLinkedAccounts(body), Cancellation.NONE),
                 new AtomicInteger());
         if (!linked.contains(caller.account())) {
-            throw new CredentialsRejectedException(HyperBillingClient.PROVIDER + " accepted the credentials of service account '"
+            throw new CredentialsRejectedException(PROVIDER + " accepted the credentials of service account '"
                     + caller.serviceAccount() + "', but AWS account " + caller.account()
                     + " is not among its linked accounts; check the credential 'account'", caller.serviceAccount(), -1);
         }
@@ -101,7 +100,7 @@ public final class CostFetcher {
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         Caller caller = caller(request.account());
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         for (Window window : Window.plan(request.period(), request.granularity())) {
             Set<String> seen = new HashSet<>();
             String token = null;
@@ -110,7 +109,7 @@ public final class CostFetcher {
                 token = accept(page, window, seen, caller, request, sink, progress);
             } while (token != null);
         }
-        return progress.finish(caller, request.period());
+        return finish(progress, caller, request.period());
     }
 
     /**
@@ -126,17 +125,17 @@ public final class CostFetcher {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        Progress progress = new Progress();
+        FetchProgress progress = new FetchProgress();
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         for (Window window : Window.plan(request.period(), request.granularity())) {
             chain = chain.thenCompose(v -> windowAsync(caller, window, null, new HashSet<>(), request, sink, progress,
                     executor));
         }
-        return chain.thenApply(v -> progress.finish(caller, request.period()));
+        return chain.thenApply(v -> finish(progress, caller, request.period()));
     }
 
     private CompletableFuture<Void> windowAsync(Caller caller, Window window, String token, Set<String> seen,
-                                                FetchRequest request, CostSink sink, Progress progress, Executor executor) {
+                                                FetchRequest request, CostSink sink, FetchProgress progress, Executor executor) {
         return client.sendAsync(billingCall(caller, window, token, request), progress.requests, executor).thenCompose(page -> {
             String next = accept(page, window, seen, caller, request, sink, progress);
             return next == null ? CompletableFuture.<Void>completedFuture(null)
@@ -152,7 +151,7 @@ public final class CostFetcher {
 
     /** Checks the page's token, passes its rows inside the window on, and returns the next token or null. */
     private static String accept(Page page, Window window, Set<String> seen, Caller caller, FetchRequest request,
-                                 CostSink sink, Progress progress) {
+                                 CostSink sink, FetchProgress progress) {
         int pages = progress.pages.incrementAndGet();
         String next = page.nextDataToken();
         if (next != null && !seen.add(next)) {
@@ -163,20 +162,26 @@ public final class CostFetcher {
             throw protocol(caller, "sent more than " + MAX_PAGES_PER_WINDOW + " pages for " + window);
         }
         long dropped = 0;
+        long nullCosts = 0;
         // a page repeats a few dates over many rows: parse each once
         Map<String, LocalDate> days = new HashMap<>();
         for (Row row : page.rows()) {
-            LocalDate day = days.computeIfAbsent(row.usageDate(), text -> usageDate(text, caller));
+            LocalDate day = days.computeIfAbsent(row.usageDate(), text -> usageDate(text, window.monthly(), caller));
             if (!window.contains(day)) {
                 dropped++;
                 continue;
+            }
+            if (row.nullCost()) {
+                nullCosts++;
             }
             sink.accept(record(row, day, page, caller, request.account()));
             progress.records.incrementAndGet();
         }
         progress.dropped.addAndGet(dropped);
-        log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period{}", caller.serviceAccount(),
-                pages, window, page.rows().size(), dropped, next == null ? "" : ", more pages follow");
+        progress.nullCosts.addAndGet(nullCosts);
+        log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period, {} with a null cost{}",
+                caller.serviceAccount(), pages, window, page.rows().size(), dropped, nullCosts,
+                next == null ? "" : ", more pages follow");
         return next;
     }
 
@@ -211,49 +216,51 @@ public final class CostFetcher {
         return ChargeCategory.USAGE;
     }
 
-    /** {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the month's first day. */
-    private static LocalDate usageDate(String text, Caller caller) {
+    /**
+     * {@code YYYY-MM-DD}, or {@code YYYY-MM} meaning the month's first day; in a MONTHLY answer also
+     * {@code YYYYMM}, and a full date stands for its month (the month's first day).
+     */
+    static LocalDate usageDate(String text, boolean monthly, Caller caller) {
         try {
-            return text.length() == 7 ? YearMonth.parse(text).atDay(1) : LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
+            if (text.length() == 7) {
+                return YearMonth.parse(text).atDay(1);
+            }
+            if (monthly && text.length() == 6 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return YearMonth.of(Integer.parseInt(text.substring(0, 4)), Integer.parseInt(text.substring(4))).atDay(1);
+            }
+            LocalDate day = LocalDate.parse(text);
+            return monthly ? day.withDayOfMonth(1) : day;
+        } catch (DateTimeException e) {
             throw protocol(caller, "sent a row with USAGE_DATE '" + caller.scrub(Json.shorten(text))
-                    + "', expected YYYY-MM-DD or YYYY-MM");
+                    + (monthly ? "', expected YYYY-MM, YYYYMM or YYYY-MM-DD" : "', expected YYYY-MM-DD or YYYY-MM"));
         }
     }
 
     private static ProviderProtocolException protocol(Caller caller, String what) {
-        return new ProviderProtocolException(HyperBillingClient.PROVIDER + " " + what + " (service account '"
+        return new ProviderProtocolException(PROVIDER + " " + what + " (service account '"
                 + caller.serviceAccount() + "')", caller.serviceAccount(), 200, null);
     }
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw new ProviderConfigurationException("provider " + HyperBillingClient.PROVIDER + " has no endpoint:"
-                    + " set the provider setting 'endpoint', for example Billing.builder().providerSettings("
-                    + "\"hyperbilling-aws\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
+            throw Endpoints.missing(PROVIDER);
         }
         return client;
     }
 
     private Caller caller(ServiceAccount account) {
         client();
-        SCHEMA.validate(account.credentials(), account.name(), HyperBillingClient.PROVIDER);
+        SCHEMA.validate(account.credentials(), account.name(), PROVIDER);
         var c = account.credentials();
         return new Caller(account.name(), c.get("account").orElseThrow(), c.get("email").orElseThrow(),
                 c.get("key").orElseThrow());
     }
 
-    /** Counts of one fetch; updated by one thread at a time. */
-    private static final class Progress {
-        final AtomicInteger requests = new AtomicInteger();
-        final AtomicInteger pages = new AtomicInteger();
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-
-        FetchStats finish(Caller caller, BillingPeriod period) {
-            log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
-                    caller.serviceAccount(), records.get(), period, pages.get(), requests.get(), dropped.get());
-            return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get());
-        }
+    private static FetchStats finish(FetchProgress progress, Caller caller, BillingPeriod period) {
+        FetchStats stats = progress.stats();
+        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped,"
+                        + " {} null costs counted as zero", caller.serviceAccount(), stats.records(), period,
+                stats.pages(), stats.requests(), stats.droppedRows(), stats.nullCosts());
+        return stats;
     }
 }

@@ -38,15 +38,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends HyperBilling requests with {@link HttpClient}: sets the headers, bounds the requests in
- * flight, retries transient failures with resilience4j and maps every failure to one of the SDK's
- * exception types. Logs each attempt at DEBUG (method, path, status, attempt, duration), never a
- * header or the key.
+ * Sends HyperBilling requests with {@link HttpClient}, for either API of the module: sets the
+ * headers (authentication through the request's {@link Principal}), bounds the requests in flight,
+ * retries transient failures with resilience4j and maps every failure to one of the SDK's exception
+ * types. Logs each attempt at DEBUG (method, path, status, attempt, duration), never a header or a secret.
  */
 final class HyperBillingClient {
-    static final String PROVIDER = "hyperbilling-aws";
     private static final Logger log = LoggerFactory.getLogger(HyperBillingClient.class);
 
+    private final String provider;
     private final URI endpoint;
     private final Duration connectTimeout;
     private final Duration requestTimeout;
@@ -56,8 +56,13 @@ final class HyperBillingClient {
     private final RequestLimiter limiter;
     private final Retry retry;
 
-    HyperBillingClient(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                       int maxConcurrentRequests, Clock clock) {
+    /**
+     * @param provider the provider id, for messages
+     * @param endpoint the checked endpoint
+     */
+    HyperBillingClient(String provider, URI endpoint, Duration connectTimeout, Duration requestTimeout,
+                       RetryPolicy policy, int maxConcurrentRequests, Clock clock) {
+        this.provider = provider;
         this.endpoint = endpoint;
         this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
@@ -71,7 +76,7 @@ final class HyperBillingClient {
         this.limiter = new RequestLimiter(maxConcurrentRequests);
         IntervalBiFunction<Object> interval = (attempt, outcome) ->
                 waitMillis(attempt, outcome.isLeft() ? outcome.getLeft() : null);
-        this.retry = Retry.of(PROVIDER, RetryConfig.custom()
+        this.retry = Retry.of(provider, RetryConfig.custom()
                 .maxAttempts(policy.maxAttempts())
                 .retryOnException(e -> e instanceof RetryableFailure)
                 .intervalBiFunction(interval)
@@ -79,10 +84,12 @@ final class HyperBillingClient {
     }
 
     /**
-     * One request: method, path under the endpoint, body (null for GET), how to read a 2xx body, and the
-     * fetch's cancellation (which aborts the wait for a permit and the exchange in flight).
+     * One request: method, path (with its query) under the endpoint, body (null for GET), how to read a
+     * 200 body (or null for 204; the reader throws {@link ReplyException} for an unusable answer, or one of
+     * the SDK's exceptions), and the fetch's cancellation (which aborts the wait for a permit and the
+     * exchange in flight).
      */
-    record Call<T>(Caller caller, String method, String path, byte[] body, Function<byte[], T> reader,
+    record Call<T>(Principal caller, String method, String path, byte[] body, Function<byte[], T> reader,
                    Cancellation cancellation) {
     }
 
@@ -158,7 +165,7 @@ final class HyperBillingClient {
     }
 
     /** The fetch was cancelled, or the calling thread interrupted, while waiting for a permit or an answer. */
-    private static BillingException interrupted(Call<?> call, Exception e) {
+    private BillingException interrupted(Call<?> call, Exception e) {
         String name = call.caller().serviceAccount();
         if (call.cancellation().isCancelled()) {
             return new FetchCancelledException(call.cancellation().reason(), name);
@@ -166,7 +173,7 @@ final class HyperBillingClient {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
-        return new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
+        return new ProviderUnavailableException("interrupted while calling " + provider + " for service account '"
                 + name + "'", name, -1, e);
     }
 
@@ -219,19 +226,14 @@ final class HyperBillingClient {
     private HttpRequest request(Call<?> call) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + call.path()))
                 .timeout(requestTimeout)
-                .header("Accept", "application/json");
-        try {
-            b.header("X-Client-Id", call.caller().email()).header("X-Client-Secret", call.caller().key());
-        } catch (IllegalArgumentException e) {
-            // the JDK's message may quote the value: never pass it on
-            throw new InvalidRequestException("the credential 'email' or 'key' of service account '"
-                    + call.caller().serviceAccount() + "' has characters an HTTP header cannot carry",
-                    call.caller().serviceAccount(), -1, null);
-        }
+                .header("Accept", "application/json")
+                // the real clients send it on every request, GET included
+                .header("Content-Type", "application/json");
+        call.caller().authorize(b);
         if (call.body() == null) {
             b.GET();
         } else {
-            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
+            b.POST(HttpRequest.BodyPublishers.ofByteArray(call.body()));
         }
         return b.build();
     }
@@ -241,13 +243,13 @@ final class HyperBillingClient {
         int status = response.statusCode();
         log.debug("{} {} -> {} (attempt {}, {} ms, {} bytes)", call.method(), call.path(), status, attempt,
                 millisSince(start), response.body().length);
-        Caller caller = call.caller();
+        Principal caller = call.caller();
         String name = caller.serviceAccount();
         if (status == 200) {
             try {
                 return call.reader().apply(response.body());
             } catch (ReplyException e) {
-                throw new ProviderProtocolException(PROVIDER + " sent an unusable answer to " + call.method() + " "
+                throw new ProviderProtocolException(provider + " sent an unusable answer to " + call.method() + " "
                         + call.path() + " (HTTP 200) for service account '" + name + "': "
                         + caller.scrub(e.getMessage()), name, status, e.getCause());
             }
@@ -255,20 +257,19 @@ final class HyperBillingClient {
         if (status == 204) {
             return call.reader().apply(null);
         }
-        String detail = caller.scrub(Json.parseError(response.body()).describe());
+        String detail = Json.parseError(response.body()).scrubbed(caller::scrub).describe();
         switch (status) {
             case 429 -> throw new RetryableFailure("HTTP 429" + detail, status,
                     retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
             case 500, 502, 503, 504 -> throw new RetryableFailure("HTTP " + status + detail, status, null, null);
-            case 400 -> throw new InvalidRequestException(PROVIDER + " rejected the request " + call.method() + " "
+            case 400 -> throw new InvalidRequestException(provider + " rejected the request " + call.method() + " "
                     + call.path() + " (HTTP 400" + detail + ") for service account '" + name + "'", name, status, null);
-            case 401, 403 -> throw new CredentialsRejectedException("credentials rejected by " + PROVIDER + " (HTTP "
-                    + status + detail + ") for service account '" + name
-                    + "'; check the credentials 'email' and 'key'", name, status);
-            case 404 -> throw new CredentialsRejectedException(PROVIDER + " does not know account " + caller.account()
-                    + " (HTTP 404" + detail + ") for service account '" + name
-                    + "'; check the credential 'account' and the provider setting 'endpoint'", name, status);
-            default -> throw new ProviderProtocolException(PROVIDER + " answered " + call.method() + " " + call.path()
+            case 401, 403 -> throw new CredentialsRejectedException("credentials rejected by " + provider + " (HTTP "
+                    + status + detail + ") for service account '" + name + "'; " + caller.rejectedHint(), name, status);
+            case 404 -> throw new CredentialsRejectedException(provider + " does not know account " + caller.account()
+                    + " (HTTP 404" + detail + ") for service account '" + name + "'; " + caller.unknownAccountHint(),
+                    name, status);
+            default -> throw new ProviderProtocolException(provider + " answered " + call.method() + " " + call.path()
                     + " with unexpected HTTP " + status + detail + " for service account '" + name + "'",
                     name, status, null);
         }
@@ -291,10 +292,10 @@ final class HyperBillingClient {
         String name = call.caller().serviceAccount();
         String tries = " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
         if (f.status() == 429) {
-            return new RateLimitedException("rate limited by " + PROVIDER + " (" + f.getMessage() + ") for service account '"
+            return new RateLimitedException("rate limited by " + provider + " (" + f.getMessage() + ") for service account '"
                     + name + "'" + tries + "; try again later", name, f.retryAfter());
         }
-        return new ProviderUnavailableException(PROVIDER + " unavailable (" + f.getMessage() + ") on " + call.method()
+        return new ProviderUnavailableException(provider + " unavailable (" + f.getMessage() + ") on " + call.method()
                 + " " + call.path() + " for service account '" + name + "'" + tries, name, f.status(), f.getCause());
     }
 

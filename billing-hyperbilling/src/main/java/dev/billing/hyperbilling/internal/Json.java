@@ -172,6 +172,14 @@ final class Json {
 
     /** The {@code errorCode} and {@code message} of an error answer. */
     record ErrorBody(String code, String message) {
+        /**
+         * @param scrub masks secrets in a text
+         * @return this error with both texts scrubbed, whole, before {@link #describe()} shortens them
+         */
+        ErrorBody scrubbed(java.util.function.UnaryOperator<String> scrub) {
+            return new ErrorBody(code == null ? null : scrub.apply(code), message == null ? null : scrub.apply(message));
+        }
+
         /** @return {@code ": CODE: message"} with each part shortened, or "" when there is neither */
         String describe() {
             if (code == null && message == null) {
@@ -213,6 +221,7 @@ final class Json {
             String service = null;
             String usageType = null;
             BigDecimal cost = null;
+            boolean hasCost = false;
             BigDecimal quantity = null;
             int s = 0;
             for (String section = nextField(p, ROW_FIELDS, s); section != null; section = nextField(p, ROW_FIELDS, ++s)) {
@@ -238,7 +247,10 @@ final class Json {
                          field = nextField(p, VALUE_FIELDS, ++f)) {
                         p.nextToken();
                         switch (field) {
-                            case "USAGE_COST" -> cost = decimal(p, field);
+                            case "USAGE_COST" -> {
+                                cost = decimal(p, field);
+                                hasCost = true;
+                            }
                             case "USAGE_QUANTITY" -> quantity = decimal(p, field);
                             default -> p.skipChildren();
                         }
@@ -250,10 +262,11 @@ final class Json {
             if (date == null || date.isEmpty()) {
                 throw new ReplyException("row " + (rows.size() + 1) + " has no USAGE_DATE", null);
             }
-            if (cost == null) {
+            if (!hasCost) {
                 throw new ReplyException("row " + (rows.size() + 1) + " has no USAGE_COST", null);
             }
-            rows.add(new Row(date, region, service, usageType, cost, quantity));
+            rows.add(new Row(date, region, service, usageType, cost == null ? BigDecimal.ZERO : cost, quantity,
+                    cost == null));
         }
     }
 

@@ -15,7 +15,12 @@ final class Regions {
             Map.entry("APN2", "ap-northeast-2"), Map.entry("APN3", "ap-northeast-3"),
             Map.entry("APS1", "ap-southeast-1"), Map.entry("APS2", "ap-southeast-2"),
             Map.entry("APS3", "ap-south-1"), Map.entry("APE1", "ap-east-1"),
-            Map.entry("MES1", "me-south-1"), Map.entry("AFS1", "af-south-1"));
+            Map.entry("MES1", "me-south-1"), Map.entry("AFS1", "af-south-1"),
+            Map.entry("CPT", "af-south-1"), Map.entry("UGW1", "us-gov-west-1"),
+            Map.entry("UGE1", "us-gov-east-1"), Map.entry("APS4", "ap-southeast-3"),
+            Map.entry("APS5", "ap-south-2"), Map.entry("EUC2", "eu-central-2"),
+            Map.entry("EUS2", "eu-south-2"), Map.entry("MEC1", "me-central-1"),
+            Map.entry("ILC1", "il-central-1"), Map.entry("CAW1", "ca-west-1"));
 
     private Regions() {
     }

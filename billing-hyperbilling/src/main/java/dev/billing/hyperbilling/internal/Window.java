@@ -8,14 +8,15 @@ import java.util.List;
 
 /**
  * One request's {@code TimePeriod}: {@code [start, end)} at DAILY or MONTHLY granularity, within the
- * limits the API accepts (31 days for DAILY, 12 whole months for MONTHLY).
+ * limits the API accepts (30 days for DAILY, so that a service reading {@code End} as inclusive is
+ * never asked for more than 31 days; 12 whole months for MONTHLY).
  *
  * @param start the first day
  * @param end the day after the last
  * @param monthly whether the request asks for MONTHLY rows
  */
 record Window(LocalDate start, LocalDate end, boolean monthly) {
-    static final int MAX_DAYS = 31;
+    static final int MAX_DAYS = 30;
     static final int MAX_MONTHS = 12;
 
     /**

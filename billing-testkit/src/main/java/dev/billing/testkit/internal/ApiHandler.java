@@ -1,6 +1,5 @@
 package dev.billing.testkit.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,10 +9,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.SimulatorData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,7 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Serves the HyperBilling v1 search API (hyperbilling-api.md) from a {@link SimulatorState}. */
+/** Serves the HyperBilling v1 search API (docs/hyperbilling.md) from a {@link SimulatorState}. */
 public final class ApiHandler implements HttpHandler {
     static final String LINKED_ACCOUNTS = "/v1/search/linkedaccount";
     static final String BILLING = "/v1/search/billing";
@@ -39,7 +36,6 @@ public final class ApiHandler implements HttpHandler {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
-    private static final JsonFactory FACTORY = JSON.getFactory();
 
     private final SimulatorState state;
 
@@ -81,9 +77,9 @@ public final class ApiHandler implements HttpHandler {
                 route(exchange);
             } catch (ApiError e) {
                 e.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-                send(exchange, e.status, error(e.code, e.getMessage()));
+                Answers.send(exchange, e.status, Answers.error(e.code, e.getMessage()));
             } catch (RuntimeException e) {
-                send(exchange, 500, error("INTERNAL_ERROR", "simulator failure: " + e.getClass().getSimpleName()));
+                Answers.send(exchange, 500, Answers.error("INTERNAL_ERROR", "simulator failure: " + e.getClass().getSimpleName()));
             }
         }
     }
@@ -119,7 +115,7 @@ public final class ApiHandler implements HttpHandler {
             for (String account : user.accounts()) {
                 rejectIfRevoked(account);
             }
-            send(exchange, 200, linkedAccounts(user));
+            Answers.send(exchange, 200, linkedAccounts(user));
         } else {
             billing(exchange, data, user);
         }
@@ -185,7 +181,7 @@ public final class ApiHandler implements HttpHandler {
         int offset = offset(filter.path("NextDataToken"), lines.size());
         int to = Math.min(lines.size(), offset + state.pageSize());
         String next = to < lines.size() ? token(to) : null;
-        send(exchange, 200, page(Objects.requireNonNull(currency), lines.subList(offset, to), next));
+        Answers.send(exchange, 200, page(Objects.requireNonNull(currency), lines.subList(offset, to), next));
     }
 
     private static JsonNode readBody(InputStream in) throws IOException, ApiError {
@@ -289,6 +285,9 @@ public final class ApiHandler implements HttpHandler {
             }
         }
         lines.addAll(monthly.values());
+        if (accounts.stream().anyMatch(a -> state.has(a, Fault.NullCosts.class))) {
+            lines.add(new Line(label(start, daily), "USE1", "AWSSupportBusiness", "", null, null, null));
+        }
         if (outside) {
             lines.add(outsideLine(label(end, daily)));
         }
@@ -335,7 +334,7 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private static byte[] linkedAccounts(SimulatorData.ApiUser user) throws IOException {
-        return json(g -> {
+        return Answers.json(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("Results");
             for (String a : user.accounts()) {
@@ -347,7 +346,7 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private static byte[] page(Currency currency, List<Line> lines, String next) throws IOException {
-        return json(g -> {
+        return Answers.json(g -> {
             g.writeStartObject();
             if (!currency.getCurrencyCode().equals("USD")) {
                 g.writeStringField("Currency", currency.getCurrencyCode());
@@ -363,7 +362,12 @@ public final class ApiHandler implements HttpHandler {
                 g.writeStringField("INSTANCE_TYPE", l.instanceType());
                 g.writeEndObject();
                 g.writeObjectFieldStart("Value");
-                g.writeNumberField("USAGE_COST", l.cost());
+                g.writeFieldName("USAGE_COST");
+                if (l.cost() == null) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(l.cost());
+                }
                 g.writeFieldName("USAGE_QUANTITY");
                 if (l.quantity() == null) {
                     g.writeNull();
@@ -379,34 +383,5 @@ public final class ApiHandler implements HttpHandler {
             }
             g.writeEndObject();
         });
-    }
-
-    private static byte[] error(String code, String message) throws IOException {
-        return json(g -> {
-            g.writeStartObject();
-            g.writeStringField("errorCode", code);
-            g.writeStringField("message", message);
-            g.writeEndObject();
-        });
-    }
-
-    private interface Writer {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static byte[] json(Writer writer) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writer.write(g);
-        }
-        return out.toByteArray();
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
     }
 }

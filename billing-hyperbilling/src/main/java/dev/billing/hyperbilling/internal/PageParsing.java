@@ -2,7 +2,10 @@ package dev.billing.hyperbilling.internal;
 
 import java.math.BigDecimal;
 
-/** Lets the benchmarks call the HyperBilling provider's own page parser, which is package-private. */
+/**
+ * Lets the benchmarks call the provider's own page parser, which is package-private. Public only for
+ * {@code billing-benchmarks} on the class path: the module descriptor does not export this package.
+ */
 public final class PageParsing {
     private PageParsing() {
     }

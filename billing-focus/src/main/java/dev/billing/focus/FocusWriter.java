@@ -1,0 +1,342 @@
+package dev.billing.focus;
+
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.focus.internal.ServiceCategories;
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Writes line items as FOCUS 1.2 CSV, one row per {@link CostRecord}, as they come: nothing but
+ * the current row is held. The header is every Mandatory column of FOCUS 1.2 in the order the
+ * specification lists them ({@link #MANDATORY_COLUMNS}), then the Conditional columns the SDK can
+ * fill ({@code RegionId}, {@code SubAccountId}), then the custom columns {@code x_Project} and
+ * {@code x_ServiceAccount} ({@link #COLUMNS}). Quoting follows RFC 4180: a field holding a comma,
+ * a quote or a line break is quoted, quotes doubled; records end with CRLF; a null is an empty
+ * field.
+ *
+ * <p>Values: {@code BilledCost}, {@code EffectiveCost}, {@code ListCost} and {@code ContractedCost}
+ * are the record's exact cost as a plain decimal (the providers report billed cost only, and
+ * FOCUS makes the others equal to it when no list or contracted unit price is given);
+ * {@code ChargePeriodStart/End} are the record's UTC day and the next, and
+ * {@code BillingPeriodStart/End} its calendar month, as {@code YYYY-MM-DDTHH:mm:ssZ}; the full
+ * mapping, with every null and fallback, is in docs/focus.md.
+ *
+ * <pre>{@code
+ * try (FocusWriter focus = FocusWriter.of(writer)) {
+ *     billing.costs().lineItems(query, focus);
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: give it records from one thread at a time. I/O failures are thrown as
+ * {@link UncheckedIOException}.
+ */
+public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoCloseable {
+    /** The FOCUS version written. */
+    public static final String FOCUS_VERSION = "1.2";
+
+    /** Every Mandatory column of FOCUS 1.2, in the specification's order. */
+    public static final List<String> MANDATORY_COLUMNS = List.of(
+            "BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd",
+            "BillingPeriodStart", "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargePeriodEnd",
+            "ChargePeriodStart", "ContractedCost", "EffectiveCost", "InvoiceIssuerName", "ListCost",
+            "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName");
+
+    /** The Conditional FOCUS 1.2 columns written after the Mandatory ones, in the specification's order. */
+    public static final List<String> CONDITIONAL_COLUMNS = List.of("RegionId", "SubAccountId");
+
+    /** The custom columns written last. */
+    public static final List<String> CUSTOM_COLUMNS = List.of("x_Project", "x_ServiceAccount");
+
+    /** The whole header, in order. */
+    public static final List<String> COLUMNS = concat(MANDATORY_COLUMNS, CONDITIONAL_COLUMNS, CUSTOM_COLUMNS);
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE;
+
+    private final Writer out;
+    private final Function<String, FocusOrigin> origins;
+    private final Map<String, FocusOrigin> resolved = new HashMap<>();
+    /** ServiceCategory per service name seen, bounded: a long tail of names is categorised again rather than kept. */
+    private final Map<String, String> categories = new HashMap<>();
+    private final StringBuilder line = new StringBuilder(512);
+    private int fields;
+    private boolean headerWritten;
+    private boolean closed;
+    private long rows;
+
+    private FocusWriter(Builder b) {
+        this.out = b.out;
+        Map<String, FocusOrigin> given = Map.copyOf(b.origins);
+        Function<String, FocusOrigin> fallback = b.fallback;
+        this.origins = id -> {
+            FocusOrigin o = given.get(id);
+            if (o == null) {
+                o = FocusOrigin.known(id).orElse(null);
+            }
+            return o != null ? o : Objects.requireNonNull(fallback.apply(id), "the fallback origin of " + id);
+        };
+    }
+
+    /**
+     * @param out where the CSV goes; closed by {@link #close()}
+     * @return a writer with the built-in origins (see {@link FocusOrigin#known}); other providers are
+     *     named by their id
+     */
+    public static FocusWriter of(Writer out) {
+        return builder(out).build();
+    }
+
+    /**
+     * @param out where the CSV goes; closed by {@link #close()}
+     * @return a builder
+     */
+    public static Builder builder(Writer out) {
+        return new Builder(out);
+    }
+
+    /**
+     * Writes the header, once; {@link #write} and {@link #close} call it when needed.
+     *
+     * @throws UncheckedIOException when writing fails
+     */
+    public void writeHeader() {
+        if (headerWritten) {
+            return;
+        }
+        headerWritten = true;
+        line.setLength(0);
+        fields = 0;
+        for (String c : COLUMNS) {
+            field(c);
+        }
+        emit();
+    }
+
+    /**
+     * Writes one row.
+     *
+     * @param r a line item
+     * @throws UncheckedIOException when writing fails
+     * @throws IllegalStateException when the writer is closed
+     */
+    public void write(CostRecord r) {
+        if (closed) {
+            throw new IllegalStateException("the FocusWriter is closed");
+        }
+        writeHeader();
+        line.setLength(0);
+        fields = 0;
+        String billed = plain(r.cost().amount());
+        LocalDate day = r.chargeDate();
+        LocalDate month = day.withDayOfMonth(1);
+        FocusOrigin origin = resolved.computeIfAbsent(r.provider().value(), origins);
+        field(billed);                                                     // BilledCost
+        field(r.billingAccountId().isEmpty() ? r.serviceAccount().value() : r.billingAccountId()); // BillingAccountId
+        field(null);                                                       // BillingAccountName
+        field(r.cost().currency().getCurrencyCode());                      // BillingCurrency
+        field(instant(month.plusMonths(1)));                               // BillingPeriodEnd
+        field(instant(month));                                             // BillingPeriodStart
+        field(chargeCategory(r.chargeCategory()));                         // ChargeCategory
+        field(r.chargeCategory() == ChargeCategory.REFUND ? "Correction" : null); // ChargeClass
+        field(nullIfEmpty(r.usageType()));                                 // ChargeDescription
+        field(instant(day.plusDays(1)));                                   // ChargePeriodEnd
+        field(instant(day));                                               // ChargePeriodStart
+        field(billed);                                                     // ContractedCost
+        field(billed);                                                     // EffectiveCost
+        field(origin.invoiceIssuerName());                                 // InvoiceIssuerName
+        field(billed);                                                     // ListCost
+        field(null);                                                       // PricingQuantity
+        field(null);                                                       // PricingUnit
+        field(origin.providerName());                                      // ProviderName
+        field(origin.publisherName());                                     // PublisherName
+        String service = serviceName(r);
+        field(serviceCategory(service));                                   // ServiceCategory
+        field(service);                                                    // ServiceName
+        field(nullIfEmpty(r.region()));                                    // RegionId
+        field(nullIfEmpty(r.subAccountId()));                              // SubAccountId
+        field(r.project().value());                                        // x_Project
+        field(r.serviceAccount().value());                                 // x_ServiceAccount
+        emit();
+        rows++;
+    }
+
+    /** The same as {@link #write}, so that a writer is a line-item sink. */
+    @Override
+    public void accept(CostRecord r) {
+        write(r);
+    }
+
+    /** @return the rows written so far, the header not counted */
+    public long rows() {
+        return rows;
+    }
+
+    /**
+     * @param category the SDK's charge category
+     * @return FOCUS 1.2's ChargeCategory value for it: a refund is a {@code Usage} correction (with
+     *     ChargeClass {@code Correction}), a fee a {@code Purchase}
+     */
+    public static String chargeCategory(ChargeCategory category) {
+        return switch (category) {
+            case USAGE, REFUND -> "Usage";
+            case TAX -> "Tax";
+            case CREDIT -> "Credit";
+            case FEE -> "Purchase";
+            case ADJUSTMENT -> "Adjustment";
+        };
+    }
+
+    /** ServiceName must not be null: a record without a service is named after its charge category. */
+    private static String serviceName(CostRecord r) {
+        return r.service().isEmpty() ? chargeCategory(r.chargeCategory()) : r.service();
+    }
+
+    private String serviceCategory(String service) {
+        String category = categories.get(service);
+        if (category == null) {
+            category = ServiceCategories.of(service);
+            if (categories.size() < 10_000) {
+                categories.put(service, category);
+            }
+        }
+        return category;
+    }
+
+    private static String plain(BigDecimal amount) {
+        return amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString();
+    }
+
+    private static String instant(LocalDate day) {
+        return DATE.format(day) + "T00:00:00Z";
+    }
+
+    private static String nullIfEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private void field(String value) {
+        if (fields++ > 0) {
+            line.append(',');
+        }
+        if (value == null || value.isEmpty()) {
+            return;
+        }
+        boolean quote = false;
+        for (int i = 0; i < value.length() && !quote; i++) {
+            char c = value.charAt(i);
+            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+        }
+        if (!quote) {
+            line.append(value);
+            return;
+        }
+        line.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                line.append('"');
+            }
+            line.append(c);
+        }
+        line.append('"');
+    }
+
+    private void emit() {
+        line.append("\r\n");
+        try {
+            out.write(line.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing FOCUS CSV failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws UncheckedIOException when flushing fails */
+    @Override
+    public void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing FOCUS CSV failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the header if no row was written, flushes and closes the output.
+     *
+     * @throws UncheckedIOException when writing fails
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            writeHeader();
+            flush();
+        } finally {
+            closed = true;
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing the FOCUS CSV output failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
+    }
+
+    /** Builds a {@link FocusWriter}. */
+    public static final class Builder {
+        private final Writer out;
+        private final Map<String, FocusOrigin> origins = new HashMap<>();
+        private Function<String, FocusOrigin> fallback = FocusOrigin::of;
+
+        private Builder(Writer out) {
+            this.out = Objects.requireNonNull(out, "out");
+        }
+
+        /**
+         * @param providerId a provider id
+         * @param origin the names to write for that provider's records, over the built-in ones
+         * @return this builder
+         */
+        public Builder origin(String providerId, FocusOrigin origin) {
+            origins.put(Objects.requireNonNull(providerId, "providerId"), Objects.requireNonNull(origin, "origin"));
+            return this;
+        }
+
+        /**
+         * @param fallback the origin of a provider that is neither given nor built in (default: its id
+         *     in all three columns)
+         * @return this builder
+         */
+        public Builder fallback(Function<String, FocusOrigin> fallback) {
+            this.fallback = Objects.requireNonNull(fallback, "fallback");
+            return this;
+        }
+
+        /** @return the writer */
+        public FocusWriter build() {
+            return new FocusWriter(this);
+        }
+    }
+}

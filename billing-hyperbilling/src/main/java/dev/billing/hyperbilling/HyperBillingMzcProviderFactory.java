@@ -1,0 +1,64 @@
+package dev.billing.hyperbilling;
+
+import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.ProviderSetting;
+import dev.billing.hyperbilling.internal.Endpoints;
+import dev.billing.hyperbilling.internal.Settings;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Creates the {@code hyperbilling-mzc} provider from provider settings; registered for
+ * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ *
+ * <p>Settings: {@code endpoint} (required: the base URL of the summary API; without it the provider
+ * is created, but verify and fetch fail asking for it), {@code timeout} (each request's timeout, an
+ * ISO-8601 duration such as {@code PT30S}) and {@code maxAttempts} (attempts per request, retries
+ * included).
+ */
+public final class HyperBillingMzcProviderFactory implements BillingProviderFactory {
+    private static final List<ProviderSetting> SETTINGS = List.of(
+            ProviderSetting.required("endpoint", "the HyperBilling summary API's base URL, https:// (http:// only for a"
+                    + " loopback host); its host name is the tokens' audience"),
+            ProviderSetting.optional("timeout", "each request's timeout, an ISO-8601 duration", "PT30S"),
+            ProviderSetting.optional("maxAttempts", "attempts per request, retries included",
+                    Integer.toString(RetryPolicy.defaults().maxAttempts())).matching("\\s*[1-9]\\d*\\s*",
+                    "be a whole number of at least 1"));
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public HyperBillingMzcProviderFactory() {
+    }
+
+    @Override
+    public String id() {
+        return HyperBillingMzcProvider.ID;
+    }
+
+    @Override
+    public List<ProviderSetting> settings() {
+        return SETTINGS;
+    }
+
+    /**
+     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
+     */
+    @Override
+    public BillingProvider create(Map<String, String> settings) {
+        HyperBillingMzcProvider.Builder b = HyperBillingMzcProvider.builder();
+        RetryPolicy policy = RetryPolicy.defaults();
+        String id = HyperBillingMzcProvider.ID;
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            String value = e.getValue();
+            switch (e.getKey()) {
+                case "endpoint" -> b.endpoint(Endpoints.parse(value, id));
+                case "timeout" -> b.requestTimeout(Settings.duration(id, "timeout", value));
+                case "maxAttempts" -> policy = policy.withMaxAttempts(Settings.positiveInt(id, "maxAttempts", value));
+                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
+                        + id + "; known settings: endpoint, timeout, maxAttempts");
+            }
+        }
+        return b.retryPolicy(policy).build();
+    }
+}

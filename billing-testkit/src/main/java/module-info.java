@@ -1,0 +1,14 @@
+/**
+ * Test helpers: loopback simulators, a fake provider and the provider-neutral contract kit. JUnit 5 and
+ * AssertJ are needed only by the contract kit and the JUnit extension, which a test classpath has anyway.
+ */
+module dev.billing.testkit {
+    requires transitive dev.billing.core;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires jdk.httpserver;
+    requires static transitive org.junit.jupiter.api;
+    requires static org.assertj.core;
+
+    exports dev.billing.testkit;
+}
