@@ -2,6 +2,7 @@
 module dev.billing.hyperbilling {
     requires transitive dev.billing.core;
     requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
     requires io.github.resilience4j.core;
     requires io.github.resilience4j.retry;
     requires java.net.http;

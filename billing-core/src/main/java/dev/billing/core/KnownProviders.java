@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 /** The providers this project publishes, and the artifact that brings each. */
 final class KnownProviders {
     private static final Map<String, String> ARTIFACTS = Map.of(
-            "hyperbilling-aws", "dev.billing:billing-hyperbilling");
+            "hyperbilling-aws", "dev.billing:billing-hyperbilling",
+            "azure-cost-management", "dev.billing:billing-azure");
 
     private KnownProviders() {
     }

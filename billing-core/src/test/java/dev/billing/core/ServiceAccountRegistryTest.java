@@ -103,7 +103,8 @@ class ServiceAccountRegistryTest {
         assertThatThrownBy(() -> registry.register("prod", "azure", TestProvider.credentials(KEY), "web"))
                 .isInstanceOf(ProviderNotEnabledException.class)
                 .hasMessage("provider 'azure' is not enabled (enabled: discovered-cloud, test-cloud); known providers"
-                        + " and their artifacts: hyperbilling-aws (dev.billing:billing-hyperbilling)");
+                        + " and their artifacts: azure-cost-management (dev.billing:billing-azure),"
+                        + " hyperbilling-aws (dev.billing:billing-hyperbilling)");
     }
 
     @ParameterizedTest

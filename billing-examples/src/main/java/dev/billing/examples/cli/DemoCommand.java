@@ -11,6 +11,7 @@ import dev.billing.core.FetchListener;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.PrintWriter;
@@ -23,13 +24,14 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts the HyperBilling simulator on a free loopback port with a demo domain (4 accounts,"
-                + " 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
+        description = {"Starts the HyperBilling and Azure Cost Management simulators on free loopback ports with a"
+                + " demo domain (4 AWS accounts and 1 Azure subscription, 2 projects, USD, KRW and EUR), registers the accounts through the public API and draws the"
                 + " domain dashboard and each project's dashboard. No configuration, no network beyond loopback.",
                 "With --serve, serves the web dashboard of the demo domain on 127.0.0.1 instead, prints its URL and"
                         + " runs until stopped (Ctrl-C)."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
+    static final String AZURE = "azure-cost-management";
 
     @ParentCommand
     private BillingCli parent;
@@ -51,12 +53,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         DashboardServer.checkPort(port);
         SimulatorData data = DemoDomain.data();
+        String azureSecret = DemoDomain.azureSecret();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
+             AzureCostManagementSimulator azure = DemoDomain.azure(azureSecret);
              Billing billing = Billing.builder()
                      .providerSettings(PROVIDER, Map.of("endpoint", simulator.endpoint()))
+                     .providerSettings(AZURE, Map.of("endpoint", azure.endpoint(), "authority", azure.endpoint()))
                      .listener(serve ? FetchListener.NONE : new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
+            out.println("Azure Cost Management simulator running on " + azure.endpoint());
             for (BillingProvider p : billing.providers().list()) {
                 out.println("provider enabled: " + p.id().value() + " (" + p.displayName() + ")");
             }
@@ -67,6 +73,11 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("registered service account " + a.name() + ": AWS account " + a.account() + " ("
                         + data.currency(a.account()).getCurrencyCode() + "), " + user.email() + ", " + a.project());
             }
+            billing.serviceAccounts().register(DemoDomain.AZURE_NAME, AZURE, Credentials.of(Map.of(
+                    "tenantId", DemoDomain.AZURE_TENANT, "clientId", DemoDomain.AZURE_CLIENT, "clientSecret", azureSecret,
+                    "scope", "/subscriptions/" + DemoDomain.AZURE_SUBSCRIPTION)), DemoDomain.AZURE_PROJECT);
+            out.println("registered service account " + DemoDomain.AZURE_NAME + ": Azure subscription "
+                    + DemoDomain.AZURE_SUBSCRIPTION + " (EUR), client " + DemoDomain.AZURE_CLIENT + ", " + DemoDomain.AZURE_PROJECT);
             out.println();
             if (serve) {
                 DashboardServer.serve(console, billing.costs()::report, false, DemoDomain.PERIOD, port);

@@ -30,11 +30,13 @@ class DemoAndSimulateTest {
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(r.out).contains("provider enabled: hyperbilling-aws",
                 "registered service account web-prod", "registered service account data-seoul",
+                "provider enabled: azure-cost-management", "registered service account data-azure",
                 "=== Domain: 2026-01-01 to 2026-07-01", "=== Project project-data ===", "=== Project project-web ===",
                 "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
-        assertThat(r.err).contains("fetched 4/4").doesNotContain("Exception");
+        assertThat(r.err).contains("fetched 5/5").doesNotContain("Exception");
         DemoDomain.data().users().forEach(u -> assertThat(r.out + r.err).doesNotContain(u.key()));
+        assertThat(r.out + r.err).doesNotContain("demo~");
     }
 
     @Test

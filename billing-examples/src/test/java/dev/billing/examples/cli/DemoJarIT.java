@@ -43,7 +43,7 @@ class DemoJarIT {
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(stdout).contains("provider enabled: hyperbilling-aws", "=== Domain:",
                 "=== Project project-data ===", "=== Project project-web ===", "KRW", "EUR", "USD");
-        assertThat(stderr).contains("fetched 4/4").doesNotContain("Exception").doesNotContain("SLF4J");
+        assertThat(stderr).contains("fetched 5/5").doesNotContain("Exception").doesNotContain("SLF4J");
     }
 
     @Test

@@ -1,0 +1,333 @@
+package dev.billing.azure;
+
+import dev.billing.azure.internal.Endpoints;
+import dev.billing.azure.internal.QueryFetcher;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Capability;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Azure Cost Management provider, id {@code azure-cost-management}: Azure costs from the Cost
+ * Management Query API ({@code POST {endpoint}{scope}/providers/Microsoft.CostManagement/query},
+ * api-version {@value #API_VERSION}), authenticated with an OAuth 2.0 bearer token.
+ *
+ * <pre>{@code
+ * BillingProvider azure = AzureCostManagementProvider.builder()
+ *         .costType(AzureCostType.AMORTIZED_COST)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Credentials: {@code tenantId}, {@code clientId}, {@code clientSecret} (secret), {@code scope}
+ * ({@code /subscriptions/{id}}, {@code /subscriptions/{id}/resourceGroups/{name}} or
+ * {@code /providers/Microsoft.Billing/billingAccounts/{id}}). The principal needs the Cost
+ * Management Reader role on the scope. Tokens come from {@code {authority}/{tenantId}/oauth2/v2.0/token}
+ * (client credentials, scope {@code https://management.azure.com/.default}) and are cached per
+ * principal until shortly before they expire, or from a host {@link AzureTokenSource}.
+ *
+ * <p>A fetch asks for Daily rows one calendar month at a time, grouped by {@code ServiceName} and
+ * {@code ResourceLocation} (and {@code SubscriptionId} on a billing account scope), follows
+ * {@code nextLink} to the end, reads columns by name and costs exactly, and drops and counts rows
+ * outside each window (the API's end date is inclusive). HTTP 429 waits for the largest of the
+ * Cost Management retry headers and {@code Retry-After} (capped); 5xx and connection failures are
+ * retried; 401 (after one token refresh), 403 and 404 are credentials rejected and never retried.
+ *
+ * <p>Thread-safe. Logs each request at DEBUG (method, path, status, attempt, duration), never a
+ * header, a secret or a token.
+ */
+public final class AzureCostManagementProvider implements BillingProvider {
+    /** The provider id, {@value}. */
+    public static final String ID = "azure-cost-management";
+    /** The name people see, {@value}. */
+    public static final String DISPLAY_NAME = "Azure Cost Management";
+    /** The Cost Management REST API version this provider implements, {@value}. */
+    public static final String API_VERSION = QueryFetcher.API_VERSION;
+    /** The default {@code endpoint}, {@value}. */
+    public static final String DEFAULT_ENDPOINT = "https://management.azure.com";
+    /** The default {@code authority}, {@value}. */
+    public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+
+    private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+
+    private final URI endpoint;
+    private final URI authority;
+    private final AzureCostType costType;
+    private final AzureTokenSource tokenSource;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final AzureRetryPolicy retryPolicy;
+    private final int maxRequestsPerFetch;
+    private final Clock clock;
+    private final QueryFetcher fetcher;
+
+    private AzureCostManagementProvider(Builder b) {
+        this.endpoint = Endpoints.check("endpoint", b.endpoint);
+        this.authority = Endpoints.check("authority", b.authority);
+        this.costType = b.costType;
+        this.tokenSource = b.tokenSource;
+        this.connectTimeout = b.connectTimeout;
+        this.requestTimeout = b.requestTimeout;
+        this.retryPolicy = b.retryPolicy;
+        this.maxRequestsPerFetch = b.maxRequestsPerFetch;
+        this.clock = b.clock;
+        this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, connectTimeout,
+                requestTimeout, retryPolicy, maxRequestsPerFetch, clock);
+    }
+
+    /**
+     * @return a builder with the defaults: the public Azure endpoint and authority, {@code ActualCost},
+     *     client-credential tokens, 10 s connect and 60 s request timeouts, {@link AzureRetryPolicy#defaults()},
+     *     at most 1000 requests per fetch
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding this provider's configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.endpoint = endpoint;
+        b.authority = authority;
+        b.costType = costType;
+        b.tokenSource = tokenSource;
+        b.connectTimeout = connectTimeout;
+        b.requestTimeout = requestTimeout;
+        b.retryPolicy = retryPolicy;
+        b.maxRequestsPerFetch = maxRequestsPerFetch;
+        b.clock = clock;
+        return b;
+    }
+
+    /** @return the Resource Manager URL queries go to */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** @return the Microsoft identity platform URL tokens come from */
+    public URI authority() {
+        return authority;
+    }
+
+    /** @return the cost type queried */
+    public AzureCostType costType() {
+        return costType;
+    }
+
+    /** @return the host's token source, if one replaces the client credentials */
+    public Optional<AzureTokenSource> tokenSource() {
+        return Optional.ofNullable(tokenSource);
+    }
+
+    /** @return the retry policy */
+    public AzureRetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** @return the timeout of each request */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    @Override
+    public ProviderId id() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String displayName() {
+        return DISPLAY_NAME;
+    }
+
+    /**
+     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret; optional when a host
+     *     token source is set), {@code scope}
+     */
+    @Override
+    public CredentialSchema credentialSchema() {
+        return fetcher.schema();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * Gets a token for the principal and runs a one-day query (yesterday, UTC) on the scope.
+     *
+     * @param account the service account
+     * @throws dev.billing.core.CredentialsRejectedException when the identity platform refuses the
+     *     credentials, or the API answers 401, 403 (the principal lacks Cost Management Reader) or 404
+     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
+     * @throws dev.billing.core.BillingException any other failure, as for {@link #fetch}
+     */
+    @Override
+    public void verify(ServiceAccount account) {
+        fetcher.verify(account);
+    }
+
+    /**
+     * @throws dev.billing.core.CredentialsRejectedException when the identity platform refuses the
+     *     credentials ({@code invalid_client}, AADSTS7000215 and others), or the API answers 401 after a
+     *     token refresh, 403 or 404
+     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
+     * @throws dev.billing.core.InvalidRequestException on HTTP 400, or when the fetch needs more than
+     *     {@code maxRequestsPerFetch} requests
+     * @throws dev.billing.core.RateLimitedException when HTTP 429 outlived the retries
+     * @throws dev.billing.core.ProviderUnavailableException when 5xx, a connection failure or a timeout
+     *     outlived the retries
+     * @throws dev.billing.core.ProviderProtocolException on a malformed answer, a missing column, a
+     *     repeated or foreign {@code nextLink}, an unexpected status
+     */
+    @Override
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        return fetcher.fetch(request, sink);
+    }
+
+    /** Nothing to release: the HTTP client's threads end when idle. */
+    @Override
+    public void close() {
+        // the JDK 17 HttpClient has no close(); its selector thread ends when the client is unreachable
+    }
+
+    /** @return the id, endpoint, authority and cost type */
+    @Override
+    public String toString() {
+        return "AzureCostManagementProvider[" + ID + ", endpoint=" + endpoint + ", authority=" + authority
+                + ", costType=" + costType.wireName() + (tokenSource == null ? "" : ", host token source") + "]";
+    }
+
+    /** Builds an {@link AzureCostManagementProvider}. */
+    public static final class Builder {
+        private URI endpoint = URI.create(DEFAULT_ENDPOINT);
+        private URI authority = URI.create(DEFAULT_AUTHORITY);
+        private AzureCostType costType = AzureCostType.ACTUAL_COST;
+        private AzureTokenSource tokenSource;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(60);
+        private AzureRetryPolicy retryPolicy = AzureRetryPolicy.defaults();
+        private int maxRequestsPerFetch = 1000;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * @param endpoint the Resource Manager URL (default {@value #DEFAULT_ENDPOINT}); {@code http://}
+         *     only on a loopback host
+         * @return this builder
+         */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * @param authority the Microsoft identity platform URL (default {@value #DEFAULT_AUTHORITY});
+         *     {@code http://} only on a loopback host
+         * @return this builder
+         */
+        public Builder authority(URI authority) {
+            this.authority = Objects.requireNonNull(authority, "authority");
+            return this;
+        }
+
+        /**
+         * @param costType the query's {@code type} (default {@link AzureCostType#ACTUAL_COST})
+         * @return this builder
+         */
+        public Builder costType(AzureCostType costType) {
+            this.costType = Objects.requireNonNull(costType, "costType");
+            return this;
+        }
+
+        /**
+         * @param source where tokens come from instead of the client-credentials flow, for example an
+         *     adapter for azure-identity's {@code TokenCredential}; {@code clientSecret} then becomes optional
+         * @return this builder
+         */
+        public Builder tokenSource(AzureTokenSource source) {
+            this.tokenSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * @param timeout how long to wait for a connection (default 10 s)
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * @param timeout how long to wait for each answer (default 60 s); a timed-out request is retried
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * @param policy how transient failures are retried (default {@link AzureRetryPolicy#defaults()})
+         * @return this builder
+         */
+        public Builder retryPolicy(AzureRetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param max the most HTTP requests (token, pages, retries) one fetch may send (default 1000)
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder maxRequestsPerFetch(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxRequestsPerFetch must be at least 1, got " + max);
+            }
+            this.maxRequestsPerFetch = max;
+            return this;
+        }
+
+        /**
+         * @param clock the clock token expiry and {@code Retry-After} dates are compared with (default UTC system clock)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the provider
+         * @throws dev.billing.core.ProviderConfigurationException when the endpoint or authority is not an
+         *     absolute {@code https://} URL, or uses {@code http://} on a host that is not loopback
+         */
+        public AzureCostManagementProvider build() {
+            return new AzureCostManagementProvider(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,421 @@
+package dev.billing.azure.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.billing.azure.AzureAccessToken;
+import dev.billing.azure.AzureRetryPolicy;
+import dev.billing.azure.AzureTokenSource;
+import dev.billing.core.BillingException;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
+import dev.billing.core.CostRecord;
+import dev.billing.core.CredentialField;
+import dev.billing.core.CredentialSchema;
+import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Money;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.spi.FetchStats;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Azure provider's work: verifies accounts and fetches costs with the Cost Management Query
+ * API, one calendar month (at most 31 days) per query, following {@code nextLink} to the end, reading
+ * columns by name and amounts exactly, dropping and counting rows outside each window.
+ */
+public final class QueryFetcher {
+    /** The Cost Management REST API version this provider implements. */
+    public static final String API_VERSION = "2023-11-01";
+    /** Bounds the pages of one window, so a server that keeps sending new links cannot loop us forever. */
+    static final int MAX_PAGES_PER_WINDOW = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(QueryFetcher.class);
+    private static final ProviderId PROVIDER_ID = ProviderId.of(AzureHttp.PROVIDER);
+
+    private final URI endpoint;
+    private final String costType;
+    private final int maxRequestsPerFetch;
+    private final Clock clock;
+    private final AzureHttp http;
+    private final Tokens tokens;
+    private final CredentialSchema schema;
+
+    /**
+     * @param endpoint the checked Resource Manager URL
+     * @param authority the checked identity platform URL
+     * @param costType the query's {@code type}
+     * @param tokenSource the host's token source, or null for client credentials
+     * @param connectTimeout the connect timeout
+     * @param requestTimeout each request's timeout
+     * @param policy the retry policy
+     * @param maxRequestsPerFetch the most HTTP requests one fetch may send
+     * @param clock the clock for token expiry and {@code Retry-After} dates
+     */
+    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, Duration connectTimeout,
+                        Duration requestTimeout, AzureRetryPolicy policy, int maxRequestsPerFetch, Clock clock) {
+        this.endpoint = endpoint;
+        this.costType = costType;
+        this.maxRequestsPerFetch = maxRequestsPerFetch;
+        this.clock = clock;
+        this.http = new AzureHttp(connectTimeout, requestTimeout, policy, clock);
+        this.tokens = new Tokens(authority, http, tokenSource, clock);
+        this.schema = schema(tokenSource != null);
+    }
+
+    /**
+     * @param hostTokenSource whether a host token source replaces the client secret
+     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret; optional with a host
+     *     token source), {@code scope}
+     */
+    public static CredentialSchema schema(boolean hostTokenSource) {
+        CredentialField secret = CredentialField.secret("clientSecret", "Client secret of the app registration");
+        return CredentialSchema.of(
+                CredentialField.text("tenantId", "Directory (tenant) id").matching("[A-Za-z0-9][A-Za-z0-9.-]*",
+                        "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com"),
+                CredentialField.text("clientId", "Application (client) id").matching("[^\\s/?#&%]+",
+                        "be an application (client) id, without spaces or URL delimiters"),
+                hostTokenSource ? secret.optional() : secret,
+                CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
+    }
+
+    /** @return the credential schema */
+    public CredentialSchema schema() {
+        return schema;
+    }
+
+    /**
+     * Gets a token and runs a one-day query on the scope.
+     *
+     * @param account the service account
+     * @throws BillingException as documented on the provider
+     */
+    public void verify(ServiceAccount account) {
+        Principal p = principal(account);
+        LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
+        AtomicInteger requests = new AtomicInteger();
+        query(p, firstUrl(p), QueryJson.body(costType, day, day, grouping(p.scope())), requests, Cancel.NEVER);
+        log.debug("verified service account {}: scope {} answered a query for {}", p.serviceAccount(), p.scope().path(), day);
+    }
+
+    /**
+     * @param request what to fetch
+     * @param sink where records go
+     * @return the stats
+     * @throws BillingException as documented on the provider
+     */
+    public FetchStats fetch(FetchRequest request, CostSink sink) {
+        Principal p = principal(request.account());
+        Cancel cancel = Cancel.of(request.cancellation(), p.serviceAccount());
+        AtomicInteger requests = new AtomicInteger();
+        int pages = 0;
+        long records = 0;
+        long dropped = 0;
+        List<String> grouping = grouping(p.scope());
+        for (Window w : windows(request.period())) {
+            byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping);
+            Set<String> seen = new HashSet<>();
+            String url = firstUrl(p);
+            int windowPages = 0;
+            while (url != null) {
+                cancel.check();
+                if (requests.get() >= maxRequestsPerFetch) {
+                    throw new InvalidRequestException("fetching " + request.period() + " for service account '"
+                            + p.serviceAccount() + "' needs more than " + maxRequestsPerFetch + " requests to "
+                            + AzureHttp.PROVIDER + " (maxRequestsPerFetch); ask for a shorter period", p.serviceAccount(), -1, null);
+                }
+                QueryJson.Page page = query(p, url, body, requests, cancel);
+                pages++;
+                windowPages++;
+                long[] counts = accept(page, w, p, request.account(), sink);
+                records += counts[0];
+                dropped += counts[1];
+                String next = page.nextLink();
+                log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period{}", p.serviceAccount(),
+                        windowPages, w, page.rows().size(), counts[1], next == null ? "" : ", more pages follow");
+                if (next != null) {
+                    next = checkLink(p, next, w);
+                    if (!seen.add(next)) {
+                        throw protocol(p, 200, "sent the nextLink '" + shortLink(next) + "' again for " + w
+                                + "; paging stopped instead of looping");
+                    }
+                    if (windowPages >= MAX_PAGES_PER_WINDOW) {
+                        throw protocol(p, 200, "sent more than " + MAX_PAGES_PER_WINDOW + " pages for " + w);
+                    }
+                }
+                url = next;
+            }
+        }
+        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
+                p.serviceAccount(), records, request.period(), pages, requests.get(), dropped);
+        return new FetchStats(records, requests.get(), pages, dropped);
+    }
+
+    /** One query request, with one token refresh after {@code 401}. */
+    private QueryJson.Page query(Principal p, String url, byte[] body, AtomicInteger requests, Cancel cancel) {
+        URI uri = URI.create(url);
+        String what = "POST " + uri.getRawPath();
+        AzureAccessToken token = tokens.token(p, null, requests, cancel);
+        HttpResponse<byte[]> r = post(p, uri, what, body, token, requests, cancel);
+        if (r.statusCode() == 401) {
+            log.debug("service account {}: HTTP 401 to a cached token; asking for a new one", p.serviceAccount());
+            token = tokens.token(p, token, requests, cancel);
+            r = post(p, uri, what, body, token, requests, cancel);
+        }
+        int status = r.statusCode();
+        String detail = p.scrub(QueryJson.describeError(r.body()));
+        String name = p.serviceAccount();
+        String scope = p.scope().path();
+        switch (status) {
+            case 200 -> {
+                try {
+                    return QueryJson.page(r.body());
+                } catch (IllegalArgumentException e) {
+                    throw protocol(p, status, "sent an unusable answer to " + what + ": " + p.scrub(e.getMessage()));
+                }
+            }
+            case 204 -> {
+                return QueryJson.Page.EMPTY;
+            }
+            case 400 -> throw new InvalidRequestException(AzureHttp.PROVIDER + " rejected the query on " + scope
+                    + " (HTTP 400" + detail + ") for service account '" + name + "'", name, status, null);
+            case 401 -> throw new CredentialsRejectedException("credentials rejected by " + AzureHttp.PROVIDER + " (HTTP 401"
+                    + detail + ", after a token refresh) for service account '" + name + "'; check the credentials 'tenantId',"
+                    + " 'clientId' and 'clientSecret'", name, status);
+            case 403 -> throw new CredentialsRejectedException("credentials rejected by " + AzureHttp.PROVIDER + " for service"
+                    + " account '" + name + "': the principal lacks Cost Management Reader on " + scope + " (HTTP 403"
+                    + detail + "); assign the role on the scope or check the credential 'scope'", name, status);
+            case 404 -> throw new CredentialsRejectedException(AzureHttp.PROVIDER + " does not know the scope " + scope
+                    + " (HTTP 404" + detail + ") for service account '" + name + "'; check the credential 'scope'", name, status);
+            default -> throw protocol(p, status, "answered " + what + " with unexpected HTTP " + status + detail);
+        }
+    }
+
+    private HttpResponse<byte[]> post(Principal p, URI uri, String what, byte[] body, AzureAccessToken token,
+                                      AtomicInteger requests, Cancel cancel) {
+        return http.send(() -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(http.requestTimeout())
+                    .header("Content-Type", "application/json").header("Accept", "application/json");
+            try {
+                b.header("Authorization", "Bearer " + token.token());
+            } catch (IllegalArgumentException e) {
+                throw new ProviderProtocolException("the token for service account '" + p.serviceAccount()
+                        + "' has characters an HTTP header cannot carry", p.serviceAccount(), -1, null);
+            }
+            return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        }, what, p, requests, cancel);
+    }
+
+    /** Passes on the page's rows inside the window; returns {records, dropped}. */
+    private static long[] accept(QueryJson.Page page, Window w, Principal p, ServiceAccount account, CostSink sink) {
+        if (page.rows().isEmpty()) {
+            return new long[] {0, 0};
+        }
+        int iCost = page.column("Cost", "PreTaxCost", "totalCost");
+        int iDate = page.column("UsageDate");
+        int iCurrency = page.column("Currency", "BillingCurrency", "BillingCurrencyCode");
+        if (iCost < 0 || iDate < 0 || iCurrency < 0) {
+            throw protocol(p, 200, "sent rows without the column " + (iCost < 0 ? "Cost (or PreTaxCost)"
+                    : iDate < 0 ? "UsageDate" : "Currency") + "; columns: " + page.columns().keySet());
+        }
+        int iService = page.column("ServiceName");
+        int iLocation = page.column("ResourceLocation");
+        int iSubscription = page.column("SubscriptionId");
+        int iCharge = page.column("ChargeType");
+        Map<String, Currency> currencies = new HashMap<>();
+        long records = 0;
+        long dropped = 0;
+        List<CostRecord> out = new ArrayList<>(page.rows().size());
+        for (JsonNode row : page.rows()) {
+            LocalDate day = usageDate(row.get(iDate), p);
+            if (!w.contains(day)) {
+                dropped++;
+                continue;
+            }
+            BigDecimal cost = decimal(row.get(iCost), p);
+            String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
+            Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
+            out.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), p.scope().subAccountId(text(row, iSubscription)),
+                    account.id(), account.project(),
+                    text(row, iService), region(text(row, iLocation)), "", category(text(row, iCharge)),
+                    Money.of(cost, currency), null));
+        }
+        for (CostRecord r : out) {
+            sink.accept(r);
+            records++;
+        }
+        return new long[] {records, dropped};
+    }
+
+    static List<String> grouping(Scope scope) {
+        return scope.spansSubscriptions() ? List.of("ServiceName", "ResourceLocation", "SubscriptionId")
+                : List.of("ServiceName", "ResourceLocation");
+    }
+
+    static String region(String location) {
+        String r = location.trim();
+        return r.isEmpty() ? "global" : r;
+    }
+
+    static ChargeCategory category(String chargeType) {
+        return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
+            case "refund" -> ChargeCategory.REFUND;
+            case "tax" -> ChargeCategory.TAX;
+            case "credit" -> ChargeCategory.CREDIT;
+            case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
+            case "purchase" -> ChargeCategory.FEE;
+            default -> ChargeCategory.USAGE;
+        };
+    }
+
+    private static String text(JsonNode row, int index) {
+        if (index < 0) {
+            return "";
+        }
+        JsonNode v = row.get(index);
+        return v == null || v.isNull() ? "" : v.asText("");
+    }
+
+    private static BigDecimal decimal(JsonNode v, Principal p) {
+        if (v != null && v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v != null && v.isTextual()) {
+            try {
+                return new BigDecimal(v.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw protocol(p, 200, "sent a cost that is not a number: " + p.scrub(Tokens.shorten(String.valueOf(v))));
+    }
+
+    /** {@code UsageDate}: a {@code yyyyMMdd} number, or text as {@code yyyyMMdd} or an ISO date(-time). */
+    static LocalDate usageDate(JsonNode v, Principal p) {
+        try {
+            if (v != null && v.isNumber()) {
+                long n = v.decimalValue().longValueExact(); // 20260105, or 20260105.0 from a lenient writer
+                return LocalDate.of((int) (n / 10000), (int) (n / 100 % 100), (int) (n % 100));
+            }
+            if (v != null && v.isTextual()) {
+                String t = v.asText().trim();
+                if (t.matches("\\d{8}")) {
+                    return LocalDate.of(Integer.parseInt(t.substring(0, 4)), Integer.parseInt(t.substring(4, 6)),
+                            Integer.parseInt(t.substring(6, 8)));
+                }
+                if (t.matches("\\d{4}-\\d{2}-\\d{2}.*")) {
+                    return LocalDate.parse(t.substring(0, 10));
+                }
+            }
+        } catch (DateTimeException | ArithmeticException e) {
+            // reported below
+        }
+        throw protocol(p, 200, "sent a row with UsageDate '" + p.scrub(Tokens.shorten(String.valueOf(v)))
+                + "', expected a yyyyMMdd number");
+    }
+
+    private static Currency currency(String code, Principal p) {
+        try {
+            return Currency.getInstance(code);
+        } catch (IllegalArgumentException e) {
+            throw protocol(p, 200, "sent a row with the unknown Currency '" + p.scrub(Tokens.shorten(code)) + "'");
+        }
+    }
+
+    /** The next link, absolute, on the endpoint's origin (the bearer token never leaves it). */
+    private String checkLink(Principal p, String link, Window w) {
+        URI next;
+        try {
+            next = endpoint.resolve(new URI(link.trim()));
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw protocol(p, 200, "sent a nextLink that is not a URL for " + w);
+        }
+        boolean sameHost = Objects.equals(lower(next.getHost()), lower(endpoint.getHost()))
+                || next.getHost() != null && Endpoints.isLoopback(next.getHost()) && Endpoints.isLoopback(endpoint.getHost());
+        if (!Objects.equals(lower(next.getScheme()), lower(endpoint.getScheme())) || !sameHost
+                || effectivePort(next) != effectivePort(endpoint)) {
+            throw protocol(p, 200, "sent a nextLink to another host (" + next.getScheme() + "://" + next.getHost()
+                    + ") for " + w + "; the token is sent only to the endpoint");
+        }
+        return next.toString();
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int effectivePort(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    private static String shortLink(String link) {
+        return link.length() > 120 ? link.substring(0, 120) + "..." : link;
+    }
+
+    private String firstUrl(Principal p) {
+        return endpoint + p.scope().path() + "/providers/Microsoft.CostManagement/query?api-version=" + API_VERSION;
+    }
+
+    private static ProviderProtocolException protocol(Principal p, int status, String what) {
+        return new ProviderProtocolException(AzureHttp.PROVIDER + " " + what + " (service account '" + p.serviceAccount()
+                + "')", p.serviceAccount(), status, null);
+    }
+
+    private Principal principal(ServiceAccount account) {
+        schema.validate(account.credentials(), account.name(), AzureHttp.PROVIDER);
+        var c = account.credentials();
+        return new Principal(account.name(), c.get("tenantId").orElseThrow().trim(), c.get("clientId").orElseThrow().trim(),
+                c.get("clientSecret").orElse(null), Scope.parse(c.get("scope").orElseThrow()));
+    }
+
+    /** Splits a period into calendar-month windows (the Daily query range is at most 31 days). */
+    static List<Window> windows(BillingPeriod period) {
+        List<Window> out = new ArrayList<>();
+        LocalDate start = period.start();
+        while (start.isBefore(period.end())) {
+            LocalDate monthEnd = start.withDayOfMonth(1).plusMonths(1);
+            LocalDate end = monthEnd.isBefore(period.end()) ? monthEnd : period.end();
+            out.add(new Window(start, end));
+            start = end;
+        }
+        return out;
+    }
+
+    /**
+     * One query's days, {@code [start, end)}; sent with the inclusive last day.
+     *
+     * @param start the first day
+     * @param end the day after the last
+     */
+    record Window(LocalDate start, LocalDate end) {
+        boolean contains(LocalDate day) {
+            return !day.isBefore(start) && day.isBefore(end);
+        }
+
+        @Override
+        public String toString() {
+            return "[" + start + ", " + end + ")";
+        }
+    }
+}

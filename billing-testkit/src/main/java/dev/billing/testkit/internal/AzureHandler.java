@@ -1,0 +1,568 @@
+package dev.billing.testkit.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.billing.testkit.AzureCostManagementSimulator.Principal;
+import dev.billing.testkit.AzureCostManagementSimulator.Row;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The HTTP side of {@link dev.billing.testkit.AzureCostManagementSimulator}: the token endpoint and
+ * the Query API, with per-scope faults.
+ */
+public final class AzureHandler implements HttpHandler {
+    /** The api-versions of the Query API the simulator answers. */
+    static final Set<String> API_VERSIONS = Set.of("2023-11-01", "2023-03-01", "2022-10-01", "2021-10-01", "2019-11-01");
+    static final String ARM_SCOPE = "https://management.azure.com/.default";
+    private static final String QUERY_SUFFIX = "/providers/microsoft.costmanagement/query";
+    private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
+    private static final Pattern SCOPE = Pattern.compile("(?i)/subscriptions/([^/]+)(?:/resourceGroups/([^/]+))?"
+            + "|/providers/Microsoft\\.Billing/billingAccounts/([^/]+)");
+    private static final Set<String> DIMENSIONS = Set.of("servicename", "resourcelocation", "subscriptionid",
+            "resourcegroupname", "resourcegroup", "chargetype");
+    private static final int MAX_BODY = 1 << 20;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    private final List<Principal> principals;
+    private final Map<String, List<String>> billingAccounts;
+    private final List<Row> rows;
+    private final int pageSize;
+    private final Duration tokenLifetime;
+    private final int throttleSeconds;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Faults> faults = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> queryRequests = new ConcurrentHashMap<>();
+    private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * @param principals the app registrations
+     * @param billingAccounts billing account id (lower case) to its subscriptions
+     * @param rows the cost lines
+     * @param pageSize rows per page
+     * @param tokenLifetime the lifetime of issued tokens
+     * @param throttleSeconds the wait 429 answers name
+     */
+    public AzureHandler(List<Principal> principals, Map<String, List<String>> billingAccounts, List<Row> rows,
+                        int pageSize, Duration tokenLifetime, int throttleSeconds) {
+        this.principals = List.copyOf(principals);
+        this.billingAccounts = Map.copyOf(billingAccounts);
+        this.rows = List.copyOf(rows);
+        this.pageSize = pageSize;
+        this.tokenLifetime = tokenLifetime;
+        this.throttleSeconds = throttleSeconds;
+    }
+
+    /** The faults of one scope. */
+    public static final class Faults {
+        /** 429 answers still to give. */
+        public final AtomicInteger throttles = new AtomicInteger();
+        /** 503 answers still to give. */
+        public final AtomicInteger serverErrors = new AtomicInteger();
+        /** Whether queries hang. */
+        public volatile boolean hang;
+        /** Whether answers carry the day after the period. */
+        public volatile boolean extraDay;
+        final CountDownLatch release = new CountDownLatch(1);
+    }
+
+    private record Issued(Principal principal, Instant expiresAt) {
+    }
+
+    /**
+     * @param scope a scope
+     * @return its faults, created on first use
+     */
+    public Faults fault(String scope) {
+        return faults.computeIfAbsent(scope.toLowerCase(Locale.ROOT), s -> new Faults());
+    }
+
+    /** Removes every fault and releases hanging requests. */
+    public void clearFaults() {
+        faults.values().forEach(f -> {
+            f.hang = false;
+            f.release.countDown();
+        });
+        faults.clear();
+    }
+
+    /**
+     * @param tenantId a tenant
+     * @param clientId a client
+     * @return a new token for them
+     */
+    public String issue(String tenantId, String clientId) {
+        Principal p = principals.stream().filter(x -> x.tenantId().equalsIgnoreCase(tenantId)
+                && x.clientId().equalsIgnoreCase(clientId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no principal " + clientId + " in tenant " + tenantId));
+        return newToken(p);
+    }
+
+    /** Expires every token issued so far. */
+    public void expireTokens() {
+        tokens.replaceAll((t, i) -> new Issued(i.principal(), Instant.EPOCH));
+    }
+
+    /**
+     * @param clientId a client
+     * @return its token requests so far
+     */
+    public int tokenRequests(String clientId) {
+        AtomicInteger n = tokenRequests.get(clientId.toLowerCase(Locale.ROOT));
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * @param scope a scope
+     * @return its query requests so far
+     */
+    public int queryRequests(String scope) {
+        AtomicInteger n = queryRequests.get(scope.toLowerCase(Locale.ROOT));
+        return n == null ? 0 : n.get();
+    }
+
+    /** @return the query bodies received */
+    public List<String> bodies() {
+        synchronized (bodies) {
+            return List.copyOf(bodies);
+        }
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getRawPath();
+            byte[] body = read(ex.getRequestBody());
+            if (body == null) {
+                send(ex, 413, error("RequestEntityTooLarge", "the body is too large"));
+                return;
+            }
+            Matcher token = TOKEN_PATH.matcher(path);
+            if (token.matches()) {
+                token(ex, URLDecoder.decode(token.group(1), StandardCharsets.UTF_8), body);
+            } else if (path.toLowerCase(Locale.ROOT).endsWith(QUERY_SUFFIX)) {
+                query(ex, path.substring(0, path.length() - QUERY_SUFFIX.length()), body);
+            } else {
+                send(ex, 404, error("NotFound", "no such API: " + path));
+            }
+        } catch (RuntimeException e) {
+            try {
+                send(ex, 500, error("InternalServerError", e.getClass().getSimpleName()));
+            } catch (IOException | RuntimeException ignored) {
+                // the client went away
+            }
+        }
+    }
+
+    private void token(HttpExchange ex, String tenant, byte[] body) throws IOException {
+        Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+        String clientId = form.getOrDefault("client_id", "");
+        tokenRequests.computeIfAbsent(clientId.toLowerCase(Locale.ROOT), c -> new AtomicInteger()).incrementAndGet();
+        if (!"POST".equals(ex.getRequestMethod())) {
+            send(ex, 405, aadError("invalid_request", 900561, "The endpoint only accepts POST requests."));
+            return;
+        }
+        boolean tenantKnown = principals.stream().anyMatch(p -> p.tenantId().equalsIgnoreCase(tenant));
+        if (!tenantKnown) {
+            send(ex, 400, aadError("invalid_request", 90002, "Tenant '" + tenant + "' not found."));
+            return;
+        }
+        if (!"client_credentials".equals(form.get("grant_type"))) {
+            send(ex, 400, aadError("unsupported_grant_type", 70003, "The app requested an unsupported grant type."));
+            return;
+        }
+        if (!ARM_SCOPE.equals(form.get("scope"))) {
+            send(ex, 400, aadError("invalid_scope", 70011, "The provided value for the input parameter 'scope' is not valid."));
+            return;
+        }
+        Principal p = principals.stream().filter(x -> x.tenantId().equalsIgnoreCase(tenant)
+                && x.clientId().equalsIgnoreCase(clientId)).findFirst().orElse(null);
+        if (p == null) {
+            send(ex, 400, aadError("unauthorized_client", 700016, "Application with identifier '" + clientId
+                    + "' was not found in the directory '" + tenant + "'."));
+            return;
+        }
+        String secret = form.get("client_secret");
+        if (secret == null || secret.isEmpty()) {
+            send(ex, 401, aadError("invalid_client", 7000218,
+                    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
+            return;
+        }
+        if (!MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), p.clientSecret().getBytes(StandardCharsets.UTF_8))) {
+            send(ex, 401, aadError("invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
+                    + " in the request is the client secret value, not the client secret ID, for a secret added to app '"
+                    + p.clientId() + "'."));
+            return;
+        }
+        ObjectNode ok = JSON.createObjectNode();
+        ok.put("token_type", "Bearer");
+        ok.put("expires_in", tokenLifetime.toSeconds());
+        ok.put("ext_expires_in", tokenLifetime.toSeconds());
+        ok.put("access_token", newToken(p));
+        send(ex, 200, ok);
+    }
+
+    private String newToken(Principal p) {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        String t = "eyJ0eXAiOiJKV1QifQ." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        tokens.put(t, new Issued(p, Instant.now().plus(tokenLifetime)));
+        return t;
+    }
+
+    private void query(HttpExchange ex, String scopePath, byte[] body) throws IOException {
+        String scopeKey = scopePath.toLowerCase(Locale.ROOT);
+        queryRequests.computeIfAbsent(scopeKey, s -> new AtomicInteger()).incrementAndGet();
+        Matcher scope = SCOPE.matcher(scopePath);
+        if (!scope.matches()) {
+            send(ex, 400, error("BadRequest", "Invalid scope '" + scopePath + "'."));
+            return;
+        }
+        if (!"POST".equals(ex.getRequestMethod())) {
+            send(ex, 405, error("MethodNotAllowed", "Use POST."));
+            return;
+        }
+        Map<String, String> params = form(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
+        String version = params.get("api-version");
+        if (version == null || !API_VERSIONS.contains(version)) {
+            send(ex, 400, error(version == null ? "MissingApiVersionParameter" : "InvalidApiVersionParameter",
+                    "The api-version '" + (version == null ? "" : version) + "' is invalid. The supported versions are '"
+                            + String.join(",", API_VERSIONS) + "'."));
+            return;
+        }
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        Issued issued = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).trim()) : null;
+        if (issued == null) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/common\"");
+            send(ex, 401, error(auth == null ? "AuthenticationFailed" : "InvalidAuthenticationToken",
+                    "The access token is invalid."));
+            return;
+        }
+        if (!Instant.now().isBefore(issued.expiresAt())) {
+            send(ex, 401, error("ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than current UTC time."));
+            return;
+        }
+        if (!allowed(issued.principal(), scopeKey)) {
+            send(ex, 403, error("AuthorizationFailed", "The client '" + issued.principal().clientId()
+                    + "' does not have authorization to perform action 'Microsoft.CostManagement/query/action' over scope '"
+                    + scopePath + "' or the scope is invalid."));
+            return;
+        }
+        Faults f = faults.get(scopeKey);
+        if (f != null) {
+            if (f.hang) {
+                try {
+                    f.release.await(10, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
+            }
+            if (take(f.throttles)) {
+                String s = Integer.toString(throttleSeconds);
+                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", s);
+                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", s);
+                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", s);
+                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-qpu-remaining", "QueryResource:0");
+                send(ex, 429, error("429", "Too many requests. Please retry."));
+                return;
+            }
+            if (take(f.serverErrors)) {
+                send(ex, 503, error("ServiceUnavailable", "The service is temporarily unavailable."));
+                return;
+            }
+        }
+        synchronized (bodies) {
+            bodies.add(new String(body, StandardCharsets.UTF_8));
+        }
+        Query q;
+        try {
+            q = Query.parse(JSON.readTree(body));
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
+            send(ex, 400, error("BadRequest", "Invalid query definition: " + e.getMessage()));
+            return;
+        }
+        int offset = 0;
+        String skip = params.get("$skiptoken");
+        String bodyHash = hash(JSON.writeValueAsBytes(JSON.readTree(body)));
+        if (skip != null) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getUrlDecoder().decode(skip), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = "";
+            }
+            String[] parts = decoded.split("\\|", 2);
+            if (parts.length != 2 || !parts[0].matches("\\d{1,9}") || !parts[1].equals(bodyHash)) {
+                send(ex, 400, error("BadRequest", "Invalid $skiptoken: a nextLink must be posted with the query's body."));
+                return;
+            }
+            offset = Integer.parseInt(parts[0]);
+        }
+        LocalDate last = f != null && f.extraDay ? q.to.plusDays(1) : q.to;
+        List<List<Object>> result = aggregate(scope, q, last);
+        int end = Math.min(result.size(), offset + pageSize);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", scopePath + "/providers/Microsoft.CostManagement/query/" + HexFormat.of().formatHex(bytes(8)));
+        root.put("name", HexFormat.of().formatHex(bytes(8)));
+        root.put("type", "Microsoft.CostManagement/query");
+        root.putNull("location");
+        root.putNull("sku");
+        root.putNull("eTag");
+        ObjectNode props = root.putObject("properties");
+        if (end < result.size()) {
+            String token = Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((end + "|" + bodyHash).getBytes(StandardCharsets.UTF_8));
+            props.put("nextLink", "http://" + ex.getRequestHeaders().getFirst("Host") + scopePath
+                    + "/providers/Microsoft.CostManagement/query?api-version=" + version + "&$skiptoken=" + token);
+        } else {
+            props.putNull("nextLink");
+        }
+        ArrayNode cols = props.putArray("columns");
+        cols.addObject().put("name", q.costColumn).put("type", "Number");
+        if (q.daily) {
+            cols.addObject().put("name", "UsageDate").put("type", "Number");
+        }
+        for (String g : q.grouping) {
+            cols.addObject().put("name", g).put("type", "String");
+        }
+        cols.addObject().put("name", "Currency").put("type", "String");
+        ArrayNode out = props.putArray("rows");
+        for (List<Object> r : result.subList(Math.min(offset, result.size()), end)) {
+            ArrayNode a = out.addArray();
+            for (Object v : r) {
+                if (v instanceof BigDecimal d) {
+                    a.add(d);
+                } else if (v instanceof Long l) {
+                    a.add(l);
+                } else {
+                    a.add((String) v);
+                }
+            }
+        }
+        send(ex, 200, root);
+    }
+
+    private List<List<Object>> aggregate(Matcher scope, Query q, LocalDate last) {
+        String sub = scope.group(1);
+        String rg = scope.group(2);
+        String billing = scope.group(3);
+        List<String> billed = billing == null ? List.of() : billingAccounts.getOrDefault(billing.toLowerCase(Locale.ROOT), List.of());
+        Map<List<Object>, BigDecimal> sums = new LinkedHashMap<>();
+        for (Row r : rows) {
+            boolean inScope = billing != null
+                    ? r.billingAccount().equalsIgnoreCase(billing) || billed.stream().anyMatch(s -> s.equalsIgnoreCase(r.subscriptionId()))
+                    : r.subscriptionId().equalsIgnoreCase(sub) && (rg == null || r.resourceGroup().equalsIgnoreCase(rg));
+            if (!inScope || r.date().isBefore(q.from) || r.date().isAfter(last)) {
+                continue;
+            }
+            List<Object> key = new ArrayList<>();
+            if (q.daily) {
+                key.add((long) (r.date().getYear() * 10000 + r.date().getMonthValue() * 100 + r.date().getDayOfMonth()));
+            }
+            for (String g : q.grouping) {
+                key.add(switch (g.toLowerCase(Locale.ROOT)) {
+                    case "servicename" -> r.service();
+                    case "resourcelocation" -> r.location();
+                    case "subscriptionid" -> r.subscriptionId();
+                    case "chargetype" -> r.chargeType();
+                    default -> r.resourceGroup();
+                });
+            }
+            key.add(r.currency());
+            sums.merge(key, r.cost(), BigDecimal::add);
+        }
+        List<List<Object>> out = new ArrayList<>();
+        sums.forEach((k, v) -> {
+            List<Object> row = new ArrayList<>();
+            row.add(v);
+            row.addAll(k);
+            out.add(row);
+        });
+        out.sort(Comparator.comparing(Object::toString));
+        return out;
+    }
+
+    private static boolean allowed(Principal p, String scopeKey) {
+        if (p.scopes().isEmpty()) {
+            return true;
+        }
+        return p.scopes().stream().anyMatch(s -> scopeKey.equals(s) || scopeKey.startsWith(s + "/"));
+    }
+
+    private static boolean take(AtomicInteger n) {
+        while (true) {
+            int v = n.get();
+            if (v <= 0) {
+                return false;
+            }
+            if (n.compareAndSet(v, v - 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** A parsed query definition. */
+    private static final class Query {
+        LocalDate from;
+        LocalDate to;
+        boolean daily;
+        String costColumn;
+        List<String> grouping = new ArrayList<>();
+
+        static Query parse(JsonNode root) {
+            Query q = new Query();
+            String type = root.path("type").asText("");
+            if (!Set.of("actualcost", "amortizedcost", "usage").contains(type.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("'type' must be ActualCost, AmortizedCost or Usage, got '" + type + "'");
+            }
+            if (!"custom".equalsIgnoreCase(root.path("timeframe").asText(""))) {
+                throw new IllegalArgumentException("the simulator answers only 'timeframe': 'Custom'");
+            }
+            JsonNode period = root.path("timePeriod");
+            q.from = day(period.path("from").asText(""));
+            q.to = day(period.path("to").asText(""));
+            if (q.to.isBefore(q.from)) {
+                throw new IllegalArgumentException("timePeriod 'to' is before 'from'");
+            }
+            if (q.to.isAfter(q.from.plusYears(1))) {
+                throw new IllegalArgumentException("timePeriod is longer than one year");
+            }
+            JsonNode dataset = root.path("dataset");
+            String granularity = dataset.path("granularity").asText("None");
+            if (!granularity.equalsIgnoreCase("Daily") && !granularity.equalsIgnoreCase("None")) {
+                throw new IllegalArgumentException("granularity must be Daily or None, got '" + granularity + "'");
+            }
+            q.daily = granularity.equalsIgnoreCase("Daily");
+            JsonNode aggregation = dataset.path("aggregation");
+            if (!aggregation.isObject() || aggregation.size() != 1) {
+                throw new IllegalArgumentException("the simulator needs exactly one aggregation");
+            }
+            JsonNode agg = aggregation.elements().next();
+            String name = agg.path("name").asText("");
+            if (!Set.of("cost", "pretaxcost").contains(name.toLowerCase(Locale.ROOT))
+                    || !"sum".equalsIgnoreCase(agg.path("function").asText(""))) {
+                throw new IllegalArgumentException("aggregation must be Sum of Cost or PreTaxCost");
+            }
+            q.costColumn = name.equalsIgnoreCase("cost") ? "Cost" : "PreTaxCost";
+            for (JsonNode g : dataset.path("grouping")) {
+                String dim = g.path("name").asText("");
+                if (!"dimension".equalsIgnoreCase(g.path("type").asText("")) || !DIMENSIONS.contains(dim.toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("unknown grouping '" + dim + "'");
+                }
+                q.grouping.add(dim);
+            }
+            return q;
+        }
+
+        private static LocalDate day(String text) {
+            if (text.length() < 10) {
+                throw new IllegalArgumentException("timePeriod needs 'from' and 'to' dates");
+            }
+            return LocalDate.parse(text.substring(0, 10));
+        }
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static String hash(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> form(String text) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : text.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.putIfAbsent(k, v);
+        }
+        return out;
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode e = root.putObject("error");
+        e.put("code", code);
+        e.put("message", message);
+        return root;
+    }
+
+    private static ObjectNode aadError(String error, int code, String description) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("error", error);
+        root.put("error_description", "AADSTS" + code + ": " + description + " Trace ID: 00000000-0000-0000-0000-000000000000"
+                + " Correlation ID: 00000000-0000-0000-0000-000000000000 Timestamp: " + Instant.now());
+        root.putArray("error_codes").add(code);
+        root.put("timestamp", Instant.now().toString());
+        root.put("trace_id", "00000000-0000-0000-0000-000000000000");
+        root.put("correlation_id", "00000000-0000-0000-0000-000000000000");
+        root.put("error_uri", "https://login.microsoftonline.com/error?code=" + code);
+        return root;
+    }
+
+    private static byte[] read(InputStream in) throws IOException {
+        byte[] b = in.readNBytes(MAX_BODY + 1);
+        return b.length > MAX_BODY ? null : b;
+    }
+
+    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

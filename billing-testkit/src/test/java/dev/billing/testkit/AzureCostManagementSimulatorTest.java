@@ -1,0 +1,176 @@
+package dev.billing.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.testkit.AzureCostManagementSimulator.Row;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The simulator's wire protocol, spoken with a plain HTTP client. */
+@Timeout(30)
+class AzureCostManagementSimulatorTest {
+    private static final String TENANT = "t1.onmicrosoft.com";
+    private static final String SCOPE = "/subscriptions/sub-1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private AzureCostManagementSimulator sim;
+
+    @BeforeEach
+    void start() {
+        List<Row> rows = new ArrayList<>();
+        for (int d = 1; d <= 31; d++) {
+            rows.add(Row.of("sub-1", LocalDate.of(2026, 1, d), "Storage", "westeurope", "EUR", new BigDecimal("0.000001")));
+            rows.add(Row.of("sub-1", LocalDate.of(2026, 1, d), "Storage", "westeurope", "EUR", new BigDecimal("1.5")));
+            rows.add(Row.of("sub-2", LocalDate.of(2026, 1, d), "Compute", "eastus", "USD", new BigDecimal("2")));
+        }
+        rows.add(Row.of("sub-1", LocalDate.of(2026, 2, 1), "Storage", "westeurope", "EUR", new BigDecimal("100")));
+        sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret")
+                .principal(TENANT, "app-2", "other", "/subscriptions/sub-2")
+                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).throttleRetryAfter(7).start();
+    }
+
+    @AfterEach
+    void stop() {
+        sim.close();
+    }
+
+    private HttpResponse<String> token(String tenant, String client, String secret) throws Exception {
+        String form = "grant_type=client_credentials&client_id=" + client + "&client_secret="
+                + URLEncoder.encode(secret, StandardCharsets.UTF_8) + "&scope="
+                + URLEncoder.encode("https://management.azure.com/.default", StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(sim.endpoint() + "/" + tenant + "/oauth2/v2.0/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String bearer(String client, String secret) throws Exception {
+        HttpResponse<String> r = token(TENANT, client, secret);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.get("expires_in").asLong()).isEqualTo(3599);
+        return body.get("access_token").asText();
+    }
+
+    private HttpResponse<String> query(String url, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String queryUrl(String scope) {
+        return sim.endpoint() + scope + "/providers/Microsoft.CostManagement/query?api-version=2023-11-01";
+    }
+
+    private static String body(String from, String to, String costName, String... groups) {
+        StringBuilder g = new StringBuilder();
+        for (String group : groups) {
+            g.append(g.length() == 0 ? "" : ",").append("{\"type\":\"Dimension\",\"name\":\"").append(group).append("\"}");
+        }
+        return "{\"type\":\"ActualCost\",\"timeframe\":\"Custom\",\"timePeriod\":{\"from\":\"" + from + "\",\"to\":\"" + to
+                + "\"},\"dataset\":{\"granularity\":\"Daily\",\"aggregation\":{\"totalCost\":{\"name\":\"" + costName
+                + "\",\"function\":\"Sum\"}},\"grouping\":[" + g + "]}}";
+    }
+
+    @Test
+    void tokenEndpoint_checksTenantClientAndSecret_withAadstsErrors() throws Exception {
+        assertThat(token(TENANT, "app-1", "wrong").statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(token(TENANT, "app-1", "wrong").body()).get("error_codes").get(0).asInt()).isEqualTo(7000215);
+        assertThat(JSON.readTree(token(TENANT, "app-9", "s3cret").body()).get("error").asText()).isEqualTo("unauthorized_client");
+        assertThat(JSON.readTree(token("nowhere", "app-1", "s3cret").body()).get("error_codes").get(0).asInt()).isEqualTo(90002);
+        assertThat(bearer("app-1", "s3cret")).isNotBlank();
+        assertThat(sim.tokenRequests("app-1")).isEqualTo(4);
+    }
+
+    @Test
+    void query_pagesWithNextLink_includesTheToDay_andSumsPerDayAndGroup() throws Exception {
+        String token = bearer("app-1", "s3cret");
+        String body = body("2026-01-01T00:00:00+00:00", "2026-01-31T23:59:59+00:00", "Cost", "ServiceName", "ResourceLocation");
+        String url = queryUrl(SCOPE);
+        BigDecimal total = BigDecimal.ZERO;
+        int pages = 0;
+        int rows = 0;
+        while (url != null && pages < 10) {
+            HttpResponse<String> r = query(url, token, body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode props = JSON.readTree(r.body()).get("properties");
+            assertThat(props.get("columns").findValuesAsText("name"))
+                    .containsExactly("Cost", "UsageDate", "ServiceName", "ResourceLocation", "Currency");
+            for (JsonNode row : props.get("rows")) {
+                total = total.add(row.get(0).decimalValue());
+                assertThat(row.get(1).asLong()).isBetween(20260101L, 20260131L);
+                rows++;
+            }
+            url = props.get("nextLink").isNull() ? null : props.get("nextLink").asText();
+            pages++;
+        }
+        assertThat(pages).isEqualTo(4);
+        assertThat(rows).isEqualTo(31);
+        assertThat(total).isEqualByComparingTo("46.500031");
+
+        HttpResponse<String> inclusive = query(queryUrl(SCOPE), token,
+                body("2026-02-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00", "PreTaxCost"));
+        JsonNode props = JSON.readTree(inclusive.body()).get("properties");
+        assertThat(props.get("columns").get(0).get("name").asText()).isEqualTo("PreTaxCost");
+        assertThat(props.get("rows").get(0).get(0).decimalValue()).isEqualByComparingTo("100");
+    }
+
+    @Test
+    void query_checksTokenRoleApiVersionAndBody() throws Exception {
+        String body = body("2026-01-01", "2026-01-31", "Cost");
+        assertThat(query(queryUrl(SCOPE), null, body).statusCode()).isEqualTo(401);
+        assertThat(query(queryUrl(SCOPE), "forged", body).statusCode()).isEqualTo(401);
+        String narrow = bearer("app-2", "other");
+        HttpResponse<String> forbidden = query(queryUrl(SCOPE), narrow, body);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(forbidden.body()).at("/error/code").asText()).isEqualTo("AuthorizationFailed");
+        assertThat(query(queryUrl("/subscriptions/sub-2"), narrow, body).statusCode()).isEqualTo(200);
+        String token = bearer("app-1", "s3cret");
+        assertThat(query(queryUrl(SCOPE).replace("2023-11-01", "1999-01-01"), token, body).statusCode()).isEqualTo(400);
+        assertThat(query(queryUrl(SCOPE), token, body.replace("Custom", "MonthToDate")).statusCode()).isEqualTo(400);
+        assertThat(query(queryUrl(SCOPE) + "&$skiptoken=bogus", token, body).statusCode()).isEqualTo(400);
+        sim.expireTokens();
+        HttpResponse<String> expired = query(queryUrl(SCOPE), token, body);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(expired.body()).at("/error/code").asText()).isEqualTo("ExpiredAuthenticationToken");
+    }
+
+    @Test
+    void faults_throttleWithRatelimitHeaders_then503_thenAnswer() throws Exception {
+        String token = bearer("app-1", "s3cret");
+        String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
+        sim.throttle("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
+        sim.serverError("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
+        String url = queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1");
+
+        HttpResponse<String> throttled = query(url, token, body);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")).contains("7");
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after")).contains("7");
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after")).contains("7");
+        assertThat(query(url, token, body).statusCode()).isEqualTo(503);
+        HttpResponse<String> ok = query(url, token, body);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body()).at("/properties/columns").findValuesAsText("name")).contains("SubscriptionId");
+        assertThat(sim.queryRequests("/providers/Microsoft.Billing/billingAccounts/ba-1")).isEqualTo(3);
+    }
+}
