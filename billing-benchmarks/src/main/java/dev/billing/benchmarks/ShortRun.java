@@ -12,28 +12,40 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The short mode: every benchmark with few, short iterations, then one ratio per line, each
- * measured side by side in this run. The kernel benchmarks run in this JVM (their 10 M line items
+ * measured side by side in this run. The end-to-end benchmarks run in this JVM (their 5 M line items are
+ * generated, synced and loaded into DuckDB once for all), and so do the kernel benchmarks (their 10 M line items
  * are loaded once for all six); the others fork as their annotations say. Run it with
  * {@code java -Xmx8g -cp billing-benchmarks/target/benchmarks.jar dev.billing.benchmarks.ShortRun}.
  */
 public final class ShortRun {
     /** Line items of the memory measurement; the bytes per item barely change above a million. */
     private static final int MEMORY_ROWS = 2_000_000;
+    /**
+     * {@code EndToEndBenchmark.sync} on the code before the streaming engine (commit 4bae43a), in ms/op:
+     * ingestion has no peer to run side by side, so the figure of the old code is given with
+     * {@code -DsyncBeforeMs=...} (measured in the same session) or is the one measured on the shared 2-core
+     * machine when this engine was written.
+     */
+    private static final double SYNC_BEFORE_MS = Double.parseDouble(System.getProperty("syncBeforeMs", "1428.9"));
     private final Map<String, Double> msPerOp = new HashMap<>();
 
     private ShortRun() {
     }
 
     /** @param args none */
-    public static void main(String[] args) throws RunnerException {
+    public static void main(String[] args) throws Exception {
         MemoryFootprint.Result memory = MemoryFootprint.measure(MEMORY_ROWS);
+        PeakHeap.Result peak = PeakHeap.measure();
         ShortRun run = new ShortRun();
+        run.run(EndToEndBenchmark.class, 0);
+        EndToEndBenchmark.Data.release();
         run.run(KernelBenchmark.class, 0);
         run.run(RollupBenchmark.class, 1);
         run.run(ParseBenchmark.class, 1);
         run.run(FetchBenchmark.class, 1);
         System.out.println();
         System.out.println("=== ratios (higher is better for us), measured side by side in this run ===");
+        run.endToEnd(peak);
         run.ratio("kernel, one key (5,000 groups), ours vs DuckDB threads=1", "KernelBenchmark.oneKeyDuckDb",
                 "KernelBenchmark.oneKeyOurs", 2.5);
         run.ratio("kernel, one key (5,000 groups), ours vs naive stream", "KernelBenchmark.oneKeyNaive",
@@ -57,6 +69,33 @@ public final class ShortRun {
         run.ratio("fetch 1,000 accounts from the simulator, ours vs raw HttpClient.sendAsync (the ceiling)",
                 "FetchBenchmark.raw", "FetchBenchmark.ours", 0.8);
         run.ratio("fetch 1,000 accounts, ours vs sequential", "FetchBenchmark.sequential", "FetchBenchmark.ours", 10);
+    }
+
+    /** The end-to-end lines: live reports, reports from the in-memory store, ingestion and peak heap. */
+    private void endToEnd(PeakHeap.Result peak) {
+        String e = "EndToEndBenchmark.";
+        ratio("end to end, live domain + every project by month, ours vs naive List + groupingBy",
+                e + "naiveDomain", e + "oursDomain", 3);
+        ratio("end to end, live domain + every project by month, ours vs DuckDB threads=1 append + query (no target)",
+                e + "duckDbLoadDomain", e + "oursDomain", 0);
+        ratio("end to end, live domain + every project by month, ours vs DuckDB threads=1 query alone (no target)",
+                e + "duckDbQueryDomain", e + "oursDomain", 0);
+        ratio("end to end, live service x day DAILY, ours vs naive List + groupingBy",
+                e + "naiveDaily", e + "oursDaily", 2);
+        ratio("end to end, live service x day DAILY, ours vs DuckDB threads=1 append + query (no target)",
+                e + "duckDbLoadDaily", e + "oursDaily", 0);
+        ratio("end to end, live service x day DAILY, ours vs DuckDB threads=1 query alone (no target)",
+                e + "duckDbQueryDaily", e + "oursDaily", 0);
+        ratio("end to end, from CostStore.inMemory(), service x day, ours vs DuckDB threads=1 query alone",
+                e + "duckDbQueryDaily", e + "storeDaily", 2);
+        ratio("end to end, from CostStore.inMemory(), domain by month, ours vs DuckDB threads=1 query alone",
+                e + "duckDbQueryDomain", e + "storeDomain", 10);
+        Double sync = msPerOp.get(e + "sync");
+        System.out.println(sync == null ? "ingestion (CostSync into CostStore.inMemory()): not measured"
+                : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStore.inMemory():"
+                        + " %.2fx faster than before this engine (%.2f vs %.2f ms/op measured before; target >= 2.0x: %s)",
+                SYNC_BEFORE_MS / sync, SYNC_BEFORE_MS, sync, SYNC_BEFORE_MS / sync >= 2 ? "met" : "MISSED"));
+        System.out.println(PeakHeap.describe(peak));
     }
 
     private void run(Class<?> benchmark, int forks) throws RunnerException {

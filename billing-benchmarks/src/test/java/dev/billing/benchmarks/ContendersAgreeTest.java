@@ -42,4 +42,22 @@ class ContendersAgreeTest {
         assertThatCode(setting::setUp).doesNotThrowAnyException();
         setting.tearDown();
     }
+
+    @Test
+    @Timeout(120)
+    void endToEndSetup_onSmallData_findsEveryContenderAgreeing() {
+        EndToEndBenchmark.Data data = new EndToEndBenchmark.Data();
+        data.rows = 20_000;
+
+        assertThatCode(data::setUp).doesNotThrowAnyException();
+    }
+
+    @Test
+    @Timeout(120)
+    void peakHeap_onSmallData_measuresBothHolders() {
+        PeakHeap.Result r = PeakHeap.measureInProcess(new EndToEndData(20_000, 200, 10, 18));
+
+        org.assertj.core.api.Assertions.assertThat(r.listBytes()).isPositive();
+        org.assertj.core.api.Assertions.assertThat(r.liveCells()).isPositive();
+    }
 }

@@ -1,8 +1,7 @@
 package dev.billing.core;
 
-import dev.billing.core.internal.CostCube;
 import dev.billing.core.internal.FetchEngine;
-import dev.billing.core.internal.ColumnarStore;
+import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -16,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,11 +98,11 @@ public final class CostAggregator {
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
         List<ServiceAccount> scope = accounts.inScope(query);
-        ColumnarStore store = new ColumnarStore();
+        LiveAggregation live = new LiveAggregation(query);
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
         for (ServiceAccount account : scope) {
-            fetches.add(fetchOne(account, query, store).thenApply(c -> {
+            fetches.add(fetchOne(account, query, live).thenApply(c -> {
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
                 return c;
             }));
@@ -110,7 +110,7 @@ public final class CostAggregator {
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                CostCube.of(store, query).toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
+                live.cube().toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**
@@ -161,7 +161,11 @@ public final class CostAggregator {
                     }
                 }
             };
-            fetches.add(fetchOne(account, query, own, commit).thenApply(c -> {
+            fetches.add(fetchOne(account, query, (provider, request) -> engine.fetch(provider, request, r -> {
+                if (query.accepts(r)) {
+                    own.accept(r);
+                }
+            }), commit).thenApply(c -> {
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
                 return c;
             }));
@@ -183,27 +187,26 @@ public final class CostAggregator {
     }
 
     /**
-     * Streams one account into its own segment and commits it to the store on success; never fails.
-     * Records of a fetch that failed or was cancelled stay in the abandoned segment, never in the report.
+     * Aggregates one account's records, as they stream in, into its own partial sums and merges them into
+     * the report on success; never fails. The partial of a fetch that failed or was cancelled is dropped
+     * whole: none of its records reach the report.
      */
-    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, ColumnarStore store) {
-        ColumnarStore.Segment own = store.newSegment();
-        return fetchOne(account, query, own::add, () -> store.commit(own));
+    private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query, LiveAggregation live) {
+        LiveAggregation.Partial own = live.partial(account);
+        // the partial files every record under this account and its project, so records need no tagging
+        return fetchOne(account, query, (provider, request) -> engine.fetchUntagged(provider, request, own),
+                () -> live.commit(own));
     }
 
-    /** Streams one account's accepted records into {@code own} and runs {@code commit} on success; never fails. */
+    /** Starts one account's fetch and runs {@code commit} when it succeeds; never fails. */
     private CompletableFuture<AccountCoverage> fetchOne(ServiceAccount account, CostQuery query,
-                                                        Consumer<CostRecord> own, Runnable commit) {
+            BiFunction<BillingProvider, FetchRequest, CompletableFuture<FetchStats>> start, Runnable commit) {
         long startNanos = System.nanoTime();
         notifyListener(() -> listener.started(account));
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
-            fetch = engine.fetch(provider, FetchRequest.of(account, query.period(), query.granularity()), record -> {
-                if (query.accepts(record)) {
-                    own.accept(record);
-                }
-            });
+            fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity()));
         } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);
         }

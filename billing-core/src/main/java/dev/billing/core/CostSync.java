@@ -209,7 +209,7 @@ public final class CostSync {
         FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY);
         return engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {
             Optional<WindowReplacement> result = store.replaceWindow(account, m, now, sink -> {
-                window.forEach(sink::accept);
+                sink.acceptAll(window);
                 return stats;
             });
             if (result.isEmpty()) {

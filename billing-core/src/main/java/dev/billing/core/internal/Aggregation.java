@@ -17,12 +17,13 @@ public final class Aggregation {
     private final int bucketDigit;
     private final int currencyDigit;
     private final LocalDate[] bucketStart;
-    private final long[] stride;
     private final int size;
     private final long[] keys;
     private final long[] sums;
     private final BigDecimal[] big;
     private final int[] scales;
+    /** Per digit, each cell's value of it. */
+    private final int[][] digitColumns;
 
     Aggregation(ColumnarStore store, int[] digits, long[] radix, int[] keyDigit, int bucketDigit, int currencyDigit,
                 int[] bucketStart, CellRuns cells) {
@@ -39,12 +40,6 @@ public final class Aggregation {
         for (int b = 0; bucketStart != null && b < bucketStart.length; b++) {
             this.bucketStart[b] = LocalDate.ofEpochDay(bucketStart[b]);
         }
-        this.stride = new long[digits.length];
-        long st = 1;
-        for (int j = digits.length - 1; j >= 0; j--) {
-            stride[j] = st;
-            st *= radix[j];
-        }
         this.scales = new int[store.currencyCount()];
         for (int c = 0; c < scales.length; c++) {
             scales[c] = store.scale(c);
@@ -53,10 +48,21 @@ public final class Aggregation {
         this.keys = new long[size];
         this.sums = new long[size];
         this.big = new BigDecimal[size];
+        this.digitColumns = new int[digits.length][size];
         for (int i = 0; i < size; i++) {
-            keys[i] = cells.key(i);
+            long k = cells.key(i);
+            keys[i] = k;
             sums[i] = cells.sum(i);
-            big[i] = cells.big(keys[i]);
+            big[i] = cells.big(k);
+            // decoded once here: a division per digit, not two per lookup
+            for (int j = digits.length - 1; j > 0; j--) {
+                long r = radix[j];
+                digitColumns[j][i] = (int) (k % r);
+                k /= r;
+            }
+            if (digits.length > 0) {
+                digitColumns[0][i] = (int) k;
+            }
         }
     }
 
@@ -103,7 +109,6 @@ public final class Aggregation {
     }
 
     private int digit(int cell, int j) {
-        long k = stride[j] == 1 ? keys[cell] : keys[cell] / stride[j];
-        return (int) (j == 0 ? k : k % radix[j]);
+        return digitColumns[j][cell];
     }
 }

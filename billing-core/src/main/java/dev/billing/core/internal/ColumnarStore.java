@@ -243,12 +243,63 @@ public final class ColumnarStore {
         private Chunk open;
         private Currency lastCurrency;
         private int lastCurrencyId;
-        private final String[] lastValue = new String[Dimension.values().length];
-        private final int[] lastId = new int[Dimension.values().length];
+        private final ValueIds[] ids = new ValueIds[Dimension.values().length];
+        private LocalDate lastDate;
+        private int lastDay;
         private boolean committed;
 
         private Segment() {
             Arrays.fill(scales, -1);
+            for (Dimension d : Dimension.values()) {
+                ids[d.ordinal()] = new ValueIds(dictionary(d));
+            }
+        }
+
+        /**
+         * @param records line items, in order
+         * @throws IllegalStateException when the segment is committed
+         */
+        public void addAll(List<CostRecord> records) {
+            for (int i = 0, n = records.size(); i < n; i++) {
+                add(records.get(i));
+            }
+        }
+
+        /**
+         * @return the exact sum of the amounts added so far, per currency
+         */
+        public Map<Currency, BigDecimal> totals() {
+            int n = currencyCount();
+            long[] units = new long[n];
+            BigDecimal[] big = new BigDecimal[n];
+            boolean[] seen = new boolean[n];
+            for (Chunk chunk : chunks) {
+                for (int i = 0; i < chunk.size; i++) {
+                    int cur = chunk.currency[i] & 0xFF;
+                    seen[cur] = true;
+                    long x = units[cur];
+                    long a = chunk.amount[i];
+                    long r = x + a;
+                    if (((x ^ r) & (a ^ r)) < 0) {
+                        BigDecimal old = BigDecimal.valueOf(x, Math.max(0, scales[cur]));
+                        big[cur] = big[cur] == null ? old : big[cur].add(old);
+                        r = a;
+                    }
+                    units[cur] = r;
+                }
+                for (int o = 0; o < chunk.overflowCount; o++) {
+                    int cur = chunk.currency[chunk.overflowRows[o]] & 0xFF;
+                    big[cur] = big[cur] == null ? chunk.overflowAmounts[o] : big[cur].add(chunk.overflowAmounts[o]);
+                }
+            }
+            Map<Currency, BigDecimal> totals = new HashMap<>();
+            for (int c = 0; c < n; c++) {
+                if (seen[c]) {
+                    BigDecimal t = BigDecimal.valueOf(units[c], Math.max(0, scales[c]));
+                    totals.put(currency(c), big[c] == null ? t : t.add(big[c]));
+                }
+            }
+            return totals;
         }
 
         /**
@@ -267,7 +318,7 @@ public final class ColumnarStore {
                 if (open != null) {
                     open.seal();
                 }
-                open = new Chunk(provider, serviceAccount, project, 64);
+                open = new Chunk(provider, serviceAccount, project, 1024);
                 chunks.add(open);
             }
             Currency currency = record.cost().currency();
@@ -287,7 +338,12 @@ public final class ColumnarStore {
                 scales[cur] = scale;
             }
             long scaled = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
-            open.append((int) record.chargeDate().toEpochDay(),
+            LocalDate date = record.chargeDate();
+            if (date != lastDate) {
+                lastDay = (int) date.toEpochDay();
+                lastDate = date;
+            }
+            open.append(lastDay,
                     id(Dimension.ACCOUNT, record.billingAccountId()),
                     id(Dimension.SUB_ACCOUNT, record.subAccountId()),
                     id(Dimension.SERVICE, record.service()),
@@ -300,14 +356,9 @@ public final class ColumnarStore {
             }
         }
 
-        /** The dictionary id of a value, remembering the last one per column: line items repeat values. */
+        /** The dictionary id of a value, through this segment's cache: line items repeat values. */
         private int id(Dimension d, String value) {
-            int i = d.ordinal();
-            if (!value.equals(lastValue[i])) {
-                lastId[i] = dictionary(d).id(value);
-                lastValue[i] = value;
-            }
-            return lastId[i];
+            return ids[d.ordinal()].id(value);
         }
 
         private ColumnarStore store() {
@@ -319,6 +370,8 @@ public final class ColumnarStore {
                 open.seal();
                 open = null;
             }
+            // a committed segment stays referenced (a store's window) but takes no more records
+            Arrays.fill(ids, null);
         }
     }
 }

@@ -13,26 +13,47 @@ import dev.billing.core.SeriesPoint;
 import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
- * Exact sums of cost per (bucket, project, group-by values, currency): the finest cells a report
- * needs, from which the domain, project and row views are rolled up. Filled with the
- * {@link CostCell}s of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}. Not thread-safe.
+ * Exact sums of cost per (bucket, project, group-by values, currency), kept as the two roll-ups a
+ * report shows: per (project, bucket, currency), from which the domain's series is rolled up, and
+ * per (bucket, group-by values, currency), the rows. A cell's key is a tuple of ints (the bucket's
+ * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
+ * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
+ *
+ * <p>Filled with the {@link CostCell}s of a {@link ColumnarStore} or of any
+ * {@link dev.billing.core.spi.CostStore} through {@link #add}, or, for a live report, by
+ * {@link LiveAggregation} merging per-account partial sums. Thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
     private final List<Dimension> groupBy;
-    private final Map<Cell, BigDecimal> sums = new HashMap<>();
-    private final Map<LocalDate, String> labels = new HashMap<>();
+    final Dictionary projects = new Dictionary();
+    final Dictionary[] keyValues;
+    private final List<Currency> currencies = new ArrayList<>();
+    /** Cells (project, bucket, currency): the projects' series, and the domain's once rolled up. */
+    private final CellSums byProject = new CellSums(3, 1024);
+    /** Cells (bucket, group-by values..., currency): the rows; null without group-by. */
+    private final CellSums rows;
+    private final int width;
+    private final int[] projectKey = new int[3];
+    private final int[] rowKey;
+    private final int[] key;
+    private ValueIds projectIds;
+    private ValueIds[] keyIds;
+    private LocalDate lastBucket;
+    private Currency lastCurrency;
+    private int lastCurrencyId;
+    private int lastBucketDay;
 
     /**
      * @param granularity how dates are bucketed
@@ -41,9 +62,88 @@ public final class CostCube {
     public CostCube(Granularity granularity, List<Dimension> groupBy) {
         this.granularity = granularity;
         this.groupBy = List.copyOf(groupBy);
+        this.keyValues = new Dictionary[this.groupBy.size()];
+        for (int k = 0; k < keyValues.length; k++) {
+            keyValues[k] = new Dictionary();
+        }
+        this.width = this.groupBy.size() + 3;
+        this.rows = this.groupBy.isEmpty() ? null : new CellSums(width - 1, 1024);
+        this.rowKey = new int[width - 1];
+        this.key = new int[width];
     }
 
-    private record Cell(LocalDate bucket, ProjectId project, List<String> keys, Currency currency) {
+    /** @return the key width: bucket, project, group-by values, currency */
+    int width() {
+        return width;
+    }
+
+    Granularity granularity() {
+        return granularity;
+    }
+
+    List<Dimension> groupBy() {
+        return groupBy;
+    }
+
+    /** @return the id of a currency, assigned on first sight; thread-safe */
+    int currencyId(Currency currency) {
+        synchronized (currencies) {
+            int id = currencies.indexOf(currency);
+            if (id < 0) {
+                currencies.add(currency);
+                id = currencies.size() - 1;
+            }
+            return id;
+        }
+    }
+
+    private Currency currency(int id) {
+        synchronized (currencies) {
+            return currencies.get(id);
+        }
+    }
+
+    /** Adds a table of cells with this cube's key layout (a live account's partial sums); thread-safe. */
+    synchronized void addAll(CellSums partial) {
+        int currencyAt = width - 1;
+        for (int c = 0; c < partial.size(); c++) {
+            for (int j = 0; j < width; j++) {
+                key[j] = partial.key(c, j);
+            }
+            int currency = key[currencyAt];
+            int scale = partial.scale(currency);
+            addToCells(currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c));
+        }
+    }
+
+    /**
+     * Adds an amount to the cells of {@link #key}: its project's series cell and its row.
+     *
+     * @param units the amount's long part, in units of {@code scale}
+     * @param big the amount's exact remainder, or null
+     */
+    private void addToCells(int currency, long units, int scale, BigDecimal big) {
+        projectKey[0] = key[1];
+        projectKey[1] = key[0];
+        projectKey[2] = currency;
+        int p = byProject.cell(projectKey);
+        if (units != 0 || big == null) {
+            byProject.add(p, currency, units, scale);
+        }
+        if (big != null) {
+            byProject.addBig(p, big);
+        }
+        if (rows != null) {
+            rowKey[0] = key[0];
+            System.arraycopy(key, 2, rowKey, 1, width - 2);
+            int r = rows.cell(rowKey);
+            if (units != 0 || big == null) {
+                rows.add(r, currency, units, scale);
+            }
+            if (big != null) {
+                rows.addBig(r, big);
+            }
+        }
     }
 
     /**
@@ -65,12 +165,43 @@ public final class CostCube {
      * @param cell the sum; its bucket may be finer than the cube's granularity
      * @throws IllegalArgumentException when the cell has not as many keys as group-by dimensions
      */
-    public void add(CostCell cell) {
-        if (cell.keys().size() != groupBy.size()) {
-            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + cell.keys().size());
+    public synchronized void add(CostCell cell) {
+        List<String> values = cell.keys();
+        if (values.size() != groupBy.size()) {
+            throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + values.size());
         }
-        sums.merge(new Cell(granularity.bucketStart(cell.bucket()), cell.project(), cell.keys(),
-                cell.amount().currency()), cell.amount().amount(), BigDecimal::add);
+        if (projectIds == null) {
+            projectIds = new ValueIds(projects);
+            keyIds = new ValueIds[keyValues.length];
+            for (int k = 0; k < keyIds.length; k++) {
+                keyIds[k] = new ValueIds(keyValues[k]);
+            }
+        }
+        LocalDate bucket = cell.bucket();
+        if (!bucket.equals(lastBucket)) {
+            lastBucketDay = (int) granularity.bucketStart(bucket).toEpochDay();
+            lastBucket = bucket;
+        }
+        key[0] = lastBucketDay;
+        key[1] = projectIds.id(cell.project().value());
+        for (int k = 0; k < values.size(); k++) {
+            key[2 + k] = keyIds[k].id(values.get(k));
+        }
+        Currency c = cell.amount().currency();
+        if (c != lastCurrency) {
+            lastCurrencyId = currencyId(c);
+            lastCurrency = c;
+        }
+        int currency = lastCurrencyId;
+        key[width - 1] = currency;
+        BigDecimal amount = cell.amount().amount();
+        int scale = Scales.scaleOf(amount);
+        long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
+        if (units == Long.MIN_VALUE) {
+            addToCells(currency, 0, 0, amount);
+        } else {
+            addToCells(currency, units, scale, null);
+        }
     }
 
     /**
@@ -79,72 +210,119 @@ public final class CostCube {
      * @param coverage every account in scope
      * @return the report
      */
-    public CostReport toReport(CostQuery query, Collection<ProjectId> projectsInScope, List<AccountCoverage> coverage) {
-        Map<ProjectId, CostSummary> projects = new TreeMap<>();
-        for (ProjectId p : projectsInScope) {
-            projects.put(p, CostSummary.EMPTY);
+    public synchronized CostReport toReport(CostQuery query, Collection<ProjectId> projectsInScope,
+                                            List<AccountCoverage> coverage) {
+        CellSums domain = new CellSums(2);
+        int[] two = new int[2];
+        for (int c = 0; c < byProject.size(); c++) {
+            int currency = byProject.key(c, 2);
+            two[0] = byProject.key(c, 1);
+            two[1] = currency;
+            add(domain, domain.cell(two), currency, byProject.units(c), byProject.scale(currency), byProject.big(c));
         }
-        Map<ProjectId, Map<Cell, BigDecimal>> byProject = new HashMap<>();
-        sums.forEach((cell, sum) -> byProject.computeIfAbsent(cell.project(), p -> new HashMap<>()).put(cell, sum));
-        byProject.forEach((p, cells) -> projects.put(p, summary(cells)));
-        return new CostReport(query, summary(sums), projects, rows(), coverage);
+        Map<Integer, String> labels = new HashMap<>();
+        Map<ProjectId, CostSummary> summaries = new TreeMap<>();
+        for (ProjectId p : projectsInScope) {
+            summaries.put(p, CostSummary.EMPTY);
+        }
+        Map<Integer, List<Integer>> cellsOfProject = new HashMap<>();
+        for (int c = 0; c < byProject.size(); c++) {
+            cellsOfProject.computeIfAbsent(byProject.key(c, 0), p -> new ArrayList<>()).add(c);
+        }
+        cellsOfProject.forEach((p, cells) -> summaries.put(ProjectId.of(projects.value(p)),
+                summary(byProject, 1, cells, labels)));
+        List<Integer> all = new ArrayList<>(domain.size());
+        for (int c = 0; c < domain.size(); c++) {
+            all.add(c);
+        }
+        CostSummary total = summary(domain, 0, all, labels);
+        return new CostReport(query, total, summaries, rows == null ? List.of() : rows(rows, labels), coverage);
     }
 
-    private CostSummary summary(Map<Cell, BigDecimal> cells) {
-        Map<Currency, BigDecimal> totals = rollUp(cells, Cell::currency);
-        Map<Cell, BigDecimal> series = rollUp(cells, c -> new Cell(c.bucket(), null, List.of(), c.currency()));
-        List<Money> totalList = totals.entrySet().stream()
-                .map(e -> new Money(e.getValue(), e.getKey()))
-                .sorted(Comparator.comparing(m -> m.currency().getCurrencyCode()))
-                .toList();
-        List<SeriesPoint> points = series.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(BY_BUCKET_THEN_CURRENCY))
-                .map(e -> new SeriesPoint(e.getKey().bucket(), label(e.getKey().bucket()),
-                        new Money(e.getValue(), e.getKey().currency())))
-                .toList();
+    private static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
+        if (scale >= 0) {
+            to.add(cell, currency, units, scale);
+        }
+        if (big != null) {
+            to.addBig(cell, big);
+        }
+    }
+
+    private String label(int day, Map<Integer, String> labels) {
+        return labels.computeIfAbsent(day, d -> granularity.label(LocalDate.ofEpochDay(d)));
+    }
+
+    /** A summary from cells keyed (..., bucket at {@code bucketAt}, currency last). */
+    private CostSummary summary(CellSums cells, int bucketAt, List<Integer> which, Map<Integer, String> labels) {
+        int currencyAt = cells.width() - 1;
+        Integer[] order = which.toArray(Integer[]::new);
+        Arrays.sort(order, (a, b) -> {
+            int c = Integer.compare(cells.key(a, bucketAt), cells.key(b, bucketAt));
+            return c != 0 ? c : code(cells.key(a, currencyAt)).compareTo(code(cells.key(b, currencyAt)));
+        });
+        Map<Integer, BigDecimal> totals = new TreeMap<>((a, b) -> code(a).compareTo(code(b)));
+        List<SeriesPoint> points = new ArrayList<>(order.length);
+        for (int c : order) {
+            int day = cells.key(c, bucketAt);
+            int currency = cells.key(c, currencyAt);
+            BigDecimal v = cells.value(c);
+            points.add(new SeriesPoint(LocalDate.ofEpochDay(day), label(day, labels), new Money(v, currency(currency))));
+            totals.merge(currency, v, BigDecimal::add);
+        }
+        List<Money> totalList = new ArrayList<>(totals.size());
+        totals.forEach((currency, v) -> totalList.add(new Money(v, currency(currency))));
         return new CostSummary(totalList, points);
     }
 
-    private List<CostRow> rows() {
-        if (groupBy.isEmpty()) {
-            return List.of();
+    private String code(int currency) {
+        return currency(currency).getCurrencyCode();
+    }
+
+    /** The rows, keyed (bucket, group-by values..., currency), sorted by bucket, values, then currency code. */
+    private List<CostRow> rows(CellSums rows, Map<Integer, String> labels) {
+        int n = rows.size();
+        int keys = groupBy.size();
+        Integer[] order = new Integer[n];
+        for (int c = 0; c < n; c++) {
+            order[c] = c;
         }
-        Map<Cell, BigDecimal> rows = rollUp(sums, c -> new Cell(c.bucket(), null, c.keys(), c.currency()));
-        return rows.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.comparing(Cell::bucket)
-                        .thenComparing(Cell::keys, CostCube::compareKeys)
-                        .thenComparing(c -> c.currency().getCurrencyCode())))
-                .map(e -> {
-                    Map<Dimension, String> keys = new LinkedHashMap<>();
-                    for (int i = 0; i < groupBy.size(); i++) {
-                        keys.put(groupBy.get(i), e.getKey().keys().get(i));
-                    }
-                    return new CostRow(e.getKey().bucket(), label(e.getKey().bucket()), keys,
-                            new Money(e.getValue(), e.getKey().currency()));
-                })
-                .toList();
-    }
-
-    private String label(LocalDate bucket) {
-        return labels.computeIfAbsent(bucket, granularity::label);
-    }
-
-    private static final Comparator<Cell> BY_BUCKET_THEN_CURRENCY =
-            Comparator.comparing(Cell::bucket).thenComparing(c -> c.currency().getCurrencyCode());
-
-    private static int compareKeys(List<String> a, List<String> b) {
-        for (int i = 0; i < a.size(); i++) {
-            int c = a.get(i).compareTo(b.get(i));
-            if (c != 0) {
-                return c;
+        int[][] rank = new int[keys][];
+        for (int k = 0; k < keys; k++) {
+            rank[k] = ranks(keyValues[k]);
+        }
+        int currencies = rows.width() - 1;
+        Arrays.sort(order, (a, b) -> {
+            int c = Integer.compare(rows.key(a, 0), rows.key(b, 0));
+            for (int k = 0; c == 0 && k < keys; k++) {
+                c = Integer.compare(rank[k][rows.key(a, 1 + k)], rank[k][rows.key(b, 1 + k)]);
             }
+            return c != 0 ? c : code(rows.key(a, currencies)).compareTo(code(rows.key(b, currencies)));
+        });
+        List<CostRow> out = new ArrayList<>(n);
+        Map<Dimension, String> values = new LinkedHashMap<>();
+        for (int c : order) {
+            for (int k = 0; k < keys; k++) {
+                values.put(groupBy.get(k), keyValues[k].value(rows.key(c, 1 + k)));
+            }
+            int day = rows.key(c, 0);
+            out.add(new CostRow(LocalDate.ofEpochDay(day), label(day, labels), values,
+                    new Money(rows.value(c), currency(rows.key(c, currencies)))));
         }
-        return 0;
+        return out;
     }
 
-    private static <K> Map<K, BigDecimal> rollUp(Map<Cell, BigDecimal> cells, Function<Cell, K> key) {
-        Map<K, BigDecimal> out = new HashMap<>();
-        cells.forEach((cell, sum) -> out.merge(key.apply(cell), sum, BigDecimal::add));
-        return out;
+    /** @return each id's rank in the string order of the dictionary's values */
+    private static int[] ranks(Dictionary dictionary) {
+        int n = dictionary.size();
+        Integer[] ids = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = i;
+        }
+        Arrays.sort(ids, (a, b) -> dictionary.value(a).compareTo(dictionary.value(b)));
+        int[] rank = new int[n];
+        for (int r = 0; r < n; r++) {
+            rank[ids[r]] = r;
+        }
+        return rank;
     }
 }

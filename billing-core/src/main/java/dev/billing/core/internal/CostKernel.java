@@ -201,7 +201,9 @@ final class CostKernel {
             localRadix[j] = hi - lo + 1L;
             localSize *= localRadix[j];
         }
-        boolean local = localSize <= LOCAL_LIMIT;
+        // a dense result table is as cheap to add to as the local one when the chunk touches few of its
+        // cells, and spares mapping every local cell back to its global key
+        boolean local = localSize <= LOCAL_LIMIT && (!cells.isDense() || localSize * 2 <= c.size);
         int n = c.size;
         if (keys.length < n) {
             keys = new long[Chunk.MAX_ROWS];

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * goes through here. At most {@code maxConcurrent} fetches run at once across the whole instance; the
  * others wait in arrival order without holding a thread. Each fetch gets a {@link Cancellation}
  * that fires when its timeout passes or the engine closes; the provider then stops, and records it
- * still passes are dropped. Every record is tagged with its service account and project here. Results
+ * still passes are dropped. Every record is tagged with its service account and project here (except
+ * for {@link #fetchUntagged}, whose sink files records under the account itself). Results
  * complete on the SDK's executor, never on a timer thread.
  */
 public final class FetchEngine implements AutoCloseable {
@@ -91,7 +92,26 @@ public final class FetchEngine implements AutoCloseable {
      *     or one wrapping an unexpected exception with its message
      */
     public CompletableFuture<FetchStats> fetch(BillingProvider provider, FetchRequest request, CostSink sink) {
-        Pending pending = new Pending(provider, request, sink, new CompletableFuture<>());
+        return fetch(provider, request, sink, true);
+    }
+
+    /**
+     * Like {@link #fetch}, but the records reach the sink as the provider made them, untagged: for a
+     * sink that files every record under the request's account and project anyway (a live report's
+     * partial sums), so that no record is copied. Batches the provider passes reach the sink as batches.
+     *
+     * @param provider the account's provider
+     * @param request what to fetch (its cancellation is replaced by the engine's)
+     * @param sink where the records go, from one thread at a time
+     * @return as {@link #fetch}
+     */
+    public CompletableFuture<FetchStats> fetchUntagged(BillingProvider provider, FetchRequest request, CostSink sink) {
+        return fetch(provider, request, sink, false);
+    }
+
+    private CompletableFuture<FetchStats> fetch(BillingProvider provider, FetchRequest request, CostSink sink,
+                                                boolean tag) {
+        Pending pending = new Pending(provider, request, sink, tag, new CompletableFuture<>());
         boolean now;
         synchronized (this) {
             now = !closed && inFlight < maxConcurrent;
@@ -132,10 +152,8 @@ public final class FetchEngine implements AutoCloseable {
                 releaseSlot();
             }
         };
-        CostSink tagging = record -> {
-            cancellation.throwIfCancelled(account.name());
-            sink.accept(tag(record, account));
-        };
+        CostSink tagging = pending.tag() ? new TaggingSink(sink, account, cancellation)
+                : new CheckingSink(sink, account, cancellation);
         CompletableFuture<FetchStats> fetch;
         try {
             fetch = Objects.requireNonNull(provider.fetchAsync(request.withCancellation(cancellation), tagging,
@@ -290,8 +308,40 @@ public final class FetchEngine implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    private record Pending(BillingProvider provider, FetchRequest request, CostSink sink,
+    private record Pending(BillingProvider provider, FetchRequest request, CostSink sink, boolean tag,
                            CompletableFuture<FetchStats> result) {
+    }
+
+    /** Stops the provider once its fetch is cancelled and tags every record with the account and project. */
+    private record TaggingSink(CostSink sink, ServiceAccount account, Source cancellation) implements CostSink {
+        @Override
+        public void accept(CostRecord record) {
+            cancellation.throwIfCancelled(account.name());
+            sink.accept(tag(record, account));
+        }
+
+        @Override
+        public void acceptAll(List<CostRecord> records) {
+            cancellation.throwIfCancelled(account.name());
+            for (int i = 0, n = records.size(); i < n; i++) {
+                sink.accept(tag(records.get(i), account));
+            }
+        }
+    }
+
+    /** Stops the provider once its fetch is cancelled; records and batches pass as they are. */
+    private record CheckingSink(CostSink sink, ServiceAccount account, Source cancellation) implements CostSink {
+        @Override
+        public void accept(CostRecord record) {
+            cancellation.throwIfCancelled(account.name());
+            sink.accept(record);
+        }
+
+        @Override
+        public void acceptAll(List<CostRecord> records) {
+            cancellation.throwIfCancelled(account.name());
+            sink.acceptAll(records);
+        }
     }
 
     /** The cancellation the engine gives each fetch. */

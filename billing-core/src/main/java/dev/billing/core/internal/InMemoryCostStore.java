@@ -2,10 +2,12 @@ package dev.billing.core.internal;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
@@ -13,6 +15,7 @@ import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.Collection;
 import java.util.Comparator;
@@ -52,18 +55,11 @@ public final class InMemoryCostStore implements CostStore {
         }
         try {
             ColumnarStore.Segment rows = columns.newSegment();
+            WindowSink sink = new WindowSink(account, month, rows);
+            FetchStats stats = source.writeTo(sink);
             Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-            long[] count = {0};
-            FetchStats stats = source.writeTo(record -> {
-                if (!record.serviceAccount().equals(account.id()) || !YearMonth.from(record.chargeDate()).equals(month)) {
-                    throw new BillingException("a line item of service account '" + record.serviceAccount()
-                            + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
-                            + " being replaced", account.name(), -1, false, null);
-                }
-                rows.add(record);
-                sums.merge(record.cost().currency(), record.cost().amount(), BigDecimal::add);
-                count[0]++;
-            });
+            sums.putAll(rows.totals());
+            long[] count = {sink.count};
             List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
             Window fresh = new Window(rows, totals, count[0], syncedAt);
             Window old;
@@ -76,6 +72,50 @@ public final class InMemoryCostStore implements CostStore {
                     old == null ? List.of() : old.totals(), totals, fresh.records(), stats));
         } finally {
             replacing.remove(key);
+        }
+    }
+
+    /** Checks that every line item belongs to the window, then appends it to the window's segment. */
+    private static final class WindowSink implements CostSink {
+        private final ServiceAccount account;
+        private final YearMonth month;
+        private final int from;
+        private final int to;
+        private final ColumnarStore.Segment rows;
+        private LocalDate lastDate;
+        private boolean lastInside;
+        long count;
+
+        WindowSink(ServiceAccount account, YearMonth month, ColumnarStore.Segment rows) {
+            this.account = account;
+            this.month = month;
+            this.from = (int) month.atDay(1).toEpochDay();
+            this.to = (int) month.plusMonths(1).atDay(1).toEpochDay();
+            this.rows = rows;
+        }
+
+        @Override
+        public void accept(CostRecord record) {
+            LocalDate date = record.chargeDate();
+            if (date != lastDate) {
+                long day = date.toEpochDay();
+                lastInside = day >= from && day < to;
+                lastDate = date;
+            }
+            if (!lastInside || !record.serviceAccount().equals(account.id())) {
+                throw new BillingException("a line item of service account '" + record.serviceAccount()
+                        + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
+                        + " being replaced", account.name(), -1, false, null);
+            }
+            rows.add(record);
+            count++;
+        }
+
+        @Override
+        public void acceptAll(List<CostRecord> records) {
+            for (int i = 0, n = records.size(); i < n; i++) {
+                accept(records.get(i));
+            }
         }
     }
 
