@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0-SNAPSHOT",
         description = "Exact multi-cloud billing from the command line.",
         subcommands = {DemoCommand.class, ProvidersCommand.class, VerifyCommand.class, ReportCommand.class,
-                SyncCommand.class, SimulateCommand.class, ExportCommand.class},
+                SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
                 + " (report incomplete), 1 anything else."})
 public final class BillingCli implements Runnable {

@@ -7,6 +7,7 @@ import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
 import dev.billing.core.Credentials;
 import dev.billing.core.Dimension;
+import dev.billing.core.FetchListener;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code billing demo}: the whole flow against a local simulator, with nothing to configure. */
@@ -28,7 +30,9 @@ import picocli.CommandLine.ParentCommand;
                 + " export (BigQuery) simulators on free loopback ports with a demo domain (4 HyperBilling accounts in"
                 + " USD, KRW and EUR, 1 AWS Cost Explorer organisation in USD, 1 Azure subscription in EUR, 1 Google"
                 + " Cloud billing account in JPY, 2 projects), registers the accounts through the public API and draws"
-                + " the domain dashboard and each project's dashboard. No configuration, no network beyond loopback."})
+                + " the domain dashboard and each project's dashboard. No configuration, no network beyond loopback.",
+                "With --serve, serves the web dashboard of the demo domain on 127.0.0.1 instead, prints its URL and"
+                        + " runs until stopped (Ctrl-C)."})
 final class DemoCommand implements Callable<Integer> {
     static final String PROVIDER = "hyperbilling-aws";
     static final String AWS_PROVIDER = "aws-cost-explorer";
@@ -38,10 +42,22 @@ final class DemoCommand implements Callable<Integer> {
     @ParentCommand
     private BillingCli parent;
 
+    @Option(names = "--serve", description = "Serve the web dashboard of the demo domain until stopped, instead of"
+            + " drawing it in the terminal.")
+    private boolean serve;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+            description = "With --serve: the dashboard's port on 127.0.0.1; 0 (default) picks a free one.")
+    private int port;
+
     @Override
     public Integer call() {
         BillingCli.Console console = parent.console();
         PrintWriter out = console.out();
+        if (!serve && port != 0) {
+            throw CliException.usage("--port is the dashboard's port: add --serve");
+        }
+        DashboardServer.checkPort(port);
         SimulatorData data = DemoDomain.data();
         String azureSecret = DemoDomain.azureSecret();
         try (HyperBillingSimulator simulator = HyperBillingSimulator.start(data);
@@ -56,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
                      .providerSettings(AWS_PROVIDER, Map.of("endpoint", aws.endpoint()))
                      .providerSettings(AZURE, Map.of("endpoint", azure.endpoint(), "authority", azure.endpoint()))
                      .providerSettings(GCP_PROVIDER, Map.of("endpoint", bigQuery.endpoint()))
-                     .listener(new Progress(console.err(), console.terminal()))
+                     .listener(serve ? FetchListener.NONE : new Progress(console.err(), console.terminal()))
                      .build()) {
             out.println("HyperBilling simulator running on " + simulator.endpoint());
             out.println("AWS Cost Explorer simulator running on " + aws.endpoint());
@@ -90,6 +106,10 @@ final class DemoCommand implements Callable<Integer> {
             out.println("registered service account " + DemoDomain.AZURE_NAME + ": Azure subscription "
                     + DemoDomain.AZURE_SUBSCRIPTION + " (EUR), client " + DemoDomain.AZURE_CLIENT + ", " + DemoDomain.AZURE_PROJECT);
             out.println();
+            if (serve) {
+                DashboardServer.serve(console, billing.costs()::report, false, DemoDomain.PERIOD, port);
+                return BillingCli.OK;
+            }
             CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
                     .granularity(Granularity.MONTHLY).groupBy(Dimension.PROJECT, Dimension.SERVICE).build());
             Dashboard.draw("Domain: " + DemoDomain.PERIOD.start() + " to " + DemoDomain.PERIOD.end() + " (end exclusive), "

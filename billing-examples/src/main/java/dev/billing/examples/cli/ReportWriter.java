@@ -1,8 +1,5 @@
 package dev.billing.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import dev.billing.core.AccountCoverage;
@@ -13,24 +10,17 @@ import dev.billing.core.CostSummary;
 import dev.billing.core.CoverageStatus;
 import dev.billing.core.Dimension;
 import dev.billing.core.Money;
-import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
-import java.io.IOException;
+import dev.billing.dashboard.ReportJson;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** Prints a {@link CostReport} as a table, JSON (the format of docs/cli.md) or CSV. */
 final class ReportWriter {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
-
     private ReportWriter() {
     }
 
@@ -54,7 +44,8 @@ final class ReportWriter {
     }
 
     /**
-     * Writes the JSON format of docs/cli.md.
+     * Writes the JSON format of docs/cli.md: the document of {@link ReportJson}, the same one the dashboard's
+     * {@code /api/report} serves, and a line break.
      *
      * @param report the report
      * @param fromStore whether the report was answered from the cost store: each synced service account
@@ -62,97 +53,8 @@ final class ReportWriter {
      * @param out where to write
      */
     static void json(CostReport report, boolean fromStore, PrintWriter out) {
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.setPrettyPrinter(pretty());
-            g.writeStartObject();
-            g.writeObjectFieldStart("period");
-            g.writeStringField("start", report.period().start().toString());
-            g.writeStringField("end", report.period().end().toString());
-            g.writeEndObject();
-            g.writeStringField("granularity", report.granularity().name());
-            g.writeBooleanField("complete", report.isComplete());
-            g.writeFieldName("domain");
-            summary(g, report.domain());
-            g.writeArrayFieldStart("projects");
-            for (Map.Entry<ProjectId, CostSummary> p : report.projects().entrySet()) {
-                g.writeStartObject();
-                g.writeStringField("project", p.getKey().value());
-                writeTotalsAndSeries(g, p.getValue());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            if (!report.query().groupBy().isEmpty()) {
-                g.writeArrayFieldStart("rows");
-                for (CostRow row : report.rows()) {
-                    g.writeStartObject();
-                    g.writeStringField("period", row.period());
-                    g.writeObjectFieldStart("keys");
-                    for (Map.Entry<Dimension, String> k : row.keys().entrySet()) {
-                        g.writeStringField(k.getKey().key(), k.getValue());
-                    }
-                    g.writeEndObject();
-                    money(g, row.amount());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            g.writeArrayFieldStart("serviceAccounts");
-            for (AccountCoverage c : report.coverage()) {
-                g.writeStartObject();
-                g.writeStringField("name", c.name());
-                g.writeStringField("provider", c.provider().value());
-                g.writeStringField("project", c.project().value());
-                g.writeStringField("status", c.code().name());
-                if (c.code() == CoverageStatus.FAILED) {
-                    g.writeStringField("error", c.error());
-                } else if (fromStore) {
-                    g.writeStringField("asOf", c.asOf().toString());
-                }
-                if (c.status() instanceof AccountStatus.Partial partial) {
-                    g.writeStringField("error", partial.reason());
-                    g.writeArrayFieldStart("missingMonths");
-                    for (YearMonth m : partial.missingMonths()) {
-                        g.writeString(m.toString());
-                    }
-                    g.writeEndArray();
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ReportJson.write(report, fromStore, out);
         out.println();
-    }
-
-    private static void summary(JsonGenerator g, CostSummary s) throws IOException {
-        g.writeStartObject();
-        writeTotalsAndSeries(g, s);
-        g.writeEndObject();
-    }
-
-    private static void writeTotalsAndSeries(JsonGenerator g, CostSummary s) throws IOException {
-        g.writeArrayFieldStart("totals");
-        for (Money m : s.totals()) {
-            g.writeStartObject();
-            money(g, m);
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("series");
-        for (SeriesPoint p : s.series()) {
-            g.writeStartObject();
-            g.writeStringField("period", p.period());
-            money(g, p.amount());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    private static void money(JsonGenerator g, Money m) throws IOException {
-        g.writeStringField("currency", m.currency().getCurrencyCode());
-        g.writeStringField("amount", exact(m.amount()));
     }
 
     /**
