@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The JSON of the HyperBilling summary API ({@code GET /summary}): a list of
  * {@code {kind, month, data: [{project_id, project_name, data: [rows]}]}}, each row with a
- * {@code costs} list. Numbers are read as exact decimals (never through {@code double}).
+ * {@code costs} list. Numbers are read as exact decimals (never through a binary floating-point type).
  */
 final class SummaryJson {
     private static final ObjectMapper JSON = JsonMapper.builder()
