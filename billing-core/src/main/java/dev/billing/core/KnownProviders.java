@@ -8,7 +8,11 @@ import java.util.stream.Collectors;
 final class KnownProviders {
     private static final Map<String, String> ARTIFACTS = Map.of(
             "hyperbilling-aws", "dev.billing:billing-hyperbilling",
-            "azure-cost-management", "dev.billing:billing-azure");
+            "hyperbilling-mzc", "dev.billing:billing-hyperbilling",
+            "aws-cost-explorer", "dev.billing:billing-aws",
+            "azure-cost-management", "dev.billing:billing-azure",
+            "gcp-billing-export", "dev.billing:billing-gcp",
+            "focus-files", "dev.billing:billing-focus");
 
     private KnownProviders() {
     }

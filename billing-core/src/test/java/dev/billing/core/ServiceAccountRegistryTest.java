@@ -103,8 +103,10 @@ class ServiceAccountRegistryTest {
         assertThatThrownBy(() -> registry.register("prod", "azure", TestProvider.credentials(KEY), "web"))
                 .isInstanceOf(ProviderNotEnabledException.class)
                 .hasMessage("provider 'azure' is not enabled (enabled: discovered-cloud, test-cloud); known providers"
-                        + " and their artifacts: azure-cost-management (dev.billing:billing-azure),"
-                        + " hyperbilling-aws (dev.billing:billing-hyperbilling)");
+                        + " and their artifacts: aws-cost-explorer (dev.billing:billing-aws),"
+                        + " azure-cost-management (dev.billing:billing-azure), focus-files (dev.billing:billing-focus),"
+                        + " gcp-billing-export (dev.billing:billing-gcp), hyperbilling-aws (dev.billing:billing-hyperbilling),"
+                        + " hyperbilling-mzc (dev.billing:billing-hyperbilling)");
     }
 
     @ParameterizedTest
