@@ -1,6 +1,7 @@
 package dev.billing.aws.internal;
 
 import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -46,7 +47,7 @@ public final class Endpoints {
         if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null || endpoint.getRawUserInfo() != null) {
             throw invalid(setting, endpoint.toString(), "must not have user info, a query or a fragment");
         }
-        if (scheme.equals("http") && !isLoopback(endpoint.getHost())) {
+        if (scheme.equals("http") && !Loopback.isHost(endpoint.getHost())) {
             throw invalid(setting, endpoint.toString(), "must use https:// (http:// is allowed only for loopback hosts:"
                     + " localhost, 127.0.0.0/8, [::1])");
         }
@@ -54,22 +55,6 @@ public final class Endpoints {
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : endpoint;
     }
 
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-            return true;
-        }
-        String[] parts = h.split("\\.", -1);
-        if (parts.length != 4 || !parts[0].equals("127")) {
-            return false;
-        }
-        for (String part : parts) {
-            if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static ProviderConfigurationException invalid(String setting, String value, String problem) {
         return new ProviderConfigurationException("provider setting '" + setting + "' of aws-cost-explorer " + problem

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.billing.core.spi.Loopback;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -226,15 +227,11 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 throw CliException.usage(where + "'" + endpoint + "' is not a URL: write it as https://host[:port]");
             }
             String host = uri.getHost();
-            if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(host)) {
+            if ("http".equalsIgnoreCase(uri.getScheme()) && !Loopback.isHost(host)) {
                 throw CliException.usage(where + "http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8,"
                         + " [::1]), got host '" + host + "': use https://");
             }
         });
     }
 
-    private static boolean isLoopback(String host) {
-        return host != null && (host.equalsIgnoreCase("localhost") || host.equals("[::1]") || host.equals("::1")
-                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}"));
-    }
 }

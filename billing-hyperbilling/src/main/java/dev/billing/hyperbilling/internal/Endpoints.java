@@ -1,6 +1,7 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.Loopback;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class Endpoints {
         if (endpoint.getRawQuery() != null || endpoint.getRawFragment() != null || endpoint.getRawUserInfo() != null) {
             throw invalid(provider, endpoint.toString(), "must not have user info, a query or a fragment");
         }
-        if (scheme.equals("http") && !isLoopback(endpoint.getHost())) {
+        if (scheme.equals("http") && !Loopback.isHost(endpoint.getHost())) {
             throw invalid(provider, endpoint.toString(), "must use https:// (http:// is allowed only for loopback hosts:"
                     + " localhost, 127.0.0.0/8, [::1])");
         }
@@ -60,22 +61,6 @@ public final class Endpoints {
                 + provider + "\", Map.of(\"endpoint\", \"https://hyperbilling.example.com\"))");
     }
 
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-            return true;
-        }
-        String[] parts = h.split("\\.", -1);
-        if (parts.length != 4 || !parts[0].equals("127")) {
-            return false;
-        }
-        for (String part : parts) {
-            if (!part.matches("\\d{1,3}") || Integer.parseInt(part) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static ProviderConfigurationException invalid(String provider, String value, String problem) {
         return new ProviderConfigurationException("provider setting 'endpoint' of " + provider + " " + problem
