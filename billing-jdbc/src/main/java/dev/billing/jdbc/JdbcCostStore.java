@@ -18,6 +18,7 @@ import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.jdbc.internal.Columns;
+import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
 import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Dialect;
@@ -90,16 +91,24 @@ import org.slf4j.LoggerFactory;
  * {@link CostStoreException#reason() reason} (read-only, not a store, locked by another process,
  * newer schema, disk full, unreachable) and a one-line message naming the store and the fix.
  *
- * <p>Thread-safe. Each operation takes its own connection; give a pooled {@link DataSource} for a
- * busy PostgreSQL.
+ * <p>Thread-safe. Each operation takes a connection for its duration only. A store built with
+ * {@link Builder#embedded} or {@link Builder#url} keeps its own small pool of them
+ * ({@link Builder#maxConnections}, default {@value Builder#DEFAULT_MAX_CONNECTIONS}; an operation waits at
+ * most {@link Builder#connectionTimeout} for one, then fails with a {@link CostStoreException}); connections
+ * idle for a while are validated before reuse, and broken ones replaced. A store given a
+ * {@link Builder#dataSource DataSource} takes every connection from it (use your application's pool).
  */
 public final class JdbcCostStore implements CostStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcCostStore.class);
     /** Names this process in lease rows: an embedded store's leases of another process are of a dead one. */
     private static final String PROCESS = UUID.randomUUID().toString();
     private static final String UNIQUE_VIOLATION = "23505";
+    /** A pooled connection idle for longer than this is validated before it is lent again. */
+    private static final Duration POOL_VALIDATE_AFTER = Duration.ofMillis(500);
 
     private final ConnectionSource connections;
+    /** The store's own pool (embedded file or URL); {@code null} when the host gave a {@code DataSource}. */
+    private final ConnectionPool pool;
     private final Dialect dialect;
     private final int batchSize;
     private final Connection keepOpen;
@@ -108,14 +117,17 @@ public final class JdbcCostStore implements CostStore {
     private final String location;
 
     private JdbcCostStore(Builder b) {
-        this.connections = b.connections;
+        this.pool = b.pooled ? new ConnectionPool(b.connections, b.maxConnections, b.connectionTimeout,
+                POOL_VALIDATE_AFTER, b.location) : null;
+        this.connections = pool != null ? pool : b.connections;
         this.batchSize = b.batchSize;
         this.leaseTimeout = b.leaseTimeout;
         this.location = b.location;
         Dialect found = null;
         Connection open = null;
         try {
-            open = b.embedded ? connections.get() : null;
+            // straight from the driver, not from the pool: it is held for the store's lifetime
+            open = b.embedded ? b.connections.get() : null;
             try (Connection c = connections.get()) {
                 found = Dialect.of(c);
                 int before = Migrations.migrate(c, found);
@@ -132,19 +144,28 @@ public final class JdbcCostStore implements CostStore {
             }
         } catch (SQLException e) {
             closeQuietly(open);
+            closePool();
             throw StoreErrors.of("opening the cost store", location, null, e);
         } catch (CostStoreException e) {
             closeQuietly(open);
+            closePool();
             throw e.reason() == CostStoreException.Reason.NEWER_SCHEMA && e.location().isEmpty()
                     ? new CostStoreException(e.reason(), location, "the cost store " + location + " " + e.getMessage(),
                     false, null)
                     : e;
         } catch (RuntimeException e) {
             closeQuietly(open);
+            closePool();
             throw e;
         }
         this.dialect = found;
         this.keepOpen = open;
+    }
+
+    private void closePool() {
+        if (pool != null) {
+            pool.close();
+        }
     }
 
     private static void closeQuietly(Connection c) {
@@ -687,9 +708,13 @@ public final class JdbcCostStore implements CostStore {
         return StoreErrors.of(what, location, account, e);
     }
 
-    /** Closes the connection that keeps an embedded database open; the data stays in its file. */
+    /**
+     * Closes the store's connections (those in use when they are given back) and, for an embedded file, the
+     * database; the data stays. A {@code DataSource} given by the host is left to the host.
+     */
     @Override
     public void close() {
+        closePool();
         if (keepOpen != null) {
             try {
                 keepOpen.close();
@@ -699,6 +724,11 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
+    /** @return the store's own pool, or {@code null} when it was given a {@code DataSource} (for tests) */
+    ConnectionPool pool() {
+        return pool;
+    }
+
     @Override
     public String toString() {
         return "JdbcCostStore[" + dialect + " " + location + "]";
@@ -706,8 +736,13 @@ public final class JdbcCostStore implements CostStore {
 
     /** Builds a {@link JdbcCostStore}. */
     public static final class Builder {
+        /** The default of {@link #maxConnections(int)}. */
+        public static final int DEFAULT_MAX_CONNECTIONS = 10;
         private ConnectionSource connections;
         private boolean embedded;
+        private boolean pooled;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration connectionTimeout = Duration.ofSeconds(30);
         private int batchSize = 5_000;
         private Duration leaseTimeout = Duration.ofMinutes(15);
         private String location;
@@ -728,13 +763,14 @@ public final class JdbcCostStore implements CostStore {
             String url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
             this.connections = () -> DriverManager.getConnection(url);
             this.embedded = true;
+            this.pooled = true;
             this.location = path + ".mv.db";
             return this;
         }
 
         /**
-         * Connects with {@link DriverManager}, one connection per operation. For PostgreSQL:
-         * {@code jdbc:postgresql://db.example.com:5432/billing}.
+         * Connects with {@link DriverManager}, keeping up to {@link #maxConnections(int)} connections open in
+         * the store's own pool. For PostgreSQL: {@code jdbc:postgresql://db.example.com:5432/billing}.
          *
          * @param jdbcUrl a JDBC URL of an H2 or PostgreSQL database
          * @param user the user, or {@code null}
@@ -752,18 +788,21 @@ public final class JdbcCostStore implements CostStore {
             }
             this.connections = () -> DriverManager.getConnection(jdbcUrl, props);
             this.embedded = false;
+            this.pooled = true;
             this.location = jdbcUrl.replaceAll("[?;].*$", "");
             return this;
         }
 
         /**
-         * @param dataSource where connections come from, for example a pool
+         * @param dataSource where connections come from, for example your application's pool; the store keeps
+         *     no pool of its own then, and closing the store leaves the data source alone
          * @return this builder
          */
         public Builder dataSource(DataSource dataSource) {
             Objects.requireNonNull(dataSource, "dataSource");
             this.connections = dataSource::getConnection;
             this.embedded = false;
+            this.pooled = false;
             this.location = "the given DataSource";
             return this;
         }
@@ -779,6 +818,35 @@ public final class JdbcCostStore implements CostStore {
                 throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
             }
             this.batchSize = size;
+            return this;
+        }
+
+        /**
+         * @param max the most connections the store keeps open at once (default
+         *     {@value #DEFAULT_MAX_CONNECTIONS}); not used with {@link #dataSource}
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * @param timeout how long an operation waits for one of the store's connections when all
+         *     {@link #maxConnections(int)} are in use (default 30 s); then it fails with a
+         *     {@link CostStoreException} (reason {@code UNAVAILABLE}). Not used with {@link #dataSource}
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder connectionTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("connectionTimeout must be positive, got " + timeout);
+            }
+            this.connectionTimeout = timeout;
             return this;
         }
 
