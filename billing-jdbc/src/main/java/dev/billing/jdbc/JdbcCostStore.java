@@ -514,6 +514,38 @@ public final class JdbcCostStore implements CostStore {
         if (accounts.isEmpty()) {
             return;
         }
+        AggregateSql built = aggregateSql(query, accounts);
+        int keys = query.groupBy().size();
+        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(built.sql())) {
+            for (int i = 0; i < built.params().size(); i++) {
+                ps.setObject(i + 1, built.params().get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>(keys);
+                    for (int i = 0; i < keys; i++) {
+                        values.add(rs.getString(3 + i));
+                    }
+                    Money sum = new Money(plain(rs.getBigDecimal(keys + 4)), Currency.getInstance(rs.getString(keys + 3)));
+                    sink.accept(new CostCell(rs.getObject(1, LocalDate.class), ProjectId.of(rs.getString(2)), values,
+                            sum));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("aggregating " + query, null, e);
+        }
+    }
+
+    /** The statement {@link #aggregate} runs, and its parameters in order. */
+    record AggregateSql(String sql, List<Object> params) {
+    }
+
+    /**
+     * @param query what to aggregate
+     * @param accounts the accounts in scope, at least one
+     * @return the SQL {@link #aggregate} runs for them: the tests read its plan
+     */
+    static AggregateSql aggregateSql(CostQuery query, Collection<ServiceAccountId> accounts) {
         List<Object> params = new ArrayList<>();
         LocalDate start = query.period().start();
         LocalDate end = query.period().end();
@@ -556,25 +588,7 @@ public final class JdbcCostStore implements CostStore {
             in(sql, Columns.of(d), values, params);
         });
         sql.append(" GROUP BY ").append(groups);
-        int keys = query.groupBy().size();
-        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<String> values = new ArrayList<>(keys);
-                    for (int i = 0; i < keys; i++) {
-                        values.add(rs.getString(3 + i));
-                    }
-                    Money sum = new Money(plain(rs.getBigDecimal(keys + 4)), Currency.getInstance(rs.getString(keys + 3)));
-                    sink.accept(new CostCell(rs.getObject(1, LocalDate.class), ProjectId.of(rs.getString(2)), values,
-                            sum));
-                }
-            }
-        } catch (SQLException e) {
-            throw failure("aggregating " + query, null, e);
-        }
+        return new AggregateSql(sql.toString(), List.copyOf(params));
     }
 
     private static void in(StringBuilder sql, String column, Collection<String> values, List<Object> params) {
@@ -808,20 +822,6 @@ public final class JdbcCostStore implements CostStore {
         }
 
         /**
-         * @param size how many line items go to the database per JDBC batch (default 5,000; PostgreSQL uses
-         *     {@code COPY} instead)
-         * @return this builder
-         * @throws IllegalArgumentException when less than 1
-         */
-        public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
-            }
-            this.batchSize = size;
-            return this;
-        }
-
-        /**
          * @param max the most connections the store keeps open at once (default
          *     {@value #DEFAULT_MAX_CONNECTIONS}); not used with {@link #dataSource}
          * @return this builder
@@ -847,6 +847,20 @@ public final class JdbcCostStore implements CostStore {
                 throw new IllegalArgumentException("connectionTimeout must be positive, got " + timeout);
             }
             this.connectionTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param size how many line items go to the database per JDBC batch (default 5,000; PostgreSQL uses
+         *     {@code COPY} instead)
+         * @return this builder
+         * @throws IllegalArgumentException when less than 1
+         */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
+            }
+            this.batchSize = size;
             return this;
         }
 

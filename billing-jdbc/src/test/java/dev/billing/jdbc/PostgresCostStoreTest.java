@@ -3,18 +3,24 @@ package dev.billing.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.spi.CostStore;
+import dev.billing.jdbc.internal.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,20 +59,76 @@ class PostgresCostStoreTest extends CostStoreContract {
         url = newDatabase();
     }
 
+    /**
+     * A store of schema version 1 holding line items, opened by four instances at once: each later migration is
+     * applied and recorded exactly once, and the roll-ups the migrations fill from the line items hold each
+     * amount once (a migration run twice, or two running at once, would double them or fail an instance).
+     */
     @Test
-    void open_severalInstancesAtOnceOnANewDatabase_migrateOnce() throws Exception {
-        String fresh = newDatabase();
+    void open_severalInstancesAtOnceOnAnOlderDatabaseWithData_migrateOnce() throws Exception {
+        String old = newDatabase();
+        BigDecimal lines = BigDecimal.ZERO;
+        try (Connection c = DriverManager.getConnection(old, "postgres", null); Statement s = c.createStatement()) {
+            // schema version 1 as released (a released migration never changes)
+            s.execute("CREATE TABLE billing_schema_version (version INT NOT NULL PRIMARY KEY, description VARCHAR NOT"
+                    + " NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)");
+            s.execute("CREATE TABLE cost_line (service_account VARCHAR NOT NULL, month_start DATE NOT NULL,"
+                    + " charge_date DATE NOT NULL, provider VARCHAR NOT NULL, billing_account VARCHAR NOT NULL,"
+                    + " project VARCHAR NOT NULL, service VARCHAR NOT NULL, region VARCHAR NOT NULL, usage_type VARCHAR"
+                    + " NOT NULL, charge_category VARCHAR NOT NULL, currency VARCHAR(3) NOT NULL, amount DECIMAL(38, 18)"
+                    + " NOT NULL, usage_quantity VARCHAR)");
+            s.execute("CREATE INDEX cost_line_window ON cost_line (service_account, month_start, charge_date)");
+            s.execute("CREATE TABLE cost_window (service_account VARCHAR NOT NULL, month_start DATE NOT NULL, synced_at"
+                    + " TIMESTAMP WITH TIME ZONE, line_count BIGINT NOT NULL, PRIMARY KEY (service_account, month_start))");
+            s.execute("CREATE TABLE cost_window_total (service_account VARCHAR NOT NULL, month_start DATE NOT NULL,"
+                    + " currency VARCHAR(3) NOT NULL, amount DECIMAL(38, 18) NOT NULL, PRIMARY KEY (service_account,"
+                    + " month_start, currency))");
+            s.execute("CREATE TABLE account_sync (service_account VARCHAR NOT NULL PRIMARY KEY, last_success TIMESTAMP"
+                    + " WITH TIME ZONE NOT NULL)");
+            s.execute("INSERT INTO billing_schema_version VALUES (1, 'cost store', CURRENT_TIMESTAMP)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_line VALUES (?, ?, ?, 'test-cloud', '111',"
+                    + " ?, ?, 'us-east-1', 'BoxUsage', 'USAGE', 'USD', ?, NULL)")) {
+                SplittableRandom random = new SplittableRandom(5);
+                for (int i = 0; i < 300; i++) {
+                    LocalDate month = LocalDate.of(2026, 1 + i % 3, 1);
+                    BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 10_000_000), random.nextInt(7));
+                    ps.setString(1, "sa-" + i % 4);
+                    ps.setObject(2, month);
+                    ps.setObject(3, month.plusDays(i % 28));
+                    ps.setString(4, "project-" + i % 2);
+                    ps.setString(5, i % 5 == 0 ? "AmazonS3" : "AmazonEC2");
+                    ps.setBigDecimal(6, amount);
+                    ps.addBatch();
+                    lines = lines.add(amount);
+                }
+                ps.executeBatch();
+            }
+        }
         List<CompletableFuture<JdbcCostStore>> opening = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            opening.add(CompletableFuture.supplyAsync(() -> JdbcCostStore.builder().url(fresh, "postgres", null).build()));
+            opening.add(CompletableFuture.supplyAsync(() -> JdbcCostStore.builder().url(old, "postgres", null).build()));
         }
         for (CompletableFuture<JdbcCostStore> f : opening) {
             f.get(30, TimeUnit.SECONDS).close();
         }
-        try (Connection c = DriverManager.getConnection(fresh, "postgres", null); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(version) FROM billing_schema_version")) {
-            rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(rs.getInt(2));
+        try (Connection c = DriverManager.getConnection(old, "postgres", null); Statement s = c.createStatement()) {
+            List<Integer> versions = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT version FROM billing_schema_version ORDER BY version")) {
+                while (rs.next()) {
+                    versions.add(rs.getInt(1));
+                }
+            }
+            assertThat(versions).isEqualTo(IntStream.rangeClosed(1, Migrations.latest()).boxed().toList());
+            for (String table : List.of("cost_line", "cost_month", "cost_window_project", "cost_window_service")) {
+                try (ResultSet rs = s.executeQuery("SELECT SUM(amount) FROM " + table)) {
+                    rs.next();
+                    assertThat(rs.getBigDecimal(1)).as(table).isEqualByComparingTo(lines);
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cost_window_project")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("(account, month, project) groups, each once").isEqualTo(12);
+            }
         }
     }
 
