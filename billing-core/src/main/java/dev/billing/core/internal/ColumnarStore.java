@@ -269,11 +269,29 @@ public final class ColumnarStore {
          * @return the exact sum of the amounts added so far, per currency
          */
         public Map<Currency, BigDecimal> totals() {
+            return sum(chunks);
+        }
+
+        /**
+         * @return the exact sum of the amounts added so far, per project and currency (the roll-up a
+         *     whole-month report over many windows reads instead of their rows)
+         */
+        public Map<String, Map<Currency, BigDecimal>> totalsByProject() {
+            Map<Integer, List<Chunk>> byProject = new HashMap<>();
+            for (Chunk chunk : chunks) {
+                byProject.computeIfAbsent(chunk.project, p -> new ArrayList<>()).add(chunk);
+            }
+            Map<String, Map<Currency, BigDecimal>> out = new HashMap<>();
+            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.PROJECT).value(p), sum(cs)));
+            return out;
+        }
+
+        private Map<Currency, BigDecimal> sum(List<Chunk> of) {
             int n = currencyCount();
             long[] units = new long[n];
             BigDecimal[] big = new BigDecimal[n];
             boolean[] seen = new boolean[n];
-            for (Chunk chunk : chunks) {
+            for (Chunk chunk : of) {
                 for (int i = 0; i < chunk.size; i++) {
                     int cur = chunk.currency[i] & 0xFF;
                     seen[cur] = true;
