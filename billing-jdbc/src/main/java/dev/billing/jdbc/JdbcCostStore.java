@@ -259,14 +259,25 @@ public final class JdbcCostStore implements CostStore {
         LocalDate monthStart = month.atDay(1);
         String token = PROCESS + "/" + UUID.randomUUID();
         Instant now = Instant.now();
+        OffsetDateTime expires = now.plus(leaseTimeout).atOffset(ZoneOffset.UTC);
         try (Connection c = connections.get()) {
+            if (dialect == Dialect.POSTGRESQL) {
+                // one statement, so one commit (one WAL flush) instead of two: the row is created leased, or an
+                // existing row's lapsed or free lease is taken; a live lease of another instance is left alone
+                int claimed = update(c, "INSERT INTO cost_window AS w (service_account, month_start, line_count,"
+                        + " lease_owner, lease_expires) VALUES (?, ?, 0, ?, ?) ON CONFLICT (service_account, month_start)"
+                        + " DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires = EXCLUDED.lease_expires"
+                        + " WHERE w.lease_owner IS NULL OR w.lease_expires < ?", name, monthStart, token, expires,
+                        now.atOffset(ZoneOffset.UTC));
+                return claimed == 1 ? Optional.of(new Lease(account, month, token)) : Optional.empty();
+            }
             ensureRow(c, "INSERT INTO cost_window (service_account, month_start, line_count)"
                     + " SELECT CAST(? AS VARCHAR), CAST(? AS DATE), 0 WHERE NOT EXISTS"
                     + " (SELECT 1 FROM cost_window WHERE service_account = ? AND month_start = ?)",
                     name, monthStart, name, monthStart);
             int claimed = update(c, "UPDATE cost_window SET lease_owner = ?, lease_expires = ?"
                     + " WHERE service_account = ? AND month_start = ? AND (lease_owner IS NULL OR lease_expires < ?)",
-                    token, now.plus(leaseTimeout).atOffset(ZoneOffset.UTC), name, monthStart, now.atOffset(ZoneOffset.UTC));
+                    token, expires, name, monthStart, now.atOffset(ZoneOffset.UTC));
             return claimed == 1 ? Optional.of(new Lease(account, month, token)) : Optional.empty();
         } catch (SQLException e) {
             throw failure("claiming window " + month, name, e);
@@ -606,6 +617,12 @@ public final class JdbcCostStore implements CostStore {
     public void markSynced(ServiceAccountId account, Instant at) {
         OffsetDateTime time = at.atOffset(ZoneOffset.UTC);
         try (Connection c = connections.get()) {
+            if (dialect == Dialect.POSTGRESQL) {
+                update(c, "INSERT INTO account_sync AS s (service_account, last_success) VALUES (?, ?)"
+                        + " ON CONFLICT (service_account) DO UPDATE SET last_success = EXCLUDED.last_success"
+                        + " WHERE s.last_success < EXCLUDED.last_success", account.value(), time);
+                return;
+            }
             ensureRow(c, "INSERT INTO account_sync (service_account, last_success) SELECT CAST(? AS VARCHAR), ?"
                     + " WHERE NOT EXISTS (SELECT 1 FROM account_sync WHERE service_account = ?)",
                     account.value(), time, account.value());
