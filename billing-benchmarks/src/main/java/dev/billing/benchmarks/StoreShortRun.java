@@ -48,6 +48,8 @@ public final class StoreShortRun {
     private static final int ITEMS_PER_DAY = 40;
     /** Syncs of each store kind run and thrown away before the measured ones: the JIT compiles the path first. */
     private static final int WARM_UPS = 2;
+    /** Measured syncs from the simulator into each store; the best counts (a shared machine's noise only slows). */
+    private static final int SIMULATOR_RUNS = 5;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private final Path dir;
@@ -129,7 +131,7 @@ public final class StoreShortRun {
             CostQuery query = CostQuery.of(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)));
             CostReport reference = null;
             for (StoreBenchmark.Kind kind : StoreBenchmark.Kind.values()) {
-                int runs = kind == StoreBenchmark.Kind.memory ? 5 : 3;
+                int runs = 5;
                 double best = 0;
                 long items = 0;
                 for (int r = -WARM_UPS; r < runs; r++) {
@@ -174,7 +176,7 @@ public final class StoreShortRun {
              Billing billing = StoreBenchmark.billing(simulator.endpoint(), StoreBenchmark.SYNC_ACCOUNTS, data)) {
             for (StoreBenchmark.Kind kind : StoreBenchmark.Kind.values()) {
                 double best = 0;
-                for (int r = -WARM_UPS; r < 3; r++) {
+                for (int r = -WARM_UPS; r < SIMULATOR_RUNS; r++) {
                     try (CostStore store = fresh(kind, false)) {
                         CostSync sync = CostSync.builder(billing).store(store).monthsBack(2).build();
                         long t0 = System.nanoTime();
@@ -197,8 +199,8 @@ public final class StoreShortRun {
         }
         double memory = rates.get(StoreBenchmark.Kind.memory);
         lines.add(String.format(Locale.ROOT, "sync, simulator over loopback -> memory: %,.0f line items/s (%,d line"
-                + " items, best of 3 after %d warm-ups; the reference for the two below)", memory, StoreBenchmark.SYNC_ITEMS,
-                WARM_UPS));
+                + " items, best of %d after %d warm-ups; the reference for the two below)", memory, StoreBenchmark.SYNC_ITEMS,
+                SIMULATOR_RUNS, WARM_UPS));
         System.out.println(lines.get(lines.size() - 1));
         for (StoreBenchmark.Kind kind : List.of(StoreBenchmark.Kind.h2, StoreBenchmark.Kind.postgres)) {
             double slower = memory / rates.get(kind);
