@@ -23,7 +23,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Currency;
@@ -107,7 +106,7 @@ public final class InMemoryCostStore implements CostStore {
             for (int k = 0; k < m.length; k++) {
                 times.put(m[k], w[k].syncedAt);
             }
-            return new Account(id, m, w, Collections.unmodifiableMap(times));
+            return new Account(id, m, w, Map.copyOf(times));
         }
 
         /** @return the held months from {@code first} to {@code last}, with their sync times */
@@ -121,7 +120,7 @@ public final class InMemoryCostStore implements CostStore {
                     times.put(months[k], windows[k].syncedAt);
                 }
             }
-            return Collections.unmodifiableMap(times);
+            return Map.copyOf(times);
         }
     }
 
@@ -131,6 +130,8 @@ public final class InMemoryCostStore implements CostStore {
     /** Every window's totals by project, for whole-month dashboard queries. Guarded by this. */
     private final WindowRollup rollup = new WindowRollup();
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
+    /** An immutable copy of {@link #lastSyncs}, handed to every report until the next sync changes it. */
+    private Map<ServiceAccountId, Instant> lastSyncsCopy;
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
 
     /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
@@ -341,11 +342,15 @@ public final class InMemoryCostStore implements CostStore {
     @Override
     public synchronized void markSynced(ServiceAccountId account, Instant at) {
         lastSyncs.merge(account, at, (a, b) -> a.isAfter(b) ? a : b);
+        lastSyncsCopy = null;
     }
 
     @Override
     public synchronized Map<ServiceAccountId, Instant> lastSyncs() {
-        return Map.copyOf(lastSyncs);
+        if (lastSyncsCopy == null) {
+            lastSyncsCopy = Map.copyOf(lastSyncs);
+        }
+        return lastSyncsCopy;
     }
 
     @Override
