@@ -247,7 +247,8 @@ public final class JdbcCostStore implements CostStore {
      * UPDATE}) or a PostgreSQL advisory lock held for the fetch pins a connection, and for the row lock an open
      * transaction ("idle in transaction"), for as long as the provider takes: every page, every retry, every
      * {@code Retry-After} wait; and a session advisory lock outlives a crashed sync in a pooled connection.
-     * A lease is one short autocommit {@code UPDATE ... WHERE lease_owner IS NULL OR lease_expires < now}: the
+     * A lease is one short autocommit {@code UPDATE ... WHERE lease_owner IS NULL OR lease_expires < now} (on
+     * PostgreSQL an {@code INSERT ... ON CONFLICT ... DO UPDATE ... WHERE} with that condition): the
      * database serialises two instances claiming the same window (the second sees the first's lease and gets
      * nothing), nothing is held while the window is fetched, and the lease of an instance that died lapses
      * after {@link Builder#leaseTimeout(Duration)}. The replacement then checks, inside its own short
