@@ -242,7 +242,7 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
     private final class Lent implements InvocationHandler {
         private final Connection physical;
         private boolean returned;
-        private boolean broken;
+        private volatile boolean broken;
 
         Lent(Connection physical) {
             this.physical = physical;
