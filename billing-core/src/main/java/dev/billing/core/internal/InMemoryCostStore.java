@@ -8,6 +8,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
@@ -47,6 +48,7 @@ public final class InMemoryCostStore implements CostStore {
     private final Map<Key, Window> windows = new HashMap<>();
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
+    private final BudgetAlertLog alerts = BudgetAlertLog.inMemory();
 
     /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
     private final class Lease implements WindowLease {
@@ -201,6 +203,11 @@ public final class InMemoryCostStore implements CostStore {
                 .map(e -> new StoredWindow(e.getKey().month(), e.getValue().syncedAt(), e.getValue().totals(),
                         e.getValue().records()))
                 .toList();
+    }
+
+    @Override
+    public BudgetAlertLog budgetAlerts() {
+        return alerts;
     }
 
     @Override
