@@ -9,6 +9,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -685,6 +686,25 @@ public final class JdbcCostStore implements CostStore {
 
     private CostStoreException failure(String what, String account, SQLException e) {
         return StoreErrors.of(what, location, account, e);
+    }
+
+    /**
+     * The budget alerts kept in this store's database (table {@code budget_alert}): a threshold alerts once per
+     * budget and month, across restarts and every instance sharing the database.
+     */
+    @Override
+    public BudgetAlertLog budgetAlerts() {
+        return (budget, month, threshold) -> {
+            try (Connection c = connections.get()) {
+                return update(c, "INSERT INTO budget_alert (budget, month_start, threshold, alerted_at) VALUES (?, ?, ?, ?)",
+                        budget, month.atDay(1), BudgetAlertLog.key(threshold), OffsetDateTime.now(ZoneOffset.UTC)) == 1;
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false;
+                }
+                throw failure("recording a budget alert", null, e);
+            }
+        };
     }
 
     /** Closes the connection that keeps an embedded database open; the data stays in its file. */
