@@ -103,8 +103,7 @@ public final class CostQuery {
      * @return whether the filters let that value through on that dimension
      */
     public boolean accepts(Dimension dimension, String value) {
-        Set<String> allowed = filters.get(dimension);
-        return allowed == null || allowed.contains(value);
+        return dimension.passes(filters, value);
     }
 
     /**
@@ -115,8 +114,8 @@ public final class CostQuery {
         if (!period.contains(record.chargeDate())) {
             return false;
         }
-        for (Map.Entry<Dimension, Set<String>> f : filters.entrySet()) {
-            if (!f.getValue().contains(f.getKey().valueOf(record))) {
+        for (Dimension d : filters.keySet()) {
+            if (!accepts(d, d.valueOf(record))) {
                 return false;
             }
         }

@@ -502,8 +502,8 @@ public final class JdbcCostStore implements CostStore {
         Set<Dimension> used = EnumSet.noneOf(Dimension.class);
         used.addAll(query.groupBy());
         used.addAll(query.filters().keySet());
-        used.remove(Dimension.SERVICE_ACCOUNT);
-        used.remove(Dimension.PROJECT);
+        // every table keeps the per-account dimensions (service account, project)
+        used.removeIf(Dimension::perAccount);
         // The smallest table that answers: the per-window roll-ups by project (domain and project dashboards)
         // and by project and service, then the roll-up by every dimension, then the line items.
         String table = daily || !wholeMonths ? "cost_line"
@@ -511,9 +511,9 @@ public final class JdbcCostStore implements CostStore {
                 : used.equals(EnumSet.of(Dimension.SERVICE)) ? "cost_window_service"
                 : "cost_month";
         String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", project");
+        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.PROJECT.column());
         for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(Columns.of(d));
+            groups.append(", ").append(d.column());
         }
         groups.append(", currency");
         // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
@@ -531,9 +531,10 @@ public final class JdbcCostStore implements CostStore {
             sql.append(" AND charge_date >= ? AND charge_date < ?");
             params.addAll(List.of(start, end));
         }
+        // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
         query.filters().forEach((d, values) -> {
             sql.append(" AND ");
-            in(sql, Columns.of(d), values, params);
+            in(sql, d.column(), values, params);
         });
         sql.append(" GROUP BY ").append(groups);
         int keys = query.groupBy().size();

@@ -10,11 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
-import dev.billing.core.spi.Loopback;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -327,31 +324,4 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
     private static List<String> sorted(Set<String> names) {
         return names.stream().sorted().toList();
     }
-
-    /**
-     * Rejects {@code http://} endpoints that are not loopback, before any provider sees them.
-     *
-     * @throws CliException (exit 2) naming the provider's endpoint field
-     */
-    void checkEndpoints() {
-        providers.forEach((id, settings) -> {
-            String endpoint = settings.get("endpoint");
-            if (endpoint == null) {
-                return;
-            }
-            String where = file + ": providers." + id + ".endpoint: ";
-            URI uri;
-            try {
-                uri = new URI(endpoint.trim());
-            } catch (URISyntaxException e) {
-                throw CliException.usage(where + "'" + endpoint + "' is not a URL: write it as https://host[:port]");
-            }
-            String host = uri.getHost();
-            if ("http".equalsIgnoreCase(uri.getScheme()) && !Loopback.isHost(host)) {
-                throw CliException.usage(where + "http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8,"
-                        + " [::1]), got host '" + host + "': use https://");
-            }
-        });
-    }
-
 }
