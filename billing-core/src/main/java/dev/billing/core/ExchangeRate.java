@@ -47,7 +47,7 @@ public record ExchangeRate(Currency from, Currency to, LocalDate date, BigDecima
      *     are the same
      */
     public static ExchangeRate of(String from, String to, LocalDate date, String rate) {
-        return new ExchangeRate(Money.of("0", from).currency(), Money.of("0", to).currency(),
+        return new ExchangeRate(Money.currency(from), Money.currency(to),
                 date, new BigDecimal(rate), "table");
     }
 

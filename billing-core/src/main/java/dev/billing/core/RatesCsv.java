@@ -96,13 +96,10 @@ final class RatesCsv {
 
     private static Currency currency(String code, String name, int n) {
         try {
-            if (code.length() == 3) {
-                return Currency.getInstance(code.toUpperCase(Locale.ROOT));
-            }
+            return Money.currency(code);
         } catch (IllegalArgumentException e) {
-            // reported below
+            throw bad(name, n, "'" + code + "' is not an ISO 4217 currency code such as USD");
         }
-        throw bad(name, n, "'" + code + "' is not an ISO 4217 currency code such as USD");
     }
 
     /** Splits on commas; a field may be in double quotes; fields are trimmed. */

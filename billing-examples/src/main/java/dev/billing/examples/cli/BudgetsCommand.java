@@ -19,14 +19,11 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.YearMonth;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code billing budgets}: each configured budget's spend, forecast and thresholds crossed for a month. */
 @Command(name = "budgets", mixinStandardHelpOptions = true,
@@ -53,7 +50,7 @@ final class BudgetsCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration file (JSON).")
     private Path config;
 
-    @Option(names = "--month", paramLabel = "YYYY-MM", converter = MonthArg.class,
+    @Option(names = "--month", paramLabel = "YYYY-MM", converter = Args.Month.class,
             description = "The month (UTC); default the current one.")
     private YearMonth month;
 
@@ -208,17 +205,5 @@ final class BudgetsCommand implements Callable<Integer> {
     private static BigDecimal number(BigDecimal value) {
         BigDecimal v = value.stripTrailingZeros();
         return v.scale() < 0 ? v.setScale(0) : v;
-    }
-
-    /** Parses {@code YYYY-MM}. */
-    static final class MonthArg implements ITypeConverter<YearMonth> {
-        @Override
-        public YearMonth convert(String value) {
-            try {
-                return YearMonth.parse(value.trim());
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a month: use YYYY-MM, such as 2026-12");
-            }
-        }
     }
 }

@@ -150,7 +150,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             String code = text(node, where, "currency", "the budget's ISO 4217 currency, such as \"USD\"");
             Currency currency;
             try {
-                currency = Money.of("0", code).currency();
+                currency = Money.currency(code);
             } catch (IllegalArgumentException e) {
                 throw error(where + ".currency", "'" + code + "' is not an ISO 4217 currency code such as USD");
             }

@@ -4,9 +4,9 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.ExchangeRates;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.MissingExchangeRateException;
+import dev.billing.core.Money;
 import java.nio.file.Path;
 import java.util.Currency;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import picocli.CommandLine.Option;
@@ -64,13 +64,10 @@ final class CurrencyOption {
 
     private Currency currency() {
         try {
-            if (currency.length() == 3) {
-                return Currency.getInstance(currency.toUpperCase(Locale.ROOT));
-            }
+            return Money.currency(currency);
         } catch (IllegalArgumentException e) {
-            // reported below
+            throw CliException.usage("--currency '" + currency + "' is not an ISO 4217 currency code such as USD");
         }
-        throw CliException.usage("--currency '" + currency + "' is not an ISO 4217 currency code such as USD");
     }
 
     /**
