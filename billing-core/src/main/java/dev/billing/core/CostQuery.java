@@ -218,7 +218,8 @@ public final class CostQuery {
         /**
          * Also converts the report into one currency: each line item at the rate for its own charge day, the
          * exact products summed exactly ({@link CostReport#converted()}). The per-currency totals stay as they
-         * are.
+         * are. To know each line item's day, a converting report reads DAILY costs whatever its granularity (for
+         * a live report: DAILY requests to the providers, which may take more of them).
          *
          * @param currency the reporting currency
          * @param rates the rates into it

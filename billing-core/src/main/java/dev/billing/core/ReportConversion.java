@@ -93,16 +93,7 @@ final class ReportConversion {
         return new CostSummary[] {new CostSummary(daily.totals(), points), new CostSummary(convertedTotals, convertedPoints)};
     }
 
-    /** A row's bucket and group-by values; equal and ordered by those, {@code keys} carried along. */
+    /** A row's bucket and group-by values (ordered by those, with {@link #ROWS}), its keys carried along. */
     private record RowKey(LocalDate bucket, List<String> values, Map<Dimension, String> keys) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof RowKey k && bucket.equals(k.bucket) && values.equals(k.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * bucket.hashCode() + values.hashCode();
-        }
     }
 }
