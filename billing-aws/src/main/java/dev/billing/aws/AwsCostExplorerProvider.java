@@ -1,7 +1,6 @@
 package dev.billing.aws;
 
 import dev.billing.aws.internal.CostExplorerFetcher;
-import dev.billing.aws.internal.Endpoints;
 import dev.billing.aws.internal.Settings;
 import dev.billing.core.BillingException;
 import dev.billing.core.FetchCancelledException;
@@ -12,6 +11,7 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.net.URI;
@@ -60,6 +60,11 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 200 linked accounts with two record types each. */
     public static final int DEFAULT_MAX_REQUESTS_PER_FETCH = 5000;
 
+    /** A valid {@code endpoint}, shown when a value is not a URL. */
+    static final String ENDPOINT_EXAMPLE = "https://ce.us-east-1.amazonaws.com";
+    /** A valid {@code stsEndpoint}, shown when a value is not a URL. */
+    static final String STS_ENDPOINT_EXAMPLE = "https://sts.us-east-1.amazonaws.com";
+
     static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
@@ -76,8 +81,9 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     private final CostExplorerFetcher fetcher;
 
     private AwsCostExplorerProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check("endpoint", b.endpoint);
-        this.stsEndpoint = b.stsEndpoint == null ? null : Endpoints.check("stsEndpoint", b.stsEndpoint);
+        this.endpoint = b.endpoint == null ? null : Endpoints.check(ID, "endpoint", b.endpoint, ENDPOINT_EXAMPLE);
+        this.stsEndpoint = b.stsEndpoint == null ? null : Endpoints.check(ID, "stsEndpoint", b.stsEndpoint,
+                STS_ENDPOINT_EXAMPLE);
         this.region = b.region;
         this.costMetric = b.costMetric;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;

@@ -1,9 +1,9 @@
 package dev.billing.aws;
 
-import dev.billing.aws.internal.Endpoints;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
 import java.util.Arrays;
 import java.util.List;
@@ -61,8 +61,10 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String value = e.getValue() == null ? "" : e.getValue().trim();
             switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse("endpoint", value));
-                case "stsEndpoint" -> b.stsEndpoint(Endpoints.parse("stsEndpoint", value));
+                case "endpoint" -> b.endpoint(Endpoints.parse(AwsCostExplorerProvider.ID, "endpoint", value,
+                        AwsCostExplorerProvider.ENDPOINT_EXAMPLE));
+                case "stsEndpoint" -> b.stsEndpoint(Endpoints.parse(AwsCostExplorerProvider.ID, "stsEndpoint", value,
+                        AwsCostExplorerProvider.STS_ENDPOINT_EXAMPLE));
                 case "region" -> {
                     if (!AwsCostExplorerProvider.REGION.matcher(value).matches()) {
                         throw invalid("region", value, "be an AWS region code such as us-east-1");

@@ -1,6 +1,5 @@
 package dev.billing.azure;
 
-import dev.billing.azure.internal.Endpoints;
 import dev.billing.azure.internal.QueryFetcher;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
@@ -8,6 +7,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.net.URI;
@@ -72,8 +72,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
     private final QueryFetcher fetcher;
 
     private AzureCostManagementProvider(Builder b) {
-        this.endpoint = Endpoints.check("endpoint", b.endpoint);
-        this.authority = Endpoints.check("authority", b.authority);
+        this.endpoint = Endpoints.check(ID, "endpoint", b.endpoint, DEFAULT_ENDPOINT);
+        this.authority = Endpoints.check(ID, "authority", b.authority, DEFAULT_AUTHORITY);
         this.costType = b.costType;
         this.tokenSource = b.tokenSource;
         this.connectTimeout = b.connectTimeout;

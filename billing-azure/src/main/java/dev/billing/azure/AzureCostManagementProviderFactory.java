@@ -1,9 +1,9 @@
 package dev.billing.azure;
 
-import dev.billing.azure.internal.Endpoints;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +49,10 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String value = e.getValue();
             switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse("endpoint", value));
-                case "authority" -> b.authority(Endpoints.parse("authority", value));
+                case "endpoint" -> b.endpoint(Endpoints.parse(AzureCostManagementProvider.ID, "endpoint", value,
+                        AzureCostManagementProvider.DEFAULT_ENDPOINT));
+                case "authority" -> b.authority(Endpoints.parse(AzureCostManagementProvider.ID, "authority", value,
+                        AzureCostManagementProvider.DEFAULT_AUTHORITY));
                 case "costType" -> b.costType(AzureCostType.parse(value).orElseThrow(() -> new ProviderConfigurationException(
                         "provider setting 'costType' of " + AzureCostManagementProvider.ID
                                 + " must be ActualCost or AmortizedCost, got '" + value + "'")));

@@ -66,11 +66,14 @@ public class RollupBenchmark {
         CostQuery query;
         ColumnarStore.Selection byProjectAndMonth;
         List<ProjectId> projects;
+        /** The line items' generator, for a reference computed apart from every contender. */
+        CostData source;
 
         /** Streams the data into both contenders and checks they agree. */
         @Setup(Level.Trial)
         public void setUp() {
             CostData data = new CostData(rows, accounts, 1_000, LocalDate.of(2025, 1, 1), 365, 7);
+            source = data;
             duck = new DuckDbTable();
             Consumer<dev.billing.core.CostRecord> duckSink = duck.sink();
             TreeSet<ProjectId> seen = new TreeSet<>();
@@ -90,7 +93,7 @@ public class RollupBenchmark {
                     "ours as a CostReport", cells(CostCube.of(store, query).toReport(query, projects, List.of()))));
         }
 
-        private Map<String, BigDecimal> duckCells() {
+        Map<String, BigDecimal> duckCells() {
             Map<String, BigDecimal> cells = new HashMap<>();
             duck.cells(SQL).forEach((k, v) -> {
                 String[] parts = k.split("\\|");
@@ -99,7 +102,7 @@ public class RollupBenchmark {
             return cells;
         }
 
-        private static Map<String, BigDecimal> cells(CostReport report) {
+        static Map<String, BigDecimal> cells(CostReport report) {
             Map<String, BigDecimal> cells = new HashMap<>();
             put(cells, "domain", report.domain());
             report.projects().forEach((p, s) -> put(cells, p.value(), s));

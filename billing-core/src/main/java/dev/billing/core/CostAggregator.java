@@ -77,6 +77,7 @@ public final class CostAggregator {
      * @return the report; incomplete, never failed, when some accounts fail (on a closed {@link Billing},
      *     every account fails with "Billing is closed")
      * @throws InvalidRequestException when the query names a project or service account that is not registered
+     * @throws MissingExchangeRateException when the query converts and a line item's day has no rate
      */
     public CostReport report(CostQuery query) {
         try {
@@ -93,16 +94,17 @@ public final class CostAggregator {
      * The asynchronous form of {@link #report}; no thread blocks while fetches are in flight.
      *
      * @param query what to report
-     * @return completes with the report
+     * @return completes with the report, or exceptionally with a {@link MissingExchangeRateException}
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery query) {
         List<ServiceAccount> scope = accounts.inScope(query);
-        LiveAggregation live = new LiveAggregation(query);
+        CostQuery fetched = query.fetched();
+        LiveAggregation live = new LiveAggregation(fetched);
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
         for (ServiceAccount account : scope) {
-            fetches.add(fetchOne(account, query, live).thenApply(c -> {
+            fetches.add(fetchOne(account, fetched, live).thenApply(c -> {
                 notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
                 return c;
             }));
@@ -110,7 +112,8 @@ public final class CostAggregator {
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                live.cube().toReport(query, projects, fetches.stream().map(CompletableFuture::join).toList()));
+                ReportConversion.finish(live.cube().toReport(fetched, projects,
+                        fetches.stream().map(CompletableFuture::join).toList()), query));
     }
 
     /**

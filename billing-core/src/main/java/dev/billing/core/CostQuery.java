@@ -2,16 +2,18 @@ package dev.billing.core;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Currency;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * What to report: a period, a granularity, filters on any {@link Dimension} and the dimensions to
- * group rows by.
+ * What to report: a period, a granularity, filters on any {@link Dimension}, the dimensions to
+ * group rows by and, optionally, a currency to convert every amount into.
  *
  * <pre>{@code
  * CostQuery query = CostQuery.builder(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))
@@ -26,6 +28,7 @@ public final class CostQuery {
     private final Granularity granularity;
     private final Map<Dimension, Set<String>> filters;
     private final List<Dimension> groupBy;
+    private final Conversion conversion;
 
     private CostQuery(Builder b) {
         this.period = b.period;
@@ -34,6 +37,7 @@ public final class CostQuery {
         b.filters.forEach((d, values) -> copy.put(d, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
         this.filters = Collections.unmodifiableMap(copy);
         this.groupBy = List.copyOf(b.groupBy);
+        this.conversion = b.conversion;
     }
 
     /**
@@ -73,13 +77,33 @@ public final class CostQuery {
     }
 
     /**
+     * @return the currency every amount is also converted into, and the rates to use; empty when the report
+     *     keeps one total per currency only
+     */
+    public Optional<Conversion> conversion() {
+        return Optional.ofNullable(conversion);
+    }
+
+    /**
+     * @return the query the costs are read with: this one, or, when converting, the same at DAILY granularity
+     *     without conversion (each line item converts at its own day's rate)
+     */
+    CostQuery fetched() {
+        if (conversion == null) {
+            return this;
+        }
+        Builder b = toBuilder().granularity(Granularity.DAILY);
+        b.conversion = null;
+        return b.build();
+    }
+
+    /**
      * @param dimension a dimension
      * @param value a value
      * @return whether the filters let that value through on that dimension
      */
     public boolean accepts(Dimension dimension, String value) {
-        Set<String> allowed = filters.get(dimension);
-        return allowed == null || allowed.contains(value);
+        return dimension.passes(filters, value);
     }
 
     /**
@@ -90,8 +114,8 @@ public final class CostQuery {
         if (!period.contains(record.chargeDate())) {
             return false;
         }
-        for (Map.Entry<Dimension, Set<String>> f : filters.entrySet()) {
-            if (!f.getValue().contains(f.getKey().valueOf(record))) {
+        for (Dimension d : filters.keySet()) {
+            if (!accepts(d, d.valueOf(record))) {
                 return false;
             }
         }
@@ -102,13 +126,28 @@ public final class CostQuery {
     public Builder toBuilder() {
         Builder b = new Builder(period).granularity(granularity).groupBy(groupBy.toArray(Dimension[]::new));
         filters.forEach((d, values) -> b.filter(d, values.toArray(String[]::new)));
+        b.conversion = conversion;
         return b;
     }
 
     @Override
     public String toString() {
         return "CostQuery[period=" + period + ", granularity=" + granularity + ", filters=" + filters
-                + ", groupBy=" + groupBy + "]";
+                + ", groupBy=" + groupBy + (conversion == null ? "" : ", convertTo=" + conversion.currency()) + "]";
+    }
+
+    /**
+     * A reporting currency and the rates that convert into it.
+     *
+     * @param currency the currency every amount is converted into
+     * @param rates the exchange rates
+     */
+    public record Conversion(Currency currency, ExchangeRates rates) {
+        /** Validates presence. */
+        public Conversion {
+            Objects.requireNonNull(currency, "currency");
+            Objects.requireNonNull(rates, "rates");
+        }
     }
 
     /** Builds a {@link CostQuery}. */
@@ -117,6 +156,7 @@ public final class CostQuery {
         private Granularity granularity = Granularity.MONTHLY;
         private final Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
         private final List<Dimension> groupBy = new ArrayList<>();
+        private Conversion conversion;
 
         private Builder(BillingPeriod period) {
             this.period = Objects.requireNonNull(period, "period");
@@ -172,6 +212,21 @@ public final class CostQuery {
                 }
                 groupBy.add(d);
             }
+            return this;
+        }
+
+        /**
+         * Also converts the report into one currency: each line item at the rate for its own charge day, the
+         * exact products summed exactly ({@link CostReport#converted()}). The per-currency totals stay as they
+         * are. To know each line item's day, a converting report reads DAILY costs whatever its granularity (for
+         * a live report: DAILY requests to the providers, which may take more of them).
+         *
+         * @param currency the reporting currency
+         * @param rates the rates into it
+         * @return this builder
+         */
+        public Builder convertTo(Currency currency, ExchangeRates rates) {
+            this.conversion = new Conversion(currency, rates);
             return this;
         }
 

@@ -5,6 +5,7 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -21,6 +22,7 @@ public final class CostReport {
     private final Map<ProjectId, CostSummary> projects;
     private final List<CostRow> rows;
     private final List<AccountCoverage> coverage;
+    private final ConvertedCosts converted;
 
     /**
      * @param query the query answered
@@ -31,11 +33,26 @@ public final class CostReport {
      */
     public CostReport(CostQuery query, CostSummary domain, Map<ProjectId, CostSummary> projects,
                       List<CostRow> rows, List<AccountCoverage> coverage) {
+        this(query, domain, projects, rows, coverage, null);
+    }
+
+    /**
+     * @param query the query answered
+     * @param domain the sum over every account in scope
+     * @param projects each project in scope and its summary
+     * @param rows the grouped rows, sorted by period, keys, then currency; empty without group-by
+     * @param coverage every account in scope, in registration order
+     * @param converted the amounts converted into the query's reporting currency, or {@code null} when the
+     *     query converts nothing
+     */
+    public CostReport(CostQuery query, CostSummary domain, Map<ProjectId, CostSummary> projects,
+                      List<CostRow> rows, List<AccountCoverage> coverage, ConvertedCosts converted) {
         this.query = Objects.requireNonNull(query, "query");
         this.domain = Objects.requireNonNull(domain, "domain");
         this.projects = Collections.unmodifiableMap(new TreeMap<>(projects));
         this.rows = List.copyOf(rows);
         this.coverage = List.copyOf(coverage);
+        this.converted = converted;
     }
 
     /** @return the query this report answers */
@@ -117,6 +134,14 @@ public final class CostReport {
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
     public List<CostRow> rows() {
         return rows;
+    }
+
+    /**
+     * @return the amounts converted into the reporting currency of a query built with
+     *     {@link CostQuery.Builder#convertTo}, with the rates used; empty otherwise
+     */
+    public Optional<ConvertedCosts> converted() {
+        return Optional.ofNullable(converted);
     }
 
     /** @return every service account in scope, in registration order, with its status */

@@ -356,6 +356,7 @@ public final class CostSync {
      *
      * @param query what to report
      * @return the report, with each account's coverage as of its last successful sync
+     * @throws MissingExchangeRateException when the query converts and a line item's day has no rate
      * @throws BillingException when the store fails
      */
     public CostReport report(CostQuery query) {
@@ -365,11 +366,12 @@ public final class CostSync {
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
         coverage(query, scope, coverage, synced);
-        CostCube cube = new CostCube(query.granularity(), query.groupBy());
+        CostQuery fetched = query.fetched();
+        CostCube cube = new CostCube(fetched.granularity(), fetched.groupBy());
         if (!synced.isEmpty()) {
-            store.aggregate(query, synced, cube::add);
+            store.aggregate(fetched, synced, cube::add);
         }
-        return cube.toReport(query, projects, coverage);
+        return ReportConversion.finish(cube.toReport(fetched, projects, coverage), query);
     }
 
     /**

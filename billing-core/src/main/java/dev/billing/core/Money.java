@@ -37,14 +37,24 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
         } catch (NumberFormatException e) {
             throw new NumberFormatException("amount '" + amount + "' is not a decimal number such as 12.345");
         }
-        Currency currency;
+        return new Money(value, currency(currencyCode));
+    }
+
+    /**
+     * @param code an ISO 4217 code such as {@code "USD"}, in any case
+     * @return the currency
+     * @throws IllegalArgumentException when it is not an ISO 4217 code
+     */
+    public static Currency currency(String code) {
+        String c = String.valueOf(code).trim().toUpperCase(java.util.Locale.ROOT);
         try {
-            currency = Currency.getInstance(currencyCode);
+            if (c.length() == 3) {
+                return Currency.getInstance(c);
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown currency code '" + currencyCode
-                    + "': use an ISO 4217 code such as USD", e);
+            // reported below
         }
-        return new Money(value, currency);
+        throw new IllegalArgumentException("unknown currency code '" + code + "': use an ISO 4217 code such as USD");
     }
 
     /**

@@ -33,6 +33,7 @@ class TestProvider implements BillingProvider {
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> recordsBeforeFailure = new ConcurrentHashMap<>();
     private volatile Duration latency = Duration.ZERO;
+    private volatile boolean withinPeriod;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger fetches = new AtomicInteger();
@@ -71,6 +72,12 @@ class TestProvider implements BillingProvider {
     TestProvider fail(String account, Failure failure, int afterRecords) {
         failures.put(account, failure);
         recordsBeforeFailure.put(account, afterRecords);
+        return this;
+    }
+
+    /** Serves only the records inside the requested period (as real providers do), for syncs. */
+    TestProvider withinPeriod() {
+        this.withinPeriod = true;
         return this;
     }
 
@@ -140,6 +147,9 @@ class TestProvider implements BillingProvider {
             for (CostRecord r : records.getOrDefault(name, List.of())) {
                 if (failure != null && sent == failAfter) {
                     break;
+                }
+                if (withinPeriod && !request.period().contains(r.chargeDate())) {
+                    continue;
                 }
                 sink.accept(r);
                 sent++;

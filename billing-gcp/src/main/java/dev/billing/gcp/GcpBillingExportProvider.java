@@ -6,10 +6,10 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.gcp.internal.Config;
-import dev.billing.gcp.internal.Endpoints;
 import dev.billing.gcp.internal.ExportFetcher;
 import java.net.URI;
 import java.time.Clock;
@@ -205,8 +205,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @throws dev.billing.core.ProviderConfigurationException when not such a URL
          */
         public Builder endpoint(URI endpoint) {
-            this.endpoint = Endpoints.check(Objects.requireNonNull(endpoint, "endpoint"),
-                    "provider setting 'endpoint' of " + ID);
+            this.endpoint = Endpoints.check(ID, "endpoint", Objects.requireNonNull(endpoint, "endpoint"),
+                    DEFAULT_ENDPOINT);
             return this;
         }
 

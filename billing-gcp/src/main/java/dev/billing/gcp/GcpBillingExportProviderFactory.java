@@ -3,8 +3,8 @@ package dev.billing.gcp;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
-import dev.billing.gcp.internal.Endpoints;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +52,8 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
             String value = e.getValue().trim();
             try {
                 switch (e.getKey()) {
-                    case "endpoint" -> b.endpoint(Endpoints.parse(value, "provider setting 'endpoint' of "
-                            + GcpBillingExportProvider.ID));
+                    case "endpoint" -> b.endpoint(Endpoints.parse(GcpBillingExportProvider.ID, "endpoint", value,
+                            GcpBillingExportProvider.DEFAULT_ENDPOINT));
                     case "queryProject" -> b.queryProject(value);
                     case "location" -> b.location(value);
                     default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey()

@@ -8,7 +8,7 @@ import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.internal.Endpoints;
+import dev.billing.hyperbilling.internal.Settings;
 import dev.billing.hyperbilling.internal.SummaryFetcher;
 import java.net.URI;
 import java.time.Clock;
@@ -65,7 +65,7 @@ public final class HyperBillingMzcProvider implements BillingProvider {
     private final SummaryFetcher fetcher;
 
     private HyperBillingMzcProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint, ID);
+        this.endpoint = b.endpoint == null ? null : Settings.endpoint(ID, b.endpoint);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;

@@ -4,7 +4,6 @@ import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
-import dev.billing.hyperbilling.internal.Endpoints;
 import dev.billing.hyperbilling.internal.Settings;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String value = e.getValue();
             switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse(value, id));
+                case "endpoint" -> b.endpoint(Settings.endpoint(id, value));
                 case "timeout" -> b.requestTimeout(Settings.duration(id, "timeout", value));
                 case "maxAttempts" -> policy = policy.withMaxAttempts(Settings.positiveInt(id, "maxAttempts", value));
                 default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "

@@ -9,7 +9,7 @@ import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.hyperbilling.internal.CostFetcher;
-import dev.billing.hyperbilling.internal.Endpoints;
+import dev.billing.hyperbilling.internal.Settings;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,7 +64,7 @@ public final class HyperBillingProvider implements BillingProvider {
     private final CostFetcher fetcher;
 
     private HyperBillingProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(b.endpoint, ID);
+        this.endpoint = b.endpoint == null ? null : Settings.endpoint(ID, b.endpoint);
         this.connectTimeout = b.connectTimeout;
         this.requestTimeout = b.requestTimeout;
         this.retryPolicy = b.retryPolicy;

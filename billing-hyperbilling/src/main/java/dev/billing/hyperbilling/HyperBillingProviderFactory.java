@@ -4,7 +4,6 @@ import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
-import dev.billing.hyperbilling.internal.Endpoints;
 import dev.billing.hyperbilling.internal.Settings;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String value = e.getValue();
             switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse(value, HyperBillingProvider.ID));
+                case "endpoint" -> b.endpoint(Settings.endpoint(HyperBillingProvider.ID, value));
                 case "timeout" -> b.requestTimeout(Settings.duration(HyperBillingProvider.ID, "timeout", value));
                 case "maxAttempts" -> policy = policy.withMaxAttempts(
                         Settings.positiveInt(HyperBillingProvider.ID, "maxAttempts", value));

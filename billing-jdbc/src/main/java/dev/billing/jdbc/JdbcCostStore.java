@@ -9,6 +9,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -566,8 +567,8 @@ public final class JdbcCostStore implements CostStore {
         Set<Dimension> used = EnumSet.noneOf(Dimension.class);
         used.addAll(query.groupBy());
         used.addAll(query.filters().keySet());
-        used.remove(Dimension.SERVICE_ACCOUNT);
-        used.remove(Dimension.PROJECT);
+        // every table keeps the per-account dimensions (service account, project)
+        used.removeIf(Dimension::perAccount);
         // The smallest table that answers: the per-window roll-ups by project (domain and project dashboards)
         // and by project and service, then the roll-up by every dimension, then the line items.
         String table = daily || !wholeMonths ? "cost_line"
@@ -575,9 +576,9 @@ public final class JdbcCostStore implements CostStore {
                 : used.equals(EnumSet.of(Dimension.SERVICE)) ? "cost_window_service"
                 : "cost_month";
         String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", project");
+        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.PROJECT.column());
         for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(Columns.of(d));
+            groups.append(", ").append(d.column());
         }
         groups.append(", currency");
         // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
@@ -595,9 +596,10 @@ public final class JdbcCostStore implements CostStore {
             sql.append(" AND charge_date >= ? AND charge_date < ?");
             params.addAll(List.of(start, end));
         }
+        // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
         query.filters().forEach((d, values) -> {
             sql.append(" AND ");
-            in(sql, Columns.of(d), values, params);
+            in(sql, d.column(), values, params);
         });
         sql.append(" GROUP BY ").append(groups);
         return new AggregateSql(sql.toString(), List.copyOf(params));
@@ -738,6 +740,25 @@ public final class JdbcCostStore implements CostStore {
 
     private CostStoreException failure(String what, String account, SQLException e) {
         return StoreErrors.of(what, location, account, e);
+    }
+
+    /**
+     * The budget alerts kept in this store's database (table {@code budget_alert}): a threshold alerts once per
+     * budget and month, across restarts and every instance sharing the database.
+     */
+    @Override
+    public BudgetAlertLog budgetAlerts() {
+        return (budget, month, threshold) -> {
+            try (Connection c = connections.get()) {
+                return update(c, "INSERT INTO budget_alert (budget, month_start, threshold, alerted_at) VALUES (?, ?, ?, ?)",
+                        budget, month.atDay(1), BudgetAlertLog.key(threshold), OffsetDateTime.now(ZoneOffset.UTC)) == 1;
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    return false;
+                }
+                throw failure("recording a budget alert", null, e);
+            }
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.billing.core.AccountStatus;
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.Budget;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
@@ -22,6 +23,7 @@ import dev.billing.core.RestatementEvent;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
@@ -42,6 +44,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -462,6 +467,37 @@ abstract class CostStoreContract {
         assertThat(blocked.get(20, TimeUnit.SECONDS).isComplete()).isTrue();
         assertThat(reader.report(CostQuery.of(BillingPeriod.month(MAR))).totals())
                 .containsExactlyElementsOf(fx.reference(ALL, MAR, MAR));
+    }
+
+    @Test
+    void budgetAlerts_eachKeyIsFirstOnce_forASecondStoreAfterReopeningAndUnderContention() throws Exception {
+        CostStore a = openStore();
+        Budget.Threshold t80 = Budget.Threshold.actual(80);
+        BudgetAlertLog log = a.budgetAlerts();
+        assertThat(log.firstAlert("web", JAN, t80)).isTrue();
+        assertThat(log.firstAlert("web", JAN, t80)).isFalse();
+        assertThat(log.firstAlert("web", JAN, new Budget.Threshold(new BigDecimal("80.00"), false))).isFalse();
+        assertThat(log.firstAlert("web", JAN, Budget.Threshold.forecast(80))).isTrue();
+        assertThat(log.firstAlert("web", FEB, t80)).isTrue();
+        assertThat(log.firstAlert("ops", JAN, t80)).isTrue();
+        a.close();
+
+        CostStore b = openStore();
+        assertThat(b.budgetAlerts().firstAlert("web", JAN, t80)).as("after reopening").isFalse();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> firsts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                firsts.add(pool.submit(() -> b.budgetAlerts().firstAlert("web", MAR, Budget.Threshold.actual(100))));
+            }
+            int first = 0;
+            for (Future<Boolean> f : firsts) {
+                first += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(first).as("exactly one caller is first").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void noTransactionWithin(Duration limit, String blockedSync) throws Exception {

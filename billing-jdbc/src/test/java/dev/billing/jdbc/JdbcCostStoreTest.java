@@ -72,6 +72,9 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(5);
                 assertThat(rs.getString(2)).contains("window leases", "roll-ups");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(6);
+                assertThat(rs.getString(2)).contains("budget alerts");
                 assertThat(rs.next()).isFalse();
             }
         }

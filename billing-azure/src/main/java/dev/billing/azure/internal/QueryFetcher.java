@@ -17,9 +17,9 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.core.spi.Loopback;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -353,7 +353,8 @@ public final class QueryFetcher {
             throw protocol(p, 200, "sent a nextLink that is not a URL for " + w);
         }
         boolean sameHost = Objects.equals(lower(next.getHost()), lower(endpoint.getHost()))
-                || next.getHost() != null && Loopback.isHost(next.getHost()) && Loopback.isHost(endpoint.getHost());
+                || next.getHost() != null && Endpoints.isLoopbackHost(next.getHost())
+                        && Endpoints.isLoopbackHost(endpoint.getHost());
         if (!Objects.equals(lower(next.getScheme()), lower(endpoint.getScheme())) || !sameHost
                 || effectivePort(next) != effectivePort(endpoint)) {
             throw protocol(p, 200, "sent a nextLink to another host (" + next.getScheme() + "://" + next.getHost()

@@ -9,22 +9,58 @@ import java.util.Arrays;
  * 34 bytes a row. Dates are epoch days, strings are dictionary ids, amounts are longs scaled by the
  * store's scale for the row's currency; an amount that does not fit is 0 in {@link #amount} and
  * kept exactly in the overflow list. Min and max of every column (zone maps) are kept once sealed.
+ *
+ * <p>How a chunk keeps each {@link Dimension} is decided once, in {@link #layout(Dimension)}, from the
+ * dimension's description: the {@linkplain Dimension#perAccount() per-account} ones and the provider are the
+ * chunk's key ({@link #CONSTANT}), the charge category's handful of values fit a byte column, and every other
+ * dimension (a new one included) is an int column of dictionary ids.
  */
 final class Chunk {
     static final int MAX_ROWS = 1 << 16;
-    private static final int DIMENSIONS = Dimension.values().length;
+    /** A dimension with one value per chunk: part of the chunk's key. */
+    static final int CONSTANT = 0;
+    /** A dimension kept as an {@code int} dictionary id per row. */
+    static final int INT_COLUMN = 1;
+    /** A dimension kept as a {@code byte} dictionary id per row (fewer than 256 values). */
+    static final int BYTE_COLUMN = 2;
 
-    final int provider;
-    final int serviceAccount;
-    final int project;
+    private static final Dimension[] DIMENSIONS = Dimension.values();
+    /** Per dimension ordinal: {@link #CONSTANT}, {@link #INT_COLUMN} or {@link #BYTE_COLUMN}. */
+    static final int[] LAYOUT = new int[DIMENSIONS.length];
+    /** The ordinals of the dimensions of each layout, in ordinal order. */
+    static final int[] CONSTANTS;
+    static final int[] INT_COLUMNS;
+    static final int[] BYTE_COLUMNS;
+
+    static {
+        for (Dimension d : DIMENSIONS) {
+            LAYOUT[d.ordinal()] = layout(d);
+        }
+        CONSTANTS = ordinals(CONSTANT);
+        INT_COLUMNS = ordinals(INT_COLUMN);
+        BYTE_COLUMNS = ordinals(BYTE_COLUMN);
+    }
+
+    private static int layout(Dimension d) {
+        if (d.perAccount() || d == Dimension.PROVIDER) {
+            return CONSTANT;
+        }
+        return d == Dimension.CHARGE_CATEGORY ? BYTE_COLUMN : INT_COLUMN;
+    }
+
+    private static int[] ordinals(int layout) {
+        return Arrays.stream(DIMENSIONS).filter(d -> LAYOUT[d.ordinal()] == layout).mapToInt(Dimension::ordinal)
+                .toArray();
+    }
+
+    /** Per dimension ordinal: the chunk's one value (a dictionary id) of a {@link #CONSTANT} dimension. */
+    final int[] constants;
     int size;
     int[] day;
-    int[] account;
-    int[] subAccount;
-    int[] service;
-    int[] region;
-    int[] usageType;
-    byte[] category;
+    /** Per dimension ordinal: the column of an {@link #INT_COLUMN} dimension, null for the others. */
+    final int[][] ints = new int[DIMENSIONS.length][];
+    /** Per dimension ordinal: the column of a {@link #BYTE_COLUMN} dimension, null for the others. */
+    final byte[][] bytes = new byte[DIMENSIONS.length][];
     byte[] currency;
     long[] amount;
 
@@ -38,42 +74,57 @@ final class Chunk {
     int maxDay;
     int minCurrency;
     int maxCurrency;
-    final int[] min = new int[DIMENSIONS];
-    final int[] max = new int[DIMENSIONS];
+    final int[] min = new int[DIMENSIONS.length];
+    final int[] max = new int[DIMENSIONS.length];
 
-    Chunk(int provider, int serviceAccount, int project, int capacity) {
-        this.provider = provider;
-        this.serviceAccount = serviceAccount;
-        this.project = project;
+    /**
+     * @param constants per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension (copied)
+     * @param capacity the rows to make room for at first
+     */
+    Chunk(int[] constants, int capacity) {
+        this.constants = constants.clone();
         day = new int[capacity];
-        account = new int[capacity];
-        subAccount = new int[capacity];
-        service = new int[capacity];
-        region = new int[capacity];
-        usageType = new int[capacity];
-        category = new byte[capacity];
+        for (int o : INT_COLUMNS) {
+            ints[o] = new int[capacity];
+        }
+        for (int o : BYTE_COLUMNS) {
+            bytes[o] = new byte[capacity];
+        }
         currency = new byte[capacity];
         amount = new long[capacity];
+    }
+
+    /**
+     * @param key per dimension ordinal, the values of the {@link #CONSTANT} dimensions
+     * @return whether this chunk's rows have those values
+     */
+    boolean hasKey(int[] key) {
+        for (int o : CONSTANTS) {
+            if (constants[o] != key[o]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     boolean isFull() {
         return size == MAX_ROWS;
     }
 
-    void append(int d, int acct, int sub, int svc, int reg, int usage, int cat, int cur, long scaled) {
+    /**
+     * Appends a row; the caller then fills its dimension columns at the returned index.
+     *
+     * @return the new row's index
+     */
+    int append(int d, int cur, long scaled) {
         if (size == day.length) {
             resize(Math.min(MAX_ROWS, size * 2));
         }
         int i = size++;
         day[i] = d;
-        account[i] = acct;
-        subAccount[i] = sub;
-        service[i] = svc;
-        region[i] = reg;
-        usageType[i] = usage;
-        category[i] = (byte) cat;
         currency[i] = (byte) cur;
         amount[i] = scaled;
+        return i;
     }
 
     /** Keeps {@code exact} for row {@code row}, whose {@link #amount} is 0. */
@@ -139,55 +190,41 @@ final class Chunk {
             minCurrency = Math.min(minCurrency, currency[i] & 0xFF);
             maxCurrency = Math.max(maxCurrency, currency[i] & 0xFF);
         }
-        for (Dimension d : Dimension.values()) {
-            int[] col = intColumn(d);
-            byte[] bytes = d == Dimension.CHARGE_CATEGORY ? category : null;
+        for (int o : CONSTANTS) {
+            min[o] = max[o] = constants[o];
+        }
+        for (int o : INT_COLUMNS) {
+            int[] col = ints[o];
             int lo = Integer.MAX_VALUE;
             int hi = Integer.MIN_VALUE;
-            if (col == null && bytes == null) {
-                lo = hi = constant(d);
-            } else {
-                for (int i = 0; i < size; i++) {
-                    int v = col != null ? col[i] : bytes[i] & 0xFF;
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
+            for (int i = 0; i < size; i++) {
+                lo = Math.min(lo, col[i]);
+                hi = Math.max(hi, col[i]);
             }
-            min[d.ordinal()] = lo;
-            max[d.ordinal()] = hi;
+            min[o] = lo;
+            max[o] = hi;
         }
-    }
-
-    /** @return the int column of a dimension, or null when it is a byte column or a constant */
-    int[] intColumn(Dimension d) {
-        return switch (d) {
-            case ACCOUNT -> account;
-            case SUB_ACCOUNT -> subAccount;
-            case SERVICE -> service;
-            case REGION -> region;
-            case USAGE_TYPE -> usageType;
-            default -> null;
-        };
-    }
-
-    /** @return the chunk's one value of PROVIDER, SERVICE_ACCOUNT or PROJECT */
-    int constant(Dimension d) {
-        return switch (d) {
-            case PROVIDER -> provider;
-            case SERVICE_ACCOUNT -> serviceAccount;
-            case PROJECT -> project;
-            default -> throw new IllegalArgumentException(d + " is a column");
-        };
+        for (int o : BYTE_COLUMNS) {
+            byte[] col = bytes[o];
+            int lo = Integer.MAX_VALUE;
+            int hi = Integer.MIN_VALUE;
+            for (int i = 0; i < size; i++) {
+                lo = Math.min(lo, col[i] & 0xFF);
+                hi = Math.max(hi, col[i] & 0xFF);
+            }
+            min[o] = lo;
+            max[o] = hi;
+        }
     }
 
     private void resize(int capacity) {
         day = Arrays.copyOf(day, capacity);
-        account = Arrays.copyOf(account, capacity);
-        subAccount = Arrays.copyOf(subAccount, capacity);
-        service = Arrays.copyOf(service, capacity);
-        region = Arrays.copyOf(region, capacity);
-        usageType = Arrays.copyOf(usageType, capacity);
-        category = Arrays.copyOf(category, capacity);
+        for (int o : INT_COLUMNS) {
+            ints[o] = Arrays.copyOf(ints[o], capacity);
+        }
+        for (int o : BYTE_COLUMNS) {
+            bytes[o] = Arrays.copyOf(bytes[o], capacity);
+        }
         currency = Arrays.copyOf(currency, capacity);
         amount = Arrays.copyOf(amount, capacity);
     }

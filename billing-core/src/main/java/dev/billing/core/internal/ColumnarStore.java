@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * <p>Records are appended to a {@link Segment} (one per fetch, one thread each) and become visible
  * only when the segment is {@linkplain #commit committed}; a segment that is dropped leaves no
  * cost behind, and a committed one can be {@linkplain #replace replaced} whole by another (the
- * dictionaries keep the values it brought). A row costs 30 bytes: the day as an epoch-day int, account, service, region and
- * usage type as int dictionary ids, charge category and currency as bytes, and the amount as a long
+ * dictionaries keep the values it brought). A row costs 34 bytes: the day as an epoch-day int, account, sub account,
+ * service, region and usage type as int dictionary ids, charge category and currency as bytes (the layout of every
+ * {@link Dimension} is decided in one place, {@code Chunk}), and the amount as a long
  * scaled by the store's scale for its currency (the largest scale seen, at most
  * {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
  * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
@@ -41,6 +42,7 @@ import java.util.function.Consumer;
  */
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
+    private static final Dimension[] DIMENSIONS = Dimension.values();
 
     private final EnumMap<Dimension, Dictionary> dictionaries = new EnumMap<>(Dimension.class);
     private final List<Currency> currencies = new ArrayList<>();
@@ -243,7 +245,10 @@ public final class ColumnarStore {
         private Chunk open;
         private Currency lastCurrency;
         private int lastCurrencyId;
-        private final ValueIds[] ids = new ValueIds[Dimension.values().length];
+        /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
+        private final ValueIds[] ids = new ValueIds[DIMENSIONS.length];
+        /** Per dimension ordinal: the current record's ids of the chunk key and of the byte columns. */
+        private final int[] chunkKey = new int[DIMENSIONS.length];
         private LocalDate lastDate;
         private int lastDay;
         private boolean committed;
@@ -279,7 +284,7 @@ public final class ColumnarStore {
         public Map<String, Map<Currency, BigDecimal>> totalsByProject() {
             Map<Integer, List<Chunk>> byProject = new HashMap<>();
             for (Chunk chunk : chunks) {
-                byProject.computeIfAbsent(chunk.project, p -> new ArrayList<>()).add(chunk);
+                byProject.computeIfAbsent(chunk.constants[Dimension.PROJECT.ordinal()], p -> new ArrayList<>()).add(chunk);
             }
             Map<String, Map<Currency, BigDecimal>> out = new HashMap<>();
             byProject.forEach((p, cs) -> out.put(dictionary(Dimension.PROJECT).value(p), sum(cs)));
@@ -328,15 +333,15 @@ public final class ColumnarStore {
             if (committed) {
                 throw new IllegalStateException("segment already committed");
             }
-            int provider = id(Dimension.PROVIDER, record.provider().value());
-            int serviceAccount = id(Dimension.SERVICE_ACCOUNT, record.serviceAccount().value());
-            int project = id(Dimension.PROJECT, record.project().value());
-            if (open == null || open.isFull() || open.provider != provider
-                    || open.serviceAccount != serviceAccount || open.project != project) {
+            int[] key = chunkKey;
+            for (int o : Chunk.CONSTANTS) {
+                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+            }
+            if (open == null || open.isFull() || !open.hasKey(key)) {
                 if (open != null) {
                     open.seal();
                 }
-                open = new Chunk(provider, serviceAccount, project, 1024);
+                open = new Chunk(key, 1024);
                 chunks.add(open);
             }
             Currency currency = record.cost().currency();
@@ -361,22 +366,25 @@ public final class ColumnarStore {
                 lastDay = (int) date.toEpochDay();
                 lastDate = date;
             }
-            open.append(lastDay,
-                    id(Dimension.ACCOUNT, record.billingAccountId()),
-                    id(Dimension.SUB_ACCOUNT, record.subAccountId()),
-                    id(Dimension.SERVICE, record.service()),
-                    id(Dimension.REGION, record.region()),
-                    id(Dimension.USAGE_TYPE, record.usageType()),
-                    id(Dimension.CHARGE_CATEGORY, record.chargeCategory().name()),
-                    cur, scaled == Long.MIN_VALUE ? 0 : scaled);
-            if (scaled == Long.MIN_VALUE) {
-                open.overflow(open.size - 1, amount);
+            for (int o : Chunk.BYTE_COLUMNS) {
+                int id = ids[o].id(DIMENSIONS[o].valueOf(record));
+                if (id > 0xFF) {
+                    throw new IllegalStateException("more than 256 values of " + DIMENSIONS[o].key()
+                            + " in one cost store");
+                }
+                key[o] = id;
             }
-        }
-
-        /** The dictionary id of a value, through this segment's cache: line items repeat values. */
-        private int id(Dimension d, String value) {
-            return ids[d.ordinal()].id(value);
+            Chunk chunk = open;
+            int row = chunk.append(lastDay, cur, scaled == Long.MIN_VALUE ? 0 : scaled);
+            for (int o : Chunk.INT_COLUMNS) {
+                chunk.ints[o][row] = ids[o].id(DIMENSIONS[o].valueOf(record));
+            }
+            for (int o : Chunk.BYTE_COLUMNS) {
+                chunk.bytes[o][row] = (byte) key[o];
+            }
+            if (scaled == Long.MIN_VALUE) {
+                chunk.overflow(row, amount);
+            }
         }
 
         private ColumnarStore store() {

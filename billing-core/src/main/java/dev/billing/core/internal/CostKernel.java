@@ -25,7 +25,7 @@ final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
     private static final int BUCKET = -1;
     private static final int CURRENCY = -2;
-    private static final Dimension[] DIMENSIONS = Dimension.values();
+    private static final int DIMENSIONS = Dimension.values().length;
 
     private final ColumnarStore store;
     private final List<Chunk> chunks;
@@ -38,7 +38,7 @@ final class CostKernel {
     private final int[] keyDigit;
     private final int bucketDigit;
     private final int currencyDigit;
-    private final boolean[][] allowed = new boolean[DIMENSIONS.length][];
+    private final boolean[][] allowed = new boolean[DIMENSIONS][];
     private final Dimension[] filtered;
     private final int[] bucketOfDay;
     private final int[] bucketStart;
@@ -120,19 +120,18 @@ final class CostKernel {
         }
         bucketDigit = bucket;
         currencyDigit = currency;
-        selection.filters().forEach((d, values) -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), values));
-        filtered = selection.filters().keySet().toArray(Dimension[]::new);
+        Map<Dimension, Set<String>> filters = selection.filters();
+        filters.keySet().forEach(d -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), d, filters));
+        filtered = filters.keySet().toArray(Dimension[]::new);
         offset = new int[n];
         localRadix = new long[n];
     }
 
-    private static boolean[] allowedIds(Dictionary dictionary, Set<String> values) {
+    /** Per dictionary id: whether its value passes the filters, as {@link Dimension#passes} decides. */
+    private static boolean[] allowedIds(Dictionary dictionary, Dimension d, Map<Dimension, Set<String>> filters) {
         boolean[] ok = new boolean[dictionary.size()];
-        for (String v : values) {
-            int id = dictionary.find(v);
-            if (id >= 0) {
-                ok[id] = true;
-            }
+        for (int id = 0; id < ok.length; id++) {
+            ok[id] = d.passes(filters, dictionary.value(id));
         }
         return ok;
     }
@@ -178,8 +177,8 @@ final class CostKernel {
             return;
         }
         for (Dimension d : filtered) {
-            boolean[] ok = allowed[d.ordinal()];
-            if (c.intColumn(d) == null && d != Dimension.CHARGE_CATEGORY && !ok[c.constant(d)]) {
+            int o = d.ordinal();
+            if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
                 return;
             }
         }
@@ -220,19 +219,21 @@ final class CostKernel {
         }
         boolean everyRow = true;
         for (Dimension d : filtered) {
-            boolean[] ok = allowed[d.ordinal()];
-            int[] col = c.intColumn(d);
-            everyRow &= col == null && d != Dimension.CHARGE_CATEGORY;
-            if (col != null) {
+            int o = d.ordinal();
+            boolean[] ok = allowed[o];
+            int layout = Chunk.LAYOUT[o];
+            everyRow &= layout == Chunk.CONSTANT;
+            if (layout == Chunk.INT_COLUMN) {
+                int[] col = c.ints[o];
                 for (int i = 0; i < n; i++) {
                     if (!ok[col[i]]) {
                         k[i] = -1;
                     }
                 }
-            } else if (d == Dimension.CHARGE_CATEGORY) {
-                byte[] cat = c.category;
+            } else if (layout == Chunk.BYTE_COLUMN) {
+                byte[] col = c.bytes[o];
                 for (int i = 0; i < n; i++) {
-                    if (!ok[cat[i] & 0xFF]) {
+                    if (!ok[col[i] & 0xFF]) {
                         k[i] = -1;
                     }
                 }
@@ -262,23 +263,20 @@ final class CostKernel {
                 int d = Math.min(Math.max(day[i], from), last);
                 k[i] = k[i] * r + (bucketOfDay[d - from] - off);
             }
-        } else if (digit == CURRENCY || digit == Dimension.CHARGE_CATEGORY.ordinal()) {
-            byte[] col = digit == CURRENCY ? c.currency : c.category;
+        } else if (digit == CURRENCY || Chunk.LAYOUT[digit] == Chunk.BYTE_COLUMN) {
+            byte[] col = digit == CURRENCY ? c.currency : c.bytes[digit];
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
             }
+        } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
+            long v = c.constants[digit] - off;
+            for (int i = 0; i < n; i++) {
+                k[i] = k[i] * r + v;
+            }
         } else {
-            Dimension d = DIMENSIONS[digit];
-            int[] col = c.intColumn(d);
-            if (col == null) {
-                long v = c.constant(d) - off;
-                for (int i = 0; i < n; i++) {
-                    k[i] = k[i] * r + v;
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    k[i] = k[i] * r + (col[i] - off);
-                }
+            int[] col = c.ints[digit];
+            for (int i = 0; i < n; i++) {
+                k[i] = k[i] * r + (col[i] - off);
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostSink;
+import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
@@ -133,6 +134,7 @@ public final class InMemoryCostStore implements CostStore {
     /** An immutable copy of {@link #lastSyncs}, handed to every report until the next sync changes it. */
     private Map<ServiceAccountId, Instant> lastSyncsCopy;
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
+    private final BudgetAlertLog alerts = BudgetAlertLog.inMemory();
 
     /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
     private final class Lease implements WindowLease {
@@ -362,6 +364,11 @@ public final class InMemoryCostStore implements CostStore {
             out.add(new StoredWindow(held.months()[k], w.syncedAt, w.totals, w.records));
         }
         return out;
+    }
+
+    @Override
+    public BudgetAlertLog budgetAlerts() {
+        return alerts;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.billing.core.internal;
 
-import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
@@ -8,11 +7,9 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * A live report aggregated while the records stream in: the query is known before the first record
@@ -22,20 +19,19 @@ import java.util.Set;
  * succeeds and dropped whole when it fails; no line item is kept.
  *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
- * the service account or project, constant within an account, are decided once per account;
- * the others are skipped when absent), and only the group-by dimensions are encoded.
+ * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
+ * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), and only the group-by
+ * dimensions are encoded.
  */
 public final class LiveAggregation {
-    private static final int CONSTANT = -1;
-
     private final CostQuery query;
     private final CostCube cube;
     private final int from;
     private final int to;
     /** Per day of the period: its bucket's first day, as an epoch day. */
     private final int[] bucketOfDay;
+    /** The filtered dimensions decided per record. */
     private final Dimension[] filterDimensions;
-    private final List<Set<String>> filterValues;
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
@@ -47,15 +43,7 @@ public final class LiveAggregation {
         for (int d = 0; d < bucketOfDay.length; d++) {
             bucketOfDay[d] = (int) query.granularity().bucketStart(LocalDate.ofEpochDay(from + d)).toEpochDay();
         }
-        List<Dimension> dims = new ArrayList<>();
-        filterValues = new ArrayList<>();
-        for (Map.Entry<Dimension, Set<String>> f : query.filters().entrySet()) {
-            if (f.getKey() != Dimension.PROJECT && f.getKey() != Dimension.SERVICE_ACCOUNT) {
-                dims.add(f.getKey());
-                filterValues.add(f.getValue());
-            }
-        }
-        filterDimensions = dims.toArray(Dimension[]::new);
+        filterDimensions = query.filters().keySet().stream().filter(d -> !d.perAccount()).toArray(Dimension[]::new);
     }
 
     /** @return the cube the committed partials were merged into */
@@ -94,8 +82,8 @@ public final class LiveAggregation {
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
         private int lastCell = -1;
-        /** Per group-by key: the dimension's ordinal to encode per record, or {@link #CONSTANT}. */
-        private final int[] encode;
+        /** Per group-by key: the dimension to encode per record, or null when it is constant for the account. */
+        private final Dimension[] encode;
         private final ValueIds[] ids;
         private final String[] lastFilterValue = new String[filterDimensions.length];
         private final boolean[] lastFilterResult = new boolean[filterDimensions.length];
@@ -106,22 +94,23 @@ public final class LiveAggregation {
         private volatile boolean closed;
 
         private Partial(ServiceAccount account) {
-            acceptsNothing = !query.accepts(Dimension.PROJECT, account.project().value())
-                    || !query.accepts(Dimension.SERVICE_ACCOUNT, account.id().value());
+            boolean none = false;
+            for (Dimension d : query.filters().keySet()) {
+                Optional<String> value = d.valueOf(account);
+                none |= value.isPresent() && !query.accepts(d, value.get());
+            }
+            acceptsNothing = none;
             key[1] = cube.projects.id(account.project().value());
             List<Dimension> groupBy = cube.groupBy();
-            encode = new int[groupBy.size()];
+            encode = new Dimension[groupBy.size()];
             ids = new ValueIds[groupBy.size()];
             for (int k = 0; k < groupBy.size(); k++) {
                 Dimension d = groupBy.get(k);
-                if (d == Dimension.PROJECT) {
-                    encode[k] = CONSTANT;
-                    key[2 + k] = cube.keyValues[k].id(account.project().value());
-                } else if (d == Dimension.SERVICE_ACCOUNT) {
-                    encode[k] = CONSTANT;
-                    key[2 + k] = cube.keyValues[k].id(account.id().value());
+                Optional<String> constant = d.valueOf(account);
+                if (constant.isPresent()) {
+                    key[2 + k] = cube.keyValues[k].id(constant.get());
                 } else {
-                    encode[k] = d.ordinal();
+                    encode[k] = d;
                     ids[k] = new ValueIds(cube.keyValues[k]);
                 }
             }
@@ -153,8 +142,9 @@ public final class LiveAggregation {
             int[] k = key;
             k[0] = bucketOfDay[day - from];
             for (int j = 0; j < encode.length; j++) {
-                if (encode[j] != CONSTANT) {
-                    k[2 + j] = ids[j].id(value(encode[j], record));
+                Dimension d = encode[j];
+                if (d != null) {
+                    k[2 + j] = ids[j].id(d.valueOf(record));
                 }
             }
             BigDecimal amount = record.cost().amount();
@@ -183,9 +173,10 @@ public final class LiveAggregation {
         }
 
         private boolean passes(int f, CostRecord record) {
-            String v = filterDimensions[f].valueOf(record);
+            Dimension d = filterDimensions[f];
+            String v = d.valueOf(record);
             if (v != lastFilterValue[f]) {
-                lastFilterResult[f] = filterValues.get(f).contains(v);
+                lastFilterResult[f] = query.accepts(d, v);
                 lastFilterValue[f] = v;
             }
             return lastFilterResult[f];
@@ -199,31 +190,5 @@ public final class LiveAggregation {
             }
             return true;
         }
-    }
-
-    private static String value(int dimension, CostRecord r) {
-        return switch (dimension) {
-            case 1 -> r.service();
-            case 2 -> r.region();
-            case 3 -> r.billingAccountId();
-            case 4 -> r.subAccountId();
-            case 7 -> r.usageType();
-            case 8 -> categoryName(r.chargeCategory());
-            default -> r.provider().value();
-        };
-    }
-
-    private static final String[] CATEGORY_NAMES;
-
-    static {
-        ChargeCategory[] all = ChargeCategory.values();
-        CATEGORY_NAMES = new String[all.length];
-        for (ChargeCategory c : all) {
-            CATEGORY_NAMES[c.ordinal()] = c.name();
-        }
-    }
-
-    private static String categoryName(ChargeCategory c) {
-        return CATEGORY_NAMES[c.ordinal()];
     }
 }

@@ -142,6 +142,19 @@ public interface CostStore extends AutoCloseable {
         return out;
     }
 
+    /**
+     * Where budget alerts are remembered with this store's data, so that a threshold alerts once per month even
+     * across restarts and instances sharing the store. The built-in stores keep it (the in-memory store in
+     * memory, {@code billing-jdbc} in its database); the default has none.
+     *
+     * @return the store's alert log
+     * @throws UnsupportedOperationException when the store keeps no alerts
+     */
+    default BudgetAlertLog budgetAlerts() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no budget alerts; give the"
+                + " BudgetEvaluator a BudgetAlertLog of its own");
+    }
+
     /** Releases the store's resources; the data stays where it is kept. */
     @Override
     void close();

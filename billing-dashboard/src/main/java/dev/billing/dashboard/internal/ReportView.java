@@ -3,6 +3,7 @@ package dev.billing.dashboard.internal;
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.AccountStatus;
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.ConvertedCosts;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
@@ -57,19 +58,23 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
      * @return its view
      */
     public static ReportView of(CostReport report) {
+        Optional<ConvertedCosts> converted = report.converted();
         Map<ProjectId, Summary> projects = new LinkedHashMap<>();
-        report.projects().forEach((p, s) -> projects.put(p, summary(s)));
-        return new ReportView(report.period(), report.granularity(), summary(report.domain()), projects,
+        report.projects().forEach((p, s) -> projects.put(p, summary(s, converted.map(c -> converted(c, c.projects().get(p))))));
+        List<Rate> rates = converted.map(c -> c.rates().stream()
+                .map(r -> new Rate(r.from(), r.to(), r.date(), r.rate())).toList()).orElse(List.of());
+        return new ReportView(report.period(), report.granularity(),
+                summary(report.domain(), converted.map(c -> converted(c, c.domain()))), projects,
                 report.query().groupBy(), report.rows(), report.coverage().stream().map(ReportView::account).toList(),
-                List.of());
+                rates);
     }
 
-    /**
-     * The seam for converted totals: a {@link CostSummary} that carries a conversion maps it here, and
-     * both the pages and the JSON document show it. Until the core has conversion there is none.
-     */
-    private static Summary summary(CostSummary s) {
-        return new Summary(s.totals(), s.series(), Optional.empty());
+    private static Summary summary(CostSummary s, Optional<Converted> converted) {
+        return new Summary(s.totals(), s.series(), converted);
+    }
+
+    private static Converted converted(ConvertedCosts costs, CostSummary s) {
+        return new Converted(costs.currency(), s.totals(), s.series());
     }
 
     /** The only reading of a coverage status. */

@@ -68,4 +68,16 @@ final class Args {
             }
         }
     }
+
+    /** Parses {@code YYYY-MM}. */
+    static final class Month implements ITypeConverter<YearMonth> {
+        @Override
+        public YearMonth convert(String value) {
+            try {
+                return YearMonth.parse(value.trim());
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a month: use YYYY-MM, such as 2026-12");
+            }
+        }
+    }
 }

@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 @Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0-SNAPSHOT",
         description = "Exact multi-cloud billing from the command line.",
         subcommands = {DemoCommand.class, ProvidersCommand.class, VerifyCommand.class, ReportCommand.class,
-                SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class},
+                SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class, BudgetsCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
-                + " (report incomplete), 1 anything else."})
+                + " (report incomplete), 4 (budgets) a 100 % threshold is crossed, 1 anything else."})
 public final class BillingCli implements Runnable {
     /** Success. */
     static final int OK = 0;

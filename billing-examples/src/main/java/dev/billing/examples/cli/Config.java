@@ -3,18 +3,21 @@ package dev.billing.examples.cli;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.billing.core.spi.Loopback;
+import dev.billing.core.Budget;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Money;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,16 +27,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configuration file (docs/cli.md): providers and their settings, and the billing service accounts.
- * Every string value may hold {@code ${env:NAME}}, replaced by the environment variable.
+ * The configuration file (docs/cli.md): providers and their settings, the billing service accounts and the
+ * budgets. Every string value may hold {@code ${env:NAME}}, replaced by the environment variable.
  *
  * @param file the file read
  * @param providers each configured provider id and its settings, in file order
  * @param serviceAccounts the service accounts, in file order
+ * @param budgets the budgets, in file order
  */
-record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts) {
+record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
+              List<Budget> budgets) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // exact amounts and percentages: never a double, not even while parsing
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
 
@@ -98,7 +105,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -115,7 +122,117 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             for (int i = 0; i < sas.size(); i++) {
                 accounts.add(account(sas.get(i), "serviceAccounts[" + i + "]"));
             }
-            return new Config(file, providers, accounts);
+            List<Budget> budgets = new ArrayList<>();
+            JsonNode bs = root.path("budgets");
+            if (!bs.isMissingNode()) {
+                if (!bs.isArray()) {
+                    throw error("budgets", "must be a list of budgets");
+                }
+                for (int i = 0; i < bs.size(); i++) {
+                    Budget b = budget(bs.get(i), "budgets[" + i + "]", accounts);
+                    if (budgets.stream().anyMatch(x -> x.name().equals(b.name()))) {
+                        throw error("budgets[" + i + "].name", "'" + b.name() + "' is the name of an earlier budget:"
+                                + " give each budget a unique name");
+                    }
+                    budgets.add(b);
+                }
+            }
+            return new Config(file, providers, accounts, budgets);
+        }
+
+        private Budget budget(JsonNode node, String path, List<Account> accounts) {
+            requireObject(node, path);
+            allowOnly(node, path + ".", Set.of("name", "scope", "amount", "currency", "period", "thresholds"));
+            String name = text(node, path, "name", "give the budget a unique name");
+            String where = path + " ('" + name + "')";
+            Budget.Scope scope = scope(node.get("scope"), where + ".scope", accounts);
+            BigDecimal amount = decimal(node.get("amount"), where + ".amount", "the monthly limit, such as \"5000\"");
+            String code = text(node, where, "currency", "the budget's ISO 4217 currency, such as \"USD\"");
+            Currency currency;
+            try {
+                currency = Money.currency(code);
+            } catch (IllegalArgumentException e) {
+                throw error(where + ".currency", "'" + code + "' is not an ISO 4217 currency code such as USD");
+            }
+            JsonNode period = node.get("period");
+            if (period != null && !(period.isTextual() && period.asText().equalsIgnoreCase("MONTHLY"))) {
+                throw error(where + ".period", "must be \"MONTHLY\" (the only budget period)");
+            }
+            List<Budget.Threshold> thresholds = new ArrayList<>();
+            JsonNode ts = node.path("thresholds");
+            if (!ts.isMissingNode() && !ts.isArray()) {
+                throw error(where + ".thresholds", "must be a list such as [{\"percent\": 80}, {\"percent\": 100,"
+                        + " \"forecast\": true}]");
+            }
+            for (int i = 0; i < ts.size(); i++) {
+                String at = where + ".thresholds[" + i + "]";
+                JsonNode t = ts.get(i);
+                requireObject(t, at);
+                allowOnly(t, at + ".", Set.of("percent", "forecast"));
+                BigDecimal percent = decimal(t.get("percent"), at + ".percent", "a percentage of the amount, such as 80");
+                JsonNode forecast = t.path("forecast");
+                if (!forecast.isMissingNode() && !forecast.isBoolean()) {
+                    throw error(at + ".forecast", "must be true (compare the month-end forecast) or false (actual spend)");
+                }
+                try {
+                    thresholds.add(new Budget.Threshold(percent, forecast.asBoolean(false)));
+                } catch (InvalidRequestException e) {
+                    throw error(at + ".percent", e.getMessage());
+                }
+            }
+            try {
+                return new Budget(name, scope, new Money(amount, currency), Budget.Period.MONTHLY, thresholds);
+            } catch (InvalidRequestException e) {
+                throw error(where, e.getMessage());
+            }
+        }
+
+        private Budget.Scope scope(JsonNode node, String path, List<Account> accounts) {
+            String fix = "must be \"domain\", {\"project\": P} or {\"serviceAccount\": NAME}";
+            if (node == null || node.isNull()) {
+                throw error(path, "is missing: it " + fix);
+            }
+            if (node.isTextual() && node.asText().equals("domain")) {
+                return Budget.Scope.domain();
+            }
+            if (!node.isObject() || node.size() != 1 || !(node.has("project") || node.has("serviceAccount"))
+                    || !node.elements().next().isTextual()) {
+                throw error(path, fix);
+            }
+            if (node.has("project")) {
+                String project = resolve(node.get("project").asText(), path + ".project");
+                List<String> known = accounts.stream().map(Account::project).distinct().sorted().toList();
+                if (!known.contains(project)) {
+                    throw error(path + ".project", "no service account belongs to project '" + project
+                            + "'; configured projects: " + String.join(", ", known));
+                }
+                return Budget.Scope.project(project);
+            }
+            String name = resolve(node.get("serviceAccount").asText(), path + ".serviceAccount");
+            List<String> known = accounts.stream().map(Account::name).toList();
+            if (!known.contains(name)) {
+                throw error(path + ".serviceAccount", "no service account is named '" + name
+                        + "'; configured service accounts: " + String.join(", ", known));
+            }
+            return Budget.Scope.serviceAccount(name);
+        }
+
+        /** A decimal given as a JSON string or number, read exactly. */
+        private BigDecimal decimal(JsonNode v, String path, String what) {
+            if (v == null || v.isNull()) {
+                throw error(path, "is missing: " + what);
+            }
+            if (v.isNumber()) {
+                return v.decimalValue();
+            }
+            if (v.isTextual()) {
+                try {
+                    return new BigDecimal(resolve(v.asText(), path).trim());
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+            throw error(path, "must be a decimal number: " + what);
         }
 
         private Account account(JsonNode node, String path) {
@@ -207,31 +324,4 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
     private static List<String> sorted(Set<String> names) {
         return names.stream().sorted().toList();
     }
-
-    /**
-     * Rejects {@code http://} endpoints that are not loopback, before any provider sees them.
-     *
-     * @throws CliException (exit 2) naming the provider's endpoint field
-     */
-    void checkEndpoints() {
-        providers.forEach((id, settings) -> {
-            String endpoint = settings.get("endpoint");
-            if (endpoint == null) {
-                return;
-            }
-            String where = file + ": providers." + id + ".endpoint: ";
-            URI uri;
-            try {
-                uri = new URI(endpoint.trim());
-            } catch (URISyntaxException e) {
-                throw CliException.usage(where + "'" + endpoint + "' is not a URL: write it as https://host[:port]");
-            }
-            String host = uri.getHost();
-            if ("http".equalsIgnoreCase(uri.getScheme()) && !Loopback.isHost(host)) {
-                throw CliException.usage(where + "http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8,"
-                        + " [::1]), got host '" + host + "': use https://");
-            }
-        });
-    }
-
 }

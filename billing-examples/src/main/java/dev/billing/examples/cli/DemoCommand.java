@@ -1,6 +1,10 @@
 package dev.billing.examples.cli;
 
 import dev.billing.core.Billing;
+import dev.billing.core.Budget;
+import dev.billing.core.BudgetEvaluator;
+import dev.billing.core.BudgetStatus;
+import dev.billing.core.ConvertedCosts;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
@@ -12,11 +16,13 @@ import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.testkit.AwsCostExplorerSimulator;
-import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
+import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.PrintWriter;
+import java.time.YearMonth;
+import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -123,9 +129,32 @@ final class DemoCommand implements Callable<Integer> {
                 ReportWriter.table(report, false, out);
                 return BillingCli.INCOMPLETE;
             }
+            converted(billing, out);
             out.println("Next: 'billing simulate --write-config demo.json' runs this simulator for your own app,"
                     + " and 'billing report --config demo.json --from 2026-01 --to 2026-07' reports from it.");
         }
         return BillingCli.OK;
+    }
+
+    /** Prints the domain total converted into USD with the rates used, and the demo budget for the last month. */
+    private static void converted(Billing billing, PrintWriter out) {
+        CostReport usd = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)
+                .convertTo(Currency.getInstance("USD"), DemoDomain.RATES_TO_USD).build());
+        ConvertedCosts c = usd.converted().orElseThrow();
+        out.println("=== Domain total in USD: " + c.total().format() + " ===");
+        out.println("  each line item converted at the rate for its own day (the exact products summed, rounded here"
+                + " for display); rates used:");
+        ReportWriter.Table rates = new ReportWriter.Table(false);
+        c.rates().forEach(r -> rates.add(r.date().toString(), r.from() + " -> " + r.to(), r.rate().toPlainString()));
+        rates.print(out);
+        out.println();
+        YearMonth last = YearMonth.from(DemoDomain.PERIOD.end().minusDays(1));
+        BudgetStatus web = BudgetEvaluator.builder().rates(DemoDomain.RATES_TO_USD).build()
+                .evaluate(List.of(DemoDomain.WEB_BUDGET), last, billing.costs()::report).budgets().get(0);
+        out.println("=== Budget " + web.budget().name() + " (" + web.budget().scope() + "), " + last + " ===");
+        out.println("  spent " + web.spent().format() + " of " + web.budget().amount().format() + " (" + web.percent()
+                + " %), forecast " + web.forecast().format() + "; crossed: " + (web.crossed().isEmpty() ? "none"
+                : String.join(", ", web.crossed().stream().map(Budget.Threshold::toString).toList())));
+        out.println();
     }
 }

@@ -1,6 +1,10 @@
 package dev.billing.examples.cli;
 
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.Budget;
+import dev.billing.core.ExchangeRate;
+import dev.billing.core.ExchangeRates;
+import dev.billing.core.Money;
 import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
@@ -62,6 +66,23 @@ final class DemoDomain {
     static final String AZURE_TENANT = "demo.onmicrosoft.com";
     static final String AZURE_CLIENT = "0de30de3-0000-4000-8000-000000000001";
     static final String AZURE_SUBSCRIPTION = "5ab5c71d-0000-4000-8000-00000000e0a1";
+
+    /**
+     * The demo's exchange rates into USD, as a host would load them from its central bank's reference rates (these
+     * are made up for the demo): each pair changes once, on April 1st.
+     */
+    static final ExchangeRates RATES_TO_USD = ExchangeRates.of(
+            ExchangeRate.of("KRW", "USD", LocalDate.of(2026, 1, 1), "0.000752"),
+            ExchangeRate.of("KRW", "USD", LocalDate.of(2026, 4, 1), "0.000731"),
+            ExchangeRate.of("EUR", "USD", LocalDate.of(2026, 1, 1), "1.0865"),
+            ExchangeRate.of("EUR", "USD", LocalDate.of(2026, 4, 1), "1.1012"),
+            ExchangeRate.of("JPY", "USD", LocalDate.of(2026, 1, 1), "0.00671"),
+            ExchangeRate.of("JPY", "USD", LocalDate.of(2026, 4, 1), "0.00655"));
+
+    /** The demo's budget: project-web's monthly limit in USD, its KRW costs converted with {@link #RATES_TO_USD}. */
+    static final Budget WEB_BUDGET = new Budget("web-monthly", Budget.Scope.project("project-web"),
+            Money.of("200000", "USD"), Budget.Period.MONTHLY,
+            List.of(Budget.Threshold.actual(80), Budget.Threshold.forecast(100)));
 
     private DemoDomain() {
     }

@@ -37,6 +37,10 @@ import picocli.CommandLine.ParentCommand;
                         + " (project is always a column); one line per period, project, group-by values and"
                         + " currency with cost. Lines never overlap: the amounts of a currency add up to the"
                         + " domain total.",
+                "", "With --currency CUR --rates FILE, json adds \"converted\" (totals and series in CUR) to the"
+                        + " domain and each project and the top-level \"rates\" (every rate row used); the table adds the"
+                        + " converted totals; csv is unchanged. A line item without a rate for its day is an error"
+                        + " naming the pair and the day (exit 2).",
                 "", "With --from-store, json adds \"asOf\" (the last sync time) to each synced service account;"
                         + " an account the store does not hold every month of the period for is PARTIAL, with"
                         + " \"missingMonths\" and the --months-back to sync with.",
@@ -82,6 +86,9 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     private StoreOption store;
 
+    @Mixin
+    private CurrencyOption currency;
+
     @Option(names = "--stale-after", paramLabel = "AGE", converter = Args.Age.class,
             description = "With --from-store: an account last synced longer ago is STALE. ISO-8601, such as PT24H"
                     + " (default) or P2D.")
@@ -109,6 +116,7 @@ final class ReportCommand implements Callable<Integer> {
         if (project != null) {
             query.project(project);
         }
+        currency.conversion().ifPresent(c -> query.convertTo(c.currency(), c.rates()));
         List<Dimension> csvColumns = groupBy.stream().filter(d -> d != Dimension.PROJECT).toList();
         if (format == ReportWriter.Format.csv) {
             List<Dimension> dims = new ArrayList<>(List.of(Dimension.PROJECT));
@@ -117,7 +125,7 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             query.groupBy(groupBy.toArray(Dimension[]::new));
         }
-        CostReport report = fromStore ? fromStore(cfg, query.build()) : live(cfg, query.build());
+        CostReport report = currency.converting(() -> fromStore ? fromStore(cfg, query.build()) : live(cfg, query.build()));
         switch (format) {
             case json -> ReportWriter.json(report, fromStore, console.out());
             case csv -> ReportWriter.csv(report, csvColumns, console.out());

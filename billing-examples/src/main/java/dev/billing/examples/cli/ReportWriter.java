@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.AccountStatus;
+import dev.billing.core.ConvertedCosts;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
@@ -18,6 +19,7 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Prints a {@link CostReport} as a table, JSON (the format of docs/cli.md) or CSV. */
 final class ReportWriter {
@@ -103,8 +105,10 @@ final class ReportWriter {
                 + " service accounts failed" : "") + (failed > 0 && partial > 0 ? ", " : "")
                 + (partial > 0 ? partial + " of " + report.coverage().size() + " service accounts miss months" : "")));
         out.println();
-        summaryTable("Domain", report.domain(), out);
-        report.projects().forEach((p, s) -> summaryTable("Project " + p.value(), s, out));
+        Optional<ConvertedCosts> converted = report.converted();
+        summaryTable("Domain", report.domain(), converted.map(ConvertedCosts::domain), out);
+        report.projects().forEach((p, s) -> summaryTable("Project " + p.value(), s,
+                converted.map(c -> c.projects().get(p)), out));
         if (!report.query().groupBy().isEmpty()) {
             Table rows = new Table(true);
             List<String> head = new ArrayList<>(List.of("PERIOD"));
@@ -121,6 +125,17 @@ final class ReportWriter {
             rows.print(out);
             out.println();
         }
+        converted.ifPresent(c -> {
+            out.println("Exchange rates used (into " + c.currency().getCurrencyCode() + ")");
+            Table rates = new Table(false);
+            c.rates().forEach(r -> rates.add(r.date().toString(), r.from().getCurrencyCode() + " -> "
+                    + r.to().getCurrencyCode(), r.rate().toPlainString(), r.source()));
+            if (c.rates().isEmpty()) {
+                rates.add("none: every amount is in " + c.currency().getCurrencyCode());
+            }
+            rates.print(out);
+            out.println();
+        });
         out.println("Service accounts");
         Table accounts = new Table(false);
         for (AccountCoverage c : report.coverage()) {
@@ -133,7 +148,7 @@ final class ReportWriter {
         accounts.print(out);
     }
 
-    private static void summaryTable(String title, CostSummary s, PrintWriter out) {
+    private static void summaryTable(String title, CostSummary s, Optional<CostSummary> converted, PrintWriter out) {
         out.println(title);
         Table t = new Table(true);
         for (Money m : s.totals()) {
@@ -145,6 +160,10 @@ final class ReportWriter {
         for (SeriesPoint p : s.series()) {
             t.add(p.period(), p.amount().format());
         }
+        converted.ifPresent(c -> {
+            c.totals().forEach(m -> t.add("total, converted", m.format()));
+            c.series().forEach(p -> t.add(p.period() + ", converted", p.amount().format()));
+        });
         t.print(out);
         out.println();
     }

@@ -1,11 +1,13 @@
 package dev.billing.examples.cli;
 
 import dev.billing.core.Billing;
+import dev.billing.core.CostQuery;
 import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     private StoreOption store;
 
+    @Mixin
+    private CurrencyOption currency;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
             description = "The port on 127.0.0.1 (default 8080); 0 picks a free one.")
     private int port;
@@ -49,11 +54,14 @@ final class ServeCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
+        Optional<CostQuery.Conversion> conversion = currency.conversion();
         Config cfg = Config.load(config, console.env());
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(false) : null) {
-            ReportSource source = fromStore ? CostSync.builder(billing).store(costs).build()::report
+            ReportSource read = fromStore ? CostSync.builder(billing).store(costs).build()::report
                     : billing.costs()::report;
+            ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
+                    q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
             DashboardServer.serve(console, source, fromStore, null, port);
         }
         return BillingCli.OK;

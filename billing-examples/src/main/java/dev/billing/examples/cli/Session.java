@@ -24,7 +24,6 @@ final class Session {
      *     or a service account the registry refuses
      */
     static Billing open(Config config, FetchListener listener, PrintWriter err) {
-        config.checkEndpoints();
         Billing.Builder builder = Billing.builder().listener(listener);
         config.providers().forEach(builder::providerSettings);
         Billing billing;

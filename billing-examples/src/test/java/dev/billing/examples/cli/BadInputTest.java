@@ -115,8 +115,16 @@ class BadInputTest {
     @Test
     void httpEndpointThatIsNotLoopback() throws Exception {
         Path f = file(config("{\"hyperbilling-aws\": {\"endpoint\": \"http://billing.example.com\"}}", GOOD_ACCOUNT));
-        assertUsageError(report(f), "billing.json", "providers.hyperbilling-aws.endpoint", "http://",
-                "loopback", "https://");
+        assertUsageError(report(f), "billing.json: providers: provider setting 'endpoint' of hyperbilling-aws must use"
+                + " https:// (http:// is allowed only for loopback hosts: localhost, 127.0.0.0/8, [::1]),"
+                + " got 'http://billing.example.com'");
+    }
+
+    @Test
+    void httpEndpointOnAHostThatOnlyLooksLikeLoopback() throws Exception {
+        Path f = file(config("{\"hyperbilling-aws\": {\"endpoint\": \"http://127.999.0.1:9\"}}", GOOD_ACCOUNT));
+        assertUsageError(report(f), "billing.json: providers: provider setting 'endpoint' of hyperbilling-aws has no"
+                + " valid host name or address in '127.999.0.1:9'", "got 'http://127.999.0.1:9'");
     }
 
     @Test

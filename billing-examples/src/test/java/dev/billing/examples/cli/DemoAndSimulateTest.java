@@ -34,7 +34,9 @@ class DemoAndSimulateTest {
                 "registered service account gcp-tokyo", "By month, JPY",
                 "provider enabled: azure-cost-management", "registered service account data-azure",
                 "=== Domain: 2026-01-01 to 2026-07-01", "=== Project project-data ===", "=== Project project-web ===",
-                "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05");
+                "By month, USD", "By month, KRW", "By month, EUR", "Top services", "trend: 2026-06 vs 2026-05",
+                "=== Domain total in USD: ", "2026-04-01  KRW -> USD  0.000731", "2026-01-01  JPY -> USD  0.00671",
+                "=== Budget web-monthly (project project-web), 2026-06 ===", "of 200000.00 USD", "crossed: 80%");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
         assertThat(r.err).contains("fetched 7/7").doesNotContain("Exception");
         assertThat(r.out + r.err).doesNotContain(DemoDomain.AWS_SECRET);

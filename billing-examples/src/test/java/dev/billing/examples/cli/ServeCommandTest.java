@@ -125,6 +125,28 @@ class ServeCommandTest {
     }
 
     @Test
+    void serveWithCurrency_showsTheConvertedTotalAndServesTheSameJsonAsReport() throws Exception {
+        Path rates = dir.resolve("rates.csv");
+        Files.writeString(rates, "date,from,to,rate\n2026-02-01,USD,KRW,1350.25\n2026-02-15,USD,KRW,1371\n");
+        Cli report = Cli.run(env, "report", "--config", config.toString(), "--from", "2026-02", "--to", "2026-04",
+                "--format", "json", "--currency", "KRW", "--rates", rates.toString());
+        assertThat(report.exitCode).as(report.toString()).isZero();
+
+        try (Running serve = new Running("serve", "--config", config.toString(), "--port", "0", "--currency", "KRW",
+                "--rates", rates.toString())) {
+            HttpResponse<String> json = serve.get("api/report?from=2026-02&to=2026-04");
+            HttpResponse<String> domain = serve.get("?from=2026-02&to=2026-04");
+            HttpResponse<String> tooEarly = serve.get("?from=2026-01&to=2026-02");
+
+            assertThat(json.body()).isEqualTo(report.out).contains("\"converted\"", "\"rates\"");
+            assertThat(domain.statusCode()).isEqualTo(200);
+            assertThat(domain.body()).contains("converted-total", "All currencies in KRW");
+            assertThat(tooEarly.statusCode()).as("a day before the first rate").isEqualTo(400);
+            assertThat(tooEarly.body()).contains("no exchange rate from USD to KRW");
+        }
+    }
+
+    @Test
     void demoServe_servesTheDemoDomainsDashboard() throws Exception {
         try (Running demo = new Running("demo", "--serve")) {
             HttpResponse<String> page = demo.get("");

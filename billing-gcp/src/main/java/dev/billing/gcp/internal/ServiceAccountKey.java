@@ -2,6 +2,7 @@ package dev.billing.gcp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.billing.core.spi.Endpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,6 +11,7 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * A Google service-account key file ({@code "type": "service_account"}), parsed: the client e-mail,
@@ -76,9 +78,10 @@ public final class ServiceAccountKey {
             } catch (URISyntaxException e) {
                 throw new IllegalArgumentException("has a \"token_uri\" that is not a URL");
             }
-            String problem = Endpoints.problem(tokenUri);
-            if (problem != null) {
-                throw new IllegalArgumentException("has a \"token_uri\" that " + problem + " (got '" + tokenUriText + "')");
+            Optional<String> problem = Endpoints.problem(tokenUri);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException("has a \"token_uri\" that " + problem.get() + " (got '" + tokenUriText
+                        + "')");
             }
         }
         return new ServiceAccountKey(email, text(root, "private_key_id"), text(root, "project_id"), tokenUri, key, pem);

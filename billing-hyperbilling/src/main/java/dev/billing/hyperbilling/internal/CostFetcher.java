@@ -243,7 +243,7 @@ public final class CostFetcher {
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw Endpoints.missing(PROVIDER);
+            throw Settings.missingEndpoint(PROVIDER);
         }
         return client;
     }

@@ -310,7 +310,7 @@ public final class SummaryFetcher {
 
     private HyperBillingClient client() {
         if (client == null) {
-            throw Endpoints.missing(PROVIDER);
+            throw Settings.missingEndpoint(PROVIDER);
         }
         return client;
     }

@@ -130,7 +130,15 @@ public final class Migrations {
                             + " FROM cost_line GROUP BY service_account, month_start, project, currency",
                     "INSERT INTO cost_window_service SELECT service_account, month_start, project, service, currency,"
                             + " SUM(amount) FROM cost_line GROUP BY service_account, month_start, project, service,"
-                            + " currency")));
+                            + " currency")),
+            new Migration(6, "budget alerts: each threshold of a budget alerts once per month", List.of(
+                    """
+                    CREATE TABLE budget_alert (
+                        budget VARCHAR NOT NULL,
+                        month_start DATE NOT NULL,
+                        threshold VARCHAR NOT NULL,
+                        alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                        PRIMARY KEY (budget, month_start, threshold))""")));
 
     private Migrations() {
     }

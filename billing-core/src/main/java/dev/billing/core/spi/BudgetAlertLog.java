@@ -1,0 +1,40 @@
+package dev.billing.core.spi;
+
+import dev.billing.core.Budget;
+import java.time.YearMonth;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers which budget thresholds have alerted in which month, so that each alerts once. A database-backed
+ * log ({@code JdbcCostStore#budgetAlerts()}) remembers across restarts and instances sharing the database.
+ */
+@FunctionalInterface
+public interface BudgetAlertLog {
+
+    /**
+     * Records an alert, atomically: of several callers (threads or instances) recording the same key, exactly
+     * one is told it was first.
+     *
+     * @param budget the budget's name
+     * @param month the month
+     * @param threshold the threshold crossed
+     * @return true when this (budget, month, threshold) had not alerted before, false otherwise
+     * @throws dev.billing.core.BillingException when the log's storage fails
+     */
+    boolean firstAlert(String budget, YearMonth month, Budget.Threshold threshold);
+
+    /** @return a log kept in this process only */
+    static BudgetAlertLog inMemory() {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        return (budget, month, threshold) -> seen.add(budget + '\u0000' + month + '\u0000' + key(threshold));
+    }
+
+    /**
+     * @param threshold a threshold
+     * @return its key in a log: {@code 80} for 80 % of actual spend, {@code 100:forecast} for 100 % of the forecast
+     */
+    static String key(Budget.Threshold threshold) {
+        return threshold.percent().stripTrailingZeros().toPlainString() + (threshold.forecast() ? ":forecast" : "");
+    }
+}
