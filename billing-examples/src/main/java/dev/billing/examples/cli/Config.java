@@ -39,7 +39,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
               List<Budget> budgets) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            // exact amounts and percentages: never a double, not even while parsing
+            // exact amounts and percentages: BigDecimal from the first character parsed
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
