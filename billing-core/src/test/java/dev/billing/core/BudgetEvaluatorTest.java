@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,7 +221,6 @@ class BudgetEvaluatorTest {
         assertThatThrownBy(() -> budget("x", Budget.Scope.domain(), "0", "USD")).isInstanceOf(InvalidRequestException.class);
         assertThatThrownBy(() -> budget("x", Budget.Scope.domain(), "1", "USD", Budget.Threshold.actual(80),
                 Budget.Threshold.actual(80))).isInstanceOf(InvalidRequestException.class);
-        assertThat(Currency.getInstance("KRW").getDefaultFractionDigits()).isZero();
     }
 
     @Test
