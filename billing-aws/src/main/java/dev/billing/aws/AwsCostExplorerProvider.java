@@ -3,10 +3,11 @@ package dev.billing.aws;
 import dev.billing.aws.internal.CostExplorerFetcher;
 import dev.billing.aws.internal.Settings;
 import dev.billing.core.BillingException;
-import dev.billing.core.FetchCancelledException;
 import dev.billing.core.CredentialSchema;
+import dev.billing.core.FetchCancelledException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
@@ -287,10 +288,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder maxRequestsPerFetch(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxRequestsPerFetch must be at least 1, got " + max);
-            }
-            this.maxRequestsPerFetch = max;
+            this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
             return this;
         }
 
@@ -308,7 +306,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -317,7 +315,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -339,12 +337,5 @@ public final class AwsCostExplorerProvider implements BillingProvider {
             return new AwsCostExplorerProvider(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.billing.azure.internal.QueryFetcher;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
@@ -268,7 +269,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -278,7 +279,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -297,10 +298,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder maxRequestsPerFetch(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxRequestsPerFetch must be at least 1, got " + max);
-            }
-            this.maxRequestsPerFetch = max;
+            this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
             return this;
         }
 
@@ -322,12 +320,5 @@ public final class AzureCostManagementProvider implements BillingProvider {
             return new AzureCostManagementProvider(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
     }
 }

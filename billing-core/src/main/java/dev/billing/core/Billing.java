@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.InMemoryServiceAccountStore;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.time.Clock;
@@ -13,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -201,10 +202,7 @@ public final class Billing implements AutoCloseable {
          * @return this builder
          */
         public Builder maxConcurrentFetches(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrentFetches must be at least 1, got " + max);
-            }
-            this.maxConcurrentFetches = max;
+            this.maxConcurrentFetches = Arguments.atLeastOne(max, "maxConcurrentFetches");
             return this;
         }
 
@@ -219,11 +217,7 @@ public final class Billing implements AutoCloseable {
          * @throws IllegalArgumentException when zero or negative
          */
         public Builder fetchTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("fetchTimeout must be positive, got " + timeout);
-            }
-            this.fetchTimeout = timeout;
+            this.fetchTimeout = Arguments.positive(timeout, "fetchTimeout");
             return this;
         }
 

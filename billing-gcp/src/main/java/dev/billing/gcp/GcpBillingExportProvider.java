@@ -3,6 +3,7 @@ package dev.billing.gcp;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
@@ -246,7 +247,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -255,7 +256,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -277,8 +278,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @return this builder
          */
         public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = positive(initial, "initialBackoff");
-            this.maxBackoff = positive(max, "maxBackoff");
+            this.initialBackoff = Arguments.positive(initial, "initialBackoff");
+            this.maxBackoff = Arguments.positive(max, "maxBackoff");
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("the longest backoff must not be shorter than the first");
             }
@@ -290,7 +291,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @return this builder
          */
         public Builder maxRetryAfter(Duration max) {
-            this.maxRetryAfter = positive(max, "maxRetryAfter");
+            this.maxRetryAfter = Arguments.positive(max, "maxRetryAfter");
             return this;
         }
 
@@ -300,7 +301,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
          * @return this builder
          */
         public Builder maxPollWait(Duration max) {
-            this.maxPollWait = positive(max, "maxPollWait");
+            this.maxPollWait = Arguments.positive(max, "maxPollWait");
             return this;
         }
 
@@ -343,12 +344,5 @@ public final class GcpBillingExportProvider implements BillingProvider {
             return new GcpBillingExportProvider(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
     }
 }

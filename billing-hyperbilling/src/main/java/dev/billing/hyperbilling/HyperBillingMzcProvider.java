@@ -3,6 +3,7 @@ package dev.billing.hyperbilling;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
@@ -216,7 +217,7 @@ public final class HyperBillingMzcProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -226,7 +227,7 @@ public final class HyperBillingMzcProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -245,10 +246,7 @@ public final class HyperBillingMzcProvider implements BillingProvider {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder maxConcurrentRequests(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, got " + max);
-            }
-            this.maxConcurrentRequests = max;
+            this.maxConcurrentRequests = Arguments.atLeastOne(max, "maxConcurrentRequests");
             return this;
         }
 
@@ -271,12 +269,5 @@ public final class HyperBillingMzcProvider implements BillingProvider {
             return new HyperBillingMzcProvider(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
     }
 }

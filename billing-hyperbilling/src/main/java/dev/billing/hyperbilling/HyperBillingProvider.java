@@ -3,6 +3,7 @@ package dev.billing.hyperbilling;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
@@ -210,7 +211,7 @@ public final class HyperBillingProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -220,7 +221,7 @@ public final class HyperBillingProvider implements BillingProvider {
          * @throws IllegalArgumentException when not positive
          */
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = positive(timeout, "requestTimeout");
+            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
             return this;
         }
 
@@ -239,10 +240,7 @@ public final class HyperBillingProvider implements BillingProvider {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder maxConcurrentRequests(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, got " + max);
-            }
-            this.maxConcurrentRequests = max;
+            this.maxConcurrentRequests = Arguments.atLeastOne(max, "maxConcurrentRequests");
             return this;
         }
 
@@ -264,12 +262,5 @@ public final class HyperBillingProvider implements BillingProvider {
             return new HyperBillingProvider(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, got " + d);
-            }
-            return d;
-        }
     }
 }

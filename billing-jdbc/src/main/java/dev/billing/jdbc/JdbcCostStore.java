@@ -3,12 +3,14 @@ package dev.billing.jdbc;
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
+import dev.billing.core.CostStoreException;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
@@ -21,13 +23,12 @@ import dev.billing.core.spi.WindowSource;
 import dev.billing.jdbc.internal.Columns;
 import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
-import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Dialect;
+import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Migrations;
 import dev.billing.jdbc.internal.PgCopy;
 import dev.billing.jdbc.internal.StoreErrors;
 import dev.billing.jdbc.internal.WindowBuffer;
-import dev.billing.core.CostStoreException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +36,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -43,6 +45,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,10 +54,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.EnumSet;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.time.Duration;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -867,10 +868,7 @@ public final class JdbcCostStore implements CostStore {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder maxConnections(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, got " + max);
-            }
-            this.maxConnections = max;
+            this.maxConnections = Arguments.atLeastOne(max, "maxConnections");
             return this;
         }
 
@@ -882,10 +880,7 @@ public final class JdbcCostStore implements CostStore {
          * @throws IllegalArgumentException when not positive
          */
         public Builder connectionTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("connectionTimeout must be positive, got " + timeout);
-            }
-            this.connectionTimeout = timeout;
+            this.connectionTimeout = Arguments.positive(timeout, "connectionTimeout");
             return this;
         }
 
@@ -896,10 +891,7 @@ public final class JdbcCostStore implements CostStore {
          * @throws IllegalArgumentException when less than 1
          */
         public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batchSize must be at least 1, got " + size);
-            }
-            this.batchSize = size;
+            this.batchSize = Arguments.atLeastOne(size, "batchSize");
             return this;
         }
 
@@ -911,10 +903,7 @@ public final class JdbcCostStore implements CostStore {
          * @throws IllegalArgumentException when not positive
          */
         public Builder leaseTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("leaseTimeout must be positive, got " + timeout);
-            }
-            this.leaseTimeout = timeout;
+            this.leaseTimeout = Arguments.positive(timeout, "leaseTimeout");
             return this;
         }
 
