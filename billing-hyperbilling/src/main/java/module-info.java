@@ -10,5 +10,6 @@ module dev.billing.hyperbilling {
 
     exports dev.billing.hyperbilling;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.HyperBillingProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.HyperBillingProviderFactory,
+            dev.billing.hyperbilling.HyperBillingMzcProviderFactory;
 }
