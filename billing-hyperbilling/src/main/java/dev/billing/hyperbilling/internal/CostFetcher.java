@@ -14,10 +14,8 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.DateTimeException;
@@ -63,16 +61,10 @@ public final class CostFetcher {
 
     /**
      * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout the timeout of each request
-     * @param policy the retry policy
-     * @param maxConcurrentRequests the most requests in flight
-     * @param clock the clock {@code Retry-After} dates are compared with
+     * @param settings timeouts, retries, concurrency, clock
      */
-    public CostFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                       int maxConcurrentRequests, Clock clock) {
-        this.client = endpoint == null ? null
-                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
+    public CostFetcher(URI endpoint, HttpSettings settings) {
+        this.client = endpoint == null ? null : new HyperBillingClient(PROVIDER, endpoint, settings);
     }
 
     /**

@@ -15,7 +15,7 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -82,19 +81,12 @@ public final class SummaryFetcher {
 
     /**
      * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout the timeout of each request
-     * @param policy the retry policy
-     * @param maxConcurrentRequests the most requests in flight
-     * @param clock the clock tokens are dated with and {@code Retry-After} dates compared with
+     * @param settings timeouts, retries, concurrency, and the clock tokens are dated with
      */
-    public SummaryFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                          int maxConcurrentRequests, Clock clock) {
+    public SummaryFetcher(URI endpoint, HttpSettings settings) {
         this.endpoint = endpoint;
-        this.clock = clock;
-        this.client = endpoint == null ? null
-                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests,
-                        clock);
+        this.clock = settings.clock();
+        this.client = endpoint == null ? null : new HyperBillingClient(PROVIDER, endpoint, settings);
     }
 
     /**
