@@ -40,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** End to end: the provider through the public API against the testkit's BigQuery simulator. */
 @Timeout(60)
@@ -158,7 +160,9 @@ class GcpSimulatorTest {
     void faults_throttlingAndBackendErrors_areAbsorbed_accessDeniedAndWrongTableAreNot() {
         String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
         GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
-                .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
+                .http(HttpSettings.builder()
+                        .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(10))).build())
+                .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
         sim.fault(USD_ACCOUNT, new Fault.Throttle(2, 429, Duration.ZERO));
@@ -205,7 +209,8 @@ class GcpSimulatorTest {
     void aHangingQuery_endsAsUnavailable_withinTheRequestTimeouts() {
         String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
         GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
-                .requestTimeout(Duration.ofMillis(300)).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofMillis(300)).retryPolicy(RetryPolicy.defaults()
+                        .withMaxAttempts(2).withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))).build())
                 .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());

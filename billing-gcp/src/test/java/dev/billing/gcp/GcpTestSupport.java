@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** A WireMock server on a loopback port standing for both the token endpoint and BigQuery, and helpers. */
 abstract class GcpTestSupport {
@@ -70,9 +72,18 @@ abstract class GcpTestSupport {
     }
 
     GcpBillingExportProvider provider() {
-        return GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint())).maxAttempts(3)
-                .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).maxRetryAfter(Duration.ofMillis(50))
-                .requestTimeout(Duration.ofSeconds(5)).build();
+        return provider(http().build());
+    }
+
+    GcpBillingExportProvider provider(HttpSettings http) {
+        return GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint())).http(http).build();
+    }
+
+    /** @return 3 attempts, waits of 1 to 5 ms, server-named waits capped at 50 ms, a 5 s request timeout */
+    static HttpSettings.Builder http() {
+        return HttpSettings.builder().requestTimeout(Duration.ofSeconds(5)).retryPolicy(RetryPolicy.defaults()
+                .withMaxAttempts(3).withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .withMaxRetryAfter(Duration.ofMillis(50)));
     }
 
     static KeyPair keyPair() {
