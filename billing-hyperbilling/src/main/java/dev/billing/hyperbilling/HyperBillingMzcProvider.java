@@ -1,17 +1,9 @@
 package dev.billing.hyperbilling;
 
-import dev.billing.core.CredentialSchema;
-import dev.billing.core.ProviderId;
-import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.Capability;
-import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.FetchRequest;
-import dev.billing.core.spi.FetchStats;
 import dev.billing.provider.HttpSettings;
 import dev.billing.hyperbilling.internal.SummaryFetcher;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The HyperBilling "summary" provider, id {@code hyperbilling-mzc}: the Google Cloud, Alibaba
@@ -48,14 +40,10 @@ public final class HyperBillingMzcProvider extends HyperBillingApi {
     /** The name people see, {@value}. */
     public static final String DISPLAY_NAME = "Hyper Billing (MZC): Google Cloud, Alibaba, Tencent, Akamai";
 
-    private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
 
-    private final SummaryFetcher fetcher;
-
     private HyperBillingMzcProvider(Builder b) {
-        super(ID, b);
-        this.fetcher = new SummaryFetcher(endpoint().orElse(null), http());
+        super(ID, DISPLAY_NAME, SummaryFetcher.SCHEMA, CAPABILITIES, b, SummaryFetcher::new);
     }
 
     /** @return a builder with the defaults: no endpoint, {@link HttpSettings#defaults()} */
@@ -66,70 +54,6 @@ public final class HyperBillingMzcProvider extends HyperBillingApi {
     /** @return a builder holding this provider's configuration */
     public Builder toBuilder() {
         return copyInto(new Builder());
-    }
-
-    @Override
-    public ProviderId id() {
-        return PROVIDER_ID;
-    }
-
-    @Override
-    public String displayName() {
-        return DISPLAY_NAME;
-    }
-
-    /** @return {@code platform}, {@code accountId}, {@code clientEmail}, {@code privateKey} (secret, PEM PKCS#8) */
-    @Override
-    public CredentialSchema credentialSchema() {
-        return SummaryFetcher.SCHEMA;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    /**
-     * Asks for the current month's {@code cost_by_service}: succeeds when the token is accepted and the
-     * account is known.
-     *
-     * @param account the service account
-     * @throws dev.billing.core.CredentialsRejectedException when the token is refused (HTTP 401, 403,
-     *     or a 200 whose {@code errorCode} says so) or the account is unknown (HTTP 404)
-     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed,
-     *     for example a PKCS#1 or public key instead of a PKCS#8 private key
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     * @throws dev.billing.core.BillingException any other failure, as for {@link #fetch}
-     */
-    @Override
-    public void verify(ServiceAccount account) {
-        fetcher.verify(account);
-    }
-
-    /**
-     * @throws dev.billing.core.CredentialsRejectedException on HTTP 401, 403 or 404, or a 200 whose
-     *     {@code errorCode} names the credentials
-     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
-     * @throws dev.billing.core.InvalidRequestException on HTTP 400
-     * @throws dev.billing.core.RateLimitedException when HTTP 429 outlived the retries
-     * @throws dev.billing.core.ProviderUnavailableException when HTTP 500, 502, 503, 504, a connection
-     *     failure or a timeout outlived the retries
-     * @throws dev.billing.core.ProviderProtocolException on a malformed answer, any other
-     *     {@code errorCode} in a 200 answer, an unexpected status
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     */
-    @Override
-    public FetchStats fetch(FetchRequest request, CostSink sink) {
-        return fetcher.fetch(request, sink);
-    }
-
-    /**
-     * Fetches without blocking a thread while requests are in flight: answers are read, and records
-     * passed to {@code sink}, on {@code executor}.
-     */
-    @Override
-    public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
-        return fetcher.fetchAsync(request, sink, executor);
     }
 
     /** Builds a {@link HyperBillingMzcProvider}. */

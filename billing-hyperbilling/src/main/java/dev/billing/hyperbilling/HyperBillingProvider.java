@@ -1,17 +1,9 @@
 package dev.billing.hyperbilling;
 
-import dev.billing.core.CredentialSchema;
-import dev.billing.core.ProviderId;
-import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.Capability;
-import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.FetchRequest;
-import dev.billing.core.spi.FetchStats;
 import dev.billing.provider.HttpSettings;
 import dev.billing.hyperbilling.internal.CostFetcher;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The HyperBilling provider, id {@code hyperbilling-aws}: AWS costs served by HyperBilling
@@ -44,15 +36,11 @@ public final class HyperBillingProvider extends HyperBillingApi {
     /** The name people see, {@value}. */
     public static final String DISPLAY_NAME = "Hyper Billing";
 
-    private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES =
             Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY, Capability.USAGE_QUANTITY);
 
-    private final CostFetcher fetcher;
-
     private HyperBillingProvider(Builder b) {
-        super(ID, b);
-        this.fetcher = new CostFetcher(endpoint().orElse(null), http());
+        super(ID, DISPLAY_NAME, CostFetcher.SCHEMA, CAPABILITIES, b, CostFetcher::new);
     }
 
     /** @return a builder with the defaults: no endpoint, {@link HttpSettings#defaults()} */
@@ -63,67 +51,6 @@ public final class HyperBillingProvider extends HyperBillingApi {
     /** @return a builder holding this provider's configuration */
     public Builder toBuilder() {
         return copyInto(new Builder());
-    }
-
-    @Override
-    public ProviderId id() {
-        return PROVIDER_ID;
-    }
-
-    @Override
-    public String displayName() {
-        return DISPLAY_NAME;
-    }
-
-    /** @return {@code account} (12 digits), {@code email} (the login id, non-blank), {@code key} (secret) */
-    @Override
-    public CredentialSchema credentialSchema() {
-        return CostFetcher.SCHEMA;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    /**
-     * Checks that HyperBilling accepts the credentials and lists the account among
-     * {@code /v1/search/linkedaccount}.
-     *
-     * @param account the service account
-     * @throws dev.billing.core.CredentialsRejectedException when the credentials are refused (HTTP 401,
-     *     403), the account is unknown (HTTP 404) or not among the linked accounts
-     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     * @throws dev.billing.core.BillingException any other failure, as for {@link #fetch}
-     */
-    @Override
-    public void verify(ServiceAccount account) {
-        fetcher.verify(account);
-    }
-
-    /**
-     * @throws dev.billing.core.CredentialsRejectedException on HTTP 401, 403 or 404
-     * @throws dev.billing.core.InvalidRequestException on HTTP 400, or when a credential is malformed
-     * @throws dev.billing.core.RateLimitedException when HTTP 429 outlived the retries
-     * @throws dev.billing.core.ProviderUnavailableException when HTTP 500, 502, 503, 504, a connection
-     *     failure or a timeout outlived the retries
-     * @throws dev.billing.core.ProviderProtocolException on a malformed or truncated answer, an
-     *     {@code errorCode} in a 200 answer, a repeated {@code NextDataToken}, an unexpected status
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     */
-    @Override
-    public FetchStats fetch(FetchRequest request, CostSink sink) {
-        return fetcher.fetch(request, sink);
-    }
-
-    /**
-     * Fetches without blocking a thread while requests are in flight: answers are read, and records
-     * passed to {@code sink}, on {@code executor}.
-     */
-    @Override
-    public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
-        return fetcher.fetchAsync(request, sink, executor);
     }
 
     /** Builds a {@link HyperBillingProvider}. */

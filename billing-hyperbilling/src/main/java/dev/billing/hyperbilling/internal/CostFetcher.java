@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code Credit} or {@code Refund} (any case) is TAX, CREDIT or CREDIT; every other row is USAGE,
  * whatever its sign.
  */
-public final class CostFetcher {
+public final class CostFetcher implements Fetcher {
     /** The credential schema: {@code account}, {@code email}, {@code key}. */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
             CredentialField.text("account", "AWS account id").matching("\\d{12}", "be exactly 12 digits"),
@@ -71,6 +71,7 @@ public final class CostFetcher {
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public void verify(ServiceAccount account) {
         Caller caller = caller(account);
         List<String> linked = client().send(new HyperBillingClient.Call<>(caller, "GET", LINKED_ACCOUNTS_PATH, null,
@@ -90,6 +91,7 @@ public final class CostFetcher {
      * @return the stats
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         Caller caller = caller(request.account());
         FetchProgress progress = new FetchProgress();
@@ -110,6 +112,7 @@ public final class CostFetcher {
      * @param executor where answers are read and records passed on
      * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
      */
+    @Override
     public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
         Caller caller;
         try {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * rows whose {@code invoice_month} is another month, and rows dated outside the asked month or
  * period are dropped and counted in {@link FetchStats#droppedRows()}.
  */
-public final class SummaryFetcher {
+public final class SummaryFetcher implements Fetcher {
     /** The provider id. */
     public static final String PROVIDER = "hyperbilling-mzc";
     /** The platforms the summary API serves. */
@@ -96,6 +96,7 @@ public final class SummaryFetcher {
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public void verify(ServiceAccount account) {
         SummaryCaller caller = caller(account);
         YearMonth month = YearMonth.now(clock.withZone(java.time.ZoneOffset.UTC));
@@ -110,6 +111,7 @@ public final class SummaryFetcher {
      * @return the stats
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         SummaryCaller caller = caller(request.account());
         FetchProgress progress = new FetchProgress();
@@ -128,6 +130,7 @@ public final class SummaryFetcher {
      * @param executor where answers are read and records passed on
      * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
      */
+    @Override
     public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
         SummaryCaller caller;
         try {
