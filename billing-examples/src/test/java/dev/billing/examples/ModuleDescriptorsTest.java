@@ -59,6 +59,9 @@ class ModuleDescriptorsTest {
             assertThat(d.name()).startsWith("dev.billing.");
             assertThat(d.exports()).as("exports of %s", d.name()).isNotEmpty()
                     .allSatisfy(e -> assertThat(e.source()).doesNotContain("internal"));
+            assertThat(d.exports()).as("support packages of %s are exported only to the SDK's modules", d.name())
+                    .filteredOn(e -> e.source().endsWith(".support"))
+                    .allSatisfy(e -> assertThat(e.isQualified()).isTrue());
             assertThat(d.opens()).as("opens of %s", d.name())
                     .allSatisfy(o -> assertThat(o.source()).doesNotContain("internal"));
             assertThat(providesMismatch(d, module.resolve("target/classes")))

@@ -10,7 +10,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;

@@ -1,6 +1,6 @@
 package dev.billing.provider;
 
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;

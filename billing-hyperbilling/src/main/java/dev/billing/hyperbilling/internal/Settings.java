@@ -1,7 +1,7 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.ProviderConfigurationException;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import java.net.URI;
 
 /** The endpoint rules both HyperBilling providers share. */

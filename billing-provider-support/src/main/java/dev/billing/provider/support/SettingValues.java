@@ -1,6 +1,6 @@
 package dev.billing.provider.support;
 
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.provider.HttpSettings;
 import java.net.URI;
