@@ -78,7 +78,7 @@ class AzureSimulatorTest {
     private Map<String, String> reference(Predicate<Row> filter) {
         Map<String, BigDecimal> totals = new TreeMap<>();
         rows.stream().filter(r -> PERIOD.contains(r.date())).filter(filter)
-                .forEach(r -> totals.merge(r.currency(), r.cost(), BigDecimal::add));
+                .forEach(r -> totals.merge(r.currency(), r.billedCost(), BigDecimal::add));
         return plain(totals);
     }
 
@@ -223,7 +223,7 @@ class AzureSimulatorTest {
                 credentials(CLIENT, SECRET, scope), Map.of());
 
         dev.billing.core.spi.FetchStats stats = provider.fetch(dev.billing.core.spi.FetchRequest.of(ea, PERIOD,
-                Granularity.DAILY), r -> byCategory.merge(r.chargeCategory(), r.cost().amount(), BigDecimal::add));
+                Granularity.DAILY), r -> byCategory.merge(r.chargeCategory(), r.billedCost().amount(), BigDecimal::add));
 
         assertThat(sim.queryRequests(scope)).isEqualTo(3 * (1 + 2 * 2)); // 3 months, 2 subscriptions, one page each
         assertThat(stats.requests()).isEqualTo(1 + 3 * (1 + 2 * 2)); // and the token

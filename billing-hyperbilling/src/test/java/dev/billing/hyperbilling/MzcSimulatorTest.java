@@ -81,7 +81,7 @@ class MzcSimulatorTest {
                 .filter(r -> Q1.contains(r.date())).map(SummaryData.Row::credit).reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(credits).isNegative();
         assertThat(daily.records().stream().filter(r -> r.chargeCategory() == dev.billing.core.ChargeCategory.CREDIT)
-                .map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(credits);
+                .map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(credits);
         assertThat(sim.summaryRequests(MzcTestSupport.ACCOUNT_ID)).isEqualTo(6);
     }
 

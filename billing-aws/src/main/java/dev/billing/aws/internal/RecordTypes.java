@@ -16,7 +16,7 @@ import java.util.Map;
  *       a commitment covers is still usage;</li>
  *   <li>{@code Fee} (upfront fees), {@code RIFee} (a reservation's recurring fee), {@code SavingsPlanRecurringFee},
  *       {@code SavingsPlanUpfrontFee}: the purchase of a commitment or subscription;</li>
- *   <li>{@code Tax}; {@code Credit}; {@code Refund}; the negotiated discounts ({@code EdpDiscount},
+ *   <li>{@code Tax}; {@code Credit} and {@code Refund} (money given back: FOCUS {@code Credit}); the negotiated discounts ({@code EdpDiscount},
  *       {@code PrivateRateDiscount}, {@code BundledDiscount}, {@code SppDiscount}, {@code DistributorDiscount})
  *       as credits.</li>
  * </ul>
@@ -30,16 +30,16 @@ public final class RecordTypes {
             Map.entry("discountedusage", ChargeCategory.USAGE),
             Map.entry("savingsplancoveredusage", ChargeCategory.USAGE),
             Map.entry("savingsplannegation", ChargeCategory.USAGE),
-            Map.entry("fee", ChargeCategory.FEE),
-            Map.entry("rifee", ChargeCategory.FEE),
-            Map.entry("recurringreservationfee", ChargeCategory.FEE),
-            Map.entry("upfrontreservationfee", ChargeCategory.FEE),
-            Map.entry("savingsplanrecurringfee", ChargeCategory.FEE),
-            Map.entry("savingsplanupfrontfee", ChargeCategory.FEE),
-            Map.entry("supportfee", ChargeCategory.FEE),
+            Map.entry("fee", ChargeCategory.PURCHASE),
+            Map.entry("rifee", ChargeCategory.PURCHASE),
+            Map.entry("recurringreservationfee", ChargeCategory.PURCHASE),
+            Map.entry("upfrontreservationfee", ChargeCategory.PURCHASE),
+            Map.entry("savingsplanrecurringfee", ChargeCategory.PURCHASE),
+            Map.entry("savingsplanupfrontfee", ChargeCategory.PURCHASE),
+            Map.entry("supportfee", ChargeCategory.PURCHASE),
             Map.entry("tax", ChargeCategory.TAX),
             Map.entry("credit", ChargeCategory.CREDIT),
-            Map.entry("refund", ChargeCategory.REFUND));
+            Map.entry("refund", ChargeCategory.CREDIT));
 
     private RecordTypes() {
     }

@@ -11,9 +11,9 @@ class RecordTypesTest {
     @ParameterizedTest
     @CsvSource({"Usage,USAGE", "DiscountedUsage,USAGE", "Discounted Usage,USAGE", "SavingsPlanCoveredUsage,USAGE",
             "Savings Plan Covered Usage,USAGE", "SavingsPlanNegation,USAGE", "Savings Plan Negation,USAGE",
-            "Fee,FEE", "RIFee,FEE", "Recurring reservation fee,FEE", "Upfront reservation fee,FEE",
-            "SavingsPlanRecurringFee,FEE", "SavingsPlanUpfrontFee,FEE", "Support fee,FEE", "Tax,TAX", "Credit,CREDIT",
-            "Refund,REFUND", "EdpDiscount,CREDIT", "Enterprise Discount Program Discount,CREDIT", "PrivateRateDiscount,CREDIT",
+            "Fee,PURCHASE", "RIFee,PURCHASE", "Recurring reservation fee,PURCHASE", "Upfront reservation fee,PURCHASE",
+            "SavingsPlanRecurringFee,PURCHASE", "SavingsPlanUpfrontFee,PURCHASE", "Support fee,PURCHASE", "Tax,TAX", "Credit,CREDIT",
+            "Refund,CREDIT", "EdpDiscount,CREDIT", "Enterprise Discount Program Discount,CREDIT", "PrivateRateDiscount,CREDIT",
             "BundledDiscount,CREDIT", "SppDiscount,CREDIT", "Solution Provider Program Discount,CREDIT",
             "DistributorDiscount,CREDIT", "SomethingNew,USAGE"})
     void category(String recordType, ChargeCategory expected) {

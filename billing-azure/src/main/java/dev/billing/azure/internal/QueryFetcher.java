@@ -273,9 +273,11 @@ public final class QueryFetcher {
                 String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
                 Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
                 String rowSubscription = iSubscription >= 0 ? text(row, iSubscription) : subscription;
-                kept.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), p.scope().subAccountId(rowSubscription),
-                        account.id(), account.project(), text(row, iService), region(text(row, iLocation)), "",
-                        category(iCharge < 0 ? "Usage" : text(row, iCharge)), Money.of(cost, currency), null));
+                kept.add(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(p.scope().accountId())
+                        .subAccountId(p.scope().subAccountId(rowSubscription)).serviceAccount(account.id())
+                        .project(account.project()).service(text(row, iService)).region(region(text(row, iLocation)))
+                        .chargeCategory(category(iCharge < 0 ? "Usage" : text(row, iCharge)))
+                        .billedCost(Money.of(cost, currency)).build());
             }
             for (CostRecord r : kept) {
                 sink.accept(r);
@@ -347,11 +349,10 @@ public final class QueryFetcher {
 
     static ChargeCategory category(String chargeType) {
         return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
-            case "refund" -> ChargeCategory.REFUND;
             case "tax" -> ChargeCategory.TAX;
-            case "credit" -> ChargeCategory.CREDIT;
+            case "credit", "refund" -> ChargeCategory.CREDIT;
             case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
-            case "purchase" -> ChargeCategory.FEE;
+            case "purchase" -> ChargeCategory.PURCHASE;
             default -> ChargeCategory.USAGE;
         };
     }

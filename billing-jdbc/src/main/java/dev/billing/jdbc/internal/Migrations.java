@@ -138,7 +138,12 @@ public final class Migrations {
                         month_start DATE NOT NULL,
                         threshold VARCHAR NOT NULL,
                         alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
-                        PRIMARY KEY (budget, month_start, threshold))""")));
+                        PRIMARY KEY (budget, month_start, threshold))""")),
+            new Migration(7, "FOCUS charge categories: FEE is now PURCHASE and REFUND is CREDIT", List.of(
+                    "UPDATE cost_line SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_line SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'",
+                    "UPDATE cost_month SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_month SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'")));
 
     private Migrations() {
     }
