@@ -75,8 +75,38 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(6);
                 assertThat(rs.getString(2)).contains("budget alerts");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(7);
+                assertThat(rs.getString(2)).contains("one alert log", "anomalies");
                 assertThat(rs.next()).isFalse();
             }
+        }
+    }
+
+    @Test
+    void open_schema6WithBudgetAlerts_movesThemIntoTheAlertLog_andTheyStayFirstOnce() throws Exception {
+        JdbcCostStore.embedded(dir.resolve("costs")).close();
+        // back to schema 6 as released: alerts in budget_alert
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE alert_log");
+            s.execute("DELETE FROM billing_schema_version WHERE version = 7");
+            s.execute("CREATE TABLE budget_alert (budget VARCHAR NOT NULL, month_start DATE NOT NULL, threshold"
+                    + " VARCHAR NOT NULL, alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                    + " PRIMARY KEY (budget, month_start, threshold))");
+            s.execute("INSERT INTO budget_alert VALUES ('web', DATE '2026-03-01', '100:forecast', CURRENT_TIMESTAMP)");
+        }
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.forecast(100)))
+                    .as("alerted before the upgrade").isFalse();
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.actual(100)))
+                    .isTrue();
+            assertThat(store.alerts().firstAlert("budget", "web", MAR.atDay(1), "100:forecast")).isFalse();
+        }
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables"
+                     + " WHERE LOWER(table_name) = 'budget_alert'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("budget_alert dropped").isZero();
         }
     }
 
