@@ -191,8 +191,8 @@ class AzureFetchTest extends AzureTestSupport {
         assertThat(vm.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 7));
         assertThat(vm.service()).isEqualTo("Virtual Machines");
         assertThat(vm.region()).isEqualTo("eastus");
-        assertThat(vm.cost().currency().getCurrencyCode()).isEqualTo("USD");
-        assertThat(vm.cost().amount()).isEqualByComparingTo("12.345");
+        assertThat(vm.billedCost().currency().getCurrencyCode()).isEqualTo("USD");
+        assertThat(vm.billedCost().amount()).isEqualByComparingTo("12.345");
         assertThat(vm.billingAccountId()).isEqualTo(SUB);
         assertThat(vm.subAccountId()).isEqualTo(SUB);
         assertThat(f.records().get(1).region()).isEqualTo("global");
@@ -209,7 +209,7 @@ class AzureFetchTest extends AzureTestSupport {
 
         assertThat(f.records()).extracting(CostRecord::chargeDate).containsExactly(LocalDate.of(2026, 1, 9), LocalDate.of(2026, 1, 10));
         assertThat(f.records()).extracting(CostRecord::chargeCategory)
-                .containsExactly(dev.billing.core.ChargeCategory.USAGE, dev.billing.core.ChargeCategory.REFUND);
+                .containsExactly(dev.billing.core.ChargeCategory.USAGE, dev.billing.core.ChargeCategory.CREDIT);
         assertThat(f.total()).isEqualByComparingTo("-1.75");
         assertThat(f.records().get(0).service()).isEmpty();
     }

@@ -406,10 +406,14 @@ public final class CostSync {
         for (int i = 0; i < dims.length; i++) {
             keys.put(dims[i], cell.keys().get(i));
         }
-        return new CostRecord(cell.bucket(), ProviderId.of(keys.get(Dimension.PROVIDER)), keys.get(Dimension.ACCOUNT),
-                keys.get(Dimension.SUB_ACCOUNT), ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)), cell.project(),
-                keys.get(Dimension.SERVICE), keys.get(Dimension.REGION), keys.get(Dimension.USAGE_TYPE),
-                ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)), cell.amount(), null);
+        return CostRecord.builder().chargeDate(cell.bucket())
+                .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
+                .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
+                .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
+                .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
+                .usageType(keys.get(Dimension.USAGE_TYPE))
+                .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
+                .billedCost(cell.amount()).build();
     }
 
     /**

@@ -48,9 +48,11 @@ class AnomalyPropertyTest {
 
     private static CostRecord item(String[] account, LocalDate day, String service, SplittableRandom rnd,
                                    BigDecimal amount) {
-        return new CostRecord(day, ProviderId.of(TestProvider.ID), pick(rnd, BILLING_ACCOUNTS), pick(rnd, SUB_ACCOUNTS),
-                ServiceAccountId.of(account[0]), ProjectId.of(account[1]), service, pick(rnd, REGIONS),
-                pick(rnd, USAGE_TYPES), ChargeCategory.USAGE, new Money(amount, Money.currency(account[2])), null);
+        return CostRecord.builder().chargeDate(day).provider(ProviderId.of(TestProvider.ID))
+                .billingAccountId(pick(rnd, BILLING_ACCOUNTS)).subAccountId(pick(rnd, SUB_ACCOUNTS))
+                .serviceAccount(ServiceAccountId.of(account[0])).project(ProjectId.of(account[1])).service(service)
+                .region(pick(rnd, REGIONS)).usageType(pick(rnd, USAGE_TYPES)).chargeCategory(ChargeCategory.USAGE)
+                .billedCost(new Money(amount, Money.currency(account[2]))).build();
     }
 
     private static String pick(SplittableRandom rnd, List<String> values) {
@@ -172,7 +174,7 @@ class AnomalyPropertyTest {
         Map<String, List<CostRecord>> series = new TreeMap<>();
         for (CostRecord r : read) {
             String p = r.project().value();
-            String c = r.cost().currency().getCurrencyCode();
+            String c = r.billedCost().currency().getCurrencyCode();
             series.computeIfAbsent(p + "\t\t" + c, k -> new ArrayList<>()).add(r);
             series.computeIfAbsent(p + "\t" + r.service() + "\t" + c, k -> new ArrayList<>()).add(r);
         }
@@ -183,7 +185,7 @@ class AnomalyPropertyTest {
             Map<LocalDate, BigDecimal> daily = new HashMap<>();
             LocalDate first = null;
             for (CostRecord r : e.getValue()) {
-                daily.merge(r.chargeDate(), r.cost().amount(), BigDecimal::add);
+                daily.merge(r.chargeDate(), r.billedCost().amount(), BigDecimal::add);
                 first = first == null || r.chargeDate().isBefore(first) ? r.chargeDate() : first;
             }
             for (LocalDate d = START; d.isBefore(END); d = d.plusDays(1)) {
@@ -213,7 +215,7 @@ class AnomalyPropertyTest {
                     for (CostRecord r : e.getValue()) {
                         if (!r.chargeDate().isBefore(d.minusDays(14)) && !r.chargeDate().isAfter(d)) {
                             byValue.computeIfAbsent(dimensionValue(r, dim), v -> new HashMap<>())
-                                    .merge(r.chargeDate(), r.cost().amount(), BigDecimal::add);
+                                    .merge(r.chargeDate(), r.billedCost().amount(), BigDecimal::add);
                         }
                     }
                     if (byValue.size() < 2) {

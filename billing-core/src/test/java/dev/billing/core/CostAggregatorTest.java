@@ -48,7 +48,7 @@ class CostAggregatorTest {
                     of("web-dev", "web", "2026-02-01", "Compute", "eu-west-1", ChargeCategory.USAGE, "7", "EUR")))
             .serve("data-prod", List.of(
                     of("data-prod", "data", "2026-01-31", "Storage", "us-east-1", ChargeCategory.USAGE, "100.01", "USD"),
-                    of("data-prod", "data", "2026-02-14", "Storage", "us-east-1", ChargeCategory.FEE, "5.005", "EUR")));
+                    of("data-prod", "data", "2026-02-14", "Storage", "us-east-1", ChargeCategory.PURCHASE, "5.005", "EUR")));
 
     private final Billing billing = Billing.builder().discoverProviders(false).addProvider(provider)
             .maxConcurrentFetches(4).build();

@@ -127,7 +127,7 @@ class GcpSimulatorTest {
         List<BigDecimal> amounts = new ArrayList<>();
 
         FetchStats stats = provider.fetch(FetchRequest.of(account, PERIOD, Granularity.DAILY),
-                r -> amounts.add(r.cost().amount()));
+                r -> amounts.add(r.billedCost().amount()));
 
         assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, "web-staging"));
         assertThat(stats.records()).isEqualTo(amounts.size());
@@ -166,7 +166,7 @@ class GcpSimulatorTest {
         sim.fault(USD_ACCOUNT, new Fault.BackendError(1, 503));
         List<BigDecimal> amounts = new ArrayList<>();
 
-        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.cost().amount()));
+        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.billedCost().amount()));
 
         assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, null));
 

@@ -80,7 +80,7 @@ class MzcFetchTest extends MzcTestSupport {
         Fetched fetched = fetch(provider(), january(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualTo(new BigDecimal("7877.298528"));
-        assertThat(fetched.records()).extracting(r -> r.cost().currency().getCurrencyCode()).containsOnly("KRW");
+        assertThat(fetched.records()).extracting(r -> r.billedCost().currency().getCurrencyCode()).containsOnly("KRW");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(3, 1, 1, 0, 0));
         CostRecord first = fetched.records().get(0);
         assertThat(first.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 5));
@@ -89,7 +89,7 @@ class MzcFetchTest extends MzcTestSupport {
         assertThat(first.subAccountId()).isEqualTo("web-prod");
         assertThat(first.serviceAccount().value()).isEqualTo("gcp-billing");
         assertThat(first.project().value()).isEqualTo("project-data");
-        assertThat(first.cost()).isEqualTo(Money.of("3777.55956", "KRW"));
+        assertThat(first.billedCost()).isEqualTo(Money.of("3777.55956", "KRW"));
     }
 
     @Test
@@ -233,7 +233,7 @@ class MzcFetchTest extends MzcTestSupport {
         FetchStats stats = provider().fetchAsync(request(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 3, 1),
                 Granularity.DAILY), records::add, ForkJoinPool.commonPool()).join();
 
-        assertThat(records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+        assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualTo(new BigDecimal("7877.298529"));
         assertThat(stats).isEqualTo(new FetchStats(4, 2, 2, 0, 0));
     }

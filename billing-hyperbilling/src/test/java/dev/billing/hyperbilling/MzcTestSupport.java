@@ -79,7 +79,7 @@ abstract class MzcTestSupport {
     /** The records and stats of one fetch. */
     record Fetched(List<CostRecord> records, FetchStats stats) {
         BigDecimal total() {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 

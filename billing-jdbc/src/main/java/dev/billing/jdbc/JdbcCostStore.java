@@ -419,8 +419,8 @@ public final class JdbcCostStore implements CostStore {
                 insert.setString(8, r.region());
                 insert.setString(9, r.usageType());
                 insert.setString(10, r.chargeCategory().name());
-                insert.setString(11, r.cost().currency().getCurrencyCode());
-                insert.setBigDecimal(12, r.cost().amount());
+                insert.setString(11, r.billedCost().currency().getCurrencyCode());
+                insert.setBigDecimal(12, r.billedCost().amount());
                 insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
                 insert.setString(14, r.subAccountId());
                 insert.addBatch();

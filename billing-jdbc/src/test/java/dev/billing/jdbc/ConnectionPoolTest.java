@@ -132,7 +132,7 @@ class ConnectionPoolTest {
 
     private static List<Money> exactTotals(List<CostRecord> records) {
         Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-        records.forEach(r -> sums.merge(r.cost().currency(), r.cost().amount(), BigDecimal::add));
+        records.forEach(r -> sums.merge(r.billedCost().currency(), r.billedCost().amount(), BigDecimal::add));
         return sums.entrySet().stream().map(e -> new Money(e.getValue().signum() == 0 ? BigDecimal.ZERO
                 : e.getValue().stripTrailingZeros(), e.getKey())).toList();
     }

@@ -160,8 +160,9 @@ abstract class CostStoreContract {
             List<CostRecord> rows = new ArrayList<>();
             for (int k = 0; k < 3; k++) {
                 BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 10_000_000_000L), random.nextInt(11));
-                rows.add(new CostRecord(MAR.atDay(1 + k), provider, "acct", "", a.id(), a.project(), "svc-" + k,
-                        "global", "", ChargeCategory.USAGE, new Money(amount, currency), null));
+                rows.add(CostRecord.builder().chargeDate(MAR.atDay(1 + k)).provider(provider)
+                        .billingAccountId("acct").serviceAccount(a.id()).project(a.project())
+                        .service("svc-" + k).region("global").billedCost(new Money(amount, currency)).build());
             }
             store.replaceWindow(a, MAR, fx.clock.instant(), sink -> {
                 rows.forEach(sink::accept);
@@ -169,7 +170,7 @@ abstract class CostStoreContract {
             });
             if (i % 10 != 0) {
                 requested.add(a.id());
-                rows.forEach(r -> expected.merge(a.project().value() + " " + currency, r.cost().amount(),
+                rows.forEach(r -> expected.merge(a.project().value() + " " + currency, r.billedCost().amount(),
                         BigDecimal::add));
             }
         }

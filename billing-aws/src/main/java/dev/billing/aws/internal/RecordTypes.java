@@ -19,7 +19,7 @@ public final class RecordTypes {
             return ChargeCategory.CREDIT;
         }
         if (t.contains("refund")) {
-            return ChargeCategory.REFUND;
+            return ChargeCategory.CREDIT;
         }
         if (t.contains("tax")) {
             return ChargeCategory.TAX;
@@ -31,7 +31,7 @@ public final class RecordTypes {
             return ChargeCategory.ADJUSTMENT;
         }
         if (t.contains("fee") || t.contains("support") || t.contains("upfront") || t.contains("recurring")) {
-            return ChargeCategory.FEE;
+            return ChargeCategory.PURCHASE;
         }
         return ChargeCategory.USAGE;
     }

@@ -257,10 +257,12 @@ public final class QueryFetcher {
             BigDecimal cost = decimal(row.get(iCost), p);
             String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
             Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
-            out.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), p.scope().subAccountId(text(row, iSubscription)),
-                    account.id(), account.project(),
-                    text(row, iService), region(text(row, iLocation)), "", category(text(row, iCharge)),
-                    Money.of(cost, currency), null));
+            out.add(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
+                    .billingAccountId(p.scope().accountId())
+                    .subAccountId(p.scope().subAccountId(text(row, iSubscription))).serviceAccount(account.id())
+                    .project(account.project()).service(text(row, iService))
+                    .region(region(text(row, iLocation))).chargeCategory(category(text(row, iCharge)))
+                    .billedCost(Money.of(cost, currency)).build());
         }
         for (CostRecord r : out) {
             sink.accept(r);
@@ -281,11 +283,10 @@ public final class QueryFetcher {
 
     static ChargeCategory category(String chargeType) {
         return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
-            case "refund" -> ChargeCategory.REFUND;
             case "tax" -> ChargeCategory.TAX;
-            case "credit" -> ChargeCategory.CREDIT;
+            case "credit", "refund" -> ChargeCategory.CREDIT;
             case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
-            case "purchase" -> ChargeCategory.FEE;
+            case "purchase" -> ChargeCategory.PURCHASE;
             default -> ChargeCategory.USAGE;
         };
     }

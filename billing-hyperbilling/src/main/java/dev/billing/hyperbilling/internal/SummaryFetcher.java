@@ -294,9 +294,10 @@ public final class SummaryFetcher {
                                      SummaryCaller caller, ServiceAccount account) {
         String service = row.service() == null ? "" : row.service();
         String region = row.region() == null ? "" : row.region();
-        return new CostRecord(day, PROVIDER_ID, caller.account(), row.projectId(), account.id(), account.project(),
-                service, region,
-                "", CostFetcher.category(service, ""), Money.of(amount, currency), null);
+        return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
+                .subAccountId(row.projectId()).serviceAccount(account.id()).project(account.project())
+                .service(service).region(region).chargeCategory(CostFetcher.category(service, ""))
+                .billedCost(Money.of(amount, currency)).build();
     }
 
     private static ProviderProtocolException protocol(SummaryCaller caller, String what) {

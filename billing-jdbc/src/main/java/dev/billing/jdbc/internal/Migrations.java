@@ -139,7 +139,12 @@ public final class Migrations {
                         threshold VARCHAR NOT NULL,
                         alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
                         PRIMARY KEY (budget, month_start, threshold))""")),
-            new Migration(7, "one alert log for budgets and anomalies: each alert once per key", List.of(
+            new Migration(7, "FOCUS charge categories: FEE is now PURCHASE and REFUND is CREDIT", List.of(
+                    "UPDATE cost_line SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_line SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'",
+                    "UPDATE cost_month SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_month SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'")),
+            new Migration(8, "one alert log for budgets and anomalies: each alert once per key", List.of(
                     """
                     CREATE TABLE alert_log (
                         kind VARCHAR NOT NULL,
