@@ -246,4 +246,44 @@ class GcpSimulatorTest {
                     .map(ExportRow::total).reduce(BigDecimal.ZERO, BigDecimal::add));
         }
     }
+
+    @Test
+    void labelsBecomeTags_costAtListTheListCost_andEachCostTypeItsCategory() {
+        java.time.Instant t = java.time.Instant.parse("2026-02-10T05:00:00Z");
+        Map<String, String> prod = new java.util.LinkedHashMap<>();
+        prod.put("env", "prod");
+        prod.put("team", "web");
+        List<ExportRow> crafted = List.of(
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("10.5"), List.of(new BigQueryBillingExportSimulator.Credit("CUD",
+                        "COMMITTED_USAGE_DISCOUNT", new BigDecimal("-1.25"))))
+                        .labeled(prod).listed(new BigDecimal("12")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("2"), List.of()).labeled(prod).listed(new BigDecimal("2.5")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("3"), List.of()).labeled(Map.of("env", "dev")).listed(new BigDecimal("3.5")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Tax", null, t, "tax", "USD", new BigDecimal("1.1"), List.of()),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Adjustment", null, t, "adjustment", "USD",
+                        new BigDecimal("-0.4"), List.of()),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Rounding", null, t, "rounding_error", "USD",
+                        new BigDecimal("0.01"), List.of()));
+        try (BigQueryBillingExportSimulator labeled = BigQueryBillingExportSimulator.builder().rows(crafted).start()) {
+            String key = labeled.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+            GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
+                    .endpoint(java.net.URI.create(labeled.endpoint())).build();
+            ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                    ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", labeled.table())),
+                    Map.of());
+            List<dev.billing.core.CostRecord> records = new ArrayList<>();
+
+            provider.fetch(FetchRequest.of(usd, BillingPeriod.month(YearMonth.of(2026, 2)), Granularity.DAILY), records::add);
+
+            assertThat(records).extracting(r -> r.chargeCategory() + " " + r.billedCost().amount().toPlainString() + " "
+                    + new java.util.TreeMap<>(r.tags()) + " " + r.listCost().map(m -> m.amount().toPlainString()).orElse("-")).containsExactlyInAnyOrder(
+                    "USAGE 12.5 {env=prod, team=web} 14.5", "CREDIT -1.25 {env=prod, team=web} -",
+                    "USAGE 3 {env=dev} 3.5", "TAX 1.1 {} -", "ADJUSTMENT -0.4 {} -", "ADJUSTMENT 0.01 {} -");
+            assertThat(provider.capabilities()).contains(dev.billing.core.spi.Capability.TAGS,
+                    dev.billing.core.spi.Capability.LIST_COST);
+        }
+    }
 }
