@@ -75,10 +75,9 @@ class AzureFetchTest extends AzureTestSupport {
         AzureCostManagementProvider provider = builder()
                 .retryPolicy(FAST.withMaxAttempts(3).withMaxRetryAfter(Duration.ofMillis(200))).build();
 
-        long start = System.nanoTime();
+        // uncapped, the two waits of an hour would outlast the class's @Timeout: the test fails instead of timing
         Throwable e = catchThrowable(() -> fetch(provider, january()));
 
-        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(380L, 5_000L);
         assertThat(e).isInstanceOf(RateLimitedException.class).hasMessageContaining("prod-azure")
                 .hasMessageContaining("after 3 attempts");
         assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofHours(1));
@@ -86,24 +85,27 @@ class AzureFetchTest extends AzureTestSupport {
     }
 
     @Test
-    void cancellation_duringARetryWaitAndDuringASlowAnswer_endsTheFetchPromptly() throws Exception {
+    void cancellation_duringARetryWaitAndDuringASlowAnswer_endsTheFetch() throws Exception {
         stubToken();
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
                 .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "30")));
+        // uncancelled, three waits of 30 s outlast the class's @Timeout: the test fails instead of timing
         AzureCostManagementProvider provider = builder().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build();
         for (int round = 0; round < 2; round++) {
             if (round == 1) {
+                // uncancelled, the answer comes after 20 s and the fetch ends without the FetchCancelledException
                 server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(ok(page(null)).withFixedDelay(20_000)));
             }
+            server.resetRequests();
             TestCancellation cancellation = new TestCancellation();
             java.util.concurrent.CompletableFuture<Throwable> outcome = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> catchThrowable(() -> provider.fetch(january().withCancellation(cancellation), r -> { })));
-            Thread.sleep(500);
-            long cancelledAt = System.nanoTime();
+            while (queryRequests() == 0) { // the query reached the server: the fetch waits for its answer or its retry
+                Thread.onSpinWait();
+            }
             cancellation.cancel();
-            Throwable e = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat((System.nanoTime() - cancelledAt) / 1_000_000).as("round %s", round).isLessThan(2_000);
-            assertThat(e).isInstanceOf(dev.billing.core.FetchCancelledException.class);
+            Throwable e = outcome.get();
+            assertThat(e).as("round %s", round).isInstanceOf(dev.billing.core.FetchCancelledException.class);
         }
     }
 
