@@ -215,6 +215,14 @@ class GcpSimulatorTest {
                 .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("timed out");
     }
 
+    /** @return a service account reading the whole table of {@code other} with a key it trusts */
+    private static ServiceAccount wholeTable(BigQueryBillingExportSimulator other) {
+        String key = other.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        return new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", other.table())),
+                Map.of());
+    }
+
     @Test
     void partitionFilter_aMonthOfATwoYearTable_billsTheBytesOfItsPartitionsOnly_andKeepsLateRows() {
         List<ExportRow> years = new ArrayList<>(BigQueryBillingExportSimulator.sampleRows(3, USD_ACCOUNT, "USD",
@@ -226,12 +234,9 @@ class GcpSimulatorTest {
         years.add(lateTax);
         BillingPeriod march = BillingPeriod.monthsThrough(YearMonth.of(2026, 3), YearMonth.of(2026, 3));
         try (BigQueryBillingExportSimulator big = BigQueryBillingExportSimulator.builder().rows(years).start()) {
-            String key = big.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
             GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
                     .endpoint(java.net.URI.create(big.endpoint())).build();
-            ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
-                    ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", big.table())),
-                    Map.of());
+            ServiceAccount usd = wholeTable(big);
             List<BigDecimal> amounts = new ArrayList<>();
 
             FetchStats stats = provider.fetch(FetchRequest.of(usd, march, Granularity.DAILY),
@@ -268,12 +273,9 @@ class GcpSimulatorTest {
                 new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Rounding", null, t, "rounding_error", "USD",
                         new BigDecimal("0.01"), List.of()));
         try (BigQueryBillingExportSimulator labeled = BigQueryBillingExportSimulator.builder().rows(crafted).start()) {
-            String key = labeled.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
             GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
                     .endpoint(java.net.URI.create(labeled.endpoint())).build();
-            ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
-                    ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", labeled.table())),
-                    Map.of());
+            ServiceAccount usd = wholeTable(labeled);
             List<dev.billing.core.CostRecord> records = new ArrayList<>();
 
             provider.fetch(FetchRequest.of(usd, BillingPeriod.month(YearMonth.of(2026, 2)), Granularity.DAILY), records::add);
