@@ -65,7 +65,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
     public static final String DEFAULT_ENDPOINT = "https://bigquery.googleapis.com";
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
+            Capability.TAGS, Capability.LIST_COST);
 
     private final Builder settings;
     private final ExportFetcher fetcher;

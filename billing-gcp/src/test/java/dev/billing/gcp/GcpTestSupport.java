@@ -145,13 +145,13 @@ abstract class GcpTestSupport {
                         + "\",\"domain\":\"global\",\"reason\":\"" + reason + "\"}],\"status\":\"X\"}}");
     }
 
-    /** A complete answer: the fixed schema, the rows (each 9 cells), the token if not null. */
+    /** A complete answer: the fixed schema, the rows (each 11 cells), the token if not null. */
     static String page(String pageToken, List<List<String>> rows) {
         ObjectNode a = JSON.createObjectNode().put("kind", "bigquery#queryResponse");
         ArrayNode fields = a.putObject("schema").putArray("fields");
         for (String[] f : new String[][] {{"usage_date", "DATE"}, {"service", "STRING"}, {"region", "STRING"},
                 {"sku", "STRING"}, {"gcp_project", "STRING"}, {"cost_type", "STRING"}, {"currency", "STRING"},
-                {"cost", "NUMERIC"}, {"credits", "NUMERIC"}}) {
+                {"cost", "NUMERIC"}, {"credits", "NUMERIC"}, {"labels", "STRING"}, {"cost_at_list", "NUMERIC"}}) {
             fields.addObject().put("name", f[0]).put("type", f[1]).put("mode", "NULLABLE");
         }
         a.putObject("jobReference").put("projectId", QUERY_PROJECT).put("jobId", JOB).put("location", "US");
@@ -181,7 +181,7 @@ abstract class GcpTestSupport {
     static List<String> row(String date, String service, String project, String costType, String currency, String cost,
                             String credits) {
         return java.util.Arrays.asList(date, service, "asia-northeast1", service + " SKU", project, costType, currency,
-                cost, credits);
+                cost, credits, "[]", null);
     }
 
     MappingBuilder query() {
