@@ -116,7 +116,7 @@ class GcpFetchTest extends GcpTestSupport {
         assertThat(header.get("kid").asText()).isEqualTo("4f3e2d1c0b");
         assertThat(claims.get("iss").asText()).isEqualTo(EMAIL);
         assertThat(claims.get("aud").asText()).isEqualTo(endpoint() + "/token");
-        assertThat(claims.get("scope").asText()).isEqualTo("https://www.googleapis.com/auth/bigquery.readonly");
+        assertThat(claims.get("scope").asText()).isEqualTo("https://www.googleapis.com/auth/cloud-platform.read-only");
         assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initVerify(publicKey());

@@ -41,6 +41,29 @@ class MzcFetchTest extends MzcTestSupport {
     // --- the wire format --------------------------------------------------------------------------
 
     @Test
+    void costAndCredit_becomeAUsageAndACreditRecord_thatAddUpToFinalCost_whateverTheCreditsSign() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("1000.5", "-200.25", "800.25", "KRW"), cost("40", "10", "30", "KRW"),
+                        cost("7", "0", "7", "KRW"))))))));
+
+        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+
+        assertThat(fetched.total()).isEqualByComparingTo("837.25");
+        assertThat(fetched.records()).extracting(r -> r.chargeCategory().name() + " " + r.billedCost().amount().toPlainString())
+                .containsExactly("USAGE 1000.5", "CREDIT -200.25", "USAGE 40", "CREDIT -10", "USAGE 7");
+        assertThat(fetched.stats().records()).isEqualTo(5);
+    }
+
+    @Test
+    void aCreditThatIsNotFinalCostMinusCost_isAProtocolError() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("100", "-5", "90", "KRW"))))))));
+
+        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY))).isInstanceOf(ProviderProtocolException.class)
+                .hasMessageContaining("credit -5 is not final_cost - cost = -10");
+    }
+
+    @Test
     void fetch_sendsOneGetPerMonthWithTheQueryAndAnRs256TokenSignedWithTheKey() throws Exception {
         server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(JANUARY_DAILY)));
 

@@ -95,6 +95,12 @@ abstract class MzcTestSupport {
                 + "\"credit_in_usd\":0,\"final_cost_in_usd\":1.5,\"currency\":\"" + currency + "\"}";
     }
 
+    /** @return a {@code costs} entry with cost, credit and final cost as JSON text */
+    static String cost(String cost, String credit, String finalCost, String currency) {
+        return "{\"cost\":" + cost + ",\"credit\":" + credit + ",\"final_cost\":" + finalCost + ",\"currency\":\""
+                + currency + "\"}";
+    }
+
     /** @return a daily_cost row */
     static String daily(String invoiceMonth, String date, String... costs) {
         return "{\"invoice_month\":\"" + invoiceMonth + "\",\"date\":\"" + date + "\",\"costs\":["

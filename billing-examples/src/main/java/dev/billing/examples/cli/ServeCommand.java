@@ -10,6 +10,7 @@ import dev.billing.dashboard.DashboardHandler;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,7 +65,7 @@ final class ServeCommand implements Callable<Integer> {
         Config cfg = Config.load(config, console.env());
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(false) : null) {
-            ReportSource read = fromStore ? CostSync.builder(billing).store(costs).build()::report
+            ReportSource read = fromStore ? fromStore(CostSync.builder(billing).store(costs).build())
                     : billing.costs()::report;
             ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
                     q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
@@ -72,6 +73,10 @@ final class ServeCommand implements Callable<Integer> {
                     .anomalies(anomalies(cfg), read), port);
         }
         return BillingCli.OK;
+    }
+
+    private static ReportSource fromStore(CostSync sync) {
+        return query -> SyncHints.add(sync.report(query), Clock.systemUTC());
     }
 
     private static AnomalyDetector anomalies(Config cfg) {
