@@ -210,6 +210,20 @@ class AnomaliesCommandTest {
     }
 
     @Test
+    void fromStore_withoutTheMonthsOfThePeriodAndItsBaseline_exits3NamingThem() throws Exception {
+        Cli synced = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back", "0");
+        assertThat(synced.exitCode).as(synced.toString()).isZero();
+
+        Cli r = anomalies("--from-store", "--store", store.toString(), "--format", "json");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.INCOMPLETE);
+        JsonNode json = JSON.readTree(r.out);
+        assertThat(json.get("complete").asBoolean()).isFalse();
+        assertThat(json.get("anomalies")).isEmpty();
+        assertThat(json.get("serviceAccounts").get(0).get("missingMonths")).extracting(JsonNode::asText)
+                .contains(YearMonth.from(START.minusDays(14)).toString(), YearMonth.from(START).toString());
+    }
+
+    @Test
     void settingsFromTheConfiguration_areApplied_andBadOnesExit2NamingTheField() throws Exception {
         writeConfig("{\"minimumIncrease\": {\"USD\": \"250.5\"}}");
         Cli blocked = anomalies("--format", "json");
