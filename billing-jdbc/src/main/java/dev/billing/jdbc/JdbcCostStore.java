@@ -6,6 +6,8 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
@@ -45,8 +47,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -528,6 +530,10 @@ public final class JdbcCostStore implements CostStore {
         if (accounts.isEmpty()) {
             return;
         }
+        if (query.metric() != Metric.BILLED || query.readsTags()) {
+            throw new InvalidRequestException("the JDBC cost store keeps billed costs without tags: it cannot answer"
+                    + " a report of " + query.metric().key() + " costs or by tag (" + query + ")");
+        }
         AggregateSql built = aggregateSql(query, accounts);
         int keys = query.groupBy().size();
         try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(built.sql())) {
@@ -565,7 +571,7 @@ public final class JdbcCostStore implements CostStore {
         LocalDate end = query.period().end();
         boolean daily = query.granularity() == Granularity.DAILY;
         boolean wholeMonths = start.getDayOfMonth() == 1 && end.getDayOfMonth() == 1;
-        Set<Dimension> used = EnumSet.noneOf(Dimension.class);
+        Set<Dimension> used = new HashSet<>();
         used.addAll(query.groupBy());
         used.addAll(query.filters().keySet());
         // every table keeps the per-account dimensions (service account, project)
@@ -574,12 +580,12 @@ public final class JdbcCostStore implements CostStore {
         // and by project and service, then the roll-up by every dimension, then the line items.
         String table = daily || !wholeMonths ? "cost_line"
                 : used.isEmpty() ? "cost_window_project"
-                : used.equals(EnumSet.of(Dimension.SERVICE)) ? "cost_window_service"
+                : used.equals(Set.of(Dimension.SERVICE)) ? "cost_window_service"
                 : "cost_month";
         String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.PROJECT.column());
+        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.Fixed.PROJECT.column());
         for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(d.column());
+            groups.append(", ").append(((Dimension.Fixed) d).column());
         }
         groups.append(", currency");
         // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
@@ -600,7 +606,7 @@ public final class JdbcCostStore implements CostStore {
         // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
         query.filters().forEach((d, values) -> {
             sql.append(" AND ");
-            in(sql, d.column(), values, params);
+            in(sql, ((Dimension.Fixed) d).column(), values, params);
         });
         sql.append(" GROUP BY ").append(groups);
         return new AggregateSql(sql.toString(), List.copyOf(params));
