@@ -2,6 +2,7 @@ package dev.billing.azure;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -20,8 +21,11 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,19 +39,34 @@ class AzureFetchTest extends AzureTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after",
             "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after",
-            "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", "Retry-After"})
+            "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after",
+            "x-ms-ratelimit-microsoft.consumption-retry-after", "Retry-After"})
     void http429_waitsAsLongAsEachRatelimitHeaderSays(String header) {
         stubToken();
-        stubSequence(QUERY_URL, armError(429, "429", "Too many requests. Please retry.").withHeader(header, "1"),
+        stubSequence(QUERY_URL, armError(429, "429", "Too many requests. Please retry.").withHeader(header, "7"),
                 ok(page(null, row("3.5", 20260105))));
 
-        long start = System.nanoTime();
-        Fetched f = fetch(provider(), january());
-        long millis = (System.nanoTime() - start) / 1_000_000;
+        Fetched f = fetch(builder().http(http(FAST.withMaxRetryAfter(Duration.ofMinutes(1))).sleeper(sleeper).build())
+                .build(), january());
 
         assertThat(f.total()).isEqualByComparingTo("3.5");
         assertThat(queryRequests()).isEqualTo(2);
-        assertThat(millis).as("waited for %s (the backoff alone is 1 ms)", header).isGreaterThanOrEqualTo(950);
+        assertThat(sleeper.waits()).as("the wait %s names", header).containsExactly(Duration.ofSeconds(7));
+    }
+
+    /** Retry-After as an HTTP date goes through the shared reader, against the settings' clock. */
+    @Test
+    void http429_withRetryAfterAsAnHttpDate_waitsUntilThatDate() {
+        stubToken();
+        stubSequence(QUERY_URL, armError(429, "429", "throttled").withHeader("Retry-After", "Tue, 10 Feb 2026 00:00:09 GMT"),
+                ok(page(null, row("3.5", 20260105))));
+        Clock clock = Clock.fixed(Instant.parse("2026-02-10T00:00:00Z"), ZoneOffset.UTC);
+
+        Fetched f = fetch(builder().http(http(FAST.withMaxRetryAfter(Duration.ofMinutes(1))).clock(clock).sleeper(sleeper)
+                .build()).build(), january());
+
+        assertThat(f.total()).isEqualByComparingTo("3.5");
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
     }
 
     @Test
@@ -55,15 +74,14 @@ class AzureFetchTest extends AzureTestSupport {
         stubToken();
         stubSequence(QUERY_URL, armError(429, "429", "throttled")
                         .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "1")
-                        .withHeader("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", "2")
+                        .withHeader("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", "2.5")
                         .withHeader("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", "0")
                         .withHeader("Retry-After", "1"),
                 ok(page(null, row("1", 20260105))));
 
-        long start = System.nanoTime();
-        fetch(provider(), january());
+        fetch(builder().http(http(FAST).sleeper(sleeper).build()).build(), january());
 
-        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1950);
+        assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(2500));
     }
 
     @Test
@@ -71,12 +89,12 @@ class AzureFetchTest extends AzureTestSupport {
         stubToken();
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
                 .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "3600")));
-        AzureCostManagementProvider provider = builder()
-                .retryPolicy(FAST.withMaxAttempts(3).withMaxRetryAfter(Duration.ofMillis(200))).build();
+        AzureCostManagementProvider provider = builder().http(http(FAST.withMaxAttempts(3)
+                .withMaxRetryAfter(Duration.ofMillis(200))).sleeper(sleeper).build()).build();
 
-        // uncapped, the two waits of an hour would outlast the class's @Timeout: the test fails instead of timing
         Throwable e = catchThrowable(() -> fetch(provider, january()));
 
+        assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(200), Duration.ofMillis(200));
         assertThat(e).isInstanceOf(RateLimitedException.class).hasMessageContaining("prod-azure")
                 .hasMessageContaining("after 3 attempts");
         assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofHours(1));
@@ -89,7 +107,8 @@ class AzureFetchTest extends AzureTestSupport {
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
                 .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "30")));
         // uncancelled, three waits of 30 s outlast the class's @Timeout: the test fails instead of timing
-        AzureCostManagementProvider provider = builder().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build();
+        AzureCostManagementProvider provider = builder().http(http(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build())
+                .build();
         for (int round = 0; round < 2; round++) {
             if (round == 1) {
                 // uncancelled, the answer comes after 20 s and the fetch ends without the FetchCancelledException
@@ -149,9 +168,9 @@ class AzureFetchTest extends AzureTestSupport {
         Fetched f = fetch(provider(), january());
 
         assertThat(f.total()).isEqualByComparingTo("6.9");
-        assertThat(f.stats().pages()).isEqualTo(3);
+        assertThat(f.stats().pages()).isEqualTo(4); // 3 of the usage query, 1 of the charge-type query
         assertThat(f.stats().records()).isEqualTo(4);
-        List<LoggedRequest> queries = server.findAll(postRequestedFor(urlPathEqualTo(QUERY_PATH)));
+        List<LoggedRequest> queries = usageQueries();
         assertThat(queries).hasSize(3);
         assertThat(queries).extracting(LoggedRequest::getBodyAsString).containsOnly(queries.get(0).getBodyAsString());
     }
@@ -239,7 +258,7 @@ class AzureFetchTest extends AzureTestSupport {
 
         assertThat(f.total()).isEqualByComparingTo("1");
         assertThat(f.stats().droppedRows()).isEqualTo(2);
-        JsonNode body = JSON.readTree(server.findAll(postRequestedFor(urlPathEqualTo(QUERY_PATH))).get(0).getBodyAsString());
+        JsonNode body = JSON.readTree(usageQueries().get(0).getBodyAsString());
         assertThat(body.at("/timePeriod/from").asText()).isEqualTo("2026-01-01T00:00:00+00:00");
         assertThat(body.at("/timePeriod/to").asText()).isEqualTo("2026-01-31T23:59:59+00:00");
         assertThat(body.at("/type").asText()).isEqualTo("ActualCost");
@@ -271,7 +290,7 @@ class AzureFetchTest extends AzureTestSupport {
 
         Fetched f = fetch(provider(), request(account("prod-azure"), LocalDate.of(2026, 1, 1), LocalDate.of(2026, 4, 11)));
 
-        List<LoggedRequest> queries = server.findAll(postRequestedFor(urlPathEqualTo(QUERY_PATH)));
+        List<LoggedRequest> queries = usageQueries();
         assertThat(queries).hasSize(4);
         List<String> periods = new java.util.ArrayList<>();
         for (LoggedRequest q : queries) {
@@ -280,7 +299,7 @@ class AzureFetchTest extends AzureTestSupport {
         }
         assertThat(periods).containsExactly("2026-01-01..2026-01-31", "2026-02-01..2026-02-28", "2026-03-01..2026-03-31",
                 "2026-04-01..2026-04-10");
-        assertThat(f.stats().pages()).isEqualTo(4);
+        assertThat(f.stats().pages()).isEqualTo(8); // two queries a month
     }
 
     @Test
@@ -329,24 +348,34 @@ class AzureFetchTest extends AzureTestSupport {
     }
 
     @Test
-    void billingAccountScope_groupsBySubscription() {
+    void billingAccountScope_namesItsSubscriptions_thenQueriesEachWithTwoGroupings() throws Exception {
         stubToken();
         String scope = "/providers/Microsoft.Billing/billingAccounts/1234567:abcd-ef_2019-05-31";
         String path = scope + "/providers/Microsoft.CostManagement/query?api-version=" + AzureCostManagementProvider.API_VERSION;
-        server.stubFor(post(urlEqualTo(path)).withRequestBody(equalToJson(
-                "{\"dataset\":{\"grouping\":[{\"type\":\"Dimension\",\"name\":\"ServiceName\"},"
-                        + "{\"type\":\"Dimension\",\"name\":\"ResourceLocation\"},{\"type\":\"Dimension\",\"name\":\"SubscriptionId\"}]}}",
-                true, true))
-                .willReturn(ok("{\"properties\":{\"nextLink\":null,\"columns\":[{\"name\":\"Cost\"},{\"name\":\"UsageDate\"},"
-                        + "{\"name\":\"ServiceName\"},{\"name\":\"ResourceLocation\"},{\"name\":\"SubscriptionId\"},"
-                        + "{\"name\":\"Currency\"}],\"rows\":[[1.25,20260103,\"Storage\",\"westeurope\",\"sub-a\",\"EUR\"],"
-                        + "[2,20260103,\"Storage\",\"westeurope\",\"sub-b\",\"EUR\"]]}}")));
+        String columns = "\"columns\":[{\"name\":\"Cost\"},{\"name\":\"UsageDate\"},{\"name\":\"SubscriptionId\"},"
+                + "{\"name\":\"ChargeType\"},{\"name\":\"Currency\"}]";
+        server.stubFor(post(urlEqualTo(path)).atPriority(1).withRequestBody(matchingJsonPath(
+                "$.dataset.grouping[?(@.name == 'SubscriptionId')]")).willReturn(ok("{\"properties\":{\"nextLink\":null,"
+                + columns + ",\"rows\":[[1.25,20260103,\"sub-a\",\"Usage\",\"EUR\"],[2,20260103,\"sub-b\",\"Usage\",\"EUR\"],"
+                + "[7,20260103,\"\",\"Purchase\",\"EUR\"]]}}")));
+        for (String[] sub : new String[][] {{"sub-a", "1.25"}, {"sub-b", "2"}}) {
+            server.stubFor(post(urlEqualTo(path)).atPriority(3).withRequestBody(matchingJsonPath(
+                    "$.dataset.filter.and[0].dimensions[?(@.name == 'SubscriptionId' && @.values[0] == '" + sub[0] + "')]"))
+                    .willReturn(ok(page(null, row(sub[1], 20260103)))));
+        }
 
         Fetched f = fetch(provider(), request(account("ea", scope, SECRET), LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1)));
 
-        assertThat(f.total()).isEqualByComparingTo("3.25");
+        assertThat(f.total()).isEqualByComparingTo("10.25");
         assertThat(f.records()).extracting(CostRecord::billingAccountId).containsOnly("1234567:abcd-ef_2019-05-31");
-        assertThat(f.records()).extracting(CostRecord::subAccountId).containsExactly("sub-a", "sub-b");
+        assertThat(f.records()).extracting(CostRecord::subAccountId).containsExactlyInAnyOrder("", "sub-a", "sub-b");
+        // 1 query naming the subscriptions, then 2 per subscription, each with at most two groupings
+        List<LoggedRequest> sent = server.findAll(postRequestedFor(urlEqualTo(path)));
+        assertThat(sent).hasSize(5);
+        assertThat(f.stats().requests()).isEqualTo(6); // and the token
+        for (LoggedRequest r : sent) {
+            assertThat(JSON.readTree(r.getBodyAsString()).at("/dataset/grouping").size()).isLessThanOrEqualTo(2);
+        }
     }
 
     @Test

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
+import dev.billing.testkit.RecordingSleeper;
 
 /** A WireMock server on a dynamic loopback port serving both the token endpoint and the Query API. */
 abstract class AzureTestSupport {
@@ -41,7 +44,11 @@ abstract class AzureTestSupport {
     static final String QUERY_PATH = SCOPE + "/providers/Microsoft.CostManagement/query";
     static final String QUERY_URL = QUERY_PATH + "?api-version=" + AzureCostManagementProvider.API_VERSION;
     static final String ACCESS_TOKEN = "eyJ0eXAiOiJKV1QifQ.access-token-1";
-    static final AzureRetryPolicy FAST = new AzureRetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
+    static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
+            Duration.ofSeconds(5));
+
+    /** Records the waits asked for between attempts instead of sleeping them. */
+    final RecordingSleeper sleeper = new RecordingSleeper();
 
     WireMockServer server;
 
@@ -49,7 +56,13 @@ abstract class AzureTestSupport {
     void startServer() {
         server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1));
         server.start();
+        // the plan's ServiceName x ChargeType query: no non-usage charges unless a test stubs them
+        server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
+                .withRequestBody(WireMock.matchingJsonPath(CHARGE_QUERY)).atPriority(2).willReturn(ok(page(null))));
     }
+
+    /** Matches the body of the plan's query grouped by {@code ChargeType}. */
+    static final String CHARGE_QUERY = "$.dataset.grouping[?(@.name == 'ChargeType')]";
 
     @AfterEach
     void stopServer() {
@@ -61,8 +74,12 @@ abstract class AzureTestSupport {
     }
 
     AzureCostManagementProvider.Builder builder() {
-        return AzureCostManagementProvider.builder().endpoint(url()).authority(url()).retryPolicy(FAST)
-                .requestTimeout(Duration.ofSeconds(5));
+        return AzureCostManagementProvider.builder().endpoint(url()).authority(url()).http(http(FAST).build());
+    }
+
+    /** @return settings with {@code policy} and a 5 s request timeout */
+    static HttpSettings.Builder http(RetryPolicy policy) {
+        return HttpSettings.builder().retryPolicy(policy).requestTimeout(Duration.ofSeconds(5));
     }
 
     AzureCostManagementProvider provider() {
@@ -153,8 +170,14 @@ abstract class AzureTestSupport {
         return server.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(TOKEN_PATH))).size();
     }
 
+    /** @return the usage queries ({@code ServiceName} x {@code ResourceLocation}) sent */
     int queryRequests() {
-        return server.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(QUERY_PATH))).size();
+        return usageQueries().size();
+    }
+
+    List<com.github.tomakehurst.wiremock.verification.LoggedRequest> usageQueries() {
+        return server.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(QUERY_PATH))
+                .withRequestBody(WireMock.notMatching(".*\"name\":\"ChargeType\"}\\].*")));
     }
 
     /** A clock the test moves by hand. */

@@ -2,7 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.InMemoryServiceAccountStore;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.time.Clock;

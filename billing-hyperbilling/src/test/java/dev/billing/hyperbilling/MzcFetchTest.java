@@ -19,11 +19,17 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
+import dev.billing.testkit.RecordingSleeper;
 import dev.billing.testkit.SummaryData;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -39,6 +45,29 @@ class MzcFetchTest extends MzcTestSupport {
             daily("202601", "2026-01-06", cost("4112.238968", "KRW"), cost("-12.5", "KRW")))));
 
     // --- the wire format --------------------------------------------------------------------------
+
+    @Test
+    void costAndCredit_becomeAUsageAndACreditRecord_thatAddUpToFinalCost_whateverTheCreditsSign() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("1000.5", "-200.25", "800.25", "KRW"), cost("40", "10", "30", "KRW"),
+                        cost("7", "0", "7", "KRW"))))))));
+
+        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+
+        assertThat(fetched.total()).isEqualByComparingTo("837.25");
+        assertThat(fetched.records()).extracting(r -> r.chargeCategory().name() + " " + r.billedCost().amount().toPlainString())
+                .containsExactly("USAGE 1000.5", "CREDIT -200.25", "USAGE 40", "CREDIT -10", "USAGE 7");
+        assertThat(fetched.stats().records()).isEqualTo(5);
+    }
+
+    @Test
+    void aCreditThatIsNotFinalCostMinusCost_isAProtocolError() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("100", "-5", "90", "KRW"))))))));
+
+        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY))).isInstanceOf(ProviderProtocolException.class)
+                .hasMessageContaining("credit -5 is not final_cost - cost = -10");
+    }
 
     @Test
     void fetch_sendsOneGetPerMonthWithTheQueryAndAnRs256TokenSignedWithTheKey() throws Exception {
@@ -211,6 +240,26 @@ class MzcFetchTest extends MzcTestSupport {
 
         assertThat(fetched.total()).isEqualByComparingTo("7877.298528");
         assertThat(fetched.stats().requests()).isEqualTo(2);
+        assertThat(summaryRequests()).isEqualTo(2);
+    }
+
+    /** The wait comes from the shared Retry-After reader: seconds, or an HTTP date against the settings' clock. */
+    @ParameterizedTest
+    @ValueSource(strings = {"9", "Sat, 10 Jan 2026 08:00:09 GMT"})
+    void fetch_when429NamesAWait_asSecondsOrAsAnHttpDate_waitsExactlyThat(String retryAfter) {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(429, "THROTTLED").withHeader("Retry-After", retryAfter)).willSetStateTo("ok"));
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).inScenario("s").whenScenarioStateIs("ok").willReturn(ok(JANUARY_DAILY)));
+        RecordingSleeper sleeper = new RecordingSleeper();
+        HyperBillingMzcProvider provider = provider().toBuilder().http(HttpSettings.builder()
+                .retryPolicy(FAST.withMaxRetryAfter(Duration.ofMinutes(1)))
+                .clock(Clock.fixed(Instant.parse("2026-01-10T08:00:00Z"), ZoneOffset.UTC))
+                .sleeper(sleeper).build()).build();
+
+        Fetched fetched = fetch(provider, january(Granularity.DAILY));
+
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
+        assertThat(fetched.total()).isEqualByComparingTo("7877.298528");
         assertThat(summaryRequests()).isEqualTo(2);
     }
 

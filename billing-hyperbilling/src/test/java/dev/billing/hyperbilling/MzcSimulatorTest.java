@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.HttpSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +20,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.HyperBillingSummarySimulator;
 import dev.billing.testkit.SummaryData;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -48,7 +50,8 @@ class MzcSimulatorTest {
     void start() {
         sim = HyperBillingSummarySimulator.builder().data(DATA).start();
         provider = HyperBillingMzcProvider.builder().endpoint(URI.create(sim.endpoint()))
-                .retryPolicy(MzcTestSupport.FAST).requestTimeout(Duration.ofSeconds(10)).build();
+                .http(HttpSettings.builder().retryPolicy(MzcTestSupport.FAST).requestTimeout(Duration.ofSeconds(10)).build())
+                .build();
     }
 
     @AfterEach
@@ -76,6 +79,11 @@ class MzcSimulatorTest {
         assertThat(expected.currency().getCurrencyCode()).isEqualTo("KRW");
         assertThat(daily.stats().requests()).isEqualTo(3);
         assertThat(monthly.records()).extracting(r -> r.service()).contains("Compute Engine", "BigQuery");
+        BigDecimal credits = DATA.rows().stream().filter(r -> r.accountId().equals(MzcTestSupport.ACCOUNT_ID))
+                .filter(r -> Q1.contains(r.date())).map(SummaryData.Row::credit).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(credits).isNegative();
+        assertThat(daily.records().stream().filter(r -> r.chargeCategory() == dev.billing.core.ChargeCategory.CREDIT)
+                .map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(credits);
         assertThat(sim.summaryRequests(MzcTestSupport.ACCOUNT_ID)).isEqualTo(6);
     }
 

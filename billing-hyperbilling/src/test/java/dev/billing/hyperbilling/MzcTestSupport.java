@@ -1,5 +1,7 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -55,7 +57,7 @@ abstract class MzcTestSupport {
 
     HyperBillingMzcProvider provider() {
         return HyperBillingMzcProvider.builder().endpoint(URI.create("http://127.0.0.1:" + server.port()))
-                .retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5)).build();
+                .http(HttpSettings.builder().retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5)).build()).build();
     }
 
     static ServiceAccount account(String privateKeyPem) {
@@ -93,6 +95,12 @@ abstract class MzcTestSupport {
     static String cost(String finalCost, String currency) {
         return "{\"cost\":" + finalCost + ",\"credit\":0,\"final_cost\":" + finalCost + ",\"cost_in_usd\":1.5,"
                 + "\"credit_in_usd\":0,\"final_cost_in_usd\":1.5,\"currency\":\"" + currency + "\"}";
+    }
+
+    /** @return a {@code costs} entry with cost, credit and final cost as JSON text */
+    static String cost(String cost, String credit, String finalCost, String currency) {
+        return "{\"cost\":" + cost + ",\"credit\":" + credit + ",\"final_cost\":" + finalCost + ",\"currency\":\""
+                + currency + "\"}";
     }
 
     /** @return a daily_cost row */

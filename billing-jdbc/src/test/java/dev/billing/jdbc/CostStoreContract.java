@@ -23,6 +23,7 @@ import dev.billing.core.RestatementEvent;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -495,6 +496,43 @@ abstract class CostStoreContract {
             List<Future<Boolean>> firsts = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 firsts.add(pool.submit(() -> b.budgetAlerts().firstAlert("web", MAR, Budget.Threshold.actual(100))));
+            }
+            int first = 0;
+            for (Future<Boolean> f : firsts) {
+                first += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(first).as("exactly one caller is first").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void alerts_anomalyKeysAreFirstOnceBesideBudgets_forASecondStoreAfterReopeningAndUnderContention()
+            throws Exception {
+        CostStore a = openStore();
+        LocalDate day = JAN.atDay(14);
+        AlertLog log = a.alerts();
+        assertThat(log.firstAlert("anomaly", "project-web", day, "billed:USD")).isTrue();
+        assertThat(log.firstAlert("anomaly", "project-web", day, "billed:USD")).isFalse();
+        assertThat(log.firstAlert("anomaly", "project-web", day, "billed:USD:AmazonEC2")).isTrue();
+        assertThat(log.firstAlert("anomaly", "project-web", day, "billed:KRW")).isTrue();
+        assertThat(log.firstAlert("anomaly", "project-web", day.plusDays(1), "billed:USD")).isTrue();
+        assertThat(log.firstAlert("anomaly", "project-ops", day, "billed:USD")).isTrue();
+        // a budget named like a project, on the same day, is another key
+        assertThat(a.budgetAlerts().firstAlert("project-web", JAN, Budget.Threshold.actual(80))).isTrue();
+        assertThat(log.firstAlert("budget", "project-web", JAN.atDay(1), "80")).isFalse();
+        a.close();
+
+        CostStore b = openStore();
+        assertThat(b.alerts().firstAlert("anomaly", "project-web", day, "billed:USD:AmazonEC2"))
+                .as("after reopening").isFalse();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> firsts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                firsts.add(pool.submit(() -> b.alerts().firstAlert("anomaly", "project-web", MAR.atDay(2),
+                        "billed:USD:AWS Support (Business)")));
             }
             int first = 0;
             for (Future<Boolean> f : firsts) {

@@ -78,16 +78,50 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(7);
                 assertThat(rs.getString(2)).contains("FOCUS charge categories");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(8);
+                assertThat(rs.getString(2)).contains("one alert log", "anomalies");
                 assertThat(rs.next()).isFalse();
             }
         }
     }
 
     @Test
+    void open_schema6WithBudgetAlerts_movesThemIntoTheAlertLog_andTheyStayFirstOnce() throws Exception {
+        JdbcCostStore.embedded(dir.resolve("costs")).close();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            backToSchema6(s);
+            s.execute("INSERT INTO budget_alert VALUES ('web', DATE '2026-03-01', '100:forecast', CURRENT_TIMESTAMP)");
+        }
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.forecast(100)))
+                    .as("alerted before the upgrade").isFalse();
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.actual(100)))
+                    .isTrue();
+            assertThat(store.alerts().firstAlert("budget", "web", MAR.atDay(1), "100:forecast")).isFalse();
+        }
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables"
+                     + " WHERE LOWER(table_name) = 'budget_alert'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("budget_alert dropped").isZero();
+        }
+    }
+
+    /** Back to the schema as released with version 6, for the tests that replay the later migrations. */
+    private static void backToSchema6(Statement s) throws java.sql.SQLException {
+        s.execute("DROP TABLE alert_log");
+        s.execute("DELETE FROM billing_schema_version WHERE version > 6");
+        s.execute("CREATE TABLE budget_alert (budget VARCHAR NOT NULL, month_start DATE NOT NULL, threshold"
+                + " VARCHAR NOT NULL, alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                + " PRIMARY KEY (budget, month_start, threshold))");
+    }
+
+    @Test
     void open_schema6WithFeesAndRefunds_migratesThemToPurchasesAndCredits() throws Exception {
         JdbcCostStore.embedded(dir.resolve("costs")).close();
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-            s.execute("DELETE FROM billing_schema_version WHERE version = 7");
+            backToSchema6(s);
             for (String category : List.of("FEE", "REFUND", "USAGE")) {
                 s.execute("INSERT INTO cost_line (service_account, month_start, charge_date, provider, billing_account,"
                         + " project, service, region, usage_type, charge_category, currency, amount) VALUES ('sa',"

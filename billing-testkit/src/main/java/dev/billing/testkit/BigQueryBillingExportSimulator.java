@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -27,14 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code POST /token}: the JWT bearer grant; the JWT's RS256 signature is verified against
  *       the public key of a key this simulator issued ({@link #serviceAccountKey}), and its
- *       {@code aud}, {@code scope}, {@code iat} and {@code exp}; answers an access token or
- *       {@code 400 invalid_grant};</li>
+ *       {@code aud}, {@code iat} and {@code exp}; answers an access token carrying the JWT's
+ *       {@code scope}, or {@code 400 invalid_grant};</li>
  *   <li>{@code POST /bigquery/v2/projects/{project}/queries} ({@code jobs.query}) and
  *       {@code GET /bigquery/v2/projects/{project}/queries/{jobId}} ({@code jobs.getQueryResults}),
  *       with the bearer token checked, {@code jobComplete: false} for the first answers
  *       ({@link Builder#pendingPolls}), pages of {@link Builder#pageSize} rows with {@code pageToken},
- *       NUMERIC values as decimal strings, and BigQuery's error bodies.</li>
+ *       NUMERIC values as decimal strings, and BigQuery's error bodies. A token whose scopes the
+ *       method does not accept in Google's discovery document is refused {@code 403
+ *       insufficientPermissions}, as BigQuery refuses it.</li>
  * </ul>
+ * The query's partition filter is honoured: only rows whose partition ({@link ExportRow#exportTime})
+ * the query reads are seen, and {@code totalBytesProcessed} is {@value
+ * dev.billing.testkit.internal.BigQueryExportHandler#ROW_BYTES} bytes per row of those partitions.
  * It does not parse SQL: it accepts exactly the provider's query text ({@link #expectedQuery}) for
  * its table, checks the four named parameters' names and types, and evaluates them itself (the
  * query's filters, {@code CAST(... AS NUMERIC)} and grouping). Faults are injected per billing
@@ -225,10 +231,14 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
      * @param currency {@code currency}
      * @param cost {@code cost} (a FLOAT64 in BigQuery; the query casts it to NUMERIC, 9 decimals)
      * @param credits {@code credits}
+     * @param exportTime {@code export_time}: the row lies in the ingestion-time partition
+     *     ({@code _PARTITIONTIME}) of this instant's UTC day; not before {@code usageStartTime}
+     * @param labels {@code labels}, key to value, in the array's order
+     * @param costAtList {@code cost_at_list} (FLOAT64), or null
      */
     public record ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                             Instant usageStartTime, String costType, String currency, BigDecimal cost,
-                            List<Credit> credits) {
+                            List<Credit> credits, Instant exportTime, Map<String, String> labels, BigDecimal costAtList) {
         /** Validates presence and copies the credits. */
         public ExportRow {
             Objects.requireNonNull(billingAccountId, "billingAccountId");
@@ -238,7 +248,42 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
             Objects.requireNonNull(costType, "costType");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
+            Objects.requireNonNull(exportTime, "exportTime");
+            if (exportTime.isBefore(usageStartTime)) {
+                throw new IllegalArgumentException("exportTime must not be before usageStartTime");
+            }
             credits = List.copyOf(credits);
+            labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+        }
+
+        /** A row exported when its usage starts (it lies in its usage day's partition), without labels or list cost. */
+        public ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
+                         Instant usageStartTime, String costType, String currency, BigDecimal cost, List<Credit> credits) {
+            this(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency, cost, credits,
+                    usageStartTime, Map.of(), null);
+        }
+
+        /** @param time the {@code export_time} @return this row, exported then (into that day's partition) */
+        public ExportRow exportedAt(Instant time) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, time, labels, costAtList);
+        }
+
+        /** @param rowLabels the {@code labels}, key to value, in order @return this row with them */
+        public ExportRow labeled(Map<String, String> rowLabels) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, exportTime, rowLabels, costAtList);
+        }
+
+        /** @param atList the {@code cost_at_list} @return this row with it */
+        public ExportRow listed(BigDecimal atList) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, exportTime, labels, atList);
+        }
+
+        /** @return the UTC day of the ingestion-time partition that holds this row */
+        public LocalDate partition() {
+            return exportTime.atOffset(ZoneOffset.UTC).toLocalDate();
         }
 
         /**

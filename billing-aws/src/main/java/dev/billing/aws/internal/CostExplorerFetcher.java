@@ -128,7 +128,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             try {
                 resp = call(account, () -> ce.getCostAndUsage(req.build()), () -> false);
             } catch (NoData e) {
-                return;
+                throw Errors.noData(account.name(), 400);
             }
             if (linked.isPresent()) {
                 boolean seen = resp.resultsByTime().stream().flatMap(r -> r.groups().stream())
@@ -353,7 +353,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         private <T> T call(ServiceAccount a, Supplier<T> c, BooleanSupplier cancel) {
             return Calls.run(threads, () -> CostExplorerFetcher.this.call(a, c, cancel), cancel,
                     settings.requestTimeout().toMillis() * (settings.retryPolicy().maxAttempts() + 1)
-                            + settings.retryPolicy().maxDelay().toMillis() * settings.retryPolicy().maxAttempts(),
+                            + settings.retryPolicy().maxBackoff().toMillis() * settings.retryPolicy().maxAttempts(),
                     onCancel, () -> new ProviderUnavailableException(PROVIDER + " did not answer in time for service account '"
                             + a.name() + "'", a.name(), -1, null));
         }

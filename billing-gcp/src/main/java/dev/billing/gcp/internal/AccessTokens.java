@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.ProviderProtocolException;
+import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -29,8 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Signature} ({@code SHA256withRSA}); no third-party library.
  */
 final class AccessTokens {
-    /** Read-only access to BigQuery: enough to run query jobs and read their results. */
-    static final String SCOPE = "https://www.googleapis.com/auth/bigquery.readonly";
+    /**
+     * The least privilege that {@code jobs.query} and {@code jobs.getQueryResults} accept: their
+     * {@code scopes} in Google's BigQuery discovery document (googleapis/google-api-go-client,
+     * bigquery/v2/bigquery-api.json at 0084468843d65b1620da73d8263bf7d2ffb18bbd) are {@code bigquery},
+     * {@code cloud-platform} and {@code cloud-platform.read-only}.
+     */
+    static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only";
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     /** A token is renewed this long before it expires. */
     static final Duration EARLY = Duration.ofMinutes(5);
@@ -129,10 +135,10 @@ final class AccessTokens {
         String detail = caller.scrub(error + (description.isEmpty() ? "" : ": " + description));
         detail = detail.length() > 300 ? detail.substring(0, 300) + "..." : detail;
         if (status == 429) {
-            throw new RetryableFailure("HTTP 429 from the token endpoint", status, true, Transport.retryAfter(response), null);
+            throw RetryableFailure.throttled("HTTP 429 from the token endpoint", status, transport.retryAfter(response));
         }
         if (status >= 500 && status <= 599) {
-            throw new RetryableFailure("HTTP " + status + " from the token endpoint", status, false, null, null);
+            throw RetryableFailure.unavailable("HTTP " + status + " from the token endpoint", status, null);
         }
         if (status == 401 || status == 403 || error.equals("invalid_grant") || error.equals("invalid_client")
                 || error.equals("unauthorized_client")) {

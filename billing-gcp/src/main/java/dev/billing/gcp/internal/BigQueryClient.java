@@ -11,6 +11,7 @@ import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderProtocolException;
+import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -148,10 +149,10 @@ final class BigQueryClient {
         String message = caller.scrub(shorten(error.path("message").asText("")));
         String detail = "HTTP " + status + (reason.isEmpty() ? "" : " " + reason) + (message.isEmpty() ? "" : ": " + message);
         if (status == 429 || (status == 403 && RATE_LIMITED.contains(reason))) {
-            throw new RetryableFailure(detail, 429, true, Transport.retryAfter(response), null);
+            throw RetryableFailure.throttled(detail, 429, transport.retryAfter(response));
         }
         if (status == 500 || status == 502 || status == 503 || status == 504 || TRANSIENT.contains(reason)) {
-            throw new RetryableFailure(detail, status, false, null, null);
+            throw RetryableFailure.unavailable(detail, status, null);
         }
         if (status == 401) {
             throw new CredentialsRejectedException("credentials rejected by " + Transport.PROVIDER + ": BigQuery refused"

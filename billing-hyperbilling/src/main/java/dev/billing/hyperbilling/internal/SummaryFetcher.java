@@ -1,6 +1,7 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
@@ -15,7 +16,7 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -44,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * <p>Kinds: {@code daily_cost} (rows per project and {@code date}) when the caller needs DAILY data
  * or the period does not start and end on a month's first day; otherwise {@code cost_by_service}
  * (rows per project and {@code service_name} for the whole month). Only one kind is ever summed:
- * the kinds are different breakdowns of the same costs. Every {@code costs} entry of a row is one
- * record of its {@code final_cost} in its {@code currency}; a {@code null} {@code final_cost} is zero
- * and counted in {@link FetchStats#nullCosts()}. Items of a kind or month that was not asked for,
+ * the kinds are different breakdowns of the same costs. Every {@code costs} entry of a row, in its
+ * {@code currency}, is a usage record of its {@code cost} and, when its {@code credit} is not zero, a
+ * CREDIT record of {@code final_cost - cost} (so the two add up to {@code final_cost} whatever sign the
+ * answer gives {@code credit}; a {@code credit} of another magnitude is a protocol error). An entry
+ * without {@code cost} is one record of its {@code final_cost}; a {@code null} {@code final_cost} is
+ * zero and counted in {@link FetchStats#nullCosts()}. Items of a kind or month that was not asked for,
  * rows whose {@code invoice_month} is another month, and rows dated outside the asked month or
  * period are dropped and counted in {@link FetchStats#droppedRows()}.
  */
-public final class SummaryFetcher {
+public final class SummaryFetcher implements Fetcher {
     /** The provider id. */
     public static final String PROVIDER = "hyperbilling-mzc";
     /** The platforms the summary API serves. */
@@ -82,19 +85,12 @@ public final class SummaryFetcher {
 
     /**
      * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout the timeout of each request
-     * @param policy the retry policy
-     * @param maxConcurrentRequests the most requests in flight
-     * @param clock the clock tokens are dated with and {@code Retry-After} dates compared with
+     * @param settings timeouts, retries, concurrency, and the clock tokens are dated with
      */
-    public SummaryFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                          int maxConcurrentRequests, Clock clock) {
+    public SummaryFetcher(URI endpoint, HttpSettings settings) {
         this.endpoint = endpoint;
-        this.clock = clock;
-        this.client = endpoint == null ? null
-                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests,
-                        clock);
+        this.clock = settings.clock();
+        this.client = endpoint == null ? null : new HyperBillingClient(PROVIDER, endpoint, settings);
     }
 
     /**
@@ -104,6 +100,7 @@ public final class SummaryFetcher {
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public void verify(ServiceAccount account) {
         SummaryCaller caller = caller(account);
         YearMonth month = YearMonth.now(clock.withZone(java.time.ZoneOffset.UTC));
@@ -118,6 +115,7 @@ public final class SummaryFetcher {
      * @return the stats
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         SummaryCaller caller = caller(request.account());
         FetchProgress progress = new FetchProgress();
@@ -136,6 +134,7 @@ public final class SummaryFetcher {
      * @param executor where answers are read and records passed on
      * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
      */
+    @Override
     public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
         SummaryCaller caller;
         try {
@@ -222,12 +221,25 @@ public final class SummaryFetcher {
                 }
                 for (SummaryJson.Cost cost : row.costs()) {
                     BigDecimal amount = cost.finalCost();
+                    Currency currency = currency(cost.currency(), caller);
                     if (amount == null) {
                         nullCosts++;
                         amount = BigDecimal.ZERO;
                     }
-                    sink.accept(record(row, day, amount, currency(cost.currency(), caller), caller, request.account()));
+                    BigDecimal usage = cost.finalCost() == null || cost.cost() == null ? amount : cost.cost();
+                    BigDecimal credit = amount.subtract(usage);
+                    if (cost.credit() != null && credit.compareTo(cost.credit()) != 0
+                            && credit.compareTo(cost.credit().negate()) != 0) {
+                        throw protocol(caller, "sent a costs entry whose credit " + cost.credit().toPlainString()
+                                + " is not final_cost - cost = " + credit.toPlainString() + " (project '"
+                                + caller.scrub(Json.shorten(row.projectId())) + "', " + month + ")");
+                    }
+                    sink.accept(record(row, day, usage, currency, caller, request.account(), null));
                     records++;
+                    if (credit.signum() != 0) {
+                        sink.accept(record(row, day, credit, currency, caller, request.account(), ChargeCategory.CREDIT));
+                        records++;
+                    }
                 }
             }
         }
@@ -290,13 +302,14 @@ public final class SummaryFetcher {
         }
     }
 
+    /** @param category the charge category, or null for the one the service name implies (usage, tax, support...) */
     private static CostRecord record(SummaryJson.Row row, LocalDate day, BigDecimal amount, Currency currency,
-                                     SummaryCaller caller, ServiceAccount account) {
+                                     SummaryCaller caller, ServiceAccount account, ChargeCategory category) {
         String service = row.service() == null ? "" : row.service();
         String region = row.region() == null ? "" : row.region();
         return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
                 .subAccountId(row.projectId()).serviceAccount(account.id()).project(account.project())
-                .service(service).region(region).chargeCategory(CostFetcher.category(service, ""))
+                .service(service).region(region).chargeCategory(category != null ? category : CostFetcher.category(service, ""))
                 .billedCost(Money.of(amount, currency)).build();
     }
 

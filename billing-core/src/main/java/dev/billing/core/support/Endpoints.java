@@ -1,4 +1,4 @@
-package dev.billing.core.spi;
+package dev.billing.core.support;
 
 import dev.billing.core.ProviderConfigurationException;
 import java.net.URI;
