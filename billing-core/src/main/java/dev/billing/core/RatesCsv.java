@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.spi.Bounds;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -78,9 +79,9 @@ final class RatesCsv {
         Currency to = currency(f.get(2), name, n);
         BigDecimal rate;
         try {
-            rate = new BigDecimal(f.get(3));
+            rate = Bounds.decimal(f.get(3));
         } catch (NumberFormatException e) {
-            throw bad(name, n, "rate '" + f.get(3) + "' is not a decimal number such as 1350.2");
+            throw bad(name, n, "rate " + e.getMessage() + " (a decimal number such as 1350.2)");
         }
         if (rate.signum() <= 0) {
             throw bad(name, n, "rate " + f.get(3) + " must be positive");

@@ -1,5 +1,6 @@
 package dev.billing.focus;
 
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -292,9 +293,9 @@ public final class FocusFilesProvider implements BillingProvider {
                 return null;
             }
             try {
-                return new BigDecimal(text);
+                return Bounds.decimal(text);
             } catch (NumberFormatException e) {
-                throw r.malformed(column, "'" + text + "' is not a decimal number such as -12.345 or 35.2E-7");
+                throw r.malformed(column, e.getMessage() + " (a decimal number such as -12.345 or 35.2E-7)");
             }
         }
 

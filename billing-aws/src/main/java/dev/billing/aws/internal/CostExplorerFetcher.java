@@ -1,5 +1,6 @@
 package dev.billing.aws.internal;
 
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.BillingException;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -378,10 +379,11 @@ public final class CostExplorerFetcher implements AutoCloseable {
                 throw protocol("a metric value lacks Amount or Unit");
             }
             try {
-                return Money.of(new BigDecimal(v.amount().trim()), Currency.getInstance(v.unit().trim()));
+                return Money.of(Bounds.decimal(v.amount()), Currency.getInstance(v.unit().trim()));
+            } catch (NumberFormatException e) {
+                throw protocol("malformed Amount: " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw new ProviderProtocolException("malformed amount '" + v.amount() + "' or unit '" + v.unit()
-                        + "' for service account '" + account.name() + "'", account.name(), 200, e);
+                throw protocol("malformed Unit '" + Bounds.echo(v.unit()) + "'");
             }
         }
 

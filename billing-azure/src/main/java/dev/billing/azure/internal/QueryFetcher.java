@@ -1,5 +1,6 @@
 package dev.billing.azure.internal;
 
+import dev.billing.core.spi.Bounds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.azure.AzureAccessToken;
 import dev.billing.azure.AzureRetryPolicy;
@@ -299,15 +300,15 @@ public final class QueryFetcher {
     }
 
     private static BigDecimal decimal(JsonNode v, Principal p) {
-        if (v != null && v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (v != null && v.isTextual()) {
-            try {
-                return new BigDecimal(v.asText().trim());
-            } catch (NumberFormatException e) {
-                // reported below
+        try {
+            if (v != null && v.isNumber()) {
+                return Bounds.decimal(v.decimalValue());
             }
+            if (v != null && v.isTextual()) {
+                return Bounds.decimal(v.asText());
+            }
+        } catch (NumberFormatException e) {
+            throw protocol(p, 200, "sent a cost " + p.scrub(e.getMessage()));
         }
         throw protocol(p, 200, "sent a cost that is not a number: " + p.scrub(Tokens.shorten(String.valueOf(v))));
     }

@@ -2,6 +2,7 @@ package dev.billing.examples.cli;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostStoreException;
+import dev.billing.core.spi.Bounds;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -106,6 +107,6 @@ public final class BillingCli implements Runnable {
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+        return message == null ? "" : Bounds.message(message.replaceAll("\\s*\\R\\s*", " ").trim());
     }
 }

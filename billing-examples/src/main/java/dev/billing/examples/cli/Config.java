@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.core.spi.Bounds;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -58,7 +59,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
     record Account(String path, String name, String provider, String project, Map<String, String> credentials,
                    Set<String> literal, Map<String, String> labels) {
         String where() {
-            return path + " ('" + name + "')";
+            return path + " ('" + Bounds.echo(name) + "')";
         }
     }
 
@@ -131,7 +132,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 for (int i = 0; i < bs.size(); i++) {
                     Budget b = budget(bs.get(i), "budgets[" + i + "]", accounts);
                     if (budgets.stream().anyMatch(x -> x.name().equals(b.name()))) {
-                        throw error("budgets[" + i + "].name", "'" + b.name() + "' is the name of an earlier budget:"
+                        throw error("budgets[" + i + "].name", "'" + Bounds.echo(b.name()) + "' is the name of an earlier budget:"
                                 + " give each budget a unique name");
                     }
                     budgets.add(b);
@@ -144,7 +145,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             requireObject(node, path);
             allowOnly(node, path + ".", Set.of("name", "scope", "amount", "currency", "period", "thresholds"));
             String name = text(node, path, "name", "give the budget a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             Budget.Scope scope = scope(node.get("scope"), where + ".scope", accounts);
             BigDecimal amount = decimal(node.get("amount"), where + ".amount", "the monthly limit, such as \"5000\"");
             String code = text(node, where, "currency", "the budget's ISO 4217 currency, such as \"USD\"");
@@ -211,7 +212,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             String name = resolve(node.get("serviceAccount").asText(), path + ".serviceAccount");
             List<String> known = accounts.stream().map(Account::name).toList();
             if (!known.contains(name)) {
-                throw error(path + ".serviceAccount", "no service account is named '" + name
+                throw error(path + ".serviceAccount", "no service account is named '" + Bounds.echo(name)
                         + "'; configured service accounts: " + String.join(", ", known));
             }
             return Budget.Scope.serviceAccount(name);
@@ -222,15 +223,15 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (v == null || v.isNull()) {
                 throw error(path, "is missing: " + what);
             }
-            if (v.isNumber()) {
-                return v.decimalValue();
-            }
-            if (v.isTextual()) {
-                try {
-                    return new BigDecimal(resolve(v.asText(), path).trim());
-                } catch (NumberFormatException e) {
-                    // reported below
+            try {
+                if (v.isNumber()) {
+                    return Bounds.decimal(v.decimalValue());
                 }
+                if (v.isTextual()) {
+                    return Bounds.decimal(resolve(v.asText(), path));
+                }
+            } catch (NumberFormatException e) {
+                throw error(path, e.getMessage() + ": " + what);
             }
             throw error(path, "must be a decimal number: " + what);
         }
@@ -239,7 +240,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             requireObject(node, path);
             allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
             String name = text(node, path, "name", "give the service account a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
                     + " (see 'billing providers')");
             String project = text(node, where, "project", "every billing service account belongs to a project;"

@@ -1,5 +1,6 @@
 package dev.billing.gcp.internal;
 
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -266,10 +267,9 @@ public final class ExportFetcher {
             throw protocol(caller, "sent a row whose " + column + " is null");
         }
         try {
-            return new BigDecimal(text);
+            return Bounds.decimal(text);
         } catch (NumberFormatException e) {
-            throw protocol(caller, "sent a row whose " + column + " is '" + caller.scrub(BigQueryClient.shorten(text))
-                    + "', not a decimal");
+            throw protocol(caller, "sent a row whose " + column + " is " + caller.scrub(e.getMessage()));
         }
     }
 

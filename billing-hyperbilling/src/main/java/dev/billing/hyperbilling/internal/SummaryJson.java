@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling.internal;
 
+import dev.billing.core.spi.Bounds;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -127,15 +128,15 @@ final class SummaryJson {
         if (n.isNull()) {
             return null;
         }
-        if (n.isNumber()) {
-            return n.decimalValue();
-        }
-        if (n.isTextual()) {
-            try {
-                return new BigDecimal(n.asText().trim());
-            } catch (NumberFormatException e) {
-                // reported below
+        try {
+            if (n.isNumber()) {
+                return Bounds.decimal(n.decimalValue());
             }
+            if (n.isTextual()) {
+                return Bounds.decimal(n.asText());
+            }
+        } catch (NumberFormatException e) {
+            throw new ReplyException("final_cost " + e.getMessage(), null);
         }
         throw new ReplyException("final_cost is not a number: '" + Json.shorten(n.toString()) + "'", null);
     }
