@@ -55,7 +55,8 @@ final class StoreOption {
                     + " directory");
         }
         try {
-            return JdbcCostStore.embedded(path());
+            // what only reads opens the file read-only: a report never rewrites it
+            return JdbcCostStore.builder().embedded(path(), !create).build();
         } catch (CostStoreException e) {
             throw CliException.usage("--store " + path() + ": " + BillingCli.oneLine(e.getMessage()));
         }
