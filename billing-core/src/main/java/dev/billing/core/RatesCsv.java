@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -51,6 +52,8 @@ final class RatesCsv {
                     rows.add(row);
                 }
             }
+        } catch (CharacterCodingException e) {
+            throw bad(name, n + 1, "is not UTF-8 text: save the file as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the rates " + name, e);
         }

@@ -215,4 +215,26 @@ class LiveReportsTest {
         assertThat(fetches.get("web-prod").get()).isEqualTo(1);
         assertThat(fetches.get("data-krw").get()).isEqualTo(1);
     }
+
+    @Test
+    void docsSnippet_mountsLiveReports() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        try {
+            // README-BEGIN
+            LiveReports live = LiveReports.builder(billing)
+                    .deadline(Duration.ofSeconds(10))   // default
+                    .timeToLive(Duration.ofMinutes(5))  // default
+                    .build();
+            server.createContext("/", DashboardHandler.builder(live).build());
+            // README-END
+            server.start();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/api/report?project=project-web&from=2026-01&to=2026-02"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"complete\": true");
+        } finally {
+            server.stop(0);
+        }
+    }
 }

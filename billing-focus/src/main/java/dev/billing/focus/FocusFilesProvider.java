@@ -295,7 +295,7 @@ public final class FocusFilesProvider implements BillingProvider {
             try {
                 return Bounds.decimal(text);
             } catch (NumberFormatException e) {
-                throw r.malformed(column, e.getMessage() + " (a decimal number such as -12.345 or 35.2E-7)");
+                throw r.malformed(column, e.getMessage());
             }
         }
 

@@ -13,6 +13,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -76,9 +77,14 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
         } catch (NoSuchFileException e) {
             throw CliException.usage("config file " + file + " not found: pass --config with the path of an existing"
                     + " configuration file");
+        } catch (CharacterCodingException e) {
+            throw CliException.usage("config file " + file + " is not UTF-8 text: save it as UTF-8");
         } catch (IOException e) {
             throw CliException.usage("config file " + file + " cannot be read (" + e.getMessage() + "): check the"
                     + " path and its permissions");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark some editors write
         }
         JsonNode root;
         try {

@@ -1,6 +1,8 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.ProviderConfigurationException;
+import dev.billing.core.spi.Arguments;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.Endpoints;
 import java.net.URI;
 import java.time.Duration;
@@ -54,15 +56,12 @@ public final class Settings {
      */
     public static Duration duration(String provider, String setting, String value) {
         try {
-            Duration d = Duration.parse(value.trim());
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
+            return Arguments.positive(Duration.parse(value.trim()), setting);
+        } catch (DateTimeParseException | IllegalArgumentException e) {
             // reported below
         }
         throw new ProviderConfigurationException("provider setting '" + setting + "' of " + provider
-                + " must be a positive ISO-8601 duration such as PT30S, got '" + value + "'");
+                + " must be a positive ISO-8601 duration such as PT30S, got '" + Bounds.echo(value) + "'");
     }
 
     /**
