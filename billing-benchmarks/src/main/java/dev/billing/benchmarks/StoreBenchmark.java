@@ -62,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Before measuring, each store's answer is checked against the in-memory store's: the same
  * totals, field by field, or the benchmark fails. Not run by {@code mvn verify}; run it with
- * {@code org.openjdk.jmh.Main StoreBenchmark} (see the README).
+ * {@code org.openjdk.jmh.Main StoreBenchmark} (see docs/performance.md).
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 1)
