@@ -1,6 +1,5 @@
 package dev.billing.aws.internal;
 
-import dev.billing.core.spi.Bounds;
 import dev.billing.core.BillingException;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -14,6 +13,7 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -129,7 +129,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             try {
                 resp = call(account, () -> ce.getCostAndUsage(req.build()), () -> false);
             } catch (NoData e) {
-                return;
+                throw Errors.noData(account.name(), 400);
             }
             if (linked.isPresent()) {
                 boolean seen = resp.resultsByTime().stream().flatMap(r -> r.groups().stream())

@@ -1,6 +1,5 @@
 package dev.billing.gcp.internal;
 
-import dev.billing.core.spi.Bounds;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -13,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
@@ -130,15 +130,19 @@ public final class ExportFetcher {
                 String sku = orEmpty(cells[3]);
                 String gcpProject = orEmpty(cells[4]);
                 if (cost.signum() != 0 || credits.signum() == 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
-                            request.account().project(), service, region, sku, category(orEmpty(cells[5])),
-                            Money.of(cost, currency), null));
+                    sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
+                            .billingAccountId(account).subAccountId(gcpProject)
+                            .serviceAccount(request.account().id()).project(request.account().project())
+                            .service(service).region(region).usageType(sku)
+                            .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency)).build());
                     records++;
                 }
                 if (credits.signum() != 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
-                            request.account().project(), service, region, sku, ChargeCategory.CREDIT,
-                            Money.of(credits, currency), null));
+                    sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
+                            .billingAccountId(account).subAccountId(gcpProject)
+                            .serviceAccount(request.account().id()).project(request.account().project())
+                            .service(service).region(region).usageType(sku)
+                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency)).build());
                     records++;
                 }
             }

@@ -1,12 +1,14 @@
 package dev.billing.hyperbilling.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.testkit.Mutations;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Seeded fuzzing of both HyperBilling answer parsers (billing pages and MZC summaries): every mutant of a valid
@@ -44,5 +46,19 @@ class AnswerFuzzTest {
         } catch (ReplyException e) {
             assertThat(e.getMessage()).hasSizeLessThan(2_000);
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1E+25", "\"1E+999999999\"", "1E-999999999",
+            "0.0000000000000000001", "123456789012345678901"})
+    void aCostOutsideTheBounds_isRefusedByBothParsers(String cost) {
+        String page = new String(PAGE, StandardCharsets.UTF_8).replace("1.50", cost);
+        String summary = new String(SUMMARY, StandardCharsets.UTF_8).replace("12.5", cost);
+        assertThatThrownBy(() -> Json.parsePage(page.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ReplyException.class).hasMessageContaining("USAGE_COST")
+                .hasMessageContaining("outside the supported range");
+        assertThatThrownBy(() -> SummaryJson.parse(summary.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ReplyException.class).hasMessageContaining("final_cost")
+                .hasMessageContaining("outside the supported range");
     }
 }
