@@ -381,9 +381,9 @@ public final class CostExplorerFetcher implements AutoCloseable {
             try {
                 return Money.of(Bounds.decimal(v.amount()), Currency.getInstance(v.unit().trim()));
             } catch (NumberFormatException e) {
-                throw protocol("malformed Amount: " + e.getMessage());
+                throw protocol("malformed amount " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw protocol("malformed Unit '" + Bounds.echo(v.unit()) + "'");
+                throw protocol("malformed unit '" + Bounds.echo(v.unit()) + "'");
             }
         }
 

@@ -5,17 +5,21 @@ import java.math.BigDecimal;
 /**
  * The bounds every door of the SDK applies to what a user or a vendor sends, in one place: amounts,
  * rates, percents and budget amounts read from provider answers, files and configuration are exact
- * decimals of at most {@value #MAX_INTEGER_DIGITS} integer digits and {@value #MAX_FRACTION_DIGITS}
- * fraction digits (what a cost store keeps, {@code DECIMAL(38, 18)}), written in at most
+ * decimals of at most {@value #MAX_PRECISION} significant digits, {@value #MAX_INTEGER_DIGITS} integer digits
+ * (what a cost store keeps, {@code DECIMAL(38, 18)}) and {@value #MAX_FRACTION_DIGITS} fraction digits (vendors
+ * send the exact expansion of a binary float, such as {@code 0.1000000000000000055511151231257827}; a cost
+ * store keeps 18 of them and refuses a window whose amounts need more), written in at most
  * {@value #MAX_DECIMAL_TEXT} characters; text echoed in a message is cut to {@value #MAX_ECHO}
  * characters with its control characters escaped. A value outside them is refused before any
  * arithmetic, so nothing sent can make the SDK allocate without bound.
  */
 public final class Bounds {
+    /** Significant digits of a decimal read from outside, trailing zeros not counted: {@value}. */
+    public static final int MAX_PRECISION = 38;
     /** Integer digits of a decimal read from outside: {@value}. */
     public static final int MAX_INTEGER_DIGITS = 20;
     /** Fraction digits of a decimal read from outside, trailing zeros not counted: {@value}. */
-    public static final int MAX_FRACTION_DIGITS = 18;
+    public static final int MAX_FRACTION_DIGITS = 38;
     /** Characters of a decimal's text, sign, point, exponent and padding zeros included: {@value}. */
     public static final int MAX_DECIMAL_TEXT = 200;
     /** Characters of a value echoed in a message: {@value}. */
@@ -74,12 +78,15 @@ public final class Bounds {
 
     private static BigDecimal decimal(BigDecimal value, String text) {
         // integer digits do not depend on trailing zeros: 1.500 and 1.5 both have precision - scale = 1
-        boolean fits = (long) value.precision() - value.scale() <= MAX_INTEGER_DIGITS
-                && (value.scale() <= MAX_FRACTION_DIGITS || value.stripTrailingZeros().scale() <= MAX_FRACTION_DIGITS);
+        boolean fits = (long) value.precision() - value.scale() <= MAX_INTEGER_DIGITS;
+        if (fits && (value.precision() > MAX_PRECISION || value.scale() > MAX_FRACTION_DIGITS)) {
+            BigDecimal stripped = value.stripTrailingZeros(); // cheap once the integer digits are bounded
+            fits = stripped.precision() <= MAX_PRECISION && stripped.scale() <= MAX_FRACTION_DIGITS;
+        }
         if (!fits) {
             throw new NumberFormatException("'" + echo(text != null ? text : shortForm(value)) + "' is outside the"
-                    + " supported range (at most " + MAX_INTEGER_DIGITS + " integer and " + MAX_FRACTION_DIGITS
-                    + " fraction digits)");
+                    + " supported range (at most " + MAX_PRECISION + " significant digits, " + MAX_INTEGER_DIGITS
+                    + " integer and " + MAX_FRACTION_DIGITS + " fraction digits)");
         }
         return value;
     }

@@ -11,17 +11,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BoundsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "-12.345", "35.2E-7", "99999999999999999999.999999999999999999", "1E+19",
-            "0.000000000000000001", "1.50000000000000000000000000", " 7 "})
+            "0.000000000000000001", "1.50000000000000000000000000", " 7 ", "0.1000000000000000055511151231257827",
+            "-0.0000768637024928243118", "1E-38", "12345678901234567890.123456789012345678"})
     void decimalsWithinTheBounds_areReadExactly(String text) {
         assertThat(Bounds.decimal(text)).isEqualByComparingTo(new BigDecimal(text.trim()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1E+999999999", "1E-999999999", "1e2147483647", "1E+20", "0.0000000000000000001",
-            "123456789012345678901"})
+    @ValueSource(strings = {"1E+999999999", "1E-999999999", "1e2147483647", "1E+20", "1E-39",
+            "123456789012345678901", "12345678901234567890.1234567890123456789"})
     void decimalsOutsideTheBounds_areRefused(String text) {
         assertThatThrownBy(() -> Bounds.decimal(text)).isInstanceOf(NumberFormatException.class)
-                .hasMessageContaining("outside the supported range (at most 20 integer and 18 fraction digits)");
+                .hasMessageContaining("outside the supported range (at most 38 significant digits, 20 integer and 38"
+                        + " fraction digits)");
         assertThatThrownBy(() -> Bounds.decimal(new BigDecimal(text))).isInstanceOf(NumberFormatException.class);
     }
 

@@ -61,7 +61,7 @@ class ExtremeValuesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1E+999999999", "1E-999999999", "-1E+21", "0.0000000000000000001", "1e2147483647"})
+    @ValueSource(strings = {"1E+999999999", "1E-999999999", "-1E+21", "1E-39", "1e2147483647"})
     void focusCostOutsideTheBounds_failsOnlyItsAccount(String cost) throws Exception {
         Files.writeString(dir.resolve("focus/costs.csv"), focusFile(cost));
         Cli r = Cli.run(Map.of(), "report", "--config", config.toString(), "--from", "2026-01", "--to", "2026-02",

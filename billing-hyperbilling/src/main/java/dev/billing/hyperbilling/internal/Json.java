@@ -305,7 +305,7 @@ final class Json {
                 default -> throw new ReplyException(field + " is not a number", null);
             };
         } catch (NumberFormatException e) {
-            throw new ReplyException(field + " " + e.getMessage(), null);
+            throw new ReplyException(field + " is not a number within bounds: " + e.getMessage(), null);
         }
     }
 

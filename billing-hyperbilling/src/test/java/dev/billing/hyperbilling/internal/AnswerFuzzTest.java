@@ -50,7 +50,7 @@ class AnswerFuzzTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1E+25", "\"1E+999999999\"", "1E-999999999",
-            "0.0000000000000000001", "123456789012345678901"})
+            "1E-39", "123456789012345678901"})
     void aCostOutsideTheBounds_isRefusedByBothParsers(String cost) {
         String page = new String(PAGE, StandardCharsets.UTF_8).replace("1.50", cost);
         String summary = new String(SUMMARY, StandardCharsets.UTF_8).replace("12.5", cost);
