@@ -144,7 +144,7 @@ final class SummaryJson {
                 return Bounds.decimal(n.asText());
             }
         } catch (NumberFormatException e) {
-            throw new ReplyException("final_cost is not a number within bounds: " + e.getMessage(), null);
+            throw new ReplyException(field + " is not a number within bounds: " + e.getMessage(), null);
         }
         throw new ReplyException(field + " is not a number: '" + Json.shorten(n.toString()) + "'", null);
     }
