@@ -288,7 +288,9 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                     return Bounds.decimal(resolve(v.asText(), path));
                 }
             } catch (NumberFormatException e) {
-                throw error(path, e.getMessage() + ": " + what);
+                if (e.getMessage().contains("supported range") || e.getMessage().contains("characters a decimal")) {
+                    throw error(path, e.getMessage() + ": " + what);
+                }
             }
             throw error(path, "must be a decimal number: " + what);
         }
