@@ -15,6 +15,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
@@ -362,15 +363,15 @@ public final class QueryFetcher {
     }
 
     private static BigDecimal decimal(JsonNode v, Principal p) {
-        if (v != null && v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (v != null && v.isTextual()) {
-            try {
-                return new BigDecimal(v.asText().trim());
-            } catch (NumberFormatException e) {
-                // reported below
+        try {
+            if (v != null && v.isNumber()) {
+                return Bounds.decimal(v.decimalValue());
             }
+            if (v != null && v.isTextual()) {
+                return Bounds.decimal(v.asText());
+            }
+        } catch (NumberFormatException e) {
+            throw protocol(p, 200, "sent a cost " + p.scrub(e.getMessage()));
         }
         throw protocol(p, 200, "sent a cost that is not a number: " + p.scrub(Tokens.shorten(String.valueOf(v))));
     }

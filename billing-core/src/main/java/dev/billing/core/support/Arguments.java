@@ -8,6 +8,9 @@ import java.util.Objects;
  * {@code "connectTimeout must be positive, got PT0S"}, {@code "maxConcurrentRequests must be at least 1, got 0"}.
  */
 public final class Arguments {
+    /** The longest duration setting: {@code P366D}, past any timeout, lease or age a setting means. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+
     private Arguments() {
     }
 
@@ -16,12 +19,15 @@ public final class Arguments {
      * @param name the setting's name, for the message
      * @return {@code value}
      * @throws NullPointerException when it is null
-     * @throws IllegalArgumentException when it is zero or negative
+     * @throws IllegalArgumentException when it is zero or negative, or longer than {@link #MAX_DURATION}
      */
     public static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isZero() || value.isNegative()) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION + ", got " + value);
         }
         return value;
     }

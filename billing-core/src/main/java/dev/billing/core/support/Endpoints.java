@@ -80,6 +80,9 @@ public final class Endpoints {
                     : "has no valid host name or address in '" + authority + "'")
                     + (example == null ? "" : "; use for example " + example));
         }
+        if (url.getPort() == 0 || url.getPort() > 65535) {
+            return Optional.of("has port " + url.getPort() + ": a port is 1 to 65535");
+        }
         if (url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
             return Optional.of("must not have user info, a query or a fragment");
         }

@@ -2,11 +2,12 @@ package dev.billing.examples.cli;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostStoreException;
+import dev.billing.core.spi.Bounds;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code billing} command. Exit codes: 0 success; 2 bad usage or configuration; 3 the report
@@ -109,6 +110,6 @@ public final class BillingCli implements Runnable {
     }
 
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+        return message == null ? "" : Bounds.message(message.replaceAll("\\s*\\R\\s*", " ").trim());
     }
 }

@@ -11,8 +11,10 @@ import dev.billing.core.AnomalySettings;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
+import dev.billing.core.spi.Bounds;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,7 +63,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
     record Account(String path, String name, String provider, String project, Map<String, String> credentials,
                    Set<String> literal, Map<String, String> labels) {
         String where() {
-            return path + " ('" + name + "')";
+            return path + " ('" + Bounds.echo(name) + "')";
         }
     }
 
@@ -78,9 +80,14 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
         } catch (NoSuchFileException e) {
             throw CliException.usage("config file " + file + " not found: pass --config with the path of an existing"
                     + " configuration file");
+        } catch (CharacterCodingException e) {
+            throw CliException.usage("config file " + file + " is not UTF-8 text: save it as UTF-8");
         } catch (IOException e) {
             throw CliException.usage("config file " + file + " cannot be read (" + e.getMessage() + "): check the"
                     + " path and its permissions");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark some editors write
         }
         JsonNode root;
         try {
@@ -134,7 +141,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 for (int i = 0; i < bs.size(); i++) {
                     Budget b = budget(bs.get(i), "budgets[" + i + "]", accounts);
                     if (budgets.stream().anyMatch(x -> x.name().equals(b.name()))) {
-                        throw error("budgets[" + i + "].name", "'" + b.name() + "' is the name of an earlier budget:"
+                        throw error("budgets[" + i + "].name", "'" + Bounds.echo(b.name()) + "' is the name of an earlier budget:"
                                 + " give each budget a unique name");
                     }
                     budgets.add(b);
@@ -195,7 +202,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             requireObject(node, path);
             allowOnly(node, path + ".", Set.of("name", "scope", "amount", "currency", "period", "thresholds"));
             String name = text(node, path, "name", "give the budget a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             Budget.Scope scope = scope(node.get("scope"), where + ".scope", accounts);
             BigDecimal amount = decimal(node.get("amount"), where + ".amount", "the monthly limit, such as \"5000\"");
             String code = text(node, where, "currency", "the budget's ISO 4217 currency, such as \"USD\"");
@@ -262,7 +269,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             String name = resolve(node.get("serviceAccount").asText(), path + ".serviceAccount");
             List<String> known = accounts.stream().map(Account::name).toList();
             if (!known.contains(name)) {
-                throw error(path + ".serviceAccount", "no service account is named '" + name
+                throw error(path + ".serviceAccount", "no service account is named '" + Bounds.echo(name)
                         + "'; configured service accounts: " + String.join(", ", known));
             }
             return Budget.Scope.serviceAccount(name);
@@ -273,14 +280,16 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (v == null || v.isNull()) {
                 throw error(path, "is missing: " + what);
             }
-            if (v.isNumber()) {
-                return v.decimalValue();
-            }
-            if (v.isTextual()) {
-                try {
-                    return new BigDecimal(resolve(v.asText(), path).trim());
-                } catch (NumberFormatException e) {
-                    // reported below
+            try {
+                if (v.isNumber()) {
+                    return Bounds.decimal(v.decimalValue());
+                }
+                if (v.isTextual()) {
+                    return Bounds.decimal(resolve(v.asText(), path));
+                }
+            } catch (NumberFormatException e) {
+                if (e.getMessage().contains("supported range") || e.getMessage().contains("characters a decimal")) {
+                    throw error(path, e.getMessage() + ": " + what);
                 }
             }
             throw error(path, "must be a decimal number: " + what);
@@ -290,7 +299,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             requireObject(node, path);
             allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
             String name = text(node, path, "name", "give the service account a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
                     + " (see 'billing providers')");
             String project = text(node, where, "project", "every billing service account belongs to a project;"

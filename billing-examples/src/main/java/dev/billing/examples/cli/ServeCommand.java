@@ -7,10 +7,12 @@ import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.dashboard.DashboardHandler;
+import dev.billing.dashboard.LiveReports;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,6 +56,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "The port on 127.0.0.1 (default 8080); 0 picks a free one.")
     private int port;
 
+    @Option(names = "--deadline", paramLabel = "D", defaultValue = "PT10S", converter = Args.Deadline.class,
+            description = "Live: how long a page waits for the providers (default PT10S); accounts that have not"
+                    + " answered by then are shown as pending while their fetches go on to fill a cache.")
+    private Duration deadline;
+
     @Override
     public Integer call() {
         BillingCli.Console console = parent.console();
@@ -66,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(false) : null) {
             ReportSource read = fromStore ? fromStore(CostSync.builder(billing).store(costs).build())
-                    : billing.costs()::report;
+                    : LiveReports.builder(billing).deadline(deadline).build();
             ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
                     q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
             DashboardServer.serve(console, DashboardHandler.builder(source).fromStore(fromStore)

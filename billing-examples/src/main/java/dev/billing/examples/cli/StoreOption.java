@@ -42,6 +42,17 @@ final class StoreOption {
      * @throws CliException (exit 2) when the store is missing and not to be created, or cannot be opened
      */
     JdbcCostStore open(boolean create) {
+        return open(create, create);
+    }
+
+    /**
+     * @param create whether a missing store is created (sync) or is an error
+     * @param write whether the command writes to the store (sync; budgets and anomalies record their alerts);
+     *     the others open it read-only, so that they never rewrite it
+     * @return the open store; the caller closes it
+     * @throws CliException (exit 2) when the store is missing and not to be created, or cannot be opened
+     */
+    JdbcCostStore open(boolean create, boolean write) {
         if (!create && !Files.isRegularFile(file())) {
             throw CliException.usage("--store " + path() + ": no cost store at " + file().toAbsolutePath()
                     + "; run 'billing sync --config FILE" + (given() ? " --store " + path() : "") + "' first");
@@ -55,7 +66,8 @@ final class StoreOption {
                     + " directory");
         }
         try {
-            return JdbcCostStore.embedded(path());
+            // what only reads opens the file read-only: a report never rewrites it
+            return JdbcCostStore.builder().embedded(path(), !write).build();
         } catch (CostStoreException e) {
             throw CliException.usage("--store " + path() + ": " + BillingCli.oneLine(e.getMessage()));
         }

@@ -134,6 +134,7 @@ class ReportJsonIdentityTest {
                 case FAILED -> new AccountStatus.Failed(new BillingException(text(r)));
                 case PARTIAL -> new AccountStatus.Partial(List.of(java.time.YearMonth.of(2026, 1 + r.nextInt(12))), asOf,
                         text(r));
+                case PENDING -> AccountStatus.Pending.INSTANCE;
             };
             coverage.add(new AccountCoverage(ServiceAccountId.of("sa-" + i), ProviderId.of("hyperbilling-aws"),
                     ProjectId.of("p-" + i), typed,

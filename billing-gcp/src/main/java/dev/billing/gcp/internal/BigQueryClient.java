@@ -4,15 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.provider.support.RetryableFailure;
+import dev.billing.core.spi.Bounds;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -83,6 +85,18 @@ final class BigQueryClient {
             throw new IllegalStateException(e);
         }
         return call(caller, dryRun ? "jobs.query (dry run)" : "jobs.query", "POST", path, "", bytes, dryRun, requests);
+    }
+
+    /**
+     * A JSON number cell as plain text; one outside the bounds keeps its short scientific text (its plain text
+     * could take gigabytes) for the row's reader to refuse.
+     */
+    private static String plain(BigDecimal d) {
+        try {
+            return Bounds.decimal(d).toPlainString();
+        } catch (NumberFormatException e) {
+            return d.toString();
+        }
     }
 
     /** {@code jobs.getQueryResults}: polls an unfinished job, or reads the page {@code pageToken} names. */
@@ -225,7 +239,7 @@ final class BigQueryClient {
                         throw new IOException("a row's cell " + (i + 1) + " is not a scalar");
                     }
                     // NUMERIC and DATE cells are strings; asText of a textual node is the exact text
-                    cells[i] = v == null || v.isNull() ? null : v.isBigDecimal() ? v.decimalValue().toPlainString() : v.asText();
+                    cells[i] = v == null || v.isNull() ? null : v.isBigDecimal() ? plain(v.decimalValue()) : v.asText();
                 }
                 rows.add(cells);
             }

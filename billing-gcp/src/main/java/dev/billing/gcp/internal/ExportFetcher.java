@@ -12,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
@@ -300,10 +301,9 @@ public final class ExportFetcher {
             throw protocol(caller, "sent a row whose " + column + " is null");
         }
         try {
-            return new BigDecimal(text);
+            return Bounds.decimal(text);
         } catch (NumberFormatException e) {
-            throw protocol(caller, "sent a row whose " + column + " is '" + caller.scrub(BigQueryClient.shorten(text))
-                    + "', not a decimal");
+            throw protocol(caller, "sent a row whose " + column + " is " + caller.scrub(e.getMessage()));
         }
     }
 
