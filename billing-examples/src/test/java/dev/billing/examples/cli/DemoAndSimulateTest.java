@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,11 @@ class DemoAndSimulateTest {
                 "=== Budget web-monthly (project project-web), 2026-06 ===", "of 200000.00 USD", "crossed: 80%");
         assertThat(r.out.lines().filter(l -> l.matches("  2026-0[1-6]  #+ +.*"))).hasSizeGreaterThanOrEqualTo(6 * 3);
         assertThat(r.err).contains("fetched 7/7").doesNotContain("Exception");
+        Matcher counter = Pattern.compile("fetched (\\d+)/(\\d+)").matcher(r.err);
+        while (counter.find()) {
+            assertThat(Integer.parseInt(counter.group(1))).as(counter.group()).isLessThanOrEqualTo(
+                    Integer.parseInt(counter.group(2)));
+        }
         assertThat(r.out + r.err).doesNotContain(DemoDomain.AWS_SECRET);
         DemoDomain.data().users().forEach(u -> assertThat(r.out + r.err).doesNotContain(u.key()));
         assertThat(r.out + r.err).doesNotContain("PRIVATE KEY").doesNotContain("ya29.");
