@@ -53,10 +53,9 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
      * @param project its project
      * @param credentials the credential values, {@code ${env:...}} resolved
      * @param literal the credential fields written as literal values (no {@code ${env:...}})
-     * @param labels its labels
      */
     record Account(String path, String name, String provider, String project, Map<String, String> credentials,
-                   Set<String> literal, Map<String, String> labels) {
+                   Set<String> literal) {
         String where() {
             return path + " ('" + name + "')";
         }
@@ -237,7 +236,12 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
 
         private Account account(JsonNode node, String path) {
             requireObject(node, path);
-            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
+            if (node.has("labels")) {
+                // ServiceAccount labels are for host applications; no command reads them, so none is accepted
+                throw error(path + ".labels", "no command uses service account labels: remove \"labels\" (to"
+                        + " tell accounts apart, give them names and projects)");
+            }
+            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials"));
             String name = text(node, path, "name", "give the service account a unique name");
             String where = path + " ('" + name + "')";
             String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
@@ -251,9 +255,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             }
             Set<String> literal = new LinkedHashSet<>();
             Map<String, String> credentials = strings(creds, path + ".credentials", literal);
-            Map<String, String> labels = node.has("labels") ? strings(node.get("labels"), path + ".labels", null)
-                    : Map.of();
-            return new Account(path, name, provider, project, credentials, literal, labels);
+            return new Account(path, name, provider, project, credentials, literal);
         }
 
         private String text(JsonNode node, String where, String field, String fix) {
