@@ -101,7 +101,7 @@ final class BudgetsCommand implements Callable<Integer> {
         BudgetReport report;
         try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());
-             JdbcCostStore costs = fromStore ? store.open(false) : null) {
+             JdbcCostStore costs = fromStore ? store.open(false, cfg, console.env()) : null) {
             if (costs != null) {
                 evaluator.alerts(costs.budgetAlerts());
             }

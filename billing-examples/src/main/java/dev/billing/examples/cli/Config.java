@@ -37,9 +37,10 @@ import java.util.regex.Pattern;
  * @param serviceAccounts the service accounts, in file order
  * @param budgets the budgets, in file order
  * @param anomalies the anomaly settings ({@code "anomalies"}), the defaults when absent
+ * @param store the cost store ({@code "store"}: an H2 file path or a PostgreSQL JDBC URL), or {@code null}
  */
 record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-              List<Budget> budgets, AnomalySettings anomalies) {
+              List<Budget> budgets, AnomalySettings anomalies, String store) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // exact amounts and percentages: BigDecimal from the first character parsed
@@ -107,7 +108,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies", "store"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -140,8 +141,10 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 }
             }
             JsonNode anomalies = root.path("anomalies");
+            String store = root.has("store") ? text(root, "the top level", "store", "the cost store: an H2 file path"
+                    + " such as \"billing-data/costs\" or \"jdbc:postgresql://HOST/DB\"") : null;
             return new Config(file, providers, accounts, budgets,
-                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies));
+                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies), store);
         }
 
         private AnomalySettings anomalies(JsonNode node) {
