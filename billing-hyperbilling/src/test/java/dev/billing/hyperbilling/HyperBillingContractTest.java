@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.hyperbilling.internal.ServiceNames;
 import dev.billing.testkit.ContractData;
 import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.HyperBillingSimulator;
@@ -21,5 +22,11 @@ class HyperBillingContractTest extends ProviderContract {
                         Duration.ofSeconds(3)))
                 .requestTimeout(Duration.ofSeconds(10))
                 .build());
+    }
+
+    /** hyperbilling-aws reports services by Cost Explorer's names. */
+    @Override
+    protected String expectedService(String service) {
+        return ServiceNames.of(service);
     }
 }
