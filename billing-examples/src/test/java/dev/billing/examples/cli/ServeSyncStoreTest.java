@@ -79,7 +79,7 @@ class ServeSyncStoreTest {
                 "--from-store", "--store", store, "--sync-every", "PT1H", "--port", "0")) {
             String url = serve.awaitLine("dashboard on (http://127\\.0\\.0\\.1:\\d+/)").group(1);
             assertThat(serve.err()).as("the first sync ran before the dashboard opened")
-                    .contains("synced 3 service accounts into ").contains(": complete");
+                    .contains("synced 3 service accounts into ").contains(" line items, complete");
 
             Cli fromStore = Cli.run(env, "report", "--config", config.toString(), "--from", FROM, "--to", TO,
                     "--format", "json", "--from-store", "--store", store);
