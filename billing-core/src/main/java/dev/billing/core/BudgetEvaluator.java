@@ -67,7 +67,7 @@ public final class BudgetEvaluator {
      * @return each budget's status
      * @throws InvalidRequestException when two budgets share a name, a scope names a project or service
      *     account that is not registered, or a line item is in another currency than its budget and no rates
-     *     convert it ({@link MissingExchangeRateException} when rates are given but lack the pair or day)
+     *     convert it; then no budget alerts (alerts come after every budget is evaluated) ({@link MissingExchangeRateException} when rates are given but lack the pair or day)
      * @throws BillingException when the costs cannot be read, or the alert log fails
      */
     public BudgetReport evaluate(List<Budget> budgets, YearMonth month, Function<CostQuery, CostReport> costs) {
@@ -94,8 +94,9 @@ public final class BudgetEvaluator {
             BudgetStatus status = status(b, month, report, converter);
             out.add(status);
             converter.used().forEach(r -> used.put(r.from() + " " + r.date() + " " + r.to(), r));
-            alert(status);
         }
+        // only once every budget is evaluated: a budget that cannot be (an error above) stops all alerts
+        out.forEach(this::alert);
         return new BudgetReport(month, out, report.coverage(), List.copyOf(used.values()));
     }
 

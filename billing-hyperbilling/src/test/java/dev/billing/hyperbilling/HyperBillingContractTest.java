@@ -2,6 +2,7 @@ package dev.billing.hyperbilling;
 
 import dev.billing.provider.RetryPolicy;
 import dev.billing.provider.HttpSettings;
+import dev.billing.hyperbilling.internal.ServiceNames;
 import dev.billing.testkit.ContractData;
 import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.HyperBillingSimulator;
@@ -23,5 +24,11 @@ class HyperBillingContractTest extends ProviderContract {
                         .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
                                 Duration.ofSeconds(3))).build())
                 .build());
+    }
+
+    /** hyperbilling-aws reports services by Cost Explorer's names. */
+    @Override
+    protected String expectedService(String service) {
+        return ServiceNames.of(service);
     }
 }

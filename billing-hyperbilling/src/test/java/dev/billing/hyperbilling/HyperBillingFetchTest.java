@@ -70,7 +70,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         assertThat(first.billingAccountId()).isEqualTo(ACCOUNT_ID);
         assertThat(first.serviceAccount().value()).isEqualTo("prod-aws");
         assertThat(first.project().value()).isEqualTo("project-web");
-        assertThat(first.service()).isEqualTo("AmazonEC2");
+        assertThat(first.service()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(first.region()).isEqualTo("ap-northeast-2");
         assertThat(first.usageType()).isEqualTo("APN2-BoxUsage:t3.micro");
         assertThat(first.chargeCategory()).isEqualTo(ChargeCategory.USAGE);

@@ -104,7 +104,7 @@ final class AnomaliesCommand implements Callable<Integer> {
         AnomalyReport report;
         try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());
-             JdbcCostStore costs = fromStore ? store.open(false, true) : null) {
+             JdbcCostStore costs = fromStore ? store.open(false, true, cfg, console.env()) : null) {
             if (costs != null) {
                 detector.alerts(costs.alerts());
             }

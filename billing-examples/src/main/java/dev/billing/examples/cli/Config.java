@@ -39,9 +39,10 @@ import java.util.regex.Pattern;
  * @param serviceAccounts the service accounts, in file order
  * @param budgets the budgets, in file order
  * @param anomalies the anomaly settings ({@code "anomalies"}), the defaults when absent
+ * @param store the cost store ({@code "store"}: an H2 file path or a PostgreSQL JDBC URL), or {@code null}
  */
 record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-              List<Budget> budgets, AnomalySettings anomalies) {
+              List<Budget> budgets, AnomalySettings anomalies, String store) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // exact amounts and percentages: BigDecimal from the first character parsed
@@ -58,10 +59,9 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
      * @param project its project
      * @param credentials the credential values, {@code ${env:...}} resolved
      * @param literal the credential fields written as literal values (no {@code ${env:...}})
-     * @param labels its labels
      */
     record Account(String path, String name, String provider, String project, Map<String, String> credentials,
-                   Set<String> literal, Map<String, String> labels) {
+                   Set<String> literal) {
         String where() {
             return path + " ('" + Bounds.echo(name) + "')";
         }
@@ -115,7 +115,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies", "store"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -148,8 +148,10 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 }
             }
             JsonNode anomalies = root.path("anomalies");
+            String store = root.has("store") ? text(root, "the top level", "store", "the cost store: an H2 file path"
+                    + " such as \"billing-data/costs\" or \"jdbc:postgresql://HOST/DB\"") : null;
             return new Config(file, providers, accounts, budgets,
-                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies));
+                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies), store);
         }
 
         private AnomalySettings anomalies(JsonNode node) {
@@ -297,7 +299,12 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
 
         private Account account(JsonNode node, String path) {
             requireObject(node, path);
-            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
+            if (node.has("labels")) {
+                // ServiceAccount labels are for host applications; no command reads them, so none is accepted
+                throw error(path + ".labels", "no command uses service account labels: remove \"labels\" (to"
+                        + " tell accounts apart, give them names and projects)");
+            }
+            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials"));
             String name = text(node, path, "name", "give the service account a unique name");
             String where = path + " ('" + Bounds.echo(name) + "')";
             String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
@@ -311,9 +318,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             }
             Set<String> literal = new LinkedHashSet<>();
             Map<String, String> credentials = strings(creds, path + ".credentials", literal);
-            Map<String, String> labels = node.has("labels") ? strings(node.get("labels"), path + ".labels", null)
-                    : Map.of();
-            return new Account(path, name, provider, project, credentials, literal, labels);
+            return new Account(path, name, provider, project, credentials, literal);
         }
 
         private String text(JsonNode node, String where, String field, String fix) {

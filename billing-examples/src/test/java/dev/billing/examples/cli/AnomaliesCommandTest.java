@@ -141,7 +141,7 @@ class AnomaliesCommandTest {
         JsonNode service = list.get(1);
         assertThat(fields(service)).containsExactly("day", "project", "service", "currency", "cost", "baseline",
                 "spread", "drivers");
-        assertThat(service.get("service").asText()).isEqualTo("AmazonEC2");
+        assertThat(service.get("service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(service.get("cost").asText()).isEqualTo("350.5");
         for (JsonNode a : list) {
             // region and usage type each had a new value that day, rising by 250.5 of the 250.5 increase

@@ -185,7 +185,7 @@ public final class CostFetcher implements Fetcher {
         String usageType = row.usageType() == null ? "" : row.usageType();
         return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
                 .subAccountId(caller.account()).serviceAccount(account.id()).project(account.project())
-                .service(service).region(Regions.map(row.region())).usageType(usageType)
+                .service(Services.name(service)).region(Regions.map(row.region())).usageType(usageType)
                 .chargeCategory(category(service, usageType))
                 .billedCost(Money.of(row.usageCost(), page.currency())).usageQuantity(row.usageQuantity()).build();
     }
