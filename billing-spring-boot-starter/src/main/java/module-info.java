@@ -12,7 +12,7 @@ module dev.billing.spring {
     requires transitive spring.boot.autoconfigure;
     requires transitive spring.beans;
     requires transitive spring.context;
-    requires spring.core;
+    requires transitive spring.core;
     requires java.sql;
     requires org.slf4j;
     requires static transitive spring.boot.health;

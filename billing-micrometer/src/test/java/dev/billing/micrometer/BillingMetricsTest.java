@@ -95,6 +95,33 @@ class BillingMetricsTest {
     }
 
     @Test
+    void withoutSpring_theMetricsAreTheBillingsListener_boundToAnyRegistry() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (HyperBillingSimulator sim = HyperBillingSimulator.start(data())) {
+            String endpoint = sim.endpoint();
+            // README-BEGIN
+            BillingMetrics metrics = new BillingMetrics();
+            Billing billing = Billing.builder()
+                    .providerSettings("hyperbilling-aws", Map.of("endpoint", endpoint))
+                    .listener(metrics)
+                    .build();
+            billing.serviceAccounts().register("web-prod", "hyperbilling-aws", Credentials.of(Map.of(
+                    "account", "111111111111", "email", "web@example.com", "key", WEB_KEY)), "p-web");
+            metrics.registerAccounts(billing).bindTo(registry);
+
+            CostSync sync = CostSync.builder(billing).monthsBack(1).build();
+            SyncSummary summary = metrics.sync(sync); // timed as billing.sync
+            // README-END
+            try (billing) {
+                assertThat(summary.isComplete()).isTrue();
+                assertThat(registry.get("billing.sync").tag("outcome", "complete").timer().count()).isEqualTo(1);
+                assertThat(registry.get("billing.account.data.age").tag("service.account", "web-prod").timeGauge()
+                        .value(TimeUnit.SECONDS)).isNotNaN();
+            }
+        }
+    }
+
+    @Test
     void retriesAndThrottlingWaits_areCountedByProviderAndReason() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BillingMetrics metrics = new BillingMetrics();

@@ -21,12 +21,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -54,15 +59,35 @@ public class BillingAutoConfiguration {
     /**
      * @param properties {@code billing.*}
      * @param metrics the meters
+     * @param environment where properties this version does not apply yet are looked for
      * @return the billing of the properties' providers and service accounts
      * @throws BillingPropertyException when a property is wrong
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Billing billing(BillingProperties properties, BillingMetrics metrics) {
+    public Billing billing(BillingProperties properties, BillingMetrics metrics, Environment environment) {
+        refuseUnsupported(environment);
         Billing billing = BillingFactory.create(properties, metrics);
         metrics.registerAccounts(billing);
         return billing;
+    }
+
+    /**
+     * Stops startup when a property of the contract that this version does not apply yet is given, rather
+     * than report costs without it.
+     */
+    private static void refuseUnsupported(Environment environment) {
+        for (String name : new String[] {"billing.config-file", "billing.tag-aliases", "billing.allocation"}) {
+            ConfigurationPropertyName property = ConfigurationPropertyName.of(name);
+            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+                if (source.getConfigurationProperty(property) != null
+                        || source.containsDescendantOf(property) == ConfigurationPropertyState.PRESENT) {
+                    throw new BillingPropertyException(name, "is not supported by this version of the starter yet",
+                            "remove it, and configure providers and service accounts with billing.providers.* and"
+                                    + " billing.service-accounts[n].*");
+                }
+            }
+        }
     }
 
     /**

@@ -38,6 +38,7 @@ import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.mock.web.MockHttpServletRequest;
 
 /** Every condition of {@link BillingAutoConfiguration}, each in a fresh context. */
 class BillingAutoConfigurationTest {
@@ -154,6 +155,51 @@ class BillingAutoConfigurationTest {
                 .withPropertyValues("billing.store.file=" + dir.resolve("costs"), "billing.dashboard.enabled=true",
                         "billing.dashboard.path=billing/")
                 .run(context -> assertThat(analyze(context).getDescription()).contains("billing.dashboard.path"));
+    }
+
+    @Test
+    void propertiesThisVersionDoesNotApplyYet_failStartup_ratherThanBeIgnored() {
+        Map<String, String> given = Map.of("billing.config-file", "billing.config-file=billing.json",
+                "billing.tag-aliases", "billing.tag-aliases.team[0]=Team",
+                "billing.allocation", "billing.allocation.rules[0].project=p-web");
+        given.forEach((name, property) -> runner().withPropertyValues(property)
+                .run(context -> assertThat(analyze(context).getDescription()).contains(name + ": is not supported")));
+    }
+
+    @Test
+    void aRuleBean_replacesTheAuthorities() {
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
+                .withPropertyValues("billing.store.file=" + dir.resolve("costs"), "billing.dashboard.enabled=true")
+                .withUserConfiguration(TeamAccess.class).run(context -> {
+                    DashboardAccess access = context.getBean(DashboardAccess.class);
+                    MockHttpServletRequest alice = new MockHttpServletRequest();
+                    alice.setUserPrincipal(() -> "alice");
+                    assertThat(access.decide(alice, "p-web")).isEqualTo(DashboardAccess.Decision.ALLOW);
+                    assertThat(access.decide(alice, "p-data")).isEqualTo(DashboardAccess.Decision.FORBIDDEN);
+                    assertThat(access.decide(alice, null)).isEqualTo(DashboardAccess.Decision.FORBIDDEN);
+                    assertThat(access.decide(new MockHttpServletRequest(), "p-web"))
+                            .isEqualTo(DashboardAccess.Decision.UNAUTHENTICATED);
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TeamAccess {
+        private final Map<String, Set<String>> projectsByUser = Map.of("alice", Set.of("p-web"));
+
+        // README-BEGIN
+        @Bean
+        DashboardAccess dashboardAccess() {
+            // the application's own rule: each user sees the projects of their teams, nobody the whole domain
+            return (request, project) -> {
+                if (request.getUserPrincipal() == null) {
+                    return DashboardAccess.Decision.UNAUTHENTICATED;
+                }
+                Set<String> projects = projectsByUser.getOrDefault(request.getUserPrincipal().getName(), Set.of());
+                return project != null && projects.contains(project)
+                        ? DashboardAccess.Decision.ALLOW : DashboardAccess.Decision.FORBIDDEN;
+            };
+        }
+        // README-END
     }
 
     @Test
