@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's "AWS Cost Explorer provider" snippets (the regions between the README markers, which the examples
- * module's README test compares with README.md word for word), run against the Cost Explorer simulator.
+ * The snippets of docs/aws-cost-explorer.md (the regions between the README markers, which the examples
+ * module's DocSnippetsTest compares with the page word for word), run against the Cost Explorer simulator.
  */
 @Timeout(30)
 class AwsCostExplorerReadmeTest {

@@ -102,6 +102,25 @@ class AwsErrorsWireMockTest extends AwsWireMockSupport {
     }
 
     @Test
+    void verify_whenDataUnavailable_failsClearlyInsteadOfPassing() {
+        server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").willReturn(
+                error(400, "DataUnavailableException", "Data is not available")));
+        assertThatThrownBy(() -> provider.verify(account("prod-aws"))).isInstanceOf(ProviderUnavailableException.class)
+                .hasMessageContaining("prod-aws").hasMessageContaining("DataUnavailableException")
+                .hasMessageContaining("not enabled");
+    }
+
+    /** The declared errors of GetCostAndUsage in botocore's ce service-2.json (0e6e2404b85dc336dd2889814e089bde7d1a4c55). */
+    @ParameterizedTest
+    @CsvSource({"ResourceNotFoundException,InvalidRequestException", "BillingViewHealthStatusException,ProviderUnavailableException"})
+    void fetch_declaredErrors_endAsTheirOwnExceptionTypes(String type, String exception) {
+        server.stubFor(discovery().willReturn(error(400, type, "The specified ARN in the request doesn't exist.")));
+        assertThatThrownBy(this::fetchJanuary).satisfies(e -> assertThat(e.getClass().getSimpleName()).isEqualTo(exception))
+                .hasMessageContaining(type).hasMessageContaining("prod-aws");
+        assertThat(costRequests()).hasSize(1);
+    }
+
+    @Test
     void fetch_whenBillExpired_failsInvalidRequestSayingWhatToDo() {
         server.stubFor(discovery().willReturn(error(400, "BillExpirationException", "The requested data has expired")));
         assertThatThrownBy(this::fetchJanuary).isInstanceOf(InvalidRequestException.class)

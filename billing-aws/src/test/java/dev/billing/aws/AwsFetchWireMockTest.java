@@ -46,7 +46,7 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
         Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY));
 
         assertThat(r.records()).singleElement().satisfies(c -> {
-            assertThat(c.cost().amount()).isEqualByComparingTo("10.5");
+            assertThat(c.billedCost().amount()).isEqualByComparingTo("10.5");
             assertThat(c.service()).isEqualTo("Amazon Simple Storage Service");
             assertThat(c.region()).isEqualTo("us-east-1");
             assertThat(c.chargeCategory()).isEqualTo(ChargeCategory.USAGE);
@@ -81,7 +81,7 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
         Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY));
 
         assertThat(r.records()).extracting(CostRecord::chargeCategory)
-                .containsExactlyInAnyOrder(ChargeCategory.USAGE, ChargeCategory.CREDIT, ChargeCategory.REFUND, ChargeCategory.TAX);
+                .containsExactlyInAnyOrder(ChargeCategory.USAGE, ChargeCategory.CREDIT, ChargeCategory.CREDIT, ChargeCategory.TAX);
         assertThat(r.total()).isEqualTo(new BigDecimal("83.6250000001"));
         server.verify(4, postRequestedFor(urlEqualTo("/")).withRequestBody(matchingJsonPath("$.Filter.And[0].Dimensions.Key",
                 equalTo("LINKED_ACCOUNT"))).withRequestBody(matchingJsonPath("$.Filter.And[1].Dimensions.Key", equalTo("RECORD_TYPE"))));
@@ -187,7 +187,7 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
 
         Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.DAILY));
 
-        assertThat(r.records()).extracting(c -> c.cost().amount().toPlainString())
+        assertThat(r.records()).extracting(c -> c.billedCost().amount().toPlainString())
                 .containsExactly("0.0000300172", "-1234567890.123456789012", "99999999999999.9999999999", "0.0000000001");
         assertThat(r.total()).isEqualTo(new BigDecimal("99998765432109.876573228188"));
     }
@@ -201,7 +201,7 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
 
         Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.DAILY));
 
-        assertThat(r.records()).extracting(c -> c.chargeDate().getDayOfMonth() + "=" + c.cost().amount())
+        assertThat(r.records()).extracting(c -> c.chargeDate().getDayOfMonth() + "=" + c.billedCost().amount())
                 .containsExactly("30=1.5", "31=2.25");
     }
 

@@ -58,7 +58,7 @@ class AwsLoggingTest extends AwsWireMockSupport {
                 .doesNotContain(SECRET)
                 .doesNotContain(SESSION_TOKEN);
         // The AWS SDK's own loggers (here at TRACE too) never print the secret key nor a signature. Its SigV4 signer
-        // prints the canonical request at DEBUG, which holds X-Amz-Security-Token: the README says to keep
+        // prints the canonical request at DEBUG, which holds X-Amz-Security-Token: docs/aws-cost-explorer.md says to keep
         // software.amazon.awssdk.http.auth at INFO when session tokens are used; this test pins that behaviour.
         assertThat(log).contains("TRACE software.amazon.awssdk").doesNotContain(SECRET);
         assertThat(signatures).hasSize(4).allSatisfy(s -> assertThat(log).doesNotContain(s));

@@ -55,7 +55,7 @@ abstract class AwsTestSupport {
     /** Records and stats of one fetch. */
     record Result(List<CostRecord> records, FetchStats stats) {
         BigDecimal total() {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 

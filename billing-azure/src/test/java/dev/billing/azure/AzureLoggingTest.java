@@ -54,7 +54,7 @@ class AzureLoggingTest extends AzureTestSupport {
                 .contains("POST " + QUERY_PATH + " -> 200 (attempt 3,")
                 .contains("POST " + TOKEN_PATH + " -> 401 (attempt 1,")
                 .contains("page 2 of [2026-01-01, 2026-02-01)")
-                .contains("in 2 pages, 5 requests")
+                .contains("in 3 pages, 6 requests") // 2 pages of usage, 1 of the charge-type query
                 .doesNotContain(SECRET)
                 .doesNotContain(ACCESS_TOKEN)
                 .doesNotContain("Authorization");

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Timeout;
 import reactor.core.publisher.Mono;
 
 /**
- * The README's "Azure Cost Management provider" snippets (the regions between the README markers,
- * which the examples module's README test compares with README.md word for word), run against
+ * The snippets of docs/azure-cost-management.md (the regions between the README markers, which the
+ * examples module's DocSnippetsTest compares with the page word for word), run against
  * {@link AzureCostManagementSimulator}. azure-identity is a test dependency only.
  */
 @Timeout(30)
@@ -146,6 +146,36 @@ class AzureReadmeTest {
         assertThat(asked.get(0).getScopes()).containsExactly("https://management.azure.com/.default");
         assertThat(asked.get(0).getTenantId()).isEqualTo(TENANT);
         assertThat(sim.tokenRequests(CLIENT)).isZero();
+    }
+
+    @Test
+    void guide_simulatorAsShown_servesTheNarrowPrincipalItsScopeOnly() {
+        // README-BEGIN
+        AzureCostManagementSimulator simulator = AzureCostManagementSimulator.builder()
+                .principal("contoso.onmicrosoft.com", "client-id", "secret")              // may read every scope
+                .principal("contoso.onmicrosoft.com", "narrow-id", "secret2", "/subscriptions/sub-1")
+                .billingAccount("1234:5678_2019-05-31", "sub-1", "sub-2")
+                .row(AzureCostManagementSimulator.Row.of("sub-1", LocalDate.of(2026, 1, 5), "Storage", "westeurope", "EUR", new BigDecimal("1.25")))
+                .pageSize(100)
+                .start();
+        // README-END
+
+        try (simulator; Billing billing = Billing.builder()
+                .providerSettings("azure-cost-management", Map.of("endpoint", simulator.endpoint(), "authority", simulator.endpoint()))
+                .build()) {
+            billing.serviceAccounts().register("narrow", "azure-cost-management", Credentials.of(Map.of(
+                    "tenantId", "contoso.onmicrosoft.com", "clientId", "narrow-id", "clientSecret", "secret2",
+                    "scope", "/subscriptions/sub-1")), "project-web");
+            billing.serviceAccounts().register("outside", "azure-cost-management", Credentials.of(Map.of(
+                    "tenantId", "contoso.onmicrosoft.com", "clientId", "narrow-id", "clientSecret", "secret2",
+                    "scope", "/subscriptions/sub-2")), "project-other");
+
+            CostReport report = billing.costs().domainTotal(BillingPeriod.month(YearMonth.of(2026, 1)));
+
+            assertThat(report.project("project-web").totals()).hasToString("[1.25 EUR]");
+            assertThat(report.coverage()).filteredOn(c -> c.error() != null).extracting(c -> c.name())
+                    .containsExactly("outside");
+        }
     }
 
     @Test

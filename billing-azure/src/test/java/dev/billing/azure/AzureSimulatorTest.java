@@ -194,4 +194,49 @@ class AzureSimulatorTest {
             assertThat(sim.tokenRequests(CLIENT)).isEqualTo(2);
         }
     }
+
+    /**
+     * A billing account of two subscriptions with usage, reservation purchases, refunds and tax: every query
+     * has at most two groupings (the simulator refuses more, as the 2023-11-01 specification does), a month
+     * costs 1 + 2 x 2 queries (docs/azure-cost-management.md), and each ChargeType keeps its amount.
+     */
+    @Test
+    void billingAccount_everyChargeTypeCounted_twoGroupingsPerQuery_andThePlannedRequestCount() throws Exception {
+        List<Row> charged = new ArrayList<>();
+        LocalDate day = LocalDate.of(2026, 2, 3);
+        charged.add(Row.of(SUB_USD, day, "Reservations", "", "USD", new BigDecimal("120.5")).charged("Purchase"));
+        charged.add(Row.of(SUB_USD, day, "Reservations", "", "USD", new BigDecimal("-20.25")).charged("Refund"));
+        charged.add(Row.of(SUB_EUR, day, "Virtual Machines", "westeurope", "EUR", new BigDecimal("3.5"))
+                .charged("UnusedReservation"));
+        charged.add(Row.of(SUB_EUR, day, "Tax", "", "EUR", new BigDecimal("4.75")).charged("Tax"));
+        List<Row> all = new ArrayList<>(rows);
+        all.addAll(charged);
+        sim.close();
+        sim = AzureCostManagementSimulator.builder().principal(TENANT, CLIENT, SECRET)
+                .billingAccount(BILLING_ACCOUNT, SUB_USD, SUB_EUR).rows(all).pageSize(1000).start();
+        String scope = "/providers/Microsoft.Billing/billingAccounts/" + BILLING_ACCOUNT;
+        Map<dev.billing.core.ChargeCategory, BigDecimal> byCategory = new TreeMap<>();
+        AzureCostManagementProvider provider = AzureCostManagementProvider.builder()
+                .endpoint(java.net.URI.create(sim.endpoint())).authority(java.net.URI.create(sim.endpoint())).build();
+        dev.billing.core.ServiceAccount ea = new dev.billing.core.ServiceAccount(dev.billing.core.ServiceAccountId.of("ea"),
+                dev.billing.core.ProviderId.of("azure-cost-management"), dev.billing.core.ProjectId.of("project-ea"),
+                credentials(CLIENT, SECRET, scope), Map.of());
+
+        dev.billing.core.spi.FetchStats stats = provider.fetch(dev.billing.core.spi.FetchRequest.of(ea, PERIOD,
+                Granularity.DAILY), r -> byCategory.merge(r.chargeCategory(), r.billedCost().amount(), BigDecimal::add));
+
+        assertThat(sim.queryRequests(scope)).isEqualTo(3 * (1 + 2 * 2)); // 3 months, 2 subscriptions, one page each
+        assertThat(stats.requests()).isEqualTo(1 + 3 * (1 + 2 * 2)); // and the token
+        for (String body : sim.queryBodies()) {
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).at("/dataset/grouping").size())
+                    .isLessThanOrEqualTo(2);
+        }
+        BigDecimal usage = rows.stream().filter(r -> PERIOD.contains(r.date())).map(Row::cost)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(byCategory.get(dev.billing.core.ChargeCategory.USAGE)).isEqualByComparingTo(usage.add(new BigDecimal("3.5")));
+        assertThat(byCategory.get(dev.billing.core.ChargeCategory.TAX)).isEqualByComparingTo("4.75");
+        assertThat(byCategory.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add))
+                .isEqualByComparingTo(usage.add(new BigDecimal("108.5")));
+        assertThat(byCategory).hasSize(4); // usage, tax, and the purchase and the refund
+    }
 }

@@ -49,7 +49,13 @@ abstract class AzureTestSupport {
     void startServer() {
         server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").jettyAcceptors(1));
         server.start();
+        // the plan's ServiceName x ChargeType query: no non-usage charges unless a test stubs them
+        server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
+                .withRequestBody(WireMock.matchingJsonPath(CHARGE_QUERY)).atPriority(2).willReturn(ok(page(null))));
     }
+
+    /** Matches the body of the plan's query grouped by {@code ChargeType}. */
+    static final String CHARGE_QUERY = "$.dataset.grouping[?(@.name == 'ChargeType')]";
 
     @AfterEach
     void stopServer() {
@@ -89,7 +95,7 @@ abstract class AzureTestSupport {
     /** The records and stats of one fetch. */
     record Fetched(List<CostRecord> records, FetchStats stats) {
         BigDecimal total() {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 
@@ -153,8 +159,14 @@ abstract class AzureTestSupport {
         return server.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(TOKEN_PATH))).size();
     }
 
+    /** @return the usage queries ({@code ServiceName} x {@code ResourceLocation}) sent */
     int queryRequests() {
-        return server.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(QUERY_PATH))).size();
+        return usageQueries().size();
+    }
+
+    List<com.github.tomakehurst.wiremock.verification.LoggedRequest> usageQueries() {
+        return server.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(QUERY_PATH))
+                .withRequestBody(WireMock.notMatching(".*\"name\":\"ChargeType\"}\\].*")));
     }
 
     /** A clock the test moves by hand. */

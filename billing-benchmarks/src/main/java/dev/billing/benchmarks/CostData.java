@@ -62,11 +62,13 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
                         ? -random.nextLong(1_000_000_000_000L)
                         : random.nextLong(50_000_000_000L);
                 ChargeCategory category = unscaled < 0 ? ChargeCategory.CREDIT : categories[random.nextInt(2)];
-                sink.accept(new CostRecord(dates[(int) ((long) i * days / n)], provider, account, "", serviceAccount,
-                        project, services[accountServices[random.nextInt(accountServices.length)]],
-                        regions[accountRegions[random.nextInt(accountRegions.length)]],
-                        usageTypes[random.nextInt(USAGE_TYPES)], category,
-                        new Money(BigDecimal.valueOf(unscaled, SCALE), USD), null));
+                sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
+                        .provider(provider).billingAccountId(account).serviceAccount(serviceAccount)
+                        .project(project)
+                        .service(services[accountServices[random.nextInt(accountServices.length)]])
+                        .region(regions[accountRegions[random.nextInt(accountRegions.length)]])
+                        .usageType(usageTypes[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
+                        .billedCost(new Money(BigDecimal.valueOf(unscaled, SCALE), USD)).build());
             }
         }
     }

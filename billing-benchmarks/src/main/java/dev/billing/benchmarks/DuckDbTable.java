@@ -45,7 +45,7 @@ final class DuckDbTable implements AutoCloseable {
                         .append(r.project().value())
                         .append(r.service())
                         .append(r.region())
-                        .append(r.cost().amount())
+                        .append(r.billedCost().amount())
                         .endRow();
             } catch (SQLException e) {
                 throw new IllegalStateException(e);

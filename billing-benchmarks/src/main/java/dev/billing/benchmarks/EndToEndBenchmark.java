@@ -193,7 +193,7 @@ public class EndToEndBenchmark {
     static Map<ProjectMonth, BigDecimal> naiveDomainSums(Data d) {
         Map<ProjectMonth, BigDecimal> byProject = naiveList(d.provider, d.accounts, Granularity.MONTHLY).stream()
                 .collect(groupingBy(r -> new ProjectMonth(r.project(), YearMonth.from(r.chargeDate()),
-                        r.cost().currency()), reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                        r.billedCost().currency()), reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
         Map<ProjectMonth, BigDecimal> withDomain = new HashMap<>(byProject);
         byProject.forEach((k, v) -> withDomain.merge(new ProjectMonth(null, k.month(), k.currency()), v,
                 BigDecimal::add));
@@ -202,8 +202,8 @@ public class EndToEndBenchmark {
 
     static Map<DayService, BigDecimal> naiveDailySums(Data d) {
         return naiveList(d.provider, d.accounts, Granularity.DAILY).stream()
-                .collect(groupingBy(r -> new DayService(r.chargeDate(), r.service(), r.cost().currency()),
-                        reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                .collect(groupingBy(r -> new DayService(r.chargeDate(), r.service(), r.billedCost().currency()),
+                        reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
     static Map<String, BigDecimal> naiveDomain(Data d) {
@@ -347,8 +347,8 @@ public class EndToEndBenchmark {
                                     .append(r.project().value())
                                     .append(r.service())
                                     .append(r.region())
-                                    .append(r.cost().currency().getCurrencyCode())
-                                    .append(r.cost().amount().setScale(10))
+                                    .append(r.billedCost().currency().getCurrencyCode())
+                                    .append(r.billedCost().amount().setScale(10))
                                     .endRow();
                         } catch (SQLException e) {
                             throw new IllegalStateException(e);

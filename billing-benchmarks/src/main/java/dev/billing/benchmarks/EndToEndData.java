@@ -99,10 +99,12 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
                     ? -random.nextLong(krw ? 1_000_000_000L : 1_000_000_000_000L)
                     : random.nextLong(krw ? 5_000_000_000L : 50_000_000_000L);
             ChargeCategory category = unscaled < 0 ? ChargeCategory.CREDIT : CATEGORIES[random.nextInt(2)];
-            sink.accept(new CostRecord(dates[(int) ((long) i * days / n)], PROVIDER_ID, billingAccount, "",
-                    serviceAccount, project, SERVICE_NAMES[services[random.nextInt(services.length)]],
-                    REGION_NAMES[regions[random.nextInt(regions.length)]], USAGE_NAMES[random.nextInt(USAGE_TYPES)],
-                    category, new Money(BigDecimal.valueOf(unscaled, krw ? 2 : 10), currency), null));
+            sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
+                    .provider(PROVIDER_ID).billingAccountId(billingAccount).serviceAccount(serviceAccount)
+                    .project(project).service(SERVICE_NAMES[services[random.nextInt(services.length)]])
+                    .region(REGION_NAMES[regions[random.nextInt(regions.length)]])
+                    .usageType(USAGE_NAMES[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
+                    .billedCost(new Money(BigDecimal.valueOf(unscaled, krw ? 2 : 10), currency)).build());
         }
     }
 

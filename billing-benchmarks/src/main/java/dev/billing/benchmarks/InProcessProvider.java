@@ -51,9 +51,10 @@ final class InProcessProvider implements BillingProvider {
             for (int k = 0; k < itemsPerDay; k++) {
                 String service = SERVICES[k % SERVICES.length];
                 String region = REGIONS[(k / SERVICES.length) % REGIONS.length];
-                sink.accept(new CostRecord(day, PROVIDER, "123456789012", "", a.id(), a.project(), service, region,
-                        region + "-" + service + "-Usage", ChargeCategory.USAGE, new Money(amount(a.name(), day, k),
-                        currency), null));
+                sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER)
+                        .billingAccountId("123456789012").serviceAccount(a.id()).project(a.project())
+                        .service(service).region(region).usageType(region + "-" + service + "-Usage")
+                        .billedCost(new Money(amount(a.name(), day, k), currency)).build());
                 n++;
             }
         }

@@ -169,13 +169,13 @@ public class KernelBenchmark {
 
     static Map<String, BigDecimal> naiveOneKey(List<CostRecord> records) {
         return records.stream().collect(Collectors.groupingBy(CostRecord::billingAccountId,
-                Collectors.reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                Collectors.reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
     static Map<CubeKey, BigDecimal> naiveCube(List<CostRecord> records) {
         return records.stream().collect(Collectors.groupingBy(
                 r -> new CubeKey(r.chargeDate(), r.service(), r.region(), r.billingAccountId()),
-                Collectors.reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                Collectors.reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
     private static void consume(Aggregation a, int keys, Blackhole bh) {

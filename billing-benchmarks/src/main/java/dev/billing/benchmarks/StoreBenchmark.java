@@ -62,7 +62,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Before measuring, each store's answer is checked against the in-memory store's: the same
  * totals, field by field, or the benchmark fails. Not run by {@code mvn verify}; run it with
- * {@code org.openjdk.jmh.Main StoreBenchmark} (see the README).
+ * {@code org.openjdk.jmh.Main StoreBenchmark} (see docs/performance.md).
  */
 @Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 1)
@@ -212,9 +212,10 @@ public class StoreBenchmark {
                         String region = REGIONS[random.nextInt(REGIONS.length)];
                         BigDecimal amount = BigDecimal.valueOf(random.nextLong(-1_000, 100_000_000_000L),
                                 random.nextInt(11));
-                        sink.accept(new CostRecord(day, provider, "123456789012", "", a.id(), a.project(), service,
-                                region, region + "-" + service + "-Usage", ChargeCategory.USAGE,
-                                new Money(amount, currency), null));
+                        sink.accept(CostRecord.builder().chargeDate(day).provider(provider)
+                                .billingAccountId("123456789012").serviceAccount(a.id()).project(a.project())
+                                .service(service).region(region).usageType(region + "-" + service + "-Usage")
+                                .billedCost(new Money(amount, currency)).build());
                     }
                     return FetchStats.EMPTY;
                 });

@@ -29,7 +29,7 @@ class ContendersAgreeTest {
     private static Map<String, BigDecimal> reference(Iterable<CostRecord> records, Function<CostRecord, String> key) {
         Map<String, BigDecimal> sums = new HashMap<>();
         for (CostRecord r : records) {
-            sums.merge(key.apply(r), r.cost().amount(), BigDecimal::add);
+            sums.merge(key.apply(r), r.billedCost().amount(), BigDecimal::add);
         }
         return sums;
     }
@@ -81,8 +81,8 @@ class ContendersAgreeTest {
         data.source.forEach(r -> {
             assertThat(data.query.period().contains(r.chargeDate())).isTrue();
             String month = YearMonth.from(r.chargeDate()).toString();
-            byProjectAndMonth.merge(r.project().value() + "|" + month, r.cost().amount(), BigDecimal::add);
-            byProjectAndMonth.merge("domain|" + month, r.cost().amount(), BigDecimal::add);
+            byProjectAndMonth.merge(r.project().value() + "|" + month, r.billedCost().amount(), BigDecimal::add);
+            byProjectAndMonth.merge("domain|" + month, r.billedCost().amount(), BigDecimal::add);
         });
         assertNotTrivial(byProjectAndMonth, 12 * 10);
 
@@ -161,11 +161,11 @@ class ContendersAgreeTest {
                     if (!EndToEndData.PERIOD.contains(r.chargeDate())) {
                         return;
                     }
-                    String month = YearMonth.from(r.chargeDate()) + "|" + r.cost().currency().getCurrencyCode();
-                    domain.merge(r.project().value() + "|" + month, r.cost().amount(), BigDecimal::add);
-                    domain.merge("domain|" + month, r.cost().amount(), BigDecimal::add);
-                    daily.merge(r.chargeDate() + "|" + r.service() + "|" + r.cost().currency().getCurrencyCode(),
-                            r.cost().amount(), BigDecimal::add);
+                    String month = YearMonth.from(r.chargeDate()) + "|" + r.billedCost().currency().getCurrencyCode();
+                    domain.merge(r.project().value() + "|" + month, r.billedCost().amount(), BigDecimal::add);
+                    domain.merge("domain|" + month, r.billedCost().amount(), BigDecimal::add);
+                    daily.merge(r.chargeDate() + "|" + r.service() + "|" + r.billedCost().currency().getCurrencyCode(),
+                            r.billedCost().amount(), BigDecimal::add);
                 });
             }
             assertNotTrivial(domain, 3 * 2 * 10);

@@ -88,7 +88,8 @@ public sealed interface AccountStatus {
      * @param missingMonths the months of the period the store does not hold for the account, oldest first
      * @param asOf when its held data was last synced
      * @param reason names the missing months and the fix, for example
-     *     {@code "2026-01..2026-03 never synced; run billing sync with --months-back 11"}
+     *     {@code "service account 'web': 2026-01..2026-03 never synced into the cost store; a sync reaching back to
+     *     2026-01 fills them"}
      */
     record Partial(List<YearMonth> missingMonths, Instant asOf, String reason) implements AccountStatus {
         /** Validates presence and copies the months. */

@@ -100,8 +100,8 @@ public final class BudgetEvaluator {
         }
         return (from, to, date) -> {
             throw new InvalidRequestException("budget '" + b.name() + "' is in " + to + " but its scope has costs in "
-                    + from + " (on " + date + "); give exchange rates to convert them (billing budgets: --currency "
-                    + to + " --rates FILE)");
+                    + from + " (on " + date + "); give the evaluator exchange rates to convert them"
+                    + " (BudgetEvaluator.Builder.rates)");
         };
     }
 

@@ -406,10 +406,14 @@ public final class CostSync {
         for (int i = 0; i < dims.length; i++) {
             keys.put(dims[i], cell.keys().get(i));
         }
-        return new CostRecord(cell.bucket(), ProviderId.of(keys.get(Dimension.PROVIDER)), keys.get(Dimension.ACCOUNT),
-                keys.get(Dimension.SUB_ACCOUNT), ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)), cell.project(),
-                keys.get(Dimension.SERVICE), keys.get(Dimension.REGION), keys.get(Dimension.USAGE_TYPE),
-                ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)), cell.amount(), null);
+        return CostRecord.builder().chargeDate(cell.bucket())
+                .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
+                .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
+                .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
+                .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
+                .usageType(keys.get(Dimension.USAGE_TYPE))
+                .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
+                .billedCost(cell.amount()).build();
     }
 
     /**
@@ -441,17 +445,17 @@ public final class CostSync {
             }
             List<YearMonth> missing = needed.stream().filter(m -> !windows.containsKey(m)).toList();
             if (asOf == null) {
-                String fix = needed.isEmpty() ? "run billing sync" : fix(needed.get(0), current);
+                String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
                         new BillingException("service account '" + a.name() + "' has never been synced into the cost"
-                                + " store; " + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
+                                + " store" + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
                 continue;
             }
             synced.add(a.id());
             AccountStatus status;
             if (!missing.isEmpty()) {
                 status = new AccountStatus.Partial(missing, asOf, "service account '" + a.name() + "': "
-                        + ranges(missing) + " never synced into the cost store; " + fix(missing.get(0), current));
+                        + ranges(missing) + " never synced into the cost store; " + fix(missing.get(0), "them"));
             } else if (last != null && Duration.between(last, now).compareTo(staleAfter) > 0) {
                 status = new AccountStatus.Stale(last);
             } else if (last == null && Duration.between(asOf, now).compareTo(staleAfter) > 0) {
@@ -463,10 +467,12 @@ public final class CostSync {
         }
     }
 
-    /** @return "run billing sync with --months-back N", N reaching back from {@code current} to {@code oldest} */
-    private static String fix(YearMonth oldest, YearMonth current) {
-        long back = Math.max(0, oldest.until(current, java.time.temporal.ChronoUnit.MONTHS));
-        return "run billing sync with --months-back " + back;
+    /**
+     * @return the fix in the API's terms, "a sync reaching back to 2026-01 fills them" (a sync whose
+     *     {@link Builder#monthsBack(int)} reaches that month, or whose backfill does); a command line adds its own
+     */
+    private static String fix(YearMonth oldest, String what) {
+        return "a sync reaching back to " + oldest + " fills " + what;
     }
 
     /** @return the months as runs, for example {@code 2026-01..2026-03, 2026-05} */

@@ -38,7 +38,7 @@ class AggregationInvariantsTest {
     /** Sums amounts by a key, in each currency separately. */
     private static <K> Map<K, BigDecimal> reference(Collection<CostRecord> records, Function<CostRecord, K> key) {
         return records.stream().collect(groupingBy(key, HashMap::new,
-                reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
     private static Map<Currency, BigDecimal> byCurrency(List<Money> totals) {
@@ -63,7 +63,7 @@ class AggregationInvariantsTest {
             CostReport r = billing.costs().projectTotals(data.period);
 
             assertThat(r.isComplete()).isTrue();
-            assertSameAmounts(byCurrency(r.totals()), reference(in, rec -> rec.cost().currency()));
+            assertSameAmounts(byCurrency(r.totals()), reference(in, rec -> rec.billedCost().currency()));
             Map<Currency, BigDecimal> sumOfProjects = new HashMap<>();
             for (CostSummary project : r.projects().values()) {
                 byCurrency(project.totals()).forEach((c, v) -> sumOfProjects.merge(c, v, BigDecimal::add));
@@ -75,7 +75,7 @@ class AggregationInvariantsTest {
                     .containsExactlyInAnyOrderElementsOf(projectsInScope);
             for (String p : projectsInScope) {
                 List<CostRecord> ofProject = in.stream().filter(rec -> rec.project().value().equals(p)).toList();
-                assertSameAmounts(byCurrency(r.project(p).totals()), reference(ofProject, rec -> rec.cost().currency()));
+                assertSameAmounts(byCurrency(r.project(p).totals()), reference(ofProject, rec -> rec.billedCost().currency()));
                 assertSameAmounts(byCurrency(billing.costs().projectTotal(p, data.period).totals()),
                         byCurrency(r.project(p).totals()));
             }
@@ -87,7 +87,7 @@ class AggregationInvariantsTest {
     void dailyMonthlyAndYearlySeries_sumToTheSameTotalsAndMatchTheReferenceBuckets(int seed) {
         RandomDataset data = RandomDataset.generate(seed);
         List<CostRecord> in = data.recordsInPeriod();
-        Map<Currency, BigDecimal> expectedTotals = reference(in, rec -> rec.cost().currency());
+        Map<Currency, BigDecimal> expectedTotals = reference(in, rec -> rec.billedCost().currency());
         try (Billing billing = data.billing(false, 4)) {
             for (Granularity g : Granularity.values()) {
                 CostReport r = billing.costs().report(CostQuery.builder(data.period).granularity(g).build());
@@ -104,7 +104,7 @@ class AggregationInvariantsTest {
                             .as("one point per bucket and currency").isNull();
                 }
                 assertSameAmounts(buckets, reference(in, rec -> List.of(g.bucketStart(rec.chargeDate()),
-                        rec.cost().currency())));
+                        rec.billedCost().currency())));
                 for (Map.Entry<ProjectId, CostSummary> e : r.projects().entrySet()) {
                     Map<Currency, BigDecimal> projectSeries = e.getValue().series().stream().collect(groupingBy(
                             p -> p.amount().currency(), HashMap::new,
@@ -167,11 +167,11 @@ class AggregationInvariantsTest {
                 assertThat(actual.put(key, row.amount().amount())).as("one row per key").isNull();
             }
             assertSameAmounts(actual, reference(in, rec -> {
-                List<Object> key = new ArrayList<>(List.of(g.bucketStart(rec.chargeDate()), rec.cost().currency()));
+                List<Object> key = new ArrayList<>(List.of(g.bucketStart(rec.chargeDate()), rec.billedCost().currency()));
                 groupBy.forEach(d -> key.add(d.valueOf(rec)));
                 return key;
             }));
-            assertSameAmounts(byCurrency(r.totals()), reference(in, rec -> rec.cost().currency()));
+            assertSameAmounts(byCurrency(r.totals()), reference(in, rec -> rec.billedCost().currency()));
         }
     }
 
@@ -182,7 +182,7 @@ class AggregationInvariantsTest {
         try (Billing billing = data.billing(false, 4)) {
             CostReport r = billing.costs().report(CostQuery.builder(data.period).granularity(Granularity.MONTHLY)
                     .groupBy(Dimension.PROJECT).build());
-            Set<Currency> used = data.recordsInPeriod().stream().map(rec -> rec.cost().currency())
+            Set<Currency> used = data.recordsInPeriod().stream().map(rec -> rec.billedCost().currency())
                     .collect(Collectors.toSet());
 
             // totals: one per currency, sorted by code, only currencies that records had
@@ -193,8 +193,8 @@ class AggregationInvariantsTest {
             r.rows().forEach(row -> perCurrencyRows.merge(List.of(row.amount().currency()), row.amount().amount(),
                     BigDecimal::add));
             for (Currency c : used) {
-                BigDecimal onlyC = data.recordsInPeriod().stream().filter(rec -> rec.cost().currency().equals(c))
-                        .map(rec -> rec.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal onlyC = data.recordsInPeriod().stream().filter(rec -> rec.billedCost().currency().equals(c))
+                        .map(rec -> rec.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
                 assertThat(r.total(c).amount()).isEqualByComparingTo(onlyC);
                 assertThat(perCurrencyRows.get(List.of(c))).isEqualByComparingTo(onlyC);
             }
@@ -212,10 +212,10 @@ class AggregationInvariantsTest {
         List<RandomDataset> sets = RandomDataset.seeds().mapToObj(RandomDataset::generate).toList();
         List<CostRecord> all = sets.stream().flatMap(d -> d.allRecords().stream()).toList();
 
-        assertThat(all).anyMatch(rec -> rec.cost().amount().signum() < 0);
-        assertThat(all).anyMatch(rec -> rec.cost().amount().abs().compareTo(new BigDecimal("1e18")) > 0);
-        assertThat(all).anyMatch(rec -> rec.cost().amount().scale() == 10);
-        assertThat(all).extracting(rec -> rec.cost().currency().getCurrencyCode()).contains("USD", "EUR", "JPY");
+        assertThat(all).anyMatch(rec -> rec.billedCost().amount().signum() < 0);
+        assertThat(all).anyMatch(rec -> rec.billedCost().amount().abs().compareTo(new BigDecimal("1e18")) > 0);
+        assertThat(all).anyMatch(rec -> rec.billedCost().amount().scale() == 10);
+        assertThat(all).extracting(rec -> rec.billedCost().currency().getCurrencyCode()).contains("USD", "EUR", "JPY");
         assertThat(sets).anyMatch(d -> d.recordsInPeriod().size() < d.allRecords().size());
         assertThat(sets).anyMatch(d -> d.accounts.size() > 4 && d.period.days() > 366);
     }

@@ -186,7 +186,8 @@ class BudgetEvaluatorTest {
         try (Billing billing = billing()) {
             assertThatThrownBy(() -> BudgetEvaluator.builder().build().evaluate(List.of(web), DECEMBER, billing.costs()::report))
                     .isInstanceOf(InvalidRequestException.class)
-                    .hasMessageContaining("budget 'web' is in USD").hasMessageContaining("KRW");
+                    .hasMessageContaining("budget 'web' is in USD").hasMessageContaining("KRW")
+                    .hasMessageContaining("BudgetEvaluator.Builder.rates").hasMessageNotContaining("--");
 
             ExchangeRates rates = ExchangeRates.of(ExchangeRate.of("KRW", "USD", LocalDate.of(2026, 12, 1), "0.00074"),
                     ExchangeRate.of("KRW", "USD", LocalDate.of(2026, 12, 15), "0.0007"));

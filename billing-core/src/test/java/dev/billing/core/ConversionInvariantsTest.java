@@ -53,7 +53,7 @@ class ConversionInvariantsTest {
 
     /** The reference: the row of each line item's own day, the latest on or before it. */
     private static ExchangeRate rowFor(List<ExchangeRate> rows, CostRecord r, Currency target) {
-        return rows.stream().filter(x -> x.from().equals(r.cost().currency()) && x.to().equals(target)
+        return rows.stream().filter(x -> x.from().equals(r.billedCost().currency()) && x.to().equals(target)
                         && !x.date().isAfter(r.chargeDate()))
                 .max(Comparator.comparing(ExchangeRate::date)).orElseThrow();
     }
@@ -78,8 +78,8 @@ class ConversionInvariantsTest {
         Set<ExchangeRate> used = new LinkedHashSet<>();
         Map<ProjectId, BigDecimal> referenceByProject = new HashMap<>();
         for (CostRecord r : data.recordsInPeriod()) {
-            BigDecimal converted = r.cost().amount();
-            if (!r.cost().currency().equals(target)) {
+            BigDecimal converted = r.billedCost().amount();
+            if (!r.billedCost().currency().equals(target)) {
                 ExchangeRate row = rowFor(rows, r, target);
                 used.add(row);
                 converted = converted.multiply(row.rate());

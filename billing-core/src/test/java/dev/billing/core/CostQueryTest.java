@@ -113,7 +113,9 @@ class CostQueryTest {
     }
 
     private static CostRecord rec(String day, ChargeCategory category) {
-        return new CostRecord(LocalDate.parse(day), ProviderId.of("p"), "1", "", ServiceAccountId.of("sa"),
-                ProjectId.of("web"), "s", "r", "", category, Money.of("1", "USD"), BigDecimal.ONE);
+        return CostRecord.builder().chargeDate(LocalDate.parse(day)).provider(ProviderId.of("p"))
+                .billingAccountId("1").serviceAccount(ServiceAccountId.of("sa")).project(ProjectId.of("web"))
+                .service("s").region("r").chargeCategory(category).billedCost(Money.of("1", "USD"))
+                .usageQuantity(BigDecimal.ONE).build();
     }
 }

@@ -30,9 +30,11 @@ class DimensionTest {
 
     @Test
     void valueOf_readsEachColumn() {
-        CostRecord r = new CostRecord(LocalDate.of(2026, 1, 1), ProviderId.of("p"), "111122223333", "",
-                ServiceAccountId.of("sa"), ProjectId.of("proj"), "AmazonEC2", "eu-west-1", "BoxUsage",
-                ChargeCategory.TAX, Money.of("1", "USD"), BigDecimal.ONE);
+        CostRecord r = CostRecord.builder().chargeDate(LocalDate.of(2026, 1, 1)).provider(ProviderId.of("p"))
+                .billingAccountId("111122223333").serviceAccount(ServiceAccountId.of("sa"))
+                .project(ProjectId.of("proj")).service("AmazonEC2").region("eu-west-1").usageType("BoxUsage")
+                .chargeCategory(ChargeCategory.TAX).billedCost(Money.of("1", "USD"))
+                .usageQuantity(BigDecimal.ONE).build();
 
         assertThat(Dimension.PROVIDER.valueOf(r)).isEqualTo("p");
         assertThat(Dimension.SERVICE.valueOf(r)).isEqualTo("AmazonEC2");

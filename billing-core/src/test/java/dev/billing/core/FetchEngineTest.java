@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,9 +49,16 @@ class FetchEngineTest {
     }
 
     @Test
-    void report_providerThatNeverCompletes_isCancelledAtTheTimeoutAndTheNextReportStartsAtOnce() {
+    void report_providerThatNeverCompletes_isCancelledAtTheTimeoutAndTheNextReportStartsAtOnce() throws Exception {
         NeverCompletes never = new NeverCompletes();
-        TestProvider fine = new TestProvider().serve("ok", List.of(usdRecord("ok", "web", "2026-01-02", "1.5")));
+        AtomicInteger fineStarted = new AtomicInteger();
+        TestProvider fine = new TestProvider() {
+            @Override
+            public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
+                fineStarted.incrementAndGet();
+                return super.fetchAsync(request, sink, executor);
+            }
+        }.serve("ok", List.of(usdRecord("ok", "web", "2026-01-02", "1.5")));
         try (Billing b = Billing.builder().discoverProviders(false).addProvider(never).addProvider(fine)
                 .maxConcurrentFetches(1).fetchTimeout(Duration.ofMillis(300)).build()) {
             b.serviceAccounts().register("stuck", "never", TestProvider.credentials(), "data");
@@ -63,9 +69,12 @@ class FetchEngineTest {
                     .extracting(Throwable::getMessage).asString().startsWith("no answer within PT0.3S");
             assertThat(never.cancelled).as("the provider learnt it was cancelled").hasValue(1);
 
-            long start = System.nanoTime();
-            CostReport second = b.costs().projectTotal("web", JAN);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(250));
+            CompletableFuture<CostReport> next = b.costs().reportAsync(CostQuery.builder(JAN)
+                    .filter(Dimension.PROJECT, "web").build());
+            // with one slot, the next fetch starts inside reportAsync only if the cancelled fetch gave its slot
+            // back when it stopped (not after the engine's grace period for providers that do not stop)
+            assertThat(fineStarted).as("the next fetch started at once").hasValue(1);
+            CostReport second = next.get(5, TimeUnit.SECONDS);
             assertThat(second.isComplete()).isTrue();
             assertThat(second.totals()).containsExactly(Money.of("1.5", "USD"));
         }
@@ -89,7 +98,7 @@ class FetchEngineTest {
 
     @Test
     void twoReportsAndASyncAtOnce_neverExceedTheBoundOfTheWholeBilling() throws Exception {
-        TestProvider slow = new TestProvider().latency(Duration.ofMillis(30));
+        TestProvider slow = new TestProvider().meetAt(2);
         try (Billing b = Billing.builder().discoverProviders(false).addProvider(slow).maxConcurrentFetches(2).build()) {
             for (int i = 0; i < 6; i++) {
                 slow.serve("a" + i, List.of(usdRecord("a" + i, "p", "2026-01-02", "1")));
@@ -106,56 +115,39 @@ class FetchEngineTest {
             assertThat(r2.get(10, TimeUnit.SECONDS).totals()).containsExactly(Money.of("6", "USD"));
             assertThat(s.get(10, TimeUnit.SECONDS).isComplete()).isTrue();
             assertThat(slow.fetches()).isEqualTo(18);
-            assertThat(slow.maxInFlight()).isLessThanOrEqualTo(2);
+            assertThat(slow.met()).as("two fetches were in flight together").isTrue();
+            assertThat(slow.maxInFlight()).isEqualTo(2);
         }
     }
 
     @Test
-    void fetches_reachTheBoundWhenThereIsWorkForIt() throws Exception {
-        CountDownLatch allIn = new CountDownLatch(3);
-        TestProvider gated = new TestProvider() {
-            @Override
-            public FetchStats fetch(FetchRequest request, CostSink sink) {
-                allIn.countDown();
-                try {
-                    allIn.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.fetch(request, sink);
-            }
-        };
+    void fetches_reachTheBoundWhenThereIsWorkForIt() {
+        TestProvider gated = new TestProvider().meetAt(3);
         try (Billing b = Billing.builder().discoverProviders(false).addProvider(gated).maxConcurrentFetches(3).build()) {
             for (int i = 0; i < 6; i++) {
                 b.serviceAccounts().register("a" + i, TestProvider.ID, TestProvider.credentials(), "p");
             }
-            long start = System.nanoTime();
-            b.costs().domainTotal(JAN);
-            // below the bound, a fetch would wait its 5 s for the third one to arrive
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("three fetches were in flight together")
-                    .isLessThan(Duration.ofSeconds(4));
-            assertThat(allIn.getCount()).isZero();
+            assertThat(b.costs().domainTotal(JAN).isComplete()).isTrue();
+            assertThat(gated.met()).as("three fetches were in flight together").isTrue();
+            assertThat(gated.maxInFlight()).isEqualTo(3);
         }
     }
 
     @Test
-    void sync_ofTwentySlowAccounts_runsThemConcurrentlyWithinTheBound() {
-        TestProvider slow = new TestProvider().latency(Duration.ofMillis(200));
-        try (Billing b = Billing.builder().discoverProviders(false).addProvider(slow).maxConcurrentFetches(8).build()) {
+    void sync_ofTwentyAccounts_runsThemConcurrentlyWithinTheBound() {
+        TestProvider gated = new TestProvider().meetAt(8);
+        try (Billing b = Billing.builder().discoverProviders(false).addProvider(gated).maxConcurrentFetches(8).build()) {
             for (int i = 0; i < 20; i++) {
                 b.serviceAccounts().register("a" + i, TestProvider.ID, TestProvider.credentials(), "p");
             }
             CostSync sync = CostSync.builder(b).monthsBack(0).build();
 
-            long start = System.nanoTime();
             SyncSummary summary = sync.sync();
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(summary.isComplete()).isTrue();
             assertThat(summary.accounts()).hasSize(20);
-            assertThat(took).as("sequentially 20 x 200 ms = 4 s; three waves of 8 take about 0.6 s")
-                    .isLessThan(Duration.ofMillis(2500));
-            assertThat(slow.maxInFlight()).isLessThanOrEqualTo(8);
+            assertThat(gated.met()).as("eight syncs were in flight together, not one after another").isTrue();
+            assertThat(gated.maxInFlight()).isEqualTo(8);
         }
     }
 

@@ -53,7 +53,7 @@ class LineItemsTest {
         List<AccountCoverage> coverage = billing.costs().lineItems(daily(JAN), items::add);
 
         assertThat(items).hasSize(5);
-        assertThat(items.stream().filter(r -> r.serviceAccount().value().equals("web-prod")).map(r -> r.cost().amount()))
+        assertThat(items.stream().filter(r -> r.serviceAccount().value().equals("web-prod")).map(r -> r.billedCost().amount()))
                 .containsExactlyInAnyOrder(new BigDecimal("10.0000000001"), new BigDecimal("2.5"), new BigDecimal("1.1"));
         assertThat(coverage).extracting(AccountCoverage::name).containsExactly("web-prod", "web-dev", "data-prod");
         assertThat(coverage).allMatch(c -> c.code() == CoverageStatus.OK);
@@ -105,8 +105,8 @@ class LineItemsTest {
         List<AccountCoverage> coverage = sync.lineItems(daily(JAN), items::add);
 
         assertThat(items).extracting(r -> r.serviceAccount().value() + " " + r.chargeDate() + " " + r.service() + " "
-                        + r.region() + " " + r.chargeCategory() + " " + r.cost().amount().stripTrailingZeros().toPlainString() + " "
-                        + r.cost().currency() + " " + r.project().value() + " " + r.provider().value())
+                        + r.region() + " " + r.chargeCategory() + " " + r.billedCost().amount().stripTrailingZeros().toPlainString() + " "
+                        + r.billedCost().currency() + " " + r.project().value() + " " + r.provider().value())
                 .containsExactlyInAnyOrder(
                         "web-prod 2026-01-03 Compute eu-west-1 USAGE 12.5000000001 USD web test-cloud",
                         "web-prod 2026-01-04 Storage us-east-1 TAX 1.1 USD web test-cloud",

@@ -52,15 +52,16 @@ class ManyCellsTest {
                 String usage = i < USAGE_TYPES ? usageTypes[(i * 7919) % USAGE_TYPES] : usageTypes[rnd.nextInt(USAGE_TYPES)];
                 String region = rnd.nextBoolean() ? "us-east-1" : "eu-west-1";
                 LocalDate day = MARCH.start().plusDays(rnd.nextInt(31));
-                mine.add(new CostRecord(day, ProviderId.of(TestProvider.ID), "111111111111", "",
-                        ServiceAccountId.of(name), ProjectId.of("project-" + (a % 2)), "AmazonEC2", region, usage,
-                        ChargeCategory.USAGE, new Money(amount(rnd), rnd.nextInt(5) == 0 ? krw : usd), null));
+                mine.add(CostRecord.builder().chargeDate(day).provider(ProviderId.of(TestProvider.ID))
+                        .billingAccountId("111111111111").serviceAccount(ServiceAccountId.of(name))
+                        .project(ProjectId.of("project-" + (a % 2))).service("AmazonEC2").region(region)
+                        .usageType(usage).billedCost(new Money(amount(rnd), rnd.nextInt(5) == 0 ? krw : usd)).build());
             }
             records.add(mine);
             all.addAll(mine);
         }
         reference = all.stream().collect(groupingBy(ManyCellsTest::key, HashMap::new,
-                reducing(BigDecimal.ZERO, r -> r.cost().amount(), BigDecimal::add)));
+                reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
     private static BigDecimal amount(SplittableRandom rnd) {
@@ -73,7 +74,7 @@ class ManyCellsTest {
     }
 
     private static String key(CostRecord r) {
-        return r.usageType() + "|" + r.region() + "|" + r.cost().currency().getCurrencyCode();
+        return r.usageType() + "|" + r.region() + "|" + r.billedCost().currency().getCurrencyCode();
     }
 
     private static CostQuery query() {

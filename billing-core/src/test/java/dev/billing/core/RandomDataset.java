@@ -55,10 +55,13 @@ final class RandomDataset {
             for (int i = 0; i < n; i++) {
                 // a few days either side of the period, to prove records outside it never count
                 LocalDate day = period.start().plusDays(rnd.nextLong(-5, period.days() + 5));
-                records.add(new CostRecord(day, ProviderId.of(TestProvider.ID), pick(rnd, BILLING_ACCOUNTS), pick(rnd, SUB_ACCOUNTS),
-                        ServiceAccountId.of(name), ProjectId.of(project), pick(rnd, SERVICES), pick(rnd, REGIONS),
-                        pick(rnd, USAGE_TYPES), ChargeCategory.values()[rnd.nextInt(ChargeCategory.values().length)],
-                        Money.of(amount(rnd), Currency.getInstance(pick(rnd, currencies))), null));
+                records.add(CostRecord.builder().chargeDate(day).provider(ProviderId.of(TestProvider.ID))
+                        .billingAccountId(pick(rnd, BILLING_ACCOUNTS)).subAccountId(pick(rnd, SUB_ACCOUNTS))
+                        .serviceAccount(ServiceAccountId.of(name)).project(ProjectId.of(project))
+                        .service(pick(rnd, SERVICES)).region(pick(rnd, REGIONS))
+                        .usageType(pick(rnd, USAGE_TYPES))
+                        .chargeCategory(ChargeCategory.values()[rnd.nextInt(ChargeCategory.values().length)])
+                        .billedCost(Money.of(amount(rnd), Currency.getInstance(pick(rnd, currencies)))).build());
             }
             accounts.add(new Account(name, project, List.copyOf(records)));
         }

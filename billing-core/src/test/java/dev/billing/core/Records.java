@@ -13,8 +13,9 @@ final class Records {
 
     static CostRecord of(String serviceAccount, String project, String date, String service, String region,
                          ChargeCategory category, String amount, String currency) {
-        return new CostRecord(LocalDate.parse(date), ProviderId.of(TestProvider.ID), "111122223333", "",
-                ServiceAccountId.of(serviceAccount), ProjectId.of(project), service, region, "", category,
-                Money.of(amount, currency), null);
+        return CostRecord.builder().chargeDate(LocalDate.parse(date)).provider(ProviderId.of(TestProvider.ID))
+                .billingAccountId("111122223333").serviceAccount(ServiceAccountId.of(serviceAccount))
+                .project(ProjectId.of(project)).service(service).region(region).chargeCategory(category)
+                .billedCost(Money.of(amount, currency)).build();
     }
 }

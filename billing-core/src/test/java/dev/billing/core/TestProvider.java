@@ -5,16 +5,19 @@ import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test-only provider: serves the records it is given per service account name, can fail for chosen
- * accounts (after emitting some records), can wait before answering, and counts the fetches in flight.
+ * accounts (after emitting some records), can hold fetches until a number of them are in flight together,
+ * and counts the fetches in flight.
  */
 class TestProvider implements BillingProvider {
     static final String ID = "test-cloud";
@@ -32,7 +35,8 @@ class TestProvider implements BillingProvider {
     private final Map<String, List<CostRecord>> records = new ConcurrentHashMap<>();
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
     private final Map<String, Integer> recordsBeforeFailure = new ConcurrentHashMap<>();
-    private volatile Duration latency = Duration.ZERO;
+    private volatile CountDownLatch meeting;
+    private final AtomicBoolean missedMeeting = new AtomicBoolean();
     private volatile boolean withinPeriod;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -81,9 +85,18 @@ class TestProvider implements BillingProvider {
         return this;
     }
 
-    TestProvider latency(Duration latency) {
-        this.latency = latency;
+    /**
+     * Holds each fetch until {@code n} fetches are in flight together; from then on every fetch passes.
+     * A bound below {@code n} keeps them from meeting: {@link #met()} then says so.
+     */
+    TestProvider meetAt(int n) {
+        this.meeting = new CountDownLatch(n);
         return this;
+    }
+
+    /** @return whether every held fetch saw the meeting (false: one gave up after 10 s, the others never came) */
+    boolean met() {
+        return meeting != null && meeting.getCount() == 0 && !missedMeeting.get();
     }
 
     int maxInFlight() {
@@ -137,8 +150,12 @@ class TestProvider implements BillingProvider {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {
-            if (!latency.isZero()) {
-                sleep(latency);
+            CountDownLatch m = meeting;
+            if (m != null) {
+                m.countDown();
+                if (!await(m)) {
+                    missedMeeting.set(true);
+                }
             }
             String name = request.account().name();
             Failure failure = failures.get(name);
@@ -167,9 +184,9 @@ class TestProvider implements BillingProvider {
         }
     }
 
-    private static void sleep(Duration d) {
+    private static boolean await(CountDownLatch latch) {
         try {
-            Thread.sleep(d.toMillis());
+            return latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

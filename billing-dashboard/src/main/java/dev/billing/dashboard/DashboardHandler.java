@@ -2,6 +2,8 @@ package dev.billing.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.billing.core.AnomalyDetector;
+import dev.billing.core.AnomalyReport;
 import dev.billing.core.BillingException;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
@@ -10,6 +12,7 @@ import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProjectId;
+import dev.billing.dashboard.internal.Pages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * server.start();
  * }</pre>
  *
- * <p>Each request asks the source for one report. Thread-safe when the source is.
+ * <p>Each request asks the source for one report (pages ask a second one for their anomalies when
+ * {@link Builder#anomalies} is set). Thread-safe when the source is.
  */
 public final class DashboardHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardHandler.class);
@@ -66,6 +70,8 @@ public final class DashboardHandler implements HttpHandler {
     private final Clock clock;
     private final BillingPeriod defaultPeriod;
     private final boolean asOf;
+    private final AnomalyDetector detector;
+    private final ReportSource anomalySource;
 
     private DashboardHandler(Builder b) {
         this.source = b.source;
@@ -73,6 +79,8 @@ public final class DashboardHandler implements HttpHandler {
         this.clock = b.clock;
         this.defaultPeriod = b.defaultPeriod;
         this.asOf = b.asOf;
+        this.detector = b.detector;
+        this.anomalySource = b.anomalySource;
     }
 
     /**
@@ -177,9 +185,23 @@ public final class DashboardHandler implements HttpHandler {
         if (api) {
             send(exchange, 200, JSON, ReportJson.toString(report, asOf) + "\n");
         } else if (domain) {
-            send(exchange, 200, HTML, renderer.domain(report));
+            send(exchange, 200, HTML, renderer.domain(report, anomalies(query.period(), null)));
         } else {
-            send(exchange, 200, HTML, renderer.project(report, project));
+            send(exchange, 200, HTML, renderer.project(report, project, anomalies(query.period(), ProjectId.of(project))));
+        }
+    }
+
+    /** @return the period's anomalies (a project's, or all), why they failed, or {@code null} when not asked for */
+    private Pages.Anomalies anomalies(BillingPeriod period, ProjectId project) {
+        if (detector == null) {
+            return null;
+        }
+        try {
+            AnomalyReport found = detector.detect(period, anomalySource::report);
+            return new Pages.Anomalies(project == null ? found.anomalies() : found.anomalies(project), null);
+        } catch (BillingException e) {
+            LOG.warn("dashboard: anomalies could not be judged: {}", e.getMessage());
+            return new Pages.Anomalies(List.of(), e.getMessage());
         }
     }
 
@@ -309,6 +331,8 @@ public final class DashboardHandler implements HttpHandler {
         private Clock clock = Clock.systemUTC();
         private BillingPeriod defaultPeriod;
         private boolean asOf;
+        private AnomalyDetector detector;
+        private ReportSource anomalySource;
 
         private Builder(ReportSource source) {
             this.source = Objects.requireNonNull(source, "source");
@@ -349,6 +373,21 @@ public final class DashboardHandler implements HttpHandler {
          */
         public Builder fromStore(boolean fromStore) {
             this.asOf = fromStore;
+            return this;
+        }
+
+        /**
+         * Marks anomaly days on the pages' charts and lists them with their drivers: each page also asks
+         * {@code source} for the DAILY report {@link AnomalyDetector#query} describes (the page's period and the 14
+         * days before it). Off by default. When detection fails the page says so and shows the costs.
+         *
+         * @param detector judges the days; its listener and alert log are used as given
+         * @param source where its costs come from, such as the handler's source without currency conversion
+         * @return this builder
+         */
+        public Builder anomalies(AnomalyDetector detector, ReportSource source) {
+            this.detector = Objects.requireNonNull(detector, "detector");
+            this.anomalySource = Objects.requireNonNull(source, "source");
             return this;
         }
 

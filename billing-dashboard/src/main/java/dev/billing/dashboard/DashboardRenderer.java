@@ -1,5 +1,6 @@
 package dev.billing.dashboard;
 
+import dev.billing.core.AnomalyReport;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostReport;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * Draws the domain dashboard and a project's dashboard of a {@link CostReport} as one self-contained
  * HTML document: totals per currency, a bar chart per currency with one bar per period (inline SVG, with
  * a table of the same values), the top services, and every service account's provider, project, status,
- * reason and time of data, failed and stale ones marked. Pure: no I/O, any web framework can serve
+ * reason and time of data, failed and stale ones marked; given the period's anomalies, each chart marks the
+ * periods holding one and a section lists them with their drivers. Pure: no I/O, any web framework can serve
  * the string.
  *
  * <p>The page loads nothing: no script, no external style, font or image. Serve it with
@@ -81,7 +83,21 @@ public final class DashboardRenderer {
      * @return the domain dashboard
      */
     public String domain(CostReport report) {
-        return Pages.domain(ReportView.of(Objects.requireNonNull(report, "report")), options());
+        return domain(report, (Pages.Anomalies) null);
+    }
+
+    /**
+     * @param report any report; with rows grouped by service it also lists the top services
+     * @param anomalies the anomalies of the report's period ({@link dev.billing.core.AnomalyDetector#detect}): each
+     *     chart marks the periods holding one, and a section lists them with their drivers
+     * @return the domain dashboard
+     */
+    public String domain(CostReport report, AnomalyReport anomalies) {
+        return domain(report, new Pages.Anomalies(anomalies.anomalies(), null));
+    }
+
+    String domain(CostReport report, Pages.Anomalies anomalies) {
+        return Pages.domain(ReportView.of(Objects.requireNonNull(report, "report")), anomalies, options());
     }
 
     /**
@@ -93,7 +109,25 @@ public final class DashboardRenderer {
      * @throws dev.billing.core.InvalidRequestException when the project id is not valid
      */
     public String project(CostReport report, String project) {
-        return Pages.project(ReportView.of(Objects.requireNonNull(report, "report")), ProjectId.of(project), options());
+        return project(report, project, (Pages.Anomalies) null);
+    }
+
+    /**
+     * @param report a report that covers the project, such as the answer to {@link #projectQuery}
+     * @param project the project
+     * @param anomalies anomalies of the report's period, of any projects: the project's are marked and listed
+     * @return the project's dashboard
+     * @throws IllegalArgumentException when the report does not cover that project (see
+     *     {@link CostReport#projects()})
+     * @throws dev.billing.core.InvalidRequestException when the project id is not valid
+     */
+    public String project(CostReport report, String project, AnomalyReport anomalies) {
+        return project(report, project, new Pages.Anomalies(anomalies.anomalies(ProjectId.of(project)), null));
+    }
+
+    String project(CostReport report, String project, Pages.Anomalies anomalies) {
+        return Pages.project(ReportView.of(Objects.requireNonNull(report, "report")), ProjectId.of(project), anomalies,
+                options());
     }
 
     /**

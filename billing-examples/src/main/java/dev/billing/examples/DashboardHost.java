@@ -13,8 +13,8 @@ import java.net.InetSocketAddress;
 import java.time.YearMonth;
 
 /**
- * The README's dashboard examples: the ready handler mounted in a host's JDK HTTP server, and the pure
- * renderer called by any web framework. The regions between the README markers are the README's
+ * The dashboard examples of docs/dashboard.md: the ready handler mounted in a host's JDK HTTP server, and
+ * the pure renderer called by any web framework. The regions between the README markers are the page's
  * snippets, word for word.
  */
 public final class DashboardHost {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's "Converting currencies" and "Budgets and forecasts" snippets, compiled and run. */
+/** The snippets of docs/currencies-and-budgets.md, compiled and run. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CurrencyReadmeTest {
     @RegisterExtension

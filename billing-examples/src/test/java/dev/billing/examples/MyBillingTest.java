@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's "Testing with the simulator" snippet: a host application's test, compiled and run. */
+/** The snippet of docs/testing.md: a host application's test, compiled and run. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 // README-BEGIN
 class MyBillingTest {

@@ -277,10 +277,11 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("BillingAccountId", "empty; FOCUS requires the billing account id");
             }
             String service = orEmpty(r.get("ServiceName"));
-            return new CostRecord(day, PROVIDER_ID, billingAccountId, orEmpty(r.get("SubAccountId")), account.id(),
-                    account.project(), service,
-                    orEmpty(r.get("RegionId")), orEmpty(r.get("ChargeDescription")), category(),
-                    Money.of(cost, currency), decimal("ConsumedQuantity", false));
+            return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(billingAccountId)
+                    .subAccountId(orEmpty(r.get("SubAccountId"))).serviceAccount(account.id())
+                    .project(account.project()).service(service).region(orEmpty(r.get("RegionId")))
+                    .usageType(orEmpty(r.get("ChargeDescription"))).chargeCategory(category())
+                    .correction("correction".equalsIgnoreCase(r.get("ChargeClass"))).billedCost(Money.of(cost, currency)).usageQuantity(decimal("ConsumedQuantity", false)).build();
         }
 
         private BigDecimal decimal(String column, boolean required) throws FocusFileException {
@@ -304,24 +305,19 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("ChargeCategory", "empty; FOCUS requires one of Usage, Purchase, Tax, Credit,"
                         + " Adjustment");
             }
-            boolean correction = "correction".equalsIgnoreCase(r.get("ChargeClass"));
             String sub = r.get("ChargeSubcategory");
             ChargeCategory c = switch (text.toLowerCase(Locale.ROOT)) {
-                case "usage" -> correction ? ChargeCategory.REFUND : ChargeCategory.USAGE;
-                case "purchase" -> correction ? ChargeCategory.REFUND : ChargeCategory.FEE;
+                case "usage" -> ChargeCategory.USAGE;
+                case "purchase" -> ChargeCategory.PURCHASE;
                 case "tax" -> ChargeCategory.TAX;
                 case "credit" -> ChargeCategory.CREDIT;
                 case "adjustment" -> ChargeCategory.ADJUSTMENT;
                 default -> throw r.malformed("ChargeCategory", "'" + text + "' is not one of FOCUS's Usage, Purchase,"
                         + " Tax, Credit, Adjustment");
             };
-            if (sub != null && c != ChargeCategory.TAX) {
-                if (sub.equalsIgnoreCase("refund")) {
-                    return ChargeCategory.REFUND;
-                }
-                if (sub.equalsIgnoreCase("credit")) {
-                    return ChargeCategory.CREDIT;
-                }
+            if (sub != null && c != ChargeCategory.TAX
+                    && (sub.equalsIgnoreCase("refund") || sub.equalsIgnoreCase("credit"))) {
+                return ChargeCategory.CREDIT;
             }
             return c;
         }

@@ -138,18 +138,18 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         writeHeader();
         line.setLength(0);
         fields = 0;
-        String billed = plain(r.cost().amount());
+        String billed = plain(r.billedCost().amount());
         LocalDate day = r.chargeDate();
         LocalDate month = day.withDayOfMonth(1);
         FocusOrigin origin = resolved.computeIfAbsent(r.provider().value(), origins);
         field(billed);                                                     // BilledCost
         field(r.billingAccountId().isEmpty() ? r.serviceAccount().value() : r.billingAccountId()); // BillingAccountId
         field(null);                                                       // BillingAccountName
-        field(r.cost().currency().getCurrencyCode());                      // BillingCurrency
+        field(r.billedCost().currency().getCurrencyCode());                      // BillingCurrency
         field(instant(month.plusMonths(1)));                               // BillingPeriodEnd
         field(instant(month));                                             // BillingPeriodStart
         field(chargeCategory(r.chargeCategory()));                         // ChargeCategory
-        field(r.chargeCategory() == ChargeCategory.REFUND ? "Correction" : null); // ChargeClass
+        field(r.correction() ? "Correction" : null);           // ChargeClass
         field(nullIfEmpty(r.usageType()));                                 // ChargeDescription
         field(instant(day.plusDays(1)));                                   // ChargePeriodEnd
         field(instant(day));                                               // ChargePeriodStart
@@ -190,10 +190,10 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
      */
     public static String chargeCategory(ChargeCategory category) {
         return switch (category) {
-            case USAGE, REFUND -> "Usage";
+            case USAGE -> "Usage";
+            case PURCHASE -> "Purchase";
             case TAX -> "Tax";
             case CREDIT -> "Credit";
-            case FEE -> "Purchase";
             case ADJUSTMENT -> "Adjustment";
         };
     }

@@ -48,18 +48,21 @@ final class Fixtures {
         return List.of(
                 record("2026-01-05", "Compute, Premium", "eu-west-1", "Box \"large\"", ChargeCategory.USAGE, "0.000001"),
                 record("2026-01-05", "Storage", "", "line1\r\nline2", ChargeCategory.USAGE, "123456789012345.123456"),
-                record("2026-01-31", "Support", "global", "", ChargeCategory.FEE, "100"),
+                record("2026-01-31", "Support", "global", "", ChargeCategory.PURCHASE, "100"),
                 record("2026-02-01", "VAT", "", "", ChargeCategory.TAX, "7.70"),
                 record("2026-02-02", "Compute, Premium", "eu-west-1", "", ChargeCategory.CREDIT, "-3.5"),
-                record("2026-02-03", "Compute, Premium", "eu-west-1", "", ChargeCategory.REFUND, "-1.25"),
+                record("2026-02-03", "Compute, Premium", "eu-west-1", "", ChargeCategory.USAGE, "-1.25")
+                        .toBuilder().correction(true).build(),
                 record("2026-02-04", "Compute, Premium", "eu-west-1", "", ChargeCategory.ADJUSTMENT, "0"),
                 record("2026-03-15", "AmazonS3", "us-east-1", "", ChargeCategory.USAGE, "1E+3"));
     }
 
     private static CostRecord record(String day, String service, String region, String usageType,
                                      ChargeCategory category, String amount) {
-        return new CostRecord(LocalDate.parse(day), ProviderId.of(CRAFTED_PROVIDER), "acct-edge",
-                region.isEmpty() ? "" : "sub-" + region, ServiceAccountId.of("edge"), ProjectId.of("project-edge"), service, region, usageType, category,
-                Money.of(new BigDecimal(amount), java.util.Currency.getInstance("JPY")), null);
+        return CostRecord.builder().chargeDate(LocalDate.parse(day)).provider(ProviderId.of(CRAFTED_PROVIDER))
+                .billingAccountId("acct-edge").subAccountId(region.isEmpty() ? "" : "sub-" + region)
+                .serviceAccount(ServiceAccountId.of("edge")).project(ProjectId.of("project-edge"))
+                .service(service).region(region).usageType(usageType).chargeCategory(category)
+                .billedCost(Money.of(new BigDecimal(amount), java.util.Currency.getInstance("JPY"))).build();
     }
 }

@@ -94,9 +94,9 @@ class FocusFilesProviderTest {
 
     private static String describe(CostRecord r) {
         return r.chargeDate() + "|" + r.billingAccountId() + "|" + r.service() + "|" + r.region() + "|"
-                + r.chargeCategory() + "|" + r.cost().amount().toPlainString() + " " + r.cost().currency() + "|"
+                + r.chargeCategory() + "|" + r.billedCost().amount().toPlainString() + " " + r.billedCost().currency() + "|"
                 + r.usageType() + "|" + r.usageQuantity() + "|" + r.serviceAccount().value() + "|" + r.project().value()
-                + "|" + r.provider().value() + "|" + r.subAccountId();
+                + "|" + r.provider().value() + "|" + r.subAccountId() + (r.correction() ? "|correction" : "");
     }
 
     @Test
@@ -109,9 +109,9 @@ class FocusFilesProviderTest {
         assertThat(records).extracting(FocusFilesProviderTest::describe).containsExactly(
                 "2026-01-01|111111111111|Amazon Elastic Compute Cloud, Linux|us-east-1|USAGE|10.123456789 USD"
                         + "|$0.0104 per On Demand \"Linux\" t3.micro|24|imported|project-web|focus-files|222222222222",
-                "2026-01-31|111111111111|AWS Support||FEE|100 USD||null|imported|project-web|focus-files|",
-                "2026-01-15|111111111111|Amazon Simple Storage Service|eu-west-1|REFUND|-2.5 USD|refund|null|imported"
-                        + "|project-web|focus-files|333333333333",
+                "2026-01-31|111111111111|AWS Support||PURCHASE|100 USD||null|imported|project-web|focus-files|",
+                "2026-01-15|111111111111|Amazon Simple Storage Service|eu-west-1|USAGE|-2.5 USD|refund|null|imported"
+                        + "|project-web|focus-files|333333333333|correction",
                 "2026-01-15|111111111111|Tax||TAX|0.7 USD||null|imported|project-web|focus-files|333333333333",
                 "2026-01-20|111111111111|Amazon Simple Storage Service||CREDIT|-1 USD|promo|null|imported|project-web"
                         + "|focus-files|333333333333");
@@ -131,7 +131,7 @@ class FocusFilesProviderTest {
         List<CostRecord> records = fetch(provider(), account(Map.of()), JAN, null);
 
         assertThat(records).extracting(r -> r.chargeCategory() + " " + r.region() + " " + r.usageQuantity() + " "
-                + r.cost()).containsExactly("REFUND ap-northeast-2 3.5 -1500 KRW", "CREDIT ap-northeast-2 null -10 KRW",
+                + r.billedCost()).containsExactly("CREDIT ap-northeast-2 3.5 -1500 KRW", "CREDIT ap-northeast-2 null -10 KRW",
                 "ADJUSTMENT ap-northeast-2 null 1 KRW");
     }
 
@@ -148,7 +148,7 @@ class FocusFilesProviderTest {
                 account(Map.of()), JAN, null);
 
         assertThat(all).hasSize(5);
-        assertThat(all.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+        assertThat(all.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualByComparingTo("107.323456789");
         assertThat(none).isEmpty();
     }
@@ -162,7 +162,7 @@ class FocusFilesProviderTest {
         assertThat(fetch(provider(), account(Map.of("billingAccountId", "999999999999")), JAN, null)).hasSize(5)
                 .allMatch(r -> r.billingAccountId().equals("999999999999"));
         assertThat(fetch(provider(), account(Map.of("billingAccountId", "111111111111", "subAccountId", "333333333333")),
-                JAN, null)).extracting(r -> r.cost().amount().toPlainString()).containsExactly("-2.5", "0.7", "-1");
+                JAN, null)).extracting(r -> r.billedCost().amount().toPlainString()).containsExactly("-2.5", "0.7", "-1");
     }
 
     @Test
@@ -225,7 +225,7 @@ class FocusFilesProviderTest {
 
         List<CostRecord> records = fetch(provider(), account(Map.of()), JAN, null);
 
-        assertThat(records).extracting(r -> r.chargeDate() + " " + r.cost().amount().toPlainString()).containsExactly(
+        assertThat(records).extracting(r -> r.chargeDate() + " " + r.billedCost().amount().toPlainString()).containsExactly(
                 "2026-01-05 0.000000000000000001", "2026-01-04 0.00000352",
                 "2026-01-05 123456789012345678901234567890.123456789");
     }
@@ -304,7 +304,7 @@ class FocusFilesProviderTest {
         long[] count = {0};
 
         stats[0] = provider().fetch(FetchRequest.of(account(Map.of()), JAN, Granularity.DAILY), r -> {
-            sum[0] = sum[0].add(r.cost().amount());
+            sum[0] = sum[0].add(r.billedCost().amount());
             count[0]++;
         });
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's FOCUS snippets, compiled and run: export a month, then read the file back as a provider. */
+/** The snippets of docs/focus.md, compiled and run: export a month, then read the file back as a provider. */
 @Timeout(30)
 class FocusReadmeTest {
     @TempDir

@@ -24,10 +24,11 @@ class FocusWriterTest {
 
     private static CostRecord record(String provider, String account, String service, String region, String usageType,
                                      ChargeCategory category, String amount, String currency) {
-        return new CostRecord(LocalDate.of(2026, 2, 28), ProviderId.of(provider), account,
-                region.isEmpty() ? "" : "sub-" + account, ServiceAccountId.of("sa-1"),
-                ProjectId.of("project-web"), service, region, usageType, category,
-                Money.of(new BigDecimal(amount), java.util.Currency.getInstance(currency)), null);
+        return CostRecord.builder().chargeDate(LocalDate.of(2026, 2, 28)).provider(ProviderId.of(provider))
+                .billingAccountId(account).subAccountId(region.isEmpty() ? "" : "sub-" + account)
+                .serviceAccount(ServiceAccountId.of("sa-1")).project(ProjectId.of("project-web"))
+                .service(service).region(region).usageType(usageType).chargeCategory(category)
+                .billedCost(Money.of(new BigDecimal(amount), java.util.Currency.getInstance(currency))).build();
     }
 
     private static String write(CostRecord... records) {
@@ -68,17 +69,19 @@ class FocusWriterTest {
     }
 
     @Test
-    void chargeCategories_mapToFocusValues_refundIsAUsageCorrection() {
+    void chargeCategories_mapToFocusValues_aCorrectionIsChargeClassCorrection() {
         assertThat(FocusWriter.chargeCategory(ChargeCategory.USAGE)).isEqualTo("Usage");
-        assertThat(FocusWriter.chargeCategory(ChargeCategory.REFUND)).isEqualTo("Usage");
-        assertThat(FocusWriter.chargeCategory(ChargeCategory.FEE)).isEqualTo("Purchase");
+        assertThat(FocusWriter.chargeCategory(ChargeCategory.PURCHASE)).isEqualTo("Purchase");
         assertThat(FocusWriter.chargeCategory(ChargeCategory.TAX)).isEqualTo("Tax");
         assertThat(FocusWriter.chargeCategory(ChargeCategory.CREDIT)).isEqualTo("Credit");
         assertThat(FocusWriter.chargeCategory(ChargeCategory.ADJUSTMENT)).isEqualTo("Adjustment");
 
-        List<String> refund = TestCsv.parse(write(record("p", "a", "S3", "x", "", ChargeCategory.REFUND, "-1", "USD"))).get(1);
-        assertThat(refund.get(6)).isEqualTo("Usage");
-        assertThat(refund.get(7)).isEqualTo("Correction");
+        List<List<String>> rows = TestCsv.parse(write(
+                record("p", "a", "S3", "x", "", ChargeCategory.USAGE, "-1", "USD").toBuilder().correction(true).build(),
+                record("p", "a", "S3", "x", "", ChargeCategory.USAGE, "1", "USD")));
+        assertThat(rows.get(1).get(6)).isEqualTo("Usage");
+        assertThat(rows.get(1).get(7)).isEqualTo("Correction");
+        assertThat(rows.get(2).get(7)).as("ChargeClass null when not a correction").isEmpty();
     }
 
     @Test

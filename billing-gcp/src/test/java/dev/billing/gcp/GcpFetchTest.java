@@ -116,7 +116,7 @@ class GcpFetchTest extends GcpTestSupport {
         assertThat(header.get("kid").asText()).isEqualTo("4f3e2d1c0b");
         assertThat(claims.get("iss").asText()).isEqualTo(EMAIL);
         assertThat(claims.get("aud").asText()).isEqualTo(endpoint() + "/token");
-        assertThat(claims.get("scope").asText()).isEqualTo("https://www.googleapis.com/auth/bigquery.readonly");
+        assertThat(claims.get("scope").asText()).isEqualTo("https://www.googleapis.com/auth/cloud-platform.read-only");
         assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(3600);
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initVerify(publicKey());
@@ -160,8 +160,8 @@ class GcpFetchTest extends GcpTestSupport {
 
         Fetched f = fetch(provider(), january());
 
-        assertThat(f.records()).extracting(r -> r.chargeCategory() + " " + r.cost().amount().toPlainString() + " "
-                + r.cost().currency()).containsExactly(
+        assertThat(f.records()).extracting(r -> r.chargeCategory() + " " + r.billedCost().amount().toPlainString() + " "
+                + r.billedCost().currency()).containsExactly(
                 "USAGE 100.123456789 USD", "CREDIT -20.000000001 USD", "USAGE 15000 JPY", "CREDIT -3000.5 JPY",
                 "TAX 8.01 USD", "ADJUSTMENT -12 JPY", "CREDIT -0.5 USD");
         assertThat(f.total("USD")).isEqualTo(new BigDecimal("100.123456789").add(new BigDecimal("-20.000000001"))

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's "Google Cloud Billing export provider" snippets (the regions between the README
- * markers, which the examples module's README test compares with README.md word for word), run
+ * The snippets of docs/gcp-billing-export.md (the regions between the README markers, which the
+ * examples module's DocSnippetsTest compares with the page word for word), run
  * against the testkit's BigQuery simulator.
  */
 @Timeout(30)

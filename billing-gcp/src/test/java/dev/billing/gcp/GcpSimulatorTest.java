@@ -127,7 +127,7 @@ class GcpSimulatorTest {
         List<BigDecimal> amounts = new ArrayList<>();
 
         FetchStats stats = provider.fetch(FetchRequest.of(account, PERIOD, Granularity.DAILY),
-                r -> amounts.add(r.cost().amount()));
+                r -> amounts.add(r.billedCost().amount()));
 
         assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, "web-staging"));
         assertThat(stats.records()).isEqualTo(amounts.size());
@@ -166,7 +166,7 @@ class GcpSimulatorTest {
         sim.fault(USD_ACCOUNT, new Fault.BackendError(1, 503));
         List<BigDecimal> amounts = new ArrayList<>();
 
-        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.cost().amount()));
+        provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.billedCost().amount()));
 
         assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, null));
 
@@ -213,5 +213,37 @@ class GcpSimulatorTest {
 
         assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
                 .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("timed out");
+    }
+
+    @Test
+    void partitionFilter_aMonthOfATwoYearTable_billsTheBytesOfItsPartitionsOnly_andKeepsLateRows() {
+        List<ExportRow> years = new ArrayList<>(BigQueryBillingExportSimulator.sampleRows(3, USD_ACCOUNT, "USD",
+                List.of("web-prod"), LocalDate.of(2024, 6, 1), 730));
+        // March's tax, exported on 3 April (the invoice month closes): inside the partitions the query reads
+        ExportRow lateTax = new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Tax", null,
+                java.time.Instant.parse("2026-03-31T00:00:00Z"), "tax", "USD", new BigDecimal("12.34"), List.of())
+                .exportedAt(java.time.Instant.parse("2026-04-03T08:00:00Z"));
+        years.add(lateTax);
+        BillingPeriod march = BillingPeriod.monthsThrough(YearMonth.of(2026, 3), YearMonth.of(2026, 3));
+        try (BigQueryBillingExportSimulator big = BigQueryBillingExportSimulator.builder().rows(years).start()) {
+            String key = big.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+            GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
+                    .endpoint(java.net.URI.create(big.endpoint())).build();
+            ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                    ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", big.table())),
+                    Map.of());
+            List<BigDecimal> amounts = new ArrayList<>();
+
+            FetchStats stats = provider.fetch(FetchRequest.of(usd, march, Granularity.DAILY),
+                    r -> amounts.add(r.billedCost().amount()));
+
+            LocalDate from = march.start().minusDays(ExportQuery.PARTITION_DAYS_BEFORE);
+            LocalDate to = march.end().plusDays(ExportQuery.PARTITION_DAYS_AFTER);
+            long read = years.stream().filter(r -> !r.partition().isBefore(from) && r.partition().isBefore(to)).count();
+            assertThat(stats.bytesScanned()).isEqualTo(400L * read).isLessThan(400L * years.size() / 8);
+            assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(years.stream()
+                    .filter(r -> march.contains(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate()))
+                    .map(ExportRow::total).reduce(BigDecimal.ZERO, BigDecimal::add));
+        }
     }
 }

@@ -196,8 +196,8 @@ abstract class GcpTestSupport {
     /** The records and stats of one fetch. */
     record Fetched(List<CostRecord> records, FetchStats stats) {
         BigDecimal total(String currency) {
-            return records.stream().filter(r -> r.cost().currency().getCurrencyCode().equals(currency))
-                    .map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().filter(r -> r.billedCost().currency().getCurrencyCode().equals(currency))
+                    .map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 

@@ -122,7 +122,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
 
     private static BigDecimal sum(List<CostRecord> records) {
         synchronized (records) {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 }

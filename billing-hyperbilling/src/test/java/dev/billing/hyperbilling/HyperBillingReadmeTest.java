@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's "HyperBilling provider" snippets (the regions between the README markers, which the
- * examples module's README test compares with README.md word for word), run against WireMock.
+ * The snippets of docs/hyperbilling.md (the regions between the README markers, which the examples
+ * module's DocSnippetsTest compares with the page word for word), run against WireMock.
  */
 @Timeout(20)
 class HyperBillingReadmeTest extends HyperBillingTestSupport {

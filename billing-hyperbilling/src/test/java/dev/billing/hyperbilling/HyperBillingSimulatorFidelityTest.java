@@ -45,7 +45,7 @@ class HyperBillingSimulatorFidelityTest {
 
             FetchStats stats = provider.fetch(FetchRequest.of(account, period, Granularity.DAILY), records::add);
 
-            BigDecimal total = records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal total = records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             assertThat(total).isEqualTo(data.total(accountId, period).amount());
             // one window of at most 30 days per request, each answer with one null-cost row (in us-east-1)
             assertThat(stats.nullCosts()).isEqualTo(4);

@@ -78,7 +78,7 @@ abstract class HyperBillingTestSupport {
     /** The records and stats of one fetch. */
     record Fetched(List<CostRecord> records, FetchStats stats) {
         BigDecimal total() {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 

@@ -116,7 +116,7 @@ class MzcContractTest extends ProviderContract {
             Map<String, BigDecimal> expected = new TreeMap<>();
             served.rows(a, period).forEach(r -> expected.merge(r.date() + " " + r.subAccount(), r.amount(), BigDecimal::add));
             Map<String, BigDecimal> actual = new TreeMap<>();
-            records.forEach(r -> actual.merge(r.chargeDate() + " " + r.subAccountId(), r.cost().amount(), BigDecimal::add));
+            records.forEach(r -> actual.merge(r.chargeDate() + " " + r.subAccountId(), r.billedCost().amount(), BigDecimal::add));
             expected.replaceAll((k, v) -> v.stripTrailingZeros());
             actual.replaceAll((k, v) -> v.stripTrailingZeros());
             assertThat(actual).isEqualTo(expected);
@@ -124,7 +124,7 @@ class MzcContractTest extends ProviderContract {
             assertThat(stats.pages()).as("one answer per month").isEqualTo(3);
             assertThat(records).allSatisfy(r -> {
                 assertThat(period.contains(r.chargeDate())).isTrue();
-                assertThat(r.cost().currency()).isEqualTo(served.currency(a));
+                assertThat(r.billedCost().currency()).isEqualTo(served.currency(a));
                 assertThat(r.billingAccountId()).isEqualTo(a);
             });
         }

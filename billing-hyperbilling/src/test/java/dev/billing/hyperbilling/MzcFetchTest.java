@@ -41,6 +41,29 @@ class MzcFetchTest extends MzcTestSupport {
     // --- the wire format --------------------------------------------------------------------------
 
     @Test
+    void costAndCredit_becomeAUsageAndACreditRecord_thatAddUpToFinalCost_whateverTheCreditsSign() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("1000.5", "-200.25", "800.25", "KRW"), cost("40", "10", "30", "KRW"),
+                        cost("7", "0", "7", "KRW"))))))));
+
+        Fetched fetched = fetch(provider(), january(Granularity.DAILY));
+
+        assertThat(fetched.total()).isEqualByComparingTo("837.25");
+        assertThat(fetched.records()).extracting(r -> r.chargeCategory().name() + " " + r.billedCost().amount().toPlainString())
+                .containsExactly("USAGE 1000.5", "CREDIT -200.25", "USAGE 40", "CREDIT -10", "USAGE 7");
+        assertThat(fetched.stats().records()).isEqualTo(5);
+    }
+
+    @Test
+    void aCreditThatIsNotFinalCostMinusCost_isAProtocolError() {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(answer(item("daily_cost", "202601", project("web-prod",
+                daily("202601", "2026-01-05", cost("100", "-5", "90", "KRW"))))))));
+
+        assertThatThrownBy(() -> fetch(provider(), january(Granularity.DAILY))).isInstanceOf(ProviderProtocolException.class)
+                .hasMessageContaining("credit -5 is not final_cost - cost = -10");
+    }
+
+    @Test
     void fetch_sendsOneGetPerMonthWithTheQueryAndAnRs256TokenSignedWithTheKey() throws Exception {
         server.stubFor(get(urlPathEqualTo(SUMMARY)).willReturn(ok(JANUARY_DAILY)));
 
@@ -80,7 +103,7 @@ class MzcFetchTest extends MzcTestSupport {
         Fetched fetched = fetch(provider(), january(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualTo(new BigDecimal("7877.298528"));
-        assertThat(fetched.records()).extracting(r -> r.cost().currency().getCurrencyCode()).containsOnly("KRW");
+        assertThat(fetched.records()).extracting(r -> r.billedCost().currency().getCurrencyCode()).containsOnly("KRW");
         assertThat(fetched.stats()).isEqualTo(new FetchStats(3, 1, 1, 0, 0));
         CostRecord first = fetched.records().get(0);
         assertThat(first.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 5));
@@ -89,7 +112,7 @@ class MzcFetchTest extends MzcTestSupport {
         assertThat(first.subAccountId()).isEqualTo("web-prod");
         assertThat(first.serviceAccount().value()).isEqualTo("gcp-billing");
         assertThat(first.project().value()).isEqualTo("project-data");
-        assertThat(first.cost()).isEqualTo(Money.of("3777.55956", "KRW"));
+        assertThat(first.billedCost()).isEqualTo(Money.of("3777.55956", "KRW"));
     }
 
     @Test
@@ -233,7 +256,7 @@ class MzcFetchTest extends MzcTestSupport {
         FetchStats stats = provider().fetchAsync(request(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 3, 1),
                 Granularity.DAILY), records::add, ForkJoinPool.commonPool()).join();
 
-        assertThat(records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+        assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualTo(new BigDecimal("7877.298529"));
         assertThat(stats).isEqualTo(new FetchStats(4, 2, 2, 0, 0));
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The README's hyperbilling-mzc snippet (the region between the README markers, which the examples
- * module's README test compares with README.md word for word), run against the summary simulator.
+ * The hyperbilling-mzc snippet of docs/hyperbilling.md (the region between the README markers, which the
+ * examples module's DocSnippetsTest compares with the page word for word), run against the summary simulator.
  */
 @Timeout(20)
 class MzcReadmeTest {

@@ -19,6 +19,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.HyperBillingSummarySimulator;
 import dev.billing.testkit.SummaryData;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -76,6 +77,11 @@ class MzcSimulatorTest {
         assertThat(expected.currency().getCurrencyCode()).isEqualTo("KRW");
         assertThat(daily.stats().requests()).isEqualTo(3);
         assertThat(monthly.records()).extracting(r -> r.service()).contains("Compute Engine", "BigQuery");
+        BigDecimal credits = DATA.rows().stream().filter(r -> r.accountId().equals(MzcTestSupport.ACCOUNT_ID))
+                .filter(r -> Q1.contains(r.date())).map(SummaryData.Row::credit).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(credits).isNegative();
+        assertThat(daily.records().stream().filter(r -> r.chargeCategory() == dev.billing.core.ChargeCategory.CREDIT)
+                .map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo(credits);
         assertThat(sim.summaryRequests(MzcTestSupport.ACCOUNT_ID)).isEqualTo(6);
     }
 

@@ -79,7 +79,7 @@ abstract class MzcTestSupport {
     /** The records and stats of one fetch. */
     record Fetched(List<CostRecord> records, FetchStats stats) {
         BigDecimal total() {
-            return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
         }
     }
 
@@ -93,6 +93,12 @@ abstract class MzcTestSupport {
     static String cost(String finalCost, String currency) {
         return "{\"cost\":" + finalCost + ",\"credit\":0,\"final_cost\":" + finalCost + ",\"cost_in_usd\":1.5,"
                 + "\"credit_in_usd\":0,\"final_cost_in_usd\":1.5,\"currency\":\"" + currency + "\"}";
+    }
+
+    /** @return a {@code costs} entry with cost, credit and final cost as JSON text */
+    static String cost(String cost, String credit, String finalCost, String currency) {
+        return "{\"cost\":" + cost + ",\"credit\":" + credit + ",\"final_cost\":" + finalCost + ",\"currency\":\""
+                + currency + "\"}";
     }
 
     /** @return a daily_cost row */

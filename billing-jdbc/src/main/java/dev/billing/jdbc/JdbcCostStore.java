@@ -10,8 +10,8 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.Arguments;
-import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -419,8 +419,8 @@ public final class JdbcCostStore implements CostStore {
                 insert.setString(8, r.region());
                 insert.setString(9, r.usageType());
                 insert.setString(10, r.chargeCategory().name());
-                insert.setString(11, r.cost().currency().getCurrencyCode());
-                insert.setBigDecimal(12, r.cost().amount());
+                insert.setString(11, r.billedCost().currency().getCurrencyCode());
+                insert.setBigDecimal(12, r.billedCost().amount());
                 insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
                 insert.setString(14, r.subAccountId());
                 insert.addBatch();
@@ -744,20 +744,21 @@ public final class JdbcCostStore implements CostStore {
     }
 
     /**
-     * The budget alerts kept in this store's database (table {@code budget_alert}): a threshold alerts once per
-     * budget and month, across restarts and every instance sharing the database.
+     * The alerts kept in this store's database (table {@code alert_log}, keyed by kind, subject, date and detail):
+     * budget thresholds and anomalies alert once, across restarts and every instance sharing the database.
      */
     @Override
-    public BudgetAlertLog budgetAlerts() {
-        return (budget, month, threshold) -> {
+    public AlertLog alerts() {
+        return (kind, subject, date, detail) -> {
             try (Connection c = connections.get()) {
-                return update(c, "INSERT INTO budget_alert (budget, month_start, threshold, alerted_at) VALUES (?, ?, ?, ?)",
-                        budget, month.atDay(1), BudgetAlertLog.key(threshold), OffsetDateTime.now(ZoneOffset.UTC)) == 1;
+                return update(c, "INSERT INTO alert_log (kind, subject, alert_date, detail, alerted_at)"
+                        + " VALUES (?, ?, ?, ?, ?)", kind, subject, date, detail,
+                        OffsetDateTime.now(ZoneOffset.UTC)) == 1;
             } catch (SQLException e) {
                 if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     return false;
                 }
-                throw failure("recording a budget alert", null, e);
+                throw failure("recording an alert", null, e);
             }
         };
     }

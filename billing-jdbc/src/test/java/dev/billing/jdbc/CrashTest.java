@@ -9,11 +9,9 @@ import dev.billing.core.CostReport;
 import dev.billing.core.CostSync;
 import dev.billing.core.Dimension;
 import dev.billing.core.spi.StoredWindow;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,22 +36,12 @@ class CrashTest {
             reportBefore = sync.report(query);
         }
 
-        Path ready = dir.resolve("ready");
-        Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashingReplace.class.getName(),
-                file.toString(), ready.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = ChildJvm.start(CrashingReplace.class, file.toString());
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(ready) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(Files.exists(ready)).as("child ready; its log: %s", Files.exists(log) ? Files.readString(log) : "")
-                    .isTrue();
+            ChildJvm.awaitReady(child);
         } finally {
             child.destroyForcibly();
-            assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            child.waitFor();
         }
 
         try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
@@ -71,22 +59,12 @@ class CrashTest {
     @Timeout(90)
     void sync_processKilledMidFetch_reportNamesTheMissingMonths_andTheNextSyncMakesItExact() throws Exception {
         Path file = dir.resolve("costs");
-        Path ready = dir.resolve("ready");
-        Path log = dir.resolve("child.log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CrashingSync.class.getName(),
-                file.toString(), ready.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = ChildJvm.start(CrashingSync.class, file.toString());
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.exists(ready) && child.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertThat(Files.exists(ready)).as("child ready; its log: %s", Files.exists(log) ? Files.readString(log) : "")
-                    .isTrue();
+            ChildJvm.awaitReady(child);
         } finally {
             child.destroyForcibly();
-            assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            child.waitFor();
         }
         YearMonth jan = YearMonth.of(2026, 1);
         YearMonth feb = YearMonth.of(2026, 2);

@@ -5,7 +5,6 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +16,7 @@ import java.util.Map;
 /**
  * Run in a separate JVM by {@link CrashTest}: starts replacing window {@code web-aws 2026-03} of the
  * embedded store with restated data, writes part of it (several JDBC batches, checkpointed to the
- * file), then signals "ready" and waits to be killed.
+ * file), then says it is ready and waits to be killed.
  */
 public final class CrashingReplace {
     private CrashingReplace() {
@@ -25,7 +24,6 @@ public final class CrashingReplace {
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        Path ready = Path.of(args[1]);
         ServiceAccount account = new ServiceAccount(ServiceAccountId.of("web-aws"), ProviderId.of(TestProvider.ID),
                 ProjectId.of("project-web"), Credentials.of(Map.of()), Map.of("currency", "USD"));
         TestProvider provider = new TestProvider(42, 200);
@@ -39,8 +37,7 @@ public final class CrashingReplace {
                 try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath());
                      Statement s = c.createStatement()) {
                     s.execute("CHECKPOINT");
-                    Files.writeString(ready, "inserted 150 line items");
-                    Thread.sleep(60_000);
+                    ChildJvm.readyThenWaitToBeKilled();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

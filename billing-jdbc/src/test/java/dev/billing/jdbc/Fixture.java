@@ -48,7 +48,7 @@ final class Fixture implements AutoCloseable {
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
                 for (CostRecord r : provider.records(account(a), m)) {
                     if (period.contains(r.chargeDate())) {
-                        sums.merge(r.cost().currency(), r.cost().amount(), BigDecimal::add);
+                        sums.merge(r.billedCost().currency(), r.billedCost().amount(), BigDecimal::add);
                     }
                 }
             }

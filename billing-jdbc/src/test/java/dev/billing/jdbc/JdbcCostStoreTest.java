@@ -75,7 +75,75 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(6);
                 assertThat(rs.getString(2)).contains("budget alerts");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(7);
+                assertThat(rs.getString(2)).contains("FOCUS charge categories");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(8);
+                assertThat(rs.getString(2)).contains("one alert log", "anomalies");
                 assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void open_schema6WithBudgetAlerts_movesThemIntoTheAlertLog_andTheyStayFirstOnce() throws Exception {
+        JdbcCostStore.embedded(dir.resolve("costs")).close();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            backToSchema6(s);
+            s.execute("INSERT INTO budget_alert VALUES ('web', DATE '2026-03-01', '100:forecast', CURRENT_TIMESTAMP)");
+        }
+        try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.forecast(100)))
+                    .as("alerted before the upgrade").isFalse();
+            assertThat(store.budgetAlerts().firstAlert("web", MAR, dev.billing.core.Budget.Threshold.actual(100)))
+                    .isTrue();
+            assertThat(store.alerts().firstAlert("budget", "web", MAR.atDay(1), "100:forecast")).isFalse();
+        }
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables"
+                     + " WHERE LOWER(table_name) = 'budget_alert'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("budget_alert dropped").isZero();
+        }
+    }
+
+    /** Back to the schema as released with version 6, for the tests that replay the later migrations. */
+    private static void backToSchema6(Statement s) throws java.sql.SQLException {
+        s.execute("DROP TABLE alert_log");
+        s.execute("DELETE FROM billing_schema_version WHERE version > 6");
+        s.execute("CREATE TABLE budget_alert (budget VARCHAR NOT NULL, month_start DATE NOT NULL, threshold"
+                + " VARCHAR NOT NULL, alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                + " PRIMARY KEY (budget, month_start, threshold))");
+    }
+
+    @Test
+    void open_schema6WithFeesAndRefunds_migratesThemToPurchasesAndCredits() throws Exception {
+        JdbcCostStore.embedded(dir.resolve("costs")).close();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            backToSchema6(s);
+            for (String category : List.of("FEE", "REFUND", "USAGE")) {
+                s.execute("INSERT INTO cost_line (service_account, month_start, charge_date, provider, billing_account,"
+                        + " project, service, region, usage_type, charge_category, currency, amount) VALUES ('sa',"
+                        + " DATE '2026-03-01', DATE '2026-03-02', 'p', 'a', 'pr', 's', 'r', '', '" + category
+                        + "', 'USD', 1)");
+                s.execute("INSERT INTO cost_month (service_account, month_start, provider, billing_account, project,"
+                        + " service, region, usage_type, charge_category, currency, amount) VALUES ('sa',"
+                        + " DATE '2026-03-01', 'p', 'a', 'pr', 's', 'r', '', '" + category + "', 'USD', 1)");
+            }
+        }
+
+        JdbcCostStore.embedded(dir.resolve("costs")).close();
+
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+            for (String table : List.of("cost_line", "cost_month")) {
+                List<String> categories = new java.util.ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT charge_category FROM " + table + " ORDER BY 1")) {
+                    while (rs.next()) {
+                        categories.add(rs.getString(1));
+                    }
+                }
+                assertThat(categories).as(table).containsExactly("CREDIT", "PURCHASE", "USAGE");
             }
         }
     }
@@ -177,8 +245,9 @@ class JdbcCostStoreTest {
     }
 
     private static CostRecord record(ServiceAccount account, String amount) {
-        return new CostRecord(MAR.atDay(3), account.provider(), "111", "", account.id(), account.project(), "AmazonEC2",
-                "us-east-1", "", ChargeCategory.USAGE, new Money(new BigDecimal(amount), java.util.Currency.getInstance("USD")),
-                null);
+        return CostRecord.builder().chargeDate(MAR.atDay(3)).provider(account.provider())
+                .billingAccountId("111").serviceAccount(account.id()).project(account.project())
+                .service("AmazonEC2").region("us-east-1")
+                .billedCost(new Money(new BigDecimal(amount), java.util.Currency.getInstance("USD"))).build();
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The README's "Keeping costs" snippet, run against the HyperBilling simulator. */
+/** The "Getting started" snippet of docs/cost-store.md, run against the HyperBilling simulator. */
 class StorageReadmeTest {
     private static final Logger log = LoggerFactory.getLogger(StorageReadmeTest.class);
 

@@ -97,9 +97,12 @@ final class TestProvider implements BillingProvider {
             if (category == ChargeCategory.CREDIT) {
                 amount = amount.negate();
             }
-            out.add(new CostRecord(day, ProviderId.of(ID), "acct-" + account.name(), "", account.id(), account.project(),
-                    service, REGIONS[r.nextInt(REGIONS.length)], "usage-" + r.nextInt(3), category,
-                    new Money(amount, currency), BigDecimal.valueOf(r.nextInt(1000), 2)));
+            out.add(CostRecord.builder().chargeDate(day).provider(ProviderId.of(ID))
+                    .billingAccountId("acct-" + account.name()).serviceAccount(account.id())
+                    .project(account.project()).service(service).region(REGIONS[r.nextInt(REGIONS.length)])
+                    .usageType("usage-" + r.nextInt(3)).chargeCategory(category)
+                    .billedCost(new Money(amount, currency))
+                    .usageQuantity(BigDecimal.valueOf(r.nextInt(1000), 2)).build());
         }
         return out;
     }

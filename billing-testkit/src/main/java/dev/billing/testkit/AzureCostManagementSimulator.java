@@ -281,6 +281,15 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
         }
 
         /**
+         * @param type the {@code ChargeType}, for example {@code Purchase}, {@code Refund}, {@code Tax},
+         *     {@code UnusedReservation}
+         * @return a copy of that charge type
+         */
+        public Row charged(String type) {
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost);
+        }
+
+        /**
          * @param account the billing account
          * @return a copy billed to that billing account
          */

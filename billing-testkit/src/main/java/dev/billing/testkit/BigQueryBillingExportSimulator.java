@@ -27,14 +27,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code POST /token}: the JWT bearer grant; the JWT's RS256 signature is verified against
  *       the public key of a key this simulator issued ({@link #serviceAccountKey}), and its
- *       {@code aud}, {@code scope}, {@code iat} and {@code exp}; answers an access token or
- *       {@code 400 invalid_grant};</li>
+ *       {@code aud}, {@code iat} and {@code exp}; answers an access token carrying the JWT's
+ *       {@code scope}, or {@code 400 invalid_grant};</li>
  *   <li>{@code POST /bigquery/v2/projects/{project}/queries} ({@code jobs.query}) and
  *       {@code GET /bigquery/v2/projects/{project}/queries/{jobId}} ({@code jobs.getQueryResults}),
  *       with the bearer token checked, {@code jobComplete: false} for the first answers
  *       ({@link Builder#pendingPolls}), pages of {@link Builder#pageSize} rows with {@code pageToken},
- *       NUMERIC values as decimal strings, and BigQuery's error bodies.</li>
+ *       NUMERIC values as decimal strings, and BigQuery's error bodies. A token whose scopes the
+ *       method does not accept in Google's discovery document is refused {@code 403
+ *       insufficientPermissions}, as BigQuery refuses it.</li>
  * </ul>
+ * The query's partition filter is honoured: only rows whose partition ({@link ExportRow#exportTime})
+ * the query reads are seen, and {@code totalBytesProcessed} is {@value
+ * dev.billing.testkit.internal.BigQueryExportHandler#ROW_BYTES} bytes per row of those partitions.
  * It does not parse SQL: it accepts exactly the provider's query text ({@link #expectedQuery}) for
  * its table, checks the four named parameters' names and types, and evaluates them itself (the
  * query's filters, {@code CAST(... AS NUMERIC)} and grouping). Faults are injected per billing
@@ -225,10 +230,12 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
      * @param currency {@code currency}
      * @param cost {@code cost} (a FLOAT64 in BigQuery; the query casts it to NUMERIC, 9 decimals)
      * @param credits {@code credits}
+     * @param exportTime {@code export_time}: the row lies in the ingestion-time partition
+     *     ({@code _PARTITIONTIME}) of this instant's UTC day; not before {@code usageStartTime}
      */
     public record ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                             Instant usageStartTime, String costType, String currency, BigDecimal cost,
-                            List<Credit> credits) {
+                            List<Credit> credits, Instant exportTime) {
         /** Validates presence and copies the credits. */
         public ExportRow {
             Objects.requireNonNull(billingAccountId, "billingAccountId");
@@ -238,7 +245,29 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
             Objects.requireNonNull(costType, "costType");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
+            Objects.requireNonNull(exportTime, "exportTime");
+            if (exportTime.isBefore(usageStartTime)) {
+                throw new IllegalArgumentException("exportTime must not be before usageStartTime");
+            }
             credits = List.copyOf(credits);
+        }
+
+        /** A row exported when its usage starts: it lies in its usage day's partition. */
+        public ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
+                         Instant usageStartTime, String costType, String currency, BigDecimal cost, List<Credit> credits) {
+            this(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency, cost, credits,
+                    usageStartTime);
+        }
+
+        /** @param time the {@code export_time} @return this row, exported then (into that day's partition) */
+        public ExportRow exportedAt(Instant time) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, time);
+        }
+
+        /** @return the UTC day of the ingestion-time partition that holds this row */
+        public LocalDate partition() {
+            return exportTime.atOffset(ZoneOffset.UTC).toLocalDate();
         }
 
         /**

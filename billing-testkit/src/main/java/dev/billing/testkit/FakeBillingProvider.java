@@ -99,11 +99,13 @@ public final class FakeBillingProvider implements BillingProvider {
         SimulatorData data = state.data();
         long records = 0;
         for (SimulatorData.Row r : data.rows(awsAccount, request.period())) {
-            sink.accept(new CostRecord(r.date(), id, awsAccount, awsAccount, account.id(), account.project(), r.service(),
-                    r.region() == null || r.region().isEmpty() ? "us-east-1" : r.region(),
-                    r.usageType() == null ? "" : r.usageType(),
-                    r.cost().signum() < 0 ? ChargeCategory.CREDIT : ChargeCategory.USAGE,
-                    Money.of(r.cost(), data.currency(awsAccount)), r.quantity()));
+            sink.accept(CostRecord.builder().chargeDate(r.date()).provider(id).billingAccountId(awsAccount)
+                    .subAccountId(awsAccount).serviceAccount(account.id()).project(account.project())
+                    .service(r.service())
+                    .region(r.region() == null || r.region().isEmpty() ? "us-east-1" : r.region())
+                    .usageType(r.usageType() == null ? "" : r.usageType())
+                    .chargeCategory(r.cost().signum() < 0 ? ChargeCategory.CREDIT : ChargeCategory.USAGE)
+                    .billedCost(Money.of(r.cost(), data.currency(awsAccount))).usageQuantity(r.quantity()).build());
             records++;
         }
         state.countBillingRequest(awsAccount);

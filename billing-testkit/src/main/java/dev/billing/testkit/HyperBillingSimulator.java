@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A HyperBilling API server on a loopback port, serving the HyperBilling API of {@code docs/hyperbilling.md}: API-user
@@ -50,7 +51,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private HyperBillingSimulator(Builder b) throws IOException {
-        this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis(), b.requestsPerSecond);
+        this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis(), b.requestsPerSecond, b.nanoTime);
         b.faults.forEach((account, faults) -> faults.forEach(f -> state.addFault(account, f)));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         AtomicInteger n = new AtomicInteger();
@@ -209,6 +210,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
         private int threads = 8;
         private Duration latency = Duration.ZERO;
         private int requestsPerSecond;
+        private LongSupplier nanoTime = System::nanoTime;
         private final Map<String, List<Fault>> faults = new LinkedHashMap<>();
 
         private Builder() {
@@ -292,6 +294,12 @@ public final class HyperBillingSimulator implements AutoCloseable {
         public Builder fault(String account, Fault fault) {
             faults.computeIfAbsent(Objects.requireNonNull(account, "account"), a -> new ArrayList<>())
                     .add(Objects.requireNonNull(fault, "fault"));
+            return this;
+        }
+
+        /** The rate limit's time source, for the simulator's own tests: a second passes when they say so. */
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 

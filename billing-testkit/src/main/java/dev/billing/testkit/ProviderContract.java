@@ -113,19 +113,19 @@ public abstract class ProviderContract {
     }
 
     private static BigDecimal sum(List<CostRecord> records) {
-        return records.stream().map(r -> r.cost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     private static Map<String, BigDecimal> byDayAndService(List<CostRecord> records) {
         Map<String, BigDecimal> m = new TreeMap<>();
-        records.forEach(r -> m.merge(r.chargeDate() + " " + r.service(), r.cost().amount(), BigDecimal::add));
+        records.forEach(r -> m.merge(r.chargeDate() + " " + r.service(), r.billedCost().amount(), BigDecimal::add));
         m.replaceAll((k, v) -> v.stripTrailingZeros());
         return m;
     }
 
     private static Map<YearMonth, BigDecimal> byMonth(List<CostRecord> records) {
         Map<YearMonth, BigDecimal> m = new TreeMap<>();
-        records.forEach(r -> m.merge(YearMonth.from(r.chargeDate()), r.cost().amount(), BigDecimal::add));
+        records.forEach(r -> m.merge(YearMonth.from(r.chargeDate()), r.billedCost().amount(), BigDecimal::add));
         m.replaceAll((k, v) -> v.stripTrailingZeros());
         return m;
     }
@@ -167,7 +167,7 @@ public abstract class ProviderContract {
                     data.pageSize()).isGreaterThan(1);
             assertThat(records).allSatisfy(r -> {
                 assertThat(period.contains(r.chargeDate())).isTrue();
-                assertThat(r.cost().currency()).isEqualTo(data.currency(a));
+                assertThat(r.billedCost().currency()).isEqualTo(data.currency(a));
                 assertThat(r.serviceAccount()).isEqualTo(account.id());
                 assertThat(r.project()).isEqualTo(account.project());
                 assertThat(r.provider()).isEqualTo(provider.id());

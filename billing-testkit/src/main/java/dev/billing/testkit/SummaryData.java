@@ -64,9 +64,11 @@ public final class SummaryData {
      * @param service the service name, e.g. {@code Compute Engine}
      * @param region the region id, e.g. {@code asia-northeast3}
      * @param finalCost the exact cost after credits, or null to be served as {@code "final_cost": null}
+     * @param credit the credits applied, zero or negative: served as {@code credit}, with {@code cost} =
+     *     {@code final_cost - credit}
      */
     public record Row(String accountId, String projectId, LocalDate date, String service, String region,
-                      BigDecimal finalCost) {
+                      BigDecimal finalCost, BigDecimal credit) {
         /** Validates presence (the cost may be null). */
         public Row {
             Objects.requireNonNull(accountId, "accountId");
@@ -74,6 +76,20 @@ public final class SummaryData {
             Objects.requireNonNull(date, "date");
             Objects.requireNonNull(service, "service");
             Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(credit, "credit");
+            if (credit.signum() > 0) {
+                throw new IllegalArgumentException("credit must be zero or negative");
+            }
+        }
+
+        /** A row without credits. */
+        public Row(String accountId, String projectId, LocalDate date, String service, String region, BigDecimal finalCost) {
+            this(accountId, projectId, date, service, region, finalCost, BigDecimal.ZERO);
+        }
+
+        /** @return the cost before credits, {@code final_cost - credit}, or null when the final cost is */
+        public BigDecimal cost() {
+            return finalCost == null ? null : finalCost.subtract(credit);
         }
     }
 
@@ -100,7 +116,7 @@ public final class SummaryData {
 
     /**
      * Random rows for the accounts: a few projects, services and regions, every day of the range,
-     * amounts with up to 6 decimals, some negative (credits).
+     * amounts with up to 6 decimals, some negative (credits); Compute Engine's carry a {@code credit}.
      *
      * @param seed the seed
      * @param accounts the accounts
@@ -117,9 +133,12 @@ public final class SummaryData {
             for (int d = 0; d < days; d++) {
                 for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
                     BigDecimal amount = BigDecimal.valueOf(random.nextLong(-50_000_000L, 900_000_000L), 6);
-                    rows.add(new Row(a.accountId(), "project-" + (1 + random.nextInt(2)), start.plusDays(d),
-                            services.get(random.nextInt(services.size())), regions.get(random.nextInt(regions.size())),
-                            amount));
+                    String service = services.get(random.nextInt(services.size()));
+                    // Compute Engine's positive costs carry a credit of a tenth of their cost before credits
+                    BigDecimal credit = service.equals("Compute Engine") && amount.signum() > 0
+                            ? amount.divide(BigDecimal.valueOf(9), 6, java.math.RoundingMode.DOWN).negate() : BigDecimal.ZERO;
+                    rows.add(new Row(a.accountId(), "project-" + (1 + random.nextInt(2)), start.plusDays(d), service,
+                            regions.get(random.nextInt(regions.size())), amount, credit));
                 }
             }
         }

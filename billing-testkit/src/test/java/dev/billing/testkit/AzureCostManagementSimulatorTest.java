@@ -167,10 +167,67 @@ class AzureCostManagementSimulatorTest {
         assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")).contains("7");
         assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after")).contains("7");
         assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after")).contains("7");
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.consumption-retry-after")).contains("7");
         assertThat(query(url, token, body).statusCode()).isEqualTo(503);
         HttpResponse<String> ok = query(url, token, body);
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ok.body()).at("/properties/columns").findValuesAsText("name")).contains("SubscriptionId");
         assertThat(sim.queryRequests("/providers/Microsoft.Billing/billingAccounts/ba-1")).isEqualTo(3);
+    }
+
+    /**
+     * Azure/azure-rest-api-specs, cost-management 2023-11-01 costmanagement.json (commit
+     * 126b6dc1fd1fd1a5b408febed72903465e72d546): QueryDataset.grouping maxItems 2, aggregation maxItems 2,
+     * granularity enum [Daily], QueryAggregation.function enum [Sum], QueryColumnType enum [TagKey, Dimension],
+     * QueryDefinition.type enum [Usage, ActualCost, AmortizedCost], QueryFilter and/or minItems 2,
+     * QueryComparisonExpression.operator enum [In] with values minItems 1.
+     */
+    @Test
+    void query_refusesWhatTheSpecificationRefuses_with400AndAnArmErrorBody() throws Exception {
+        String token = bearer("app-1", "s3cret");
+        String ok = body("2026-01-01", "2026-01-31", "Cost", "ServiceName", "ResourceLocation");
+        assertThat(query(queryUrl(SCOPE), token, ok).statusCode()).isEqualTo(200);
+        List<String> refused = List.of(
+                body("2026-01-01", "2026-01-31", "Cost", "ServiceName", "ResourceLocation", "SubscriptionId"),
+                ok.replace("\"Daily\"", "\"Monthly\""),
+                ok.replace("\"Sum\"", "\"Avg\""),
+                ok.replace("\"ActualCost\"", "\"Billed\""),
+                ok.replace("\"Dimension\"", "\"Column\""),
+                ok.replace("\"totalCost\":{", "\"a\":{\"name\":\"Cost\",\"function\":\"Sum\"},\"b\":{\"name\":\"Cost\","
+                        + "\"function\":\"Sum\"},\"totalCost\":{"),
+                ok.replace("\"grouping\"", "\"filter\":{\"and\":[{\"dimensions\":{\"name\":\"ChargeType\",\"operator\":\"In\","
+                        + "\"values\":[\"Usage\"]}}]},\"grouping\""),
+                ok.replace("\"grouping\"", "\"filter\":{\"dimensions\":{\"name\":\"ChargeType\",\"operator\":\"Contains\","
+                        + "\"values\":[\"Usage\"]}},\"grouping\""),
+                ok.replace("\"grouping\"", "\"filter\":{\"dimensions\":{\"name\":\"ChargeType\",\"operator\":\"In\","
+                        + "\"values\":[]}},\"grouping\""));
+        for (String body : refused) {
+            HttpResponse<String> r = query(queryUrl(SCOPE), token, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("BadRequest");
+            assertThat(JSON.readTree(r.body()).at("/error/message").asText()).startsWith("Invalid query definition");
+        }
+        // the same third grouping on a billing account: the limit holds on every scope
+        assertThat(query(queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1"), token, refused.get(0)).statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void query_filtersByDimension_andGroupsByChargeType() throws Exception {
+        sim.close();
+        sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret").rows(List.of(
+                Row.of("sub-1", LocalDate.of(2026, 1, 2), "Storage", "westeurope", "EUR", new BigDecimal("1.5")),
+                Row.of("sub-1", LocalDate.of(2026, 1, 2), "Reservations", "", "EUR", new BigDecimal("30")).charged("Purchase"),
+                Row.of("sub-1", LocalDate.of(2026, 1, 2), "Reservations", "", "EUR", new BigDecimal("-5")).charged("Refund")))
+                .start();
+        String token = bearer("app-1", "s3cret");
+        String byCharge = body("2026-01-01", "2026-01-31", "Cost", "ServiceName", "ChargeType");
+        JsonNode rows = JSON.readTree(query(queryUrl(SCOPE), token, byCharge).body()).at("/properties/rows");
+        assertThat(rows).hasSize(3);
+        String usageOnly = byCharge.replace("\"grouping\"", "\"filter\":{\"dimensions\":{\"name\":\"ChargeType\","
+                + "\"operator\":\"In\",\"values\":[\"Usage\",\"UnusedReservation\"]}},\"grouping\"");
+        rows = JSON.readTree(query(queryUrl(SCOPE), token, usageOnly).body()).at("/properties/rows");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).get(0).decimalValue()).isEqualByComparingTo("1.5");
     }
 }

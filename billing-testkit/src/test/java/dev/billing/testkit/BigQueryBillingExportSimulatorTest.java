@@ -52,7 +52,13 @@ class BigQueryBillingExportSimulatorTest {
         sim.close();
     }
 
+    private static final String READ_ONLY = "https://www.googleapis.com/auth/cloud-platform.read-only";
+
     private String jwt(String keyJson, String aud) throws Exception {
+        return jwt(keyJson, aud, READ_ONLY);
+    }
+
+    private String jwt(String keyJson, String aud, String scope) throws Exception {
         JsonNode key = JSON.readTree(keyJson);
         String pem = key.get("private_key").asText().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey pk = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
@@ -60,7 +66,7 @@ class BigQueryBillingExportSimulatorTest {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String input = b64.encodeToString("{\"alg\":\"RS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(JSON.createObjectNode().put("iss", key.get("client_email").asText())
-                .put("scope", "https://www.googleapis.com/auth/bigquery.readonly").put("aud", aud).put("iat", now)
+                .put("scope", scope).put("aud", aud).put("iat", now)
                 .put("exp", now + 3600).toString().getBytes(StandardCharsets.UTF_8));
         Signature s = Signature.getInstance("SHA256withRSA");
         s.initSign(pk);
@@ -77,16 +83,24 @@ class BigQueryBillingExportSimulatorTest {
     }
 
     private String accessToken() throws Exception {
-        HttpResponse<String> r = token(jwt(sim.serviceAccountKey(EMAIL), sim.tokenUri()));
+        return accessToken(READ_ONLY);
+    }
+
+    private String accessToken(String scope) throws Exception {
+        HttpResponse<String> r = token(jwt(sim.serviceAccountKey(EMAIL), sim.tokenUri(), scope));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).get("access_token").asText();
     }
 
     private ObjectNode queryBody(String account, String startType) {
+        return queryBody(account, startType, "2026-01-01", "2026-02-01");
+    }
+
+    private ObjectNode queryBody(String account, String startType, String start, String end) {
         ObjectNode body = JSON.createObjectNode().put("query", BigQueryBillingExportSimulator.expectedQuery(sim.table()))
                 .put("useLegacySql", false).put("parameterMode", "NAMED");
         ArrayNode params = body.putArray("queryParameters");
-        String[][] p = {{"start", startType, "2026-01-01"}, {"end", "DATE", "2026-02-01"},
+        String[][] p = {{"start", startType, start}, {"end", "DATE", end},
                 {"billing_account", "STRING", account}, {"project", "STRING", ""}};
         for (String[] x : p) {
             ObjectNode n = params.addObject().put("name", x[0]);
@@ -174,5 +188,65 @@ class BigQueryBillingExportSimulatorTest {
         HttpResponse<String> denied = post(token, queryBody("A", "DATE"));
         assertThat(denied.statusCode()).isEqualTo(403);
         assertThat(denied.body()).contains("accessDenied");
+    }
+
+    /**
+     * Google's BigQuery discovery document (googleapis/google-api-go-client, bigquery/v2/bigquery-api.json,
+     * commit 0084468843d65b1620da73d8263bf7d2ffb18bbd) lists for jobs.query and jobs.getQueryResults the
+     * scopes bigquery, cloud-platform and cloud-platform.read-only; bigquery.readonly is not an API scope.
+     */
+    @Test
+    void methods_refuseATokenWhoseScopesTheDiscoveryDocumentDoesNotList() throws Exception {
+        String readonly = accessToken("https://www.googleapis.com/auth/bigquery.readonly");
+        HttpResponse<String> refused = post(readonly, queryBody("A", "DATE"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        JsonNode error = JSON.readTree(refused.body()).get("error");
+        assertThat(error.get("message").asText()).isEqualTo("Request had insufficient authentication scopes.");
+        assertThat(error.get("errors").get(0).get("reason").asText()).isEqualTo("insufficientPermissions");
+        assertThat(error.get("status").asText()).isEqualTo("PERMISSION_DENIED");
+        assertThat(error.get("details").get(0).get("reason").asText()).isEqualTo("ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+        assertThat(post(accessToken("https://www.googleapis.com/auth/devstorage.read_only"), queryBody("A", "DATE"))
+                .statusCode()).isEqualTo(403);
+
+        for (String scope : List.of(READ_ONLY, "https://www.googleapis.com/auth/cloud-platform",
+                "https://www.googleapis.com/auth/bigquery")) {
+            HttpResponse<String> ok = post(accessToken(scope), queryBody("A", "DATE"));
+            assertThat(ok.statusCode()).as(scope).isEqualTo(200);
+            String job = JSON.readTree(ok.body()).get("jobReference").get("jobId").asText();
+            assertThat(get(readonly, job, null).statusCode()).as("getQueryResults with bigquery.readonly").isEqualTo(403);
+        }
+        assertThat(token(jwt(sim.serviceAccountKey(EMAIL), sim.tokenUri(), "")).body()).contains("invalid_scope");
+    }
+
+    @Test
+    void bytesProcessed_countOnlyThePartitionsTheQueryReads() throws Exception {
+        Instant jan = Instant.parse("2025-01-10T00:00:00Z");
+        List<ExportRow> rows = new java.util.ArrayList<>();
+        for (int month = 0; month < 24; month++) {
+            Instant t = jan.atOffset(java.time.ZoneOffset.UTC).plusMonths(month).toInstant();
+            rows.add(new ExportRow("A", "p1", "Compute Engine", "Core", "us-east1", t, "regular", "USD", BigDecimal.ONE,
+                    List.of()));
+        }
+        // a December 2026 tax row exported into a January partition (within the margin), and one exported too late
+        Instant dec = Instant.parse("2026-12-31T00:00:00Z");
+        rows.add(new ExportRow("A", "p1", "Invoice", "Tax", null, dec, "tax", "USD", BigDecimal.TEN, List.of())
+                .exportedAt(Instant.parse("2027-01-04T00:00:00Z")));
+        rows.add(new ExportRow("A", "p1", "Invoice", "Adjustment", null, dec, "adjustment", "USD", BigDecimal.TEN,
+                List.of()).exportedAt(Instant.parse("2027-03-01T00:00:00Z")));
+        try (BigQueryBillingExportSimulator big = BigQueryBillingExportSimulator.builder().rows(rows).start()) {
+            BigQueryBillingExportSimulator before = sim;
+            sim = big;
+            try {
+                String token = accessToken();
+                JsonNode month = JSON.readTree(post(token, queryBody("A", "DATE", "2026-12-01", "2027-01-01")).body());
+                // partitions 2026-11-30 .. 2027-02-09: the December row and the tax row exported on 4 January
+                assertThat(month.get("totalBytesProcessed").asText()).isEqualTo(Long.toString(2 * 400L));
+                assertThat(month.get("rows")).hasSize(2);
+                JsonNode all = JSON.readTree(post(token, queryBody("A", "DATE", "2025-01-01", "2027-01-01")).body());
+                assertThat(Long.parseLong(all.get("totalBytesProcessed").asText())).isEqualTo(25 * 400L);
+            } finally {
+                sim = before;
+            }
+        }
     }
 }

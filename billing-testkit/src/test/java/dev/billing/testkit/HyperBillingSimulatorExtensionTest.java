@@ -8,15 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HyperBillingSimulatorExtensionTest {
     @RegisterExtension
     static final HyperBillingSimulatorExtension HB = new HyperBillingSimulatorExtension(
@@ -31,17 +28,20 @@ class HyperBillingSimulatorExtensionTest {
     }
 
     @Test
-    @Order(1)
-    void parameter_isTheRunningSimulator(HyperBillingSimulator sim) throws Exception {
+    void parameter_isTheRunningSimulator(HyperBillingSimulator sim) {
         assertThat(sim).isSameAs(HB.simulator());
         assertThat(sim.endpoint()).startsWith("http://127.0.0.1:");
-        sim.fault(sim.data().accounts().get(0), Fault.rejectedKey());
-        assertThat(linkedAccounts(sim)).isEqualTo(401);
     }
 
-    @Test
-    @Order(2)
-    void faults_areClearedBeforeEachTest() throws Exception {
-        assertThat(linkedAccounts(HB.simulator())).isEqualTo(200);
+    /** Whichever repetition runs second finds what the first left behind, unless the extension cleared it. */
+    @RepeatedTest(2)
+    void eachTest_startsWithoutFaultsAndWithTheInitialData(HyperBillingSimulator sim) throws Exception {
+        assertThat(linkedAccounts(sim)).isEqualTo(200);
+        assertThat(sim.data().accounts()).hasSize(1);
+
+        sim.fault(sim.data().accounts().get(0), Fault.rejectedKey());
+        assertThat(linkedAccounts(sim)).isEqualTo(401);
+        sim.data(SimulatorData.generator().seed(10).accounts(2).build());
+        assertThat(sim.data().accounts()).hasSize(2);
     }
 }

@@ -15,8 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,7 +224,7 @@ class HyperBillingSimulatorTest {
     @Test
     void data_replacedAtRuntime_isServedFromTheNextRequest() throws Exception {
         BillingPeriod jan1 = BillingPeriod.day(LocalDate.of(2026, 1, 1));
-        sim.data(DATA.withRows(java.util.List.of(new SimulatorData.Row(A1, LocalDate.of(2026, 1, 1), "USE1", "Tax",
+        sim.data(DATA.withRows(List.of(new SimulatorData.Row(A1, LocalDate.of(2026, 1, 1), "USE1", "Tax",
                 null, null, new BigDecimal("0.0000001"), null))));
         int[] pages = {0};
         assertThat(sumAllPages(A1, "DAILY", "2026-01-01", "2026-01-02", pages))
@@ -231,36 +233,34 @@ class HyperBillingSimulatorTest {
 
     @Test
     void rateLimit_moreRequestsPerSecondThanAllowed_are429WithRetryAfter() throws Exception {
-        try (HyperBillingSimulator limited = HyperBillingSimulator.builder().data(DATA).rateLimit(3).start()) {
+        AtomicLong nanos = new AtomicLong();
+        try (HyperBillingSimulator limited = HyperBillingSimulator.builder().data(DATA).rateLimit(3)
+                .nanoTime(nanos::get).start()) {
             SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
             HttpRequest request = HttpRequest.newBuilder(URI.create(limited.endpoint() + "/v1/search/linkedaccount"))
                     .header("X-Client-Id", user.email()).header("X-Client-Secret", user.key()).build();
-            int throttled = 0;
-            for (int i = 0; i < 6; i++) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
                 HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                statuses.add(r.statusCode());
                 if (r.statusCode() == 429) {
-                    throttled++;
                     assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
                 }
             }
-            assertThat(throttled).isBetween(1, 3);
+            nanos.addAndGet(999_999_999L);
+            statuses.add(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            nanos.addAndGet(1L);
+            statuses.add(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+
+            assertThat(statuses).as("three in one second; the fourth second-old request frees a place")
+                    .containsExactly(200, 200, 200, 429, 429, 429, 200);
         }
     }
 
     @Test
-    void smallAnswers_areNotDelayedByNagle() throws Exception {
-        SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
-        get(user.email(), user.key());
-        long[] nanos = new long[41];
-        for (int i = 0; i < nanos.length; i++) {
-            long start = System.nanoTime();
-            search(A1, "DAILY", "2026-01-01", "2026-01-02", null);
-            nanos[i] = System.nanoTime() - start;
-        }
-        // The median, not the mean: a delayed ACK stalls every request by ~40 ms, while a busy
-        // machine stalls only some of them.
-        Arrays.sort(nanos);
-        long medianMillis = nanos[nanos.length / 2] / 1_000_000;
-        assertThat(medianMillis).as("median ms per small POST on keep-alive").isLessThan(20);
+    void smallAnswers_areNotDelayedByNagle_theServerSwitchIsOn() {
+        // A delayed ACK would stall each small answer by ~40 ms; the simulator turns on the JDK server's
+        // TCP_NODELAY switch when it is loaded (the host's own setting wins). The switch, not a duration, is checked.
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     }
 }

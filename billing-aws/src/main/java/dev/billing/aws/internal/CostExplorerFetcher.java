@@ -128,7 +128,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             try {
                 resp = call(account, () -> ce.getCostAndUsage(req.build()), () -> false);
             } catch (NoData e) {
-                return;
+                throw Errors.noData(account.name(), 400);
             }
             if (linked.isPresent()) {
                 boolean seen = resp.resultsByTime().stream().flatMap(r -> r.groups().stream())

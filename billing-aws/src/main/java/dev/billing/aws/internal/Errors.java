@@ -11,6 +11,13 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Maps Cost Explorer's error codes (the JSON 1.1 {@code __type} / {@code x-amzn-ErrorType}) to the SDK's
  * exception types. Messages name the service account and the code, never a key or a signature.
+ *
+ * <p>The errors {@code GetCostAndUsage} declares in the service model (boto/botocore,
+ * botocore/data/ce/2017-10-25/service-2.json at 0e6e2404b85dc336dd2889814e089bde7d1a4c55):
+ * {@code LimitExceededException} (throttled), {@code BillExpirationException}, {@code DataUnavailableException},
+ * {@code InvalidNextTokenException}, {@code RequestChangedException}, {@code ResourceNotFoundException}
+ * ("the specified ARN in the request doesn't exist") and {@code BillingViewHealthStatusException} ("the billing
+ * view status must be HEALTHY"); each has its mapping here ({@code DataUnavailableException} in {@link #noData}).
  */
 final class Errors {
     static final Set<String> CREDENTIALS = Set.of("UnrecognizedClientException", "InvalidSignatureException",
@@ -51,6 +58,15 @@ final class Errors {
             case "InvalidNextTokenException":
                 return new ProviderProtocolException(p + " refused its own NextPageToken for service account '" + account
                         + "' (InvalidNextTokenException); fetch again, and report it if it persists", account, status, null);
+            case "ResourceNotFoundException":
+                return new InvalidRequestException(p + " does not know a resource the request named for service account '"
+                        + account + "' (ResourceNotFoundException: " + safe(cause) + ")", account, status, null);
+            case "BillingViewHealthStatusException":
+                return new ProviderUnavailableException(p + " cannot answer for service account '" + account
+                        + "' while the billing view is not HEALTHY (BillingViewHealthStatusException); try again later",
+                        account, status, null);
+            case "DataUnavailableException":
+                return noData(account, status);
             case "ValidationException":
                 return new Validation(p + " refused the request for service account '" + account
                         + "' (" + code + "): " + safe(cause), account, status);
@@ -66,6 +82,16 @@ final class Errors {
         }
         return new ProviderProtocolException(p + " answered HTTP " + status + (code.isEmpty() ? "" : " " + code)
                 + " for service account '" + account + "'", account, status, null);
+    }
+
+    /**
+     * {@code DataUnavailableException} where an answer is required ({@code verify}): Cost Explorer has no data
+     * for these credentials at all, which a fetch reads as "no costs" but a check must not pass.
+     */
+    static BillingException noData(String account, int status) {
+        return new ProviderUnavailableException(CostExplorerFetcher.PROVIDER + " has no cost data for service account '"
+                + account + "' (DataUnavailableException): Cost Explorer is not enabled for the account, or was enabled"
+                + " less than 24 hours ago; enable it in the Billing console and verify again later", account, status, null);
     }
 
     static BillingException client(String account, SdkException e) {

@@ -19,7 +19,8 @@ final class Records {
 
     static CostRecord of(LocalDate day, ProviderId provider, String payer, String linkedAccount, ServiceAccount account,
             String service, String region, ChargeCategory category, Money cost) {
-        return new CostRecord(day, provider, payer, linkedAccount, account.id(), account.project(), service, region, "",
-                category, cost, null);
+        return CostRecord.builder().chargeDate(day).provider(provider).billingAccountId(payer)
+                .subAccountId(linkedAccount).serviceAccount(account.id()).project(account.project())
+                .service(service).region(region).chargeCategory(category).billedCost(cost).build();
     }
 }

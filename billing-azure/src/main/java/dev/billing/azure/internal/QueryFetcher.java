@@ -46,6 +46,19 @@ import org.slf4j.LoggerFactory;
  * The Azure provider's work: verifies accounts and fetches costs with the Cost Management Query
  * API, one calendar month (at most 31 days) per query, following {@code nextLink} to the end, reading
  * columns by name and amounts exactly, dropping and counting rows outside each window.
+ *
+ * <p>A query has at most two groupings on every scope ({@code QueryDataset.grouping maxItems: 2} in
+ * the 2023-11-01 specification), so each month is read by a plan of queries:
+ * <ol>
+ *   <li>on a billing account: {@code SubscriptionId} × {@code ChargeType}, which names the
+ *       subscriptions with costs (rows without a subscription become records here);</li>
+ *   <li>per subscription (the scope's, or each one named by step 1, as a {@code SubscriptionId} filter):
+ *       {@code ServiceName} × {@code ChargeType}, whose rows of the non-usage charge types become
+ *       records; and {@code ServiceName} × {@code ResourceLocation} filtered to the usage charge types
+ *       ({@link #USAGE_CHARGE_TYPES}), whose rows become the usage records.</li>
+ * </ol>
+ * A subscription or resource group scope sends 2 queries a month; a billing account 1 + 2 × its
+ * subscriptions with costs that month (more when answers are paged).
  */
 public final class QueryFetcher {
     /** The Cost Management REST API version this provider implements. */
@@ -54,6 +67,12 @@ public final class QueryFetcher {
     static final int MAX_PAGES_PER_WINDOW = 10_000;
     private static final Logger log = LoggerFactory.getLogger(QueryFetcher.class);
     private static final ProviderId PROVIDER_ID = ProviderId.of(AzureHttp.PROVIDER);
+    /** The {@code ChargeType} values of usage: read with their location. */
+    static final List<String> USAGE_CHARGE_TYPES = List.of("Usage", "UnusedReservation", "UnusedSavingsPlan");
+    private static final Set<String> USAGE_TYPES_LOWER = Set.of("usage", "unusedreservation", "unusedsavingsplan");
+    static final List<String> BY_SUBSCRIPTION = List.of("SubscriptionId", "ChargeType");
+    static final List<String> BY_CHARGE = List.of("ServiceName", "ChargeType");
+    static final List<String> BY_LOCATION = List.of("ServiceName", "ResourceLocation");
 
     private final URI endpoint;
     private final String costType;
@@ -116,7 +135,8 @@ public final class QueryFetcher {
         Principal p = principal(account);
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
         AtomicInteger requests = new AtomicInteger();
-        query(p, firstUrl(p), QueryJson.body(costType, day, day, grouping(p.scope())), requests, Cancel.NEVER);
+        query(p, firstUrl(p), QueryJson.body(costType, day, day,
+                p.scope().spansSubscriptions() ? BY_SUBSCRIPTION : BY_CHARGE, null), requests, Cancel.NEVER);
         log.debug("verified service account {}: scope {} answered a query for {}", p.serviceAccount(), p.scope().path(), day);
     }
 
@@ -128,14 +148,60 @@ public final class QueryFetcher {
      */
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         Principal p = principal(request.account());
-        Cancel cancel = Cancel.of(request.cancellation(), p.serviceAccount());
-        AtomicInteger requests = new AtomicInteger();
-        int pages = 0;
-        long records = 0;
-        long dropped = 0;
-        List<String> grouping = grouping(p.scope());
+        Run run = new Run(p, request, sink, Cancel.of(request.cancellation(), p.serviceAccount()));
         for (Window w : windows(request.period())) {
-            byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping);
+            List<String> subscriptions = new ArrayList<>();
+            if (p.scope().spansSubscriptions()) {
+                run.pages(w, BY_SUBSCRIPTION, null, page -> {
+                    int iSubscription = page.column("SubscriptionId");
+                    for (JsonNode row : page.rows()) {
+                        String s = text(row, iSubscription).trim();
+                        if (!s.isEmpty() && !subscriptions.contains(s)) {
+                            subscriptions.add(s);
+                        }
+                    }
+                    return run.accept(page, w, null, row -> text(row, iSubscription).isBlank());
+                });
+            } else {
+                subscriptions.add(null);
+            }
+            for (String subscription : subscriptions) {
+                JsonNode unit = subscription == null ? null : QueryJson.in("SubscriptionId", List.of(subscription));
+                run.pages(w, BY_CHARGE, unit, page -> {
+                    int iCharge = page.column("ChargeType");
+                    return run.accept(page, w, subscription,
+                            row -> !USAGE_TYPES_LOWER.contains(text(row, iCharge).trim().toLowerCase(Locale.ROOT)));
+                });
+                run.pages(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
+                        page -> run.accept(page, w, subscription, row -> true));
+            }
+        }
+        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
+                p.serviceAccount(), run.records, request.period(), run.pages, run.requests.get(), run.dropped);
+        return new FetchStats(run.records, run.requests.get(), run.pages, run.dropped);
+    }
+
+    /** One fetch's state: its counters, and the paging of each query of its plan. */
+    private final class Run {
+        final Principal p;
+        final FetchRequest request;
+        final CostSink sink;
+        final Cancel cancel;
+        final AtomicInteger requests = new AtomicInteger();
+        int pages;
+        long records;
+        long dropped;
+
+        Run(Principal p, FetchRequest request, CostSink sink, Cancel cancel) {
+            this.p = p;
+            this.request = request;
+            this.sink = sink;
+            this.cancel = cancel;
+        }
+
+        /** Sends one query of the plan for a window and hands each page to {@code each} (which returns the rows dropped). */
+        void pages(Window w, List<String> grouping, JsonNode filter, java.util.function.ToLongFunction<QueryJson.Page> each) {
+            byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping, filter);
             Set<String> seen = new HashSet<>();
             String url = firstUrl(p);
             int windowPages = 0;
@@ -149,12 +215,12 @@ public final class QueryFetcher {
                 QueryJson.Page page = query(p, url, body, requests, cancel);
                 pages++;
                 windowPages++;
-                long[] counts = accept(page, w, p, request.account(), sink);
-                records += counts[0];
-                dropped += counts[1];
+                long pageDropped = each.applyAsLong(page);
+                dropped += pageDropped;
                 String next = page.nextLink();
-                log.debug("service account {}: page {} of {}: {} rows, {} dropped outside the period{}", p.serviceAccount(),
-                        windowPages, w, page.rows().size(), counts[1], next == null ? "" : ", more pages follow");
+                log.debug("service account {}: {} page {} of {}: {} rows, {} dropped outside the period{}",
+                        p.serviceAccount(), grouping, windowPages, w, page.rows().size(), pageDropped,
+                        next == null ? "" : ", more pages follow");
                 if (next != null) {
                     next = checkLink(p, next, w);
                     if (!seen.add(next)) {
@@ -168,9 +234,57 @@ public final class QueryFetcher {
                 url = next;
             }
         }
-        log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
-                p.serviceAccount(), records, request.period(), pages, requests.get(), dropped);
-        return new FetchStats(records, requests.get(), pages, dropped);
+
+        /**
+         * Passes on the page's rows that {@code keep} selects and that lie inside the window.
+         *
+         * @param subscription the subscription the query was filtered to, or null
+         * @return the rows dropped outside the window
+         */
+        long accept(QueryJson.Page page, Window w, String subscription, java.util.function.Predicate<JsonNode> keep) {
+            if (page.rows().isEmpty()) {
+                return 0;
+            }
+            int iCost = page.column("Cost", "PreTaxCost", "totalCost");
+            int iDate = page.column("UsageDate");
+            int iCurrency = page.column("Currency", "BillingCurrency", "BillingCurrencyCode");
+            if (iCost < 0 || iDate < 0 || iCurrency < 0) {
+                throw protocol(p, 200, "sent rows without the column " + (iCost < 0 ? "Cost (or PreTaxCost)"
+                        : iDate < 0 ? "UsageDate" : "Currency") + "; columns: " + page.columns().keySet());
+            }
+            int iService = page.column("ServiceName");
+            int iLocation = page.column("ResourceLocation");
+            int iSubscription = page.column("SubscriptionId");
+            int iCharge = page.column("ChargeType");
+            Map<String, Currency> currencies = new HashMap<>();
+            long out = 0;
+            List<CostRecord> kept = new ArrayList<>(page.rows().size());
+            ServiceAccount account = request.account();
+            for (JsonNode row : page.rows()) {
+                if (!keep.test(row)) {
+                    continue;
+                }
+                LocalDate day = usageDate(row.get(iDate), p);
+                if (!w.contains(day)) {
+                    out++;
+                    continue;
+                }
+                BigDecimal cost = decimal(row.get(iCost), p);
+                String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
+                Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
+                String rowSubscription = iSubscription >= 0 ? text(row, iSubscription) : subscription;
+                kept.add(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(p.scope().accountId())
+                        .subAccountId(p.scope().subAccountId(rowSubscription)).serviceAccount(account.id())
+                        .project(account.project()).service(text(row, iService)).region(region(text(row, iLocation)))
+                        .chargeCategory(category(iCharge < 0 ? "Usage" : text(row, iCharge)))
+                        .billedCost(Money.of(cost, currency)).build());
+            }
+            for (CostRecord r : kept) {
+                sink.accept(r);
+                records++;
+            }
+            return out;
+        }
     }
 
     /** One query request, with one token refresh after {@code 401}. */
@@ -228,52 +342,6 @@ public final class QueryFetcher {
         }, what, p, requests, cancel);
     }
 
-    /** Passes on the page's rows inside the window; returns {records, dropped}. */
-    private static long[] accept(QueryJson.Page page, Window w, Principal p, ServiceAccount account, CostSink sink) {
-        if (page.rows().isEmpty()) {
-            return new long[] {0, 0};
-        }
-        int iCost = page.column("Cost", "PreTaxCost", "totalCost");
-        int iDate = page.column("UsageDate");
-        int iCurrency = page.column("Currency", "BillingCurrency", "BillingCurrencyCode");
-        if (iCost < 0 || iDate < 0 || iCurrency < 0) {
-            throw protocol(p, 200, "sent rows without the column " + (iCost < 0 ? "Cost (or PreTaxCost)"
-                    : iDate < 0 ? "UsageDate" : "Currency") + "; columns: " + page.columns().keySet());
-        }
-        int iService = page.column("ServiceName");
-        int iLocation = page.column("ResourceLocation");
-        int iSubscription = page.column("SubscriptionId");
-        int iCharge = page.column("ChargeType");
-        Map<String, Currency> currencies = new HashMap<>();
-        long records = 0;
-        long dropped = 0;
-        List<CostRecord> out = new ArrayList<>(page.rows().size());
-        for (JsonNode row : page.rows()) {
-            LocalDate day = usageDate(row.get(iDate), p);
-            if (!w.contains(day)) {
-                dropped++;
-                continue;
-            }
-            BigDecimal cost = decimal(row.get(iCost), p);
-            String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
-            Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
-            out.add(new CostRecord(day, PROVIDER_ID, p.scope().accountId(), p.scope().subAccountId(text(row, iSubscription)),
-                    account.id(), account.project(),
-                    text(row, iService), region(text(row, iLocation)), "", category(text(row, iCharge)),
-                    Money.of(cost, currency), null));
-        }
-        for (CostRecord r : out) {
-            sink.accept(r);
-            records++;
-        }
-        return new long[] {records, dropped};
-    }
-
-    static List<String> grouping(Scope scope) {
-        return scope.spansSubscriptions() ? List.of("ServiceName", "ResourceLocation", "SubscriptionId")
-                : List.of("ServiceName", "ResourceLocation");
-    }
-
     static String region(String location) {
         String r = location.trim();
         return r.isEmpty() ? "global" : r;
@@ -281,11 +349,10 @@ public final class QueryFetcher {
 
     static ChargeCategory category(String chargeType) {
         return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
-            case "refund" -> ChargeCategory.REFUND;
             case "tax" -> ChargeCategory.TAX;
-            case "credit" -> ChargeCategory.CREDIT;
+            case "credit", "refund" -> ChargeCategory.CREDIT;
             case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
-            case "purchase" -> ChargeCategory.FEE;
+            case "purchase" -> ChargeCategory.PURCHASE;
             default -> ChargeCategory.USAGE;
         };
     }

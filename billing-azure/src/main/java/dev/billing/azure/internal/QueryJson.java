@@ -40,9 +40,13 @@ final class QueryJson {
      * @param costType {@code ActualCost} or {@code AmortizedCost}
      * @param first the window's first day
      * @param last the window's last day (the API's end is inclusive)
-     * @param grouping the dimensions to group by
+     * @param grouping the dimensions to group by (at most two: the 2023-11-01 specification's {@code maxItems})
+     * @param filter the dataset's filter, or null
      */
-    static byte[] body(String costType, LocalDate first, LocalDate last, List<String> grouping) {
+    static byte[] body(String costType, LocalDate first, LocalDate last, List<String> grouping, JsonNode filter) {
+        if (grouping.size() > 2) {
+            throw new IllegalArgumentException("a query can have up to 2 group by clauses");
+        }
         ObjectNode root = MAPPER.createObjectNode();
         root.put("type", costType);
         root.put("timeframe", "Custom");
@@ -58,11 +62,40 @@ final class QueryJson {
         for (String g : grouping) {
             groups.addObject().put("type", "Dimension").put("name", g);
         }
+        if (filter != null) {
+            dataset.set("filter", filter);
+        }
         try {
             return MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * @param dimension a dimension
+     * @param values its values
+     * @return the filter {@code {"dimensions": {"name": dimension, "operator": "In", "values": values}}}
+     */
+    static ObjectNode in(String dimension, List<String> values) {
+        ObjectNode f = MAPPER.createObjectNode();
+        ObjectNode d = f.putObject("dimensions").put("name", dimension).put("operator", "In");
+        values.forEach(d.putArray("values")::add);
+        return f;
+    }
+
+    /**
+     * @param a a filter, or null
+     * @param b a filter
+     * @return both: {@code b} alone when {@code a} is null, else {@code {"and": [a, b]}}
+     */
+    static JsonNode and(JsonNode a, JsonNode b) {
+        if (a == null) {
+            return b;
+        }
+        ObjectNode f = MAPPER.createObjectNode();
+        f.putArray("and").add(a).add(b);
+        return f;
     }
 
     /** @return the parsed JSON, or null when the body is empty or not JSON */

@@ -344,13 +344,13 @@ public final class ColumnarStore {
                 open = new Chunk(key, 1024);
                 chunks.add(open);
             }
-            Currency currency = record.cost().currency();
+            Currency currency = record.billedCost().currency();
             if (currency != lastCurrency) {
                 lastCurrencyId = currencyId(currency);
                 lastCurrency = currency;
             }
             int cur = lastCurrencyId;
-            BigDecimal amount = record.cost().amount();
+            BigDecimal amount = record.billedCost().amount();
             int scale = Scales.scaleOf(amount);
             if (scale > scales[cur]) {
                 if (scales[cur] >= 0) {

@@ -285,9 +285,7 @@ public final class FetchEngine implements AutoCloseable {
         if (r.serviceAccount().equals(account.id()) && r.project().equals(account.project())) {
             return r;
         }
-        return new CostRecord(r.chargeDate(), r.provider(), r.billingAccountId(), r.subAccountId(), account.id(),
-                account.project(), r.service(), r.region(), r.usageType(), r.chargeCategory(), r.cost(),
-                r.usageQuantity());
+        return r.toBuilder().serviceAccount(account.id()).project(account.project()).build();
     }
 
     /**

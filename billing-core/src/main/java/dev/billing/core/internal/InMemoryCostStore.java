@@ -9,9 +9,9 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
@@ -134,7 +134,7 @@ public final class InMemoryCostStore implements CostStore {
     /** An immutable copy of {@link #lastSyncs}, handed to every report until the next sync changes it. */
     private Map<ServiceAccountId, Instant> lastSyncsCopy;
     private final Set<Key> replacing = ConcurrentHashMap.newKeySet();
-    private final BudgetAlertLog alerts = BudgetAlertLog.inMemory();
+    private final AlertLog alerts = AlertLog.inMemory();
 
     /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
     private final class Lease implements WindowLease {
@@ -367,7 +367,7 @@ public final class InMemoryCostStore implements CostStore {
     }
 
     @Override
-    public BudgetAlertLog budgetAlerts() {
+    public AlertLog alerts() {
         return alerts;
     }
 

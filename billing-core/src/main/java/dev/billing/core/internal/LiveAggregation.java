@@ -147,8 +147,8 @@ public final class LiveAggregation {
                     k[2 + j] = ids[j].id(d.valueOf(record));
                 }
             }
-            BigDecimal amount = record.cost().amount();
-            Currency currency = record.cost().currency();
+            BigDecimal amount = record.billedCost().amount();
+            Currency currency = record.billedCost().currency();
             if (currency != lastCurrency) {
                 lastCurrencyId = cube.currencyId(currency);
                 lastCurrency = currency;

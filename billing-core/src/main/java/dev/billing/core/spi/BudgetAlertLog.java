@@ -2,12 +2,12 @@ package dev.billing.core.spi;
 
 import dev.billing.core.Budget;
 import java.time.YearMonth;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Objects;
 
 /**
  * Remembers which budget thresholds have alerted in which month, so that each alerts once. A database-backed
  * log ({@code JdbcCostStore#budgetAlerts()}) remembers across restarts and instances sharing the database.
+ * Budgets keep their alerts in an {@link AlertLog} ({@link #of(AlertLog)}), beside anomalies.
  */
 @FunctionalInterface
 public interface BudgetAlertLog {
@@ -26,8 +26,17 @@ public interface BudgetAlertLog {
 
     /** @return a log kept in this process only */
     static BudgetAlertLog inMemory() {
-        Set<String> seen = ConcurrentHashMap.newKeySet();
-        return (budget, month, threshold) -> seen.add(budget + '\u0000' + month + '\u0000' + key(threshold));
+        return of(AlertLog.inMemory());
+    }
+
+    /**
+     * @param log an alert log
+     * @return budget alerts kept in it, each as {@code ("budget", budget, first day of the month,}
+     *     {@link #key(Budget.Threshold)}{@code )}
+     */
+    static BudgetAlertLog of(AlertLog log) {
+        Objects.requireNonNull(log, "log");
+        return (budget, month, threshold) -> log.firstAlert("budget", budget, month.atDay(1), key(threshold));
     }
 
     /**

@@ -143,16 +143,27 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
-     * Where budget alerts are remembered with this store's data, so that a threshold alerts once per month even
-     * across restarts and instances sharing the store. The built-in stores keep it (the in-memory store in
+     * Where alerts are remembered with this store's data (budget thresholds, anomalies), so that each alerts once
+     * even across restarts and instances sharing the store. The built-in stores keep it (the in-memory store in
      * memory, {@code billing-jdbc} in its database); the default has none.
      *
      * @return the store's alert log
      * @throws UnsupportedOperationException when the store keeps no alerts
      */
+    default AlertLog alerts() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no alerts; give the"
+                + " BudgetEvaluator or AnomalyDetector an alert log of its own");
+    }
+
+    /**
+     * Where budget alerts are remembered with this store's data, so that a threshold alerts once per month even
+     * across restarts and instances sharing the store: {@link BudgetAlertLog#of(AlertLog)} of {@link #alerts()}.
+     *
+     * @return the store's budget alert log
+     * @throws UnsupportedOperationException when the store keeps no alerts
+     */
     default BudgetAlertLog budgetAlerts() {
-        throw new UnsupportedOperationException(getClass().getName() + " keeps no budget alerts; give the"
-                + " BudgetEvaluator a BudgetAlertLog of its own");
+        return BudgetAlertLog.of(alerts());
     }
 
     /** Releases the store's resources; the data stays where it is kept. */

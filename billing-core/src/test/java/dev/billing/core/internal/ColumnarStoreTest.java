@@ -132,9 +132,10 @@ class ColumnarStoreTest {
         ColumnarStore store = new ColumnarStore();
         ColumnarStore.Segment segment = store.newSegment();
         for (String sa : List.of("sa-1", "sa-2", "sa-3")) {
-            segment.add(new CostRecord(LocalDate.of(2026, 1, 3), ProviderId.of("fake"), "1", "", ServiceAccountId.of(sa),
-                    ProjectId.of("project-" + sa), "svc", "global", "", ChargeCategory.USAGE,
-                    Money.of("1.25", "USD"), null));
+            segment.add(CostRecord.builder().chargeDate(LocalDate.of(2026, 1, 3))
+                    .provider(ProviderId.of("fake")).billingAccountId("1")
+                    .serviceAccount(ServiceAccountId.of(sa)).project(ProjectId.of("project-" + sa))
+                    .service("svc").region("global").billedCost(Money.of("1.25", "USD")).build());
         }
         store.commit(segment);
         CostQuery query = CostQuery.builder(BillingPeriod.month(YearMonth.of(2026, 1)))
@@ -208,24 +209,22 @@ class ColumnarStoreTest {
     }
 
     private static CostRecord record(LocalDate day, String service, String currency, BigDecimal amount) {
-        return new CostRecord(day, ProviderId.of("hyperbilling-aws"), "111111111111", "", ServiceAccountId.of("sa-1"),
-                ProjectId.of("project-a"), service, "global", "", ChargeCategory.USAGE,
-                new Money(amount, Currency.getInstance(currency)), null);
+        return CostRecord.builder().chargeDate(day).provider(ProviderId.of("hyperbilling-aws"))
+                .billingAccountId("111111111111").serviceAccount(ServiceAccountId.of("sa-1"))
+                .project(ProjectId.of("project-a")).service(service).region("global")
+                .billedCost(new Money(amount, Currency.getInstance(currency))).build();
     }
 
     private static CostRecord record(SplittableRandom random) {
         int sa = random.nextInt(6);
-        return new CostRecord(START.plusDays(random.nextInt(100)),
-                ProviderId.of(sa < 4 ? "hyperbilling-aws" : "fake"),
-                "acct-" + random.nextInt(20), "sub-" + random.nextInt(3),
-                ServiceAccountId.of("sa-" + sa),
-                ProjectId.of("project-" + sa % 3),
-                "svc-" + random.nextInt(8),
-                "region-" + random.nextInt(4),
-                "usage-" + random.nextInt(5),
-                ChargeCategory.values()[random.nextInt(ChargeCategory.values().length)],
-                new Money(amount(random), CURRENCIES.get(random.nextInt(CURRENCIES.size()))),
-                null);
+        return CostRecord.builder().chargeDate(START.plusDays(random.nextInt(100)))
+                .provider(ProviderId.of(sa < 4 ? "hyperbilling-aws" : "fake"))
+                .billingAccountId("acct-" + random.nextInt(20)).subAccountId("sub-" + random.nextInt(3))
+                .serviceAccount(ServiceAccountId.of("sa-" + sa)).project(ProjectId.of("project-" + sa % 3))
+                .service("svc-" + random.nextInt(8)).region("region-" + random.nextInt(4))
+                .usageType("usage-" + random.nextInt(5))
+                .chargeCategory(ChargeCategory.values()[random.nextInt(ChargeCategory.values().length)])
+                .billedCost(new Money(amount(random), CURRENCIES.get(random.nextInt(CURRENCIES.size())))).build();
     }
 
     private static BigDecimal amount(SplittableRandom random) {
@@ -293,8 +292,8 @@ class ColumnarStoreTest {
             List<String> key = new ArrayList<>();
             key.add(s.granularity() == null ? "-" : s.granularity().bucketStart(r.chargeDate()).toString());
             s.keys().forEach(d -> key.add(d.valueOf(r)));
-            key.add(r.cost().currency().getCurrencyCode());
-            sums.merge(key, r.cost().amount(), BigDecimal::add);
+            key.add(r.billedCost().currency().getCurrencyCode());
+            sums.merge(key, r.billedCost().amount(), BigDecimal::add);
         }
         sums.replaceAll((k, v) -> normalized(v));
         return sums;

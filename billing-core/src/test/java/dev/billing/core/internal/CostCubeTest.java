@@ -76,8 +76,9 @@ class CostCubeTest {
 
     private static CostRecord record(String serviceAccount, String project, LocalDate day, String service,
                                      String amount, Currency currency) {
-        return new CostRecord(day, ProviderId.of("fake"), "111111111111", "", ServiceAccountId.of(serviceAccount),
-                ProjectId.of(project), service, "global", "", ChargeCategory.USAGE,
-                new Money(new BigDecimal(amount), currency), null);
+        return CostRecord.builder().chargeDate(day).provider(ProviderId.of("fake"))
+                .billingAccountId("111111111111").serviceAccount(ServiceAccountId.of(serviceAccount))
+                .project(ProjectId.of(project)).service(service).region("global")
+                .billedCost(new Money(new BigDecimal(amount), currency)).build();
     }
 }

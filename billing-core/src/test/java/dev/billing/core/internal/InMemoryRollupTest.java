@@ -97,8 +97,8 @@ class InMemoryRollupTest {
         Map<Cell, BigDecimal> expected = new HashMap<>();
         latest.values().forEach(months -> months.values().forEach(window -> window.forEach(r -> {
             if (kept.test(r) && accounts.contains(r.serviceAccount()) && query.period().contains(r.chargeDate())) {
-                expected.merge(new Cell(r.chargeDate().withDayOfMonth(1), r.project().value(), r.cost().currency()),
-                        r.cost().amount(), BigDecimal::add);
+                expected.merge(new Cell(r.chargeDate().withDayOfMonth(1), r.project().value(), r.billedCost().currency()),
+                        r.billedCost().amount(), BigDecimal::add);
             }
         })));
         Map<Cell, BigDecimal> rolledUp = new HashMap<>();
@@ -125,8 +125,10 @@ class InMemoryRollupTest {
             LocalDate day = month.atDay(1 + random.nextInt(month.lengthOfMonth()));
             // now and then a line item of another project in the same window
             ProjectId project = random.nextInt(8) == 0 ? ProjectId.of("p-shared") : a.project();
-            out.add(new CostRecord(day, PROVIDER, "acct", "", a.id(), project, "svc-" + random.nextInt(3), "region",
-                    "usage", ChargeCategory.USAGE, new Money(amount(random), CURRENCIES.get(random.nextInt(4))), null));
+            out.add(CostRecord.builder().chargeDate(day).provider(PROVIDER).billingAccountId("acct")
+                    .serviceAccount(a.id()).project(project).service("svc-" + random.nextInt(3))
+                    .region("region").usageType("usage")
+                    .billedCost(new Money(amount(random), CURRENCIES.get(random.nextInt(4)))).build());
         }
         return out;
     }

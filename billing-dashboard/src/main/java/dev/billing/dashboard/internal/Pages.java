@@ -2,6 +2,7 @@ package dev.billing.dashboard.internal;
 
 import static dev.billing.dashboard.internal.Html.escape;
 
+import dev.billing.core.Anomaly;
 import dev.billing.core.CostRow;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
@@ -42,22 +43,38 @@ public final class Pages {
     public record Options(String title, int topServices, boolean jsonLink, Instant now) {
     }
 
+    /**
+     * The anomalies a page marks and lists.
+     *
+     * @param anomalies the anomalies of the page's period (all projects', or the project's), in order
+     * @param error why they could not be judged, or {@code null}
+     */
+    public record Anomalies(List<Anomaly> anomalies, String error) {
+        /** Copies the list. */
+        public Anomalies {
+            anomalies = List.copyOf(anomalies);
+        }
+    }
+
     private final ReportView v;
     private final Options o;
+    private final Anomalies anomalies;
     private final StringBuilder h = new StringBuilder(32_768);
 
-    private Pages(ReportView v, Options o) {
+    private Pages(ReportView v, Options o, Anomalies anomalies) {
         this.v = v;
         this.o = o;
+        this.anomalies = anomalies;
     }
 
     /**
      * @param v the report
+     * @param anomalies the anomalies to mark and list, or {@code null} for a page without them
      * @param o options
      * @return the domain page
      */
-    public static String domain(ReportView v, Options o) {
-        Pages p = new Pages(v, o);
+    public static String domain(ReportView v, Anomalies anomalies, Options o) {
+        Pages p = new Pages(v, o, anomalies);
         p.page(null);
         return p.h.toString();
     }
@@ -65,16 +82,17 @@ public final class Pages {
     /**
      * @param v a report that covers the project
      * @param project the project
+     * @param anomalies the project's anomalies to mark and list, or {@code null} for a page without them
      * @param o options
      * @return the project's page
      * @throws IllegalArgumentException when the report does not cover the project
      */
-    public static String project(ReportView v, ProjectId project, Options o) {
+    public static String project(ReportView v, ProjectId project, Anomalies anomalies, Options o) {
         if (!v.projects().containsKey(project)) {
             throw new IllegalArgumentException("the report does not cover project " + project.value()
                     + "; it covers " + v.projects().keySet());
         }
-        Pages p = new Pages(v, o);
+        Pages p = new Pages(v, o, anomalies);
         p.page(project);
         return p.h.toString();
     }
@@ -86,7 +104,7 @@ public final class Pages {
      * @return a small page saying so, under the same policy as the dashboards
      */
     public static String error(String title, int status, String message) {
-        Pages p = new Pages(null, null);
+        Pages p = new Pages(null, null, null);
         p.head((status == 404 ? "Not found" : "Error " + status) + " · " + title);
         p.a("<body><header class=\"top\"><div class=\"wrap\"><p class=\"crumbs\"><a href=\"/\">")
                 .a(escape(title)).a("</a></p><h1>").a(status == 404 ? "Not found" : "Cannot show this page")
@@ -130,6 +148,7 @@ public final class Pages {
         banner(accounts);
         totals(summary);
         series(summary);
+        anomalies();
         if (project == null) {
             projects();
         }
@@ -271,9 +290,11 @@ public final class Pages {
                 .a(", the values of the chart</caption>\n<thead><tr><th scope=\"col\">")
                 .a(bucketWord().substring(0, 1).toUpperCase(Locale.ROOT)).a(bucketWord().substring(1))
                 .a("</th><th scope=\"col\" class=\"num\">Amount</th></tr></thead>\n<tbody>\n");
+        int[] marked = marked(c, buckets);
         for (int i = 0; i < buckets.size(); i++) {
-            a("<tr><th scope=\"row\">").a(v.granularity().label(buckets.get(i))).a("</th><td class=\"num\">")
-                    .a(money(amounts.get(i), "amount")).a("</td></tr>\n");
+            a(marked[i] > 0 ? "<tr class=\"anomaly\">" : "<tr>").a("<th scope=\"row\">")
+                    .a(v.granularity().label(buckets.get(i))).a(marked[i] > 0 ? " " + anomalyCount(marked[i]) : "")
+                    .a("</th><td class=\"num\">").a(money(amounts.get(i), "amount")).a("</td></tr>\n");
         }
         a("</tbody></table></div>\n</figure>\n");
     }
@@ -286,7 +307,29 @@ public final class Pages {
     private static final int TOP = 8;
     private static final int BOTTOM = 30;
 
+    /** @return per bucket, how many anomalies of the chart's currency fall in it (none on a converted chart) */
+    private int[] marked(Chart c, List<LocalDate> buckets) {
+        int[] marked = new int[buckets.size()];
+        if (anomalies == null || c.converted()) {
+            return marked;
+        }
+        for (Anomaly an : anomalies.anomalies()) {
+            if (an.series().currency().equals(c.currency())) {
+                int i = buckets.indexOf(v.granularity().bucketStart(an.day()));
+                if (i >= 0) {
+                    marked[i]++;
+                }
+            }
+        }
+        return marked;
+    }
+
+    private static String anomalyCount(int n) {
+        return "(" + n + (n == 1 ? " anomaly)" : " anomalies)");
+    }
+
     private void svg(Chart c, List<LocalDate> buckets, List<Money> amounts) {
+        int[] marked = marked(c, buckets);
         BigDecimal max = BigDecimal.ZERO;
         BigDecimal min = BigDecimal.ZERO;
         for (Money m : amounts) {
@@ -317,12 +360,19 @@ public final class Pages {
             BigDecimal top = y(m.amount().max(BigDecimal.ZERO), hi, span, plotH);
             BigDecimal bottom = y(m.amount().min(BigDecimal.ZERO), hi, span, plotH);
             String label = v.granularity().label(buckets.get(i));
-            a("<rect class=\"bar").a(m.amount().signum() < 0 ? " neg" : "").a("\" x=\"")
-                    .a(coord(x.add(slot.multiply(new BigDecimal("0.15")))))
+            a("<rect class=\"bar").a(m.amount().signum() < 0 ? " neg" : "").a(marked[i] > 0 ? " anomaly" : "")
+                    .a("\" x=\"").a(coord(x.add(slot.multiply(new BigDecimal("0.15")))))
                     .a("\" y=\"").a(coord(top)).a("\" width=\"").a(coord(slot.multiply(new BigDecimal("0.7"))))
                     .a("\" height=\"").a(coord(bottom.subtract(top))).a("\" data-period=\"").a(label)
-                    .a("\" data-amount=\"").a(ReportDocument.exact(m.amount())).a("\"><title>").a(label).a(": ")
-                    .a(m.format()).a("</title></rect>\n");
+                    .a("\" data-amount=\"").a(ReportDocument.exact(m.amount()))
+                    .a(marked[i] > 0 ? "\" data-anomalies=\"" + marked[i] : "").a("\"><title>").a(label).a(": ")
+                    .a(m.format()).a(marked[i] > 0 ? " " + anomalyCount(marked[i]) : "").a("</title></rect>\n");
+            if (marked[i] > 0) {
+                a("<circle class=\"anomaly-mark\" cx=\"").a(coord(x.add(slot.divide(BigDecimal.valueOf(2), MC))))
+                        .a("\" cy=\"").a(coord(top.subtract(BigDecimal.valueOf(4)).max(BigDecimal.valueOf(3))))
+                        .a("\" r=\"3\" data-period=\"").a(label).a("\"><title>").a(label).a(": ")
+                        .a(anomalyCount(marked[i])).a("</title></circle>\n");
+            }
             if (i % every == 0) {
                 String cx = coord(x.add(slot.divide(BigDecimal.valueOf(2), MC)));
                 String[] lines = xLabel(buckets.get(i), i == 0);
@@ -397,6 +447,53 @@ public final class Pages {
 
     private static String plain(BigDecimal value) {
         return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
+    }
+
+    private void anomalies() {
+        if (anomalies == null) {
+            return;
+        }
+        a("<section id=\"anomalies\" aria-labelledby=\"h-anomalies\">\n<h2 id=\"h-anomalies\">Anomalies</h2>\n");
+        if (anomalies.error() != null) {
+            a("<p class=\"banner warn\" role=\"status\">Anomalies could not be judged: ").a(escape(anomalies.error()))
+                    .a("</p>\n</section>\n");
+            return;
+        }
+        if (anomalies.anomalies().isEmpty()) {
+            a("<p class=\"muted\">No anomaly in this period: no day rose above its 14-day median by more than the"
+                    + " settings allow.</p>\n</section>\n");
+            return;
+        }
+        a("<div class=\"table-wrap\"><table class=\"anomalies-table stack\"><thead><tr><th scope=\"col\">Day</th>")
+                .a("<th scope=\"col\">Project</th><th scope=\"col\">Service</th>")
+                .a("<th scope=\"col\" class=\"num\">Cost</th><th scope=\"col\" class=\"num\">Baseline</th>")
+                .a("<th scope=\"col\" class=\"num\">Spread</th><th scope=\"col\">Drivers</th></tr></thead>\n<tbody>\n");
+        for (Anomaly an : anomalies.anomalies()) {
+            Currency c = an.series().currency();
+            a("<tr data-day=\"").a(an.day().toString()).a("\" data-project=\"").a(escape(an.series().project().value()))
+                    .a("\"><td data-label=\"Day\"><time datetime=\"").a(an.day().toString()).a("\">")
+                    .a(an.day().toString()).a("</time></td><td class=\"id\" data-label=\"Project\">")
+                    .a(escape(an.series().project().value())).a("</td><td data-label=\"Service\">")
+                    .a(an.series().serviceName().map(Html::escape).orElse("<span class=\"muted\">whole project</span>"))
+                    .a("</td><td class=\"num\" data-label=\"Cost\">").a(money(Money.of(an.cost(), c), "amount"))
+                    .a("</td><td class=\"num\" data-label=\"Baseline\">").a(money(Money.of(an.baseline(), c), "amount"))
+                    .a("</td><td class=\"num\" data-label=\"Spread\">").a(money(Money.of(an.spread(), c), "amount"))
+                    .a("</td><td data-label=\"Drivers\">");
+            if (an.drivers().isEmpty()) {
+                a("<span class=\"muted\">–</span>");
+            } else {
+                a("<ul class=\"drivers\">");
+                for (Anomaly.Driver d : an.drivers()) {
+                    a("<li>").a(escape(d.dimension().key())).a(" <b>")
+                            .a(d.value().isEmpty() ? "(none)" : escape(d.value())).a("</b>: ")
+                            .a(money(Money.of(d.cost(), c), "amount")).a(" (baseline ")
+                            .a(money(Money.of(d.baseline(), c), "amount")).a(")</li>");
+                }
+                a("</ul>");
+            }
+            a("</td></tr>\n");
+        }
+        a("</tbody></table></div>\n</section>\n");
     }
 
     private void services(ProjectId project) {

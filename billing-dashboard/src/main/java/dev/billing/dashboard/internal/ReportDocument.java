@@ -6,6 +6,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 
 /** Writes the {@code billing report --format json} document of a {@link ReportView}. */
@@ -61,8 +62,32 @@ public final class ReportDocument {
             }
             g.endArray();
         }
+        serviceAccounts(g, v.accounts(), asOf);
+        if (!v.rates().isEmpty()) {
+            g.name("rates").startArray();
+            for (ReportView.Rate r : v.rates()) {
+                g.startObject();
+                g.field("from", r.from().getCurrencyCode());
+                g.field("to", r.to().getCurrencyCode());
+                g.field("date", r.date().toString());
+                g.field("rate", exact(r.rate()));
+                g.endObject();
+            }
+            g.endArray();
+        }
+        g.endObject();
+    }
+
+    /**
+     * Writes {@code "serviceAccounts": [...]}, as the report document has it.
+     *
+     * @param g the writer, inside an object
+     * @param accounts the accounts, in registration order
+     * @param asOf whether synced accounts carry {@code "asOf"}
+     */
+    public static void serviceAccounts(JsonWriter g, List<ReportView.Account> accounts, boolean asOf) {
         g.name("serviceAccounts").startArray();
-        for (ReportView.Account a : v.accounts()) {
+        for (ReportView.Account a : accounts) {
             g.startObject();
             g.field("name", a.name());
             g.field("provider", a.provider());
@@ -82,19 +107,6 @@ public final class ReportDocument {
             g.endObject();
         }
         g.endArray();
-        if (!v.rates().isEmpty()) {
-            g.name("rates").startArray();
-            for (ReportView.Rate r : v.rates()) {
-                g.startObject();
-                g.field("from", r.from().getCurrencyCode());
-                g.field("to", r.to().getCurrencyCode());
-                g.field("date", r.date().toString());
-                g.field("rate", exact(r.rate()));
-                g.endObject();
-            }
-            g.endArray();
-        }
-        g.endObject();
     }
 
     private static void summary(JsonWriter g, ReportView.Summary s) {

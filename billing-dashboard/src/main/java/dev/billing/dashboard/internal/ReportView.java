@@ -65,8 +65,15 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
                 .map(r -> new Rate(r.from(), r.to(), r.date(), r.rate())).toList()).orElse(List.of());
         return new ReportView(report.period(), report.granularity(),
                 summary(report.domain(), converted.map(c -> converted(c, c.domain()))), projects,
-                report.query().groupBy(), report.rows(), report.coverage().stream().map(ReportView::account).toList(),
-                rates);
+                report.query().groupBy(), report.rows(), accounts(report.coverage()), rates);
+    }
+
+    /**
+     * @param coverage accounts' coverage, as a report gives it
+     * @return their lines, in the same order
+     */
+    public static List<Account> accounts(List<AccountCoverage> coverage) {
+        return coverage.stream().map(ReportView::account).toList();
     }
 
     private static Summary summary(CostSummary s, Optional<Converted> converted) {

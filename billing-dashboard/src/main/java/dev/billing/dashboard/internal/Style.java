@@ -50,6 +50,10 @@ public final class Style {
             svg.chart{display:block;width:100%;height:auto;margin:0 0 8px}
             .bar{fill:var(--accent)}
             .bar.neg{fill:#d9822b}
+            .bar.anomaly{fill:var(--bad)}
+            .anomaly-mark{fill:var(--bad)}
+            tr.anomaly th,tr.anomaly td{background:var(--bad-bg)}
+            ul.drivers{margin:0;padding-left:1.1em}
             .gridline{stroke:var(--line);stroke-width:1}
             .axis{stroke:#8e99a8;stroke-width:1}
             .tick{fill:var(--muted);font-size:11px}

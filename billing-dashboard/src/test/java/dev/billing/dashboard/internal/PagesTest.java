@@ -36,7 +36,7 @@ class PagesTest {
 
     @Test
     void convertedTotal_isACardAndAChartBesideTheUnconvertedOnes() {
-        String html = Pages.domain(converted(), OPTIONS);
+        String html = Pages.domain(converted(), null, OPTIONS);
 
         assertThat(html).contains("<li class=\"card converted\"><span class=\"label\">All currencies in KRW</span>"
                 + "<data class=\"amount converted-total\" data-currency=\"KRW\" value=\"1350200.5\">1350200 KRW</data>");

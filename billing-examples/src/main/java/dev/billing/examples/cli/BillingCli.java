@@ -10,14 +10,17 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code billing} command. Exit codes: 0 success; 2 bad usage or configuration; 3 the report
- * (or verification) was produced but some service accounts failed; 1 anything else.
+ * (or verification) was produced but some service accounts failed; 4 (budgets) a 100 % threshold is crossed;
+ * 5 (anomalies) an anomaly was found; 1 anything else.
  */
 @Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0-SNAPSHOT",
         description = "Exact multi-cloud billing from the command line.",
         subcommands = {DemoCommand.class, ProvidersCommand.class, VerifyCommand.class, ReportCommand.class,
-                SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class, BudgetsCommand.class},
+                SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class, BudgetsCommand.class,
+                AnomaliesCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
-                + " (report incomplete), 4 (budgets) a 100 % threshold is crossed, 1 anything else."})
+                + " (report incomplete), 4 (budgets) a 100 % threshold is crossed, 5 (anomalies) an anomaly was found,"
+                + " 1 anything else."})
 public final class BillingCli implements Runnable {
     /** Success. */
     static final int OK = 0;

@@ -108,12 +108,14 @@ final class BudgetsCommand implements Callable<Integer> {
             BudgetEvaluator budgets = evaluator.build();
             report = currency.converting(() -> {
                 try {
-                    return budgets.evaluate(cfg.budgets(), m, fromStore ? CostSync.builder(billing).store(costs).build()::report
-                            : billing.costs()::report);
+                    CostSync sync = fromStore ? CostSync.builder(billing).store(costs).build() : null;
+                    return budgets.evaluate(cfg.budgets(), m, sync != null
+                            ? query -> SyncHints.add(sync.report(query), Clock.systemUTC()) : billing.costs()::report);
                 } catch (MissingExchangeRateException e) {
                     throw e;
                 } catch (InvalidRequestException e) {
-                    throw CliException.usage(cfg.file() + ": budgets: " + e.getMessage());
+                    throw CliException.usage(cfg.file() + ": budgets: " + e.getMessage() + (currency.rates().isPresent()
+                            ? "" : "; to count spend in other currencies, give --rates FILE (CSV date,from,to,rate)"));
                 }
             });
         }

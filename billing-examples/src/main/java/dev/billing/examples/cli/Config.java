@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.billing.core.AnomalySettings;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
@@ -27,16 +28,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The configuration file (docs/cli.md): providers and their settings, the billing service accounts and the
- * budgets. Every string value may hold {@code ${env:NAME}}, replaced by the environment variable.
+ * The configuration file (docs/cli.md): providers and their settings, the billing service accounts, the
+ * budgets and the anomaly settings. Every string value may hold {@code ${env:NAME}}, replaced by the environment
+ * variable.
  *
  * @param file the file read
  * @param providers each configured provider id and its settings, in file order
  * @param serviceAccounts the service accounts, in file order
  * @param budgets the budgets, in file order
+ * @param anomalies the anomaly settings ({@code "anomalies"}), the defaults when absent
  */
 record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-              List<Budget> budgets) {
+              List<Budget> budgets, AnomalySettings anomalies) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // exact amounts and percentages: BigDecimal from the first character parsed
@@ -105,7 +108,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -137,7 +140,55 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                     budgets.add(b);
                 }
             }
-            return new Config(file, providers, accounts, budgets);
+            JsonNode anomalies = root.path("anomalies");
+            return new Config(file, providers, accounts, budgets,
+                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies));
+        }
+
+        private AnomalySettings anomalies(JsonNode node) {
+            requireObject(node, "anomalies");
+            allowOnly(node, "anomalies.", Set.of("sensitivity", "minimumPercent", "minimumIncrease", "tagKeys"));
+            AnomalySettings d = AnomalySettings.DEFAULTS;
+            BigDecimal sensitivity = node.has("sensitivity") ? decimal(node.get("sensitivity"),
+                    "anomalies.sensitivity", "how many spreads a day must rise above its baseline, such as \"3\"")
+                    : d.sensitivity();
+            BigDecimal percent = node.has("minimumPercent") ? decimal(node.get("minimumPercent"),
+                    "anomalies.minimumPercent", "the percentage of the baseline a day must rise by, such as \"20\"")
+                    : d.minimumPercent();
+            Map<Currency, BigDecimal> increase = new LinkedHashMap<>();
+            JsonNode inc = node.path("minimumIncrease");
+            if (!inc.isMissingNode()) {
+                requireObject(inc, "anomalies.minimumIncrease");
+                for (Map.Entry<String, JsonNode> e : inc.properties()) {
+                    String at = "anomalies.minimumIncrease." + e.getKey();
+                    Currency currency;
+                    try {
+                        currency = Money.currency(e.getKey());
+                    } catch (IllegalArgumentException ex) {
+                        throw error(at, "'" + e.getKey() + "' is not an ISO 4217 currency code such as USD");
+                    }
+                    increase.put(currency, decimal(e.getValue(), at, "the least increase in " + e.getKey()
+                            + " that counts, such as \"10\""));
+                }
+            }
+            List<String> tagKeys = new ArrayList<>();
+            JsonNode tags = node.path("tagKeys");
+            if (!tags.isMissingNode()) {
+                if (!tags.isArray()) {
+                    throw error("anomalies.tagKeys", "must be a list of tag keys, such as [\"team\"]");
+                }
+                for (int i = 0; i < tags.size(); i++) {
+                    if (!tags.get(i).isTextual()) {
+                        throw error("anomalies.tagKeys[" + i + "]", "must be a string");
+                    }
+                    tagKeys.add(resolve(tags.get(i).asText(), "anomalies.tagKeys[" + i + "]"));
+                }
+            }
+            try {
+                return new AnomalySettings(sensitivity, percent, increase, tagKeys);
+            } catch (InvalidRequestException e) {
+                throw error("anomalies", e.getMessage().replaceFirst("^anomalies: ", ""));
+            }
         }
 
         private Budget budget(JsonNode node, String path, List<Account> accounts) {

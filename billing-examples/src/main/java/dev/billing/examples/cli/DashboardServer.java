@@ -1,9 +1,7 @@
 package dev.billing.examples.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.billing.core.BillingPeriod;
 import dev.billing.dashboard.DashboardHandler;
-import dev.billing.dashboard.ReportSource;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,15 +20,12 @@ final class DashboardServer {
 
     /**
      * @param console where the URL is printed
-     * @param source where reports come from
-     * @param fromStore whether the source answers from the cost store (the JSON report then has {@code asOf})
-     * @param defaultPeriod the period shown without {@code from}/{@code to}, or {@code null} for the six months
-     *     ending with the current one
+     * @param handler the dashboard: its source, whether it answers from the cost store, its default period,
+     *     anomalies
      * @param port the loopback port, 0 for a free one
      * @throws CliException (exit 2) when the port is out of range or taken
      */
-    static void serve(BillingCli.Console console, ReportSource source, boolean fromStore, BillingPeriod defaultPeriod,
-                      int port) {
+    static void serve(BillingCli.Console console, DashboardHandler.Builder handler, int port) {
         checkPort(port);
         HttpServer server;
         try {
@@ -40,10 +35,6 @@ final class DashboardServer {
                     + " --port 0 for a free one");
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
-        }
-        DashboardHandler.Builder handler = DashboardHandler.builder(source).fromStore(fromStore);
-        if (defaultPeriod != null) {
-            handler.defaultPeriod(defaultPeriod);
         }
         server.createContext("/", handler.build());
         AtomicInteger n = new AtomicInteger();

@@ -15,6 +15,7 @@ import dev.billing.core.FetchListener;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.dashboard.DashboardHandler;
 import dev.billing.testkit.AwsCostExplorerSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
@@ -113,7 +114,8 @@ final class DemoCommand implements Callable<Integer> {
                     + DemoDomain.AZURE_SUBSCRIPTION + " (EUR), client " + DemoDomain.AZURE_CLIENT + ", " + DemoDomain.AZURE_PROJECT);
             out.println();
             if (serve) {
-                DashboardServer.serve(console, billing.costs()::report, false, DemoDomain.PERIOD, port);
+                DashboardServer.serve(console, DashboardHandler.builder(billing.costs()::report)
+                        .defaultPeriod(DemoDomain.PERIOD), port);
                 return BillingCli.OK;
             }
             CostReport report = billing.costs().report(CostQuery.builder(DemoDomain.PERIOD)

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -101,7 +102,8 @@ final class ExportCommand implements Callable<Integer> {
                                 .map(BillingProvider::displayName).orElse(id)))
                         .build();
                 try (focus) {
-                    coverage = costs != null ? CostSync.builder(billing).store(costs).build().lineItems(query, focus)
+                    coverage = costs != null ? SyncHints.add(CostSync.builder(billing).store(costs).build()
+                            .lineItems(query, focus), query.period(), Clock.systemUTC())
                             : billing.costs().lineItems(query, focus);
                 }
                 rows = focus.rows();

@@ -13,6 +13,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProjectId;
 import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ final class ReportCommand implements Callable<Integer> {
             if (staleAfter != null) {
                 sync.staleAfter(staleAfter);
             }
-            report = sync.build().report(query);
+            report = SyncHints.add(sync.build().report(query), Clock.systemUTC());
         }
         report.coverage().stream().filter(c -> c.code() == CoverageStatus.STALE).forEach(c ->
                 console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"

@@ -1,12 +1,16 @@
 package dev.billing.examples.cli;
 
+import dev.billing.core.AnomalyDetector;
 import dev.billing.core.Billing;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.dashboard.DashboardHandler;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,6 +26,9 @@ import picocli.CommandLine.ParentCommand;
                 "Every page takes ?from=&to=&granularity= (YYYY-MM-DD or YYYY-MM; to exclusive; DAILY, MONTHLY or"
                         + " YEARLY); by default the five whole months before the current one and the current month,"
                         + " MONTHLY. /api/report also takes project and groupBy (such as service,region).",
+                "Each chart marks the periods holding an anomaly (see 'billing anomalies'; settings under"
+                        + " \"anomalies\" in the configuration) and each page lists its anomalies with their"
+                        + " drivers.",
                 "Each page load asks the providers (or, with --from-store, the cost store kept by 'billing sync').",
                 ""},
         footer = {"", "Exit codes: 0 stopped, 2 bad usage or configuration (including a port in use), 1 anything"
@@ -58,12 +65,25 @@ final class ServeCommand implements Callable<Integer> {
         Config cfg = Config.load(config, console.env());
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(false) : null) {
-            ReportSource read = fromStore ? CostSync.builder(billing).store(costs).build()::report
+            ReportSource read = fromStore ? fromStore(CostSync.builder(billing).store(costs).build())
                     : billing.costs()::report;
             ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
                     q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
-            DashboardServer.serve(console, source, fromStore, null, port);
+            DashboardServer.serve(console, DashboardHandler.builder(source).fromStore(fromStore)
+                    .anomalies(anomalies(cfg), read), port);
         }
         return BillingCli.OK;
+    }
+
+    private static ReportSource fromStore(CostSync sync) {
+        return query -> SyncHints.add(sync.report(query), Clock.systemUTC());
+    }
+
+    private static AnomalyDetector anomalies(Config cfg) {
+        try {
+            return AnomalyDetector.builder().settings(cfg.anomalies()).build();
+        } catch (InvalidRequestException e) {
+            throw CliException.usage(cfg.file() + ": anomalies: " + e.getMessage());
+        }
     }
 }

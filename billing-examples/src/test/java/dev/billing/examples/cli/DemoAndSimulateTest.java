@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,11 +22,8 @@ class DemoAndSimulateTest {
 
     @Test
     void demo_registersTheAccountsAndDrawsDomainAndProjectDashboards() {
-        long start = System.nanoTime();
         Cli r = Cli.run(Map.of(), "demo");
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(r.exitCode).as(r.toString()).isZero();
-        assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(r.out).contains("provider enabled: hyperbilling-aws", "provider enabled: aws-cost-explorer",
                 "registered service account aws-org: AWS Cost Explorer", "provider enabled: gcp-billing-export",
                 "registered service account web-prod", "registered service account data-seoul",

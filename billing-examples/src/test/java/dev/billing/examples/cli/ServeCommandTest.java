@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -55,26 +56,30 @@ class ServeCommandTest {
 
     /** The command running in a thread until {@link #close()} interrupts it. */
     private final class Running implements AutoCloseable {
-        final StringWriter out = new StringWriter();
+        /** The URL once stdout shows it; null when the command ended without printing it. */
+        final CompletableFuture<String> printed = new CompletableFuture<>();
+        final StringWriter out = new StringWriter() {
+            @Override
+            public void flush() {
+                Matcher m = URL.matcher(toString());
+                if (m.find()) {
+                    printed.complete(m.group(1));
+                }
+            }
+        };
         final StringWriter err = new StringWriter();
         final AtomicInteger exit = new AtomicInteger(-1);
         final Thread thread;
         final String url;
 
-        Running(String... args) throws InterruptedException {
-            thread = new Thread(() -> exit.set(BillingCli.run(new BillingCli.Console(new PrintWriter(out, true),
-                    new PrintWriter(err, true), env, false), args)), "billing-serve-test");
+        Running(String... args) throws Exception {
+            thread = new Thread(() -> {
+                exit.set(BillingCli.run(new BillingCli.Console(new PrintWriter(out, true),
+                        new PrintWriter(err, true), env, false), args));
+                printed.complete(null);
+            }, "billing-serve-test");
             thread.start();
-            String found = null;
-            for (int i = 0; i < 300 && found == null && thread.isAlive(); i++) {
-                Matcher m = URL.matcher(out.toString());
-                if (m.find()) {
-                    found = m.group(1);
-                } else {
-                    Thread.sleep(100);
-                }
-            }
-            url = found;
+            url = printed.get(60, TimeUnit.SECONDS); // a guard against a hang; the URL comes as soon as it is printed
             assertThat(url).as("printed the URL; stdout:%n%s%nstderr:%n%s", out, err).isNotNull();
         }
 

@@ -184,7 +184,10 @@ class StoreCommandsTest {
         assertThat(table.exitCode).as(table.toString()).isZero();
         assertThat(table.out).contains("complete").containsPattern("web-prod .* OK, synced \\d{4}-");
 
-        Thread.sleep(20);
+        Instant synced = Instant.now();
+        while (!Instant.now().isAfter(synced.plusMillis(1))) { // the clock, not a thread, is waited for
+            Thread.onSpinWait();
+        }
         Cli stale = report(true, "--stale-after", "PT0.001S");
         assertThat(stale.exitCode).as(stale.toString()).isZero();
         assertThat(JSON.readTree(stale.out).get("serviceAccounts")).allSatisfy(a ->

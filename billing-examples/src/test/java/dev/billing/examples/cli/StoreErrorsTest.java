@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.billing.jdbc.JdbcCostStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -69,16 +72,17 @@ class StoreErrorsTest {
     @Test
     void storeOpenInAnotherProcess_oneLineNamingItAndTheFix() throws Exception {
         JdbcCostStore.embedded(store).close();
-        Path ready = dir.resolve("ready");
         Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(), store.toString(),
-                ready.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("holder.log").toFile()).start();
+                "-cp", System.getProperty("java.class.path"), HoldStore.class.getName(), store.toString())
+                .redirectErrorStream(true).start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!Files.exists(ready) && holder.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+            BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder said = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null && !line.equals(HoldStore.OPEN)) { // blocks until the holder speaks
+                said.append(line).append('\n');
             }
-            assertThat(Files.exists(ready)).as(Files.readString(dir.resolve("holder.log"))).isTrue();
+            assertThat(line).as("the holder opened the store; it said:%n%s", said).isEqualTo(HoldStore.OPEN);
 
             assertOneLine(sync(), "costs.mv.db", "open in another process", "wait for that process");
             assertOneLine(report(), "costs.mv.db", "open in another process");
@@ -103,15 +107,20 @@ class StoreErrorsTest {
         }
     }
 
-    /** Run in a separate JVM: keeps the embedded store open until killed. */
+    /** Run in a separate JVM: opens the embedded store, says so on stdout, and keeps it open until killed. */
     public static final class HoldStore {
+        static final String OPEN = "store open";
+
         private HoldStore() {
         }
 
         public static void main(String[] args) throws Exception {
             try (JdbcCostStore held = JdbcCostStore.embedded(Path.of(args[0]))) {
-                Files.writeString(Path.of(args[1]), "open " + held);
-                Thread.sleep(60_000);
+                System.out.println(OPEN);
+                System.out.flush();
+                while (System.in.read() != -1) { // until the parent closes our stdin or kills us
+                    continue;
+                }
             }
         }
     }

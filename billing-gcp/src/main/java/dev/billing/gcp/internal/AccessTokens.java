@@ -29,8 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Signature} ({@code SHA256withRSA}); no third-party library.
  */
 final class AccessTokens {
-    /** Read-only access to BigQuery: enough to run query jobs and read their results. */
-    static final String SCOPE = "https://www.googleapis.com/auth/bigquery.readonly";
+    /**
+     * The least privilege that {@code jobs.query} and {@code jobs.getQueryResults} accept: their
+     * {@code scopes} in Google's BigQuery discovery document (googleapis/google-api-go-client,
+     * bigquery/v2/bigquery-api.json at 0084468843d65b1620da73d8263bf7d2ffb18bbd) are {@code bigquery},
+     * {@code cloud-platform} and {@code cloud-platform.read-only}.
+     */
+    static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only";
     static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
     /** A token is renewed this long before it expires. */
     static final Duration EARLY = Duration.ofMinutes(5);

@@ -129,15 +129,19 @@ public final class ExportFetcher {
                 String sku = orEmpty(cells[3]);
                 String gcpProject = orEmpty(cells[4]);
                 if (cost.signum() != 0 || credits.signum() == 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
-                            request.account().project(), service, region, sku, category(orEmpty(cells[5])),
-                            Money.of(cost, currency), null));
+                    sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
+                            .billingAccountId(account).subAccountId(gcpProject)
+                            .serviceAccount(request.account().id()).project(request.account().project())
+                            .service(service).region(region).usageType(sku)
+                            .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency)).build());
                     records++;
                 }
                 if (credits.signum() != 0) {
-                    sink.accept(new CostRecord(day, PROVIDER_ID, account, gcpProject, request.account().id(),
-                            request.account().project(), service, region, sku, ChargeCategory.CREDIT,
-                            Money.of(credits, currency), null));
+                    sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
+                            .billingAccountId(account).subAccountId(gcpProject)
+                            .serviceAccount(request.account().id()).project(request.account().project())
+                            .service(service).region(region).usageType(sku)
+                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency)).build());
                     records++;
                 }
             }

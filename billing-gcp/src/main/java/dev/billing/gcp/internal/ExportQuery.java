@@ -13,11 +13,23 @@ import java.util.regex.Pattern;
  * DATE, end exclusive; {@code @billing_account}, {@code @project} STRING, {@code ""} meaning all).
  * Costs are summed as {@code NUMERIC} (the export's {@code cost} and credit amounts are FLOAT64),
  * by UTC usage day, service, region, SKU, project, cost type and currency.
+ *
+ * <p>The export table is partitioned by ingestion time ({@code _PARTITIONTIME}, one partition per
+ * UTC day): Cloud Billing writes a usage day's rows into that day's partition and, as costs are
+ * updated and the invoice month closes, into later ones. The query reads only the partitions from
+ * {@link #PARTITION_DAYS_BEFORE} day before {@code @start} to {@link #PARTITION_DAYS_AFTER} days
+ * after {@code @end}, so the bytes a fetch bills follow the period, not the table's age; a row exported
+ * later than that is not read.
  */
 public final class ExportQuery {
     /** The result columns, in order. */
     public static final List<String> COLUMNS =
             List.of("usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits");
+
+    /** Partitions read before {@code @start}: a usage day's rows are never exported before the day starts (UTC). */
+    public static final int PARTITION_DAYS_BEFORE = 1;
+    /** Partitions read after {@code @end}: the days in which late rows, tax and the month's adjustments arrive. */
+    public static final int PARTITION_DAYS_AFTER = 40;
 
     /**
      * {@code project.dataset.table}: a project id (optionally {@code domain:}-scoped: lower-case letters,
@@ -50,7 +62,9 @@ public final class ExportQuery {
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
                 + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
                 + "FROM `" + table + "`\n"
-                + "WHERE usage_start_time >= TIMESTAMP(@start)\n"
+                + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
+                + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
+                + "  AND usage_start_time >= TIMESTAMP(@start)\n"
                 + "  AND usage_start_time < TIMESTAMP(@end)\n"
                 + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
                 + "  AND (@project = '' OR project.id = @project)\n"

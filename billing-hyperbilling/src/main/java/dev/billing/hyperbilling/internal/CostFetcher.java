@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * on, so a retried request never passes a row on twice.
  *
  * <p>Charge category rule: a row whose {@code SERVICE_CODE} or {@code USAGE_TYPE} is {@code Tax},
- * {@code Credit} or {@code Refund} (any case) is TAX, CREDIT or REFUND; every other row is USAGE,
+ * {@code Credit} or {@code Refund} (any case) is TAX, CREDIT or CREDIT; every other row is USAGE,
  * whatever its sign.
  */
 public final class CostFetcher {
@@ -188,9 +188,11 @@ public final class CostFetcher {
     private static CostRecord record(Row row, LocalDate day, Page page, Caller caller, ServiceAccount account) {
         String service = row.serviceCode() == null ? "" : row.serviceCode();
         String usageType = row.usageType() == null ? "" : row.usageType();
-        return new CostRecord(day, PROVIDER_ID, caller.account(), caller.account(), account.id(), account.project(), service,
-                Regions.map(row.region()), usageType, category(service, usageType),
-                Money.of(row.usageCost(), page.currency()), row.usageQuantity());
+        return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
+                .subAccountId(caller.account()).serviceAccount(account.id()).project(account.project())
+                .service(service).region(Regions.map(row.region())).usageType(usageType)
+                .chargeCategory(category(service, usageType))
+                .billedCost(Money.of(row.usageCost(), page.currency())).usageQuantity(row.usageQuantity()).build();
     }
 
     static ChargeCategory category(String service, String usageType) {
@@ -202,11 +204,8 @@ public final class CostFetcher {
                 case "tax" -> {
                     return ChargeCategory.TAX;
                 }
-                case "credit" -> {
+                case "credit", "refund" -> {
                     return ChargeCategory.CREDIT;
-                }
-                case "refund" -> {
-                    return ChargeCategory.REFUND;
                 }
                 default -> {
                     // not a special row

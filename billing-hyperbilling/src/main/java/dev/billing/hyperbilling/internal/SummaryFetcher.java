@@ -1,6 +1,7 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.BillingPeriod;
+import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
@@ -44,9 +45,12 @@ import org.slf4j.LoggerFactory;
  * <p>Kinds: {@code daily_cost} (rows per project and {@code date}) when the caller needs DAILY data
  * or the period does not start and end on a month's first day; otherwise {@code cost_by_service}
  * (rows per project and {@code service_name} for the whole month). Only one kind is ever summed:
- * the kinds are different breakdowns of the same costs. Every {@code costs} entry of a row is one
- * record of its {@code final_cost} in its {@code currency}; a {@code null} {@code final_cost} is zero
- * and counted in {@link FetchStats#nullCosts()}. Items of a kind or month that was not asked for,
+ * the kinds are different breakdowns of the same costs. Every {@code costs} entry of a row, in its
+ * {@code currency}, is a usage record of its {@code cost} and, when its {@code credit} is not zero, a
+ * CREDIT record of {@code final_cost - cost} (so the two add up to {@code final_cost} whatever sign the
+ * answer gives {@code credit}; a {@code credit} of another magnitude is a protocol error). An entry
+ * without {@code cost} is one record of its {@code final_cost}; a {@code null} {@code final_cost} is
+ * zero and counted in {@link FetchStats#nullCosts()}. Items of a kind or month that was not asked for,
  * rows whose {@code invoice_month} is another month, and rows dated outside the asked month or
  * period are dropped and counted in {@link FetchStats#droppedRows()}.
  */
@@ -222,12 +226,25 @@ public final class SummaryFetcher {
                 }
                 for (SummaryJson.Cost cost : row.costs()) {
                     BigDecimal amount = cost.finalCost();
+                    Currency currency = currency(cost.currency(), caller);
                     if (amount == null) {
                         nullCosts++;
                         amount = BigDecimal.ZERO;
                     }
-                    sink.accept(record(row, day, amount, currency(cost.currency(), caller), caller, request.account()));
+                    BigDecimal usage = cost.finalCost() == null || cost.cost() == null ? amount : cost.cost();
+                    BigDecimal credit = amount.subtract(usage);
+                    if (cost.credit() != null && credit.compareTo(cost.credit()) != 0
+                            && credit.compareTo(cost.credit().negate()) != 0) {
+                        throw protocol(caller, "sent a costs entry whose credit " + cost.credit().toPlainString()
+                                + " is not final_cost - cost = " + credit.toPlainString() + " (project '"
+                                + caller.scrub(Json.shorten(row.projectId())) + "', " + month + ")");
+                    }
+                    sink.accept(record(row, day, usage, currency, caller, request.account(), null));
                     records++;
+                    if (credit.signum() != 0) {
+                        sink.accept(record(row, day, credit, currency, caller, request.account(), ChargeCategory.CREDIT));
+                        records++;
+                    }
                 }
             }
         }
@@ -290,13 +307,15 @@ public final class SummaryFetcher {
         }
     }
 
+    /** @param category the charge category, or null for the one the service name implies (usage, tax, support...) */
     private static CostRecord record(SummaryJson.Row row, LocalDate day, BigDecimal amount, Currency currency,
-                                     SummaryCaller caller, ServiceAccount account) {
+                                     SummaryCaller caller, ServiceAccount account, ChargeCategory category) {
         String service = row.service() == null ? "" : row.service();
         String region = row.region() == null ? "" : row.region();
-        return new CostRecord(day, PROVIDER_ID, caller.account(), row.projectId(), account.id(), account.project(),
-                service, region,
-                "", CostFetcher.category(service, ""), Money.of(amount, currency), null);
+        return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
+                .subAccountId(row.projectId()).serviceAccount(account.id()).project(account.project())
+                .service(service).region(region).chargeCategory(category != null ? category : CostFetcher.category(service, ""))
+                .billedCost(Money.of(amount, currency)).build();
     }
 
     private static ProviderProtocolException protocol(SummaryCaller caller, String what) {

@@ -52,9 +52,11 @@ final class SummaryJson {
      * One {@code costs} entry.
      *
      * @param finalCost {@code final_cost}, null when the answer sent {@code null}
+     * @param cost {@code cost} (before credits), null when absent or {@code null}
+     * @param credit {@code credit}, null when absent or {@code null}
      * @param currency {@code currency}
      */
-    record Cost(BigDecimal finalCost, String currency) {
+    record Cost(BigDecimal finalCost, BigDecimal cost, BigDecimal credit, String currency) {
     }
 
     /**
@@ -116,14 +118,20 @@ final class SummaryJson {
             if (currency == null || currency.isBlank()) {
                 throw new ReplyException("a costs entry of project '" + Json.shorten(projectId) + "' has no currency", null);
             }
-            costs.add(new Cost(decimal(amount), currency.trim()));
+            costs.add(new Cost(decimal(amount, "final_cost"), optional(cost, "cost"), optional(cost, "credit"),
+                    currency.trim()));
         }
         String service = text(row, "service_name");
         return new Row(projectId, text(row, "date"), text(row, "invoice_month"),
                 service != null ? service : text(row, "service_id"), text(row, "region_id"), costs);
     }
 
-    private static BigDecimal decimal(JsonNode n) {
+    private static BigDecimal optional(JsonNode cost, String field) {
+        JsonNode n = cost.get(field);
+        return n == null ? null : decimal(n, field);
+    }
+
+    private static BigDecimal decimal(JsonNode n, String field) {
         if (n.isNull()) {
             return null;
         }
@@ -137,7 +145,7 @@ final class SummaryJson {
                 // reported below
             }
         }
-        throw new ReplyException("final_cost is not a number: '" + Json.shorten(n.toString()) + "'", null);
+        throw new ReplyException(field + " is not a number: '" + Json.shorten(n.toString()) + "'", null);
     }
 
     /** @return the elements of an array field; none when the field is absent or null */

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,7 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
     private final int max;
     private final Duration maxWait;
     private final long validateAfterNanos;
+    private final LongSupplier nanoTime;
     private final String location;
     private final Semaphore permits;
     /** Most recently given back first: the connections in use stay few and warm. Guarded by this. */
@@ -67,6 +69,19 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
      * @param location the store's location, for messages
      */
     public ConnectionPool(ConnectionSource factory, int max, Duration maxWait, Duration validateAfter, String location) {
+        this(factory, max, maxWait, validateAfter, location, System::nanoTime);
+    }
+
+    /**
+     * @param factory opens a new physical connection
+     * @param max the most connections open at once, at least 1
+     * @param maxWait how long {@link #get()} waits for a free connection
+     * @param validateAfter a connection idle for longer than this is validated before it is lent
+     * @param location the store's location, for messages
+     * @param nanoTime the time source of idle times, in nanoseconds ({@code System::nanoTime})
+     */
+    public ConnectionPool(ConnectionSource factory, int max, Duration maxWait, Duration validateAfter, String location,
+                          LongSupplier nanoTime) {
         if (max < 1) {
             throw new IllegalArgumentException("a pool of at least 1 connection, got " + max);
         }
@@ -74,6 +89,7 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
         this.max = max;
         this.maxWait = maxWait;
         this.validateAfterNanos = validateAfter.toNanos();
+        this.nanoTime = nanoTime;
         this.location = location;
         this.permits = new Semaphore(max, true);
     }
@@ -144,7 +160,7 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
                     throw e;
                 }
             }
-            if (System.nanoTime() - i.since() < validateAfterNanos || valid(i.physical())) {
+            if (nanoTime.getAsLong() - i.since() < validateAfterNanos || valid(i.physical())) {
                 return i.physical();
             }
             log.debug("cost store {}: a pooled connection failed validation; replaced", location);
@@ -170,7 +186,7 @@ public final class ConnectionPool implements ConnectionSource, AutoCloseable {
             if (keep) {
                 synchronized (this) {
                     if (!closed) {
-                        idle.addFirst(new Idle(physical, System.nanoTime()));
+                        idle.addFirst(new Idle(physical, nanoTime.getAsLong()));
                         return;
                     }
                 }

@@ -138,7 +138,23 @@ public final class Migrations {
                         month_start DATE NOT NULL,
                         threshold VARCHAR NOT NULL,
                         alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
-                        PRIMARY KEY (budget, month_start, threshold))""")));
+                        PRIMARY KEY (budget, month_start, threshold))""")),
+            new Migration(7, "FOCUS charge categories: FEE is now PURCHASE and REFUND is CREDIT", List.of(
+                    "UPDATE cost_line SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_line SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'",
+                    "UPDATE cost_month SET charge_category = 'PURCHASE' WHERE charge_category = 'FEE'",
+                    "UPDATE cost_month SET charge_category = 'CREDIT' WHERE charge_category = 'REFUND'")),
+            new Migration(8, "one alert log for budgets and anomalies: each alert once per key", List.of(
+                    """
+                    CREATE TABLE alert_log (
+                        kind VARCHAR NOT NULL,
+                        subject VARCHAR NOT NULL,
+                        alert_date DATE NOT NULL,
+                        detail VARCHAR NOT NULL,
+                        alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                        PRIMARY KEY (kind, subject, alert_date, detail))""",
+                    "INSERT INTO alert_log SELECT 'budget', budget, month_start, threshold, alerted_at FROM budget_alert",
+                    "DROP TABLE budget_alert")));
 
     private Migrations() {
     }

@@ -48,8 +48,8 @@ public final class PgCopy {
                 quote(sb, r.region()).append(',');
                 quote(sb, r.usageType()).append(',');
                 sb.append(r.chargeCategory().name()).append(',');
-                sb.append(r.cost().currency().getCurrencyCode()).append(',');
-                sb.append(r.cost().amount().toPlainString()).append(',');
+                sb.append(r.billedCost().currency().getCurrencyCode()).append(',');
+                sb.append(r.billedCost().amount().toPlainString()).append(',');
                 if (r.usageQuantity() != null) {
                     sb.append(r.usageQuantity().toPlainString());   // unquoted empty is NULL in CSV COPY
                 }

@@ -61,8 +61,8 @@ public final class WindowBuffer implements CostSink {
                     + r.chargeDate() + ", outside the window " + month + " being replaced", account.name(), -1,
                     false, null);
         }
-        BigDecimal amount = exact(r.cost().amount());
-        String currency = r.cost().currency().getCurrencyCode();
+        BigDecimal amount = exact(r.billedCost().amount());
+        String currency = r.billedCost().currency().getCurrencyCode();
         String project = r.project().value();
         records.add(r);
         byMonth.merge(new MonthKey(r.provider().value(), r.billingAccountId(), r.subAccountId(), project, r.service(),

@@ -56,6 +56,30 @@ public final class AzureHandler implements HttpHandler {
             + "|/providers/Microsoft\\.Billing/billingAccounts/([^/]+)");
     private static final Set<String> DIMENSIONS = Set.of("servicename", "resourcelocation", "subscriptionid",
             "resourcegroupname", "resourcegroup", "chargetype");
+
+    // The Query API's request rules, from Microsoft's REST specification: Azure/azure-rest-api-specs,
+    // specification/cost-management/resource-manager/Microsoft.CostManagement/stable/2023-11-01/costmanagement.json
+    // (commit 126b6dc1fd1fd1a5b408febed72903465e72d546), definitions QueryDefinition, QueryDataset,
+    // QueryAggregation, QueryGrouping, QueryColumnType, QueryFilter and QueryComparisonExpression.
+    /** QueryDefinition.type enum. */
+    static final Set<String> QUERY_TYPES = Set.of("Usage", "ActualCost", "AmortizedCost");
+    /** QueryDefinition.timeframe enum. */
+    static final Set<String> TIMEFRAMES = Set.of("MonthToDate", "BillingMonthToDate", "TheLastMonth",
+            "TheLastBillingMonth", "WeekToDate", "Custom");
+    /** QueryDataset.granularity enum (the property is optional: absent means one total per group). */
+    static final Set<String> GRANULARITIES = Set.of("Daily");
+    /** QueryDataset.aggregation maxItems: "Query can have up to 2 aggregation clauses". */
+    static final int MAX_AGGREGATIONS = 2;
+    /** QueryDataset.grouping maxItems: "Query can have up to 2 group by clauses". */
+    static final int MAX_GROUPINGS = 2;
+    /** QueryAggregation.function enum. */
+    static final Set<String> FUNCTIONS = Set.of("Sum");
+    /** QueryColumnType enum, the QueryGrouping.type. */
+    static final Set<String> COLUMN_TYPES = Set.of("TagKey", "Dimension");
+    /** QueryFilter.and / .or minItems: "Must have at least 2 items". */
+    static final int MIN_FILTER_OPERANDS = 2;
+    /** QueryComparisonExpression.operator enum; its values have minItems 1. */
+    static final Set<String> OPERATORS = Set.of("In");
     private static final int MAX_BODY = 1 << 20;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -304,6 +328,9 @@ public final class AzureHandler implements HttpHandler {
                 ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", s);
                 ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", s);
                 ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-qpu-remaining", "QueryResource:0");
+                // common-types.json 2023-11-01, ErrorResponse: "429 TooManyRequests - Request is throttled. Retry after
+                // waiting for the time specified in the x-ms-ratelimit-microsoft.consumption-retry-after header"
+                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.consumption-retry-after", s);
                 send(ex, 429, error("429", "Too many requests. Please retry."));
                 return;
             }
@@ -400,14 +427,11 @@ public final class AzureHandler implements HttpHandler {
             if (q.daily) {
                 key.add((long) (r.date().getYear() * 10000 + r.date().getMonthValue() * 100 + r.date().getDayOfMonth()));
             }
+            if (!q.filter.test(r)) {
+                continue;
+            }
             for (String g : q.grouping) {
-                key.add(switch (g.toLowerCase(Locale.ROOT)) {
-                    case "servicename" -> r.service();
-                    case "resourcelocation" -> r.location();
-                    case "subscriptionid" -> r.subscriptionId();
-                    case "chargetype" -> r.chargeType();
-                    default -> r.resourceGroup();
-                });
+                key.add(value(r, g.toLowerCase(Locale.ROOT)));
             }
             key.add(r.currency());
             sums.merge(key, r.cost(), BigDecimal::add);
@@ -449,14 +473,19 @@ public final class AzureHandler implements HttpHandler {
         boolean daily;
         String costColumn;
         List<String> grouping = new ArrayList<>();
+        java.util.function.Predicate<Row> filter = r -> true;
 
         static Query parse(JsonNode root) {
             Query q = new Query();
             String type = root.path("type").asText("");
-            if (!Set.of("actualcost", "amortizedcost", "usage").contains(type.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("'type' must be ActualCost, AmortizedCost or Usage, got '" + type + "'");
+            if (!oneOf(QUERY_TYPES, type)) {
+                throw new IllegalArgumentException("'type' must be one of " + QUERY_TYPES + ", got '" + type + "'");
             }
-            if (!"custom".equalsIgnoreCase(root.path("timeframe").asText(""))) {
+            String timeframe = root.path("timeframe").asText("");
+            if (!oneOf(TIMEFRAMES, timeframe)) {
+                throw new IllegalArgumentException("'timeframe' must be one of " + TIMEFRAMES + ", got '" + timeframe + "'");
+            }
+            if (!"custom".equalsIgnoreCase(timeframe)) {
                 throw new IllegalArgumentException("the simulator answers only 'timeframe': 'Custom'");
             }
             JsonNode period = root.path("timePeriod");
@@ -469,30 +498,93 @@ public final class AzureHandler implements HttpHandler {
                 throw new IllegalArgumentException("timePeriod is longer than one year");
             }
             JsonNode dataset = root.path("dataset");
-            String granularity = dataset.path("granularity").asText("None");
-            if (!granularity.equalsIgnoreCase("Daily") && !granularity.equalsIgnoreCase("None")) {
-                throw new IllegalArgumentException("granularity must be Daily or None, got '" + granularity + "'");
+            if (!dataset.isObject()) {
+                throw new IllegalArgumentException("'dataset' is required");
             }
-            q.daily = granularity.equalsIgnoreCase("Daily");
+            JsonNode granularity = dataset.path("granularity");
+            if (!granularity.isMissingNode() && !oneOf(GRANULARITIES, granularity.asText(""))) {
+                throw new IllegalArgumentException("'dataset.granularity' must be one of " + GRANULARITIES + ", got '"
+                        + granularity.asText("") + "'");
+            }
+            q.daily = !granularity.isMissingNode();
             JsonNode aggregation = dataset.path("aggregation");
-            if (!aggregation.isObject() || aggregation.size() != 1) {
-                throw new IllegalArgumentException("the simulator needs exactly one aggregation");
+            if (!aggregation.isObject() || aggregation.isEmpty() || aggregation.size() > MAX_AGGREGATIONS) {
+                throw new IllegalArgumentException("'dataset.aggregation' must have 1 to " + MAX_AGGREGATIONS + " clauses");
+            }
+            for (JsonNode agg : aggregation) {
+                if (!agg.hasNonNull("name") || !oneOf(FUNCTIONS, agg.path("function").asText(""))) {
+                    throw new IllegalArgumentException("each aggregation needs a 'name' and a 'function' of " + FUNCTIONS);
+                }
+            }
+            if (aggregation.size() != 1) {
+                throw new IllegalArgumentException("the simulator answers exactly one aggregation");
             }
             JsonNode agg = aggregation.elements().next();
             String name = agg.path("name").asText("");
-            if (!Set.of("cost", "pretaxcost").contains(name.toLowerCase(Locale.ROOT))
-                    || !"sum".equalsIgnoreCase(agg.path("function").asText(""))) {
-                throw new IllegalArgumentException("aggregation must be Sum of Cost or PreTaxCost");
+            if (!Set.of("cost", "pretaxcost").contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("the simulator aggregates only Cost or PreTaxCost");
             }
             q.costColumn = name.equalsIgnoreCase("cost") ? "Cost" : "PreTaxCost";
-            for (JsonNode g : dataset.path("grouping")) {
+            JsonNode grouping = dataset.path("grouping");
+            if (grouping.size() > MAX_GROUPINGS) {
+                throw new IllegalArgumentException("'dataset.grouping' has " + grouping.size()
+                        + " clauses; a query can have up to " + MAX_GROUPINGS + " group by clauses");
+            }
+            for (JsonNode g : grouping) {
+                String columnType = g.path("type").asText("");
                 String dim = g.path("name").asText("");
-                if (!"dimension".equalsIgnoreCase(g.path("type").asText("")) || !DIMENSIONS.contains(dim.toLowerCase(Locale.ROOT))) {
+                if (!oneOf(COLUMN_TYPES, columnType) || dim.isEmpty()) {
+                    throw new IllegalArgumentException("each grouping needs a 'type' of " + COLUMN_TYPES + " and a 'name'");
+                }
+                if (!"dimension".equalsIgnoreCase(columnType) || !DIMENSIONS.contains(dim.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("unknown grouping '" + dim + "'");
                 }
                 q.grouping.add(dim);
             }
+            if (dataset.has("filter")) {
+                q.filter = filter(dataset.get("filter"));
+            }
             return q;
+        }
+
+        private static java.util.function.Predicate<Row> filter(JsonNode f) {
+            List<String> keys = new ArrayList<>();
+            f.fieldNames().forEachRemaining(keys::add);
+            if (keys.size() != 1) {
+                throw new IllegalArgumentException("a filter has exactly one of 'and', 'or', 'dimensions', 'tags'");
+            }
+            JsonNode v = f.get(keys.get(0));
+            switch (keys.get(0)) {
+                case "and", "or" -> {
+                    if (!v.isArray() || v.size() < MIN_FILTER_OPERANDS) {
+                        throw new IllegalArgumentException("the logical '" + keys.get(0) + "' expression must have at least "
+                                + MIN_FILTER_OPERANDS + " items");
+                    }
+                    List<java.util.function.Predicate<Row>> parts = new ArrayList<>();
+                    v.forEach(x -> parts.add(filter(x)));
+                    return keys.get(0).equals("and") ? r -> parts.stream().allMatch(p -> p.test(r))
+                            : r -> parts.stream().anyMatch(p -> p.test(r));
+                }
+                case "dimensions" -> {
+                    String dim = v.path("name").asText("").toLowerCase(Locale.ROOT);
+                    if (!oneOf(OPERATORS, v.path("operator").asText("")) || !v.path("values").isArray()
+                            || v.path("values").isEmpty()) {
+                        throw new IllegalArgumentException("a comparison needs a 'name', an 'operator' of " + OPERATORS
+                                + " and at least one value");
+                    }
+                    if (!DIMENSIONS.contains(dim)) {
+                        throw new IllegalArgumentException("unknown filter dimension '" + v.path("name").asText("") + "'");
+                    }
+                    Set<String> values = new java.util.HashSet<>();
+                    v.path("values").forEach(x -> values.add(x.asText("").toLowerCase(Locale.ROOT)));
+                    return r -> values.contains(value(r, dim).toLowerCase(Locale.ROOT));
+                }
+                default -> throw new IllegalArgumentException("the simulator filters only by 'and', 'or' and 'dimensions'");
+            }
+        }
+
+        private static boolean oneOf(Set<String> values, String v) {
+            return values.stream().anyMatch(x -> x.equalsIgnoreCase(v));
         }
 
         private static LocalDate day(String text) {
@@ -501,6 +593,17 @@ public final class AzureHandler implements HttpHandler {
             }
             return LocalDate.parse(text.substring(0, 10));
         }
+    }
+
+    /** @return a row's value of a dimension (lower-case name) */
+    private static String value(Row r, String dimension) {
+        return switch (dimension) {
+            case "servicename" -> r.service();
+            case "resourcelocation" -> r.location();
+            case "subscriptionid" -> r.subscriptionId();
+            case "chargetype" -> r.chargeType();
+            default -> r.resourceGroup();
+        };
     }
 
     private byte[] bytes(int n) {

@@ -50,9 +50,25 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BigQueryExportHandler implements HttpHandler {
     private static final String TABLE_MARK = "\u0000TABLE\u0000";
-    private static final Set<String> SCOPES = Set.of("https://www.googleapis.com/auth/bigquery.readonly",
-            "https://www.googleapis.com/auth/bigquery", "https://www.googleapis.com/auth/cloud-platform",
-            "https://www.googleapis.com/auth/cloud-platform.read-only");
+    /**
+     * The OAuth scopes each method accepts: the {@code scopes} of {@code bigquery.jobs.query},
+     * {@code bigquery.jobs.getQueryResults} and {@code bigquery.jobs.get} in Google's BigQuery discovery
+     * document (googleapis/google-api-go-client, bigquery/v2/bigquery-api.json, commit
+     * 0084468843d65b1620da73d8263bf7d2ffb18bbd). A token without one of them is refused {@code 403}
+     * {@code insufficientPermissions}. ({@code bigquery.readonly} is not among the document's scopes.)
+     */
+    public static final Map<String, Set<String>> METHOD_SCOPES = Map.of(
+            "bigquery.jobs.query", Set.of("https://www.googleapis.com/auth/bigquery",
+                    "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/cloud-platform.read-only"),
+            "bigquery.jobs.getQueryResults", Set.of("https://www.googleapis.com/auth/bigquery",
+                    "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/cloud-platform.read-only"),
+            "bigquery.jobs.get", Set.of("https://www.googleapis.com/auth/bigquery",
+                    "https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/cloud-platform.read-only"));
+    /** Partitions the query reads before {@code @start} and after {@code @end} (its {@code _PARTITIONTIME} filter). */
+    private static final int PARTITION_DAYS_BEFORE = 1;
+    private static final int PARTITION_DAYS_AFTER = 40;
+    /** The bytes one export row adds to {@code totalBytesProcessed} when its partition is read. */
+    public static final long ROW_BYTES = 400;
     private static final String QUERIES = "/bigquery/v2/projects/";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
@@ -81,7 +97,7 @@ public final class BigQueryExportHandler implements HttpHandler {
     private volatile String lastQueryRequest;
     private final SecureRandom random = new SecureRandom();
 
-    private record Issued(String email, Instant expires) {
+    private record Issued(String email, Set<String> scopes, Instant expires) {
     }
 
     private static final class Job {
@@ -164,7 +180,9 @@ public final class BigQueryExportHandler implements HttpHandler {
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
                 + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
                 + "FROM `" + TABLE_MARK + "`\n"
-                + "WHERE usage_start_time >= TIMESTAMP(@start)\n"
+                + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
+                + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
+                + "  AND usage_start_time >= TIMESTAMP(@start)\n"
                 + "  AND usage_start_time < TIMESTAMP(@end)\n"
                 + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
                 + "  AND (@project = '' OR project.id = @project)\n"
@@ -260,11 +278,11 @@ public final class BigQueryExportHandler implements HttpHandler {
                     queryRequests.incrementAndGet();
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     lastQueryRequest = body;
-                    String email = bearer(exchange);
+                    String email = bearer(exchange, "bigquery.jobs.query");
                     answer = query(email, segment(path, 4), body);
                 } else if (path.startsWith(QUERIES) && path.contains("/queries/") && method.equals("GET")) {
                     resultRequests.incrementAndGet();
-                    String email = bearer(exchange);
+                    String email = bearer(exchange, "bigquery.jobs.getQueryResults");
                     answer = results(email, segment(path, 4), segment(path, 6), query(exchange.getRequestURI().getRawQuery()));
                 } else {
                     throw error(404, "notFound", "Not found: " + method + " " + path);
@@ -327,17 +345,14 @@ public final class BigQueryExportHandler implements HttpHandler {
             throw oauth("invalid_grant", "Invalid JWT: Token must be a short-lived token (60 minutes) and in a"
                     + " reasonable timeframe. Check your iat and exp values in the JWT claim.");
         }
-        boolean scoped = false;
-        for (String s : claims.path("scope").asText("").split(" ")) {
-            scoped |= SCOPES.contains(s);
-        }
-        if (!scoped) {
-            throw oauth("invalid_scope", "The scope does not allow BigQuery queries");
+        Set<String> scopes = Set.of(claims.path("scope").asText("").trim().split(" +"));
+        if (scopes.contains("")) {
+            throw oauth("invalid_scope", "Invalid OAuth scope or ID token audience provided.");
         }
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String token = "ya29.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(token, new Issued(iss, Instant.now().plus(tokenLifetime)));
+        tokens.put(token, new Issued(iss, scopes, Instant.now().plus(tokenLifetime)));
         return JSON.createObjectNode().put("access_token", token).put("expires_in", tokenLifetime.toSeconds())
                 .put("token_type", "Bearer");
     }
@@ -346,12 +361,22 @@ public final class BigQueryExportHandler implements HttpHandler {
         return new Answer(400, JSON.createObjectNode().put("error", error).put("error_description", description), null);
     }
 
-    private String bearer(HttpExchange exchange) throws Answer {
+    private String bearer(HttpExchange exchange, String method) throws Answer {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         Issued issued = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
         if (issued == null || Instant.now().isAfter(issued.expires())) {
             throw error(401, "authError", "Request had invalid authentication credentials. Expected OAuth 2 access"
                     + " token, login cookie or other valid authentication credential.");
+        }
+        if (issued.scopes().stream().noneMatch(METHOD_SCOPES.get(method)::contains)) {
+            // Google's answer to a token whose scopes the method does not accept (AIP-193 ErrorInfo reason)
+            Answer a = error(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
+            ((ObjectNode) a.body.path("error")).putArray("details").addObject()
+                    .put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
+                    .put("domain", "googleapis.com").putObject("metadata").put("method", "google.cloud.bigquery.v2."
+                            + (method.endsWith(".query") ? "JobService.Query" : "JobService.GetQueryResults"))
+                    .put("service", "bigquery.googleapis.com");
+            throw a;
         }
         return issued.email();
     }
@@ -390,8 +415,11 @@ public final class BigQueryExportHandler implements HttpHandler {
             throw error(403, "accessDenied", "Access Denied: Table " + table.replaceFirst("\\.", ":") + ": User does not have"
                     + " permission to query table " + table + ", or perhaps it does not exist.");
         }
-        List<List<String>> result = evaluate(start, end, account, gcpProject);
-        long bytes = 10L * 1024 * 1024 + 400L * rows.size();
+        LocalDate firstPartition = start.minusDays(PARTITION_DAYS_BEFORE);
+        LocalDate endPartition = end.plusDays(PARTITION_DAYS_AFTER);
+        List<List<String>> result = evaluate(start, end, firstPartition, endPartition, account, gcpProject);
+        // BigQuery bills the referenced columns of the partitions a query reads (its partition filter prunes the rest)
+        long bytes = ROW_BYTES * rows.stream().filter(r -> inPartitions(r, firstPartition, endPartition)).count();
         String location = request.path("location").asText("US");
         if (request.path("dryRun").asBoolean(false)) {
             ObjectNode dry = JSON.createObjectNode().put("kind", "bigquery#queryResponse");
@@ -459,12 +487,19 @@ public final class BigQueryExportHandler implements HttpHandler {
         return answer;
     }
 
-    private List<List<String>> evaluate(LocalDate start, LocalDate end, String account, String project) {
+    private static boolean inPartitions(ExportRow r, LocalDate first, LocalDate end) {
+        LocalDate partition = r.partition();
+        return !partition.isBefore(first) && partition.isBefore(end);
+    }
+
+    private List<List<String>> evaluate(LocalDate start, LocalDate end, LocalDate firstPartition, LocalDate endPartition,
+                                        String account, String project) {
         Instant from = start.atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant to = end.atStartOfDay().toInstant(ZoneOffset.UTC);
         Map<List<String>, BigDecimal[]> groups = new TreeMap<>(KEY_ORDER);
         for (ExportRow r : rows) {
-            if (r.usageStartTime().isBefore(from) || !r.usageStartTime().isBefore(to)) {
+            if (!inPartitions(r, firstPartition, endPartition)
+                    || r.usageStartTime().isBefore(from) || !r.usageStartTime().isBefore(to)) {
                 continue;
             }
             if (!account.isEmpty() && !account.equals(r.billingAccountId())) {

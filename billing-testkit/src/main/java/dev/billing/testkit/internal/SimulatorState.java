@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** What a running simulator serves and how it misbehaves; changed at runtime by tests. Thread-safe. */
 public final class SimulatorState {
@@ -19,6 +20,7 @@ public final class SimulatorState {
     private final int pageSize;
     private final long latencyMillis;
     private final int requestsPerSecond;
+    private final LongSupplier nanoTime;
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
     private final Map<String, List<ActiveFault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> billingRequests = new ConcurrentHashMap<>();
@@ -31,10 +33,23 @@ public final class SimulatorState {
      * @param requestsPerSecond the most requests one API user may send per second; 0 for no limit
      */
     public SimulatorState(SimulatorData data, int pageSize, long latencyMillis, int requestsPerSecond) {
+        this(data, pageSize, latencyMillis, requestsPerSecond, System::nanoTime);
+    }
+
+    /**
+     * @param data the data served
+     * @param pageSize rows per page
+     * @param latencyMillis delay before each answer
+     * @param requestsPerSecond the most requests one API user may send per second; 0 for no limit
+     * @param nanoTime the time source of the rate limit, in nanoseconds ({@code System::nanoTime})
+     */
+    public SimulatorState(SimulatorData data, int pageSize, long latencyMillis, int requestsPerSecond,
+                          LongSupplier nanoTime) {
         this.data = Objects.requireNonNull(data, "data");
         this.pageSize = pageSize;
         this.latencyMillis = latencyMillis;
         this.requestsPerSecond = requestsPerSecond;
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
 
     /**
@@ -47,7 +62,7 @@ public final class SimulatorState {
         if (requestsPerSecond == 0) {
             return true;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         ArrayDeque<Long> times = recent.computeIfAbsent(email, e -> new ArrayDeque<>());
         while (!times.isEmpty() && now - times.peekFirst() >= 1_000_000_000L) {
             times.removeFirst();

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -294,23 +295,20 @@ public final class SummaryHandler implements HttpHandler {
             g.writeStringField("project_name", "Project " + project.getKey());
             g.writeArrayFieldStart("data");
             for (var group : project.getValue().entrySet()) {
-                writeRow(g, kind, group.getKey(), invoiceMonth, group.getValue().stream().map(SummaryData.Row::finalCost)
-                        .toList(), code);
+                writeRow(g, kind, group.getKey(), invoiceMonth, group.getValue(), code);
             }
             if (first) {
                 String day = month.atDay(1).toString();
                 if (outside && kind.equals("daily_cost")) {
-                    writeRow(g, kind, month.atDay(1).minusDays(1).toString(), invoiceMonth, List.of(new BigDecimal("999.99")), code);
-                    writeRow(g, kind, month.plusMonths(1).atDay(1).toString(), invoiceMonth, List.of(new BigDecimal("999.99")), code);
+                    writeRow(g, kind, month.atDay(1).minusDays(1).toString(), invoiceMonth, costs("999.99"), code);
+                    writeRow(g, kind, month.plusMonths(1).atDay(1).toString(), invoiceMonth, costs("999.99"), code);
                 }
                 if (anotherMonth) {
                     writeRow(g, kind, kind.equals("daily_cost") ? day : "Other", month.minusMonths(1).format(YYYYMM),
-                            List.of(new BigDecimal("777.77")), code);
+                            costs("777.77"), code);
                 }
                 if (nullCosts) {
-                    List<BigDecimal> none = new ArrayList<>();
-                    none.add(null);
-                    writeRow(g, kind, kind.equals("daily_cost") ? day : "Support", invoiceMonth, none, code);
+                    writeRow(g, kind, kind.equals("daily_cost") ? day : "Support", invoiceMonth, costs(null), code);
                 }
                 first = false;
             }
@@ -321,7 +319,16 @@ public final class SummaryHandler implements HttpHandler {
         g.writeEndObject();
     }
 
-    private static void writeRow(JsonGenerator g, String kind, String key, String invoiceMonth, List<BigDecimal> costs,
+    /** @return one costs entry of that final cost (null: {@code "final_cost": null}), without credits */
+    private static List<SummaryData.Row> costs(String finalCost) {
+        return List.of(new SummaryData.Row("", "", LocalDate.EPOCH, "", "", finalCost == null ? null : new BigDecimal(finalCost)));
+    }
+
+    private static BigDecimal usd(BigDecimal amount, String currency) {
+        return amount == null || currency.equals("USD") ? amount : amount.divide(KRW_PER_USD, 6, RoundingMode.HALF_EVEN);
+    }
+
+    private static void writeRow(JsonGenerator g, String kind, String key, String invoiceMonth, List<SummaryData.Row> costs,
                                  String currency) throws IOException {
         g.writeStartObject();
         switch (kind) {
@@ -342,16 +349,17 @@ public final class SummaryHandler implements HttpHandler {
             default -> g.writeStringField("invoice_month", invoiceMonth);
         }
         g.writeArrayFieldStart("costs");
-        for (BigDecimal cost : costs) {
-            BigDecimal usd = cost == null ? null
-                    : currency.equals("USD") ? cost : cost.divide(KRW_PER_USD, 6, RoundingMode.HALF_EVEN);
+        for (SummaryData.Row row : costs) {
+            // final_cost = cost + credit, credits negative; the *_in_usd forms converted the same way
+            BigDecimal cost = row.cost();
+            BigDecimal credit = cost == null ? null : row.credit();
             g.writeStartObject();
             number(g, "cost", cost);
-            number(g, "credit", cost == null ? null : BigDecimal.ZERO);
-            number(g, "final_cost", cost);
-            number(g, "cost_in_usd", usd);
-            number(g, "credit_in_usd", cost == null ? null : BigDecimal.ZERO);
-            number(g, "final_cost_in_usd", usd);
+            number(g, "credit", credit);
+            number(g, "final_cost", row.finalCost());
+            number(g, "cost_in_usd", usd(cost, currency));
+            number(g, "credit_in_usd", usd(credit, currency));
+            number(g, "final_cost_in_usd", usd(row.finalCost(), currency));
             g.writeStringField("currency", currency);
             g.writeEndObject();
         }

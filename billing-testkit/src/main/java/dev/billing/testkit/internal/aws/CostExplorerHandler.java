@@ -36,9 +36,8 @@ public final class CostExplorerHandler implements HttpHandler {
     static final String TARGET_PREFIX = "AWSInsightsIndexService.";
     static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final int MAX_BODY = 1 << 20;
+    /** The dimensions this simulator's rows carry (a subset of {@link CostExplorerModel#DIMENSIONS}). */
     private static final Set<String> DIMENSIONS = Set.of("LINKED_ACCOUNT", "SERVICE", "REGION", "RECORD_TYPE");
-    private static final Set<String> COST_METRICS = Set.of("AmortizedCost", "BlendedCost", "NetAmortizedCost",
-            "NetUnblendedCost", "UnblendedCost");
     private static final Set<String> USAGE_METRICS = Set.of("NormalizedUsageAmount", "UsageQuantity");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -166,9 +165,15 @@ public final class CostExplorerHandler implements HttpHandler {
 
     private byte[] getCostAndUsage(Account account, ObjectNode req) throws ApiError, IOException {
         LocalDate[] period = timePeriod(req);
+        for (String member : CostExplorerModel.REQUIRED) {
+            if (!req.hasNonNull(member)) {
+                throw validation("1 validation error detected: Value null at '" + Character.toLowerCase(member.charAt(0))
+                        + member.substring(1) + "' failed to satisfy constraint: Member must not be null");
+            }
+        }
         String granularity = text(req, "Granularity");
-        if (granularity == null) {
-            throw validation("Granularity is required by this simulator (DAILY or MONTHLY)");
+        if (!CostExplorerModel.GRANULARITIES.contains(granularity)) {
+            throw validation(CostExplorerModel.enumViolation(granularity, "granularity", CostExplorerModel.GRANULARITIES));
         }
         if (!granularity.equals("DAILY") && !granularity.equals("MONTHLY")) {
             throw validation("Granularity " + granularity + " is not served by this simulator (DAILY or MONTHLY)");
@@ -179,7 +184,7 @@ public final class CostExplorerHandler implements HttpHandler {
         }
         List<String> metrics = new ArrayList<>();
         for (JsonNode m : metricsNode) {
-            if (!COST_METRICS.contains(m.asText()) && !USAGE_METRICS.contains(m.asText())) {
+            if (!CostExplorerModel.METRICS.contains(m.asText())) {
                 throw validation("Metric " + m.asText() + " is not a valid metric");
             }
             metrics.add(m.asText());
@@ -187,12 +192,21 @@ public final class CostExplorerHandler implements HttpHandler {
         List<String> groupBy = new ArrayList<>();
         JsonNode gb = req.get("GroupBy");
         if (gb != null && !gb.isNull()) {
-            if (!gb.isArray() || gb.size() > 2) {
-                throw validation("GroupBy takes at most 2 group definitions");
+            if (!gb.isArray() || gb.size() > CostExplorerModel.MAX_GROUP_BY) {
+                throw validation("GroupBy takes at most " + CostExplorerModel.MAX_GROUP_BY + " group definitions");
             }
+            int member = 0;
             for (JsonNode g : gb) {
+                member++;
                 String type = text(g, "Type");
                 String key = text(g, "Key");
+                if (!CostExplorerModel.GROUP_DEFINITION_TYPES.contains(type)) {
+                    throw validation(CostExplorerModel.enumViolation(type, "groupBy." + member + ".member.type",
+                            CostExplorerModel.GROUP_DEFINITION_TYPES));
+                }
+                if ("DIMENSION".equals(type) && !CostExplorerModel.DIMENSIONS.contains(key)) {
+                    throw validation("Dimension " + key + " is not a valid dimension: " + CostExplorerModel.DIMENSIONS);
+                }
                 if (!"DIMENSION".equals(type)) {
                     throw validation("GroupBy Type " + type + " is not served by this simulator (DIMENSION only)");
                 }
@@ -420,7 +434,10 @@ public final class CostExplorerHandler implements HttpHandler {
             case "Dimensions" -> {
                 JsonNode d = e.get("Dimensions");
                 String key = text(d, "Key");
-                if (key == null || !DIMENSIONS.contains(key)) {
+                if (!CostExplorerModel.DIMENSIONS.contains(key)) {
+                    throw validation(CostExplorerModel.enumViolation(key, "filter.dimensions.key", CostExplorerModel.DIMENSIONS));
+                }
+                if (!DIMENSIONS.contains(key)) {
                     throw validation("Dimensions Key " + key + " is not served by this simulator: " + DIMENSIONS);
                 }
                 JsonNode values = d.get("Values");
