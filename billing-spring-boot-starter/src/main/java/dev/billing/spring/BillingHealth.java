@@ -70,7 +70,6 @@ public final class BillingHealth {
             reason = "verification failed (" + e.getClass().getSimpleName() + ")";
             LOG.warn("verifying service account {} failed", account.name(), e);
         }
-        Instant now = clock.instant();
         Result previous = results.get(account.name());
         results.put(account.name(), new Result(reason, previous == null ? null : previous.lastSync()));
     }
