@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleDescriptorsTest {
     /** The modules of the build that are not published as libraries. */
-    private static final Set<String> APPLICATIONS = Set.of("billing-examples", "billing-benchmarks", "billing-bom");
+    private static final Set<String> APPLICATIONS = Set.of("billing-examples", "billing-benchmarks", "billing-bom",
+            "billing-spring-boot-sample");
 
     private static Path root() {
         Path dir = Path.of("").toAbsolutePath();
