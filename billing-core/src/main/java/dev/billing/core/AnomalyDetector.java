@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * the rising values, at most 5, when none reaches 80 %). Drivers are listed by dimension, in that order.
  *
  * <p><b>Alerts.</b> The {@link AnomalyListener} hears each anomaly once per (series, day), as the
- * {@link AlertLog} remembers ({@code ("anomaly", project, day, "billed:" currency [":" service])}): a second run,
+ * {@link AlertLog} remembers ({@code ("anomaly", project, day, metric ":" currency [":" service])}, the metric's key such as {@code billed}): a second run,
  * or a restatement that changes the day's cost, stays quiet; the report still shows the anomaly as judged on
  * today's data.
  *
@@ -71,12 +71,14 @@ public final class AnomalyDetector {
             .thenComparing(a -> a.series().currency().getCurrencyCode());
 
     private final AnomalySettings settings;
+    private final Metric metric;
     private final List<Dimension> drivers;
     private final AlertLog alerts;
     private final AnomalyListener listener;
 
     private AnomalyDetector(Builder b) {
         this.settings = b.settings;
+        this.metric = b.metric;
         List<Dimension> dims = new ArrayList<>(BREAKDOWN);
         for (String key : settings.tagKeys()) {
             dims.add(Dimension.parse("tag:" + key));
@@ -96,6 +98,11 @@ public final class AnomalyDetector {
         return settings;
     }
 
+    /** @return the cost the series are read in */
+    public Metric metric() {
+        return metric;
+    }
+
     /**
      * @param period the period to judge
      * @return the query {@link #detect} asks: DAILY, from 14 days before the period to its end, rows grouped by
@@ -106,7 +113,7 @@ public final class AnomalyDetector {
         groupBy.add(Dimension.PROJECT);
         groupBy.addAll(drivers);
         return CostQuery.builder(BillingPeriod.of(period.start().minusDays(BASELINE_DAYS), period.end()))
-                .granularity(Granularity.DAILY).groupBy(groupBy.toArray(Dimension[]::new)).build();
+                .granularity(Granularity.DAILY).metric(metric).groupBy(groupBy.toArray(Dimension[]::new)).build();
     }
 
     /**
@@ -124,7 +131,7 @@ public final class AnomalyDetector {
         List<Anomaly> found = judge(period, report);
         for (Anomaly a : found) {
             Anomaly.Series s = a.series();
-            if (alerts.firstAlert("anomaly", s.project().value(), a.day(), "billed:" + s.currency().getCurrencyCode()
+            if (alerts.firstAlert("anomaly", s.project().value(), a.day(), metric.key() + ":" + s.currency().getCurrencyCode()
                     + (s.service() == null ? "" : ":" + s.service()))) {
                 try {
                     listener.detected(a);
@@ -250,6 +257,7 @@ public final class AnomalyDetector {
     /** Builds an {@link AnomalyDetector}. */
     public static final class Builder {
         private AnomalySettings settings = AnomalySettings.DEFAULTS;
+        private Metric metric = Metric.BILLED;
         private AlertLog alerts = AlertLog.inMemory();
         private AnomalyListener listener = AnomalyListener.NONE;
 
@@ -262,6 +270,16 @@ public final class AnomalyDetector {
          */
         public Builder settings(AnomalySettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * @param metric the cost the series are read in (default {@link Metric#BILLED}); an account whose provider
+         *     does not give it is left out and named in the coverage
+         * @return this builder
+         */
+        public Builder metric(Metric metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
             return this;
         }
 

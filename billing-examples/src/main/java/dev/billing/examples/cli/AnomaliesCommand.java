@@ -8,6 +8,7 @@ import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
 import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.dashboard.AnomalyJson;
 import dev.billing.jdbc.JdbcCostStore;
@@ -62,8 +63,9 @@ final class AnomaliesCommand implements Callable<Integer> {
     private LocalDate to;
 
     @Option(names = "--metric", paramLabel = "M", defaultValue = "billed",
-            description = "The cost judged: billed (default; what is invoiced).")
-    private Metric metric;
+            description = "The cost judged: billed (default; what is invoiced), effective (amortized, discounts"
+                    + " applied) or list (public prices).")
+    private String metricName;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table (default) or json.")
     private Format format;
@@ -74,11 +76,6 @@ final class AnomaliesCommand implements Callable<Integer> {
 
     @Mixin
     private StoreOption store;
-
-    /** The metrics. */
-    enum Metric {
-        billed
-    }
 
     /** The output formats. */
     enum Format {
@@ -95,9 +92,15 @@ final class AnomaliesCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
+        Metric metric;
+        try {
+            metric = Metric.parse(metricName);
+        } catch (InvalidRequestException e) {
+            throw CliException.usage("--metric: " + e.getMessage());
+        }
         Config cfg = Config.load(config, console.env());
         BillingPeriod period = BillingPeriod.of(from, to);
-        AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).listener(a ->
+        AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).listener(a ->
                 console.err().println("alert: anomaly on " + a.day() + " in " + a.series() + ": "
                         + money(a.cost(), a.series().currency()) + " against a baseline of "
                         + money(a.baseline(), a.series().currency())));
@@ -114,10 +117,10 @@ final class AnomaliesCommand implements Callable<Integer> {
         report.coverage().stream().filter(c -> c.error() != null).forEach(c ->
                 console.err().println("warning: " + c.name() + ": " + BillingCli.oneLine(c.error())));
         if (format == Format.json) {
-            AnomalyJson.write(report, metric.name(), fromStore, console.out());
+            AnomalyJson.write(report, metric.key(), fromStore, console.out());
             console.out().println();
         } else {
-            table(report, console.out());
+            table(report, metric, console.out());
         }
         return !report.isComplete() ? BillingCli.INCOMPLETE : report.anomalies().isEmpty() ? BillingCli.OK : ANOMALY;
     }
@@ -135,9 +138,9 @@ final class AnomaliesCommand implements Callable<Integer> {
         return Money.of(amount, currency).format();
     }
 
-    private void table(AnomalyReport report, PrintWriter out) {
+    private static void table(AnomalyReport report, Metric metric, PrintWriter out) {
         out.println("Anomalies from " + report.period().start() + " to " + report.period().end().minusDays(1) + " ("
-                + metric + "), " + (report.isComplete() ? "complete"
+                + metric.key() + "), " + (report.isComplete() ? "complete"
                 : "INCOMPLETE: some service accounts did not contribute (see the warnings)"));
         if (report.anomalies().isEmpty()) {
             out.println("No anomaly.");

@@ -175,6 +175,19 @@ class AnomaliesCommandTest {
     }
 
     @Test
+    void aMetricTheProviderDoesNotGive_leavesEveryAccountOutNamed_andExits3() throws Exception {
+        Cli r = anomalies("--format", "json", "--metric", "list");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.INCOMPLETE);
+        JsonNode json = JSON.readTree(r.out);
+        assertThat(json.get("metric").asText()).isEqualTo("list");
+        assertThat(json.get("anomalies")).isEmpty();
+        for (JsonNode account : json.get("serviceAccounts")) {
+            assertThat(account.get("status").asText()).isEqualTo("FAILED");
+            assertThat(account.get("error").asText()).contains("list");
+        }
+    }
+
+    @Test
     void aFailedAccount_exits3EvenWithAnAnomaly() throws Exception {
         HB.simulator().fault(OPS, Fault.rejectedKey());
         Cli r = anomalies("--format", "json");
@@ -260,5 +273,6 @@ class AnomaliesCommandTest {
         assertThat(storeOnly.err).contains("add --from-store");
         Cli metric = anomalies("--metric", "bogus");
         assertThat(metric.exitCode).isEqualTo(BillingCli.USAGE);
+        assertThat(metric.err).contains("--metric", "billed, effective, list");
     }
 }
