@@ -75,8 +75,12 @@ public sealed interface Dimension permits Dimension.Fixed, Dimension.Tag {
      * @param value a value of this dimension
      * @return whether it passes
      */
-    default boolean passes(Map<Dimension, ? extends Set<String>> filters, String value) {
-        Set<String> allowed = filters.get(this);
+    boolean passes(Map<Dimension, ? extends Set<String>> filters, String value);
+
+    // No default methods here: an interface with one is initialised before the classes implementing it, so the
+    // first use of Fixed would read this interface's constants while Fixed's own were still null.
+    private static boolean allowed(Map<Dimension, ? extends Set<String>> filters, Dimension d, String value) {
+        Set<String> allowed = filters.get(d);
         return allowed == null || allowed.contains(value);
     }
 
@@ -164,6 +168,11 @@ public sealed interface Dimension permits Dimension.Fixed, Dimension.Tag {
         }
 
         @Override
+        public boolean passes(Map<Dimension, ? extends Set<String>> filters, String value) {
+            return allowed(filters, this, value);
+        }
+
+        @Override
         public String valueOf(CostRecord record) {
             return switch (this) {
                 case PROVIDER -> record.provider().value();
@@ -210,6 +219,11 @@ public sealed interface Dimension permits Dimension.Fixed, Dimension.Tag {
         @Override
         public boolean perAccount() {
             return false;
+        }
+
+        @Override
+        public boolean passes(Map<Dimension, ? extends Set<String>> filters, String value) {
+            return allowed(filters, this, value);
         }
 
         @Override
