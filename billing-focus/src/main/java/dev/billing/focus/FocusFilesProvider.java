@@ -19,6 +19,7 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.focus.internal.FocusFileReader;
 import dev.billing.focus.internal.FocusFileReader.FocusFileException;
+import dev.billing.focus.internal.TagsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -117,7 +118,8 @@ public final class FocusFilesProvider implements BillingProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+        return EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY, Capability.TAGS,
+                Capability.EFFECTIVE_COST, Capability.LIST_COST);
     }
 
     /** @return the directory read, or empty when none was configured */
@@ -217,6 +219,8 @@ public final class FocusFilesProvider implements BillingProvider {
         private final Map<String, Currency> currencies = new HashMap<>();
         private String lastDateText;
         private LocalDate lastDate;
+        private String lastTagsText;
+        private Map<String, String> lastTags = Map.of();
 
         Rows(FocusFileReader r, ServiceAccount account) {
             this.r = r;
@@ -277,11 +281,36 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("BillingAccountId", "empty; FOCUS requires the billing account id");
             }
             String service = orEmpty(r.get("ServiceName"));
+            // FocusWriter names the columns it filled with BilledCost because the line item had no value of its own
+            String filled = r.get("x_FilledFromBilledCost");
+            BigDecimal effective = filled != null && filled.contains("EffectiveCost") ? null : decimal("EffectiveCost", false);
+            BigDecimal list = filled != null && filled.contains("ListCost") ? null : decimal("ListCost", false);
             return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(billingAccountId)
                     .subAccountId(orEmpty(r.get("SubAccountId"))).serviceAccount(account.id())
                     .project(account.project()).service(service).region(orEmpty(r.get("RegionId")))
                     .usageType(orEmpty(r.get("ChargeDescription"))).chargeCategory(category())
-                    .correction("correction".equalsIgnoreCase(r.get("ChargeClass"))).billedCost(Money.of(cost, currency)).usageQuantity(decimal("ConsumedQuantity", false)).build();
+                    .correction("correction".equalsIgnoreCase(r.get("ChargeClass")))
+                    .billedCost(Money.of(cost, currency))
+                    .effectiveCost(effective == null ? null : Money.of(effective, currency))
+                    .listCost(list == null ? null : Money.of(list, currency))
+                    .usageQuantity(decimal("ConsumedQuantity", false)).tags(tags()).build();
+        }
+
+        /** The row's Tags (FOCUS KeyValueFormat); the last parsed map is reused while the text repeats. */
+        private Map<String, String> tags() throws FocusFileException {
+            String text = r.get("Tags");
+            if (text == null) {
+                return Map.of();
+            }
+            if (!text.equals(lastTagsText)) {
+                try {
+                    lastTags = TagsJson.parse(text);
+                } catch (TagsJson.MalformedTagsException e) {
+                    throw r.malformed("Tags", e.getMessage());
+                }
+                lastTagsText = text;
+            }
+            return lastTags;
         }
 
         private BigDecimal decimal(String column, boolean required) throws FocusFileException {

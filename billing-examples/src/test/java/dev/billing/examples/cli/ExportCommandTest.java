@@ -44,7 +44,8 @@ class ExportCommandTest {
     static final String HEADER = "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,"
             + "BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargePeriodEnd,ChargePeriodStart,"
             + "ContractedCost,EffectiveCost,InvoiceIssuerName,ListCost,PricingQuantity,PricingUnit,ProviderName,"
-            + "PublisherName,ServiceCategory,ServiceName,RegionId,SubAccountId,x_Project,x_ServiceAccount";
+            + "PublisherName,ServiceCategory,ServiceName,RegionId,SubAccountId,Tags,x_Project,x_ServiceAccount,"
+            + "x_FilledFromBilledCost";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
