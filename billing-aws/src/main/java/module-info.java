@@ -3,7 +3,7 @@
  * {@code dev.billing.aws.internal} (SDK clients, query plan, error mapping) is not exported.
  */
 module dev.billing.aws {
-    requires transitive dev.billing.core;
+    requires transitive dev.billing.provider;
     requires org.slf4j;
     requires software.amazon.awssdk.auth;
     requires software.amazon.awssdk.awscore;

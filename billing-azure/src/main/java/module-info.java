@@ -1,6 +1,6 @@
 /** The Azure Cost Management provider; {@code dev.billing.azure.internal} (HTTP, JSON, tokens) is not exported. */
 module dev.billing.azure {
-    requires transitive dev.billing.core;
+    requires transitive dev.billing.provider;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;

@@ -3,7 +3,7 @@
  * {@code dev.billing.gcp.internal} (auth, BigQuery REST, the query) is not exported.
  */
 module dev.billing.gcp {
-    requires transitive dev.billing.core;
+    requires transitive dev.billing.provider;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;

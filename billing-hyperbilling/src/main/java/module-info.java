@@ -1,14 +1,13 @@
 /** The HyperBilling providers; {@code dev.billing.hyperbilling.internal} (HTTP, JSON, retries) is not exported. */
 module dev.billing.hyperbilling {
-    requires transitive dev.billing.core;
+    requires transitive dev.billing.provider;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
-    requires io.github.resilience4j.core;
-    requires io.github.resilience4j.retry;
     requires java.net.http;
     requires org.slf4j;
 
     exports dev.billing.hyperbilling;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.HyperBillingProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.HyperBillingProviderFactory,
+            dev.billing.hyperbilling.HyperBillingMzcProviderFactory;
 }

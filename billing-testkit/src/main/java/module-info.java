@@ -3,7 +3,7 @@
  * AssertJ are needed only by the contract kit and the JUnit extension, which a test classpath has anyway.
  */
 module dev.billing.testkit {
-    requires transitive dev.billing.core;
+    requires transitive dev.billing.provider;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;

@@ -2,22 +2,21 @@ package dev.billing.aws;
 
 import dev.billing.aws.internal.CostExplorerFetcher;
 import dev.billing.aws.internal.Settings;
+import dev.billing.provider.HttpSettings;
 import dev.billing.core.BillingException;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.FetchCancelledException;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,7 +47,7 @@ import java.util.regex.Pattern;
  * its linked account (sub account), service, region and charge category. Every request costs USD 0.01:
  * requests are counted in {@link FetchStats#requests()} and capped by {@link Builder#maxRequestsPerFetch}.
  * Throttling ({@code LimitExceededException}, {@code ThrottlingException}), HTTP 5xx and connection
- * failures are retried by the {@link RetryPolicy}; credential errors never are.
+ * failures are retried by the {@link HttpSettings#retryPolicy() retry policy}; credential errors never are.
  *
  * <p>Thread-safe. {@link #close()} releases the HTTP client and the STS sessions. Logs at DEBUG (operation,
  * status, attempt, duration, request counts), never a header, key or token.
@@ -75,10 +74,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     private final URI stsEndpoint;
     private final CostMetric costMetric;
     private final int maxRequestsPerFetch;
-    private final RetryPolicy retryPolicy;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final Clock clock;
+    private final HttpSettings http;
     private final CostExplorerFetcher fetcher;
 
     private AwsCostExplorerProvider(Builder b) {
@@ -88,18 +84,14 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         this.region = b.region;
         this.costMetric = b.costMetric;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
-        this.retryPolicy = b.retryPolicy;
-        this.connectTimeout = b.connectTimeout;
-        this.requestTimeout = b.requestTimeout;
-        this.clock = b.clock;
+        this.http = b.http;
         this.fetcher = new CostExplorerFetcher(new Settings(endpoint, region, stsEndpoint, costMetric, maxRequestsPerFetch,
-                retryPolicy, connectTimeout, requestTimeout, clock));
+                http));
     }
 
     /**
      * @return a builder with the defaults: the SDK's endpoint for {@code us-east-1}, {@code UnblendedCost},
-     *     {@value #DEFAULT_MAX_REQUESTS_PER_FETCH} requests per fetch, {@link RetryPolicy#defaults()},
-     *     10 s connect and 30 s request timeouts
+     *     {@value #DEFAULT_MAX_REQUESTS_PER_FETCH} requests per fetch, {@link HttpSettings#defaults()}
      */
     public static Builder builder() {
         return new Builder();
@@ -113,10 +105,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         b.region = region;
         b.costMetric = costMetric;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
-        b.retryPolicy = retryPolicy;
-        b.connectTimeout = connectTimeout;
-        b.requestTimeout = requestTimeout;
-        b.clock = clock;
+        b.http = http;
         return b;
     }
 
@@ -145,9 +134,9 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         return maxRequestsPerFetch;
     }
 
-    /** @return the retry policy */
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
+    /** @return the timeouts, retry policy and clock */
+    public HttpSettings http() {
+        return http;
     }
 
     @Override
@@ -233,10 +222,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         private String region = "us-east-1";
         private CostMetric costMetric = CostMetric.UNBLENDED_COST;
         private int maxRequestsPerFetch = DEFAULT_MAX_REQUESTS_PER_FETCH;
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private Clock clock = Clock.systemUTC();
+        private HttpSettings http = HttpSettings.defaults();
 
         private Builder() {
         }
@@ -293,38 +279,13 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         }
 
         /**
-         * @param policy how throttled and transient failures are retried (default {@link RetryPolicy#defaults()})
+         * @param http timeouts, retry policy (attempts, backoff and jitter; the AWS SDK reads no {@code Retry-After})
+         *     and the clock verify's period is taken from (default {@link HttpSettings#defaults()});
+         *     {@code maxConcurrentRequests} does not apply, a fetch sends one request at a time
          * @return this builder
          */
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * @param timeout how long to wait for a connection (default 10 s)
-         * @return this builder
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * @param timeout how long to wait for each attempt's answer (default 30 s); a timed-out attempt is retried
-         * @return this builder
-         */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /**
-         * @param clock the clock verify's period is taken from (default: UTC system clock)
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        public Builder http(HttpSettings http) {
+            this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 

@@ -3,8 +3,8 @@ package dev.billing.aws;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
-import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
+import dev.billing.provider.support.SettingValues;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,6 @@ import java.util.stream.Collectors;
  * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}).
  */
 public final class AwsCostExplorerProviderFactory implements BillingProviderFactory {
-    private static final List<String> NAMES = List.of("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch");
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.optional("endpoint", "override of the Cost Explorer URL, https:// (http:// only for a loopback"
                     + " host); default the AWS SDK's endpoint for the region", "https://ce.us-east-1.amazonaws.com"),
@@ -33,9 +32,8 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
             ProviderSetting.optional("costMetric", "the Cost Explorer metric read", CostMetric.UNBLENDED_COST.wireName())
                     .satisfying(v -> CostMetric.fromWireName(v).isPresent(), "be one of " + Arrays.stream(CostMetric.values())
                             .map(CostMetric::wireName).collect(Collectors.joining(", "))),
-            ProviderSetting.optional("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
-                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH))
-                    .matching("\\s*[1-9]\\d{0,8}\\s*", "be a whole number of at least 1"));
+            SettingValues.count("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
+                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
@@ -57,44 +55,13 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
      */
     @Override
     public BillingProvider create(Map<String, String> settings) {
+        SettingValues values = SettingValues.read(AwsCostExplorerProvider.ID, SETTINGS, settings);
         AwsCostExplorerProvider.Builder b = AwsCostExplorerProvider.builder();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String value = e.getValue() == null ? "" : e.getValue().trim();
-            switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse(AwsCostExplorerProvider.ID, "endpoint", value,
-                        AwsCostExplorerProvider.ENDPOINT_EXAMPLE));
-                case "stsEndpoint" -> b.stsEndpoint(Endpoints.parse(AwsCostExplorerProvider.ID, "stsEndpoint", value,
-                        AwsCostExplorerProvider.STS_ENDPOINT_EXAMPLE));
-                case "region" -> {
-                    if (!AwsCostExplorerProvider.REGION.matcher(value).matches()) {
-                        throw invalid("region", value, "be an AWS region code such as us-east-1");
-                    }
-                    b.region(value);
-                }
-                case "costMetric" -> b.costMetric(CostMetric.fromWireName(value).orElseThrow(() -> invalid("costMetric", value,
-                        "be one of " + Arrays.stream(CostMetric.values()).map(CostMetric::wireName).collect(Collectors.joining(", ")))));
-                case "maxRequestsPerFetch" -> b.maxRequestsPerFetch(positiveInt(value));
-                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + AwsCostExplorerProvider.ID + "; known settings: " + String.join(", ", NAMES));
-            }
-        }
+        values.endpoint("endpoint", AwsCostExplorerProvider.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
+        values.endpoint("stsEndpoint", AwsCostExplorerProvider.STS_ENDPOINT_EXAMPLE).ifPresent(b::stsEndpoint);
+        values.text("region").ifPresent(b::region);
+        values.get("costMetric", v -> CostMetric.fromWireName(v).orElseThrow()).ifPresent(b::costMetric);
+        values.get("maxRequestsPerFetch", Integer::parseInt).ifPresent(b::maxRequestsPerFetch);
         return b.build();
-    }
-
-    private static int positiveInt(String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalid("maxRequestsPerFetch", value, "be a whole number of at least 1");
-    }
-
-    private static ProviderConfigurationException invalid(String setting, String value, String rule) {
-        return new ProviderConfigurationException("provider setting '" + setting + "' of " + AwsCostExplorerProvider.ID
-                + " must " + rule + ", got '" + value + "'");
     }
 }

@@ -6,6 +6,8 @@ import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.ProviderContract;
 import java.net.URI;
 import java.time.Duration;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** The provider-neutral contract kit against the testkit's Cost Explorer simulator. */
 class AwsCostExplorerContractTest extends ProviderContract {
@@ -15,8 +17,8 @@ class AwsCostExplorerContractTest extends ProviderContract {
         AwsCostExplorerSimulator simulator = AwsCostExplorerSimulator.forContract(data).start();
         return simulator.contractTarget(AwsCostExplorerProvider.builder()
                 .endpoint(URI.create(simulator.endpoint()))
-                .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)))
-                .requestTimeout(Duration.ofSeconds(10))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofSeconds(10)).retryPolicy(RetryPolicy.defaults()
+                        .withMaxAttempts(3).withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build())
                 .build());
     }
 }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** Shared helpers of the provider's tests. */
 abstract class AwsTestSupport {
@@ -26,11 +28,16 @@ abstract class AwsTestSupport {
     static final String PAYER = "111111111111";
     static final String LINKED_A = "222222222222";
     static final String LINKED_B = "333333333333";
-    static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(50));
+    static final RetryPolicy FAST = RetryPolicy.defaults().withMaxAttempts(4)
+            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
 
     static AwsCostExplorerProvider.Builder provider(String endpoint) {
-        return AwsCostExplorerProvider.builder().endpoint(URI.create(endpoint)).retryPolicy(FAST)
-                .requestTimeout(Duration.ofSeconds(5));
+        return AwsCostExplorerProvider.builder().endpoint(URI.create(endpoint)).http(http().build());
+    }
+
+    /** @return {@link #FAST} and a 5 s request timeout */
+    static HttpSettings.Builder http() {
+        return HttpSettings.builder().retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5));
     }
 
     static ServiceAccount account(String name, String... extra) {

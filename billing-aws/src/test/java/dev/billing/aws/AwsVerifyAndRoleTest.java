@@ -35,7 +35,7 @@ class AwsVerifyAndRoleTest extends AwsWireMockSupport {
         sts.start();
         provider.close();
         provider = provider("http://127.0.0.1:" + server.port()).stsEndpoint(URI.create("http://127.0.0.1:" + sts.port()))
-                .clock(Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC)).build();
+                .http(http().clock(Clock.fixed(Instant.parse("2026-03-15T10:00:00Z"), ZoneOffset.UTC)).build()).build();
     }
 
     @AfterEach

@@ -4,16 +4,15 @@ import dev.billing.azure.internal.QueryFetcher;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -65,11 +64,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
     private final URI authority;
     private final AzureCostType costType;
     private final AzureTokenSource tokenSource;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final AzureRetryPolicy retryPolicy;
+    private final HttpSettings http;
     private final int maxRequestsPerFetch;
-    private final Clock clock;
     private final QueryFetcher fetcher;
 
     private AzureCostManagementProvider(Builder b) {
@@ -77,19 +73,14 @@ public final class AzureCostManagementProvider implements BillingProvider {
         this.authority = Endpoints.check(ID, "authority", b.authority, DEFAULT_AUTHORITY);
         this.costType = b.costType;
         this.tokenSource = b.tokenSource;
-        this.connectTimeout = b.connectTimeout;
-        this.requestTimeout = b.requestTimeout;
-        this.retryPolicy = b.retryPolicy;
+        this.http = b.http;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
-        this.clock = b.clock;
-        this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, connectTimeout,
-                requestTimeout, retryPolicy, maxRequestsPerFetch, clock);
+        this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, http, maxRequestsPerFetch);
     }
 
     /**
      * @return a builder with the defaults: the public Azure endpoint and authority, {@code ActualCost},
-     *     client-credential tokens, 10 s connect and 60 s request timeouts, {@link AzureRetryPolicy#defaults()},
-     *     at most 1000 requests per fetch
+     *     client-credential tokens, {@link HttpSettings#defaults()}, at most 1000 requests per fetch
      */
     public static Builder builder() {
         return new Builder();
@@ -102,11 +93,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
         b.authority = authority;
         b.costType = costType;
         b.tokenSource = tokenSource;
-        b.connectTimeout = connectTimeout;
-        b.requestTimeout = requestTimeout;
-        b.retryPolicy = retryPolicy;
+        b.http = http;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
-        b.clock = clock;
         return b;
     }
 
@@ -130,14 +118,9 @@ public final class AzureCostManagementProvider implements BillingProvider {
         return Optional.ofNullable(tokenSource);
     }
 
-    /** @return the retry policy */
-    public AzureRetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    /** @return the timeout of each request */
-    public Duration requestTimeout() {
-        return requestTimeout;
+    /** @return the timeouts, retry policy and clock */
+    public HttpSettings http() {
+        return http;
     }
 
     @Override
@@ -215,11 +198,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
         private URI authority = URI.create(DEFAULT_AUTHORITY);
         private AzureCostType costType = AzureCostType.ACTUAL_COST;
         private AzureTokenSource tokenSource;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(60);
-        private AzureRetryPolicy retryPolicy = AzureRetryPolicy.defaults();
+        private HttpSettings http = HttpSettings.defaults();
         private int maxRequestsPerFetch = 1000;
-        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -264,31 +244,13 @@ public final class AzureCostManagementProvider implements BillingProvider {
         }
 
         /**
-         * @param timeout how long to wait for a connection (default 10 s)
-         * @return this builder
-         * @throws IllegalArgumentException when not positive
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * @param timeout how long to wait for each answer (default 60 s); a timed-out request is retried
-         * @return this builder
-         * @throws IllegalArgumentException when not positive
-         */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /**
-         * @param policy how transient failures are retried (default {@link AzureRetryPolicy#defaults()})
+         * @param http timeouts, retry policy and the clock token expiry and {@code Retry-After} dates are compared
+         *     with (default {@link HttpSettings#defaults()}); {@code maxConcurrentRequests} does not apply, a fetch
+         *     sends one request at a time
          * @return this builder
          */
-        public Builder retryPolicy(AzureRetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+        public Builder http(HttpSettings http) {
+            this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 
@@ -299,15 +261,6 @@ public final class AzureCostManagementProvider implements BillingProvider {
          */
         public Builder maxRequestsPerFetch(int max) {
             this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
-            return this;
-        }
-
-        /**
-         * @param clock the clock token expiry and {@code Retry-After} dates are compared with (default UTC system clock)
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

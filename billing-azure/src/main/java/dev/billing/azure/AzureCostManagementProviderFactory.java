@@ -3,8 +3,8 @@ package dev.billing.azure;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
-import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
+import dev.billing.provider.support.SettingValues;
 import java.util.List;
 import java.util.Map;
 
@@ -45,21 +45,11 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
      */
     @Override
     public BillingProvider create(Map<String, String> settings) {
+        SettingValues values = SettingValues.read(AzureCostManagementProvider.ID, SETTINGS, settings);
         AzureCostManagementProvider.Builder b = AzureCostManagementProvider.builder();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String value = e.getValue();
-            switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Endpoints.parse(AzureCostManagementProvider.ID, "endpoint", value,
-                        AzureCostManagementProvider.DEFAULT_ENDPOINT));
-                case "authority" -> b.authority(Endpoints.parse(AzureCostManagementProvider.ID, "authority", value,
-                        AzureCostManagementProvider.DEFAULT_AUTHORITY));
-                case "costType" -> b.costType(AzureCostType.parse(value).orElseThrow(() -> new ProviderConfigurationException(
-                        "provider setting 'costType' of " + AzureCostManagementProvider.ID
-                                + " must be ActualCost or AmortizedCost, got '" + value + "'")));
-                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + AzureCostManagementProvider.ID + "; known settings: endpoint, authority, costType");
-            }
-        }
+        values.endpoint("endpoint", AzureCostManagementProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
+        values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
+        values.get("costType", v -> AzureCostType.parse(v).orElseThrow()).ifPresent(b::costType);
         return b.build();
     }
 }

@@ -6,6 +6,8 @@ import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.ProviderContract;
 import java.net.URI;
 import java.time.Duration;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** The provider-neutral contract kit, against the testkit's Azure Cost Management simulator over real HTTP. */
 class AzureContractTest extends ProviderContract {
@@ -17,8 +19,9 @@ class AzureContractTest extends ProviderContract {
         return simulator.contractTarget(AzureCostManagementProvider.builder()
                 .endpoint(url)
                 .authority(url)
-                .retryPolicy(new AzureRetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(3)))
-                .requestTimeout(Duration.ofSeconds(10))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofSeconds(10))
+                        .retryPolicy(new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
+                                Duration.ofSeconds(3))).build())
                 .build());
     }
 }

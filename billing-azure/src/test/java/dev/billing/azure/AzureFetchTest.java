@@ -21,8 +21,11 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,19 +39,34 @@ class AzureFetchTest extends AzureTestSupport {
     @ParameterizedTest
     @ValueSource(strings = {"x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after",
             "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after",
-            "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", "Retry-After"})
+            "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after",
+            "x-ms-ratelimit-microsoft.consumption-retry-after", "Retry-After"})
     void http429_waitsAsLongAsEachRatelimitHeaderSays(String header) {
         stubToken();
-        stubSequence(QUERY_URL, armError(429, "429", "Too many requests. Please retry.").withHeader(header, "1"),
+        stubSequence(QUERY_URL, armError(429, "429", "Too many requests. Please retry.").withHeader(header, "7"),
                 ok(page(null, row("3.5", 20260105))));
 
-        long start = System.nanoTime();
-        Fetched f = fetch(provider(), january());
-        long millis = (System.nanoTime() - start) / 1_000_000;
+        Fetched f = fetch(builder().http(http(FAST.withMaxRetryAfter(Duration.ofMinutes(1))).sleeper(sleeper).build())
+                .build(), january());
 
         assertThat(f.total()).isEqualByComparingTo("3.5");
         assertThat(queryRequests()).isEqualTo(2);
-        assertThat(millis).as("waited for %s (the backoff alone is 1 ms)", header).isGreaterThanOrEqualTo(950);
+        assertThat(sleeper.waits()).as("the wait %s names", header).containsExactly(Duration.ofSeconds(7));
+    }
+
+    /** Retry-After as an HTTP date goes through the shared reader, against the settings' clock. */
+    @Test
+    void http429_withRetryAfterAsAnHttpDate_waitsUntilThatDate() {
+        stubToken();
+        stubSequence(QUERY_URL, armError(429, "429", "throttled").withHeader("Retry-After", "Tue, 10 Feb 2026 00:00:09 GMT"),
+                ok(page(null, row("3.5", 20260105))));
+        Clock clock = Clock.fixed(Instant.parse("2026-02-10T00:00:00Z"), ZoneOffset.UTC);
+
+        Fetched f = fetch(builder().http(http(FAST.withMaxRetryAfter(Duration.ofMinutes(1))).clock(clock).sleeper(sleeper)
+                .build()).build(), january());
+
+        assertThat(f.total()).isEqualByComparingTo("3.5");
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
     }
 
     @Test
@@ -56,15 +74,14 @@ class AzureFetchTest extends AzureTestSupport {
         stubToken();
         stubSequence(QUERY_URL, armError(429, "429", "throttled")
                         .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "1")
-                        .withHeader("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", "2")
+                        .withHeader("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", "2.5")
                         .withHeader("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", "0")
                         .withHeader("Retry-After", "1"),
                 ok(page(null, row("1", 20260105))));
 
-        long start = System.nanoTime();
-        fetch(provider(), january());
+        fetch(builder().http(http(FAST).sleeper(sleeper).build()).build(), january());
 
-        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1950);
+        assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(2500));
     }
 
     @Test
@@ -72,12 +89,12 @@ class AzureFetchTest extends AzureTestSupport {
         stubToken();
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
                 .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "3600")));
-        AzureCostManagementProvider provider = builder()
-                .retryPolicy(FAST.withMaxAttempts(3).withMaxRetryAfter(Duration.ofMillis(200))).build();
+        AzureCostManagementProvider provider = builder().http(http(FAST.withMaxAttempts(3)
+                .withMaxRetryAfter(Duration.ofMillis(200))).sleeper(sleeper).build()).build();
 
-        // uncapped, the two waits of an hour would outlast the class's @Timeout: the test fails instead of timing
         Throwable e = catchThrowable(() -> fetch(provider, january()));
 
+        assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(200), Duration.ofMillis(200));
         assertThat(e).isInstanceOf(RateLimitedException.class).hasMessageContaining("prod-azure")
                 .hasMessageContaining("after 3 attempts");
         assertThat(((RateLimitedException) e).retryAfter()).contains(Duration.ofHours(1));
@@ -90,7 +107,8 @@ class AzureFetchTest extends AzureTestSupport {
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(armError(429, "429", "throttled")
                 .withHeader("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", "30")));
         // uncancelled, three waits of 30 s outlast the class's @Timeout: the test fails instead of timing
-        AzureCostManagementProvider provider = builder().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build();
+        AzureCostManagementProvider provider = builder().http(http(FAST.withMaxRetryAfter(Duration.ofSeconds(60))).build())
+                .build();
         for (int round = 0; round < 2; round++) {
             if (round == 1) {
                 // uncancelled, the answer comes after 20 s and the fetch ends without the FetchCancelledException

@@ -10,12 +10,15 @@ import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostReport;
 import dev.billing.core.Credentials;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -182,5 +185,20 @@ class AzureReadmeTest {
     void defaultAzureCredential_fitsTheAdapter() {
         TokenCredential credential = new DefaultAzureCredentialBuilder().build(); // built only: asking it would leave loopback
         assertThat(new TokenCredentialSource(credential)).isInstanceOf(AzureTokenSource.class);
+    }
+
+    /** The snippet of docs/http-settings.md. */
+    @Test
+    void httpSettingsSnippet_givesTheProviderThoseSettings() {
+        // README-BEGIN
+        HttpSettings http = HttpSettings.builder()
+                .requestTimeout(Duration.ofSeconds(45))
+                .retryPolicy(RetryPolicy.defaults().withMaxAttempts(3))
+                .build();
+        AzureCostManagementProvider azure = AzureCostManagementProvider.builder().http(http).build();
+        // README-END
+        assertThat(azure.http().requestTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(azure.http().retryPolicy().maxAttempts()).isEqualTo(3);
+        assertThat(azure.http().connectTimeout()).isEqualTo(HttpSettings.defaults().connectTimeout());
     }
 }

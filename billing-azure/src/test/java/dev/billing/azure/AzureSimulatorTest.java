@@ -135,7 +135,7 @@ class AzureSimulatorTest {
         sim.extraDay(usd);
         AzureCostManagementProvider provider = AzureCostManagementProvider.builder()
                 .endpoint(java.net.URI.create(sim.endpoint())).authority(java.net.URI.create(sim.endpoint()))
-                .retryPolicy(AzureTestSupport.FAST).build();
+                .http(AzureTestSupport.http(AzureTestSupport.FAST).build()).build();
         try (Billing billing = Billing.builder().disableProvider("azure-cost-management").addProvider(provider).build()) {
             billing.serviceAccounts().register("usd-sub", "azure-cost-management", credentials(CLIENT, SECRET, usd), "project-web");
 

@@ -29,6 +29,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
+import dev.billing.testkit.RecordingSleeper;
 
 /** A WireMock server on a dynamic loopback port serving both the token endpoint and the Query API. */
 abstract class AzureTestSupport {
@@ -41,7 +44,11 @@ abstract class AzureTestSupport {
     static final String QUERY_PATH = SCOPE + "/providers/Microsoft.CostManagement/query";
     static final String QUERY_URL = QUERY_PATH + "?api-version=" + AzureCostManagementProvider.API_VERSION;
     static final String ACCESS_TOKEN = "eyJ0eXAiOiJKV1QifQ.access-token-1";
-    static final AzureRetryPolicy FAST = new AzureRetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
+    static final RetryPolicy FAST = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
+            Duration.ofSeconds(5));
+
+    /** Records the waits asked for between attempts instead of sleeping them. */
+    final RecordingSleeper sleeper = new RecordingSleeper();
 
     WireMockServer server;
 
@@ -67,8 +74,12 @@ abstract class AzureTestSupport {
     }
 
     AzureCostManagementProvider.Builder builder() {
-        return AzureCostManagementProvider.builder().endpoint(url()).authority(url()).retryPolicy(FAST)
-                .requestTimeout(Duration.ofSeconds(5));
+        return AzureCostManagementProvider.builder().endpoint(url()).authority(url()).http(http(FAST).build());
+    }
+
+    /** @return settings with {@code policy} and a 5 s request timeout */
+    static HttpSettings.Builder http(RetryPolicy policy) {
+        return HttpSettings.builder().retryPolicy(policy).requestTimeout(Duration.ofSeconds(5));
     }
 
     AzureCostManagementProvider provider() {

@@ -63,7 +63,7 @@ class AzureTokenTest extends AzureTestSupport {
         stubToken(ACCESS_TOKEN, 3600);
         server.stubFor(post(urlEqualTo(QUERY_URL)).willReturn(ok(page(null, row("1", 20260105)))));
         MutableClock clock = new MutableClock(Instant.parse("2026-02-10T00:00:00Z"));
-        AzureCostManagementProvider provider = builder().clock(clock).build();
+        AzureCostManagementProvider provider = builder().http(http(FAST).clock(clock).build()).build();
 
         fetch(provider, january());
         clock.advance(Duration.ofMinutes(50));

@@ -21,7 +21,7 @@ public sealed interface AccountStatus {
 
     /** @return whether the account's costs are in the report (for {@link Partial}: those of the months held) */
     default boolean contributed() {
-        return code() != CoverageStatus.FAILED;
+        return code() != CoverageStatus.FAILED && code() != CoverageStatus.PENDING;
     }
 
     /** @return why the account is not fully in the report, naming it and never a secret; {@code null} when it is */
@@ -91,6 +91,22 @@ public sealed interface AccountStatus {
      *     {@code "service account 'web': 2026-01..2026-03 never synced into the cost store; a sync reaching back to
      *     2026-01 fills them"}
      */
+    /** Its fetch had not answered when the report was due; it goes on in the background. */
+    record Pending() implements AccountStatus {
+        /** The only instance. */
+        public static final Pending INSTANCE = new Pending();
+
+        @Override
+        public CoverageStatus code() {
+            return CoverageStatus.PENDING;
+        }
+
+        @Override
+        public String reason() {
+            return "not answered yet: its costs are still being fetched";
+        }
+    }
+
     record Partial(List<YearMonth> missingMonths, Instant asOf, String reason) implements AccountStatus {
         /** Validates presence and copies the months. */
         public Partial {

@@ -2,7 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.InMemoryServiceAccountStore;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.time.Clock;
@@ -41,6 +41,7 @@ public final class Billing implements AutoCloseable {
     private final ExecutorService ownExecutor;
     private final FetchEngine engine;
     private final FetchListener listener;
+    private final TagAliases tagAliases;
 
     private Billing(Builder b) {
         this.providers = BillingProviders.create(b.classLoader, b.discover, b.settings, b.disabled, b.added);
@@ -49,7 +50,8 @@ public final class Billing implements AutoCloseable {
         Executor executor = b.executor == null ? ownExecutor : b.executor;
         this.engine = new FetchEngine(executor, b.maxConcurrentFetches, b.fetchTimeout);
         this.listener = b.listener;
-        this.costs = new CostAggregator(providers, serviceAccounts, engine, b.clock, b.listener);
+        this.tagAliases = b.tagAliases;
+        this.costs = new CostAggregator(providers, serviceAccounts, engine, b.clock, b.listener, tagAliases);
     }
 
     /**
@@ -84,6 +86,11 @@ public final class Billing implements AutoCloseable {
     /** @return the fetch engine every report and sync of this instance shares */
     FetchEngine engine() {
         return engine;
+    }
+
+    /** @return the tag aliases every report reads tags with, unless its query sets its own */
+    public TagAliases tagAliases() {
+        return tagAliases;
     }
 
     /** @return the listener that hears fetch progress */
@@ -127,8 +134,20 @@ public final class Billing implements AutoCloseable {
         private Duration fetchTimeout = Duration.ofMinutes(10);
         private Clock clock = Clock.systemUTC();
         private FetchListener listener = FetchListener.NONE;
+        private TagAliases tagAliases = TagAliases.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * @param tagAliases the tag keys that mean one key, applied when costs are read by every report and sync
+         *     report of this instance (a query may set its own); default {@link TagAliases#NONE}: keys compared
+         *     exactly
+         * @return this builder
+         */
+        public Builder tagAliases(TagAliases tagAliases) {
+            this.tagAliases = Objects.requireNonNull(tagAliases, "tagAliases");
+            return this;
         }
 
         /**

@@ -77,7 +77,7 @@ public final class BillingProviders {
                 disabledInstalled.add(id);
             } else {
                 Map<String, String> given = settings.getOrDefault(id, Map.of());
-                check(id, schema, given);
+                ProviderSetting.check(id, schema, given);
                 BillingProvider provider = factory.create(given);
                     if (!provider.id().value().equals(id)) {
                         throw new ProviderConfigurationException("factory " + origin(factory) + " has the id '" + id
@@ -103,26 +103,6 @@ public final class BillingProviders {
         disabledInstalled.removeAll(found.keySet());
         return new BillingProviders(new LinkedHashMap<>(found), Set.copyOf(disabledInstalled), Map.copyOf(declared),
                 List.copyOf(created));
-    }
-
-    /** Rejects a setting the provider does not declare, or one whose value breaks its rule. */
-    private static void check(String id, List<ProviderSetting> schema, Map<String, String> given) {
-        if (schema.isEmpty()) {
-            return;
-        }
-        Map<String, ProviderSetting> byName = new LinkedHashMap<>();
-        schema.forEach(s -> byName.put(s.name(), s));
-        for (Map.Entry<String, String> e : given.entrySet()) {
-            ProviderSetting setting = byName.get(e.getKey());
-            if (setting == null) {
-                throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for " + id
-                        + "; known settings: " + String.join(", ", byName.keySet()));
-            }
-            if (e.getValue() == null || !setting.accepts(e.getValue())) {
-                throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of " + id + " must "
-                        + setting.requirement() + ", got '" + e.getValue() + "'");
-            }
-        }
     }
 
     /**

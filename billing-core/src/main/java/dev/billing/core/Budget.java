@@ -16,7 +16,7 @@ import java.util.Set;
  * }</pre>
  *
  * @param name a unique name, such as {@code web-monthly}; alerts are remembered under it
- * @param scope what it covers: the domain, a project or a service account
+ * @param scope what it covers: the domain, a project, a service account or the line items with a tag value
  * @param amount the limit, positive; costs in other currencies count once converted into its currency
  * @param period how often it starts again: {@link Period#MONTHLY}
  * @param thresholds when to be told; each once per month
@@ -55,7 +55,7 @@ public record Budget(String name, Scope scope, Money amount, Period period, List
     }
 
     /** What a budget covers. */
-    public sealed interface Scope permits Scope.Domain, Scope.Project, Scope.ServiceAccount {
+    public sealed interface Scope permits Scope.Domain, Scope.Project, Scope.ServiceAccount, Scope.Tag {
 
         /** @return every service account */
         static Scope domain() {
@@ -76,6 +76,15 @@ public record Budget(String name, Scope scope, Money amount, Period period, List
          */
         static Scope serviceAccount(String name) {
             return new ServiceAccount(ServiceAccountId.of(name));
+        }
+
+        /**
+         * @param key a tag key (read through the {@link TagAliases} of the report)
+         * @param value its value; {@code ""} for the line items without the tag
+         * @return the line items of every service account with that tag value
+         */
+        static Scope tag(String key, String value) {
+            return new Tag(new Dimension.Tag(key), value);
         }
 
         /** Every service account. */
@@ -117,6 +126,25 @@ public record Budget(String name, Scope scope, Money amount, Period period, List
             @Override
             public String toString() {
                 return "serviceAccount " + serviceAccount.value();
+            }
+        }
+
+        /**
+         * The line items of every service account with one tag value.
+         *
+         * @param tag the tag dimension
+         * @param value its value; {@code ""} for the line items without the tag
+         */
+        record Tag(Dimension.Tag tag, String value) implements Scope {
+            /** Validates presence. */
+            public Tag {
+                Objects.requireNonNull(tag, "tag");
+                Objects.requireNonNull(value, "value");
+            }
+
+            @Override
+            public String toString() {
+                return tag.key() + "=" + value;
             }
         }
     }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Evaluates budgets for a month: spent, forecast, percent and the thresholds crossed, from one DAILY report of
  * the month's costs (live, or from the cost store), and tells a {@link BudgetListener} about each crossing once.
  *
- * <p><b>Spent</b> is the exact sum of the month's line items in the budget's scope, in the budget's currency:
+ * <p><b>Spent</b> is the exact sum of the month's line items in the budget's scope (of the evaluator's
+ * {@link Metric}, billed by default), in the budget's currency:
  * a line item in another currency converts at the rate for its own day (see {@link ExchangeRates}); without
  * rates, such a line item is an error. <b>Forecast</b> is the month's daily run rate so far times the days of
  * the month: {@code spent × daysInMonth ÷ daysWithData}, where {@code daysWithData} counts the days of the
@@ -44,8 +45,10 @@ public final class BudgetEvaluator {
     private final ExchangeRates rates;
     private final BudgetAlertLog alerts;
     private final BudgetListener listener;
+    private final Metric metric;
 
     private BudgetEvaluator(Builder b) {
+        this.metric = b.metric;
         this.rates = b.rates;
         this.alerts = b.alerts;
         this.listener = b.listener;
@@ -64,23 +67,25 @@ public final class BudgetEvaluator {
      * @return each budget's status
      * @throws InvalidRequestException when two budgets share a name, a scope names a project or service
      *     account that is not registered, or a line item is in another currency than its budget and no rates
-     *     convert it ({@link MissingExchangeRateException} when rates are given but lack the pair or day)
+     *     convert it; then no budget alerts (alerts come after every budget is evaluated) ({@link MissingExchangeRateException} when rates are given but lack the pair or day)
      * @throws BillingException when the costs cannot be read, or the alert log fails
      */
     public BudgetReport evaluate(List<Budget> budgets, YearMonth month, Function<CostQuery, CostReport> costs) {
         Objects.requireNonNull(month, "month");
         Set<String> names = new HashSet<>();
-        boolean byAccount = false;
+        List<Dimension> groupBy = new ArrayList<>();
         for (Budget b : budgets) {
             if (!names.add(b.name())) {
                 throw new InvalidRequestException("two budgets are named '" + b.name() + "'");
             }
-            byAccount |= b.scope() instanceof Budget.Scope.ServiceAccount;
+            Dimension d = b.scope() instanceof Budget.Scope.ServiceAccount ? Dimension.SERVICE_ACCOUNT
+                    : b.scope() instanceof Budget.Scope.Tag t ? t.tag() : null;
+            if (d != null && !groupBy.contains(d)) {
+                groupBy.add(d);
+            }
         }
-        CostQuery.Builder query = CostQuery.builder(BillingPeriod.month(month)).granularity(Granularity.DAILY);
-        if (byAccount) {
-            query.groupBy(Dimension.SERVICE_ACCOUNT);
-        }
+        CostQuery.Builder query = CostQuery.builder(BillingPeriod.month(month)).granularity(Granularity.DAILY)
+                .metric(metric).groupBy(groupBy.toArray(Dimension[]::new));
         CostReport report = costs.apply(query.build());
         List<BudgetStatus> out = new ArrayList<>(budgets.size());
         Map<String, ExchangeRate> used = new TreeMap<>();
@@ -89,8 +94,9 @@ public final class BudgetEvaluator {
             BudgetStatus status = status(b, month, report, converter);
             out.add(status);
             converter.used().forEach(r -> used.put(r.from() + " " + r.date() + " " + r.to(), r));
-            alert(status);
         }
+        // only once every budget is evaluated: a budget that cannot be (an error above) stops all alerts
+        out.forEach(this::alert);
         return new BudgetReport(month, out, report.coverage(), List.copyOf(used.values()));
     }
 
@@ -121,12 +127,10 @@ public final class BudgetEvaluator {
                 throw new InvalidRequestException("budget '" + b.name() + "': no service account named '"
                         + a.serviceAccount().value() + "' is registered");
             }
-            points = new ArrayList<>();
-            for (CostRow row : report.rows()) {
-                if (a.serviceAccount().value().equals(row.keys().get(Dimension.SERVICE_ACCOUNT))) {
-                    points.add(new SeriesPoint(row.start(), row.period(), row.amount()));
-                }
-            }
+            points = points(report, Dimension.SERVICE_ACCOUNT, a.serviceAccount().value());
+        } else if (b.scope() instanceof Budget.Scope.Tag t) {
+            points = points(report, t.tag(), t.value());
+            coverage = report.coverage();
         } else {
             points = report.domain().series();
             coverage = report.coverage();
@@ -157,6 +161,17 @@ public final class BudgetEvaluator {
                 percent, crossed, complete);
     }
 
+    /** @return the rows whose value of {@code d} is {@code value}, as series points (one per day and currency) */
+    private static List<SeriesPoint> points(CostReport report, Dimension d, String value) {
+        List<SeriesPoint> points = new ArrayList<>();
+        for (CostRow row : report.rows()) {
+            if (value.equals(row.keys().get(d))) {
+                points.add(new SeriesPoint(row.start(), row.period(), row.amount()));
+            }
+        }
+        return points;
+    }
+
     private void alert(BudgetStatus status) {
         for (Budget.Threshold t : status.crossed()) {
             if (alerts.firstAlert(status.budget().name(), status.month(), t)) {
@@ -175,8 +190,18 @@ public final class BudgetEvaluator {
         private ExchangeRates rates;
         private BudgetAlertLog alerts = BudgetAlertLog.inMemory();
         private BudgetListener listener = BudgetListener.NONE;
+        private Metric metric = Metric.BILLED;
 
         private Builder() {
+        }
+
+        /**
+         * @param metric the cost budgets count: {@link Metric#BILLED} (the default), effective or list
+         * @return this builder
+         */
+        public Builder metric(Metric metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
         }
 
         /**

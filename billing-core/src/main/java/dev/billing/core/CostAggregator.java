@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
@@ -35,14 +36,42 @@ public final class CostAggregator {
     private final FetchEngine engine;
     private final Clock clock;
     private final FetchListener listener;
+    private final TagAliases tagAliases;
 
     CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, FetchEngine engine, Clock clock,
-                   FetchListener listener) {
+                   FetchListener listener, TagAliases tagAliases) {
         this.providers = providers;
         this.accounts = accounts;
         this.engine = engine;
         this.clock = clock;
         this.listener = listener;
+        this.tagAliases = tagAliases;
+    }
+
+    /**
+     * @return the query reading tags with its own aliases, or else with {@code defaults} (the query itself when it
+     *     reads no tag, so that a report carries the query asked)
+     */
+    static CostQuery withAliases(CostQuery query, TagAliases defaults) {
+        return query.tagAliases().isPresent() || defaults.equals(TagAliases.NONE) || !query.readsTags() ? query
+                : query.toBuilder().tagAliases(defaults).build();
+    }
+
+    /**
+     * The one rule for a metric a provider does not give: its accounts are FAILED with this reason, never
+     * reported with another metric's amounts.
+     *
+     * @return why the account cannot be reported in the query's metric, or null when it can
+     */
+    static BillingException lacksMetric(CostQuery query, ServiceAccount account, BillingProviders providers) {
+        Capability needed = query.metric().capability().orElse(null);
+        BillingProvider provider = providers.find(account.provider().value()).orElse(null);
+        if (needed == null || provider == null || provider.capabilities().contains(needed)) {
+            return null;
+        }
+        return new BillingException("service account '" + account.name() + "': provider '"
+                + account.provider().value() + "' gives no " + query.metric().key() + " cost (it does not declare "
+                + needed + "); left out of a " + query.metric().key() + " report", account.name(), -1, false, null);
     }
 
     /**
@@ -93,11 +122,12 @@ public final class CostAggregator {
     /**
      * The asynchronous form of {@link #report}; no thread blocks while fetches are in flight.
      *
-     * @param query what to report
+     * @param asked what to report
      * @return completes with the report, or exceptionally with a {@link MissingExchangeRateException}
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
-    public CompletableFuture<CostReport> reportAsync(CostQuery query) {
+    public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
+        CostQuery query = withAliases(asked, tagAliases);
         List<ServiceAccount> scope = accounts.inScope(query);
         CostQuery fetched = query.fetched();
         LiveAggregation live = new LiveAggregation(fetched);
@@ -125,7 +155,7 @@ public final class CostAggregator {
      * (never in part). Memory holds the records of the accounts in flight, never of all of them.
      * The query's group-by is ignored.
      *
-     * @param query the period, granularity and filters
+     * @param asked the period, granularity and filters
      * @param sink receives each line item, tagged with its service account and project; called
      *     from one thread at a time
      * @return the coverage of every account in scope, in registration order: OK, or FAILED with the
@@ -134,8 +164,9 @@ public final class CostAggregator {
      * @throws RuntimeException whatever {@code sink} throws, after the fetches in flight have ended;
      *     no record is passed on after it
      */
-    public List<AccountCoverage> lineItems(CostQuery query, Consumer<CostRecord> sink) {
+    public List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
         Objects.requireNonNull(sink, "sink");
+        CostQuery query = withAliases(asked, tagAliases);
         List<ServiceAccount> scope = accounts.inScope(query);
         AtomicInteger finished = new AtomicInteger();
         AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
@@ -209,6 +240,10 @@ public final class CostAggregator {
         CompletableFuture<FetchStats> fetch;
         try {
             BillingProvider provider = providers.get(account.provider().value());
+            BillingException lacks = lacksMetric(query, account, providers);
+            if (lacks != null) {
+                throw lacks;
+            }
             fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity()));
         } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);

@@ -3,7 +3,7 @@ package dev.billing.core;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Currency;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +12,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What to report: a period, a granularity, filters on any {@link Dimension}, the dimensions to
- * group rows by and, optionally, a currency to convert every amount into.
+ * What to report: a period, a granularity, the {@link Metric} to sum, filters on any {@link Dimension} (tags
+ * included), the dimensions to group rows by and, optionally, a currency to convert every amount into.
  *
  * <pre>{@code
  * CostQuery query = CostQuery.builder(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)))
  *         .granularity(Granularity.MONTHLY)
+ *         .metric(Metric.EFFECTIVE)
  *         .filter(Dimension.PROJECT, "project-web")
- *         .groupBy(Dimension.SERVICE)
+ *         .groupBy(Dimension.SERVICE, Dimension.tag("team"))
  *         .build();
  * }</pre>
  */
@@ -29,15 +30,19 @@ public final class CostQuery {
     private final Map<Dimension, Set<String>> filters;
     private final List<Dimension> groupBy;
     private final Conversion conversion;
+    private final Metric metric;
+    private final TagAliases tagAliases;
 
     private CostQuery(Builder b) {
         this.period = b.period;
         this.granularity = b.granularity;
-        EnumMap<Dimension, Set<String>> copy = new EnumMap<>(Dimension.class);
+        Map<Dimension, Set<String>> copy = new LinkedHashMap<>();
         b.filters.forEach((d, values) -> copy.put(d, Collections.unmodifiableSet(new LinkedHashSet<>(values))));
         this.filters = Collections.unmodifiableMap(copy);
         this.groupBy = List.copyOf(b.groupBy);
         this.conversion = b.conversion;
+        this.metric = b.metric;
+        this.tagAliases = b.tagAliases;
     }
 
     /**
@@ -74,6 +79,38 @@ public final class CostQuery {
     /** @return the dimensions rows are grouped by, in order; empty for no rows */
     public List<Dimension> groupBy() {
         return groupBy;
+    }
+
+    /** @return the cost every amount of the report is: billed (the default), effective or list */
+    public Metric metric() {
+        return metric;
+    }
+
+    /**
+     * @return the tag aliases the query reads tags with, when it sets its own; empty when it takes those of the
+     *     {@link Billing} that runs it ({@link Billing.Builder#tagAliases}), or none outside one
+     */
+    public Optional<TagAliases> tagAliases() {
+        return Optional.ofNullable(tagAliases);
+    }
+
+    /**
+     * @param dimension a dimension
+     * @param record a line item
+     * @return the record's value of that dimension, a tag read through the query's {@linkplain #tagAliases()
+     *     aliases}
+     */
+    public String valueOf(Dimension dimension, CostRecord record) {
+        if (tagAliases != null && dimension instanceof Dimension.Tag t) {
+            return tagAliases.valueOf(record.tags(), t.tagKey());
+        }
+        return dimension.valueOf(record);
+    }
+
+    /** @return whether the query filters or groups by a tag */
+    public boolean readsTags() {
+        return groupBy.stream().anyMatch(Dimension.Tag.class::isInstance)
+                || filters.keySet().stream().anyMatch(Dimension.Tag.class::isInstance);
     }
 
     /**
@@ -115,7 +152,7 @@ public final class CostQuery {
             return false;
         }
         for (Dimension d : filters.keySet()) {
-            if (!accepts(d, d.valueOf(record))) {
+            if (!accepts(d, valueOf(d, record))) {
                 return false;
             }
         }
@@ -127,13 +164,16 @@ public final class CostQuery {
         Builder b = new Builder(period).granularity(granularity).groupBy(groupBy.toArray(Dimension[]::new));
         filters.forEach((d, values) -> b.filter(d, values.toArray(String[]::new)));
         b.conversion = conversion;
+        b.metric = metric;
+        b.tagAliases = tagAliases;
         return b;
     }
 
     @Override
     public String toString() {
-        return "CostQuery[period=" + period + ", granularity=" + granularity + ", filters=" + filters
-                + ", groupBy=" + groupBy + (conversion == null ? "" : ", convertTo=" + conversion.currency()) + "]";
+        return "CostQuery[period=" + period + ", granularity=" + granularity + ", metric=" + metric.key()
+                + ", filters=" + filters + ", groupBy=" + groupBy
+                + (conversion == null ? "" : ", convertTo=" + conversion.currency()) + "]";
     }
 
     /**
@@ -154,9 +194,11 @@ public final class CostQuery {
     public static final class Builder {
         private final BillingPeriod period;
         private Granularity granularity = Granularity.MONTHLY;
-        private final Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+        private final Map<Dimension, Set<String>> filters = new LinkedHashMap<>();
         private final List<Dimension> groupBy = new ArrayList<>();
         private Conversion conversion;
+        private Metric metric = Metric.BILLED;
+        private TagAliases tagAliases;
 
         private Builder(BillingPeriod period) {
             this.period = Objects.requireNonNull(period, "period");
@@ -172,8 +214,28 @@ public final class CostQuery {
         }
 
         /**
-         * Keeps only records whose value on {@code dimension} is one of {@code values}. Calling it
-         * again for the same dimension adds values.
+         * @param metric the cost to sum: {@link Metric#BILLED} (the default), {@link Metric#EFFECTIVE} or
+         *     {@link Metric#LIST}. An account whose provider does not give it is FAILED in the report's coverage.
+         * @return this builder
+         */
+        public Builder metric(Metric metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /**
+         * @param tagAliases the tag aliases to read tags with, instead of those of the {@link Billing} that runs
+         *     the query ({@link TagAliases#NONE} to compare keys exactly)
+         * @return this builder
+         */
+        public Builder tagAliases(TagAliases tagAliases) {
+            this.tagAliases = Objects.requireNonNull(tagAliases, "tagAliases");
+            return this;
+        }
+
+        /**
+         * Keeps only records whose value on {@code dimension} is one of {@code values} ({@code ""} for a tag:
+         * the line items without it). Calling it again for the same dimension adds values.
          *
          * @param dimension the dimension
          * @param values the accepted values

@@ -181,6 +181,11 @@ public final class CostRecord {
         return Optional.ofNullable(listCost);
     }
 
+    /** @return the list cost, or null when the provider gives none (no Optional on the hot path) */
+    Money listCostOrNull() {
+        return listCost;
+    }
+
     /** @return the quantity used, or {@code null} when the provider gives none */
     public BigDecimal usageQuantity() {
         return usageQuantity;

@@ -128,7 +128,7 @@ public final class CostReport {
      * @throws InvalidRequestException when the project is not in the report
      */
     public boolean isComplete(String project) {
-        return coverage(project).stream().noneMatch(c -> c.code() == CoverageStatus.FAILED);
+        return coverage(project).stream().noneMatch(c -> !c.status().contributed());
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
@@ -149,9 +149,9 @@ public final class CostReport {
         return coverage;
     }
 
-    /** @return whether every account in scope contributed whole: no account FAILED or PARTIAL */
+    /** @return whether every account in scope contributed whole: no account FAILED, PENDING or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED || c.code() == CoverageStatus.PARTIAL);
+        return coverage.stream().noneMatch(c -> !c.status().contributed() || c.code() == CoverageStatus.PARTIAL);
     }
 
     @Override

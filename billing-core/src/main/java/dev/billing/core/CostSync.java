@@ -16,7 +16,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +73,7 @@ public final class CostSync {
     private final Duration staleAfter;
     private final Clock clock;
     private final List<RestatementListener> listeners;
+    private final TagAliases tagAliases;
 
     private CostSync(Builder b) {
         this.providers = b.billing.providers();
@@ -85,6 +86,7 @@ public final class CostSync {
         this.staleAfter = b.staleAfter;
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
+        this.tagAliases = b.billing.tagAliases();
     }
 
     /**
@@ -354,12 +356,16 @@ public final class CostSync {
      * <li>FAILED, its costs left out, when it was never synced.
      * </ul>
      *
-     * @param query what to report
+     * <p>A report of a {@linkplain CostQuery#metric() metric} an account's provider does not give marks that
+     * account FAILED with the reason, its costs left out.
+     *
+     * @param asked what to report
      * @return the report, with each account's coverage as of its last successful sync
      * @throws MissingExchangeRateException when the query converts and a line item's day has no rate
      * @throws BillingException when the store fails
      */
-    public CostReport report(CostQuery query) {
+    public CostReport report(CostQuery asked) {
+        CostQuery query = CostAggregator.withAliases(asked, tagAliases);
         List<ServiceAccount> scope = accounts.inScope(query);
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
@@ -382,19 +388,20 @@ public final class CostSync {
      * left out and marked FAILED, as in {@link #report}. The query's granularity and group-by are
      * ignored.
      *
-     * @param query the period and filters
+     * @param asked the period and filters
      * @param sink receives each line item, from the calling thread
      * @return the coverage of every account in scope, in registration order, as {@link #report} gives it
      * @throws BillingException when the store fails
      */
-    public List<AccountCoverage> lineItems(CostQuery query, Consumer<CostRecord> sink) {
+    public List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
         Objects.requireNonNull(sink, "sink");
+        CostQuery query = CostAggregator.withAliases(asked, tagAliases);
         List<ServiceAccount> scope = accounts.inScope(query);
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
         coverage(query, scope, coverage, synced);
         if (!synced.isEmpty()) {
-            Dimension[] all = Dimension.values();
+            Dimension[] all = Dimension.fixed().toArray(Dimension[]::new);
             CostQuery daily = query.toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
             store.aggregate(daily, synced, cell -> sink.accept(lineItem(cell, all)));
         }
@@ -402,7 +409,7 @@ public final class CostSync {
     }
 
     private static CostRecord lineItem(CostCell cell, Dimension[] dims) {
-        Map<Dimension, String> keys = new EnumMap<>(Dimension.class);
+        Map<Dimension, String> keys = new HashMap<>();
         for (int i = 0; i < dims.length; i++) {
             keys.put(dims[i], cell.keys().get(i));
         }
@@ -437,6 +444,12 @@ public final class CostSync {
                 : store.heldWindows(scope.stream().map(ServiceAccount::id).toList(), needed.get(0),
                 needed.get(needed.size() - 1));
         for (ServiceAccount a : scope) {
+            BillingException lacks = CostAggregator.lacksMetric(query, a, providers);
+            if (lacks != null) {
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(lacks),
+                        now, FetchStats.EMPTY));
+                continue;
+            }
             Instant last = lastSyncs.get(a.id());
             Map<YearMonth, Instant> windows = held.getOrDefault(a.id(), Map.of());
             Instant asOf = last;

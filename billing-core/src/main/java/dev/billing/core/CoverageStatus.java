@@ -12,5 +12,10 @@ public enum CoverageStatus {
      * Its costs are in the report only for some months of the period: the cost store does not hold the
      * others. The coverage entry names them; the report is not complete.
      */
-    PARTIAL
+    PARTIAL,
+    /**
+     * Its costs are missing: its fetch had not answered when the report was due (a dashboard's deadline)
+     * and goes on in the background. The report is not complete.
+     */
+    PENDING
 }

@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.spi.Bounds;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
@@ -48,7 +49,7 @@ public record ExchangeRate(Currency from, Currency to, LocalDate date, BigDecima
      */
     public static ExchangeRate of(String from, String to, LocalDate date, String rate) {
         return new ExchangeRate(Money.currency(from), Money.currency(to),
-                date, new BigDecimal(rate), "table");
+                date, Bounds.decimal(rate), "table");
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.billing.core;
 
+import java.time.Duration;
+
 /**
  * Hears how a report's fetches progress, for a progress bar or metrics. Called from fetch threads;
  * implementations are thread-safe and quick.
@@ -26,5 +28,16 @@ public interface FetchListener {
      * @param total how many accounts the report covers
      */
     default void finished(AccountCoverage coverage, int done, int total) {
+    }
+
+    /**
+     * A fetch waits before it sends a request again: after a transient failure, or because the provider
+     * throttled it (HTTP 429, {@code Retry-After}). For metrics; it changes nothing in the fetch.
+     *
+     * @param account the account whose fetch waits
+     * @param wait how long it waits before the next attempt
+     * @param throttled whether the provider asked for the wait (throttling) rather than a failure
+     */
+    default void retrying(ServiceAccount account, Duration wait, boolean throttled) {
     }
 }

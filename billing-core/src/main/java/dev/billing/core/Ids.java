@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.spi.Bounds;
 import java.util.regex.Pattern;
 
 /** The shared rule for ids: 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit. */
@@ -14,7 +15,7 @@ final class Ids {
             throw new InvalidRequestException(kind + " is missing: give a non-blank " + kind);
         }
         if (!ID.matcher(value).matches()) {
-            throw new InvalidRequestException(kind + " '" + value + "' is not valid: use 1 to 128 letters, digits,"
+            throw new InvalidRequestException(kind + " '" + Bounds.echo(value) + "' is not valid: use 1 to 128 letters, digits,"
                     + " '.', '_', ':' or '-', starting with a letter or digit");
         }
         return value;

@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.spi.Bounds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Currency;
@@ -33,9 +34,9 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
     public static Money of(String amount, String currencyCode) {
         BigDecimal value;
         try {
-            value = new BigDecimal(amount);
+            value = Bounds.decimal(amount);
         } catch (NumberFormatException e) {
-            throw new NumberFormatException("amount '" + amount + "' is not a decimal number such as 12.345");
+            throw new NumberFormatException("amount " + e.getMessage());
         }
         return new Money(value, currency(currencyCode));
     }

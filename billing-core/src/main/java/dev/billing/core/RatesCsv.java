@@ -1,10 +1,12 @@
 package dev.billing.core;
 
+import dev.billing.core.spi.Bounds;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,6 +52,8 @@ final class RatesCsv {
                     rows.add(row);
                 }
             }
+        } catch (CharacterCodingException e) {
+            throw bad(name, n + 1, "is not UTF-8 text: save the file as UTF-8");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the rates " + name, e);
         }
@@ -78,9 +82,9 @@ final class RatesCsv {
         Currency to = currency(f.get(2), name, n);
         BigDecimal rate;
         try {
-            rate = new BigDecimal(f.get(3));
+            rate = Bounds.decimal(f.get(3));
         } catch (NumberFormatException e) {
-            throw bad(name, n, "rate '" + f.get(3) + "' is not a decimal number such as 1350.2");
+            throw bad(name, n, "rate " + e.getMessage() + " (a decimal number such as 1350.2)");
         }
         if (rate.signum() <= 0) {
             throw bad(name, n, "rate " + f.get(3) + " must be positive");

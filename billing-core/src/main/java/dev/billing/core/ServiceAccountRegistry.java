@@ -124,8 +124,9 @@ public final class ServiceAccountRegistry {
     /**
      * @param query a query
      * @return the accounts whose project, name and provider the query's filters accept, in registration order
+     * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
-    List<ServiceAccount> inScope(CostQuery query) {
+    public List<ServiceAccount> inScope(CostQuery query) {
         List<ServiceAccount> all = store.list();
         requireRegistered(query, Dimension.PROJECT, all.stream().map(a -> a.project().value()), "project");
         requireRegistered(query, Dimension.SERVICE_ACCOUNT, all.stream().map(ServiceAccount::name), "service account");

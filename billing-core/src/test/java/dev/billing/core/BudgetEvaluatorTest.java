@@ -176,6 +176,27 @@ class BudgetEvaluatorTest {
     }
 
     @Test
+    void aBudgetThatCannotBeEvaluatedStopsEveryAlert_includingThoseOfTheBudgetsBeforeIt() {
+        provider.serve("web-aws", List.of(usd("web-aws", "project-web", "2026-12-01", "85")));
+        provider.serve("web-krw", List.of());
+        provider.serve("data-aws", List.of());
+        List<BudgetListener.Alert> heard = new ArrayList<>();
+        Budget usd = budget("usd", Budget.Scope.domain(), "100", "USD", Budget.Threshold.actual(80));
+        Budget eur = budget("eur", Budget.Scope.domain(), "100", "EUR", Budget.Threshold.actual(80));
+        try (Billing billing = billing(); CostStore store = CostStore.inMemory()) {
+            BudgetEvaluator evaluator = BudgetEvaluator.builder().alerts(store.budgetAlerts()).listener(heard::add)
+                    .build();
+            assertThatThrownBy(() -> evaluator.evaluate(List.of(usd, eur), DECEMBER, billing.costs()::report))
+                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("budget 'eur' is in EUR");
+            assertThat(heard).as("no alert for 'usd' either").isEmpty();
+
+            evaluator.evaluate(List.of(usd), DECEMBER, billing.costs()::report);
+            assertThat(heard).as("the failed evaluation did not use up the alert").extracting(a -> a.status()
+                    .budget().name()).containsExactly("usd");
+        }
+    }
+
+    @Test
     void spendInAnotherCurrencyNeedsRatesAndConvertsAtEachDaysRate() {
         provider.serve("web-aws", List.of(usd("web-aws", "project-web", "2026-12-01", "10")));
         provider.serve("web-krw", List.of(Records.of("web-krw", "project-web", "2026-12-02", "Compute", "global",

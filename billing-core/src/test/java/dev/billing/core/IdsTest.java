@@ -3,6 +3,7 @@ package dev.billing.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.core.spi.Bounds;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class IdsTest {
         for (String v : new String[] {"-leading-dash", "has space", "slash/no", "ü", "x".repeat(129)}) {
             assertThatThrownBy(() -> of.apply(v))
                     .isInstanceOf(InvalidRequestException.class)
-                    .hasMessage(kind + " '" + v + "' is not valid: use 1 to 128 letters, digits, '.', '_', ':' or '-',"
+                    .hasMessage(kind + " '" + Bounds.echo(v) + "' is not valid: use 1 to 128 letters, digits, '.', '_', ':' or '-',"
                             + " starting with a letter or digit");
         }
     }

@@ -11,10 +11,15 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Secret credential values never leave the credentials: not in toString, exception messages, reports or logs. */
+/**
+ * Secret credential values never leave the credentials: not in toString, exception messages, reports or logs (run
+ * with every logger at TRACE: tag trace-logging, root pom; the log is captured here).
+ */
+@Tag("trace-logging")
 class SecretsTest {
     private static final String KEY = "TopSecretKey0123456789";
     private static final BillingPeriod JAN = BillingPeriod.month(YearMonth.of(2026, 1));

@@ -71,7 +71,7 @@ class AnomaliesDocTest {
             assertThat(project.baseline()).isEqualByComparingTo("100");
             assertThat(project.drivers()).extracting(d -> d.dimension().key()).containsExactly("region", "usageType");
             assertThat(alerts).containsExactly("2026-02-14 project-web USD rose by 250.5",
-                    "2026-02-14 project-web / AmazonEC2 USD rose by 250.5");
+                    "2026-02-14 project-web / Amazon Elastic Compute Cloud - Compute USD rose by 250.5");
         }
     }
 }

@@ -8,10 +8,12 @@ import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,11 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every published jar hides its internals: it has a module descriptor that exports no {@code internal}
- * package, and no package is split over two modules of the build (benchmarks and examples included).
+ * package and provides exactly the services its {@code META-INF/services} files list (the class path and the
+ * module path find the same providers), and no package is split over two modules of the build (benchmarks and
+ * examples included).
  */
 class ModuleDescriptorsTest {
     /** The modules of the build that are not published as libraries. */
-    private static final Set<String> APPLICATIONS = Set.of("billing-examples", "billing-benchmarks", "billing-bom");
+    private static final Set<String> APPLICATIONS = Set.of("billing-examples", "billing-benchmarks", "billing-bom",
+            "billing-spring-boot-sample");
 
     private static Path root() {
         Path dir = Path.of("").toAbsolutePath();
@@ -55,9 +60,82 @@ class ModuleDescriptorsTest {
             assertThat(d.name()).startsWith("dev.billing.");
             assertThat(d.exports()).as("exports of %s", d.name()).isNotEmpty()
                     .allSatisfy(e -> assertThat(e.source()).doesNotContain("internal"));
+            assertThat(d.exports()).as("support packages of %s are exported only to the SDK's modules", d.name())
+                    .filteredOn(e -> e.source().endsWith(".support"))
+                    .allSatisfy(e -> assertThat(e.isQualified()).isTrue());
             assertThat(d.opens()).as("opens of %s", d.name())
                     .allSatisfy(o -> assertThat(o.source()).doesNotContain("internal"));
+            assertThat(providesMismatch(d, module.resolve("target/classes")))
+                    .as("services of %s that module-info.java and META-INF/services do not both declare", d.name())
+                    .isEmpty();
         }
+    }
+
+    /** A descriptor that forgets one of the two factories its services file lists is caught. */
+    @Test
+    void providesMismatch_reportsAServiceTheDescriptorForgets() {
+        Path fixture = root().resolve("billing-examples/src/test/resources/descriptor-fixtures/two-factories");
+        ModuleDescriptor broken = ModuleDescriptor.newModule("dev.billing.fixture")
+                .provides("dev.billing.core.spi.BillingProviderFactory", List.of("dev.billing.fixture.FirstFactory"))
+                .build();
+        assertThat(providesMismatch(broken, fixture))
+                .containsExactly("dev.billing.core.spi.BillingProviderFactory: META-INF/services only:"
+                        + " [dev.billing.fixture.SecondFactory]");
+
+        ModuleDescriptor whole = ModuleDescriptor.newModule("dev.billing.fixture")
+                .provides("dev.billing.core.spi.BillingProviderFactory",
+                        List.of("dev.billing.fixture.FirstFactory", "dev.billing.fixture.SecondFactory"))
+                .build();
+        assertThat(providesMismatch(whole, fixture)).isEmpty();
+
+        ModuleDescriptor extra = ModuleDescriptor.newModule("dev.billing.fixture")
+                .provides("dev.billing.fixture.Other", List.of("dev.billing.fixture.OtherImpl"))
+                .provides("dev.billing.core.spi.BillingProviderFactory",
+                        List.of("dev.billing.fixture.FirstFactory", "dev.billing.fixture.SecondFactory"))
+                .build();
+        assertThat(providesMismatch(extra, fixture))
+                .containsExactly("dev.billing.fixture.Other: module-info only: [dev.billing.fixture.OtherImpl]");
+    }
+
+    /**
+     * @param descriptor a module's descriptor
+     * @param classes the jar's root, holding {@code META-INF/services}
+     * @return one line per service whose providers differ between the two, empty when they agree
+     */
+    static List<String> providesMismatch(ModuleDescriptor descriptor, Path classes) {
+        Map<String, Set<String>> declared = new TreeMap<>();
+        descriptor.provides().forEach(p -> declared.put(p.service(), new TreeSet<>(p.providers())));
+        Map<String, Set<String>> listed = new TreeMap<>();
+        Path services = classes.resolve("META-INF/services");
+        if (Files.isDirectory(services)) {
+            try (Stream<Path> files = Files.list(services)) {
+                for (Path f : files.sorted().toList()) {
+                    Set<String> names = Files.readAllLines(f).stream().map(l -> l.replaceAll("#.*", "").trim())
+                            .filter(l -> !l.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+                    listed.put(f.getFileName().toString(), names);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        Set<String> servicesNamed = new TreeSet<>(declared.keySet());
+        servicesNamed.addAll(listed.keySet());
+        for (String service : servicesNamed) {
+            Set<String> inDescriptor = declared.getOrDefault(service, Set.of());
+            Set<String> inFile = listed.getOrDefault(service, Set.of());
+            Set<String> fileOnly = new TreeSet<>(inFile);
+            fileOnly.removeAll(inDescriptor);
+            Set<String> descriptorOnly = new TreeSet<>(inDescriptor);
+            descriptorOnly.removeAll(inFile);
+            if (!fileOnly.isEmpty()) {
+                problems.add(service + ": META-INF/services only: " + fileOnly);
+            }
+            if (!descriptorOnly.isEmpty()) {
+                problems.add(service + ": module-info only: " + descriptorOnly);
+            }
+        }
+        return problems;
     }
 
     @Test

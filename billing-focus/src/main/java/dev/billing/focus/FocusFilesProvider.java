@@ -12,13 +12,14 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.focus.internal.FocusFileReader;
 import dev.billing.focus.internal.FocusFileReader.FocusFileException;
+import dev.billing.focus.internal.FocusFileReader;
 import dev.billing.focus.internal.TagsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -322,9 +323,9 @@ public final class FocusFilesProvider implements BillingProvider {
                 return null;
             }
             try {
-                return new BigDecimal(text);
+                return Bounds.decimal(text);
             } catch (NumberFormatException e) {
-                throw r.malformed(column, "'" + text + "' is not a decimal number such as -12.345 or 35.2E-7");
+                throw r.malformed(column, e.getMessage());
             }
         }
 

@@ -3,17 +3,17 @@ package dev.billing.gcp;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.gcp.internal.Config;
+import dev.billing.provider.HttpSettings;
 import dev.billing.gcp.internal.ExportFetcher;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,16 +65,16 @@ public final class GcpBillingExportProvider implements BillingProvider {
     public static final String DEFAULT_ENDPOINT = "https://bigquery.googleapis.com";
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
+            Capability.TAGS, Capability.LIST_COST);
 
     private final Builder settings;
     private final ExportFetcher fetcher;
 
     private GcpBillingExportProvider(Builder b) {
         this.settings = b.copy();
-        this.fetcher = new ExportFetcher(new Config(b.endpoint, b.queryProject, b.location, b.connectTimeout,
-                b.requestTimeout, b.maxAttempts, b.initialBackoff, b.maxBackoff, b.maxRetryAfter, b.maxPollWait,
-                b.pageSize, b.maximumBytesBilled, b.clock));
+        this.fetcher = new ExportFetcher(new Config(b.endpoint, b.queryProject, b.location, b.http, b.maxPollWait,
+                b.pageSize, b.maximumBytesBilled));
     }
 
     /** @return a builder with the defaults (see each method) */
@@ -100,6 +100,11 @@ public final class GcpBillingExportProvider implements BillingProvider {
     /** @return the location of the export's dataset, if set */
     public Optional<String> location() {
         return Optional.ofNullable(settings.location);
+    }
+
+    /** @return the timeouts, retry policy and clock */
+    public HttpSettings http() {
+        return settings.http;
     }
 
     @Override
@@ -167,16 +172,10 @@ public final class GcpBillingExportProvider implements BillingProvider {
         private URI endpoint = URI.create(DEFAULT_ENDPOINT);
         private String queryProject;
         private String location;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(60);
-        private int maxAttempts = 5;
-        private Duration initialBackoff = Duration.ofMillis(500);
-        private Duration maxBackoff = Duration.ofSeconds(10);
-        private Duration maxRetryAfter = Duration.ofSeconds(30);
+        private HttpSettings http = HttpSettings.defaults();
         private Duration maxPollWait = Duration.ofMinutes(10);
         private int pageSize = 10_000;
         private long maximumBytesBilled;
-        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -186,16 +185,10 @@ public final class GcpBillingExportProvider implements BillingProvider {
             b.endpoint = endpoint;
             b.queryProject = queryProject;
             b.location = location;
-            b.connectTimeout = connectTimeout;
-            b.requestTimeout = requestTimeout;
-            b.maxAttempts = maxAttempts;
-            b.initialBackoff = initialBackoff;
-            b.maxBackoff = maxBackoff;
-            b.maxRetryAfter = maxRetryAfter;
+            b.http = http;
             b.maxPollWait = maxPollWait;
             b.pageSize = pageSize;
             b.maximumBytesBilled = maximumBytesBilled;
-            b.clock = clock;
             return b;
         }
 
@@ -243,55 +236,13 @@ public final class GcpBillingExportProvider implements BillingProvider {
         }
 
         /**
-         * @param timeout how long to wait for a connection (default 10 s)
+         * @param http timeouts (each call long-polls up to 10 s, within the request timeout), retry policy, and the
+         *     clock JWT times, token expiry and {@code Retry-After} dates use (default {@link HttpSettings#defaults()});
+         *     {@code maxConcurrentRequests} does not apply, a fetch sends one request at a time
          * @return this builder
          */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * @param timeout how long to wait for each answer (default 60 s; each call long-polls up to 10 s)
-         * @return this builder
-         */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /**
-         * @param attempts attempts per request, retries included (default 5)
-         * @return this builder
-         */
-        public Builder maxAttempts(int attempts) {
-            if (attempts < 1 || attempts > 20) {
-                throw new IllegalArgumentException("maxAttempts must be 1 to 20, got " + attempts);
-            }
-            this.maxAttempts = attempts;
-            return this;
-        }
-
-        /**
-         * @param initial the wait before the first retry, doubled for each next one (default 500 ms)
-         * @param max the longest wait (default 10 s)
-         * @return this builder
-         */
-        public Builder backoff(Duration initial, Duration max) {
-            this.initialBackoff = Arguments.positive(initial, "initialBackoff");
-            this.maxBackoff = Arguments.positive(max, "maxBackoff");
-            if (max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("the longest backoff must not be shorter than the first");
-            }
-            return this;
-        }
-
-        /**
-         * @param max the longest {@code Retry-After} honoured; longer ones are capped (default 30 s)
-         * @return this builder
-         */
-        public Builder maxRetryAfter(Duration max) {
-            this.maxRetryAfter = Arguments.positive(max, "maxRetryAfter");
+        public Builder http(HttpSettings http) {
+            this.http = Objects.requireNonNull(http, "http");
             return this;
         }
 
@@ -327,15 +278,6 @@ public final class GcpBillingExportProvider implements BillingProvider {
                 throw new IllegalArgumentException("maximumBytesBilled must not be negative, got " + bytes);
             }
             this.maximumBytesBilled = bytes;
-            return this;
-        }
-
-        /**
-         * @param clock the clock JWT times and token expiry use (default: UTC system clock)
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -3,8 +3,8 @@ package dev.billing.gcp;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
-import dev.billing.core.spi.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
+import dev.billing.provider.support.SettingValues;
 import java.util.List;
 import java.util.Map;
 
@@ -47,23 +47,11 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
      */
     @Override
     public BillingProvider create(Map<String, String> settings) {
+        SettingValues values = SettingValues.read(GcpBillingExportProvider.ID, SETTINGS, settings);
         GcpBillingExportProvider.Builder b = GcpBillingExportProvider.builder();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String value = e.getValue().trim();
-            try {
-                switch (e.getKey()) {
-                    case "endpoint" -> b.endpoint(Endpoints.parse(GcpBillingExportProvider.ID, "endpoint", value,
-                            GcpBillingExportProvider.DEFAULT_ENDPOINT));
-                    case "queryProject" -> b.queryProject(value);
-                    case "location" -> b.location(value);
-                    default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey()
-                            + "' for " + GcpBillingExportProvider.ID + "; known settings: endpoint, queryProject, location");
-                }
-            } catch (IllegalArgumentException ex) {
-                throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of "
-                        + GcpBillingExportProvider.ID + ": " + ex.getMessage());
-            }
-        }
+        values.endpoint("endpoint", GcpBillingExportProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
+        values.text("queryProject").ifPresent(b::queryProject);
+        values.text("location").ifPresent(b::location);
         return b.build();
     }
 }

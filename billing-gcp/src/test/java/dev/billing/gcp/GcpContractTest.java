@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /**
  * The provider-neutral contract kit against the testkit's BigQuery simulator over real HTTP: each kit
@@ -31,7 +33,9 @@ class GcpContractTest extends ProviderContract {
         String key = sim.serviceAccountKey(EMAIL);
         String untrusted = sim.untrustedServiceAccountKey(EMAIL);
         GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(URI.create(sim.endpoint()))
-                .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).maxAttempts(3).requestTimeout(Duration.ofSeconds(10))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofSeconds(10))
+                        .retryPolicy(RetryPolicy.defaults().withMaxAttempts(3)
+                                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build())
                 .build();
         return new ContractTarget() {
             @Override

@@ -36,6 +36,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
+import dev.billing.testkit.RecordingSleeper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 @Timeout(30)
 class GcpFetchTest extends GcpTestSupport {
@@ -271,6 +280,23 @@ class GcpFetchTest extends GcpTestSupport {
         assertThat(f.total("USD")).isEqualByComparingTo("7.0");
         server.verify(3, postRequestedFor(urlEqualTo(QUERIES)));
         assertThat(f.stats().requests()).isEqualTo(4);
+    }
+
+    /** Retry-After as seconds or as an HTTP date (against the settings' clock), read by the shared reader. */
+    @ParameterizedTest
+    @ValueSource(strings = {"9", "Tue, 10 Feb 2026 00:00:09 GMT"})
+    void throttling429_withRetryAfterAsSecondsOrAnHttpDate_waitsExactlyThat(String retryAfter) {
+        stubToken();
+        sequence(this::query, bqError(429, "rateLimitExceeded", "slow down").withHeader("Retry-After", retryAfter),
+                okJson(page(null, List.of(row("2026-01-05", "Compute Engine", "p", "regular", "USD", "7.7", "-0.7")))));
+        RecordingSleeper sleeper = new RecordingSleeper();
+        HttpSettings http = http().retryPolicy(RetryPolicy.defaults().withMaxAttempts(3))
+                .clock(Clock.fixed(Instant.parse("2026-02-10T00:00:00Z"), ZoneOffset.UTC)).sleeper(sleeper).build();
+
+        Fetched f = fetch(provider(http), january());
+
+        assertThat(f.total("USD")).isEqualByComparingTo("7.0");
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
     }
 
     @Test

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** End to end: the provider through the public API against the testkit's BigQuery simulator. */
 @Timeout(60)
@@ -158,7 +160,9 @@ class GcpSimulatorTest {
     void faults_throttlingAndBackendErrors_areAbsorbed_accessDeniedAndWrongTableAreNot() {
         String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
         GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
-                .backoff(Duration.ofMillis(1), Duration.ofMillis(10)).build();
+                .http(HttpSettings.builder()
+                        .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(1), Duration.ofMillis(10))).build())
+                .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
         sim.fault(USD_ACCOUNT, new Fault.Throttle(2, 429, Duration.ZERO));
@@ -205,7 +209,8 @@ class GcpSimulatorTest {
     void aHangingQuery_endsAsUnavailable_withinTheRequestTimeouts() {
         String key = sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
         GcpBillingExportProvider provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(sim.endpoint()))
-                .requestTimeout(Duration.ofMillis(300)).maxAttempts(2).backoff(Duration.ofMillis(1), Duration.ofMillis(1))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofMillis(300)).retryPolicy(RetryPolicy.defaults()
+                        .withMaxAttempts(2).withBackoff(Duration.ofMillis(1), Duration.ofMillis(1))).build())
                 .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
@@ -213,6 +218,14 @@ class GcpSimulatorTest {
 
         assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
                 .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("timed out");
+    }
+
+    /** @return a service account reading the whole table of {@code other} with a key it trusts */
+    private static ServiceAccount wholeTable(BigQueryBillingExportSimulator other) {
+        String key = other.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
+        return new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", other.table())),
+                Map.of());
     }
 
     @Test
@@ -226,12 +239,9 @@ class GcpSimulatorTest {
         years.add(lateTax);
         BillingPeriod march = BillingPeriod.monthsThrough(YearMonth.of(2026, 3), YearMonth.of(2026, 3));
         try (BigQueryBillingExportSimulator big = BigQueryBillingExportSimulator.builder().rows(years).start()) {
-            String key = big.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com");
             GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
                     .endpoint(java.net.URI.create(big.endpoint())).build();
-            ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
-                    ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey", key, "table", big.table())),
-                    Map.of());
+            ServiceAccount usd = wholeTable(big);
             List<BigDecimal> amounts = new ArrayList<>();
 
             FetchStats stats = provider.fetch(FetchRequest.of(usd, march, Granularity.DAILY),
@@ -244,6 +254,43 @@ class GcpSimulatorTest {
             assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(years.stream()
                     .filter(r -> march.contains(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate()))
                     .map(ExportRow::total).reduce(BigDecimal.ZERO, BigDecimal::add));
+        }
+    }
+
+    @Test
+    void labelsBecomeTags_costAtListTheListCost_andEachCostTypeItsCategory() {
+        java.time.Instant t = java.time.Instant.parse("2026-02-10T05:00:00Z");
+        Map<String, String> prod = new java.util.LinkedHashMap<>();
+        prod.put("env", "prod");
+        prod.put("team", "web");
+        List<ExportRow> crafted = List.of(
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("10.5"), List.of(new BigQueryBillingExportSimulator.Credit("CUD",
+                        "COMMITTED_USAGE_DISCOUNT", new BigDecimal("-1.25"))))
+                        .labeled(prod).listed(new BigDecimal("12")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("2"), List.of()).labeled(prod).listed(new BigDecimal("2.5")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Compute Engine", "Core", "us-east1", t, "regular", "USD",
+                        new BigDecimal("3"), List.of()).labeled(Map.of("env", "dev")).listed(new BigDecimal("3.5")),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Tax", null, t, "tax", "USD", new BigDecimal("1.1"), List.of()),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Adjustment", null, t, "adjustment", "USD",
+                        new BigDecimal("-0.4"), List.of()),
+                new ExportRow(USD_ACCOUNT, "web-prod", "Invoice", "Rounding", null, t, "rounding_error", "USD",
+                        new BigDecimal("0.01"), List.of()));
+        try (BigQueryBillingExportSimulator labeled = BigQueryBillingExportSimulator.builder().rows(crafted).start()) {
+            GcpBillingExportProvider provider = GcpBillingExportProvider.builder()
+                    .endpoint(java.net.URI.create(labeled.endpoint())).build();
+            ServiceAccount usd = wholeTable(labeled);
+            List<dev.billing.core.CostRecord> records = new ArrayList<>();
+
+            provider.fetch(FetchRequest.of(usd, BillingPeriod.month(YearMonth.of(2026, 2)), Granularity.DAILY), records::add);
+
+            assertThat(records).extracting(r -> r.chargeCategory() + " " + r.billedCost().amount().toPlainString() + " "
+                    + new java.util.TreeMap<>(r.tags()) + " " + r.listCost().map(m -> m.amount().toPlainString()).orElse("-")).containsExactlyInAnyOrder(
+                    "USAGE 12.5 {env=prod, team=web} 14.5", "CREDIT -1.25 {env=prod, team=web} -",
+                    "USAGE 3 {env=dev} 3.5", "TAX 1.1 {} -", "ADJUSTMENT -0.4 {} -", "ADJUSTMENT 0.01 {} -");
+            assertThat(provider.capabilities()).contains(dev.billing.core.spi.Capability.TAGS,
+                    dev.billing.core.spi.Capability.LIST_COST);
         }
     }
 }

@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 
 /** A WireMock server on a loopback port standing for both the token endpoint and BigQuery, and helpers. */
 abstract class GcpTestSupport {
@@ -70,9 +72,18 @@ abstract class GcpTestSupport {
     }
 
     GcpBillingExportProvider provider() {
-        return GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint())).maxAttempts(3)
-                .backoff(Duration.ofMillis(1), Duration.ofMillis(5)).maxRetryAfter(Duration.ofMillis(50))
-                .requestTimeout(Duration.ofSeconds(5)).build();
+        return provider(http().build());
+    }
+
+    GcpBillingExportProvider provider(HttpSettings http) {
+        return GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint())).http(http).build();
+    }
+
+    /** @return 3 attempts, waits of 1 to 5 ms, server-named waits capped at 50 ms, a 5 s request timeout */
+    static HttpSettings.Builder http() {
+        return HttpSettings.builder().requestTimeout(Duration.ofSeconds(5)).retryPolicy(RetryPolicy.defaults()
+                .withMaxAttempts(3).withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))
+                .withMaxRetryAfter(Duration.ofMillis(50)));
     }
 
     static KeyPair keyPair() {
@@ -134,13 +145,13 @@ abstract class GcpTestSupport {
                         + "\",\"domain\":\"global\",\"reason\":\"" + reason + "\"}],\"status\":\"X\"}}");
     }
 
-    /** A complete answer: the fixed schema, the rows (each 9 cells), the token if not null. */
+    /** A complete answer: the fixed schema, the rows (each 11 cells), the token if not null. */
     static String page(String pageToken, List<List<String>> rows) {
         ObjectNode a = JSON.createObjectNode().put("kind", "bigquery#queryResponse");
         ArrayNode fields = a.putObject("schema").putArray("fields");
         for (String[] f : new String[][] {{"usage_date", "DATE"}, {"service", "STRING"}, {"region", "STRING"},
                 {"sku", "STRING"}, {"gcp_project", "STRING"}, {"cost_type", "STRING"}, {"currency", "STRING"},
-                {"cost", "NUMERIC"}, {"credits", "NUMERIC"}}) {
+                {"cost", "NUMERIC"}, {"credits", "NUMERIC"}, {"labels", "STRING"}, {"cost_at_list", "NUMERIC"}}) {
             fields.addObject().put("name", f[0]).put("type", f[1]).put("mode", "NULLABLE");
         }
         a.putObject("jobReference").put("projectId", QUERY_PROJECT).put("jobId", JOB).put("location", "US");
@@ -170,7 +181,7 @@ abstract class GcpTestSupport {
     static List<String> row(String date, String service, String project, String costType, String currency, String cost,
                             String credits) {
         return java.util.Arrays.asList(date, service, "asia-northeast1", service + " SKU", project, costType, currency,
-                cost, credits);
+                cost, credits, "[]", null);
     }
 
     MappingBuilder query() {

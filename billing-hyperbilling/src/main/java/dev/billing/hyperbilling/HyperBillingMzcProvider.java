@@ -1,30 +1,16 @@
 package dev.billing.hyperbilling;
 
-import dev.billing.core.CredentialSchema;
-import dev.billing.core.ProviderId;
-import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Arguments;
-import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
-import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.FetchRequest;
-import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.internal.Settings;
+import dev.billing.provider.HttpSettings;
 import dev.billing.hyperbilling.internal.SummaryFetcher;
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The HyperBilling "summary" provider, id {@code hyperbilling-mzc}: the Google Cloud, Alibaba
  * Cloud, Tencent Cloud and Akamai costs MegazoneCloud serves its customers over
  * {@code GET /summary}, authenticated with an RS256 JSON Web Token signed with the account's
- * private key.
+ * private key. The endpoint's host name is every token's audience, and {@link HttpSettings#clock()}
+ * dates the tokens ({@code iat}).
  *
  * <p>Putting the jar on the classpath enables it through {@link HyperBillingMzcProviderFactory};
  * hosts that configure it in code build one:
@@ -43,231 +29,46 @@ import java.util.concurrent.Executor;
  * {@code final_cost} in its {@code currency}, with {@code service} (from {@code cost_by_service})
  * and the vendor project as the record's sub account. Rows of another kind or month are dropped
  * and counted. Transient failures (HTTP 429, 500, 502, 503, 504, connection resets, timeouts) are
- * retried by the {@link RetryPolicy}; HTTP 400, 401, 403 and 404 never are.
+ * retried by the {@link HttpSettings#retryPolicy() retry policy}; HTTP 400, 401, 403 and 404 never are.
  *
  * <p>Thread-safe. Logs each request at DEBUG (method, path, status, attempt, duration) and never a
  * header, the key or a token.
  */
-public final class HyperBillingMzcProvider implements BillingProvider {
+public final class HyperBillingMzcProvider extends HyperBillingApi {
     /** The provider id, {@value}. */
     public static final String ID = SummaryFetcher.PROVIDER;
     /** The name people see, {@value}. */
     public static final String DISPLAY_NAME = "Hyper Billing (MZC): Google Cloud, Alibaba, Tencent, Akamai";
 
-    private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
 
-    private final URI endpoint;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final RetryPolicy retryPolicy;
-    private final int maxConcurrentRequests;
-    private final Clock clock;
-    private final SummaryFetcher fetcher;
-
     private HyperBillingMzcProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Settings.endpoint(ID, b.endpoint);
-        this.connectTimeout = b.connectTimeout;
-        this.requestTimeout = b.requestTimeout;
-        this.retryPolicy = b.retryPolicy;
-        this.maxConcurrentRequests = b.maxConcurrentRequests;
-        this.clock = b.clock;
-        this.fetcher = new SummaryFetcher(endpoint, connectTimeout, requestTimeout, retryPolicy, maxConcurrentRequests,
-                clock);
+        super(ID, DISPLAY_NAME, SummaryFetcher.SCHEMA, CAPABILITIES, b, SummaryFetcher::new);
     }
 
-    /** @return a builder with the defaults: no endpoint, 10 s connect and 30 s request timeouts, {@link RetryPolicy#defaults()}, 4 concurrent requests */
+    /** @return a builder with the defaults: no endpoint, {@link HttpSettings#defaults()} */
     public static Builder builder() {
         return new Builder();
     }
 
     /** @return a builder holding this provider's configuration */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.endpoint = endpoint;
-        b.connectTimeout = connectTimeout;
-        b.requestTimeout = requestTimeout;
-        b.retryPolicy = retryPolicy;
-        b.maxConcurrentRequests = maxConcurrentRequests;
-        b.clock = clock;
-        return b;
-    }
-
-    /** @return the base URL requests go to, if configured; its host is every token's audience */
-    public Optional<URI> endpoint() {
-        return Optional.ofNullable(endpoint);
-    }
-
-    /** @return the connect timeout */
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    /** @return the timeout of each request */
-    public Duration requestTimeout() {
-        return requestTimeout;
-    }
-
-    /** @return the retry policy */
-    public RetryPolicy retryPolicy() {
-        return retryPolicy;
-    }
-
-    /** @return the most requests this provider has in flight at once */
-    public int maxConcurrentRequests() {
-        return maxConcurrentRequests;
-    }
-
-    @Override
-    public ProviderId id() {
-        return PROVIDER_ID;
-    }
-
-    @Override
-    public String displayName() {
-        return DISPLAY_NAME;
-    }
-
-    /** @return {@code platform}, {@code accountId}, {@code clientEmail}, {@code privateKey} (secret, PEM PKCS#8) */
-    @Override
-    public CredentialSchema credentialSchema() {
-        return SummaryFetcher.SCHEMA;
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return CAPABILITIES;
-    }
-
-    /**
-     * Asks for the current month's {@code cost_by_service}: succeeds when the token is accepted and the
-     * account is known.
-     *
-     * @param account the service account
-     * @throws dev.billing.core.CredentialsRejectedException when the token is refused (HTTP 401, 403,
-     *     or a 200 whose {@code errorCode} says so) or the account is unknown (HTTP 404)
-     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed,
-     *     for example a PKCS#1 or public key instead of a PKCS#8 private key
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     * @throws dev.billing.core.BillingException any other failure, as for {@link #fetch}
-     */
-    @Override
-    public void verify(ServiceAccount account) {
-        fetcher.verify(account);
-    }
-
-    /**
-     * @throws dev.billing.core.CredentialsRejectedException on HTTP 401, 403 or 404, or a 200 whose
-     *     {@code errorCode} names the credentials
-     * @throws dev.billing.core.InvalidCredentialsException when a credential is missing or malformed
-     * @throws dev.billing.core.InvalidRequestException on HTTP 400
-     * @throws dev.billing.core.RateLimitedException when HTTP 429 outlived the retries
-     * @throws dev.billing.core.ProviderUnavailableException when HTTP 500, 502, 503, 504, a connection
-     *     failure or a timeout outlived the retries
-     * @throws dev.billing.core.ProviderProtocolException on a malformed answer, any other
-     *     {@code errorCode} in a 200 answer, an unexpected status
-     * @throws dev.billing.core.ProviderConfigurationException when no endpoint is configured
-     */
-    @Override
-    public FetchStats fetch(FetchRequest request, CostSink sink) {
-        return fetcher.fetch(request, sink);
-    }
-
-    /**
-     * Fetches without blocking a thread while requests are in flight: answers are read, and records
-     * passed to {@code sink}, on {@code executor}.
-     */
-    @Override
-    public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
-        return fetcher.fetchAsync(request, sink, executor);
-    }
-
-    /** @return the id and endpoint */
-    @Override
-    public String toString() {
-        return "HyperBillingMzcProvider[" + ID + ", endpoint=" + (endpoint == null ? "(none)" : endpoint) + "]";
+        return copyInto(new Builder());
     }
 
     /** Builds a {@link HyperBillingMzcProvider}. */
-    public static final class Builder {
-        private URI endpoint;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofSeconds(30);
-        private RetryPolicy retryPolicy = RetryPolicy.defaults();
-        private int maxConcurrentRequests = 4;
-        private Clock clock = Clock.systemUTC();
-
+    public static final class Builder extends HyperBillingApi.Builder<Builder, HyperBillingMzcProvider> {
         private Builder() {
         }
 
-        /**
-         * @param endpoint the base URL, {@code https://} (or {@code http://} on a loopback host only);
-         *     its host name is the tokens' audience; without it the provider is created but verify and
-         *     fetch fail, asking for the setting
-         * @return this builder
-         */
-        public Builder endpoint(URI endpoint) {
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        @Override
+        Builder self() {
             return this;
         }
 
-        /**
-         * @param timeout how long to wait for a connection (default 10 s)
-         * @return this builder
-         * @throws IllegalArgumentException when not positive
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /**
-         * @param timeout how long to wait for each answer (default 30 s); a timed-out request is retried
-         * @return this builder
-         * @throws IllegalArgumentException when not positive
-         */
-        public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Arguments.positive(timeout, "requestTimeout");
-            return this;
-        }
-
-        /**
-         * @param policy how transient failures are retried (default {@link RetryPolicy#defaults()})
-         * @return this builder
-         */
-        public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "policy");
-            return this;
-        }
-
-        /**
-         * @param max the most requests in flight at once for this provider (default 4)
-         * @return this builder
-         * @throws IllegalArgumentException when less than 1
-         */
-        public Builder maxConcurrentRequests(int max) {
-            this.maxConcurrentRequests = Arguments.atLeastOne(max, "maxConcurrentRequests");
-            return this;
-        }
-
-        /**
-         * @param clock the clock tokens are dated with ({@code iat}) and {@code Retry-After} dates are
-         *     compared with (default: UTC system clock)
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /**
-         * @return the provider
-         * @throws dev.billing.core.ProviderConfigurationException when the endpoint is not an absolute
-         *     {@code https://} URL, or uses {@code http://} on a host that is not loopback
-         */
+        @Override
         public HyperBillingMzcProvider build() {
             return new HyperBillingMzcProvider(this);
         }
-
     }
 }

@@ -5,6 +5,8 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.internal.Settings;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.support.SettingValues;
 import java.util.List;
 import java.util.Map;
 
@@ -21,10 +23,7 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.required("endpoint", "the HyperBilling summary API's base URL, https:// (http:// only for a"
                     + " loopback host); its host name is the tokens' audience"),
-            ProviderSetting.optional("timeout", "each request's timeout, an ISO-8601 duration", "PT30S"),
-            ProviderSetting.optional("maxAttempts", "attempts per request, retries included",
-                    Integer.toString(RetryPolicy.defaults().maxAttempts())).matching("\\s*[1-9]\\d*\\s*",
-                    "be a whole number of at least 1"));
+            SettingValues.TIMEOUT, SettingValues.MAX_ATTEMPTS);
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingMzcProviderFactory() {
@@ -45,19 +44,9 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
      */
     @Override
     public BillingProvider create(Map<String, String> settings) {
-        HyperBillingMzcProvider.Builder b = HyperBillingMzcProvider.builder();
-        RetryPolicy policy = RetryPolicy.defaults();
-        String id = HyperBillingMzcProvider.ID;
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String value = e.getValue();
-            switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Settings.endpoint(id, value));
-                case "timeout" -> b.requestTimeout(Settings.duration(id, "timeout", value));
-                case "maxAttempts" -> policy = policy.withMaxAttempts(Settings.positiveInt(id, "maxAttempts", value));
-                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + id + "; known settings: endpoint, timeout, maxAttempts");
-            }
-        }
-        return b.retryPolicy(policy).build();
+        SettingValues values = SettingValues.read(HyperBillingMzcProvider.ID, SETTINGS, settings);
+        HyperBillingMzcProvider.Builder b = HyperBillingMzcProvider.builder().http(values.http(HttpSettings.defaults()));
+        values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
+        return b.build();
     }
 }

@@ -5,6 +5,8 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.internal.Settings;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.support.SettingValues;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +23,7 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.required("endpoint", "the HyperBilling API's base URL, https:// (http:// only for a"
                     + " loopback host)"),
-            ProviderSetting.optional("timeout", "each request's timeout, an ISO-8601 duration", "PT30S"),
-            ProviderSetting.optional("maxAttempts", "attempts per request, retries included",
-                    Integer.toString(RetryPolicy.defaults().maxAttempts())).matching("\\s*[1-9]\\d*\\s*",
-                    "be a whole number of at least 1"),
-            ProviderSetting.optional("maxConcurrentRequests", "requests in flight at once", "4")
-                    .matching("\\s*[1-9]\\d*\\s*", "be a whole number of at least 1"));
+            SettingValues.TIMEOUT, SettingValues.MAX_ATTEMPTS, SettingValues.MAX_CONCURRENT_REQUESTS);
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingProviderFactory() {
@@ -47,21 +44,9 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
      */
     @Override
     public BillingProvider create(Map<String, String> settings) {
-        HyperBillingProvider.Builder b = HyperBillingProvider.builder();
-        RetryPolicy policy = RetryPolicy.defaults();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            String value = e.getValue();
-            switch (e.getKey()) {
-                case "endpoint" -> b.endpoint(Settings.endpoint(HyperBillingProvider.ID, value));
-                case "timeout" -> b.requestTimeout(Settings.duration(HyperBillingProvider.ID, "timeout", value));
-                case "maxAttempts" -> policy = policy.withMaxAttempts(
-                        Settings.positiveInt(HyperBillingProvider.ID, "maxAttempts", value));
-                case "maxConcurrentRequests" -> b.maxConcurrentRequests(
-                        Settings.positiveInt(HyperBillingProvider.ID, "maxConcurrentRequests", value));
-                default -> throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for "
-                        + HyperBillingProvider.ID + "; known settings: endpoint, timeout, maxAttempts, maxConcurrentRequests");
-            }
-        }
-        return b.retryPolicy(policy).build();
+        SettingValues values = SettingValues.read(HyperBillingProvider.ID, SETTINGS, settings);
+        HyperBillingProvider.Builder b = HyperBillingProvider.builder().http(values.http(HttpSettings.defaults()));
+        values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
+        return b.build();
     }
 }

@@ -93,7 +93,8 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
     @Test
     void fetchAsync_withOneConcurrentRequest_sendsTheAccountsOneAfterAnother() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "1"))).withFixedDelay(300)));
-        HyperBillingProvider provider = provider().toBuilder().maxConcurrentRequests(1).build();
+        HyperBillingProvider provider = provider().toBuilder()
+                .http(provider().http().toBuilder().maxConcurrentRequests(1).build()).build();
         List<CostRecord> records = Collections.synchronizedList(new ArrayList<>());
 
         long start = System.nanoTime();

@@ -1,5 +1,8 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
+import dev.billing.hyperbilling.internal.ServiceNames;
 import dev.billing.testkit.ContractData;
 import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.HyperBillingSimulator;
@@ -17,9 +20,15 @@ class HyperBillingContractTest extends ProviderContract {
                 .pageSize(data.pageSize()).start();
         return simulator.contractTarget(HyperBillingProvider.builder()
                 .endpoint(URI.create(simulator.endpoint()))
-                .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
-                        Duration.ofSeconds(3)))
-                .requestTimeout(Duration.ofSeconds(10))
+                .http(HttpSettings.builder().requestTimeout(Duration.ofSeconds(10))
+                        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
+                                Duration.ofSeconds(3))).build())
                 .build());
+    }
+
+    /** hyperbilling-aws reports services by Cost Explorer's names. */
+    @Override
+    protected String expectedService(String service) {
+        return ServiceNames.of(service);
     }
 }

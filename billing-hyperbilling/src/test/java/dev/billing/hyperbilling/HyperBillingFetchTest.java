@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -30,6 +31,7 @@ import dev.billing.core.RateLimitedException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -68,7 +70,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         assertThat(first.billingAccountId()).isEqualTo(ACCOUNT_ID);
         assertThat(first.serviceAccount().value()).isEqualTo("prod-aws");
         assertThat(first.project().value()).isEqualTo("project-web");
-        assertThat(first.service()).isEqualTo("AmazonEC2");
+        assertThat(first.service()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(first.region()).isEqualTo("ap-northeast-2");
         assertThat(first.usageType()).isEqualTo("APN2-BoxUsage:t3.micro");
         assertThat(first.chargeCategory()).isEqualTo(ChargeCategory.USAGE);
@@ -96,13 +98,13 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     // --- retries ------------------------------------------------------------------------------
 
     @Test
-    void projectTotal_when429WithRetryAfterSecondsThenOk_waitsAndReturnsExactTotal() {
-        stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", "1"), ok(ONE_ROW));
+    void projectTotal_when429WithRetryAfterSecondsThenOk_waitsThatLongAndReturnsExactTotal() {
+        stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", "7"), ok(ONE_ROW));
 
-        long start = System.nanoTime();
-        Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
+        Fetched fetched = fetch(provider(recordingWaits(FAST.withMaxRetryAfter(Duration.ofMinutes(1)), Clock.systemUTC())),
+                oneWindow(Granularity.DAILY));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(fetched.stats().requests()).isEqualTo(2);
         assertThat(billingRequests()).isEqualTo(2);
@@ -111,14 +113,14 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     @Test
     void projectTotal_when429WithRetryAfterHttpDateThenOk_waitsUntilThatDate() {
         Instant now = Instant.parse("2026-01-10T08:00:00Z");
-        String inOneSecond = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(1).atOffset(ZoneOffset.UTC));
-        stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", inOneSecond), ok(ONE_ROW));
-        HyperBillingProvider provider = provider().toBuilder().clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+        String inNineSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(now.plusSeconds(9).atOffset(ZoneOffset.UTC));
+        stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", inNineSeconds), ok(ONE_ROW));
 
-        long start = System.nanoTime();
-        Fetched fetched = fetch(provider, oneWindow(Granularity.DAILY));
+        Fetched fetched = fetch(provider(recordingWaits(FAST.withMaxRetryAfter(Duration.ofMinutes(1)),
+                Clock.fixed(now, ZoneOffset.UTC))),
+                oneWindow(Granularity.DAILY));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(billingRequests()).isEqualTo(2);
     }
@@ -126,12 +128,11 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     @Test
     void projectTotal_when429AsksForAnHour_waitsOnlyTheMaximumRetryAfter() {
         stubSequence(BILLING, error(429, "THROTTLED").withHeader("Retry-After", "3600"), ok(ONE_ROW));
-        RetryPolicy capped = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.0, Duration.ofMillis(50));
 
-        long start = System.nanoTime();
-        Fetched fetched = fetch(provider(capped), oneWindow(Granularity.DAILY));
+        Fetched fetched = fetch(provider(recordingWaits(FAST.withMaxRetryAfter(Duration.ofMillis(50)), Clock.systemUTC())),
+                oneWindow(Granularity.DAILY));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(sleeper.waits()).containsExactly(Duration.ofMillis(50));
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
         assertThat(billingRequests()).isEqualTo(2);
     }
@@ -172,8 +173,8 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         assertThat(e.statusCode()).hasValue(429);
         assertThat(e.retryAfter()).hasValue(Duration.ZERO);
         assertThat(e.serviceAccount()).hasValue("prod-aws");
-        assertThat(e).hasMessageStartingWith("rate limited by hyperbilling-aws (HTTP 429: THROTTLED: test) for service"
-                + " account 'prod-aws' after 3 attempts");
+        assertThat(e).hasMessageStartingWith("rate limited by hyperbilling-aws (HTTP 429: THROTTLED: test) on POST"
+                + " /v1/search/billing for service account 'prod-aws' after 3 attempts");
         assertThat(billingRequests()).isEqualTo(3);
     }
 
@@ -224,8 +225,8 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
     @Test
     void fetch_whenAnswerSlowerThanTimeout_retriesThenThrowsProviderUnavailable() {
         server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(ONE_ROW).withFixedDelay(1500)));
-        HyperBillingProvider provider = provider(FAST.withMaxAttempts(2)).toBuilder()
-                .requestTimeout(Duration.ofMillis(200)).build();
+        HyperBillingProvider provider = provider(HttpSettings.builder().retryPolicy(FAST.withMaxAttempts(2))
+                .requestTimeout(Duration.ofMillis(200)).build());
 
         var e = catchThrowableOfType(ProviderUnavailableException.class,
                 () -> fetch(provider, oneWindow(Granularity.DAILY)));

@@ -1,5 +1,7 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -72,9 +74,11 @@ class HyperBillingReadmeTest extends HyperBillingTestSupport {
         // README-BEGIN
         HyperBillingProvider hyperBilling = HyperBillingProvider.builder()
                 .endpoint(URI.create(endpoint))
-                .requestTimeout(Duration.ofSeconds(30))
-                .retryPolicy(RetryPolicy.defaults().withMaxAttempts(6))
-                .maxConcurrentRequests(4)
+                .http(HttpSettings.builder()
+                        .requestTimeout(Duration.ofSeconds(30))
+                        .retryPolicy(RetryPolicy.defaults().withMaxAttempts(6))
+                        .maxConcurrentRequests(4)
+                        .build())
                 .build();
         try (Billing billing = Billing.builder()
                 .disableProvider("hyperbilling-aws")

@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.HttpSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.BillingPeriod;
@@ -35,7 +36,8 @@ class HyperBillingSimulatorFidelityTest {
         try (HyperBillingSimulator sim = HyperBillingSimulator.builder().data(data).pageSize(200)
                 .fault(accountId, Fault.nullCosts()).start()) {
             HyperBillingProvider provider = HyperBillingProvider.builder().endpoint(URI.create(sim.endpoint()))
-                    .retryPolicy(HyperBillingTestSupport.FAST).requestTimeout(Duration.ofSeconds(10)).build();
+                    .http(HttpSettings.builder().retryPolicy(HyperBillingTestSupport.FAST)
+                            .requestTimeout(Duration.ofSeconds(10)).build()).build();
             SimulatorData.ApiUser user = data.userFor(accountId).orElseThrow();
             ServiceAccount account = new ServiceAccount(dev.billing.core.ServiceAccountId.of("prod"),
                     dev.billing.core.ProviderId.of(HyperBillingProvider.ID), dev.billing.core.ProjectId.of("web"),

@@ -1,5 +1,8 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
+import dev.billing.testkit.RecordingSleeper;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -16,6 +19,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import java.time.Clock;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -57,8 +61,20 @@ abstract class HyperBillingTestSupport {
     }
 
     HyperBillingProvider provider(RetryPolicy policy) {
-        return HyperBillingProvider.builder().endpoint(endpoint()).retryPolicy(policy)
-                .requestTimeout(Duration.ofSeconds(5)).build();
+        return provider(HttpSettings.builder().retryPolicy(policy).requestTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    HyperBillingProvider provider(HttpSettings http) {
+        return HyperBillingProvider.builder().endpoint(endpoint()).http(http).build();
+    }
+
+    /** Records the waits asked for between attempts instead of sleeping them. */
+    final RecordingSleeper sleeper = new RecordingSleeper();
+
+    /** @return settings that wait through {@link #sleeper} */
+    HttpSettings recordingWaits(RetryPolicy policy, Clock clock) {
+        return HttpSettings.builder().retryPolicy(policy).requestTimeout(Duration.ofSeconds(5)).clock(clock)
+                .sleeper(sleeper).build();
     }
 
     static ServiceAccount account(String name) {

@@ -39,8 +39,8 @@ class MzcConfigurationTest {
                 "endpoint", "https://summary.example.com/api/", "timeout", "PT5S", "maxAttempts", "2"));
 
         assertThat(provider.endpoint()).contains(URI.create("https://summary.example.com/api"));
-        assertThat(provider.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(provider.retryPolicy().maxAttempts()).isEqualTo(2);
+        assertThat(provider.http().requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(provider.http().retryPolicy().maxAttempts()).isEqualTo(2);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.BillingPeriod;
@@ -63,8 +65,10 @@ class MzcContractTest extends ProviderContract {
         HyperBillingSummarySimulator simulator = HyperBillingSummarySimulator.builder()
                 .data(SummaryData.of(accounts, rows)).start();
         provider = HyperBillingMzcProvider.builder().endpoint(URI.create(simulator.endpoint()))
-                .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5, Duration.ofSeconds(3)))
-                .requestTimeout(Duration.ofSeconds(10)).build();
+                .http(HttpSettings.builder().requestTimeout(Duration.ofSeconds(10))
+                        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), 2.0, 0.5,
+                                Duration.ofSeconds(3))).build())
+                .build();
         return new ContractTarget() {
             @Override
             public BillingProvider provider() {

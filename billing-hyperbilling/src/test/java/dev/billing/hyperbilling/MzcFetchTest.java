@@ -19,11 +19,17 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
+import dev.billing.testkit.RecordingSleeper;
 import dev.billing.testkit.SummaryData;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -234,6 +240,26 @@ class MzcFetchTest extends MzcTestSupport {
 
         assertThat(fetched.total()).isEqualByComparingTo("7877.298528");
         assertThat(fetched.stats().requests()).isEqualTo(2);
+        assertThat(summaryRequests()).isEqualTo(2);
+    }
+
+    /** The wait comes from the shared Retry-After reader: seconds, or an HTTP date against the settings' clock. */
+    @ParameterizedTest
+    @ValueSource(strings = {"9", "Sat, 10 Jan 2026 08:00:09 GMT"})
+    void fetch_when429NamesAWait_asSecondsOrAsAnHttpDate_waitsExactlyThat(String retryAfter) {
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(error(429, "THROTTLED").withHeader("Retry-After", retryAfter)).willSetStateTo("ok"));
+        server.stubFor(get(urlPathEqualTo(SUMMARY)).inScenario("s").whenScenarioStateIs("ok").willReturn(ok(JANUARY_DAILY)));
+        RecordingSleeper sleeper = new RecordingSleeper();
+        HyperBillingMzcProvider provider = provider().toBuilder().http(HttpSettings.builder()
+                .retryPolicy(FAST.withMaxRetryAfter(Duration.ofMinutes(1)))
+                .clock(Clock.fixed(Instant.parse("2026-01-10T08:00:00Z"), ZoneOffset.UTC))
+                .sleeper(sleeper).build()).build();
+
+        Fetched fetched = fetch(provider, january(Granularity.DAILY));
+
+        assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(9));
+        assertThat(fetched.total()).isEqualByComparingTo("7877.298528");
         assertThat(summaryRequests()).isEqualTo(2);
     }
 

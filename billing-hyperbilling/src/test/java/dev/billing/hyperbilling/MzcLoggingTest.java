@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** slf4j-simple logs dev.billing at TRACE to System.err (see simplelogger.properties); everything it prints is captured. */
+/** Runs with every logger at TRACE (tag trace-logging: root pom), slf4j-simple printing to System.err; everything it prints is captured. */
+@Tag("trace-logging")
 @Timeout(30)
 class MzcLoggingTest extends MzcTestSupport {
 

@@ -1,5 +1,6 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.HttpSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +50,8 @@ class MzcSimulatorTest {
     void start() {
         sim = HyperBillingSummarySimulator.builder().data(DATA).start();
         provider = HyperBillingMzcProvider.builder().endpoint(URI.create(sim.endpoint()))
-                .retryPolicy(MzcTestSupport.FAST).requestTimeout(Duration.ofSeconds(10)).build();
+                .http(HttpSettings.builder().retryPolicy(MzcTestSupport.FAST).requestTimeout(Duration.ofSeconds(10)).build())
+                .build();
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.billing.hyperbilling;
 
+import dev.billing.provider.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -55,7 +57,7 @@ abstract class MzcTestSupport {
 
     HyperBillingMzcProvider provider() {
         return HyperBillingMzcProvider.builder().endpoint(URI.create("http://127.0.0.1:" + server.port()))
-                .retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5)).build();
+                .http(HttpSettings.builder().retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5)).build()).build();
     }
 
     static ServiceAccount account(String privateKeyPem) {

@@ -6,12 +6,13 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.AlertLog;
-import dev.billing.core.spi.Arguments;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -20,6 +21,7 @@ import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
+import dev.billing.core.support.Arguments;
 import dev.billing.jdbc.internal.Columns;
 import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
@@ -30,12 +32,15 @@ import dev.billing.jdbc.internal.PgCopy;
 import dev.billing.jdbc.internal.StoreErrors;
 import dev.billing.jdbc.internal.WindowBuffer;
 import java.math.BigDecimal;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -45,8 +50,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
-import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -117,6 +123,9 @@ public final class JdbcCostStore implements CostStore {
 
     private final Duration leaseTimeout;
     private final String location;
+    /** An embedded store opened for writing: compacted on close when a window was replaced. */
+    private final boolean compactOnClose;
+    private final AtomicBoolean replaced = new AtomicBoolean();
 
     private JdbcCostStore(Builder b) {
         this.pool = b.pooled ? new ConnectionPool(b.connections, b.maxConnections, b.connectionTimeout,
@@ -125,17 +134,30 @@ public final class JdbcCostStore implements CostStore {
         this.batchSize = b.batchSize;
         this.leaseTimeout = b.leaseTimeout;
         this.location = b.location;
+        this.compactOnClose = b.embedded && !b.readOnly;
         Dialect found = null;
         Connection open = null;
         try {
+            if (b.embedded) {
+                requireStoreFile(b);
+            }
             // straight from the driver, not from the pool: it is held for the store's lifetime
             open = b.embedded ? b.connections.get() : null;
             try (Connection c = connections.get()) {
                 found = Dialect.of(c);
-                int before = Migrations.migrate(c, found);
-                log.debug("cost store {} on {} at schema version {} (was {})", location, found, Migrations.latest(),
-                        before);
-                if (b.embedded) {
+                if (b.embedded && Migrations.isForeign(c)) {
+                    throw new CostStoreException(CostStoreException.Reason.NOT_A_STORE, location, location
+                            + " is a database of something else, not a cost store; point at another file"
+                            + " (nothing was changed)", false, null);
+                }
+                if (b.readOnly) {
+                    Migrations.requireLatest(c, location);
+                } else {
+                    int before = Migrations.migrate(c, found);
+                    log.debug("cost store {} on {} at schema version {} (was {})", location, found,
+                            Migrations.latest(), before);
+                }
+                if (b.embedded && !b.readOnly) {
                     // One process at a time opens an embedded file: a lease of another process is of one that died.
                     int lapsed = update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL"
                             + " WHERE lease_owner IS NOT NULL AND lease_owner NOT LIKE ?", PROCESS + "/%");
@@ -162,6 +184,24 @@ public final class JdbcCostStore implements CostStore {
         }
         this.dialect = found;
         this.keepOpen = open;
+    }
+
+    /** An empty file, or a missing one to be read, is never initialised as a new store. */
+    private static void requireStoreFile(Builder b) {
+        java.nio.file.Path file = Path.of(b.location);
+        try {
+            if (Files.exists(file) && Files.size(file) == 0) {
+                throw new CostStoreException(CostStoreException.Reason.NOT_A_STORE, b.location, b.location
+                        + " is an empty file, not a cost store; remove it (a sync then creates a new store) or point"
+                        + " at another file", false, null);
+            }
+        } catch (IOException e) {
+            // opening reports what is wrong with it
+        }
+        if (b.readOnly && !Files.exists(file)) {
+            throw new CostStoreException(CostStoreException.Reason.NOT_A_STORE, b.location, "there is no cost store at "
+                    + b.location + "; a sync creates it", false, null);
+        }
     }
 
     private void closePool() {
@@ -378,6 +418,7 @@ public final class JdbcCostStore implements CostStore {
                         + " WHERE service_account = ? AND month_start = ?", syncedAt.atOffset(ZoneOffset.UTC),
                         (long) buffer.records().size(), name, monthStart);
                 c.commit();
+                replaced.set(true);
                 return Optional.of(new WindowReplacement(account.id(), month, previous, oldTotals, newTotals,
                         buffer.records().size(), stats));
             } catch (SQLException | RuntimeException | Error e) {
@@ -528,6 +569,10 @@ public final class JdbcCostStore implements CostStore {
         if (accounts.isEmpty()) {
             return;
         }
+        if (query.metric() != Metric.BILLED || query.readsTags()) {
+            throw new InvalidRequestException("the JDBC cost store keeps billed costs without tags: it cannot answer"
+                    + " a report of " + query.metric().key() + " costs or by tag (" + query + ")");
+        }
         AggregateSql built = aggregateSql(query, accounts);
         int keys = query.groupBy().size();
         try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(built.sql())) {
@@ -565,7 +610,7 @@ public final class JdbcCostStore implements CostStore {
         LocalDate end = query.period().end();
         boolean daily = query.granularity() == Granularity.DAILY;
         boolean wholeMonths = start.getDayOfMonth() == 1 && end.getDayOfMonth() == 1;
-        Set<Dimension> used = EnumSet.noneOf(Dimension.class);
+        Set<Dimension> used = new HashSet<>();
         used.addAll(query.groupBy());
         used.addAll(query.filters().keySet());
         // every table keeps the per-account dimensions (service account, project)
@@ -574,12 +619,12 @@ public final class JdbcCostStore implements CostStore {
         // and by project and service, then the roll-up by every dimension, then the line items.
         String table = daily || !wholeMonths ? "cost_line"
                 : used.isEmpty() ? "cost_window_project"
-                : used.equals(EnumSet.of(Dimension.SERVICE)) ? "cost_window_service"
+                : used.equals(Set.of(Dimension.SERVICE)) ? "cost_window_service"
                 : "cost_month";
         String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.PROJECT.column());
+        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.Fixed.PROJECT.column());
         for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(d.column());
+            groups.append(", ").append(((Dimension.Fixed) d).column());
         }
         groups.append(", currency");
         // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
@@ -600,7 +645,7 @@ public final class JdbcCostStore implements CostStore {
         // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
         query.filters().forEach((d, values) -> {
             sql.append(" AND ");
-            in(sql, d.column(), values, params);
+            in(sql, ((Dimension.Fixed) d).column(), values, params);
         });
         sql.append(" GROUP BY ").append(groups);
         return new AggregateSql(sql.toString(), List.copyOf(params));
@@ -772,6 +817,13 @@ public final class JdbcCostStore implements CostStore {
         closePool();
         if (keepOpen != null) {
             try {
+                if (compactOnClose && replaced.get()) {
+                    // H2 appends what a replacement writes and frees what it replaced only when compacted:
+                    // without it, re-syncing unchanged data grows the file every time
+                    try (Statement s = keepOpen.createStatement()) {
+                        s.execute("SHUTDOWN COMPACT");
+                    }
+                }
                 keepOpen.close();
             } catch (SQLException e) {
                 log.debug("closing the cost store's connection failed", e);
@@ -801,6 +853,7 @@ public final class JdbcCostStore implements CostStore {
         private int batchSize = 5_000;
         private Duration leaseTimeout = Duration.ofMinutes(15);
         private String location;
+        private boolean readOnly;
 
         private Builder() {
         }
@@ -810,12 +863,25 @@ public final class JdbcCostStore implements CostStore {
          * @return this builder
          */
         public Builder embedded(Path file) {
+            return embedded(file, false);
+        }
+
+        /**
+         * @param file the embedded H2 database file
+         * @param readOnly whether the store is only read (reports): the file is then opened read-only and never
+         *     written, migrated or created; a missing file, or one at an older schema, is a
+         *     {@link CostStoreException}. A file that is not writable can still be read this way.
+         * @return this builder
+         */
+        public Builder embedded(Path file, boolean readOnly) {
             String path = file.toAbsolutePath().toString();
             if (path.endsWith(".mv.db")) {
                 path = path.substring(0, path.length() - ".mv.db".length());
             }
             // no .trace.db file next to the store: errors reach the caller as CostStoreException instead
-            String url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
+            String url = "jdbc:h2:file:" + path + ";WRITE_DELAY=0;TRACE_LEVEL_FILE=0"
+                    + (readOnly ? ";ACCESS_MODE_DATA=r" : "");
+            this.readOnly = readOnly;
             this.connections = () -> DriverManager.getConnection(url);
             this.embedded = true;
             this.pooled = true;

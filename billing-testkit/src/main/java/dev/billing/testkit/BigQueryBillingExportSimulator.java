@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -232,10 +233,12 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
      * @param credits {@code credits}
      * @param exportTime {@code export_time}: the row lies in the ingestion-time partition
      *     ({@code _PARTITIONTIME}) of this instant's UTC day; not before {@code usageStartTime}
+     * @param labels {@code labels}, key to value, in the array's order
+     * @param costAtList {@code cost_at_list} (FLOAT64), or null
      */
     public record ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                             Instant usageStartTime, String costType, String currency, BigDecimal cost,
-                            List<Credit> credits, Instant exportTime) {
+                            List<Credit> credits, Instant exportTime, Map<String, String> labels, BigDecimal costAtList) {
         /** Validates presence and copies the credits. */
         public ExportRow {
             Objects.requireNonNull(billingAccountId, "billingAccountId");
@@ -250,19 +253,32 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("exportTime must not be before usageStartTime");
             }
             credits = List.copyOf(credits);
+            labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
         }
 
-        /** A row exported when its usage starts: it lies in its usage day's partition. */
+        /** A row exported when its usage starts (it lies in its usage day's partition), without labels or list cost. */
         public ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                          Instant usageStartTime, String costType, String currency, BigDecimal cost, List<Credit> credits) {
             this(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency, cost, credits,
-                    usageStartTime);
+                    usageStartTime, Map.of(), null);
         }
 
         /** @param time the {@code export_time} @return this row, exported then (into that day's partition) */
         public ExportRow exportedAt(Instant time) {
             return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
-                    cost, credits, time);
+                    cost, credits, time, labels, costAtList);
+        }
+
+        /** @param rowLabels the {@code labels}, key to value, in order @return this row with them */
+        public ExportRow labeled(Map<String, String> rowLabels) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, exportTime, rowLabels, costAtList);
+        }
+
+        /** @param atList the {@code cost_at_list} @return this row with it */
+        public ExportRow listed(BigDecimal atList) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, exportTime, labels, atList);
         }
 
         /** @return the UTC day of the ingestion-time partition that holds this row */

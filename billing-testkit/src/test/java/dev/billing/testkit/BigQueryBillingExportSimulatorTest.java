@@ -160,10 +160,11 @@ class BigQueryBillingExportSimulatorTest {
         JsonNode page = JSON.readTree(get(token, job, null).body());
         assertThat(page.get("jobComplete").asBoolean()).isTrue();
         assertThat(page.get("schema").get("fields")).extracting(f -> f.get("name").asText()).containsExactly(
-                "usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits");
+                "usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits",
+                "labels", "cost_at_list");
         assertThat(page.get("rows")).hasSize(1);
         assertThat(page.get("rows").get(0).get("f")).extracting(f -> f.get("v").asText()).containsExactly(
-                "2026-01-05", "Compute Engine", "us-east1", "Core", "p1", "regular", "USD", "1.123456789", "-0.1");
+                "2026-01-05", "Compute Engine", "us-east1", "Core", "p1", "regular", "USD", "1.123456789", "-0.1", "[]", "null");
         assertThat(page.has("pageToken")).isFalse();
         assertThat(Long.parseLong(page.get("totalBytesProcessed").asText())).isPositive();
 

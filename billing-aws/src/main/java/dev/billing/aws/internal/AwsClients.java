@@ -1,6 +1,6 @@
 package dev.billing.aws.internal;
 
-import dev.billing.aws.RetryPolicy;
+import dev.billing.provider.RetryPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -91,7 +92,8 @@ final class AwsClients implements AutoCloseable {
      */
     static RetryStrategy retryStrategy(RetryPolicy policy) {
         Predicate<Throwable> throttled = AwsClients::isThrottling;
-        BackoffStrategy backoff = BackoffStrategy.exponentialDelay(policy.baseDelay(), policy.maxDelay());
+        // the SDK's attempt 1 is the first retry; RetryPolicy.delay is the one backoff and jitter rule of every provider
+        BackoffStrategy backoff = retry -> policy.delay(retry, null, ThreadLocalRandom.current().nextDouble());
         return DefaultRetryStrategy.standardStrategyBuilder()
                 .useClientDefaults(false)
                 .maxAttempts(policy.maxAttempts())

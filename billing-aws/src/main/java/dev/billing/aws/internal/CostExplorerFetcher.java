@@ -13,6 +13,7 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -353,7 +354,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         private <T> T call(ServiceAccount a, Supplier<T> c, BooleanSupplier cancel) {
             return Calls.run(threads, () -> CostExplorerFetcher.this.call(a, c, cancel), cancel,
                     settings.requestTimeout().toMillis() * (settings.retryPolicy().maxAttempts() + 1)
-                            + settings.retryPolicy().maxDelay().toMillis() * settings.retryPolicy().maxAttempts(),
+                            + settings.retryPolicy().maxBackoff().toMillis() * settings.retryPolicy().maxAttempts(),
                     onCancel, () -> new ProviderUnavailableException(PROVIDER + " did not answer in time for service account '"
                             + a.name() + "'", a.name(), -1, null));
         }
@@ -378,10 +379,11 @@ public final class CostExplorerFetcher implements AutoCloseable {
                 throw protocol("a metric value lacks Amount or Unit");
             }
             try {
-                return Money.of(new BigDecimal(v.amount().trim()), Currency.getInstance(v.unit().trim()));
+                return Money.of(Bounds.decimal(v.amount()), Currency.getInstance(v.unit().trim()));
+            } catch (NumberFormatException e) {
+                throw protocol("malformed amount " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                throw new ProviderProtocolException("malformed amount '" + v.amount() + "' or unit '" + v.unit()
-                        + "' for service account '" + account.name() + "'", account.name(), 200, e);
+                throw protocol("malformed unit '" + Bounds.echo(v.unit()) + "'");
             }
         }
 

@@ -1,7 +1,8 @@
 package dev.billing.aws.internal;
 
 import dev.billing.aws.CostMetric;
-import dev.billing.aws.RetryPolicy;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.RetryPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +15,28 @@ import java.time.Duration;
  * @param stsEndpoint the STS URL, or {@code null} for the SDK's default
  * @param costMetric the metric read
  * @param maxRequestsPerFetch the cap on Cost Explorer requests per fetch
- * @param retryPolicy how throttled and transient failures are retried
- * @param connectTimeout the connect timeout
- * @param requestTimeout the timeout of each attempt
- * @param clock the clock verify's period is taken from
+ * @param http timeouts, how throttled and transient failures are retried, the clock verify's period is taken from
  */
 public record Settings(URI endpoint, String region, URI stsEndpoint, CostMetric costMetric, int maxRequestsPerFetch,
-        RetryPolicy retryPolicy, Duration connectTimeout, Duration requestTimeout, Clock clock) {
+        HttpSettings http) {
+
+    /** @return how throttled and transient failures are retried */
+    public RetryPolicy retryPolicy() {
+        return http.retryPolicy();
+    }
+
+    /** @return the connect timeout */
+    public Duration connectTimeout() {
+        return http.connectTimeout();
+    }
+
+    /** @return the timeout of each attempt */
+    public Duration requestTimeout() {
+        return http.requestTimeout();
+    }
+
+    /** @return the clock verify's period is taken from */
+    public Clock clock() {
+        return http.clock();
+    }
 }

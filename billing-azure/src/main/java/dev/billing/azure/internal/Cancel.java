@@ -13,6 +13,9 @@ interface Cancel {
     /** @param action run once on cancellation (at once if already cancelled) */
     void onCancel(Runnable action);
 
+    /** @return the request's cancellation, for the retry loop */
+    Cancellation cancellation();
+
     /**
      * @param cancellation the request's cancellation
      * @param serviceAccount the service account, for the message
@@ -28,6 +31,11 @@ interface Cancel {
             @Override
             public void onCancel(Runnable action) {
                 cancellation.onCancel(action);
+            }
+
+            @Override
+            public Cancellation cancellation() {
+                return cancellation;
             }
         };
     }

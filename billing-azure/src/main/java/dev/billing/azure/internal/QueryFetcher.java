@@ -2,7 +2,6 @@ package dev.billing.azure.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.azure.AzureAccessToken;
-import dev.billing.azure.AzureRetryPolicy;
 import dev.billing.azure.AzureTokenSource;
 import dev.billing.core.BillingException;
 import dev.billing.core.BillingPeriod;
@@ -16,17 +15,18 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.CostSink;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -87,19 +87,16 @@ public final class QueryFetcher {
      * @param authority the checked identity platform URL
      * @param costType the query's {@code type}
      * @param tokenSource the host's token source, or null for client credentials
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout each request's timeout
-     * @param policy the retry policy
+     * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
-     * @param clock the clock for token expiry and {@code Retry-After} dates
      */
-    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, Duration connectTimeout,
-                        Duration requestTimeout, AzureRetryPolicy policy, int maxRequestsPerFetch, Clock clock) {
+    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, HttpSettings settings,
+                        int maxRequestsPerFetch) {
         this.endpoint = endpoint;
         this.costType = costType;
         this.maxRequestsPerFetch = maxRequestsPerFetch;
-        this.clock = clock;
-        this.http = new AzureHttp(connectTimeout, requestTimeout, policy, clock);
+        this.clock = settings.clock();
+        this.http = new AzureHttp(settings);
         this.tokens = new Tokens(authority, http, tokenSource, clock);
         this.schema = schema(tokenSource != null);
     }
@@ -366,15 +363,15 @@ public final class QueryFetcher {
     }
 
     private static BigDecimal decimal(JsonNode v, Principal p) {
-        if (v != null && v.isNumber()) {
-            return v.decimalValue();
-        }
-        if (v != null && v.isTextual()) {
-            try {
-                return new BigDecimal(v.asText().trim());
-            } catch (NumberFormatException e) {
-                // reported below
+        try {
+            if (v != null && v.isNumber()) {
+                return Bounds.decimal(v.decimalValue());
             }
+            if (v != null && v.isTextual()) {
+                return Bounds.decimal(v.asText());
+            }
+        } catch (NumberFormatException e) {
+            throw protocol(p, 200, "sent a cost " + p.scrub(e.getMessage()));
         }
         throw protocol(p, 200, "sent a cost that is not a number: " + p.scrub(Tokens.shorten(String.valueOf(v))));
     }

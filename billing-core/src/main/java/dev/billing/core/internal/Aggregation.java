@@ -1,6 +1,5 @@
 package dev.billing.core.internal;
 
-import dev.billing.core.Dimension;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
@@ -25,17 +24,14 @@ public final class Aggregation {
     /** Per digit, each cell's value of it. */
     private final int[][] digitColumns;
 
-    Aggregation(ColumnarStore store, int[] digits, long[] radix, int[] keyDigit, int bucketDigit, int currencyDigit,
-                int[] bucketStart, CellRuns cells) {
+    Aggregation(ColumnarStore store, Dictionary[] keyDictionary, int[] digits, long[] radix, int[] keyDigit,
+                int bucketDigit, int currencyDigit, int[] bucketStart, CellRuns cells) {
         this.store = store;
         this.radix = radix;
         this.keyDigit = keyDigit;
         this.bucketDigit = bucketDigit;
         this.currencyDigit = currencyDigit;
-        this.keyDictionary = new Dictionary[keyDigit.length];
-        for (int k = 0; k < keyDigit.length; k++) {
-            keyDictionary[k] = store.dictionary(Dimension.values()[digits[keyDigit[k]]]);
-        }
+        this.keyDictionary = keyDictionary;
         this.bucketStart = bucketStart == null ? null : new LocalDate[bucketStart.length];
         for (int b = 0; bucketStart != null && b < bucketStart.length; b++) {
             this.bucketStart[b] = LocalDate.ofEpochDay(bucketStart[b]);

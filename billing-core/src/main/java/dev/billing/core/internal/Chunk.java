@@ -1,16 +1,19 @@
 package dev.billing.core.internal;
 
 import dev.billing.core.Dimension;
+import dev.billing.core.Metric;
 import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
  * Up to {@link #MAX_ROWS} line items of one (provider, service account, project), column by column:
- * 34 bytes a row. Dates are epoch days, strings are dictionary ids, amounts are longs scaled by the
- * store's scale for the row's currency; an amount that does not fit is 0 in {@link #amount} and
- * kept exactly in the overflow list. Min and max of every column (zone maps) are kept once sealed.
+ * 34 bytes a row, 4 more when some row of the chunk has tags, 8 more for each cost (effective, list) the chunk's
+ * rows carry apart from the billed one. Dates are epoch days, strings are dictionary ids, tags are the id of the
+ * row's tag set, amounts are longs scaled by the store's scale for the row's currency; an amount that does not
+ * fit is 0 in its column and kept exactly in the column's overflow list. Min and max of every column (zone maps)
+ * are kept once sealed.
  *
- * <p>How a chunk keeps each {@link Dimension} is decided once, in {@link #layout(Dimension)}, from the
+ * <p>How a chunk keeps each {@link Dimension.Fixed} dimension is decided once, in {@link #layout}, from the
  * dimension's description: the {@linkplain Dimension#perAccount() per-account} ones and the provider are the
  * chunk's key ({@link #CONSTANT}), the charge category's handful of values fit a byte column, and every other
  * dimension (a new one included) is an int column of dictionary ids.
@@ -24,7 +27,7 @@ final class Chunk {
     /** A dimension kept as a {@code byte} dictionary id per row (fewer than 256 values). */
     static final int BYTE_COLUMN = 2;
 
-    private static final Dimension[] DIMENSIONS = Dimension.values();
+    private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
     /** Per dimension ordinal: {@link #CONSTANT}, {@link #INT_COLUMN} or {@link #BYTE_COLUMN}. */
     static final int[] LAYOUT = new int[DIMENSIONS.length];
     /** The ordinals of the dimensions of each layout, in ordinal order. */
@@ -33,7 +36,7 @@ final class Chunk {
     static final int[] BYTE_COLUMNS;
 
     static {
-        for (Dimension d : DIMENSIONS) {
+        for (Dimension.Fixed d : DIMENSIONS) {
             LAYOUT[d.ordinal()] = layout(d);
         }
         CONSTANTS = ordinals(CONSTANT);
@@ -41,7 +44,7 @@ final class Chunk {
         BYTE_COLUMNS = ordinals(BYTE_COLUMN);
     }
 
-    private static int layout(Dimension d) {
+    private static int layout(Dimension.Fixed d) {
         if (d.perAccount() || d == Dimension.PROVIDER) {
             return CONSTANT;
         }
@@ -49,8 +52,74 @@ final class Chunk {
     }
 
     private static int[] ordinals(int layout) {
-        return Arrays.stream(DIMENSIONS).filter(d -> LAYOUT[d.ordinal()] == layout).mapToInt(Dimension::ordinal)
+        return Arrays.stream(DIMENSIONS).filter(d -> LAYOUT[d.ordinal()] == layout).mapToInt(Dimension.Fixed::ordinal)
                 .toArray();
+    }
+
+    /** One cost column: scaled longs, with the amounts that do not fit kept exactly aside. */
+    static final class Costs {
+        long[] units;
+        int overflowCount;
+        int[] overflowRows = new int[0];
+        BigDecimal[] overflowAmounts = new BigDecimal[0];
+        /** The largest absolute amount; when {@code size * maxAbs} fits a long, sums need no overflow checks. */
+        long maxAbs;
+
+        Costs(int capacity) {
+            units = new long[capacity];
+        }
+
+        /** @return a copy holding the same first {@code size} amounts, with room for {@code capacity} */
+        Costs copy(int capacity) {
+            Costs c = new Costs(0);
+            c.units = Arrays.copyOf(units, capacity);
+            c.overflowCount = overflowCount;
+            c.overflowRows = overflowRows.clone();
+            c.overflowAmounts = overflowAmounts.clone();
+            return c;
+        }
+
+        /** Keeps {@code exact} for row {@code row}, whose units are 0. */
+        void overflow(int row, BigDecimal exact) {
+            units[row] = 0;
+            if (overflowCount == overflowRows.length) {
+                overflowRows = Arrays.copyOf(overflowRows, Math.max(4, overflowCount * 2));
+                overflowAmounts = Arrays.copyOf(overflowAmounts, overflowRows.length);
+            }
+            overflowRows[overflowCount] = row;
+            overflowAmounts[overflowCount++] = exact;
+        }
+
+        /** Multiplies the amounts of one currency by {@code 10^digits}; those that no longer fit overflow. */
+        void rescale(byte[] currency, int size, int cur, int fromScale, int digits) {
+            long factor = Scales.pow10(digits);
+            for (int i = 0; i < size; i++) {
+                if ((currency[i] & 0xFF) == cur) {
+                    long a = units[i];
+                    long hi = Math.multiplyHigh(a, factor);
+                    long lo = a * factor;
+                    if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+                        units[i] = lo;
+                    } else {
+                        overflow(i, BigDecimal.valueOf(a, fromScale));
+                    }
+                }
+            }
+            maxAbs = maxAbs(size);
+        }
+
+        long maxAbs(int size) {
+            long m = 0;
+            for (int i = 0; i < size; i++) {
+                m = Math.max(m, Math.abs(units[i]));
+            }
+            return m;
+        }
+
+        /** @return whether no sum of the first {@code size} amounts can overflow a long */
+        boolean sumsFit(int size) {
+            return size == 0 || maxAbs <= Long.MAX_VALUE / size;
+        }
     }
 
     /** Per dimension ordinal: the chunk's one value (a dictionary id) of a {@link #CONSTANT} dimension. */
@@ -62,14 +131,15 @@ final class Chunk {
     /** Per dimension ordinal: the column of a {@link #BYTE_COLUMN} dimension, null for the others. */
     final byte[][] bytes = new byte[DIMENSIONS.length][];
     byte[] currency;
-    long[] amount;
+    /** Each row's tag set id (0: no tags); null while no row of the chunk has tags. */
+    int[] tagSet;
+    /** The billed costs. */
+    final Costs billed;
+    /** The effective costs; null while every row's equals its billed cost. */
+    Costs effective;
+    /** The list costs (0 for a row without one); null while no row has one. */
+    Costs list;
 
-    int overflowCount;
-    int[] overflowRows = new int[0];
-    BigDecimal[] overflowAmounts = new BigDecimal[0];
-
-    /** The largest absolute amount; when {@code size * maxAbs} fits a long, sums need no overflow checks. */
-    long maxAbs;
     int minDay;
     int maxDay;
     int minCurrency;
@@ -91,7 +161,20 @@ final class Chunk {
             bytes[o] = new byte[capacity];
         }
         currency = new byte[capacity];
-        amount = new long[capacity];
+        billed = new Costs(capacity);
+    }
+
+    /**
+     * @param metric a metric
+     * @return the column of its costs; for the effective costs of a chunk without any, the billed ones; null for
+     *     the list costs of a chunk without any
+     */
+    Costs costs(Metric metric) {
+        return switch (metric) {
+            case BILLED -> billed;
+            case EFFECTIVE -> effective == null ? billed : effective;
+            case LIST -> list;
+        };
     }
 
     /**
@@ -112,30 +195,45 @@ final class Chunk {
     }
 
     /**
-     * Appends a row; the caller then fills its dimension columns at the returned index.
+     * Appends a row; the caller then fills its dimension columns and costs at the returned index.
      *
      * @return the new row's index
      */
-    int append(int d, int cur, long scaled) {
+    int append(int d, int cur) {
         if (size == day.length) {
             resize(Math.min(MAX_ROWS, size * 2));
         }
         int i = size++;
         day[i] = d;
         currency[i] = (byte) cur;
-        amount[i] = scaled;
         return i;
     }
 
-    /** Keeps {@code exact} for row {@code row}, whose {@link #amount} is 0. */
-    void overflow(int row, BigDecimal exact) {
-        amount[row] = 0;
-        if (overflowCount == overflowRows.length) {
-            overflowRows = Arrays.copyOf(overflowRows, Math.max(4, overflowCount * 2));
-            overflowAmounts = Arrays.copyOf(overflowAmounts, overflowRows.length);
+    /** Sets row {@code row}'s tag set, making the column on the first set that is not empty. */
+    void tagSet(int row, int id) {
+        if (tagSet == null) {
+            if (id == 0) {
+                return;
+            }
+            tagSet = new int[day.length];
         }
-        overflowRows[overflowCount] = row;
-        overflowAmounts[overflowCount++] = exact;
+        tagSet[row] = id;
+    }
+
+    /** @return the effective costs column, made on first need as a copy of the billed one */
+    Costs effectiveColumn() {
+        if (effective == null) {
+            effective = billed.copy(day.length);
+        }
+        return effective;
+    }
+
+    /** @return the list costs column, made on first need (0 for the rows before) */
+    Costs listColumn() {
+        if (list == null) {
+            list = new Costs(day.length);
+        }
+        return list;
     }
 
     /**
@@ -143,33 +241,11 @@ final class Chunk {
      * the overflow list.
      */
     void rescale(int cur, int fromScale, int digits) {
-        long factor = Scales.pow10(digits);
-        for (int i = 0; i < size; i++) {
-            if ((currency[i] & 0xFF) == cur) {
-                long a = amount[i];
-                long hi = Math.multiplyHigh(a, factor);
-                long lo = a * factor;
-                if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
-                    amount[i] = lo;
-                } else {
-                    overflow(i, BigDecimal.valueOf(a, fromScale));
-                }
+        for (Costs c : new Costs[] {billed, effective, list}) {
+            if (c != null) {
+                c.rescale(currency, size, cur, fromScale, digits);
             }
         }
-        maxAbs = maxAbs();
-    }
-
-    private long maxAbs() {
-        long m = 0;
-        for (int i = 0; i < size; i++) {
-            m = Math.max(m, Math.abs(amount[i]));
-        }
-        return m;
-    }
-
-    /** @return whether no sum of this chunk's amounts can overflow a long */
-    boolean sumsFit() {
-        return size == 0 || maxAbs <= Long.MAX_VALUE / size;
     }
 
     /** Trims the columns to the rows held and computes the zone maps. */
@@ -183,7 +259,11 @@ final class Chunk {
         maxDay = Integer.MIN_VALUE;
         minCurrency = Integer.MAX_VALUE;
         maxCurrency = Integer.MIN_VALUE;
-        maxAbs = maxAbs();
+        for (Costs c : new Costs[] {billed, effective, list}) {
+            if (c != null) {
+                c.maxAbs = c.maxAbs(size);
+            }
+        }
         for (int i = 0; i < size; i++) {
             minDay = Math.min(minDay, day[i]);
             maxDay = Math.max(maxDay, day[i]);
@@ -226,6 +306,13 @@ final class Chunk {
             bytes[o] = Arrays.copyOf(bytes[o], capacity);
         }
         currency = Arrays.copyOf(currency, capacity);
-        amount = Arrays.copyOf(amount, capacity);
+        if (tagSet != null) {
+            tagSet = Arrays.copyOf(tagSet, capacity);
+        }
+        for (Costs c : new Costs[] {billed, effective, list}) {
+            if (c != null) {
+                c.units = Arrays.copyOf(c.units, capacity);
+            }
+        }
     }
 }

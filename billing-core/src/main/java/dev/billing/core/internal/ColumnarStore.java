@@ -4,9 +4,11 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.TagAliases;
 import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -32,19 +34,22 @@ import java.util.function.Consumer;
  * cost behind, and a committed one can be {@linkplain #replace replaced} whole by another (the
  * dictionaries keep the values it brought). A row costs 34 bytes: the day as an epoch-day int, account, sub account,
  * service, region and usage type as int dictionary ids, charge category and currency as bytes (the layout of every
- * {@link Dimension} is decided in one place, {@code Chunk}), and the amount as a long
+ * {@link Dimension} is decided in one place, {@code Chunk}), and the billed amount as a long
  * scaled by the store's scale for its currency (the largest scale seen, at most
  * {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
  * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
- * Usage quantities are not kept.
+ * A chunk where some row has tags keeps each row's tag set id (4 bytes; the sets once, in {@link TagSets}), and
+ * one where some row's effective cost differs from its billed cost, or some row has a list cost, keeps that cost
+ * as one more long column. Usage quantities are not kept.
  *
  * <p>Commits and queries may come from any thread; they are serialized.
  */
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
-    private static final Dimension[] DIMENSIONS = Dimension.values();
+    private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
 
-    private final EnumMap<Dimension, Dictionary> dictionaries = new EnumMap<>(Dimension.class);
+    private final EnumMap<Dimension.Fixed, Dictionary> dictionaries = new EnumMap<>(Dimension.Fixed.class);
+    private final TagSets tagSets = new TagSets();
     private final List<Currency> currencies = new ArrayList<>();
     private final List<Chunk> chunks = new ArrayList<>();
     private final int[] scales = new int[MAX_CURRENCIES];
@@ -52,7 +57,7 @@ public final class ColumnarStore {
 
     /** An empty store. */
     public ColumnarStore() {
-        for (Dimension d : Dimension.values()) {
+        for (Dimension.Fixed d : DIMENSIONS) {
             dictionaries.put(d, new Dictionary());
         }
     }
@@ -152,7 +157,7 @@ public final class ColumnarStore {
     public void cells(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
-        Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
+        Map<Dimension, Set<String>> filters = new HashMap<>();
         filters.putAll(query.filters());
         filters.merge(Dimension.SERVICE_ACCOUNT, inScope, (asked, scope) -> {
             Set<String> both = new HashSet<>(asked);
@@ -167,7 +172,7 @@ public final class ColumnarStore {
         keys.add(Dimension.PROJECT);
         keys.addAll(query.groupBy());
         Aggregation sums = aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
-                filters, keys));
+                filters, keys, query.metric(), query.tagAliases().orElse(TagAliases.NONE)));
         Map<String, ProjectId> projects = new HashMap<>();
         String[] values = new String[query.groupBy().size()];
         for (int i = 0; i < sums.size(); i++) {
@@ -179,8 +184,12 @@ public final class ColumnarStore {
         }
     }
 
-    Dictionary dictionary(Dimension d) {
+    Dictionary dictionary(Dimension.Fixed d) {
         return dictionaries.get(d);
+    }
+
+    TagSets tagSets() {
+        return tagSets;
     }
 
     int currencyCount() {
@@ -214,23 +223,34 @@ public final class ColumnarStore {
     }
 
     /**
-     * What {@link #aggregate} sums: the rows in {@code [from, to)} whose value on every filtered
-     * dimension is one of the allowed ones, grouped by {@code keys}, by bucket when a granularity is
-     * given, and always by currency.
+     * What {@link #aggregate} sums: the {@code metric}'s costs of the rows in {@code [from, to)} whose value on
+     * every filtered dimension is one of the allowed ones, grouped by {@code keys}, by bucket when a granularity is
+     * given, and always by currency; tags read through {@code aliases}.
      *
      * @param from the first day, inclusive
      * @param to the last day, exclusive
      * @param granularity the buckets of the days, or null for none
      * @param filters the allowed values per dimension
      * @param keys the dimensions to group by, in order
+     * @param metric the costs to sum
+     * @param aliases how tags are read
      */
     public record Selection(LocalDate from, LocalDate to, Granularity granularity,
-                            Map<Dimension, Set<String>> filters, List<Dimension> keys) {
+                            Map<Dimension, Set<String>> filters, List<Dimension> keys, Metric metric,
+                            TagAliases aliases) {
 
         /** Copies the filters and keys. */
         public Selection {
             filters = Map.copyOf(filters);
             keys = List.copyOf(keys);
+            java.util.Objects.requireNonNull(metric, "metric");
+            java.util.Objects.requireNonNull(aliases, "aliases");
+        }
+
+        /** A selection of billed costs, tags read without aliases. */
+        public Selection(LocalDate from, LocalDate to, Granularity granularity, Map<Dimension, Set<String>> filters,
+                         List<Dimension> keys) {
+            this(from, to, granularity, filters, keys, Metric.BILLED, TagAliases.NONE);
         }
     }
 
@@ -247,6 +267,9 @@ public final class ColumnarStore {
         private int lastCurrencyId;
         /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
         private final ValueIds[] ids = new ValueIds[DIMENSIONS.length];
+        /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
+        private Map<String, String> lastTags = Map.of();
+        private int lastTagSet;
         /** Per dimension ordinal: the current record's ids of the chunk key and of the byte columns. */
         private final int[] chunkKey = new int[DIMENSIONS.length];
         private LocalDate lastDate;
@@ -255,7 +278,7 @@ public final class ColumnarStore {
 
         private Segment() {
             Arrays.fill(scales, -1);
-            for (Dimension d : Dimension.values()) {
+            for (Dimension.Fixed d : DIMENSIONS) {
                 ids[d.ordinal()] = new ValueIds(dictionary(d));
             }
         }
@@ -284,10 +307,11 @@ public final class ColumnarStore {
         public Map<String, Map<Currency, BigDecimal>> totalsByProject() {
             Map<Integer, List<Chunk>> byProject = new HashMap<>();
             for (Chunk chunk : chunks) {
-                byProject.computeIfAbsent(chunk.constants[Dimension.PROJECT.ordinal()], p -> new ArrayList<>()).add(chunk);
+                byProject.computeIfAbsent(chunk.constants[Dimension.Fixed.PROJECT.ordinal()], p -> new ArrayList<>())
+                        .add(chunk);
             }
             Map<String, Map<Currency, BigDecimal>> out = new HashMap<>();
-            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.PROJECT).value(p), sum(cs)));
+            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.Fixed.PROJECT).value(p), sum(cs)));
             return out;
         }
 
@@ -297,11 +321,12 @@ public final class ColumnarStore {
             BigDecimal[] big = new BigDecimal[n];
             boolean[] seen = new boolean[n];
             for (Chunk chunk : of) {
+                Chunk.Costs billed = chunk.billed;
                 for (int i = 0; i < chunk.size; i++) {
                     int cur = chunk.currency[i] & 0xFF;
                     seen[cur] = true;
                     long x = units[cur];
-                    long a = chunk.amount[i];
+                    long a = billed.units[i];
                     long r = x + a;
                     if (((x ^ r) & (a ^ r)) < 0) {
                         BigDecimal old = BigDecimal.valueOf(x, Math.max(0, scales[cur]));
@@ -310,9 +335,9 @@ public final class ColumnarStore {
                     }
                     units[cur] = r;
                 }
-                for (int o = 0; o < chunk.overflowCount; o++) {
-                    int cur = chunk.currency[chunk.overflowRows[o]] & 0xFF;
-                    big[cur] = big[cur] == null ? chunk.overflowAmounts[o] : big[cur].add(chunk.overflowAmounts[o]);
+                for (int o = 0; o < billed.overflowCount; o++) {
+                    int cur = chunk.currency[billed.overflowRows[o]] & 0xFF;
+                    big[cur] = big[cur] == null ? billed.overflowAmounts[o] : big[cur].add(billed.overflowAmounts[o]);
                 }
             }
             Map<Currency, BigDecimal> totals = new HashMap<>();
@@ -344,23 +369,26 @@ public final class ColumnarStore {
                 open = new Chunk(key, 1024);
                 chunks.add(open);
             }
-            Currency currency = record.billedCost().currency();
+            Money billedCost = record.billedCost();
+            Currency currency = billedCost.currency();
             if (currency != lastCurrency) {
                 lastCurrencyId = currencyId(currency);
                 lastCurrency = currency;
             }
             int cur = lastCurrencyId;
-            BigDecimal amount = record.billedCost().amount();
-            int scale = Scales.scaleOf(amount);
-            if (scale > scales[cur]) {
-                if (scales[cur] >= 0) {
-                    for (Chunk chunk : chunks) {
-                        chunk.rescale(cur, scales[cur], scale - scales[cur]);
-                    }
-                }
-                scales[cur] = scale;
+            BigDecimal billed = billedCost.amount();
+            BigDecimal effective = record.effectiveCostGiven() ? record.effectiveCost().amount() : null;
+            if (effective != null && effective.compareTo(billed) == 0) {
+                effective = null;
             }
-            long scaled = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
+            BigDecimal list = record.listCost().map(Money::amount).orElse(null);
+            widen(cur, billed);
+            if (effective != null) {
+                widen(cur, effective);
+            }
+            if (list != null) {
+                widen(cur, list);
+            }
             LocalDate date = record.chargeDate();
             if (date != lastDate) {
                 lastDay = (int) date.toEpochDay();
@@ -375,15 +403,51 @@ public final class ColumnarStore {
                 key[o] = id;
             }
             Chunk chunk = open;
-            int row = chunk.append(lastDay, cur, scaled == Long.MIN_VALUE ? 0 : scaled);
+            if (effective != null) {
+                chunk.effectiveColumn(); // a copy of the billed costs so far, made before this row's are written
+            }
+            int row = chunk.append(lastDay, cur);
             for (int o : Chunk.INT_COLUMNS) {
                 chunk.ints[o][row] = ids[o].id(DIMENSIONS[o].valueOf(record));
             }
             for (int o : Chunk.BYTE_COLUMNS) {
                 chunk.bytes[o][row] = (byte) key[o];
             }
+            put(chunk.billed, row, cur, billed);
+            if (chunk.effective != null) {
+                put(chunk.effective, row, cur, effective == null ? billed : effective);
+            }
+            if (list != null) {
+                put(chunk.listColumn(), row, cur, list);
+            }
+            Map<String, String> tags = record.tags();
+            if (tags != lastTags) {
+                lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
+                lastTags = tags;
+            }
+            chunk.tagSet(row, lastTagSet);
+        }
+
+        /** Raises the scale of a currency (rescaling the rows held) so that {@code amount} fits it exactly. */
+        private void widen(int cur, BigDecimal amount) {
+            int scale = Scales.scaleOf(amount);
+            if (scale > scales[cur]) {
+                if (scales[cur] >= 0) {
+                    for (Chunk chunk : chunks) {
+                        chunk.rescale(cur, scales[cur], scale - scales[cur]);
+                    }
+                }
+                scales[cur] = scale;
+            }
+        }
+
+        /** Writes one cost of a row: scaled when it fits a long, else exactly in the overflow list. */
+        private void put(Chunk.Costs costs, int row, int cur, BigDecimal amount) {
+            long scaled = Scales.scaleOf(amount) < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
             if (scaled == Long.MIN_VALUE) {
-                chunk.overflow(row, amount);
+                costs.overflow(row, amount);
+            } else {
+                costs.units[row] = scaled;
             }
         }
 

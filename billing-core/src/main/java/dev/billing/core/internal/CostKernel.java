@@ -2,8 +2,11 @@ package dev.billing.core.internal;
 
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
+import dev.billing.core.TagAliases;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -20,18 +23,26 @@ import java.util.Set;
  * per-row work is a few sequential passes and one array update. Otherwise rows go straight into
  * the result table. Sums are longs checked for overflow; an overflowing cell continues in
  * {@link BigDecimal}.
+ *
+ * <p>A tag dimension's digit is the id of the row's value of that key in a dictionary made for the query: each
+ * tag set of the store is read once (through the query's aliases) into that id, so a row costs one array lookup.
  */
 final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
     private static final int BUCKET = -1;
     private static final int CURRENCY = -2;
-    private static final int DIMENSIONS = Dimension.values().length;
+    /** The digit of the query's tag dimension {@code t} is {@code TAG - t}. */
+    private static final int TAG = -3;
+    private static final int DIMENSIONS = Dimension.Fixed.values().length;
 
     private final ColumnarStore store;
     private final List<Chunk> chunks;
     private final int from;
     private final int to;
-    /** Per digit, most significant first: a dimension's ordinal, {@link #BUCKET} or {@link #CURRENCY}. */
+    /**
+     * Per digit, most significant first: a fixed dimension's ordinal, {@link #BUCKET}, {@link #CURRENCY} or
+     * {@code TAG - t} for the query's tag dimension {@code t}.
+     */
     private final int[] digits;
     private final long[] radix;
     /** Where each group-by key, the bucket (-1 when none) and the currency are among the digits. */
@@ -39,7 +50,15 @@ final class CostKernel {
     private final int bucketDigit;
     private final int currencyDigit;
     private final boolean[][] allowed = new boolean[DIMENSIONS][];
-    private final Dimension[] filtered;
+    private final Dimension.Fixed[] filtered;
+    /** The query's tag dimensions (grouped by or filtered), their values' dictionaries, each tag set's value id. */
+    private final List<Dimension.Tag> tags = new ArrayList<>();
+    private final Dictionary[] tagValues;
+    private final int[][] tagValueOfSet;
+    /** Per tag dimension: per tag set, whether its value passes the filters; null when the tag is not filtered. */
+    private final boolean[][] tagAllowed;
+    private final Dictionary[] keyDictionary;
+    private final Metric metric;
     private final int[] bucketOfDay;
     private final int[] bucketStart;
 
@@ -61,8 +80,24 @@ final class CostKernel {
         this.chunks = chunks;
         this.from = (int) selection.from().toEpochDay();
         this.to = (int) selection.to().toEpochDay();
+        this.metric = selection.metric();
         Granularity granularity = selection.granularity();
         List<Dimension> groupBy = selection.keys();
+        Map<Dimension, Set<String>> filters = selection.filters();
+        for (Dimension d : groupBy) {
+            if (d instanceof Dimension.Tag t && !tags.contains(t)) {
+                tags.add(t);
+            }
+        }
+        for (Dimension d : filters.keySet()) {
+            if (d instanceof Dimension.Tag t && !tags.contains(t)) {
+                tags.add(t);
+            }
+        }
+        tagValues = new Dictionary[tags.size()];
+        tagValueOfSet = new int[tags.size()][];
+        tagAllowed = new boolean[tags.size()][];
+        readTags(store.tagSets(), selection.aliases(), filters);
         int n = groupBy.size() + (granularity == null ? 1 : 2);
         int[] given = new int[n];
         long[] givenRadix = new long[n];
@@ -85,9 +120,18 @@ final class CostKernel {
         } else {
             bucketStart = null;
         }
-        for (Dimension d : groupBy) {
-            given[j] = d.ordinal();
-            givenRadix[j++] = Math.max(1, store.dictionary(d).size());
+        keyDictionary = new Dictionary[groupBy.size()];
+        for (int k = 0; k < groupBy.size(); k++) {
+            Dimension d = groupBy.get(k);
+            if (d instanceof Dimension.Fixed f) {
+                given[j] = f.ordinal();
+                keyDictionary[k] = store.dictionary(f);
+            } else {
+                int t = tags.indexOf((Dimension.Tag) d);
+                given[j] = TAG - t;
+                keyDictionary[k] = tagValues[t];
+            }
+            givenRadix[j++] = Math.max(1, keyDictionary[k].size());
         }
         given[j] = CURRENCY;
         givenRadix[j] = Math.max(1, store.currencyCount());
@@ -120,11 +164,37 @@ final class CostKernel {
         }
         bucketDigit = bucket;
         currencyDigit = currency;
-        Map<Dimension, Set<String>> filters = selection.filters();
-        filters.keySet().forEach(d -> allowed[d.ordinal()] = allowedIds(store.dictionary(d), d, filters));
-        filtered = filters.keySet().toArray(Dimension[]::new);
+        List<Dimension.Fixed> fixedFilters = new ArrayList<>();
+        for (Dimension d : filters.keySet()) {
+            if (d instanceof Dimension.Fixed f) {
+                allowed[f.ordinal()] = allowedIds(store.dictionary(f), f, filters);
+                fixedFilters.add(f);
+            }
+        }
+        filtered = fixedFilters.toArray(Dimension.Fixed[]::new);
         offset = new int[n];
         localRadix = new long[n];
+    }
+
+    /** Reads each tag set's value of each of the query's tag keys, once, and whether it passes the filters. */
+    private void readTags(TagSets sets, TagAliases aliases, Map<Dimension, Set<String>> filters) {
+        int n = sets.size();
+        for (int t = 0; t < tags.size(); t++) {
+            Dimension.Tag tag = tags.get(t);
+            Dictionary values = new Dictionary();
+            int[] valueOf = new int[n];
+            boolean[] ok = filters.containsKey(tag) ? new boolean[n] : null;
+            for (int s = 0; s < n; s++) {
+                String v = aliases.valueOf(sets.get(s), tag.tagKey());
+                valueOf[s] = values.id(v);
+                if (ok != null) {
+                    ok[s] = tag.passes(filters, v);
+                }
+            }
+            tagValues[t] = values;
+            tagValueOfSet[t] = valueOf;
+            tagAllowed[t] = ok;
+        }
     }
 
     /** Per dictionary id: whether its value passes the filters, as {@link Dimension#passes} decides. */
@@ -143,6 +213,9 @@ final class CostKernel {
         }
         if (digit == CURRENCY) {
             return c.minCurrency == c.maxCurrency;
+        }
+        if (digit <= TAG) {
+            return c.tagSet == null;
         }
         return c.min[digit] == c.max[digit];
     }
@@ -169,16 +242,23 @@ final class CostKernel {
             }
         });
         runs.finish();
-        return new Aggregation(store, digits, radix, keyDigit, bucketDigit, currencyDigit, bucketStart, runs);
+        return new Aggregation(store, keyDictionary, digits, radix, keyDigit, bucketDigit, currencyDigit, bucketStart,
+                runs);
     }
 
     private void process(Chunk c) {
-        if (c.size == 0 || c.maxDay < from || c.minDay >= to) {
+        Chunk.Costs costs = c.costs(metric);
+        if (c.size == 0 || c.maxDay < from || c.minDay >= to || costs == null) {
             return;
         }
-        for (Dimension d : filtered) {
+        for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
+                return;
+            }
+        }
+        for (boolean[] ok : tagAllowed) {
+            if (ok != null && c.tagSet == null && !ok[0]) {
                 return;
             }
         }
@@ -192,6 +272,20 @@ final class CostKernel {
             } else if (digits[j] == CURRENCY) {
                 lo = c.minCurrency;
                 hi = c.maxCurrency;
+            } else if (digits[j] <= TAG) {
+                int[] valueOf = tagValueOfSet[TAG - digits[j]];
+                if (c.tagSet == null) {
+                    lo = hi = valueOf[0];
+                } else {
+                    lo = Integer.MAX_VALUE;
+                    hi = Integer.MIN_VALUE;
+                    int[] sets = c.tagSet;
+                    for (int i = 0; i < c.size; i++) {
+                        int v = valueOf[sets[i]];
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
+                }
             } else {
                 lo = c.min[digits[j]];
                 hi = c.max[digits[j]];
@@ -218,7 +312,19 @@ final class CostKernel {
             addDigit(c, k, n, digits[j], r, off);
         }
         boolean everyRow = true;
-        for (Dimension d : filtered) {
+        for (int t = 0; t < tagAllowed.length; t++) {
+            boolean[] ok = tagAllowed[t];
+            if (ok != null && c.tagSet != null) {
+                everyRow = false;
+                int[] sets = c.tagSet;
+                for (int i = 0; i < n; i++) {
+                    if (!ok[sets[i]]) {
+                        k[i] = -1;
+                    }
+                }
+            }
+        }
+        for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             boolean[] ok = allowed[o];
             int layout = Chunk.LAYOUT[o];
@@ -249,14 +355,27 @@ final class CostKernel {
             }
         }
         if (local) {
-            sumLocal(c, k, n, (int) localSize, everyRow);
+            sumLocal(c, costs, k, n, (int) localSize, everyRow);
         } else {
-            sumGlobal(c, k, n);
+            sumGlobal(c, costs, k, n);
         }
     }
 
     private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
-        if (digit == BUCKET) {
+        if (digit <= TAG) {
+            int[] valueOf = tagValueOfSet[TAG - digit];
+            int[] sets = c.tagSet;
+            if (sets == null) {
+                long v = valueOf[0] - off;
+                for (int i = 0; i < n; i++) {
+                    k[i] = k[i] * r + v;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    k[i] = k[i] * r + (valueOf[sets[i]] - off);
+                }
+            }
+        } else if (digit == BUCKET) {
             int[] day = c.day;
             int last = to - 1;
             for (int i = 0; i < n; i++) {
@@ -281,22 +400,22 @@ final class CostKernel {
         }
     }
 
-    private void sumLocal(Chunk c, long[] k, int n, int localSize, boolean everyRow) {
+    private void sumLocal(Chunk c, Chunk.Costs costs, long[] k, int n, int localSize, boolean everyRow) {
         if (localSums.length < localSize) {
             localSums = new long[Math.max(localSize, 1 << 12)];
             localSeen = new long[(localSums.length + 63) >>> 6];
         }
         long[] sums = localSums;
         long[] seen = localSeen;
-        long[] amount = c.amount;
-        if (localSize == 1 && everyRow && c.sumsFit()) {
+        long[] amount = costs.units;
+        if (localSize == 1 && everyRow && costs.sumsFit(n)) {
             long s = 0;
             for (int i = 0; i < n; i++) {
                 s += amount[i];
             }
             sums[0] = s;
             seen[0] = 1;
-        } else if (c.sumsFit()) {
+        } else if (costs.sumsFit(n)) {
             for (int i = 0; i < n; i++) {
                 long key = k[i];
                 if (key >= 0) {
@@ -322,11 +441,11 @@ final class CostKernel {
                 }
             }
         }
-        for (int o = 0; o < c.overflowCount; o++) {
-            long key = k[c.overflowRows[o]];
+        for (int o = 0; o < costs.overflowCount; o++) {
+            long key = k[costs.overflowRows[o]];
             if (key >= 0) {
                 int j = (int) key;
-                localBig.merge(j, unscaled(c, o), BigDecimal::add);
+                localBig.merge(j, unscaled(c, costs, o), BigDecimal::add);
                 seen[j >>> 6] |= 1L << j;
             }
         }
@@ -370,24 +489,24 @@ final class CostKernel {
         return global;
     }
 
-    private void sumGlobal(Chunk c, long[] k, int n) {
-        long[] amount = c.amount;
+    private void sumGlobal(Chunk c, Chunk.Costs costs, long[] k, int n) {
+        long[] amount = costs.units;
         for (int i = 0; i < n; i++) {
             if (k[i] >= 0) {
                 cells.add(k[i], amount[i]);
             }
         }
-        for (int o = 0; o < c.overflowCount; o++) {
-            long key = k[c.overflowRows[o]];
+        for (int o = 0; o < costs.overflowCount; o++) {
+            long key = k[costs.overflowRows[o]];
             if (key >= 0) {
-                cells.addBig(key, unscaled(c, o));
+                cells.addBig(key, unscaled(c, costs, o));
             }
         }
     }
 
     /** @return the o-th overflow amount in units of its currency's scale */
-    private BigDecimal unscaled(Chunk c, int o) {
-        int cur = c.currency[c.overflowRows[o]] & 0xFF;
-        return c.overflowAmounts[o].movePointRight(store.scale(cur));
+    private BigDecimal unscaled(Chunk c, Chunk.Costs costs, int o) {
+        int cur = c.currency[costs.overflowRows[o]] & 0xFF;
+        return costs.overflowAmounts[o].movePointRight(store.scale(cur));
     }
 }

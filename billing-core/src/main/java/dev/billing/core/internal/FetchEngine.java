@@ -4,9 +4,11 @@ import dev.billing.core.BillingException;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.FetchCancelledException;
+import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Cancellation;
+import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -15,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -152,8 +155,9 @@ public final class FetchEngine implements AutoCloseable {
                 releaseSlot();
             }
         };
-        CostSink tagging = pending.tag() ? new TaggingSink(sink, account, cancellation)
-                : new CheckingSink(sink, account, cancellation);
+        Declared declared = Declared.of(provider);
+        CostSink tagging = pending.tag() ? new TaggingSink(sink, account, cancellation, declared)
+                : new CheckingSink(sink, account, cancellation, declared);
         CompletableFuture<FetchStats> fetch;
         try {
             fetch = Objects.requireNonNull(provider.fetchAsync(request.withCancellation(cancellation), tagging,
@@ -310,11 +314,39 @@ public final class FetchEngine implements AutoCloseable {
                            CompletableFuture<FetchStats> result) {
     }
 
+    /**
+     * The costs a provider declares it fills ({@link Capability#EFFECTIVE_COST}, {@link Capability#LIST_COST}):
+     * every line item it passes must carry them, so that a report of that metric never reads a missing one as
+     * zero. A line item without one fails the fetch as the provider's protocol error.
+     */
+    private record Declared(String provider, boolean effective, boolean list) {
+        static Declared of(BillingProvider provider) {
+            Set<Capability> c = provider.capabilities();
+            return new Declared(provider.id().value(), c.contains(Capability.EFFECTIVE_COST), c.contains(Capability.LIST_COST));
+        }
+
+        boolean any() {
+            return effective || list;
+        }
+
+        void check(CostRecord r, ServiceAccount account) {
+            if ((effective && !r.effectiveCostGiven()) || (list && r.listCost().isEmpty())) {
+                throw new ProviderProtocolException("provider '" + provider + "' declares "
+                        + (effective && !r.effectiveCostGiven() ? Capability.EFFECTIVE_COST : Capability.LIST_COST)
+                        + " but passed a line item of " + r.chargeDate() + " without it", account.name(), -1, null);
+            }
+        }
+    }
+
     /** Stops the provider once its fetch is cancelled and tags every record with the account and project. */
-    private record TaggingSink(CostSink sink, ServiceAccount account, Source cancellation) implements CostSink {
+    private record TaggingSink(CostSink sink, ServiceAccount account, Source cancellation, Declared declared)
+            implements CostSink {
         @Override
         public void accept(CostRecord record) {
             cancellation.throwIfCancelled(account.name());
+            if (declared.any()) {
+                declared.check(record, account);
+            }
             sink.accept(tag(record, account));
         }
 
@@ -322,22 +354,35 @@ public final class FetchEngine implements AutoCloseable {
         public void acceptAll(List<CostRecord> records) {
             cancellation.throwIfCancelled(account.name());
             for (int i = 0, n = records.size(); i < n; i++) {
-                sink.accept(tag(records.get(i), account));
+                CostRecord record = records.get(i);
+                if (declared.any()) {
+                    declared.check(record, account);
+                }
+                sink.accept(tag(record, account));
             }
         }
     }
 
     /** Stops the provider once its fetch is cancelled; records and batches pass as they are. */
-    private record CheckingSink(CostSink sink, ServiceAccount account, Source cancellation) implements CostSink {
+    private record CheckingSink(CostSink sink, ServiceAccount account, Source cancellation, Declared declared)
+            implements CostSink {
         @Override
         public void accept(CostRecord record) {
             cancellation.throwIfCancelled(account.name());
+            if (declared.any()) {
+                declared.check(record, account);
+            }
             sink.accept(record);
         }
 
         @Override
         public void acceptAll(List<CostRecord> records) {
             cancellation.throwIfCancelled(account.name());
+            if (declared.any()) {
+                for (int i = 0, n = records.size(); i < n; i++) {
+                    declared.check(records.get(i), account);
+                }
+            }
             sink.acceptAll(records);
         }
     }

@@ -5,6 +5,7 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.ProjectId;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
@@ -299,7 +300,7 @@ public final class InMemoryCostStore implements CostStore {
     }
 
     /**
-     * Answers a whole-month query at MONTHLY or YEARLY granularity, without group-by and filtered at most by
+     * Answers a whole-month query of billed costs at MONTHLY or YEARLY granularity, without group-by and filtered at most by
      * project and service account, from the windows' totals per project: exact, as they are exact sums of the
      * same line items, and a window holds its month's line items only.
      *
@@ -308,8 +309,8 @@ public final class InMemoryCostStore implements CostStore {
     private boolean fromWindowTotals(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
         LocalDate start = query.period().start();
         LocalDate end = query.period().end();
-        if (query.granularity() == Granularity.DAILY || !query.groupBy().isEmpty() || start.getDayOfMonth() != 1
-                || end.getDayOfMonth() != 1) {
+        if (query.metric() != Metric.BILLED || query.granularity() == Granularity.DAILY || !query.groupBy().isEmpty()
+                || start.getDayOfMonth() != 1 || end.getDayOfMonth() != 1) {
             return false;
         }
         for (Dimension d : query.filters().keySet()) {

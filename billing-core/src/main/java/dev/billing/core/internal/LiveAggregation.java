@@ -3,6 +3,8 @@ package dev.billing.core.internal;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
+import dev.billing.core.Metric;
+import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostSink;
 import java.math.BigDecimal;
@@ -20,8 +22,10 @@ import java.util.Optional;
  *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
- * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), and only the group-by
- * dimensions are encoded.
+ * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), only the group-by
+ * dimensions are encoded (tags read through the query's aliases, {@link CostQuery#valueOf}), and only the
+ * query's {@link Metric} is summed (an account whose provider does not give it is never fetched, and a provider
+ * that declares it gives it on every line item: the fetch engine checks).
  */
 public final class LiveAggregation {
     private final CostQuery query;
@@ -32,6 +36,7 @@ public final class LiveAggregation {
     private final int[] bucketOfDay;
     /** The filtered dimensions decided per record. */
     private final Dimension[] filterDimensions;
+    private final Metric metric;
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
@@ -44,6 +49,7 @@ public final class LiveAggregation {
             bucketOfDay[d] = (int) query.granularity().bucketStart(LocalDate.ofEpochDay(from + d)).toEpochDay();
         }
         filterDimensions = query.filters().keySet().stream().filter(d -> !d.perAccount()).toArray(Dimension[]::new);
+        metric = query.metric();
     }
 
     /** @return the cube the committed partials were merged into */
@@ -70,6 +76,7 @@ public final class LiveAggregation {
             throw new IllegalArgumentException("a partial of another aggregation");
         }
         partial.closed = true;
+
         if (partial.sums.size() > 0) {
             cube.addAll(partial.sums);
         }
@@ -144,11 +151,12 @@ public final class LiveAggregation {
             for (int j = 0; j < encode.length; j++) {
                 Dimension d = encode[j];
                 if (d != null) {
-                    k[2 + j] = ids[j].id(d.valueOf(record));
+                    k[2 + j] = ids[j].id(query.valueOf(d, record));
                 }
             }
-            BigDecimal amount = record.billedCost().amount();
-            Currency currency = record.billedCost().currency();
+            Money cost = metric.of(record);
+            BigDecimal amount = cost.amount();
+            Currency currency = cost.currency();
             if (currency != lastCurrency) {
                 lastCurrencyId = cube.currencyId(currency);
                 lastCurrency = currency;
@@ -174,7 +182,7 @@ public final class LiveAggregation {
 
         private boolean passes(int f, CostRecord record) {
             Dimension d = filterDimensions[f];
-            String v = d.valueOf(record);
+            String v = query.valueOf(d, record);
             if (v != lastFilterValue[f]) {
                 lastFilterResult[f] = query.accepts(d, v);
                 lastFilterValue[f] = v;

@@ -1,5 +1,9 @@
 package dev.billing.core.spi;
 
+import dev.billing.core.ProviderConfigurationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -99,6 +103,34 @@ public final class ProviderSetting {
      */
     public boolean accepts(String value) {
         return rule.test(value);
+    }
+
+    /**
+     * Rejects a setting the provider does not declare, or one whose value breaks its rule: the SDK calls it
+     * before it creates a provider, so a factory reads values that already passed.
+     *
+     * @param provider the provider id, for messages
+     * @param declared the provider's declarations; when empty, every setting is accepted
+     * @param given the settings given
+     * @throws ProviderConfigurationException naming the setting and what to fix
+     */
+    public static void check(String provider, List<ProviderSetting> declared, Map<String, String> given) {
+        if (declared.isEmpty()) {
+            return;
+        }
+        Map<String, ProviderSetting> byName = new LinkedHashMap<>();
+        declared.forEach(s -> byName.put(s.name(), s));
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            ProviderSetting setting = byName.get(e.getKey());
+            if (setting == null) {
+                throw new ProviderConfigurationException("unknown provider setting '" + e.getKey() + "' for " + provider
+                        + "; known settings: " + String.join(", ", byName.keySet()));
+            }
+            if (e.getValue() == null || !setting.accepts(e.getValue())) {
+                throw new ProviderConfigurationException("provider setting '" + e.getKey() + "' of " + provider
+                        + " must " + setting.requirement() + ", got '" + e.getValue() + "'");
+            }
+        }
     }
 
     @Override

@@ -9,10 +9,12 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.TagAliases;
 import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -215,16 +217,43 @@ class ColumnarStoreTest {
                 .billedCost(new Money(amount, Currency.getInstance(currency))).build();
     }
 
+    /** Tag maps line items share (as providers do) and make afresh; keys an alias of each other. */
+    private static final List<Map<String, String>> SHARED_TAGS = List.of(Map.of(), Map.of("team", "web"),
+            Map.of("team", "db", "env", "prod"), Map.of("Team", "web"), Map.of("Team", "ops", "team", "db"));
+    private static final List<Dimension> TAGS = List.of(Dimension.tag("team"), Dimension.tag("Team"),
+            Dimension.tag("env"), Dimension.tag("absent"));
+
+    private static Map<String, String> tags(SplittableRandom random) {
+        if (random.nextBoolean()) {
+            return SHARED_TAGS.get(random.nextInt(SHARED_TAGS.size()));
+        }
+        Map<String, String> tags = new HashMap<>();
+        for (String key : List.of("team", "Team", "env")) {
+            if (random.nextInt(3) == 0) {
+                tags.put(key, "v" + random.nextInt(4));
+            }
+        }
+        return tags;
+    }
+
+    /**
+     * A random line item with tags, and effective costs (given or not) and list costs: every line item of the
+     * provider "fake" carries a list cost, as a provider declaring LIST_COST must; those of "hyperbilling-aws" none.
+     */
     private static CostRecord record(SplittableRandom random) {
         int sa = random.nextInt(6);
+        Currency currency = CURRENCIES.get(random.nextInt(CURRENCIES.size()));
         return CostRecord.builder().chargeDate(START.plusDays(random.nextInt(100)))
+                .tags(tags(random))
+                .effectiveCost(random.nextInt(3) == 0 ? new Money(amount(random), currency) : null)
+                .listCost(sa >= 4 ? new Money(amount(random), currency) : null)
                 .provider(ProviderId.of(sa < 4 ? "hyperbilling-aws" : "fake"))
                 .billingAccountId("acct-" + random.nextInt(20)).subAccountId("sub-" + random.nextInt(3))
                 .serviceAccount(ServiceAccountId.of("sa-" + sa)).project(ProjectId.of("project-" + sa % 3))
                 .service("svc-" + random.nextInt(8)).region("region-" + random.nextInt(4))
                 .usageType("usage-" + random.nextInt(5))
                 .chargeCategory(ChargeCategory.values()[random.nextInt(ChargeCategory.values().length)])
-                .billedCost(new Money(amount(random), CURRENCIES.get(random.nextInt(CURRENCIES.size())))).build();
+                .billedCost(new Money(amount(random), currency)).build();
     }
 
     private static BigDecimal amount(SplittableRandom random) {
@@ -246,8 +275,9 @@ class ColumnarStoreTest {
         LocalDate from = START.plusDays(random.nextInt(-5, 60));
         LocalDate to = from.plusDays(random.nextInt(1, 80));
         Granularity granularity = random.nextInt(4) == 0 ? null : Granularity.values()[random.nextInt(3)];
-        Map<Dimension, Set<String>> filters = new EnumMap<>(Dimension.class);
-        List<Dimension> dims = new ArrayList<>(Arrays.asList(Dimension.values()));
+        Map<Dimension, Set<String>> filters = new java.util.HashMap<>();
+        List<Dimension> dims = new ArrayList<>(Arrays.asList(Dimension.Fixed.values()));
+        dims.addAll(TAGS);
         for (int f = random.nextInt(3); f > 0; f--) {
             Dimension d = dims.get(random.nextInt(dims.size()));
             Set<String> values = new LinkedHashSet<>();
@@ -261,11 +291,18 @@ class ColumnarStoreTest {
             Dimension d = dims.remove(random.nextInt(dims.size()));
             keys.add(d);
         }
-        return new ColumnarStore.Selection(from, to, granularity, filters, keys);
+        TagAliases aliases = random.nextBoolean() ? TagAliases.NONE
+                : TagAliases.of(Map.of("team", List.of("Team", "env")));
+        return new ColumnarStore.Selection(from, to, granularity, filters, keys,
+                Metric.values()[random.nextInt(Metric.values().length)], aliases);
     }
 
     private static String sampleValue(Dimension d, SplittableRandom random) {
-        return switch (d) {
+        if (d instanceof Dimension.Tag) {
+            int v = random.nextInt(7);
+            return v == 0 ? "" : v == 1 ? "web" : v == 2 ? "db" : "v" + random.nextInt(4);
+        }
+        return switch ((Dimension.Fixed) d) {
             case PROVIDER -> random.nextBoolean() ? "fake" : "hyperbilling-aws";
             case SERVICE -> "svc-" + random.nextInt(9);
             case REGION -> "region-" + random.nextInt(5);
@@ -285,18 +322,38 @@ class ColumnarStoreTest {
             if (r.chargeDate().isBefore(s.from()) || !r.chargeDate().isBefore(s.to())) {
                 continue;
             }
-            boolean accepted = s.filters().entrySet().stream().allMatch(f -> f.getValue().contains(f.getKey().valueOf(r)));
-            if (!accepted) {
+            boolean accepted = s.filters().entrySet().stream()
+                    .allMatch(f -> f.getValue().contains(value(f.getKey(), r, s.aliases())));
+            Money cost = s.metric().of(r);
+            if (!accepted || cost == null) {
                 continue;
             }
             List<String> key = new ArrayList<>();
             key.add(s.granularity() == null ? "-" : s.granularity().bucketStart(r.chargeDate()).toString());
-            s.keys().forEach(d -> key.add(d.valueOf(r)));
-            key.add(r.billedCost().currency().getCurrencyCode());
-            sums.merge(key, r.billedCost().amount(), BigDecimal::add);
+            s.keys().forEach(d -> key.add(value(d, r, s.aliases())));
+            key.add(cost.currency().getCurrencyCode());
+            sums.merge(key, cost.amount(), BigDecimal::add);
         }
         sums.replaceAll((k, v) -> normalized(v));
         return sums;
+    }
+
+    /** The reference's reading of a tag through aliases, written out from the rule, not with TagAliases. */
+    private static String value(Dimension d, CostRecord r, TagAliases aliases) {
+        if (!(d instanceof Dimension.Tag t)) {
+            return d.valueOf(r);
+        }
+        Map<String, String> tags = r.tags();
+        if (aliases.equals(TagAliases.NONE)) {
+            return tags.getOrDefault(t.tagKey(), "");
+        }
+        // team <- Team, env: the canonical key's own value, then the first alias listed; an alias is no key
+        return switch (t.tagKey()) {
+            case "team" -> tags.containsKey("team") ? tags.get("team")
+                    : tags.containsKey("Team") ? tags.get("Team") : tags.getOrDefault("env", "");
+            case "Team", "env" -> "";
+            default -> tags.getOrDefault(t.tagKey(), "");
+        };
     }
 
     private static Map<List<String>, BigDecimal> actual(Aggregation sums, ColumnarStore.Selection s) {

@@ -184,6 +184,7 @@ public final class Pages {
 
     private void banner(List<ReportView.Account> accounts) {
         long missing = accounts.stream().filter(x -> x.standing().missesCosts()).count();
+        long pending = accounts.stream().filter(x -> x.standing() == ReportView.Standing.PENDING).count();
         long stale = accounts.stream().filter(x -> x.standing() == ReportView.Standing.STALE).count();
         if (accounts.isEmpty()) {
             a("<p class=\"banner warn\" role=\"status\">No service account is in this report: register one to see"
@@ -191,8 +192,10 @@ public final class Pages {
         } else if (missing > 0) {
             a("<p class=\"banner bad\" role=\"alert\" id=\"completeness\" data-complete=\"false\">Incomplete: ")
                     .a(Long.toString(missing)).a(" of ").a(Integer.toString(accounts.size()))
-                    .a(" service accounts failed; their costs are missing from every total below."
-                            + " See Service accounts.</p>\n");
+                    .a(pending == missing ? " service accounts have not answered yet"
+                            : pending > 0 ? " service accounts failed or have not answered yet" : " service accounts failed")
+                    .a("; their costs are missing from every total below. See Service accounts.")
+                    .a(pending > 0 ? " Reload the page to see the pending ones." : "").a("</p>\n");
         } else {
             a("<p class=\"banner ok\" role=\"status\" id=\"completeness\" data-complete=\"true\">Complete: every"
                     + " service account contributed (").a(Integer.toString(accounts.size())).a(").</p>\n");
@@ -575,7 +578,8 @@ public final class Pages {
                 .a("<th scope=\"col\" class=\"num\">Total</th><th scope=\"col\">Accounts</th></tr></thead>\n<tbody>\n");
         for (Map.Entry<ProjectId, ReportView.Summary> p : v.projects().entrySet()) {
             List<ReportView.Account> accounts = v.accounts(p.getKey());
-            long missing = accounts.stream().filter(x -> x.standing().missesCosts()).count();
+            long pending = accounts.stream().filter(x -> x.standing() == ReportView.Standing.PENDING).count();
+            long missing = accounts.stream().filter(x -> x.standing().missesCosts()).count() - pending;
             a("<tr data-project=\"").a(escape(p.getKey().value())).a("\"><td class=\"id\" data-label=\"Project\"><a href=\"projects/")
                     .a(Html.urlEncode(p.getKey().value())).a(query(null)).a("\">").a(escape(p.getKey().value()))
                     .a("</a></td><td class=\"num\" data-label=\"Total\">");
@@ -589,6 +593,9 @@ public final class Pages {
             a("</td><td data-label=\"Accounts\"><span>").a(Integer.toString(accounts.size()));
             if (missing > 0) {
                 a(" <span class=\"badge b-failed\">").a(Long.toString(missing)).a(" failed</span>");
+            }
+            if (pending > 0) {
+                a(" <span class=\"badge b-pending\">").a(Long.toString(pending)).a(" pending</span>");
             }
             a("</span></td></tr>\n");
         }

@@ -94,6 +94,9 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
         } else if (c.status() instanceof AccountStatus.Partial partial) {
             return new Account(c.name(), c.provider().value(), c.project().value(), c.code().name(), Standing.PARTIAL,
                     partial.reason(), c.error(), c.asOf(), partial.missingMonths());
+        } else if (c.status() instanceof AccountStatus.Pending pending) {
+            standing = Standing.PENDING;
+            reason = pending.reason() + "; reload the page to see them";
         } else if (c.status() instanceof AccountStatus.Stale stale) {
             standing = Standing.STALE;
             reason = "data last synced " + stale.asOf() + ", longer ago than allowed; sync it again";
@@ -129,11 +132,13 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
         /** Some of its costs are missing. */
         PARTIAL,
         /** Its costs are missing. */
-        FAILED;
+        FAILED,
+        /** Its costs are missing: they are still being fetched. */
+        PENDING;
 
         /** @return whether costs of the account are missing from the totals */
         public boolean missesCosts() {
-            return this == PARTIAL || this == FAILED;
+            return this == PARTIAL || this == FAILED || this == PENDING;
         }
     }
 

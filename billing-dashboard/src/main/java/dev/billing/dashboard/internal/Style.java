@@ -76,11 +76,11 @@ public final class Style {
             letter-spacing:.03em}
             .b-ok{background:var(--ok-bg);color:var(--ok)}
             .b-failed{background:var(--bad);color:#fff}
-            .b-stale,.b-partial{background:var(--warn-bg);color:var(--warn);border:1px solid #e2bf5e}
+            .b-stale,.b-partial,.b-pending{background:var(--warn-bg);color:var(--warn);border:1px solid #e2bf5e}
             tr.st-failed td{background:var(--bad-bg)}
-            tr.st-stale td,tr.st-partial td{background:var(--warn-bg)}
+            tr.st-stale td,tr.st-partial td,tr.st-pending td{background:var(--warn-bg)}
             tr.st-failed td:first-child{box-shadow:inset 4px 0 var(--bad)}
-            tr.st-stale td:first-child,tr.st-partial td:first-child{box-shadow:inset 4px 0 #dba400}
+            tr.st-stale td:first-child,tr.st-partial td:first-child,tr.st-pending td:first-child{box-shadow:inset 4px 0 #dba400}
             .reason{overflow-wrap:anywhere}
             tr.st-failed .reason{color:var(--bad);font-weight:600}
             .muted{color:var(--muted)}

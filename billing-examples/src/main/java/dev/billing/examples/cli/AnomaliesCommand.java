@@ -97,30 +97,35 @@ final class AnomaliesCommand implements Callable<Integer> {
         }
         Config cfg = Config.load(config, console.env());
         BillingPeriod period = BillingPeriod.of(from, to);
-        AnomalyDetector.Builder detector = AnomalyDetector.builder().listener(a -> console.err().println(
-                "alert: anomaly on " + a.day() + " in " + a.series() + ": " + money(a.cost(), a.series().currency())
-                        + " against a baseline of " + money(a.baseline(), a.series().currency())));
+        AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).listener(a ->
+                console.err().println("alert: anomaly on " + a.day() + " in " + a.series() + ": "
+                        + money(a.cost(), a.series().currency()) + " against a baseline of "
+                        + money(a.baseline(), a.series().currency())));
+        AnomalyReport report;
+        try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
+                : new Progress(console.err(), console.terminal()), console.err());
+             JdbcCostStore costs = fromStore ? store.open(false, true, cfg, console.env()) : null) {
+            if (costs != null) {
+                detector.alerts(costs.alerts());
+            }
+            report = build(detector, cfg).detect(period, fromStore ? CostSync.builder(billing).store(costs).build()::report
+                    : billing.costs()::report);
+        }
+        report.coverage().stream().filter(c -> c.error() != null).forEach(c ->
+                console.err().println("warning: " + c.name() + ": " + BillingCli.oneLine(c.error())));
+        if (format == Format.json) {
+            AnomalyJson.write(report, metric.name(), fromStore, console.out());
+            console.out().println();
+        } else {
+            table(report, console.out());
+        }
+        return !report.isComplete() ? BillingCli.INCOMPLETE : report.anomalies().isEmpty() ? BillingCli.OK : ANOMALY;
+    }
+
+    /** @throws CliException (exit 2) naming the file when a setting cannot be used, such as a tag key */
+    private static AnomalyDetector build(AnomalyDetector.Builder detector, Config cfg) {
         try {
-            detector.settings(cfg.anomalies());
-            AnomalyReport report;
-            try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
-                    : new Progress(console.err(), console.terminal()), console.err());
-                 JdbcCostStore costs = fromStore ? store.open(false) : null) {
-                if (costs != null) {
-                    detector.alerts(costs.alerts());
-                }
-                report = detector.build().detect(period, fromStore ? CostSync.builder(billing).store(costs).build()::report
-                        : billing.costs()::report);
-            }
-            report.coverage().stream().filter(c -> c.error() != null).forEach(c ->
-                    console.err().println("warning: " + c.name() + ": " + BillingCli.oneLine(c.error())));
-            if (format == Format.json) {
-                AnomalyJson.write(report, metric.name(), fromStore, console.out());
-                console.out().println();
-            } else {
-                table(report, console.out());
-            }
-            return !report.isComplete() ? BillingCli.INCOMPLETE : report.anomalies().isEmpty() ? BillingCli.OK : ANOMALY;
+            return detector.build();
         } catch (InvalidRequestException e) {
             throw CliException.usage(cfg.file() + ": anomalies: " + e.getMessage());
         }

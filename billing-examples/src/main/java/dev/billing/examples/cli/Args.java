@@ -3,6 +3,7 @@ package dev.billing.examples.cli;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
+import dev.billing.core.spi.Bounds;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -29,6 +30,23 @@ final class Args {
     }
 
     /** A non-negative ISO-8601 {@link Duration}, such as {@code PT24H} or {@code P2D}. */
+    /** A page's deadline: a positive ISO-8601 duration of at most an hour. */
+    static final class Deadline implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                Duration d = Duration.parse(value);
+                if (!d.isNegative() && !d.isZero() && d.compareTo(Duration.ofHours(1)) <= 0) {
+                    return d;
+                }
+            } catch (DateTimeParseException | ArithmeticException e) {
+                // the message below says what to write
+            }
+            throw new TypeConversionException("'" + Bounds.echo(value) + "' is not a deadline: write a positive"
+                    + " ISO-8601 duration of at most PT1H, such as PT10S (the default) or PT2.5S");
+        }
+    }
+
     static final class Age implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {

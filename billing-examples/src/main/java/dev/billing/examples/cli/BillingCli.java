@@ -2,11 +2,16 @@ package dev.billing.examples.cli;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostStoreException;
+import dev.billing.core.spi.Bounds;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code billing} command. Exit codes: 0 success; 2 bad usage or configuration; 3 the report
@@ -19,9 +24,9 @@ import picocli.CommandLine.Command;
                 SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class, BudgetsCommand.class,
                 AnomaliesCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
-                + " (report incomplete), 4 (budgets) a 100 % threshold is crossed, 5 (anomalies) an anomaly was found,"
+                + " (report incomplete), 4 (budgets) a 100 %% threshold is crossed, 5 (anomalies) an anomaly was found,"
                 + " 1 anything else."})
-public final class BillingCli implements Runnable {
+public final class BillingCli implements Callable<Integer> {
     /** Success. */
     static final int OK = 0;
     /** Anything else went wrong. */
@@ -52,9 +57,12 @@ public final class BillingCli implements Runnable {
         return console;
     }
 
+    /** Without a command: the usage on stderr, exit 2. */
     @Override
-    public void run() {
-        new CommandLine(this).usage(console.out());
+    public Integer call() {
+        new CommandLine(this).usage(console.err());
+        console.err().println("error: give a command (see 'billing --help')");
+        return USAGE;
     }
 
     /**
@@ -79,9 +87,8 @@ public final class BillingCli implements Runnable {
         cli.setErr(console.err());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandName();
-            String help = e.getCommandLine().getParent() == null ? "billing --help" : "billing " + command + " --help";
-            console.err().println("error: " + oneLine(e.getMessage()) + " (see '" + help + "')");
+            String help = e.getCommandLine().getCommandSpec().qualifiedName() + " --help";
+            console.err().println("error: " + oneLine(e.getMessage()) + suggestion(e) + " (see '" + help + "')");
             console.err().flush();
             return USAGE;
         });
@@ -108,7 +115,26 @@ public final class BillingCli implements Runnable {
         return code;
     }
 
+    /**
+     * @param e a bad command line
+     * @return {@code "; did you mean ...?"} naming the commands or options closest to a mistyped one (picocli's
+     *     suggestions), or nothing; a mistyped option is named even when picocli reports a missing required
+     *     option first
+     */
+    private static String suggestion(ParameterException e) {
+        CommandLine where = e.getCommandLine();
+        List<String> unmatched = where.getUnmatchedArguments();
+        UnmatchedArgumentException u = e instanceof UnmatchedArgumentException x ? x
+                : unmatched.isEmpty() ? null : new UnmatchedArgumentException(where, unmatched);
+        if (u == null || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        String prefix = u.isUnknownOption() ? "" : where.getCommandSpec().qualifiedName() + " ";
+        return (u == e ? "" : "; " + oneLine(u.getMessage())) + "; did you mean "
+                + String.join(" or ", u.getSuggestions().stream().map(s -> prefix + s).toList()) + "?";
+    }
+
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
+        return message == null ? "" : Bounds.message(message.replaceAll("\\s*\\R\\s*", " ").trim());
     }
 }

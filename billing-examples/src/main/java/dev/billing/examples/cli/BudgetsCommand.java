@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
                         + " threshold.", ""},
         footer = {"", "Costs in another currency than their budget's are an error unless --rates converts them (into"
                 + " each budget's own currency; --currency, when given, must be that currency).",
-                "", "Exit codes: 4 a threshold of 100 % or more is crossed, 3 some service accounts failed (or, with"
+                "", "Exit codes: 4 a threshold of 100 %% or more is crossed, 3 some service accounts failed (or, with"
                         + " --from-store, were never synced or miss the month), 0 otherwise, 2 bad usage or"
                         + " configuration, 1 anything else."})
 final class BudgetsCommand implements Callable<Integer> {
@@ -101,7 +101,7 @@ final class BudgetsCommand implements Callable<Integer> {
         BudgetReport report;
         try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());
-             JdbcCostStore costs = fromStore ? store.open(false) : null) {
+             JdbcCostStore costs = fromStore ? store.open(false, true, cfg, console.env()) : null) {
             if (costs != null) {
                 evaluator.alerts(costs.budgetAlerts());
             }

@@ -11,8 +11,10 @@ import dev.billing.core.AnomalySettings;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
+import dev.billing.core.spi.Bounds;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -37,9 +39,10 @@ import java.util.regex.Pattern;
  * @param serviceAccounts the service accounts, in file order
  * @param budgets the budgets, in file order
  * @param anomalies the anomaly settings ({@code "anomalies"}), the defaults when absent
+ * @param store the cost store ({@code "store"}: an H2 file path or a PostgreSQL JDBC URL), or {@code null}
  */
 record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-              List<Budget> budgets, AnomalySettings anomalies) {
+              List<Budget> budgets, AnomalySettings anomalies, String store) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // exact amounts and percentages: BigDecimal from the first character parsed
@@ -56,12 +59,11 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
      * @param project its project
      * @param credentials the credential values, {@code ${env:...}} resolved
      * @param literal the credential fields written as literal values (no {@code ${env:...}})
-     * @param labels its labels
      */
     record Account(String path, String name, String provider, String project, Map<String, String> credentials,
-                   Set<String> literal, Map<String, String> labels) {
+                   Set<String> literal) {
         String where() {
-            return path + " ('" + name + "')";
+            return path + " ('" + Bounds.echo(name) + "')";
         }
     }
 
@@ -78,9 +80,14 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
         } catch (NoSuchFileException e) {
             throw CliException.usage("config file " + file + " not found: pass --config with the path of an existing"
                     + " configuration file");
+        } catch (CharacterCodingException e) {
+            throw CliException.usage("config file " + file + " is not UTF-8 text: save it as UTF-8");
         } catch (IOException e) {
             throw CliException.usage("config file " + file + " cannot be read (" + e.getMessage() + "): check the"
                     + " path and its permissions");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte order mark some editors write
         }
         JsonNode root;
         try {
@@ -108,7 +115,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies", "store"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -134,15 +141,17 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
                 for (int i = 0; i < bs.size(); i++) {
                     Budget b = budget(bs.get(i), "budgets[" + i + "]", accounts);
                     if (budgets.stream().anyMatch(x -> x.name().equals(b.name()))) {
-                        throw error("budgets[" + i + "].name", "'" + b.name() + "' is the name of an earlier budget:"
+                        throw error("budgets[" + i + "].name", "'" + Bounds.echo(b.name()) + "' is the name of an earlier budget:"
                                 + " give each budget a unique name");
                     }
                     budgets.add(b);
                 }
             }
             JsonNode anomalies = root.path("anomalies");
+            String store = root.has("store") ? text(root, "the top level", "store", "the cost store: an H2 file path"
+                    + " such as \"billing-data/costs\" or \"jdbc:postgresql://HOST/DB\"") : null;
             return new Config(file, providers, accounts, budgets,
-                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies));
+                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies), store);
         }
 
         private AnomalySettings anomalies(JsonNode node) {
@@ -195,7 +204,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             requireObject(node, path);
             allowOnly(node, path + ".", Set.of("name", "scope", "amount", "currency", "period", "thresholds"));
             String name = text(node, path, "name", "give the budget a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             Budget.Scope scope = scope(node.get("scope"), where + ".scope", accounts);
             BigDecimal amount = decimal(node.get("amount"), where + ".amount", "the monthly limit, such as \"5000\"");
             String code = text(node, where, "currency", "the budget's ISO 4217 currency, such as \"USD\"");
@@ -262,7 +271,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             String name = resolve(node.get("serviceAccount").asText(), path + ".serviceAccount");
             List<String> known = accounts.stream().map(Account::name).toList();
             if (!known.contains(name)) {
-                throw error(path + ".serviceAccount", "no service account is named '" + name
+                throw error(path + ".serviceAccount", "no service account is named '" + Bounds.echo(name)
                         + "'; configured service accounts: " + String.join(", ", known));
             }
             return Budget.Scope.serviceAccount(name);
@@ -273,14 +282,16 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (v == null || v.isNull()) {
                 throw error(path, "is missing: " + what);
             }
-            if (v.isNumber()) {
-                return v.decimalValue();
-            }
-            if (v.isTextual()) {
-                try {
-                    return new BigDecimal(resolve(v.asText(), path).trim());
-                } catch (NumberFormatException e) {
-                    // reported below
+            try {
+                if (v.isNumber()) {
+                    return Bounds.decimal(v.decimalValue());
+                }
+                if (v.isTextual()) {
+                    return Bounds.decimal(resolve(v.asText(), path));
+                }
+            } catch (NumberFormatException e) {
+                if (e.getMessage().contains("supported range") || e.getMessage().contains("characters a decimal")) {
+                    throw error(path, e.getMessage() + ": " + what);
                 }
             }
             throw error(path, "must be a decimal number: " + what);
@@ -288,9 +299,14 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
 
         private Account account(JsonNode node, String path) {
             requireObject(node, path);
-            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials", "labels"));
+            if (node.has("labels")) {
+                // ServiceAccount labels are for host applications; no command reads them, so none is accepted
+                throw error(path + ".labels", "no command uses service account labels: remove \"labels\" (to"
+                        + " tell accounts apart, give them names and projects)");
+            }
+            allowOnly(node, path + ".", Set.of("name", "provider", "project", "credentials"));
             String name = text(node, path, "name", "give the service account a unique name");
-            String where = path + " ('" + name + "')";
+            String where = path + " ('" + Bounds.echo(name) + "')";
             String provider = text(node, where, "provider", "name the provider, for example \"hyperbilling-aws\""
                     + " (see 'billing providers')");
             String project = text(node, where, "project", "every billing service account belongs to a project;"
@@ -302,9 +318,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             }
             Set<String> literal = new LinkedHashSet<>();
             Map<String, String> credentials = strings(creds, path + ".credentials", literal);
-            Map<String, String> labels = node.has("labels") ? strings(node.get("labels"), path + ".labels", null)
-                    : Map.of();
-            return new Account(path, name, provider, project, credentials, literal, labels);
+            return new Account(path, name, provider, project, credentials, literal);
         }
 
         private String text(JsonNode node, String where, String field, String fix) {

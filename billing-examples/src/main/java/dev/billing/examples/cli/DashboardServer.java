@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs the web dashboard on 127.0.0.1 until the thread is interrupted (or the JVM is stopped). */
 final class DashboardServer {
-    private static final int THREADS = 4;
+    private static final int THREADS = 16;
 
     private DashboardServer() {
     }

@@ -12,8 +12,12 @@ import dev.billing.testkit.SimulatorData;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -139,9 +143,45 @@ final class DemoDomain {
         return "demo~" + UUID.randomUUID();
     }
 
-    /** @return the demo's cost data, the same on every run */
+    /**
+     * An API user of the demo's HyperBilling, and the environment variable {@code simulate --write-config} has the
+     * configuration read its key from.
+     *
+     * @param email its {@code X-Client-Id}
+     * @param env the variable holding its key
+     * @param accounts the AWS accounts it reads
+     */
+    record User(String email, String env, Set<String> accounts) {
+    }
+
+    /**
+     * The API users, the first one reading an account being the one the demo registers it with. They are the
+     * README quick start's ({@code QuickStart}: web-prod = 111111111111 read by ops@example.com with the key in
+     * HB_KEY_WEB, data-prod = 222222222222 read by data@example.com with HB_KEY_DATA), so that it runs against
+     * {@code billing simulate}; hence data@example.com also reads 222222222222, which the demo puts in project-web.
+     */
+    static final List<User> USERS = List.of(
+            new User("ops@example.com", "HB_KEY_WEB", Set.of("111111111111", "222222222222")),
+            new User("data@example.com", "HB_KEY_DATA", Set.of("222222222222", "333333333333", "444444444444")));
+
+    /** @return the demo's cost data for {@link #PERIOD}, the same on every run */
     static SimulatorData data() {
-        return SimulatorData.generator().seed(2026).accounts(ACCOUNTS.size()).currencies("USD", "USD", "KRW", "EUR")
-                .days(LocalDate.of(2026, 1, 1), (int) PERIOD.days()).rowsPerDay(6).build();
+        return data(PERIOD.end());
+    }
+
+    /**
+     * @param end the day after the last day with data (at least {@link #PERIOD}'s end)
+     * @return the demo's cost data from {@link #PERIOD}'s start to {@code end}, the same on every run for one end
+     */
+    static SimulatorData data(LocalDate end) {
+        int days = (int) ChronoUnit.DAYS.between(PERIOD.start(), end);
+        SimulatorData generated = SimulatorData.generator().seed(2026).accounts(ACCOUNTS.size())
+                .currencies("USD", "USD", "KRW", "EUR").days(PERIOD.start(), Math.max(days, (int) PERIOD.days()))
+                .rowsPerDay(6).build();
+        Map<String, String> currencies = new LinkedHashMap<>();
+        generated.accounts().forEach(a -> currencies.put(a, generated.currency(a).getCurrencyCode()));
+        SplittableRandom keys = new SplittableRandom(2026);
+        return SimulatorData.of(currencies, USERS.stream().map(u -> new SimulatorData.ApiUser(u.email(),
+                "key-" + Long.toHexString(keys.nextLong()), u.accounts())).toList(), generated.rows());
     }
 }

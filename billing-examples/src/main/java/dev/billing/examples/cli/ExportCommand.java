@@ -95,7 +95,7 @@ final class ExportCommand implements Callable<Integer> {
         long rows;
         FetchListener listener = fromStore ? FetchListener.NONE : new Progress(err, console.terminal());
         try (Billing billing = Session.open(cfg, listener, err);
-             JdbcCostStore costs = fromStore ? store.open(false) : null) {
+             JdbcCostStore costs = fromStore ? store.open(false, cfg, console.env()) : null) {
             Target target = Target.open(output, console.out());
             try {
                 FocusWriter focus = FocusWriter.builder(target.writer())

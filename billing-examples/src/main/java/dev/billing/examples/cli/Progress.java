@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 
 /**
  * Shows fetch progress on stderr: one line redrawn in place on a terminal, plain lines otherwise.
- * Thread-safe; counts finished accounts itself so that lines come out in order. One instance per report.
+ * Thread-safe; counts finished accounts itself so that lines come out in order. One instance hears every report
+ * of a {@link dev.billing.core.Billing} (the demo runs three), one after another: the count starts over when a
+ * report's last account has finished, so it never passes the report's total.
  */
 final class Progress implements FetchListener {
     private final PrintWriter err;
@@ -42,6 +44,9 @@ final class Progress implements FetchListener {
             }
         } else {
             err.println("fetched " + done + "/" + total + ": " + outcome);
+        }
+        if (done >= total) {
+            done = 0;
         }
         err.flush();
     }

@@ -146,7 +146,7 @@ final class ReportCommand implements Callable<Integer> {
         BillingCli.Console console = parent.console();
         CostReport report;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
-             JdbcCostStore costs = store.open(false)) {
+             JdbcCostStore costs = store.open(false, cfg, console.env())) {
             CostSync.Builder sync = CostSync.builder(billing).store(costs);
             if (staleAfter != null) {
                 sync.staleAfter(staleAfter);

@@ -62,8 +62,7 @@ final class Session {
             }
         }
         try {
-            billing.serviceAccounts().register(a.name(), a.provider(), Credentials.of(a.credentials()), a.project(),
-                    a.labels());
+            billing.serviceAccounts().register(a.name(), a.provider(), Credentials.of(a.credentials()), a.project());
         } catch (BillingException e) {
             throw CliException.usage(config.file() + ": " + a.where() + ": " + e.getMessage());
         }

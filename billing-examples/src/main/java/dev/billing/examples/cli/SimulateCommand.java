@@ -11,6 +11,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -20,7 +24,10 @@ import picocli.CommandLine.ParentCommand;
 /** {@code billing simulate}: the HyperBilling simulator in the foreground. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs the HyperBilling simulator on 127.0.0.1 in the foreground until stopped (Ctrl-C),"
-                + " for trying a host application against it."},
+                + " for trying a host application against it.",
+                "Without --data it serves the demo domain (billing demo) from January 2026 through today, so that"
+                        + " 'billing serve' shows its default months; its API users are the quick start's"
+                        + " (QuickStart: ops@example.com, data@example.com)."},
         footer = {"", "Data file formats: see SimulatorData.load in billing-testkit. JSON:"
                 + " {\"accounts\": [{\"id\", \"currency\"}], \"users\": [{\"email\", \"key\", \"accounts\"}],"
                 + " \"rows\": [{\"account\", \"date\", \"service\", \"region\", \"usageType\", \"instanceType\","
@@ -39,8 +46,9 @@ final class SimulateCommand implements Callable<Integer> {
     private Path data;
 
     @Option(names = "--write-config", paramLabel = "FILE",
-            description = "Also write a configuration file for 'billing report' pointing at the simulator"
-                    + " (it holds the simulator's API keys).")
+            description = "Also write a configuration file for 'billing report' pointing at the simulator; it"
+                    + " reads each API user's key from an environment variable (\"${env:HB_KEY_...}\"), and the"
+                    + " 'export' lines that set them are printed.")
     private Path writeConfig;
 
     @Override
@@ -51,7 +59,8 @@ final class SimulateCommand implements Callable<Integer> {
         }
         SimulatorData served;
         if (data == null) {
-            served = DemoDomain.data();
+            LocalDate tomorrow = LocalDate.now(Clock.systemUTC()).plusDays(1);
+            served = DemoDomain.data(tomorrow.isAfter(DemoDomain.PERIOD.end()) ? tomorrow : DemoDomain.PERIOD.end());
         } else if (!Files.isRegularFile(data)) {
             throw CliException.usage("--data " + data + ": file not found; give a .json or .csv data file");
         } else {
@@ -64,12 +73,14 @@ final class SimulateCommand implements Callable<Integer> {
         try (HyperBillingSimulator simulator = HyperBillingSimulator.builder().data(served).port(port).start()) {
             out.println("HyperBilling simulator listening on " + simulator.endpoint() + " (Ctrl-C to stop)");
             for (SimulatorData.ApiUser u : served.users()) {
-                out.println("  API user " + u.email() + " reads accounts " + String.join(", ", u.accounts()));
+                out.println("  API user " + u.email() + " reads accounts " + String.join(", ", u.accounts().stream().sorted().toList()));
             }
             if (writeConfig != null) {
-                writeConfig(simulator, served);
-                out.println("wrote " + writeConfig + "; try: billing report --config " + writeConfig
-                        + " --from 2026-01 --to 2026-07");
+                Map<SimulatorData.ApiUser, String> keys = writeConfig(simulator, served);
+                out.println("wrote " + writeConfig + "; it reads the API keys from the environment:");
+                keys.forEach((user, env) -> out.println("  export " + env + "=" + shellQuoted(user.key())));
+                out.println("then try: billing report --config " + writeConfig + " --from 2026-01 --to 2026-07"
+                        + ", or billing serve --config " + writeConfig);
             }
             out.flush();
             new CountDownLatch(1).await();
@@ -79,7 +90,12 @@ final class SimulateCommand implements Callable<Integer> {
         return BillingCli.OK;
     }
 
-    private void writeConfig(HyperBillingSimulator simulator, SimulatorData served) {
+    /**
+     * @return each API user the configuration names, with the environment variable its key is read from, in the
+     *     order of the accounts
+     */
+    private Map<SimulatorData.ApiUser, String> writeConfig(HyperBillingSimulator simulator, SimulatorData served) {
+        Map<SimulatorData.ApiUser, String> keys = new LinkedHashMap<>();
         try (Writer w = Files.newBufferedWriter(writeConfig, StandardCharsets.UTF_8);
              JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.setPrettyPrinter(ReportWriter.pretty());
@@ -104,7 +120,7 @@ final class SimulateCommand implements Callable<Integer> {
                 g.writeObjectFieldStart("credentials");
                 g.writeStringField("account", account);
                 g.writeStringField("email", user.email());
-                g.writeStringField("key", user.key());
+                g.writeStringField("key", "${env:" + keys.computeIfAbsent(user, u -> envName(u, served)) + "}");
                 g.writeEndObject();
                 g.writeEndObject();
             }
@@ -113,5 +129,18 @@ final class SimulateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CliException.usage("--write-config " + writeConfig + ": cannot write (" + e.getMessage() + ")");
         }
+        return keys;
+    }
+
+    /** @return the demo user's variable (the quick start's HB_KEY_WEB, HB_KEY_DATA), else HB_KEY_N, N its place */
+    private String envName(SimulatorData.ApiUser user, SimulatorData served) {
+        return DemoDomain.USERS.stream().filter(u -> data == null && u.email().equals(user.email()))
+                .map(DemoDomain.User::env).findFirst()
+                .orElse("HB_KEY_" + (served.users().indexOf(user) + 1));
+    }
+
+    /** @return the value in single quotes for a POSIX shell */
+    static String shellQuoted(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 }

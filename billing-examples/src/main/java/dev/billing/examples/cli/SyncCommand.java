@@ -65,18 +65,18 @@ final class SyncCommand implements Callable<Integer> {
         PrintWriter err = console.err();
         SyncSummary summary;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, err);
-             JdbcCostStore costs = store.open(true)) {
+             JdbcCostStore costs = store.open(true, cfg, console.env())) {
             CostSync sync = CostSync.builder(billing).store(costs).monthsBack(monthsBack).restatementGraceDays(graceDays)
                     .listener(e -> {
                         err.println(restatement(e));
                         err.flush();
                     })
                     .build();
-            err.println("syncing " + cfg.serviceAccounts().size() + " service accounts into " + store.file());
+            err.println("syncing " + cfg.serviceAccounts().size() + " service accounts into " + store.where(cfg));
             err.flush();
             summary = sync.sync();
         }
-        print(summary, console.out());
+        print(summary, store.where(cfg), console.out());
         return summary.isComplete() ? BillingCli.OK : BillingCli.INCOMPLETE;
     }
 
@@ -95,9 +95,9 @@ final class SyncCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    private void print(SyncSummary summary, PrintWriter out) {
+    private static void print(SyncSummary summary, String where, PrintWriter out) {
         long failed = summary.accounts().stream().filter(a -> !a.succeeded()).count();
-        out.println("Synced " + summary.accounts().size() + " service accounts into " + store.file() + " at "
+        out.println("Synced " + summary.accounts().size() + " service accounts into " + where + " at "
                 + summary.startedAt().truncatedTo(ChronoUnit.SECONDS) + ": " + summary.windowsReplaced() + " months replaced, " + summary.records()
                 + " line items, " + summary.restatements().size() + " restatements, "
                 + (failed == 0 ? "complete" : "INCOMPLETE: " + failed + " failed"));

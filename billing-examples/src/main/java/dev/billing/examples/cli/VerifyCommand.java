@@ -35,6 +35,10 @@ final class VerifyCommand implements Callable<Integer> {
                 } catch (BillingException e) {
                     failed++;
                     outcome = "FAILED: " + BillingCli.oneLine(e.getMessage());
+                } catch (RuntimeException e) {
+                    // one account's unexpected failure never hides the others' lines
+                    failed++;
+                    outcome = "FAILED: " + e.getClass().getSimpleName() + " while verifying";
                 }
                 table.add(a.name(), a.provider(), a.project(), outcome);
             }

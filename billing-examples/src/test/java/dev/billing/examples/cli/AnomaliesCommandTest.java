@@ -141,7 +141,7 @@ class AnomaliesCommandTest {
         JsonNode service = list.get(1);
         assertThat(fields(service)).containsExactly("day", "project", "service", "currency", "cost", "baseline",
                 "spread", "drivers");
-        assertThat(service.get("service").asText()).isEqualTo("AmazonEC2");
+        assertThat(service.get("service").asText()).isEqualTo("Amazon Elastic Compute Cloud - Compute");
         assertThat(service.get("cost").asText()).isEqualTo("350.5");
         for (JsonNode a : list) {
             // region and usage type each had a new value that day, rising by 250.5 of the 250.5 increase
@@ -207,6 +207,20 @@ class AnomaliesCommandTest {
         assertThat(restated.exitCode).isEqualTo(AnomaliesCommand.ANOMALY);
         assertThat(JSON.readTree(restated.out).get("anomalies").get(0).get("cost").asText()).isEqualTo("500");
         assertThat(restated.err).doesNotContain("alert:");
+    }
+
+    @Test
+    void fromStore_withoutTheMonthsOfThePeriodAndItsBaseline_exits3NamingThem() throws Exception {
+        Cli synced = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back", "0");
+        assertThat(synced.exitCode).as(synced.toString()).isZero();
+
+        Cli r = anomalies("--from-store", "--store", store.toString(), "--format", "json");
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.INCOMPLETE);
+        JsonNode json = JSON.readTree(r.out);
+        assertThat(json.get("complete").asBoolean()).isFalse();
+        assertThat(json.get("anomalies")).isEmpty();
+        assertThat(json.get("serviceAccounts").get(0).get("missingMonths")).extracting(JsonNode::asText)
+                .contains(YearMonth.from(START.minusDays(14)).toString(), YearMonth.from(START).toString());
     }
 
     @Test

@@ -57,13 +57,35 @@ class AwsCostExplorerCliTest {
                     BigDecimal.valueOf(random.nextLong(1, 9_000_000), 6)));
             rows.add(new Row(MEMBER, d, "888888888888", "AWS Lambda", "ap-northeast-2", "Usage", "EUR", new BigDecimal("1000")));
         }
-        sim = AwsCostExplorerSimulator.builder().account(ORG, "AKIAORGPAYER00000001", "org/secret/0000000000000000000000000000")
-                .account(MEMBER, "AKIAMEMBER0000000001", "member/secret/000000000000000000000000").rows(rows).pageSize(5).start();
+        sim = simulator();
         env.put("AWS_SECRET_ORG", "org/secret/0000000000000000000000000000");
         env.put("AWS_SECRET_MEMBER", "member/secret/000000000000000000000000");
         env.put("AWS_SECRET_BAD", "member/secret/00000000000000000000000X");
         config = dir.resolve("billing.json");
         write(true);
+    }
+
+    private AwsCostExplorerSimulator simulator() {
+        return AwsCostExplorerSimulator.builder().account(ORG, "AKIAORGPAYER00000001", "org/secret/0000000000000000000000000000")
+                .account(MEMBER, "AKIAMEMBER0000000001", "member/secret/000000000000000000000000").rows(rows).pageSize(5).start();
+    }
+
+    @Test
+    void anAmountOutsideTheBounds_failsOnlyItsAccount_theOthersExact() throws Exception {
+        sim.close();
+        rows.add(new Row(MEMBER, FIRST.atDay(2), MEMBER, "AWS Lambda", "ap-northeast-2", "Usage", "EUR",
+                new BigDecimal("1E+25")));
+        sim = simulator();
+        write(false);
+
+        Cli r = report();
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        JsonNode json = JSON.readTree(r.out);
+        assertThat(total(json.get("domain"), "USD")).isEqualByComparingTo(sum(x -> x.account().equals(ORG)));
+        assertThat(json.get("serviceAccounts")).extracting(a -> a.get("name").asText() + "=" + a.get("status").asText())
+                .containsExactly("aws-org=OK", "aws-member=FAILED");
+        assertThat(json.get("serviceAccounts").get(1).get("error").asText()).contains("outside the supported range");
     }
 
     @AfterEach

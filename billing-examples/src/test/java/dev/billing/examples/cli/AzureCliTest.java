@@ -55,14 +55,39 @@ class AzureCliTest {
                 }
             }
         }
-        sim = AzureCostManagementSimulator.builder().principal(TENANT, CLIENT, SECRET).rows(rows).pageSize(25)
-                .throttleRetryAfter(0).start();
+        sim = simulator();
         config = dir.resolve("billing.json");
         Files.writeString(config, "{\n  \"providers\": {\"azure-cost-management\": {\"endpoint\": \"" + sim.endpoint()
                 + "\", \"authority\": \"" + sim.endpoint() + "\", \"costType\": \"ActualCost\"}},\n  \"serviceAccounts\": [\n"
                 + account("eur-sub", "project-web", "/subscriptions/" + SUB_EUR, "${env:AZ_SECRET}") + ",\n"
                 + account("usd-rg", "project-data", "/subscriptions/" + SUB_USD + "/resourceGroups/rg-db", "${env:AZ_SECRET}")
                 + "\n  ]\n}\n");
+    }
+
+    private AzureCostManagementSimulator simulator() {
+        return AzureCostManagementSimulator.builder().principal(TENANT, CLIENT, SECRET).rows(rows).pageSize(25)
+                .throttleRetryAfter(0).start();
+    }
+
+    @Test
+    void aCostOutsideTheBounds_failsOnlyItsAccount_theOthersExact() throws Exception {
+        sim.close();
+        rows.add(Row.of(SUB_EUR, FIRST.atDay(2), "Storage", "westeurope", "EUR", new BigDecimal("1E+25"))
+                .inResourceGroup("rg-app"));
+        sim = simulator();
+        Files.writeString(config, Files.readString(config).replaceAll("127\\.0\\.0\\.1:\\d+",
+                "127.0.0.1:" + java.net.URI.create(String.valueOf(sim.endpoint())).getPort()));
+
+        Cli r = report(Map.of("AZ_SECRET", SECRET));
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        JsonNode json = JSON.readTree(r.out);
+        assertThat(json.get("serviceAccounts").get(0).get("status").asText()).isEqualTo("FAILED");
+        assertThat(json.get("serviceAccounts").get(0).get("error").asText()).contains("outside the supported range");
+        assertThat(json.get("serviceAccounts").get(1).get("status").asText()).isEqualTo("OK");
+        assertThat(new BigDecimal(json.get("domain").get("totals").get(0).get("amount").asText()).stripTrailingZeros()
+                .toPlainString()).isEqualTo(reference(x -> x.subscriptionId().equals(SUB_USD)
+                && "rg-db".equals(x.resourceGroup())));
     }
 
     @AfterEach

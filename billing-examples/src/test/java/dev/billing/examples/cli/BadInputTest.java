@@ -141,6 +141,12 @@ class BadInputTest {
     }
 
     @Test
+    void labelsAreRefused_noCommandUsesThem() throws Exception {
+        Path f = file(config(LOCAL, GOOD_ACCOUNT.replace("\"credentials\"", "\"labels\": {\"team\": \"web\"}, \"credentials\"")));
+        assertUsageError(report(f), "billing.json", "serviceAccounts[0].labels", "remove \"labels\"");
+    }
+
+    @Test
     void malformedCredential() throws Exception {
         Path f = file(config(LOCAL, GOOD_ACCOUNT.replace("111111111111", "1234")));
         assertUsageError(report(f), "billing.json", "serviceAccounts[0] ('prod-aws')", "account", "12 digits");

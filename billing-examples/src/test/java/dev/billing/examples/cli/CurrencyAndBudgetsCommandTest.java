@@ -275,6 +275,26 @@ class CurrencyAndBudgetsCommandTest {
     }
 
     @Test
+    void aBudgetThatCannotBeEvaluated_isExit2BeforeAnyAlert_andUsesNoAlertUp() throws Exception {
+        BigDecimal[] ops = spent(List.of(ACCOUNTS[2][1]), MIDDLE);
+        writeConfig(budget("ops", "{\"project\": \"project-ops\"}", ops[0], "USD") + ", "
+                + budget("ops-eur", "{\"project\": \"project-ops\"}", ops[0], "EUR"));
+        Cli synced = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back", "2");
+        assertThat(synced.exitCode).as(synced.toString()).isZero();
+
+        Cli failed = budgets("--from-store", "--store", store.toString());
+        assertThat(failed.exitCode).as(failed.toString()).isEqualTo(2);
+        assertThat(failed.err).as(failed.toString()).doesNotContain("alert:")
+                .contains("budget 'ops-eur' is in EUR", "USD");
+        assertThat(failed.out).isEmpty();
+
+        writeConfig(budget("ops", "{\"project\": \"project-ops\"}", ops[0], "USD"));
+        Cli r = budgets("--from-store", "--store", store.toString());
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(4);
+        assertThat(r.err.lines().filter(l -> l.startsWith("alert: budget 'ops'"))).as(r.toString()).hasSize(2);
+    }
+
+    @Test
     void budgetsFromTheStore_alertOnceAcrossRuns_andTheTableShowsEveryBudget() throws Exception {
         BigDecimal[] ops = spent(List.of(ACCOUNTS[2][1]), MIDDLE);
         writeConfig(budget("ops", "{\"project\": \"project-ops\"}", ops[0], "USD") + ", "

@@ -57,7 +57,8 @@ class DemoJarIT {
             Pattern url = Pattern.compile("dashboard on (http://127\\.0\\.0\\.1:\\d+/)");
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String base = null;
-            for (String line = out.readLine(); line != null && base == null; line = out.readLine()) { // blocks until printed
+            String line;
+            while (base == null && (line = out.readLine()) != null) { // blocks until the line is printed
                 Matcher m = url.matcher(line);
                 if (m.find()) {
                     base = m.group(1);

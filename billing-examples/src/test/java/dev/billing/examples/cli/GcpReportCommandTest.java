@@ -77,6 +77,28 @@ class GcpReportCommandTest {
     }
 
     @Test
+    void aCostOutsideTheBounds_failsOnlyItsAccount_theOthersExact() throws Exception {
+        sim.close();
+        ExportRow first = rows.stream().filter(x -> x.billingAccountId().equals(JPY)).findFirst().orElseThrow();
+        rows.add(new ExportRow(JPY, first.projectId(), first.service(), first.sku(), first.region(),
+                first.usageStartTime(), first.costType(), "JPY", new BigDecimal("1E+25"), List.of()));
+        sim = BigQueryBillingExportSimulator.builder().rows(rows).pageSize(40).pendingPolls(1).start();
+        env.put("GCP_KEY", sim.serviceAccountKey("reader@billing-admin-project.iam.gserviceaccount.com"));
+        writeConfig(false);
+
+        Cli r = Cli.run(env, "report", "--config", config.toString(), "--from", FIRST.toString(), "--to",
+                NOW.plusMonths(1).toString(), "--format", "json");
+
+        assertThat(r.exitCode).as(r.toString()).isEqualTo(3);
+        JsonNode json = JSON.readTree(r.out);
+        Map<String, String> totals = new LinkedHashMap<>();
+        json.get("domain").get("totals").forEach(t -> totals.put(t.get("currency").asText(), t.get("amount").asText()));
+        assertThat(totals).containsExactly(Map.entry("USD", expected(USD, BillingPeriod.monthsThrough(FIRST, NOW))));
+        assertThat(json.get("serviceAccounts").get(1).get("status").asText()).isEqualTo("FAILED");
+        assertThat(json.get("serviceAccounts").get(1).get("error").asText()).contains("outside the supported range");
+    }
+
+    @Test
     void providers_listsGcpBillingExportWithItsCredentials() {
         Cli r = Cli.run(Map.of(), "providers");
         assertThat(r.exitCode).as(r.toString()).isZero();

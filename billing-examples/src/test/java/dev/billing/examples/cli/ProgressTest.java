@@ -50,4 +50,17 @@ class ProgressTest {
                 .contains("fetched b FAILED: rejected\n").endsWith("fetched 3/3 service accounts, 0 in flight\n");
         assertThat(err.toString().chars().filter(c -> c == '\n')).hasSize(2);
     }
+
+    @Test
+    void oneInstanceOverSeveralReports_startsEachReportsCountAfresh() {
+        StringWriter err = new StringWriter();
+        Progress p = new Progress(new PrintWriter(err, true), false);
+        p.finished(coverage("a", null), 1, 2);
+        p.finished(coverage("b", null), 2, 2);
+        p.finished(coverage("a", null), 1, 2);
+        p.finished(coverage("b", null), 2, 2);
+        p.finished(coverage("c", null), 1, 1);
+        assertThat(err.toString().lines()).containsExactly("fetched 1/2: a OK", "fetched 2/2: b OK",
+                "fetched 1/2: a OK", "fetched 2/2: b OK", "fetched 1/1: c OK");
+    }
 }

@@ -126,7 +126,12 @@ public final class FocusFileReader implements Closeable {
             int b2 = in.read();
             in.reset();
             if (b1 == 0x1f && b2 == 0x8b) {
-                in = new GZIPInputStream(in, 64 * 1024);
+                try {
+                    in = new GZIPInputStream(in, 64 * 1024);
+                } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                    throw new FocusFileException(file + ": the gzip data is corrupt or truncated before the header line"
+                            + " was read (" + e.getMessage() + "); export or copy the file again", e);
+                }
             }
             InputStreamReader text = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
@@ -145,8 +150,9 @@ public final class FocusFileReader implements Closeable {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new FocusFileException(file + ": line " + csv.recordLine() + " or the next is not UTF-8 text", e);
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new FocusFileException(file + ": the gzip data is corrupt or truncated near line " + csv.recordLine()
-                    + ": " + e.getMessage(), e);
+            throw new FocusFileException(file + ": the gzip data is corrupt or truncated "
+                    + (csv.recordLine() < 1 ? "before the header line was read" : "near line " + csv.recordLine())
+                    + " (" + e.getMessage() + "); export or copy the file again", e);
         }
     }
 

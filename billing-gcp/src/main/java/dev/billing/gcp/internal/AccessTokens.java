@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.ProviderProtocolException;
+import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -134,10 +135,10 @@ final class AccessTokens {
         String detail = caller.scrub(error + (description.isEmpty() ? "" : ": " + description));
         detail = detail.length() > 300 ? detail.substring(0, 300) + "..." : detail;
         if (status == 429) {
-            throw new RetryableFailure("HTTP 429 from the token endpoint", status, true, Transport.retryAfter(response), null);
+            throw RetryableFailure.throttled("HTTP 429 from the token endpoint", status, transport.retryAfter(response));
         }
         if (status >= 500 && status <= 599) {
-            throw new RetryableFailure("HTTP " + status + " from the token endpoint", status, false, null, null);
+            throw RetryableFailure.unavailable("HTTP " + status + " from the token endpoint", status, null);
         }
         if (status == 401 || status == 403 || error.equals("invalid_grant") || error.equals("invalid_client")
                 || error.equals("unauthorized_client")) {

@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderProtocolException;
+import dev.billing.provider.support.RetryableFailure;
+import dev.billing.core.spi.Bounds;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -84,6 +87,18 @@ final class BigQueryClient {
         return call(caller, dryRun ? "jobs.query (dry run)" : "jobs.query", "POST", path, "", bytes, dryRun, requests);
     }
 
+    /**
+     * A JSON number cell as plain text; one outside the bounds keeps its short scientific text (its plain text
+     * could take gigabytes) for the row's reader to refuse.
+     */
+    private static String plain(BigDecimal d) {
+        try {
+            return Bounds.decimal(d).toPlainString();
+        } catch (NumberFormatException e) {
+            return d.toString();
+        }
+    }
+
     /** {@code jobs.getQueryResults}: polls an unfinished job, or reads the page {@code pageToken} names. */
     QueryPage results(Caller caller, QueryPage job, String pageToken, AtomicInteger requests) {
         StringBuilder q = new StringBuilder("?maxResults=").append(transport.config().pageSize())
@@ -148,10 +163,10 @@ final class BigQueryClient {
         String message = caller.scrub(shorten(error.path("message").asText("")));
         String detail = "HTTP " + status + (reason.isEmpty() ? "" : " " + reason) + (message.isEmpty() ? "" : ": " + message);
         if (status == 429 || (status == 403 && RATE_LIMITED.contains(reason))) {
-            throw new RetryableFailure(detail, 429, true, Transport.retryAfter(response), null);
+            throw RetryableFailure.throttled(detail, 429, transport.retryAfter(response));
         }
         if (status == 500 || status == 502 || status == 503 || status == 504 || TRANSIENT.contains(reason)) {
-            throw new RetryableFailure(detail, status, false, null, null);
+            throw RetryableFailure.unavailable(detail, status, null);
         }
         if (status == 401) {
             throw new CredentialsRejectedException("credentials rejected by " + Transport.PROVIDER + ": BigQuery refused"
@@ -224,7 +239,7 @@ final class BigQueryClient {
                         throw new IOException("a row's cell " + (i + 1) + " is not a scalar");
                     }
                     // NUMERIC and DATE cells are strings; asText of a textual node is the exact text
-                    cells[i] = v == null || v.isNull() ? null : v.isBigDecimal() ? v.decimalValue().toPlainString() : v.asText();
+                    cells[i] = v == null || v.isNull() ? null : v.isBigDecimal() ? plain(v.decimalValue()) : v.asText();
                 }
                 rows.add(cells);
             }

@@ -12,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
+import dev.billing.core.spi.Bounds;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
@@ -59,6 +60,7 @@ public final class ExportFetcher {
     private static final Pattern TABLE_ACCOUNT =
             Pattern.compile(".*\\.gcp_billing_export(?:_resource)?_v1_([0-9A-Fa-f]{6})_([0-9A-Fa-f]{6})_([0-9A-Fa-f]{6})");
     private static final Logger log = LoggerFactory.getLogger(ExportFetcher.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper LABELS = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final ProviderId PROVIDER_ID = ProviderId.of(Transport.PROVIDER);
 
     private final Config config;
@@ -102,6 +104,7 @@ public final class ExportFetcher {
         Set<String> tokens = new HashSet<>();
         Map<String, Currency> currencies = new HashMap<>();
         Map<String, LocalDate> days = new HashMap<>();
+        Map<String, Map<String, String>> labelSets = new HashMap<>();
         long bytes = Math.max(0, page.totalBytesProcessed());
         long records = 0;
         long dropped = 0;
@@ -128,19 +131,23 @@ public final class ExportFetcher {
                 String region = orEmpty(cells[2]).isEmpty() ? "global" : cells[2];
                 String sku = orEmpty(cells[3]);
                 String gcpProject = orEmpty(cells[4]);
+                Map<String, String> tags = labelSets.computeIfAbsent(cells[9] == null ? "[]" : cells[9],
+                        l -> labels(l, caller));
+                BigDecimal atList = cells[10] == null ? null : decimal(cells[10], "cost_at_list", caller);
                 if (cost.signum() != 0 || credits.signum() == 0) {
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
-                            .service(service).region(region).usageType(sku)
-                            .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency)).build());
+                            .service(service).region(region).usageType(sku).tags(tags)
+                            .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency))
+                            .listCost(atList == null ? null : Money.of(atList, currency)).build());
                     records++;
                 }
                 if (credits.signum() != 0) {
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
-                            .service(service).region(region).usageType(sku)
+                            .service(service).region(region).usageType(sku).tags(tags)
                             .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency)).build());
                     records++;
                 }
@@ -245,6 +252,30 @@ public final class ExportFetcher {
                 c.get("billingAccountId").orElse(""), c.get("projectId").orElse(""), cancellation);
     }
 
+    /**
+     * @param json {@code TO_JSON_STRING(labels)}: {@code [{"key":"env","value":"prod"}, ...]}
+     * @return the labels as tags, key to value (one shared unmodifiable map per distinct text)
+     */
+    static Map<String, String> labels(String json, Caller caller) {
+        com.fasterxml.jackson.databind.JsonNode array;
+        try {
+            array = LABELS.readTree(json);
+        } catch (java.io.IOException e) {
+            array = null;
+        }
+        if (array == null || !array.isArray()) {
+            throw protocol(caller, "sent labels that are not a JSON array: '" + caller.scrub(BigQueryClient.shorten(json)) + "'");
+        }
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        for (com.fasterxml.jackson.databind.JsonNode label : array) {
+            if (!label.path("key").isTextual()) {
+                throw protocol(caller, "sent a label without a key: '" + caller.scrub(BigQueryClient.shorten(json)) + "'");
+            }
+            tags.put(label.get("key").asText(), label.path("value").asText(""));
+        }
+        return Map.copyOf(tags);
+    }
+
     private static String text(String cell, String column, Caller caller) {
         if (cell == null) {
             throw protocol(caller, "sent a row whose " + column + " is null");
@@ -270,10 +301,9 @@ public final class ExportFetcher {
             throw protocol(caller, "sent a row whose " + column + " is null");
         }
         try {
-            return new BigDecimal(text);
+            return Bounds.decimal(text);
         } catch (NumberFormatException e) {
-            throw protocol(caller, "sent a row whose " + column + " is '" + caller.scrub(BigQueryClient.shorten(text))
-                    + "', not a decimal");
+            throw protocol(caller, "sent a row whose " + column + " is " + caller.scrub(e.getMessage()));
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * validated and quoted with backticks, every value a named parameter ({@code @start}, {@code @end}
  * DATE, end exclusive; {@code @billing_account}, {@code @project} STRING, {@code ""} meaning all).
  * Costs are summed as {@code NUMERIC} (the export's {@code cost} and credit amounts are FLOAT64),
- * by UTC usage day, service, region, SKU, project, cost type and currency.
+ * by UTC usage day, service, region, SKU, project, cost type, currency and labels (the line item's
+ * {@code labels} array as {@code TO_JSON_STRING} writes it), with the sum of {@code cost_at_list}.
  *
  * <p>The export table is partitioned by ingestion time ({@code _PARTITIONTIME}, one partition per
  * UTC day): Cloud Billing writes a usage day's rows into that day's partition and, as costs are
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
 public final class ExportQuery {
     /** The result columns, in order. */
     public static final List<String> COLUMNS =
-            List.of("usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits");
+            List.of("usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits",
+                    "labels", "cost_at_list");
 
     /** Partitions read before {@code @start}: a usage day's rows are never exported before the day starts (UTC). */
     public static final int PARTITION_DAYS_BEFORE = 1;
@@ -60,7 +62,9 @@ public final class ExportQuery {
                 + "  IFNULL(cost_type, '') AS cost_type,\n"
                 + "  currency,\n"
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
-                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
+                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits,\n"
+                + "  TO_JSON_STRING(labels) AS labels,\n"
+                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list\n"
                 + "FROM `" + table + "`\n"
                 + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
                 + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
@@ -68,8 +72,8 @@ public final class ExportQuery {
                 + "  AND usage_start_time < TIMESTAMP(@end)\n"
                 + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
                 + "  AND (@project = '' OR project.id = @project)\n"
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7\n"
-                + "ORDER BY 1, 2, 3, 4, 5, 6, 7";
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 10\n"
+                + "ORDER BY 1, 2, 3, 4, 5, 6, 7, 10";
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.billing.gcp.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -3,7 +3,9 @@ package dev.billing.gcp.internal;
 import dev.billing.core.BillingException;
 import dev.billing.core.FetchCancelledException;
 import dev.billing.core.ProviderUnavailableException;
-import dev.billing.core.RateLimitedException;
+import dev.billing.provider.support.Retrier;
+import dev.billing.provider.support.RetryAfter;
+import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -16,31 +18,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends requests with {@link HttpClient} and retries transient failures with bounded, capped
- * backoff. Logs each attempt at DEBUG (method, path, status, attempt, duration, size), never a header
- * or a body.
+ * Sends requests with {@link HttpClient} and retries transient failures through the shared {@link Retrier}.
+ * Logs each attempt at DEBUG (method, path, status, attempt, duration, size), never a header or a body.
  */
 final class Transport {
     static final String PROVIDER = "gcp-billing-export";
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
-    /** One attempt: returns the result or throws {@link RetryableFailure} (or a final {@link BillingException}). */
-    @FunctionalInterface
-    interface Attempt<T> {
-        T run(int attempt);
-    }
-
     private final Config config;
     private final HttpClient http;
+    private final Retrier retrier;
 
     Transport(Config config) {
         this.config = config;
+        this.retrier = new Retrier(PROVIDER, config.http(), "try again later");
         // HTTP/1.1: Google's APIs speak it, and a plain-http loopback server never sees an h2c upgrade
         this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -54,30 +51,12 @@ final class Transport {
      * Runs {@code attempt} until it succeeds, fails finally, or the attempts run out.
      *
      * @param what the call, for messages, for example {@code jobs.query}
-     * @throws RateLimitedException when throttling outlived the retries
+     * @param attempt runs attempt {@code n} (1-based); throws {@link RetryableFailure} for a transient failure
+     * @throws dev.billing.core.RateLimitedException when throttling outlived the retries
      * @throws ProviderUnavailableException when other transient failures did
      */
-    <T> T retrying(Caller caller, String what, Attempt<T> attempt) {
-        RetryableFailure last = null;
-        for (int n = 1; n <= config.maxAttempts(); n++) {
-            caller.throwIfCancelled();
-            try {
-                return attempt.run(n);
-            } catch (RetryableFailure f) {
-                last = f;
-                if (n < config.maxAttempts()) {
-                    sleep(caller, waitMillis(n, f));
-                }
-            }
-        }
-        String name = caller.serviceAccount();
-        String tries = " after " + config.maxAttempts() + (config.maxAttempts() == 1 ? " attempt" : " attempts");
-        if (last.rateLimited()) {
-            throw new RateLimitedException("rate limited by " + PROVIDER + " (" + last.getMessage() + ") on " + what
-                    + " for service account '" + name + "'" + tries + "; try again later", name, last.retryAfter());
-        }
-        throw new ProviderUnavailableException(PROVIDER + " unavailable (" + last.getMessage() + ") on " + what
-                + " for service account '" + name + "'" + tries, name, last.status(), last.getCause());
+    <T> T retrying(Caller caller, String what, IntFunction<T> attempt) {
+        return retrier.call(what, caller.serviceAccount(), caller.cancellation(), attempt);
     }
 
     /**
@@ -123,7 +102,7 @@ final class Transport {
                     : e instanceof HttpTimeoutException ? "timed out after " + config.requestTimeout()
                     : "connection failed (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + caller.scrub(e.getMessage())) + ")";
-            throw new RetryableFailure(why, -1, false, null, e);
+            throw RetryableFailure.noAnswer(why, e);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
@@ -148,30 +127,9 @@ final class Transport {
         caller.throwIfCancelled();
     }
 
-    /** @return the capped {@code Retry-After}, else exponential backoff with jitter */
-    long waitMillis(int attempt, RetryableFailure f) {
-        long max = config.maxBackoff().toMillis();
-        if (f.retryAfter() != null) {
-            Duration cap = config.maxRetryAfter();
-            return Math.max(1, (f.retryAfter().compareTo(cap) > 0 ? cap : f.retryAfter()).toMillis());
-        }
-        long base = config.initialBackoff().toMillis();
-        for (int i = 1; i < attempt && base < max; i++) {
-            base *= 2;
-        }
-        long capped = Math.min(base, max);
-        long jitter = capped / 5;
-        long wait = capped - jitter + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * jitter + 1));
-        return Math.max(1, Math.min(wait, max));
-    }
-
-    /** @return the delay of a {@code Retry-After} in seconds, or null when absent or not seconds */
-    static Duration retryAfter(HttpResponse<?> response) {
-        String v = response.headers().firstValue("Retry-After").orElse("").trim();
-        if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(Character::isDigit)) {
-            return null;
-        }
-        return Duration.ofSeconds(Long.parseLong(v));
+    /** @return the wait {@code Retry-After} names (seconds or an HTTP date), or null */
+    Duration retryAfter(HttpResponse<?> response) {
+        return RetryAfter.of(response.headers(), config.clock());
     }
 
     private static long millisSince(long startNanos) {

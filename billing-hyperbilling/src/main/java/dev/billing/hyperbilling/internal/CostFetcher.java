@@ -14,10 +14,8 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.DateTimeException;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code Credit} or {@code Refund} (any case) is TAX, CREDIT or CREDIT; every other row is USAGE,
  * whatever its sign.
  */
-public final class CostFetcher {
+public final class CostFetcher implements Fetcher {
     /** The credential schema: {@code account}, {@code email}, {@code key}. */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
             CredentialField.text("account", "AWS account id").matching("\\d{12}", "be exactly 12 digits"),
@@ -63,22 +61,17 @@ public final class CostFetcher {
 
     /**
      * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout the timeout of each request
-     * @param policy the retry policy
-     * @param maxConcurrentRequests the most requests in flight
-     * @param clock the clock {@code Retry-After} dates are compared with
+     * @param settings timeouts, retries, concurrency, clock
      */
-    public CostFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                       int maxConcurrentRequests, Clock clock) {
-        this.client = endpoint == null ? null
-                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests, clock);
+    public CostFetcher(URI endpoint, HttpSettings settings) {
+        this.client = endpoint == null ? null : new HyperBillingClient(PROVIDER, endpoint, settings);
     }
 
     /**
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public void verify(ServiceAccount account) {
         Caller caller = caller(account);
         List<String> linked = client().send(new HyperBillingClient.Call<>(caller, "GET", LINKED_ACCOUNTS_PATH, null,
@@ -98,6 +91,7 @@ public final class CostFetcher {
      * @return the stats
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         Caller caller = caller(request.account());
         FetchProgress progress = new FetchProgress();
@@ -118,6 +112,7 @@ public final class CostFetcher {
      * @param executor where answers are read and records passed on
      * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
      */
+    @Override
     public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
         Caller caller;
         try {
@@ -190,7 +185,7 @@ public final class CostFetcher {
         String usageType = row.usageType() == null ? "" : row.usageType();
         return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(caller.account())
                 .subAccountId(caller.account()).serviceAccount(account.id()).project(account.project())
-                .service(service).region(Regions.map(row.region())).usageType(usageType)
+                .service(Services.name(service)).region(Regions.map(row.region())).usageType(usageType)
                 .chargeCategory(category(service, usageType))
                 .billedCost(Money.of(row.usageCost(), page.currency())).usageQuantity(row.usageQuantity()).build();
     }

@@ -6,12 +6,11 @@ import dev.billing.core.FetchCancelledException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
-import dev.billing.core.RateLimitedException;
 import dev.billing.core.spi.Cancellation;
-import dev.billing.hyperbilling.RetryPolicy;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import dev.billing.provider.HttpSettings;
+import dev.billing.provider.support.Retrier;
+import dev.billing.provider.support.RetryAfter;
+import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,19 +18,11 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -48,39 +39,27 @@ final class HyperBillingClient {
 
     private final String provider;
     private final URI endpoint;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final RetryPolicy policy;
-    private final Clock clock;
+    private final HttpSettings settings;
     private final HttpClient http;
     private final RequestLimiter limiter;
-    private final Retry retry;
+    private final Retrier retrier;
 
     /**
      * @param provider the provider id, for messages
      * @param endpoint the checked endpoint
+     * @param settings timeouts, retries, concurrency, clock
      */
-    HyperBillingClient(String provider, URI endpoint, Duration connectTimeout, Duration requestTimeout,
-                       RetryPolicy policy, int maxConcurrentRequests, Clock clock) {
+    HyperBillingClient(String provider, URI endpoint, HttpSettings settings) {
         this.provider = provider;
         this.endpoint = endpoint;
-        this.connectTimeout = connectTimeout;
-        this.requestTimeout = requestTimeout;
-        this.policy = policy;
-        this.clock = clock;
+        this.settings = settings;
         this.http = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
+                .connectTimeout(settings.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.limiter = new RequestLimiter(maxConcurrentRequests);
-        IntervalBiFunction<Object> interval = (attempt, outcome) ->
-                waitMillis(attempt, outcome.isLeft() ? outcome.getLeft() : null);
-        this.retry = Retry.of(provider, RetryConfig.custom()
-                .maxAttempts(policy.maxAttempts())
-                .retryOnException(e -> e instanceof RetryableFailure)
-                .intervalBiFunction(interval)
-                .build());
+        this.limiter = new RequestLimiter(settings.maxConcurrentRequests());
+        this.retrier = new Retrier(provider, settings, "try again later");
     }
 
     /**
@@ -102,12 +81,8 @@ final class HyperBillingClient {
      */
     <T> T send(Call<T> call, AtomicInteger requests) {
         HttpRequest request = request(call);
-        AtomicInteger attempts = new AtomicInteger();
-        try {
-            return retry.executeSupplier(() -> attempt(call, request, attempts.incrementAndGet(), requests));
-        } catch (RetryableFailure e) {
-            throw exhausted(call, e, attempts.get());
-        }
+        return retrier.call(call.method() + " " + call.path(), call.caller().serviceAccount(), call.cancellation(),
+                attempt -> attempt(call, request, attempt, requests));
     }
 
     /**
@@ -118,24 +93,11 @@ final class HyperBillingClient {
      */
     <T> CompletableFuture<T> sendAsync(Call<T> call, AtomicInteger requests, Executor executor) {
         HttpRequest request = request(call);
-        AtomicInteger attempts = new AtomicInteger();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        retry.executeCompletionStage(Scheduler.INSTANCE,
-                        () -> attemptAsync(call, request, attempts.incrementAndGet(), requests, executor))
-                .whenComplete((value, error) -> {
-                    if (error == null) {
-                        result.complete(value);
-                    } else {
-                        Throwable e = unwrap(error);
-                        result.completeExceptionally(e instanceof RetryableFailure f ? exhausted(call, f, attempts.get()) : e);
-                    }
-                });
-        return result;
+        return retrier.callAsync(call.method() + " " + call.path(), call.caller().serviceAccount(), call.cancellation(),
+                attempt -> attemptAsync(call, request, attempt, requests, executor));
     }
 
     private <T> T attempt(Call<T> call, HttpRequest request, int attempt, AtomicInteger requests) {
-        String name = call.caller().serviceAccount();
-        call.cancellation().throwIfCancelled(name);
         requests.incrementAndGet();
         CompletableFuture<Void> permit = limiter.acquire();
         call.cancellation().onCancel(() -> permit.cancel(false));
@@ -179,10 +141,6 @@ final class HyperBillingClient {
 
     private <T> CompletableFuture<T> attemptAsync(Call<T> call, HttpRequest request, int attempt,
                                                   AtomicInteger requests, Executor executor) {
-        if (call.cancellation().isCancelled()) {
-            return CompletableFuture.failedFuture(new FetchCancelledException(call.cancellation().reason(),
-                    call.caller().serviceAccount()));
-        }
         requests.incrementAndGet();
         long[] start = new long[1];
         CompletableFuture<T> outcome = new CompletableFuture<>();
@@ -202,7 +160,7 @@ final class HyperBillingClient {
                 })
                 .handleAsync((response, error) -> {
                     if (error != null) {
-                        Throwable e = unwrap(error);
+                        Throwable e = Retrier.unwrap(error);
                         if (e instanceof CancellationException ce) {
                             if (permit.isCancelled()) {
                                 limiter.abandon(permit);
@@ -217,7 +175,7 @@ final class HyperBillingClient {
                     if (error == null) {
                         outcome.complete(value);
                     } else {
-                        outcome.completeExceptionally(unwrap(error));
+                        outcome.completeExceptionally(Retrier.unwrap(error));
                     }
                 });
         return outcome;
@@ -225,7 +183,7 @@ final class HyperBillingClient {
 
     private HttpRequest request(Call<?> call) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + call.path()))
-                .timeout(requestTimeout)
+                .timeout(settings.requestTimeout())
                 .header("Accept", "application/json")
                 // the real clients send it on every request, GET included
                 .header("Content-Type", "application/json");
@@ -259,9 +217,9 @@ final class HyperBillingClient {
         }
         String detail = Json.parseError(response.body()).scrubbed(caller::scrub).describe();
         switch (status) {
-            case 429 -> throw new RetryableFailure("HTTP 429" + detail, status,
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)), null);
-            case 500, 502, 503, 504 -> throw new RetryableFailure("HTTP " + status + detail, status, null, null);
+            case 429 -> throw RetryableFailure.throttled("HTTP 429" + detail, status,
+                    RetryAfter.of(response.headers(), settings.clock()));
+            case 500, 502, 503, 504 -> throw RetryableFailure.unavailable("HTTP " + status + detail, status, null);
             case 400 -> throw new InvalidRequestException(provider + " rejected the request " + call.method() + " "
                     + call.path() + " (HTTP 400" + detail + ") for service account '" + name + "'", name, status, null);
             case 401, 403 -> throw new CredentialsRejectedException("credentials rejected by " + provider + " (HTTP "
@@ -279,81 +237,19 @@ final class HyperBillingClient {
         log.debug("{} {} -> {} (attempt {}, {} ms)", call.method(), call.path(), e.getClass().getSimpleName(), attempt,
                 millisSince(start));
         String what = e instanceof HttpConnectTimeoutException
-                ? "could not connect within " + connectTimeout
+                ? "could not connect within " + settings.connectTimeout()
                 : e instanceof HttpTimeoutException
-                ? "timed out after " + requestTimeout
+                ? "timed out after " + settings.requestTimeout()
                 : "connection failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                         + call.caller().scrub(e.getMessage())) + ")";
-        return new RetryableFailure(what, -1, null, e);
-    }
-
-    /** The exception for a transient failure that outlived the retries. */
-    private BillingException exhausted(Call<?> call, RetryableFailure f, int attempts) {
-        String name = call.caller().serviceAccount();
-        String tries = " after " + attempts + (attempts == 1 ? " attempt" : " attempts");
-        if (f.status() == 429) {
-            return new RateLimitedException("rate limited by " + provider + " (" + f.getMessage() + ") for service account '"
-                    + name + "'" + tries + "; try again later", name, f.retryAfter());
-        }
-        return new ProviderUnavailableException(provider + " unavailable (" + f.getMessage() + ") on " + call.method()
-                + " " + call.path() + " for service account '" + name + "'" + tries, name, f.status(), f.getCause());
-    }
-
-    /** Parses {@code Retry-After}: delay seconds or an HTTP date; null when absent or unreadable. */
-    Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String v = value.trim();
-        if (v.chars().allMatch(Character::isDigit)) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(v));
-            } catch (NumberFormatException e) {
-                return policy.maxRetryAfter();
-            }
-        }
-        try {
-            Duration wait = Duration.between(clock.instant(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** The wait after failed attempt {@code attempt}: the capped Retry-After, else exponential backoff with jitter. */
-    private long waitMillis(int attempt, Throwable failure) {
-        if (failure instanceof RetryableFailure f && f.retryAfter() != null) {
-            Duration wait = f.retryAfter().compareTo(policy.maxRetryAfter()) > 0 ? policy.maxRetryAfter() : f.retryAfter();
-            return Math.max(1, wait.toMillis());
-        }
-        double base = Math.min(policy.initialBackoff().toMillis() * Math.pow(policy.multiplier(), attempt - 1.0),
-                policy.maxBackoff().toMillis());
-        double spread = policy.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Math.max(1, Math.min((long) (base * (1 + spread)), policy.maxBackoff().toMillis()));
+        return RetryableFailure.noAnswer(what, e);
     }
 
     private static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     private static RuntimeException asRuntime(Throwable e) {
         return e instanceof RuntimeException re ? re : new CompletionException(e);
-    }
-
-    /** Schedules asynchronous retries; one daemon thread that only starts attempts, never blocks. */
-    private static final class Scheduler {
-        static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hyperbilling-retry");
-            t.setDaemon(true);
-            return t;
-        });
     }
 }

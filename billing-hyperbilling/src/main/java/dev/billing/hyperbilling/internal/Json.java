@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.billing.core.spi.Bounds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -293,26 +294,19 @@ final class Json {
     }
 
     private static BigDecimal decimal(JsonParser p, String field) throws IOException {
-        return switch (p.currentToken()) {
-            // an integer is read into a long first, without text; a fraction from the parser's buffer
-            case VALUE_NUMBER_INT -> p.getDecimalValue();
-            case VALUE_NUMBER_FLOAT -> {
-                try {
-                    yield Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                } catch (NumberFormatException e) {
-                    throw new ReplyException(field + " is out of range: '" + shorten(p.getText()) + "'", null);
-                }
-            }
-            case VALUE_NULL -> null;
-            case VALUE_STRING -> {
-                try {
-                    yield new BigDecimal(p.getText().trim());
-                } catch (NumberFormatException e) {
-                    throw new ReplyException(field + " is not a number: '" + shorten(p.getText()) + "'", null);
-                }
-            }
-            default -> throw new ReplyException(field + " is not a number", null);
-        };
+        try {
+            return switch (p.currentToken()) {
+                // an integer is read into a long first, without text; a fraction from the parser's buffer
+                case VALUE_NUMBER_INT -> Bounds.decimal(p.getDecimalValue());
+                case VALUE_NUMBER_FLOAT -> Bounds.decimal(Decimals.parse(p.getTextCharacters(), p.getTextOffset(),
+                        p.getTextLength()));
+                case VALUE_NULL -> null;
+                case VALUE_STRING -> Bounds.decimal(p.getText());
+                default -> throw new ReplyException(field + " is not a number", null);
+            };
+        } catch (NumberFormatException e) {
+            throw new ReplyException(field + " is not a number within bounds: " + e.getMessage(), null);
+        }
     }
 
     /** @return the text of a scalar, null for JSON null; a string through the page's {@code strings} */

@@ -74,7 +74,8 @@ final class RsaJwt {
         }
         try {
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // the JDK's DER parser throws unchecked exceptions for some corrupt keys
             throw new KeyProblem("is not a readable RSA private key (PKCS#8)");
         }
     }

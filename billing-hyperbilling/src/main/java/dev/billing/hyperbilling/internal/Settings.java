@@ -1,28 +1,16 @@
 package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.ProviderConfigurationException;
-import dev.billing.core.spi.Endpoints;
+import dev.billing.core.support.Endpoints;
 import java.net.URI;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
-/** Parses the provider settings both HyperBilling factories share. */
+/** The endpoint rules both HyperBilling providers share. */
 public final class Settings {
 
     /** A valid {@code endpoint}, shown when a value is not a URL. */
-    static final String ENDPOINT_EXAMPLE = "https://hyperbilling.example.com";
+    public static final String ENDPOINT_EXAMPLE = "https://hyperbilling.example.com";
 
     private Settings() {
-    }
-
-    /**
-     * @param provider the provider id, for the message
-     * @param value the value of the provider setting {@code endpoint}
-     * @return the endpoint, without a trailing slash
-     * @throws ProviderConfigurationException naming the setting and what to fix
-     */
-    public static URI endpoint(String provider, String value) {
-        return Endpoints.parse(provider, "endpoint", value, ENDPOINT_EXAMPLE);
     }
 
     /**
@@ -43,45 +31,5 @@ public final class Settings {
         return new ProviderConfigurationException("provider " + provider + " has no endpoint:"
                 + " set the provider setting 'endpoint', for example Billing.builder().providerSettings(\""
                 + provider + "\", Map.of(\"endpoint\", \"" + ENDPOINT_EXAMPLE + "\"))");
-    }
-
-    /**
-     * @param provider the provider id, for the message
-     * @param setting the setting's name
-     * @param value its value
-     * @return a positive ISO-8601 duration such as {@code PT30S}
-     * @throws ProviderConfigurationException naming the setting and what to fix
-     */
-    public static Duration duration(String provider, String setting, String value) {
-        try {
-            Duration d = Duration.parse(value.trim());
-            if (!d.isNegative() && !d.isZero()) {
-                return d;
-            }
-        } catch (DateTimeParseException e) {
-            // reported below
-        }
-        throw new ProviderConfigurationException("provider setting '" + setting + "' of " + provider
-                + " must be a positive ISO-8601 duration such as PT30S, got '" + value + "'");
-    }
-
-    /**
-     * @param provider the provider id, for the message
-     * @param setting the setting's name
-     * @param value its value
-     * @return a whole number of at least 1
-     * @throws ProviderConfigurationException naming the setting and what to fix
-     */
-    public static int positiveInt(String provider, String setting, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ProviderConfigurationException("provider setting '" + setting + "' of " + provider
-                + " must be a whole number of at least 1, got '" + value + "'");
     }
 }

@@ -16,7 +16,7 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.hyperbilling.RetryPolicy;
+import dev.billing.provider.HttpSettings;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
@@ -54,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * rows whose {@code invoice_month} is another month, and rows dated outside the asked month or
  * period are dropped and counted in {@link FetchStats#droppedRows()}.
  */
-public final class SummaryFetcher {
+public final class SummaryFetcher implements Fetcher {
     /** The provider id. */
     public static final String PROVIDER = "hyperbilling-mzc";
     /** The platforms the summary API serves. */
@@ -86,19 +85,12 @@ public final class SummaryFetcher {
 
     /**
      * @param endpoint the checked endpoint, or null when the host gave none (verify and fetch then fail)
-     * @param connectTimeout the connect timeout
-     * @param requestTimeout the timeout of each request
-     * @param policy the retry policy
-     * @param maxConcurrentRequests the most requests in flight
-     * @param clock the clock tokens are dated with and {@code Retry-After} dates compared with
+     * @param settings timeouts, retries, concurrency, and the clock tokens are dated with
      */
-    public SummaryFetcher(URI endpoint, Duration connectTimeout, Duration requestTimeout, RetryPolicy policy,
-                          int maxConcurrentRequests, Clock clock) {
+    public SummaryFetcher(URI endpoint, HttpSettings settings) {
         this.endpoint = endpoint;
-        this.clock = clock;
-        this.client = endpoint == null ? null
-                : new HyperBillingClient(PROVIDER, endpoint, connectTimeout, requestTimeout, policy, maxConcurrentRequests,
-                        clock);
+        this.clock = settings.clock();
+        this.client = endpoint == null ? null : new HyperBillingClient(PROVIDER, endpoint, settings);
     }
 
     /**
@@ -108,6 +100,7 @@ public final class SummaryFetcher {
      * @param account the service account
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public void verify(ServiceAccount account) {
         SummaryCaller caller = caller(account);
         YearMonth month = YearMonth.now(clock.withZone(java.time.ZoneOffset.UTC));
@@ -122,6 +115,7 @@ public final class SummaryFetcher {
      * @return the stats
      * @throws dev.billing.core.BillingException as documented on the provider
      */
+    @Override
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         SummaryCaller caller = caller(request.account());
         FetchProgress progress = new FetchProgress();
@@ -140,6 +134,7 @@ public final class SummaryFetcher {
      * @param executor where answers are read and records passed on
      * @return completes with the stats or exceptionally with a {@link dev.billing.core.BillingException}
      */
+    @Override
     public CompletableFuture<FetchStats> fetchAsync(FetchRequest request, CostSink sink, Executor executor) {
         SummaryCaller caller;
         try {

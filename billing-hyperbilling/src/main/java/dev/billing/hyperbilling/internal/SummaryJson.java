@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.billing.core.spi.Bounds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -135,15 +136,15 @@ final class SummaryJson {
         if (n.isNull()) {
             return null;
         }
-        if (n.isNumber()) {
-            return n.decimalValue();
-        }
-        if (n.isTextual()) {
-            try {
-                return new BigDecimal(n.asText().trim());
-            } catch (NumberFormatException e) {
-                // reported below
+        try {
+            if (n.isNumber()) {
+                return Bounds.decimal(n.decimalValue());
             }
+            if (n.isTextual()) {
+                return Bounds.decimal(n.asText());
+            }
+        } catch (NumberFormatException e) {
+            throw new ReplyException(field + " is not a number within bounds: " + e.getMessage(), null);
         }
         throw new ReplyException(field + " is not a number: '" + Json.shorten(n.toString()) + "'", null);
     }

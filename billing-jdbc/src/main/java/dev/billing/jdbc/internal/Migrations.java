@@ -165,6 +165,52 @@ public final class Migrations {
     }
 
     /**
+     * @param c a connection to an embedded database
+     * @return whether it holds tables but no cost store schema: another application's database
+     * @throws SQLException when the database cannot be read
+     */
+    public static boolean isForeign(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(CASE WHEN LOWER(TABLE_NAME) = 'billing_schema_version'"
+                     + " THEN 1 END) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = CURRENT_SCHEMA")) {
+            rs.next();
+            return rs.getLong(1) > 0 && rs.getLong(2) == 0;
+        }
+    }
+
+    /**
+     * For a store opened read-only: nothing can be migrated.
+     *
+     * @param c a connection
+     * @param location the store, for the message
+     * @throws SQLException when the database cannot be read
+     * @throws CostStoreException (reason {@code NOT_A_STORE}) when the schema is missing or not {@link #latest()}
+     */
+    public static void requireLatest(Connection c, String location) throws SQLException {
+        int version = 0;
+        if (!isForeign(c)) {
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA ="
+                         + " CURRENT_SCHEMA AND LOWER(TABLE_NAME) = 'billing_schema_version'")) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    try (ResultSet v = s.executeQuery("SELECT MAX(version) FROM billing_schema_version")) {
+                        v.next();
+                        version = v.getInt(1);
+                    }
+                }
+            }
+        }
+        if (version != latest()) {
+            throw new CostStoreException(version > latest() ? CostStoreException.Reason.NEWER_SCHEMA
+                    : CostStoreException.Reason.NOT_A_STORE, location, "the cost store " + location
+                    + (version == 0 ? " holds no cost store schema; a sync creates it"
+                    : " is at schema version " + version + ", this billing-jdbc reads version " + latest()
+                    + (version < latest() ? "; a sync migrates it" : "; upgrade billing-jdbc")), false, null);
+        }
+    }
+
+    /**
      * Brings the database's schema to {@link #latest()}, applying the missing migrations in order,
      * in one transaction on PostgreSQL; several instances starting at once wait for each other.
      *

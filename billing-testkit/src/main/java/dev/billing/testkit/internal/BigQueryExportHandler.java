@@ -75,7 +75,8 @@ public final class BigQueryExportHandler implements HttpHandler {
     private static final List<String[]> SCHEMA = List.of(new String[] {"usage_date", "DATE"},
             new String[] {"service", "STRING"}, new String[] {"region", "STRING"}, new String[] {"sku", "STRING"},
             new String[] {"gcp_project", "STRING"}, new String[] {"cost_type", "STRING"},
-            new String[] {"currency", "STRING"}, new String[] {"cost", "NUMERIC"}, new String[] {"credits", "NUMERIC"});
+            new String[] {"currency", "STRING"}, new String[] {"cost", "NUMERIC"}, new String[] {"credits", "NUMERIC"},
+            new String[] {"labels", "STRING"}, new String[] {"cost_at_list", "NUMERIC"});
 
     private final String table;
     private final String projectId;
@@ -178,7 +179,9 @@ public final class BigQueryExportHandler implements HttpHandler {
                 + "  IFNULL(cost_type, '') AS cost_type,\n"
                 + "  currency,\n"
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
-                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits\n"
+                + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits,\n"
+                + "  TO_JSON_STRING(labels) AS labels,\n"
+                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list\n"
                 + "FROM `" + TABLE_MARK + "`\n"
                 + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
                 + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
@@ -186,8 +189,8 @@ public final class BigQueryExportHandler implements HttpHandler {
                 + "  AND usage_start_time < TIMESTAMP(@end)\n"
                 + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
                 + "  AND (@project = '' OR project.id = @project)\n"
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7\n"
-                + "ORDER BY 1, 2, 3, 4, 5, 6, 7").replace(TABLE_MARK, table);
+                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 10\n"
+                + "ORDER BY 1, 2, 3, 4, 5, 6, 7, 10").replace(TABLE_MARK, table);
     }
 
     /** @return the table served */
@@ -510,21 +513,33 @@ public final class BigQueryExportHandler implements HttpHandler {
             }
             List<String> key = List.of(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate().toString(), r.service(),
                     r.region() == null ? "" : r.region(), r.sku(), r.projectId() == null ? "" : r.projectId(),
-                    r.costType(), r.currency());
-            BigDecimal[] sums = groups.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    r.costType(), r.currency(), labelsJson(r));
+            BigDecimal[] sums = groups.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, null});
             sums[0] = sums[0].add(ExportRow.numeric(r.cost()));
             for (Credit c : r.credits()) {
                 sums[1] = sums[1].add(ExportRow.numeric(c.amount()));
             }
+            if (r.costAtList() != null) { // SUM ignores NULL, and is NULL when every value is
+                sums[2] = (sums[2] == null ? BigDecimal.ZERO : sums[2]).add(ExportRow.numeric(r.costAtList()));
+            }
         }
         List<List<String>> out = new ArrayList<>();
         groups.forEach((key, sums) -> {
-            List<String> row = new ArrayList<>(key);
+            List<String> row = new ArrayList<>(key.subList(0, 7));
             row.add(numeric(sums[0]));
             row.add(numeric(sums[1]));
+            row.add(key.get(7));
+            row.add(sums[2] == null ? null : numeric(sums[2]));
             out.add(row);
         });
         return out;
+    }
+
+    /** @return {@code TO_JSON_STRING(labels)}: {@code [{"key":"k","value":"v"},...]}, {@code []} when none */
+    private static String labelsJson(ExportRow r) {
+        ArrayNode array = JSON.createArrayNode();
+        r.labels().forEach((k, v) -> array.addObject().put("key", k).put("value", v));
+        return array.toString();
     }
 
     private static final Comparator<List<String>> KEY_ORDER = (a, b) -> {

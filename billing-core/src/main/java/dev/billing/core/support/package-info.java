@@ -1,0 +1,6 @@
+/**
+ * Checks the SDK's builders and the provider modules share ({@link dev.billing.core.support.Arguments},
+ * {@link dev.billing.core.support.Endpoints}): exported only to the modules of the SDK that use them, not part
+ * of the API or the SPI.
+ */
+package dev.billing.core.support;

@@ -1,0 +1,314 @@
+package dev.billing.spring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code billing.*} properties: providers' settings, service accounts, the cost store, the scheduled
+ * sync and the dashboard. Settings and credentials are exactly the provider's ({@code billing providers}
+ * lists them), under their own names.
+ */
+@ConfigurationProperties("billing")
+public class BillingProperties {
+
+    /**
+     * Each installed provider's settings, by provider id, such as
+     * {@code billing.providers.hyperbilling-aws.endpoint}.
+     */
+    private Map<String, Map<String, String>> providers = new LinkedHashMap<>();
+
+    /** The service accounts to register, in order. */
+    private List<ServiceAccount> serviceAccounts = new ArrayList<>();
+
+    /** Whether each service account's credentials are verified once at startup (for the health indicator). */
+    private boolean verifyOnStartup = true;
+
+    private final Store store = new Store();
+
+    private final Sync sync = new Sync();
+
+    private final Dashboard dashboard = new Dashboard();
+
+    /** Defaults everywhere: no providers' settings, no service accounts. */
+    public BillingProperties() {
+    }
+
+    /** @return each provider's settings by provider id */
+    public Map<String, Map<String, String>> getProviders() {
+        return providers;
+    }
+
+    /** @param providers each provider's settings by provider id */
+    public void setProviders(Map<String, Map<String, String>> providers) {
+        this.providers = providers;
+    }
+
+    /** @return the service accounts */
+    public List<ServiceAccount> getServiceAccounts() {
+        return serviceAccounts;
+    }
+
+    /** @param serviceAccounts the service accounts */
+    public void setServiceAccounts(List<ServiceAccount> serviceAccounts) {
+        this.serviceAccounts = serviceAccounts;
+    }
+
+    /** @return whether credentials are verified at startup */
+    public boolean isVerifyOnStartup() {
+        return verifyOnStartup;
+    }
+
+    /** @param verifyOnStartup whether credentials are verified at startup */
+    public void setVerifyOnStartup(boolean verifyOnStartup) {
+        this.verifyOnStartup = verifyOnStartup;
+    }
+
+    /** @return the cost store */
+    public Store getStore() {
+        return store;
+    }
+
+    /** @return the scheduled sync */
+    public Sync getSync() {
+        return sync;
+    }
+
+    /** @return the dashboard */
+    public Dashboard getDashboard() {
+        return dashboard;
+    }
+
+    /** One service account: {@code billing.service-accounts[n].*}. */
+    public static class ServiceAccount {
+        /** An account with nothing set. */
+        public ServiceAccount() {
+        }
+
+        /** The account's name, unique in the domain (1 to 128 letters, digits, '.', '_', ':' or '-'). */
+        private String name;
+
+        /** The id of the provider that serves the account, such as {@code hyperbilling-aws}. */
+        private String provider;
+
+        /** The project the account's costs belong to. */
+        private String project;
+
+        /**
+         * The provider's credential fields under their own names, such as
+         * {@code billing.service-accounts[0].credentials.key=${HB_KEY_WEB}}.
+         */
+        private Map<String, String> credentials = new LinkedHashMap<>();
+
+        /** @return the name */
+        public String getName() {
+            return name;
+        }
+
+        /** @param name the name */
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        /** @return the provider id */
+        public String getProvider() {
+            return provider;
+        }
+
+        /** @param provider the provider id */
+        public void setProvider(String provider) {
+            this.provider = provider;
+        }
+
+        /** @return the project */
+        public String getProject() {
+            return project;
+        }
+
+        /** @param project the project */
+        public void setProject(String project) {
+            this.project = project;
+        }
+
+        /** @return the credential fields */
+        public Map<String, String> getCredentials() {
+            return credentials;
+        }
+
+        /** @param credentials the credential fields */
+        public void setCredentials(Map<String, String> credentials) {
+            this.credentials = credentials;
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceAccount[" + name + ", " + provider + ", " + project + ", credentials " + credentials.keySet() + "]";
+        }
+    }
+
+    /** The cost store: {@code billing.store.*}. */
+    public static class Store {
+        /** The defaults: the embedded H2 file. */
+        public Store() {
+        }
+
+        /**
+         * The JDBC URL of a PostgreSQL (or H2) database to keep costs in, shared by every instance of the
+         * application. Default: the embedded H2 file {@code billing.store.file}, when H2 is on the classpath.
+         */
+        private String url;
+
+        /** The user for {@code billing.store.url}. */
+        private String username;
+
+        /** The password for {@code billing.store.url}. */
+        private String password;
+
+        /** The embedded H2 database file used when no URL is given (H2 adds {@code .mv.db}). */
+        private Path file = Path.of("billing-data", "costs");
+
+        /** Whether costs are kept in the application's own {@code DataSource} bean instead. */
+        private boolean useDataSource;
+
+        /** @return the JDBC URL */
+        public String getUrl() {
+            return url;
+        }
+
+        /** @param url the JDBC URL */
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        /** @return the user */
+        public String getUsername() {
+            return username;
+        }
+
+        /** @param username the user */
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /** @return the password */
+        public String getPassword() {
+            return password;
+        }
+
+        /** @param password the password */
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        /** @return the embedded file */
+        public Path getFile() {
+            return file;
+        }
+
+        /** @param file the embedded file */
+        public void setFile(Path file) {
+            this.file = file;
+        }
+
+        /** @return whether the application's DataSource is used */
+        public boolean isUseDataSource() {
+            return useDataSource;
+        }
+
+        /** @param useDataSource whether the application's DataSource is used */
+        public void setUseDataSource(boolean useDataSource) {
+            this.useDataSource = useDataSource;
+        }
+
+        @Override
+        public String toString() {
+            return "Store[" + (url == null ? "file " + file : url.replaceAll("[?;].*$", "")) + "]";
+        }
+    }
+
+    /** The scheduled sync: {@code billing.sync.*}. */
+    public static class Sync {
+        /** The defaults: no schedule, 12 months back, stale after a day. */
+        public Sync() {
+        }
+
+        /**
+         * When to sync every service account into the cost store, as a Spring cron expression such as
+         * {@code 0 0 * * * *} (hourly). Absent: no scheduled sync.
+         */
+        private String cron;
+
+        /** How many months before the current one the first sync of an account reads. */
+        private int monthsBack = 12;
+
+        /** How old an account's last successful sync may be before the account is stale. */
+        private Duration staleAfter = Duration.ofDays(1);
+
+        /** @return the cron expression, or null */
+        public String getCron() {
+            return cron;
+        }
+
+        /** @param cron the cron expression */
+        public void setCron(String cron) {
+            this.cron = cron;
+        }
+
+        /** @return the months back */
+        public int getMonthsBack() {
+            return monthsBack;
+        }
+
+        /** @param monthsBack the months back */
+        public void setMonthsBack(int monthsBack) {
+            this.monthsBack = monthsBack;
+        }
+
+        /** @return the age after which an account is stale */
+        public Duration getStaleAfter() {
+            return staleAfter;
+        }
+
+        /** @param staleAfter the age after which an account is stale */
+        public void setStaleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+        }
+    }
+
+    /** The dashboard: {@code billing.dashboard.*}. */
+    public static class Dashboard {
+        /** The defaults: not mounted, at /billing. */
+        public Dashboard() {
+        }
+
+        /** Whether the dashboard is mounted on the application's web server. */
+        private boolean enabled;
+
+        /** Where the dashboard is mounted: the domain page is {@code {path}}, a project's {@code {path}/projects/{project}}. */
+        private String path = "/billing";
+
+        /** @return whether the dashboard is mounted */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the dashboard is mounted */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the path */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the path */
+        public void setPath(String path) {
+            this.path = path;
+        }
+    }
+}
