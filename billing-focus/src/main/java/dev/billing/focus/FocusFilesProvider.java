@@ -282,18 +282,21 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("BillingAccountId", "empty; FOCUS requires the billing account id");
             }
             String service = orEmpty(r.get("ServiceName"));
-            // FocusWriter names the columns it filled with BilledCost because the line item had no value of its own
-            String filled = r.get("x_FilledFromBilledCost");
-            BigDecimal effective = filled != null && filled.contains("EffectiveCost") ? null : decimal("EffectiveCost", false);
-            BigDecimal list = filled != null && filled.contains("ListCost") ? null : decimal("ListCost", false);
+            Money billed = Money.of(cost, currency);
+            // FOCUS 1.2 makes EffectiveCost and ListCost Mandatory and not null, and a charge without unit prices
+            // "MUST match the BilledCost" (FOCUS_Spec specification/columns/effectivecost.md, listcost.md): a file
+            // that leaves them out or empty gets that value. focus-files declares EFFECTIVE_COST and LIST_COST, so
+            // every line item it passes carries both (FetchEngine refuses one without them).
+            BigDecimal effective = decimal("EffectiveCost", false);
+            BigDecimal list = decimal("ListCost", false);
             return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(billingAccountId)
                     .subAccountId(orEmpty(r.get("SubAccountId"))).serviceAccount(account.id())
                     .project(account.project()).service(service).region(orEmpty(r.get("RegionId")))
                     .usageType(orEmpty(r.get("ChargeDescription"))).chargeCategory(category())
                     .correction("correction".equalsIgnoreCase(r.get("ChargeClass")))
-                    .billedCost(Money.of(cost, currency))
-                    .effectiveCost(effective == null ? null : Money.of(effective, currency))
-                    .listCost(list == null ? null : Money.of(list, currency))
+                    .billedCost(billed)
+                    .effectiveCost(effective == null ? billed : Money.of(effective, currency))
+                    .listCost(list == null ? billed : Money.of(list, currency))
                     .usageQuantity(decimal("ConsumedQuantity", false)).tags(tags()).build();
         }
 

@@ -53,8 +53,6 @@ public final class FocusFileReader implements Closeable {
         m.put("EffectiveCost", List.of());
         m.put("ListCost", List.of());
         m.put("Tags", List.of());
-        // written by FocusWriter: which of EffectiveCost and ListCost it filled with BilledCost
-        m.put("x_FilledFromBilledCost", List.of());
         return Map.copyOf(m);
     }
 
