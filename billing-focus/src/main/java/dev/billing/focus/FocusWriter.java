@@ -38,7 +38,7 @@ import java.util.function.Function;
  * contractedcost.md); a record without an effective cost of its own carries its billed cost there
  * ({@link CostRecord#effectiveCost()}). The custom column {@code x_FilledFromBilledCost} names the
  * columns among {@code EffectiveCost} and {@code ListCost} so filled (space-separated; null when
- * none), so that {@code focus-files} reads the record back as it was. {@code Tags} is FOCUS's
+ * none), so that a reader can tell them from the provider's own. {@code Tags} is FOCUS's
  * KeyValueFormat (specification/attributes/key_value_format.md): a JSON object of string values,
  * keys in order, {@code {}} when the record has none. {@code ChargeClass} is {@code Correction}
  * only for a record that {@linkplain CostRecord#correction() corrects} an earlier period, else null;
