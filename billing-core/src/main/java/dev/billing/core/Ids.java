@@ -1,6 +1,6 @@
 package dev.billing.core;
 
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.util.regex.Pattern;
 
 /** The shared rule for ids: 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit. */

@@ -1,6 +1,6 @@
 package dev.billing.core;
 
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Currency;

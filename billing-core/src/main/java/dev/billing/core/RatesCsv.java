@@ -1,6 +1,6 @@
 package dev.billing.core;
 
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;

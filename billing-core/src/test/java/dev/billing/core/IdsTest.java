@@ -3,7 +3,7 @@ package dev.billing.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

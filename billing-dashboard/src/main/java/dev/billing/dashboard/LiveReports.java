@@ -9,7 +9,7 @@ import dev.billing.core.CoverageStatus;
 import dev.billing.core.Dimension;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Arguments;
+import dev.billing.core.support.Arguments;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.dashboard.internal.ReportMerge;
 import java.time.Clock;

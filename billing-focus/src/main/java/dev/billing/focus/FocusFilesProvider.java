@@ -12,7 +12,7 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.CostSink;

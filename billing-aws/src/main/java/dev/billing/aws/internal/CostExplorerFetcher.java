@@ -13,7 +13,7 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;

@@ -15,7 +15,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;

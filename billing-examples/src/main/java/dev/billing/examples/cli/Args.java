@@ -3,7 +3,7 @@ package dev.billing.examples.cli;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;

@@ -2,7 +2,7 @@ package dev.billing.examples.cli;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostStoreException;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.billing.core.AnomalySettings;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;

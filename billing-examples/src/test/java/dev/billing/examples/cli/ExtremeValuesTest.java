@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A number outside the bounds (dev.billing.core.spi.Bounds) fails only its account (exit 3, the others exact) or
+ * A number outside the bounds (dev.billing.core.support.Bounds) fails only its account (exit 3, the others exact) or
  * its configuration line (exit 2), with one short line: FOCUS files, the rates file and budgets.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

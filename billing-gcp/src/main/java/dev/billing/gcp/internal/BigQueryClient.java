@@ -12,7 +12,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.provider.support.RetryableFailure;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

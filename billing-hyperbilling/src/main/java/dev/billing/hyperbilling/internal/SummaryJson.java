@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.billing.core.spi.Bounds;
+import dev.billing.core.support.Bounds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

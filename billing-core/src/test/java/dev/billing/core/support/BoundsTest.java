@@ -1,4 +1,4 @@
-package dev.billing.core.spi;
+package dev.billing.core.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

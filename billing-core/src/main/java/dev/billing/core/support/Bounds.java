@@ -1,4 +1,4 @@
-package dev.billing.core.spi;
+package dev.billing.core.support;
 
 import java.math.BigDecimal;
 
