@@ -20,6 +20,7 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.focus.internal.FocusFileReader.FocusFileException;
 import dev.billing.focus.internal.FocusFileReader;
+import dev.billing.focus.internal.TagsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -118,7 +119,8 @@ public final class FocusFilesProvider implements BillingProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+        return EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY, Capability.TAGS,
+                Capability.EFFECTIVE_COST, Capability.LIST_COST);
     }
 
     /** @return the directory read, or empty when none was configured */
@@ -218,6 +220,8 @@ public final class FocusFilesProvider implements BillingProvider {
         private final Map<String, Currency> currencies = new HashMap<>();
         private String lastDateText;
         private LocalDate lastDate;
+        private String lastTagsText;
+        private Map<String, String> lastTags = Map.of();
 
         Rows(FocusFileReader r, ServiceAccount account) {
             this.r = r;
@@ -278,11 +282,39 @@ public final class FocusFilesProvider implements BillingProvider {
                 throw r.malformed("BillingAccountId", "empty; FOCUS requires the billing account id");
             }
             String service = orEmpty(r.get("ServiceName"));
+            Money billed = Money.of(cost, currency);
+            // FOCUS 1.2 makes EffectiveCost and ListCost Mandatory and not null, and a charge without unit prices
+            // "MUST match the BilledCost" (FOCUS_Spec specification/columns/effectivecost.md, listcost.md): a file
+            // that leaves them out or empty gets that value. focus-files declares EFFECTIVE_COST and LIST_COST, so
+            // every line item it passes carries both (FetchEngine refuses one without them).
+            BigDecimal effective = decimal("EffectiveCost", false);
+            BigDecimal list = decimal("ListCost", false);
             return CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(billingAccountId)
                     .subAccountId(orEmpty(r.get("SubAccountId"))).serviceAccount(account.id())
                     .project(account.project()).service(service).region(orEmpty(r.get("RegionId")))
                     .usageType(orEmpty(r.get("ChargeDescription"))).chargeCategory(category())
-                    .correction("correction".equalsIgnoreCase(r.get("ChargeClass"))).billedCost(Money.of(cost, currency)).usageQuantity(decimal("ConsumedQuantity", false)).build();
+                    .correction("correction".equalsIgnoreCase(r.get("ChargeClass")))
+                    .billedCost(billed)
+                    .effectiveCost(effective == null ? billed : Money.of(effective, currency))
+                    .listCost(list == null ? billed : Money.of(list, currency))
+                    .usageQuantity(decimal("ConsumedQuantity", false)).tags(tags()).build();
+        }
+
+        /** The row's Tags (FOCUS KeyValueFormat); the last parsed map is reused while the text repeats. */
+        private Map<String, String> tags() throws FocusFileException {
+            String text = r.get("Tags");
+            if (text == null) {
+                return Map.of();
+            }
+            if (!text.equals(lastTagsText)) {
+                try {
+                    lastTags = TagsJson.parse(text);
+                } catch (TagsJson.MalformedTagsException e) {
+                    throw r.malformed("Tags", e.getMessage());
+                }
+                lastTagsText = text;
+            }
+            return lastTags;
         }
 
         private BigDecimal decimal(String column, boolean required) throws FocusFileException {

@@ -2,6 +2,7 @@ package dev.billing.focus;
 
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
+import dev.billing.core.Money;
 import dev.billing.focus.internal.ServiceCategories;
 import java.io.Flushable;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -22,14 +24,24 @@ import java.util.function.Function;
  * Writes line items as FOCUS 1.2 CSV, one row per {@link CostRecord}, as they come: nothing but
  * the current row is held. The header is every Mandatory column of FOCUS 1.2 in the order the
  * specification lists them ({@link #MANDATORY_COLUMNS}), then the Conditional columns the SDK can
- * fill ({@code RegionId}, {@code SubAccountId}), then the custom columns {@code x_Project} and
- * {@code x_ServiceAccount} ({@link #COLUMNS}). Quoting follows RFC 4180: a field holding a comma,
+ * fill ({@code RegionId}, {@code SubAccountId}, {@code Tags}), then the custom columns
+ * {@code x_Project}, {@code x_ServiceAccount} and {@code x_FilledFromBilledCost} ({@link #COLUMNS}). Quoting follows RFC 4180: a field holding a comma,
  * a quote or a line break is quoted, quotes doubled; records end with CRLF; a null is an empty
  * field.
  *
- * <p>Values: {@code BilledCost}, {@code EffectiveCost}, {@code ListCost} and {@code ContractedCost}
- * are the record's exact cost as a plain decimal (the providers report billed cost only, and
- * FOCUS makes the others equal to it when no list or contracted unit price is given);
+ * <p>Values: {@code BilledCost}, {@code EffectiveCost} and {@code ListCost} are the record's billed,
+ * effective and list cost as exact plain decimals. FOCUS 1.2 makes all three and {@code ContractedCost}
+ * Mandatory and not null (FinOps-Open-Cost-and-Usage-Spec/FOCUS_Spec, specification/columns/listcost.md,
+ * contractedcost.md, effectivecost.md): where the record has no list cost, {@code ListCost} is its
+ * billed cost (FOCUS: without a list unit price, "ListCost ... MUST match the BilledCost"); the SDK
+ * has no contracted cost, so {@code ContractedCost} is the billed cost (the same rule of
+ * contractedcost.md); a record without an effective cost of its own carries its billed cost there
+ * ({@link CostRecord#effectiveCost()}). The custom column {@code x_FilledFromBilledCost} names the
+ * columns among {@code EffectiveCost} and {@code ListCost} so filled (space-separated; null when
+ * none), so that a reader can tell them from the provider's own. {@code Tags} is FOCUS's
+ * KeyValueFormat (specification/attributes/key_value_format.md): a JSON object of string values,
+ * keys in order, {@code {}} when the record has none. {@code ChargeClass} is {@code Correction}
+ * only for a record that {@linkplain CostRecord#correction() corrects} an earlier period, else null;
  * {@code ChargePeriodStart/End} are the record's UTC day and the next, and
  * {@code BillingPeriodStart/End} its calendar month, as {@code YYYY-MM-DDTHH:mm:ssZ}; the full
  * mapping, with every null and fallback, is in docs/focus.md.
@@ -55,10 +67,13 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
             "PricingQuantity", "PricingUnit", "ProviderName", "PublisherName", "ServiceCategory", "ServiceName");
 
     /** The Conditional FOCUS 1.2 columns written after the Mandatory ones, in the specification's order. */
-    public static final List<String> CONDITIONAL_COLUMNS = List.of("RegionId", "SubAccountId");
+    public static final List<String> CONDITIONAL_COLUMNS = List.of("RegionId", "SubAccountId", "Tags");
 
-    /** The custom columns written last. */
-    public static final List<String> CUSTOM_COLUMNS = List.of("x_Project", "x_ServiceAccount");
+    /**
+     * The custom columns written last: the project, the service account, and which of {@code EffectiveCost}
+     * and {@code ListCost} hold the billed cost because the record has none of its own.
+     */
+    public static final List<String> CUSTOM_COLUMNS = List.of("x_Project", "x_ServiceAccount", "x_FilledFromBilledCost");
 
     /** The whole header, in order. */
     public static final List<String> COLUMNS = concat(MANDATORY_COLUMNS, CONDITIONAL_COLUMNS, CUSTOM_COLUMNS);
@@ -71,6 +86,7 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
     /** ServiceCategory per service name seen, bounded: a long tail of names is categorised again rather than kept. */
     private final Map<String, String> categories = new HashMap<>();
     private final StringBuilder line = new StringBuilder(512);
+    private final StringBuilder json = new StringBuilder(128);
     private int fields;
     private boolean headerWritten;
     private boolean closed;
@@ -139,6 +155,7 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         line.setLength(0);
         fields = 0;
         String billed = plain(r.billedCost().amount());
+        Money list = r.listCost().orElse(null);
         LocalDate day = r.chargeDate();
         LocalDate month = day.withDayOfMonth(1);
         FocusOrigin origin = resolved.computeIfAbsent(r.provider().value(), origins);
@@ -153,10 +170,10 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         field(nullIfEmpty(r.usageType()));                                 // ChargeDescription
         field(instant(day.plusDays(1)));                                   // ChargePeriodEnd
         field(instant(day));                                               // ChargePeriodStart
-        field(billed);                                                     // ContractedCost
-        field(billed);                                                     // EffectiveCost
+        field(billed);                                                     // ContractedCost: no contracted cost in the SDK
+        field(r.effectiveCostGiven() ? plain(r.effectiveCost().amount()) : billed); // EffectiveCost
         field(origin.invoiceIssuerName());                                 // InvoiceIssuerName
-        field(billed);                                                     // ListCost
+        field(list != null ? plain(list.amount()) : billed);               // ListCost
         field(null);                                                       // PricingQuantity
         field(null);                                                       // PricingUnit
         field(origin.providerName());                                      // ProviderName
@@ -166,8 +183,10 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         field(service);                                                    // ServiceName
         field(nullIfEmpty(r.region()));                                    // RegionId
         field(nullIfEmpty(r.subAccountId()));                              // SubAccountId
+        field(tags(r.tags()));                                             // Tags
         field(r.project().value());                                        // x_Project
         field(r.serviceAccount().value());                                 // x_ServiceAccount
+        field(filled(r.effectiveCostGiven(), list != null));               // x_FilledFromBilledCost
         emit();
         rows++;
     }
@@ -216,6 +235,54 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
 
     private static String plain(BigDecimal amount) {
         return amount.signum() == 0 ? "0" : amount.stripTrailingZeros().toPlainString();
+    }
+
+    /** The values of {@code x_FilledFromBilledCost}, by (effective given, list given). */
+    private static String filled(boolean effectiveGiven, boolean listGiven) {
+        if (effectiveGiven) {
+            return listGiven ? null : "ListCost";
+        }
+        return listGiven ? "EffectiveCost" : "EffectiveCost ListCost";
+    }
+
+    /** FOCUS KeyValueFormat: a JSON object (ECMA-404) of string values, keys in their natural order. */
+    private String tags(Map<String, String> tags) {
+        if (tags.isEmpty()) {
+            return "{}";
+        }
+        json.setLength(0);
+        json.append('{');
+        for (Map.Entry<String, String> e : tags.size() == 1 ? tags.entrySet() : new TreeMap<>(tags).entrySet()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            jsonString(e.getKey());
+            json.append(':');
+            jsonString(e.getValue());
+        }
+        return json.append('}').toString();
+    }
+
+    private void jsonString(String s) {
+        json.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        json.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        json.append(c);
+                    }
+                }
+            }
+        }
+        json.append('"');
     }
 
     private static String instant(LocalDate day) {

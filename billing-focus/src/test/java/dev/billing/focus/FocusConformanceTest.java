@@ -72,13 +72,14 @@ class FocusConformanceTest {
     }
 
     @Test
-    void header_isFocus12MandatoryColumnsInOrder_thenRegionAndSubAccount_thenCustomColumns() {
+    void header_isFocus12MandatoryColumnsInOrder_thenRegionSubAccountAndTags_thenCustomColumns() {
         List<List<String>> csv = TestCsv.parse(export(billing, PERIOD, new ArrayList<>()));
 
         List<String> header = csv.get(0);
         assertThat(header.subList(0, FOCUS_1_2_MANDATORY.size())).containsExactlyElementsOf(FOCUS_1_2_MANDATORY);
         List<String> expected = new ArrayList<>(FOCUS_1_2_MANDATORY);
-        expected.addAll(List.of("RegionId", "SubAccountId", "x_Project", "x_ServiceAccount"));
+        expected.addAll(List.of("RegionId", "SubAccountId", "Tags", "x_Project", "x_ServiceAccount",
+                "x_FilledFromBilledCost"));
         assertThat(header).containsExactlyElementsOf(expected);
         assertThat(FocusWriter.COLUMNS).containsExactlyElementsOf(expected);
     }

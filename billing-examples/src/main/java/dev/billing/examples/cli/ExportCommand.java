@@ -35,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Writes every line item of the period as FOCUS 1.2 CSV (the FinOps Foundation's Open Cost and"
                 + " Usage Specification): one row per line item and day, the Mandatory FOCUS columns in the"
-                + " specification's order, then RegionId, SubAccountId, x_Project and x_ServiceAccount.",
+                + " specification's order, then RegionId, SubAccountId, Tags, x_Project, x_ServiceAccount and"
+                + " x_FilledFromBilledCost.",
                 "Live, the providers are asked; with --from-store, the cost store filled by 'billing sync' is read"
                         + " instead (one row per day and distinct line item, summed).", ""},
         footer = {"", "A service account that fails is left out whole (none of its rows is written) and named on"

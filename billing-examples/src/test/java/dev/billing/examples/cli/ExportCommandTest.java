@@ -44,7 +44,8 @@ class ExportCommandTest {
     static final String HEADER = "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,"
             + "BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargePeriodEnd,ChargePeriodStart,"
             + "ContractedCost,EffectiveCost,InvoiceIssuerName,ListCost,PricingQuantity,PricingUnit,ProviderName,"
-            + "PublisherName,ServiceCategory,ServiceName,RegionId,SubAccountId,x_Project,x_ServiceAccount";
+            + "PublisherName,ServiceCategory,ServiceName,RegionId,SubAccountId,Tags,x_Project,x_ServiceAccount,"
+            + "x_FilledFromBilledCost";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -145,7 +146,7 @@ class ExportCommandTest {
         assertThat(csv).hasSize(expectedRows(DATA.accounts().toArray(String[]::new)) + 1);
         assertSameSums(billedCostPerCurrency(csv), expectedPerCurrency(DATA.accounts().toArray(String[]::new)));
         assertThat(csv.subList(1, csv.size())).allSatisfy(row -> {
-            assertThat(row).hasSize(25);
+            assertThat(row).hasSize(27);
             assertThat(row.get(17) + "/" + row.get(18) + "/" + row.get(13)).isEqualTo("MegazoneCloud/AWS/MegazoneCloud");
         });
         assertThat(cli.err).contains("exported " + (csv.size() - 1) + " FOCUS 1.2 rows of 3 service accounts");
@@ -205,7 +206,7 @@ class ExportCommandTest {
         assertThat(cli.err).contains("error: service account ops-eur failed; its rows are absent from the export")
                 .contains("INCOMPLETE: 1 failed");
         List<List<String>> csv = csv(cli.out);
-        assertThat(csv.subList(1, csv.size())).extracting(r -> r.get(24)).doesNotContain("ops-eur")
+        assertThat(csv.subList(1, csv.size())).extracting(r -> r.get(25)).doesNotContain("ops-eur")
                 .contains("web-prod", "data-krw");
         assertThat(csv).hasSize(expectedRows(ACCOUNTS[0][1], ACCOUNTS[1][1]) + 1);
         assertSameSums(billedCostPerCurrency(csv), expectedPerCurrency(ACCOUNTS[0][1], ACCOUNTS[1][1]));

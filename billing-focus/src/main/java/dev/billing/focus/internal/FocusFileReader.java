@@ -50,6 +50,9 @@ public final class FocusFileReader implements Closeable {
         m.put("RegionId", List.of("Region"));
         m.put("ConsumedQuantity", List.of("UsageQuantity"));
         m.put("SubAccountId", List.of());
+        m.put("EffectiveCost", List.of());
+        m.put("ListCost", List.of());
+        m.put("Tags", List.of());
         return Map.copyOf(m);
     }
 
