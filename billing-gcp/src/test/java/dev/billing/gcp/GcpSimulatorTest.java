@@ -287,8 +287,8 @@ class GcpSimulatorTest {
 
             assertThat(records).extracting(r -> r.chargeCategory() + " " + r.billedCost().amount().toPlainString() + " "
                     + new java.util.TreeMap<>(r.tags()) + " " + r.listCost().map(m -> m.amount().toPlainString()).orElse("-")).containsExactlyInAnyOrder(
-                    "USAGE 12.5 {env=prod, team=web} 14.5", "CREDIT -1.25 {env=prod, team=web} -",
-                    "USAGE 3 {env=dev} 3.5", "TAX 1.1 {} -", "ADJUSTMENT -0.4 {} -", "ADJUSTMENT 0.01 {} -");
+                    "USAGE 12.5 {env=prod, team=web} 14.5", "CREDIT -1.25 {env=prod, team=web} 0",
+                    "USAGE 3 {env=dev} 3.5", "TAX 1.1 {} 1.1", "ADJUSTMENT -0.4 {} -0.4", "ADJUSTMENT 0.01 {} 0.01");
             assertThat(provider.capabilities()).contains(dev.billing.core.spi.Capability.TAGS,
                     dev.billing.core.spi.Capability.LIST_COST);
         }

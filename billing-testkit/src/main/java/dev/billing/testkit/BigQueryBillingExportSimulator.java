@@ -256,11 +256,15 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
             labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
         }
 
-        /** A row exported when its usage starts (it lies in its usage day's partition), without labels or list cost. */
+        /**
+         * A row exported when its usage starts (it lies in its usage day's partition), without labels, at list price
+         * ({@code cost_at_list} = {@code cost}: the export fills {@code cost_at_list} on every line item; {@link
+         * #listed} sets another, {@code listed(null)} none).
+         */
         public ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                          Instant usageStartTime, String costType, String currency, BigDecimal cost, List<Credit> credits) {
             this(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency, cost, credits,
-                    usageStartTime, Map.of(), null);
+                    usageStartTime, Map.of(), cost);
         }
 
         /** @param time the {@code export_time} @return this row, exported then (into that day's partition) */

@@ -164,7 +164,7 @@ class BigQueryBillingExportSimulatorTest {
                 "labels", "cost_at_list");
         assertThat(page.get("rows")).hasSize(1);
         assertThat(page.get("rows").get(0).get("f")).extracting(f -> f.get("v").asText()).containsExactly(
-                "2026-01-05", "Compute Engine", "us-east1", "Core", "p1", "regular", "USD", "1.123456789", "-0.1", "[]", "null");
+                "2026-01-05", "Compute Engine", "us-east1", "Core", "p1", "regular", "USD", "1.123456789", "-0.1", "[]", "1.123456789");
         assertThat(page.has("pageToken")).isFalse();
         assertThat(Long.parseLong(page.get("totalBytesProcessed").asText())).isPositive();
 

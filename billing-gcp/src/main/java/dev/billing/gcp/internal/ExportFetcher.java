@@ -148,7 +148,8 @@ public final class ExportFetcher {
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
                             .service(service).region(region).usageType(sku).tags(tags)
-                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency)).build());
+                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency))
+                            .listCost(Money.of(BigDecimal.ZERO, currency)).build()); // a credit has no list price
                     records++;
                 }
             }
