@@ -391,8 +391,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             try {
                 return LocalDate.parse(s);
             } catch (RuntimeException e) {
-                throw new ProviderProtocolException("malformed TimePeriod.Start '" + s + "' for service account '"
-                        + account.name() + "'", account.name(), 200, e);
+                throw protocol("malformed TimePeriod.Start '" + Bounds.echo(s) + "'");
             }
         }
     }

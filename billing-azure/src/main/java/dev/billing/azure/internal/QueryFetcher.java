@@ -287,7 +287,7 @@ public final class QueryFetcher {
     /** One query request, with one token refresh after {@code 401}. */
     private QueryJson.Page query(Principal p, String url, byte[] body, AtomicInteger requests, Cancel cancel) {
         URI uri = URI.create(url);
-        String what = "POST " + uri.getRawPath();
+        String what = "POST " + shortLink(uri.getRawPath());
         AzureAccessToken token = tokens.token(p, null, requests, cancel);
         HttpResponse<byte[]> r = post(p, uri, what, body, token, requests, cancel);
         if (r.statusCode() == 401) {
@@ -421,7 +421,7 @@ public final class QueryFetcher {
                         && Endpoints.isLoopbackHost(endpoint.getHost());
         if (!Objects.equals(lower(next.getScheme()), lower(endpoint.getScheme())) || !sameHost
                 || effectivePort(next) != effectivePort(endpoint)) {
-            throw protocol(p, 200, "sent a nextLink to another host (" + next.getScheme() + "://" + next.getHost()
+            throw protocol(p, 200, "sent a nextLink to another host (" + shortLink(next.getScheme() + "://" + next.getHost())
                     + ") for " + w + "; the token is sent only to the endpoint");
         }
         return next.toString();
@@ -435,8 +435,9 @@ public final class QueryFetcher {
         return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
+    /** @return at most 120 characters of a link or path the vendor sent, control characters escaped */
     private static String shortLink(String link) {
-        return link.length() > 120 ? link.substring(0, 120) + "..." : link;
+        return Bounds.message(link.length() > 120 ? link.substring(0, 120) + "..." : link);
     }
 
     private String firstUrl(Principal p) {

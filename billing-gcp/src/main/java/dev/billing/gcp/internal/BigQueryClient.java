@@ -274,7 +274,7 @@ final class BigQueryClient {
         if (s == null) {
             return "";
         }
-        return s.length() > 500 ? s.substring(0, 500) + "..." : s;
+        return Bounds.message(s.length() > 500 ? s.substring(0, 500) + "..." : s);
     }
 
     private static String segment(String s) {

@@ -206,7 +206,8 @@ public final class ExportFetcher {
 
     private static void checkColumns(Caller caller, QueryPage page) {
         if (page.columns() == null || !page.columns().equals(ExportQuery.COLUMNS)) {
-            throw protocol(caller, "answered the export query with the columns " + page.columns() + ", expected "
+            throw protocol(caller, "answered the export query with the columns "
+                    + BigQueryClient.shorten(String.valueOf(page.columns())) + ", expected "
                     + ExportQuery.COLUMNS);
         }
         if ((page.jobId() == null || page.projectId() == null) && page.pageToken() != null) {

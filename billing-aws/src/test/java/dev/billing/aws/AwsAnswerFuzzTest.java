@@ -1,0 +1,124 @@
+package dev.billing.aws;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.billing.core.BillingException;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Granularity;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.support.Bounds;
+import dev.billing.testkit.Mutations;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Seeded fuzzing of the Cost Explorer answer parser over real HTTP: every mutant of a valid discovery or detail
+ * answer ({@link Mutations}) either gives the exact records or fails the account with a {@link BillingException}
+ * of a bounded one-line message; nothing else escapes, nothing hangs.
+ */
+@Timeout(20)
+class AwsAnswerFuzzTest extends AwsTestSupport {
+    private static final String DISCOVERY = AwsWireMockSupport.discoveryPage("2026-01-01", "2026-02-01", LINKED_A, "Usage");
+    private static final String DETAIL = AwsWireMockSupport.page(null, AwsWireMockSupport.result("2026-01-01",
+            "2026-02-01", false, AwsWireMockSupport.group("10.5", "Amazon Simple Storage Service", "us-east-1") + ","
+                    + AwsWireMockSupport.group("-0.25", "AWS Lambda", "eu-west-1")));
+    private static WireMockServer server;
+    private static AwsCostExplorerProvider provider;
+
+    @BeforeAll
+    static void start() {
+        server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
+        server.start();
+        provider = provider("http://127.0.0.1:" + server.port()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.close();
+        server.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.resetAll();
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(0, 200);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void mutant(long seed) {
+        boolean discovery = seed % 3 == 0;
+        byte[] mutant = Mutations.mutate(bytes(discovery ? DISCOVERY : DETAIL), seed);
+        serve(discovery ? mutant : bytes(DISCOVERY), discovery ? bytes(DETAIL) : mutant);
+        assertExactOrRefused(java.util.Arrays.equals(mutant, bytes(discovery ? DISCOVERY : DETAIL)));
+    }
+
+    static Stream<String> extremes() {
+        return Stream.of("1E+999999999", "1E-999999999", "9".repeat(900_000), "1" + "0".repeat(40), "NaN", "",
+                "\u001b[2J\u0007");
+    }
+
+    @ParameterizedTest
+    @MethodSource("extremes")
+    void anExtremeAmount_failsTheAccount_withAShortMessage(String amount) {
+        serve(bytes(DISCOVERY), bytes(DETAIL.replace("10.5", amount)));
+        Throwable t = catchThrowable(() -> fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class);
+        assertBounded((BillingException) t);
+    }
+
+    @Test
+    void aNextPageTokenRepeatedForever_failsTheAccount() {
+        serve(bytes(DISCOVERY), bytes(AwsWireMockSupport.page("again", AwsWireMockSupport.result("2026-01-01",
+                "2026-02-01", false, AwsWireMockSupport.group("1", "S3", "us-east-1")))));
+        Throwable t = catchThrowable(() -> fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("NextPageToken");
+        assertBounded((BillingException) t);
+    }
+
+    private static void serve(byte[] discovery, byte[] detail) {
+        server.stubFor(AwsWireMockSupport.discovery().willReturn(AwsWireMockSupport.ok("").withBody(discovery)));
+        server.stubFor(AwsWireMockSupport.detail().willReturn(AwsWireMockSupport.ok("").withBody(detail)));
+    }
+
+    private static void assertExactOrRefused(boolean unchanged) {
+        List<CostRecord> records = new ArrayList<>();
+        Throwable t = catchThrowable(() -> provider.fetch(request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY),
+                records::add));
+        if (t == null) {
+            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
+            if (unchanged) {
+                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+                        .isEqualTo(new BigDecimal("10.25"));
+            }
+        } else {
+            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
+            assertBounded((BillingException) t);
+        }
+    }
+
+    private static void assertBounded(BillingException e) {
+        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,135 @@
+package dev.billing.azure;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.billing.core.BillingException;
+import dev.billing.core.CostRecord;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.support.Bounds;
+import dev.billing.testkit.Mutations;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Seeded fuzzing of the Cost Management Query answer parser over real HTTP: every mutant of either page of a
+ * valid two-page answer ({@link Mutations}) either gives the exact records or fails the account with a
+ * {@link BillingException} of a bounded one-line message; nothing else escapes, nothing hangs.
+ */
+@Timeout(20)
+class AzureAnswerFuzzTest {
+    /** The second page, as the first page's nextLink names it. */
+    private static final String SECOND = AzureTestSupport.QUERY_URL + "&$skiptoken=2";
+    private static WireMockServer server;
+    private static AzureCostManagementProvider provider;
+    private static String first;
+    private static String second;
+
+    @BeforeAll
+    static void start() {
+        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
+        server.start();
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.port());
+        provider = AzureCostManagementProvider.builder().endpoint(url).authority(url)
+                .http(AzureTestSupport.http(AzureTestSupport.FAST).build()).build();
+        first = AzureTestSupport.page(url + SECOND, AzureTestSupport.row("1.1", 20260101));
+        second = AzureTestSupport.page(null, AzureTestSupport.row("2.2", 20260102),
+                AzureTestSupport.row("0.3", 20260102, "Compute"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.resetAll();
+        server.stubFor(post(urlEqualTo("/" + AzureTestSupport.TENANT + "/oauth2/v2.0/token")).willReturn(AzureTestSupport.ok(
+                "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureTestSupport.ACCESS_TOKEN + "\"}")));
+        server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
+                .withRequestBody(WireMock.matchingJsonPath(AzureTestSupport.CHARGE_QUERY)).atPriority(2)
+                .willReturn(AzureTestSupport.ok(AzureTestSupport.page(null))));
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(0, 200);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void mutant(long seed) {
+        boolean onFirst = seed % 2 == 0;
+        byte[] valid = bytes(onFirst ? first : second);
+        byte[] mutant = Mutations.mutate(valid, seed);
+        serve(onFirst ? mutant : bytes(first), onFirst ? bytes(second) : mutant);
+        assertExactOrRefused(Arrays.equals(mutant, valid));
+    }
+
+    static Stream<String> extremes() {
+        return Stream.of("1E+999999999", "1E-999999999", "9".repeat(900_000), "1" + "0".repeat(40), "\"NaN\"", "null",
+                "\"\u001b[2J\u0007\"", "[]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("extremes")
+    void anExtremeCost_failsTheAccount_withAShortMessage(String cost) {
+        serve(bytes(first.replace("1.1", cost)), bytes(second));
+        Throwable t = catchThrowable(() -> AzureTestSupport.fetch(provider, AzureTestSupport.january()));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class);
+        assertBounded((BillingException) t);
+    }
+
+    @Test
+    void aNextLinkRepeatedForever_failsTheAccount() {
+        serve(bytes(first), bytes(first));
+        Throwable t = catchThrowable(() -> AzureTestSupport.fetch(provider, AzureTestSupport.january()));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("nextLink");
+        assertBounded((BillingException) t);
+    }
+
+    private static void serve(byte[] page1, byte[] page2) {
+        server.stubFor(post(urlEqualTo(AzureTestSupport.QUERY_URL)).willReturn(AzureTestSupport.ok("").withBody(page1)));
+        server.stubFor(post(urlEqualTo(SECOND)).willReturn(AzureTestSupport.ok("").withBody(page2)));
+    }
+
+    private static void assertExactOrRefused(boolean unchanged) {
+        List<CostRecord> records = new ArrayList<>();
+        Throwable t = catchThrowable(() -> provider.fetch(AzureTestSupport.january(), records::add));
+        if (t == null) {
+            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
+            if (unchanged) {
+                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+                        .isEqualTo(new BigDecimal("3.6"));
+            }
+        } else {
+            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
+            assertBounded((BillingException) t);
+        }
+    }
+
+    private static void assertBounded(BillingException e) {
+        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

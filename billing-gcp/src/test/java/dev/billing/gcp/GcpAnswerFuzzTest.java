@@ -1,0 +1,149 @@
+package dev.billing.gcp;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.billing.core.BillingException;
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Credentials;
+import dev.billing.core.Granularity;
+import dev.billing.core.ProjectId;
+import dev.billing.core.ProviderId;
+import dev.billing.core.ProviderProtocolException;
+import dev.billing.core.ServiceAccount;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.FetchRequest;
+import dev.billing.core.support.Bounds;
+import dev.billing.testkit.Mutations;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Seeded fuzzing of the BigQuery answer parser over real HTTP: every mutant of either page of a valid two-page
+ * answer ({@code jobs.query}, then {@code jobs.getQueryResults} with its {@code pageToken}; {@link Mutations})
+ * either gives the exact records or fails the account with a {@link BillingException} of a bounded one-line
+ * message; nothing else escapes, nothing hangs.
+ */
+@Timeout(20)
+class GcpAnswerFuzzTest {
+    private static final String FIRST = GcpTestSupport.page("tok-2", List.of(GcpTestSupport.row("2026-01-05",
+            "Compute Engine", "web-prod", "regular", "USD", "10.5", "-1.25")));
+    private static final String SECOND = GcpTestSupport.page(null, List.of(GcpTestSupport.row("2026-01-06",
+            "Cloud Storage", "web-prod", "regular", "USD", "0.000001", "0")));
+    private static WireMockServer server;
+    private static GcpBillingExportProvider provider;
+    private static FetchRequest january;
+
+    @BeforeAll
+    static void start() {
+        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
+        server.start();
+        String endpoint = "http://127.0.0.1:" + server.port();
+        provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint))
+                .http(GcpTestSupport.http().build()).build();
+        ServiceAccount account = new ServiceAccount(ServiceAccountId.of("gcp-prod"), ProviderId.of("gcp-billing-export"),
+                ProjectId.of("project-web"), Credentials.of(Map.of("serviceAccountKey",
+                GcpTestSupport.keyJson(endpoint + "/token"), "table", GcpTestSupport.TABLE)), Map.of());
+        january = FetchRequest.of(account, BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1)),
+                Granularity.DAILY);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    @BeforeEach
+    void reset() {
+        server.resetAll();
+        server.stubFor(post(urlEqualTo("/token")).willReturn(GcpTestSupport.okJson(
+                "{\"access_token\":\"" + GcpTestSupport.TOKEN + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}")));
+    }
+
+    static LongStream seeds() {
+        return LongStream.range(0, 200);
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void mutant(long seed) {
+        boolean onFirst = seed % 2 == 0;
+        byte[] valid = bytes(onFirst ? FIRST : SECOND);
+        byte[] mutant = Mutations.mutate(valid, seed);
+        serve(onFirst ? mutant : bytes(FIRST), onFirst ? bytes(SECOND) : mutant);
+        assertExactOrRefused(Arrays.equals(mutant, valid));
+    }
+
+    static Stream<String> extremes() {
+        return Stream.of("1E+999999999", "1E-999999999", "9".repeat(900_000), "1" + "0".repeat(40), "NaN", "",
+                "\u001b[2J\u0007");
+    }
+
+    @ParameterizedTest
+    @MethodSource("extremes")
+    void anExtremeCost_failsTheAccount_withAShortMessage(String cost) {
+        serve(bytes(FIRST.replace("\"10.5\"", GcpTestSupport.JSON.valueToTree(cost).toString())), bytes(SECOND));
+        Throwable t = catchThrowable(() -> GcpTestSupport.fetch(provider, january));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class);
+        assertBounded((BillingException) t);
+    }
+
+    @Test
+    void aPageTokenRepeatedForever_failsTheAccount() {
+        serve(bytes(FIRST), bytes(FIRST));
+        Throwable t = catchThrowable(() -> GcpTestSupport.fetch(provider, january));
+        assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("pageToken");
+        assertBounded((BillingException) t);
+    }
+
+    private static void serve(byte[] first, byte[] second) {
+        server.stubFor(post(urlEqualTo(GcpTestSupport.QUERIES)).willReturn(GcpTestSupport.okJson("").withBody(first)));
+        server.stubFor(get(urlPathEqualTo(GcpTestSupport.RESULTS)).withQueryParam("pageToken", WireMock.equalTo("tok-2"))
+                .willReturn(GcpTestSupport.okJson("").withBody(second)));
+    }
+
+    private static void assertExactOrRefused(boolean unchanged) {
+        List<CostRecord> records = new ArrayList<>();
+        Throwable t = catchThrowable(() -> provider.fetch(january, records::add));
+        if (t == null) {
+            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
+            if (unchanged) {
+                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+                        .isEqualTo(new BigDecimal("9.250001"));
+            }
+        } else {
+            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
+            assertBounded((BillingException) t);
+        }
+    }
+
+    private static void assertBounded(BillingException e) {
+        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
