@@ -173,6 +173,27 @@ class MetricsTagsFiltersTest {
     }
 
     @Test
+    void export_failsAnAccountWithoutTheMetric_andBudgetsAndServeRefuseAnUnknownOne() throws Exception {
+        writeConfig("");
+        String[] period = {"--from", MONTH.toString(), "--to", MONTH.plusMonths(1).toString()};
+        Path focus = dir.resolve("focus.csv");
+        Cli list = Cli.run(env, "export", "--config", config.toString(), period[0], period[1], period[2], period[3],
+                "--metric", "list", "--format", "focus-csv", "--output", focus.toString());
+        assertThat(list.exitCode).as(list.toString()).isZero();
+        assertThat(Files.readAllLines(focus)).hasSize(1 + 5);
+        Cli effective = Cli.run(env, "export", "--config", config.toString(), period[0], period[1], period[2],
+                period[3], "--metric", "effective", "--format", "focus-csv", "--output", dir.resolve("none.csv").toString());
+        assertThat(effective.exitCode).as(effective.toString()).isEqualTo(BillingCli.INCOMPLETE);
+        assertThat(effective.err).contains("gcp-web", "effective");
+        for (String command : List.of("budgets", "serve")) {
+            Cli r = Cli.run(env, command, "--config", config.toString(), "--metric", "amortized");
+            assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.USAGE);
+            assertThat(r.err.strip().lines()).as(r.toString()).hasSize(1);
+            assertThat(r.err).contains("--metric");
+        }
+    }
+
+    @Test
     void fromStore_aTagOrListQuery_exit2_oneLine() throws Exception {
         writeConfig("");
         Path store = dir.resolve("costs");
