@@ -16,6 +16,7 @@ import java.util.Objects;
  *     "end": "2026-04-01"
  *   },
  *   "granularity": "MONTHLY",
+ *   "metric": "billed",
  *   "complete": true,
  *   "domain": {
  *     "totals": [ {
@@ -32,7 +33,8 @@ import java.util.Objects;
  *
  * <p>Every {@code amount} is a string holding the exact decimal (no rounding, no exponent, no trailing
  * zeros); {@code totals} has one entry per currency, sorted by code; {@code series} is sorted by period
- * then currency; {@code rows} is present only when the query groups by some dimension; a FAILED
+ * then currency; {@code metric} is the cost summed ({@code billed}, {@code effective} or {@code list});
+ * {@code rows} is present only when the query groups by some dimension; a FAILED
  * account has {@code "error"}; with {@code asOf} every other account has {@code "asOf"} (the ISO
  * instant of its data).
  */

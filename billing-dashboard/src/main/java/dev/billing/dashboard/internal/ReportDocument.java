@@ -35,6 +35,7 @@ public final class ReportDocument {
                 .field("end", v.period().end().toString())
                 .endObject();
         g.field("granularity", v.granularity().name());
+        g.field("metric", v.metric().key());
         g.name("complete").value(v.complete());
         g.name("domain").startObject();
         summary(g, v.domain());

@@ -9,6 +9,7 @@ import dev.billing.core.CostRow;
 import dev.billing.core.CostSummary;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
@@ -30,6 +31,7 @@ import java.util.Optional;
  *
  * @param period the period
  * @param granularity the granularity
+ * @param metric the cost summed
  * @param domain the domain's summary
  * @param projects each project in scope, sorted by id, with its summary
  * @param groupBy the dimensions the rows are grouped by
@@ -37,7 +39,7 @@ import java.util.Optional;
  * @param accounts every account in scope, in registration order
  * @param rates every conversion rate used, sorted by from then date; empty without conversion
  */
-public record ReportView(BillingPeriod period, Granularity granularity, Summary domain,
+public record ReportView(BillingPeriod period, Granularity granularity, Metric metric, Summary domain,
                          Map<ProjectId, Summary> projects, List<Dimension> groupBy, List<CostRow> rows,
                          List<Account> accounts, List<Rate> rates) {
 
@@ -45,6 +47,7 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
     public ReportView {
         Objects.requireNonNull(period, "period");
         Objects.requireNonNull(granularity, "granularity");
+        Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(domain, "domain");
         projects = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(projects));
         groupBy = List.copyOf(groupBy);
@@ -63,7 +66,7 @@ public record ReportView(BillingPeriod period, Granularity granularity, Summary 
         report.projects().forEach((p, s) -> projects.put(p, summary(s, converted.map(c -> converted(c, c.projects().get(p))))));
         List<Rate> rates = converted.map(c -> c.rates().stream()
                 .map(r -> new Rate(r.from(), r.to(), r.date(), r.rate())).toList()).orElse(List.of());
-        return new ReportView(report.period(), report.granularity(),
+        return new ReportView(report.period(), report.granularity(), report.query().metric(),
                 summary(report.domain(), converted.map(c -> converted(c, c.domain()))), projects,
                 report.query().groupBy(), report.rows(), accounts(report.coverage()), rates);
     }

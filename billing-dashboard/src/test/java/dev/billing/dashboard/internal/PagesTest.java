@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
@@ -28,7 +29,7 @@ class PagesTest {
                         new SeriesPoint(LocalDate.of(2026, 1, 1), "2026-01", Money.of("0.5", "KRW"))),
                 Optional.of(new ReportView.Converted(Currency.getInstance("KRW"), List.of(Money.of("1350200.5", "KRW")),
                         List.of(jan))));
-        return new ReportView(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1)), Granularity.MONTHLY,
+        return new ReportView(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1)), Granularity.MONTHLY, Metric.BILLED,
                 domain, Map.of(ProjectId.of("p"), domain), List.of(), List.of(), List.of(),
                 List.of(new ReportView.Rate(Currency.getInstance("USD"), Currency.getInstance("KRW"),
                         LocalDate.of(2026, 1, 1), new BigDecimal("1350.2"))));

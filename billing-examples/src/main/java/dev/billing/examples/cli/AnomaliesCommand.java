@@ -62,10 +62,8 @@ final class AnomaliesCommand implements Callable<Integer> {
             description = "End, exclusive: YYYY-MM-DD, or YYYY-MM for the 1st of that month.")
     private LocalDate to;
 
-    @Option(names = "--metric", paramLabel = "M", defaultValue = "billed",
-            description = "The cost judged: billed (default; what is invoiced), effective (amortized, discounts"
-                    + " applied) or list (public prices).")
-    private String metricName;
+    @Mixin
+    private MetricOption metricOption;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table (default) or json.")
     private Format format;
@@ -92,12 +90,7 @@ final class AnomaliesCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
-        Metric metric;
-        try {
-            metric = Metric.parse(metricName);
-        } catch (InvalidRequestException e) {
-            throw CliException.usage("--metric: " + e.getMessage());
-        }
+        Metric metric = metricOption.metric();
         Config cfg = Config.load(config, console.env());
         BillingPeriod period = BillingPeriod.of(from, to);
         AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).listener(a ->

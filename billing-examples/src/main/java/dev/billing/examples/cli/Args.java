@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -84,6 +85,27 @@ final class Args {
             } catch (InvalidRequestException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** A {@code --filter DIM=V1,V2}: the dimension and its accepted values ({@code DIM=} accepts {@code ""}). */
+    record Filter(Dimension dimension, List<String> values) {
+        Filter {
+            values = List.copyOf(values);
+        }
+    }
+
+    /** Parses {@code DIM=V1,V2}, {@code DIM} any dimension or {@code tag:KEY}. */
+    static final class FilterArg implements ITypeConverter<Filter> {
+        @Override
+        public Filter convert(String value) {
+            int eq = value.indexOf('=');
+            if (eq < 0) {
+                throw new TypeConversionException("'" + value + "' is not a filter: write DIM=V1,V2 (service=AmazonEC2,"
+                        + " tag:team=web, or tag:team= for line items without the tag)");
+            }
+            Dimension dimension = new DimensionArg().convert(value.substring(0, eq));
+            return new Filter(dimension, List.of(value.substring(eq + 1).split(",", -1)));
         }
     }
 

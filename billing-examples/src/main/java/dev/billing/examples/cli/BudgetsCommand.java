@@ -10,6 +10,7 @@ import dev.billing.core.BudgetStatus;
 import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
 import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.MissingExchangeRateException;
 import dev.billing.jdbc.JdbcCostStore;
 import java.io.IOException;
@@ -62,6 +63,9 @@ final class BudgetsCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private MetricOption metric;
+
+    @Mixin
     private StoreOption store;
 
     @Mixin
@@ -78,6 +82,7 @@ final class BudgetsCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
+        Metric cost = metric.metric();
         YearMonth m = month == null ? YearMonth.now(Clock.systemUTC()) : month;
         Config cfg = Config.load(config, console.env());
         if (cfg.budgets().isEmpty()) {
@@ -98,6 +103,7 @@ final class BudgetsCommand implements Callable<Integer> {
                         + alert.status().month() + ": spent " + alert.status().spent().format() + ", forecast "
                         + alert.status().forecast().format()));
         currency.rates().ifPresent(evaluator::rates);
+        evaluator.metric(cost);
         BudgetReport report;
         try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());

@@ -11,6 +11,7 @@ import dev.billing.core.AnomalySettings;
 import dev.billing.core.Budget;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
+import dev.billing.core.TagAliases;
 import dev.billing.core.support.Bounds;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -39,10 +40,11 @@ import java.util.regex.Pattern;
  * @param serviceAccounts the service accounts, in file order
  * @param budgets the budgets, in file order
  * @param anomalies the anomaly settings ({@code "anomalies"}), the defaults when absent
+ * @param tagAliases the tag keys read under a canonical key ({@code "tagAliases"}), none when absent
  * @param store the cost store ({@code "store"}: an H2 file path or a PostgreSQL JDBC URL), or {@code null}
  */
 record Config(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-              List<Budget> budgets, AnomalySettings anomalies, String store) {
+              List<Budget> budgets, AnomalySettings anomalies, TagAliases tagAliases, String store) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             // exact amounts and percentages: BigDecimal from the first character parsed
@@ -115,7 +117,7 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             if (root == null || !root.isObject()) {
                 throw error("the top level", "must be a JSON object with \"providers\" and \"serviceAccounts\"");
             }
-            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies", "store"));
+            allowOnly(root, "", Set.of("providers", "serviceAccounts", "budgets", "anomalies", "tagAliases", "store"));
             Map<String, Map<String, String>> providers = new LinkedHashMap<>();
             JsonNode ps = root.path("providers");
             if (!ps.isMissingNode()) {
@@ -151,7 +153,37 @@ record Config(Path file, Map<String, Map<String, String>> providers, List<Accoun
             String store = root.has("store") ? text(root, "the top level", "store", "the cost store: an H2 file path"
                     + " such as \"billing-data/costs\" or \"jdbc:postgresql://HOST/DB\"") : null;
             return new Config(file, providers, accounts, budgets,
-                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies), store);
+                    anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies),
+                    root.has("tagAliases") ? tagAliases(root.get("tagAliases")) : TagAliases.NONE, store);
+        }
+
+        private TagAliases tagAliases(JsonNode node) {
+            String shape = "must map each canonical tag key to the keys read as it, such as {\"team\": [\"Team\","
+                    + " \"owner-team\"]}";
+            if (!node.isObject()) {
+                throw error("tagAliases", shape);
+            }
+            Map<String, List<String>> aliases = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String at = "tagAliases." + e.getKey();
+                if (!e.getValue().isArray()) {
+                    throw error(at, shape);
+                }
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    JsonNode k = e.getValue().get(i);
+                    if (!k.isTextual()) {
+                        throw error(at + "[" + i + "]", "must be a string: a tag key");
+                    }
+                    keys.add(resolve(k.asText(), at + "[" + i + "]"));
+                }
+                aliases.put(e.getKey(), keys);
+            }
+            try {
+                return TagAliases.of(aliases);
+            } catch (InvalidRequestException e) {
+                throw error("tagAliases", e.getMessage());
+            }
         }
 
         private AnomalySettings anomalies(JsonNode node) {

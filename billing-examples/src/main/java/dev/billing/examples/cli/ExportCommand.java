@@ -69,6 +69,9 @@ final class ExportCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private MetricOption metric;
+
+    @Mixin
     private StoreOption store;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write the CSV to FILE (replaced only when the"
@@ -89,7 +92,8 @@ final class ExportCommand implements Callable<Integer> {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
         Config cfg = Config.load(config, console.env());
-        CostQuery query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(Granularity.DAILY).build();
+        CostQuery query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(Granularity.DAILY)
+                .metric(metric.metric()).build();
         PrintWriter err = console.err();
         List<AccountCoverage> coverage;
         long rows;

@@ -73,8 +73,17 @@ final class ReportCommand implements Callable<Integer> {
 
     @Option(names = "--group-by", paramLabel = "DIM", split = ",", converter = Args.DimensionArg.class,
             description = "Rows grouped by these dimensions (any case): provider, service, region, account,"
-                    + " subAccount, serviceAccount, project, usageType, chargeCategory.")
+                    + " subAccount, serviceAccount, project, usageType, chargeCategory, or tag:KEY (the key"
+                    + " case-sensitive; \"\" for line items without the tag).")
     private List<Dimension> groupBy = new ArrayList<>();
+
+    @Option(names = "--filter", paramLabel = "DIM=V1,V2", converter = Args.FilterArg.class,
+            description = "Only line items whose DIM (a --group-by dimension or tag:KEY) is one of the values count;"
+                    + " values exact; DIM= selects line items without the tag. Repeatable.")
+    private List<Args.Filter> filters = new ArrayList<>();
+
+    @Mixin
+    private MetricOption metric;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",
             description = "table (default), json or csv.")
@@ -113,7 +122,9 @@ final class ReportCommand implements Callable<Integer> {
         if (project != null) {
             checkProject(cfg);
         }
-        CostQuery.Builder query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(granularity);
+        CostQuery.Builder query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(granularity)
+                .metric(metric.metric());
+        filters.forEach(f -> query.filter(f.dimension(), f.values().toArray(String[]::new)));
         if (project != null) {
             query.project(project);
         }
@@ -152,6 +163,9 @@ final class ReportCommand implements Callable<Integer> {
                 sync.staleAfter(staleAfter);
             }
             report = SyncHints.add(sync.build().report(query), Clock.systemUTC());
+        } catch (InvalidRequestException e) {
+            // the store keeps billed costs without tags: --metric effective|list, tag:KEY cannot be answered from it
+            throw CliException.usage("--from-store: " + e.getMessage());
         }
         report.coverage().stream().filter(c -> c.code() == CoverageStatus.STALE).forEach(c ->
                 console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"

@@ -6,6 +6,7 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostSync;
 import dev.billing.core.FetchListener;
 import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.SyncSummary;
 import dev.billing.dashboard.DashboardHandler;
 import dev.billing.dashboard.LiveReports;
@@ -52,6 +53,9 @@ final class ServeCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private MetricOption metric;
+
+    @Mixin
     private StoreOption store;
 
     @Mixin
@@ -85,6 +89,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " PT1H" : " keeps the cost store fresh: add --from-store"));
         }
         Optional<CostQuery.Conversion> conversion = currency.conversion();
+        Metric m = metric.metric();
         Config cfg = Config.load(config, console.env());
         ScheduledExecutorService syncs = null;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
@@ -101,12 +106,13 @@ final class ServeCommand implements Callable<Integer> {
                 syncs.scheduleWithFixedDelay(() -> sync(sync, where, console), syncEvery.toMillis(),
                         syncEvery.toMillis(), TimeUnit.MILLISECONDS);
             }
-            ReportSource read = fromStore ? fromStore(sync)
+            ReportSource fetch = fromStore ? fromStore(sync)
                     : LiveReports.builder(billing).deadline(deadline).build();
+            ReportSource read = q -> fetch.report(q.toBuilder().metric(m).build());
             ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
                     q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
             DashboardServer.serve(console, DashboardHandler.builder(source).fromStore(fromStore)
-                    .anomalies(anomalies(cfg), read), port);
+                    .anomalies(anomalies(cfg, m), read), port);
         } finally {
             if (syncs != null) {
                 syncs.shutdownNow();
@@ -134,9 +140,9 @@ final class ServeCommand implements Callable<Integer> {
         return query -> SyncHints.add(sync.report(query), Clock.systemUTC());
     }
 
-    private static AnomalyDetector anomalies(Config cfg) {
+    private static AnomalyDetector anomalies(Config cfg, Metric metric) {
         try {
-            return AnomalyDetector.builder().settings(cfg.anomalies()).build();
+            return AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).build();
         } catch (InvalidRequestException e) {
             throw CliException.usage(cfg.file() + ": anomalies: " + e.getMessage());
         }

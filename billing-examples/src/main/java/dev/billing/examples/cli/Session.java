@@ -24,7 +24,7 @@ final class Session {
      *     or a service account the registry refuses
      */
     static Billing open(Config config, FetchListener listener, PrintWriter err) {
-        Billing.Builder builder = Billing.builder().listener(listener);
+        Billing.Builder builder = Billing.builder().listener(listener).tagAliases(config.tagAliases());
         config.providers().forEach(builder::providerSettings);
         Billing billing;
         try {

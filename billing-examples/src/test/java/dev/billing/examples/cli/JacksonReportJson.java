@@ -39,6 +39,7 @@ final class JacksonReportJson {
             g.writeStringField("end", report.period().end().toString());
             g.writeEndObject();
             g.writeStringField("granularity", report.granularity().name());
+            g.writeStringField("metric", report.query().metric().key());
             g.writeBooleanField("complete", report.isComplete());
             g.writeFieldName("domain");
             summary(g, report.domain());
