@@ -4,9 +4,11 @@ import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -244,7 +246,8 @@ public final class CostAggregator {
             if (lacks != null) {
                 throw lacks;
             }
-            fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity()));
+            fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity())
+                    .withCancellation(retriesTo(listener, account)));
         } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
@@ -263,6 +266,33 @@ public final class CostAggregator {
             return new AccountCoverage(account.id(), account.provider(), account.project(),
                     new AccountStatus.Failed(failure), clock.instant(), FetchStats.EMPTY);
         });
+    }
+
+    /**
+     * @return a cancellation that is never cancelled and tells the listener of the account's retry waits; the
+     *     engine's cancellation passes the provider's reports on to it
+     */
+    static Cancellation retriesTo(FetchListener listener, ServiceAccount account) {
+        return new Cancellation() {
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public String reason() {
+                return "";
+            }
+
+            @Override
+            public void onCancel(Runnable action) {
+            }
+
+            @Override
+            public void retrying(Duration wait, boolean throttled) {
+                notifyListener(() -> listener.retrying(account, wait, throttled));
+            }
+        };
     }
 
     /** A listener's failure is the host's bug: it is logged and never fails an account or the report. */
