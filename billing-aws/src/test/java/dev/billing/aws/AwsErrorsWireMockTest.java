@@ -65,27 +65,10 @@ class AwsErrorsWireMockTest extends AwsWireMockSupport {
         stubDetailOk();
         List<Boolean> throttled = new CopyOnWriteArrayList<>();
         List<Duration> waits = new CopyOnWriteArrayList<>();
-        Cancellation recording = new Cancellation() {
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-
-            @Override
-            public String reason() {
-                return "";
-            }
-
-            @Override
-            public void onCancel(Runnable action) {
-            }
-
-            @Override
-            public void retrying(Duration wait, boolean wasThrottled) {
-                waits.add(wait);
-                throttled.add(wasThrottled);
-            }
-        };
+        Cancellation recording = Cancellation.reportingRetries((wait, wasThrottled) -> {
+            waits.add(wait);
+            throttled.add(wasThrottled);
+        });
 
         Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)
                 .withCancellation(recording));

@@ -8,7 +8,6 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -273,26 +272,8 @@ public final class CostAggregator {
      *     engine's cancellation passes the provider's reports on to it
      */
     static Cancellation retriesTo(FetchListener listener, ServiceAccount account) {
-        return new Cancellation() {
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-
-            @Override
-            public String reason() {
-                return "";
-            }
-
-            @Override
-            public void onCancel(Runnable action) {
-            }
-
-            @Override
-            public void retrying(Duration wait, boolean throttled) {
-                notifyListener(() -> listener.retrying(account, wait, throttled));
-            }
-        };
+        return Cancellation.reportingRetries((wait, throttled) ->
+                notifyListener(() -> listener.retrying(account, wait, throttled)));
     }
 
     /** A listener's failure is the host's bug: it is logged and never fails an account or the report. */

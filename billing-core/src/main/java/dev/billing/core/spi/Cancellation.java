@@ -2,6 +2,8 @@ package dev.billing.core.spi;
 
 import dev.billing.core.FetchCancelledException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * Tells a provider that the SDK no longer wants the records of a fetch (its timeout passed, or the
@@ -14,26 +16,44 @@ import java.time.Duration;
 public interface Cancellation {
 
     /** A fetch that is never cancelled. */
-    Cancellation NONE = new Cancellation() {
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
+    Cancellation NONE = never((wait, throttled) -> { }, "Cancellation.NONE");
 
-        @Override
-        public String reason() {
-            return "";
-        }
+    /**
+     * @param report hears each retry wait a provider reports: the wait and whether it was throttled
+     * @return a cancellation that is never cancelled and passes the provider's {@link #retrying} reports on,
+     *     for example to a listener
+     */
+    static Cancellation reportingRetries(BiConsumer<Duration, Boolean> report) {
+        return never(Objects.requireNonNull(report, "report"), "Cancellation.reportingRetries");
+    }
 
-        @Override
-        public void onCancel(Runnable action) {
-        }
+    private static Cancellation never(BiConsumer<Duration, Boolean> report, String name) {
+        return new Cancellation() {
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
 
-        @Override
-        public String toString() {
-            return "Cancellation.NONE";
-        }
-    };
+            @Override
+            public String reason() {
+                return "";
+            }
+
+            @Override
+            public void onCancel(Runnable action) {
+            }
+
+            @Override
+            public void retrying(Duration wait, boolean throttled) {
+                report.accept(wait, throttled);
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
 
     /** @return whether the fetch is cancelled */
     boolean isCancelled();
