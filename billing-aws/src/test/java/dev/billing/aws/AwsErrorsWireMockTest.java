@@ -13,7 +13,11 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
+import dev.billing.core.spi.Cancellation;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +56,26 @@ class AwsErrorsWireMockTest extends AwsWireMockSupport {
                 ok(discoveryPage("2026-01-01", "2026-02-01", LINKED_A, "Usage")));
         stubDetailOk();
         assertThat(fetchJanuary().total()).isEqualTo(new BigDecimal("4.2"));
+    }
+
+    @Test
+    void fetch_whenThrottledThenUnavailableThenOk_reportsEachRetryWaitToTheRequest() {
+        stubSequence(AwsWireMockSupport::discovery, error(400, "ThrottlingException", "Rate exceeded"),
+                error(503, "ServiceUnavailable", "busy"), ok(discoveryPage("2026-01-01", "2026-02-01", LINKED_A, "Usage")));
+        stubDetailOk();
+        List<Boolean> throttled = new CopyOnWriteArrayList<>();
+        List<Duration> waits = new CopyOnWriteArrayList<>();
+        Cancellation recording = Cancellation.reportingRetries((wait, wasThrottled) -> {
+            waits.add(wait);
+            throttled.add(wasThrottled);
+        });
+
+        Result r = fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)
+                .withCancellation(recording));
+
+        assertThat(r.total()).isEqualTo(new BigDecimal("4.2"));
+        assertThat(throttled).containsExactly(true, false);
+        assertThat(waits).allSatisfy(w -> assertThat(w).isBetween(Duration.ZERO, FAST.maxBackoff()));
     }
 
     @ParameterizedTest

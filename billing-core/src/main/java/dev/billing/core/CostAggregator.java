@@ -4,6 +4,7 @@ import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
@@ -244,7 +245,8 @@ public final class CostAggregator {
             if (lacks != null) {
                 throw lacks;
             }
-            fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity()));
+            fetch = start.apply(provider, FetchRequest.of(account, query.period(), query.granularity())
+                    .withCancellation(retriesTo(listener, account)));
         } catch (BillingException e) {
             fetch = CompletableFuture.failedFuture(e);
         }
@@ -263,6 +265,15 @@ public final class CostAggregator {
             return new AccountCoverage(account.id(), account.provider(), account.project(),
                     new AccountStatus.Failed(failure), clock.instant(), FetchStats.EMPTY);
         });
+    }
+
+    /**
+     * @return a cancellation that is never cancelled and tells the listener of the account's retry waits; the
+     *     engine's cancellation passes the provider's reports on to it
+     */
+    static Cancellation retriesTo(FetchListener listener, ServiceAccount account) {
+        return Cancellation.reportingRetries((wait, throttled) ->
+                notifyListener(() -> listener.retrying(account, wait, throttled)));
     }
 
     /** A listener's failure is the host's bug: it is logged and never fails an account or the report. */

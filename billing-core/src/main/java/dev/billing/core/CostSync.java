@@ -272,7 +272,8 @@ public final class CostSync {
                     }
                     WindowLease lease = claimed.get();
                     List<CostRecord> window = new ArrayList<>();
-                    FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY);
+                    FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY)
+                            .withCancellation(CostAggregator.retriesTo(listener, account));
                     CompletableFuture<Void> done;
                     try {
                         done = engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {

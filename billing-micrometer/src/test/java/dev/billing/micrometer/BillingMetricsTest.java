@@ -8,12 +8,17 @@ import dev.billing.core.CostReport;
 import dev.billing.core.CostSync;
 import dev.billing.core.Credentials;
 import dev.billing.core.SyncSummary;
+import dev.billing.hyperbilling.HyperBillingProvider;
+import dev.billing.provider.HttpSettings;
+import dev.billing.testkit.Fault;
 import dev.billing.testkit.HyperBillingSimulator;
+import dev.billing.testkit.RecordingSleeper;
 import dev.billing.testkit.SimulatorData;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.util.List;
@@ -122,20 +127,32 @@ class BillingMetricsTest {
     }
 
     @Test
-    void retriesAndThrottlingWaits_areCountedByProviderAndReason() {
+    void aReportThatIsThrottledThenFailsOnce_countsBothRetries_andTheThrottlingWait() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BillingMetrics metrics = new BillingMetrics();
         metrics.bindTo(registry);
-        var account = new dev.billing.core.ServiceAccount(dev.billing.core.ServiceAccountId.of("web-prod"),
-                dev.billing.core.ProviderId.of("hyperbilling-aws"), dev.billing.core.ProjectId.of("p-web"),
-                Credentials.of(Map.of("key", WEB_KEY)), Map.of());
+        RecordingSleeper sleeper = new RecordingSleeper();
+        try (HyperBillingSimulator sim = HyperBillingSimulator.builder().data(data())
+                .fault("111111111111", Fault.throttle(1, Duration.ofSeconds(2)))
+                .fault("111111111111", Fault.serverError(1, 503)).start();
+             Billing billing = Billing.builder().discoverProviders(false)
+                     .addProvider(HyperBillingProvider.builder().endpoint(URI.create(sim.endpoint()))
+                             .http(HttpSettings.builder().sleeper(sleeper).build()).build())
+                     .listener(metrics).build()) {
+            billing.serviceAccounts().register("web-prod", "hyperbilling-aws", Credentials.of(Map.of(
+                    "account", "111111111111", "email", "web@example.com", "key", WEB_KEY)), "p-web");
 
-        metrics.retrying(account, Duration.ofSeconds(2), true);
-        metrics.retrying(account, Duration.ofMillis(300), false);
+            CostReport report = billing.costs().domainTotal(BillingPeriod.month(YearMonth.of(2026, 1)));
 
-        assertThat(registry.get("billing.fetch.retries").tags("reason", "throttled").counter().count()).isEqualTo(1);
-        assertThat(registry.get("billing.fetch.retries").tags("reason", "failure").counter().count()).isEqualTo(1);
-        assertThat(registry.get("billing.fetch.throttle.wait").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000);
+            assertThat(report.isComplete()).isTrue();
+        }
+        assertThat(sleeper.waits()).hasSize(2).first().isEqualTo(Duration.ofSeconds(2));
+        assertThat(registry.get("billing.fetch.retries").tags("provider", "hyperbilling-aws", "reason", "throttled")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("billing.fetch.retries").tags("provider", "hyperbilling-aws", "reason", "failure")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("billing.fetch.throttle.wait").tags("provider", "hyperbilling-aws").timer()
+                .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000);
         assertNoSecret(registry);
     }
 

@@ -1,10 +1,12 @@
 package dev.billing.aws.internal;
 
+import dev.billing.core.spi.Cancellation;
 import dev.billing.provider.RetryPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -63,23 +65,24 @@ final class AwsClients implements AutoCloseable {
     /**
      * @param keys the account's keys
      * @param counter counts every HTTP attempt the client sends
+     * @param retries hears each retry's wait
      * @return a client for one fetch; the caller closes it (the shared HTTP client stays open)
      */
-    CostExplorerClient costExplorer(Keys keys, AtomicInteger counter) {
+    CostExplorerClient costExplorer(Keys keys, AtomicInteger counter, Cancellation retries) {
         var b = CostExplorerClient.builder()
                 .httpClient(http)
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials(keys))
-                .overrideConfiguration(override(counter));
+                .overrideConfiguration(override(counter, retries));
         if (settings.endpoint() != null) {
             b.endpointOverride(settings.endpoint());
         }
         return b.build();
     }
 
-    private ClientOverrideConfiguration override(AtomicInteger counter) {
+    private ClientOverrideConfiguration override(AtomicInteger counter, Cancellation retries) {
         return ClientOverrideConfiguration.builder()
-                .retryStrategy(retryStrategy(settings.retryPolicy()))
+                .retryStrategy(retryStrategy(settings.retryPolicy(), retries))
                 .apiCallAttemptTimeout(settings.requestTimeout())
                 .addExecutionInterceptor(new Counting(counter))
                 .build();
@@ -89,21 +92,30 @@ final class AwsClients implements AutoCloseable {
      * The SDK's standard strategy without its client defaults, with our conditions: throttling codes
      * (including Cost Explorer's {@code LimitExceededException}, which the SDK's defaults do not
      * treat as throttling), HTTP 5xx and I/O failures. Nothing else is retried: credential errors never.
+     * The SDK asks for a backoff only once it has decided to retry, so each wait is reported to {@code
+     * retries}, throttled when the strategy classed the failure as throttling.
      */
-    static RetryStrategy retryStrategy(RetryPolicy policy) {
+    static RetryStrategy retryStrategy(RetryPolicy policy, Cancellation retries) {
         Predicate<Throwable> throttled = AwsClients::isThrottling;
-        // the SDK's attempt 1 is the first retry; RetryPolicy.delay is the one backoff and jitter rule of every provider
-        BackoffStrategy backoff = retry -> policy.delay(retry, null, ThreadLocalRandom.current().nextDouble());
         return DefaultRetryStrategy.standardStrategyBuilder()
                 .useClientDefaults(false)
                 .maxAttempts(policy.maxAttempts())
-                .backoffStrategy(backoff)
-                .throttlingBackoffStrategy(backoff)
+                .backoffStrategy(backoff(policy, retries, false))
+                .throttlingBackoffStrategy(backoff(policy, retries, true))
                 .circuitBreakerEnabled(false)
                 .treatAsThrottling(throttled)
                 .retryOnException(throttled)
                 .retryOnException(AwsClients::isTransient)
                 .build();
+    }
+
+    /** The SDK's attempt 1 is the first retry; RetryPolicy.delay is the one backoff and jitter rule of every provider. */
+    private static BackoffStrategy backoff(RetryPolicy policy, Cancellation retries, boolean throttled) {
+        return retry -> {
+            Duration wait = policy.delay(retry, null, ThreadLocalRandom.current().nextDouble());
+            retries.retrying(wait, throttled);
+            return wait;
+        };
     }
 
     static boolean isThrottling(Throwable t) {
@@ -155,7 +167,7 @@ final class AwsClients implements AutoCloseable {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(base)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(retryStrategy(settings.retryPolicy()))
+                        .retryStrategy(retryStrategy(settings.retryPolicy(), Cancellation.NONE))
                         .apiCallAttemptTimeout(settings.requestTimeout())
                         .build());
         if (settings.stsEndpoint() != null) {

@@ -14,6 +14,7 @@ import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.RateLimitedException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.support.Bounds;
+import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -124,7 +125,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
                 .granularity(software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY)
                 .metrics(settings.costMetric().wireName());
         linked.ifPresent(l -> req.filter(dimension(LINKED, l)).groupBy(group(LINKED)));
-        try (CostExplorerClient ce = clients.costExplorer(keys, counter)) {
+        try (CostExplorerClient ce = clients.costExplorer(keys, counter, Cancellation.NONE)) {
             GetCostAndUsageResponse resp;
             try {
                 resp = call(account, () -> ce.getCostAndUsage(req.build()), () -> false);
@@ -159,7 +160,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         List<Windows.Window> windows = Windows.split(request.period(), request.granularity());
         AtomicInteger counter = new AtomicInteger();
         Fetch f = new Fetch(account, sink, counter, cancelled, onCancel, payer);
-        try (CostExplorerClient ce = clients.costExplorer(keys, counter)) {
+        try (CostExplorerClient ce = clients.costExplorer(keys, counter, request.cancellation())) {
             f.ce = ce;
             Map<Windows.Window, Map<String, List<String>>> plans = new LinkedHashMap<>();
             for (Windows.Window w : windows) {

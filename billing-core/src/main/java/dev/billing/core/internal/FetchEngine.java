@@ -88,7 +88,7 @@ public final class FetchEngine implements AutoCloseable {
      * Fetches one service account's records when a slot is free.
      *
      * @param provider the account's provider
-     * @param request what to fetch (its cancellation is replaced by the engine's)
+     * @param request what to fetch (its cancellation is replaced by the engine's, which reports retries to it)
      * @param sink where the tagged records go, from one thread at a time
      * @return completes on the executor with the stats, or exceptionally with a {@link BillingException}:
      *     the provider's, a {@link FetchCancelledException} when the timeout passed or the engine closed,
@@ -104,7 +104,7 @@ public final class FetchEngine implements AutoCloseable {
      * partial sums), so that no record is copied. Batches the provider passes reach the sink as batches.
      *
      * @param provider the account's provider
-     * @param request what to fetch (its cancellation is replaced by the engine's)
+     * @param request what to fetch (its cancellation is replaced by the engine's, which reports retries to it)
      * @param sink where the records go, from one thread at a time
      * @return as {@link #fetch}
      */
@@ -142,7 +142,7 @@ public final class FetchEngine implements AutoCloseable {
         CostSink sink = pending.sink();
         CompletableFuture<FetchStats> result = pending.result();
         ServiceAccount account = request.account();
-        Source cancellation = new Source();
+        Source cancellation = new Source(request.cancellation());
         synchronized (this) {
             running.add(cancellation);
         }
@@ -387,10 +387,27 @@ public final class FetchEngine implements AutoCloseable {
         }
     }
 
-    /** The cancellation the engine gives each fetch. */
+    /**
+     * The cancellation the engine gives each fetch; the provider's retry waits go on to the cancellation of
+     * the request the engine was given.
+     */
     private static final class Source implements Cancellation {
         private final List<Runnable> actions = new ArrayList<>();
+        private final Cancellation caller;
         private volatile String reason;
+
+        Source(Cancellation caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public void retrying(Duration wait, boolean throttled) {
+            try {
+                caller.retrying(wait, throttled);
+            } catch (RuntimeException e) {
+                log.warn("a retry report failed: {}", e.toString());
+            }
+        }
 
         void cancel(String why) {
             List<Runnable> run;

@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  * The one retry loop of the HTTP providers, on resilience4j-retry: runs an attempt until it succeeds, fails
  * with anything but a {@link RetryableFailure}, or the {@link RetryPolicy}'s attempts run out; waits
  * {@link RetryPolicy#delay} between attempts through the settings' {@link HttpSettings.Sleeper}, a wait a
- * cancellation ends. Thread-safe.
+ * cancellation ends, and reports each wait first to {@link Cancellation#retrying} (throttled when the failure
+ * was {@link RetryableFailure#rateLimited()}). Thread-safe.
  */
 public final class Retrier {
     private final String provider;
@@ -68,7 +69,7 @@ public final class Retrier {
      *
      * @param what the call, for messages, for example {@code GET /v1/search/billing}
      * @param serviceAccount the service account's name, for messages
-     * @param cancellation checked before each attempt; ends a wait
+     * @param cancellation checked before each attempt; ends a wait; hears each wait
      * @param attempt runs attempt {@code n} (1-based); throws {@link RetryableFailure} for a transient failure
      * @return the first attempt's result that did not fail
      * @throws RateLimitedException when throttling outlived the retries
@@ -88,6 +89,7 @@ public final class Retrier {
                 if (wait < 0) {
                     throw exhausted(what, serviceAccount, f, n);
                 }
+                cancellation.retrying(Duration.ofMillis(wait), f.rateLimited());
                 pause(wait, serviceAccount, cancellation);
             }
         }
@@ -136,6 +138,7 @@ public final class Retrier {
                 result.completeExceptionally(exhausted(what, serviceAccount, f, n));
                 return;
             }
+            cancellation.retrying(Duration.ofMillis(wait), f.rateLimited());
             CompletableFuture<Void> sleep = settings.sleeper().sleep(Duration.ofMillis(wait));
             cancellation.onCancel(() -> sleep.cancel(false));
             sleep.whenComplete((ignored, cancelled) ->
