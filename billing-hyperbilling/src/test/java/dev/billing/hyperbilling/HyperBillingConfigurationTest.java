@@ -91,7 +91,7 @@ class HyperBillingConfigurationTest extends HyperBillingTestSupport {
         "endpoint|hb.example.com|provider setting 'endpoint' of hyperbilling-aws must be an absolute https:// URL",
         "endpoint|https://exa mple.com|provider setting 'endpoint' of hyperbilling-aws is not a URL",
         "endpoint|ftp://hb.example.com|provider setting 'endpoint' of hyperbilling-aws must be an absolute https:// URL",
-        "timeout|30s|provider setting 'timeout' of hyperbilling-aws must be a positive ISO-8601 duration such as PT30S, got '30s'",
+        "timeout|30s|provider setting 'timeout' of hyperbilling-aws must be a positive ISO-8601 duration such as PT30S, at most 366 days, got '30s'",
         "maxAttempts|0|provider setting 'maxAttempts' of hyperbilling-aws must be a whole number of at least 1, got '0'",
         "maxConcurrentRequests|many|provider setting 'maxConcurrentRequests' of hyperbilling-aws must be a whole number",
         "endpiont|https://hb.example.com|unknown provider setting 'endpiont' for hyperbilling-aws; known settings: endpoint"

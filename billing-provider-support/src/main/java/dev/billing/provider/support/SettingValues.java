@@ -1,5 +1,6 @@
 package dev.billing.provider.support;
 
+import dev.billing.core.support.Arguments;
 import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.provider.HttpSettings;
@@ -92,7 +93,7 @@ public final class SettingValues {
      */
     public static ProviderSetting duration(String name, String description, String defaultValue) {
         return ProviderSetting.optional(name, description, defaultValue).satisfying(SettingValues::isPositiveDuration,
-                "be a positive ISO-8601 duration such as PT30S");
+                "be a positive ISO-8601 duration such as PT30S, at most 366 days");
     }
 
     /** @return an optional setting whose value must be a whole number of at least 1 */
@@ -104,7 +105,7 @@ public final class SettingValues {
     private static boolean isPositiveDuration(String value) {
         try {
             Duration d = Duration.parse(value.trim());
-            return !d.isNegative() && !d.isZero();
+            return !d.isNegative() && !d.isZero() && d.compareTo(Arguments.MAX_DURATION) <= 0;
         } catch (DateTimeParseException e) {
             return false;
         }
