@@ -5,6 +5,7 @@ import dev.billing.core.CostSync;
 import dev.billing.core.spi.CostStore;
 import dev.billing.dashboard.DashboardHandler;
 import dev.billing.dashboard.DashboardRenderer;
+import dev.billing.dashboard.LiveReports;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
 import dev.billing.micrometer.BillingMetrics;
@@ -223,7 +224,8 @@ public class BillingAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         ReportSource billingReportSource(Billing billing, CostSync sync, BillingProperties properties) {
-            return properties.getSync().getCron() != null ? sync::report : billing.costs()::report;
+            // live pages answer by their deadline, with accounts still fetching shown as pending (as billing serve)
+            return properties.getSync().getCron() != null ? sync::report : LiveReports.builder(billing).build();
         }
 
         @Bean

@@ -35,7 +35,7 @@ class ExtremeValuesTest {
 
     static String row(String account, String cost) {
         return cost + "," + account + ",," + "USD,2026-02-01T00:00:00Z,2026-01-01T00:00:00Z,Usage,,,"
-                + "2026-01-06T00:00:00Z,2026-01-05T00:00:00Z,1,1,Vendor,1,,,Vendor,Vendor,Compute,VM,,,,\n";
+                + "2026-01-06T00:00:00Z,2026-01-05T00:00:00Z,1,1,Vendor,1,,,Vendor,Vendor,Compute,VM,,,,,,\n";
     }
 
     static String config(Path focusDir, String budgets) {
