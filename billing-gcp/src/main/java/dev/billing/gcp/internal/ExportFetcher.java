@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * {@code jobComplete} is false (bounded, with backoff), reads every page, and turns each result row
  * into a cost record (USAGE, TAX or ADJUSTMENT from {@code cost_type}) and, when its credits are not
  * zero, a CREDIT record. Rows dated outside the period are dropped and counted.
+ *
+ * <p>Billed and effective cost follow Google's FOCUS BigQuery view of the billing export (the view's
+ * template of 19 March 2024, published in Google's "FOCUS BigQuery view" guide): both are
+ * {@code cost} plus the credits of every type, so each record's effective cost is its billed cost, and
+ * the cost and CREDIT records of a row add up to the view's {@code BilledCost} and {@code EffectiveCost}.
  */
 public final class ExportFetcher {
     /** The credential schema: {@code serviceAccountKey}, {@code table}, {@code billingAccountId}, {@code projectId}. */
@@ -134,12 +139,13 @@ public final class ExportFetcher {
                 Map<String, String> tags = labelSets.computeIfAbsent(cells[9] == null ? "[]" : cells[9],
                         l -> labels(l, caller));
                 BigDecimal atList = cells[10] == null ? null : decimal(cells[10], "cost_at_list", caller);
-                if (cost.signum() != 0 || credits.signum() == 0) {
+                if (cost.signum() != 0 || credits.signum() == 0 || (atList != null && atList.signum() != 0)) {
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
                             .service(service).region(region).usageType(sku).tags(tags)
                             .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency))
+                            .effectiveCost(Money.of(cost, currency))
                             .listCost(atList == null ? null : Money.of(atList, currency)).build());
                     records++;
                 }
@@ -149,6 +155,7 @@ public final class ExportFetcher {
                             .serviceAccount(request.account().id()).project(request.account().project())
                             .service(service).region(region).usageType(sku).tags(tags)
                             .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency))
+                            .effectiveCost(Money.of(credits, currency))
                             .listCost(Money.of(BigDecimal.ZERO, currency)).build()); // a credit has no list price
                     records++;
                 }
