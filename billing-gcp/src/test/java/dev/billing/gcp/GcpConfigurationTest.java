@@ -17,7 +17,7 @@ class GcpConfigurationTest {
             BillingProvider p = billing.providers().find("gcp-billing-export").orElseThrow();
             assertThat(p.displayName()).isEqualTo("Google Cloud Billing export");
             assertThat(p.credentialSchema().fields()).extracting(f -> f.name() + (f.secret() ? "*" : "")
-                    + (f.required() ? "" : "?")).containsExactly("serviceAccountKey*", "table", "billingAccountId?", "projectId?");
+                    + (f.required() ? "" : "?")).containsExactly("serviceAccountKey*?", "table", "billingAccountId?", "projectId?");
         }
     }
 
