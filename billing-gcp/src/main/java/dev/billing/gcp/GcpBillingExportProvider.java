@@ -25,7 +25,8 @@ import java.util.Set;
  * parameterized standard-SQL query over the BigQuery REST API ({@code jobs.query}, then
  * {@code jobs.getQueryResults} while the job runs or pages remain).
  *
- * <p>Putting the jar on the classpath enables it through {@link GcpBillingExportProviderFactory};
+ * <p>Putting the jar on the class path or the module path enables it (its factory is registered for
+ * {@link java.util.ServiceLoader});
  * hosts that configure it in code build one:
  *
  * <pre>{@code

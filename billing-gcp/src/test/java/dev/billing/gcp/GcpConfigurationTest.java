@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billing.core.Billing;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.gcp.internal.GcpBillingExportProviderFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
