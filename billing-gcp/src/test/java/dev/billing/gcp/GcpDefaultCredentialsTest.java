@@ -176,6 +176,37 @@ class GcpDefaultCredentialsTest {
     }
 
     @Test
+    void credentialsFile_externalAccount_readsAJsonSubjectTokenFromAUrl_withItsHeaders() throws IOException {
+        WorkloadIdentity wif = sim.workloadIdentity(dir.resolve("unused"), null);
+        // a local token service, as Azure's IMDS answers: JSON, only with the header the configuration names
+        com.github.tomakehurst.wiremock.WireMockServer tokens = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        tokens.start();
+        try {
+            tokens.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                            com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/token?api-version=2018-02-01"))
+                    .withHeader("Metadata", com.github.tomakehurst.wiremock.client.WireMock.equalTo("True"))
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                            "{\"access_token\":\"" + wif.subjectToken() + "\",\"expires_in\":\"3599\"}")));
+            String url = "http://127.0.0.1:" + tokens.port() + "/token?api-version=2018-02-01";
+            String config = wif.configuration().replaceFirst("\"credential_source\" : \\{[^}]*}",
+                    "\"credential_source\" : {\"url\": \"" + url + "\", \"headers\": {\"Metadata\": \"True\"},"
+                            + " \"format\": {\"type\": \"json\", \"subject_token_field_name\": \"access_token\"}}");
+            assertThat(config).contains(url);
+            System.setProperty(CREDENTIALS, Files.writeString(dir.resolve("wif.json"), config).toString());
+
+            fetchExactly(provider().toBuilder().queryProject("billing-admin-project").build());
+
+            tokens.verify(1, com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/token")));
+            assertThat(sim.stsRequests()).isEqualTo(1);
+            assertNoSecret(List.of(wif.subjectToken()));
+        } finally {
+            tokens.stop();
+        }
+    }
+
+    @Test
     void externalAccount_anUntrustedSubjectToken_isRejected_withoutQuotingIt() throws IOException {
         Path tokenFile = dir.resolve("oidc-token");
         WorkloadIdentity wif = sim.workloadIdentity(tokenFile, null);
