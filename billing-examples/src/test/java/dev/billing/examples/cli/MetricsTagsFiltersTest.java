@@ -143,16 +143,16 @@ class MetricsTagsFiltersTest {
     }
 
     @Test
-    void effectiveCost_fromAProviderWithoutIt_failsTheAccountNamingIt_exit3() throws Exception {
+    void effectiveCost_ofGcp_isItsBilledCost_asGooglesFocusViewDerivesIt() throws Exception {
         writeConfig("");
+        Cli billed = report("--format", "json");
         Cli r = report("--metric", "effective", "--format", "json");
-        assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.INCOMPLETE);
+        assertThat(r.exitCode).as(r.toString()).isZero();
         JsonNode json = JSON.readTree(r.out);
         assertThat(json.get("metric").asText()).isEqualTo("effective");
-        assertThat(json.get("complete").asBoolean()).isFalse();
-        JsonNode account = json.get("serviceAccounts").get(0);
-        assertThat(account.get("status").asText()).isEqualTo("FAILED");
-        assertThat(account.get("error").asText()).containsIgnoringCase("effective");
+        assertThat(json.get("complete").asBoolean()).isTrue();
+        // the rows have no credits: cost + credits of every type is the cost
+        assertThat(total(json)).isEqualTo(total(JSON.readTree(billed.out))).isEqualTo("13.875001");
     }
 
     @Test
@@ -173,7 +173,7 @@ class MetricsTagsFiltersTest {
     }
 
     @Test
-    void export_failsAnAccountWithoutTheMetric_andBudgetsAndServeRefuseAnUnknownOne() throws Exception {
+    void export_writesTheListAndEffectiveMetrics_andBudgetsAndServeRefuseAnUnknownOne() throws Exception {
         writeConfig("");
         String[] period = {"--from", MONTH.toString(), "--to", MONTH.plusMonths(1).toString()};
         Path focus = dir.resolve("focus.csv");
@@ -183,8 +183,8 @@ class MetricsTagsFiltersTest {
         assertThat(Files.readAllLines(focus)).hasSize(1 + 5);
         Cli effective = Cli.run(env, "export", "--config", config.toString(), period[0], period[1], period[2],
                 period[3], "--metric", "effective", "--format", "focus-csv", "--output", dir.resolve("none.csv").toString());
-        assertThat(effective.exitCode).as(effective.toString()).isEqualTo(BillingCli.INCOMPLETE);
-        assertThat(effective.err).contains("gcp-web", "effective");
+        assertThat(effective.exitCode).as(effective.toString()).isZero(); // gcp-billing-export fills effective cost
+        assertThat(Files.readAllLines(dir.resolve("none.csv"))).hasSize(1 + 5);
         for (String command : List.of("budgets", "serve")) {
             Cli r = Cli.run(env, command, "--config", config.toString(), "--metric", "amortized");
             assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.USAGE);
