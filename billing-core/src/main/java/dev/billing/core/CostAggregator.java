@@ -1,5 +1,6 @@
 package dev.billing.core;
 
+import dev.billing.core.internal.Allocator;
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,15 +40,36 @@ public final class CostAggregator {
     private final Clock clock;
     private final FetchListener listener;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
 
     CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, FetchEngine engine, Clock clock,
-                   FetchListener listener, TagAliases tagAliases) {
+                   FetchListener listener, TagAliases tagAliases, Allocation allocation) {
         this.providers = providers;
         this.accounts = accounts;
         this.engine = engine;
         this.clock = clock;
         this.listener = listener;
         this.tagAliases = tagAliases;
+        this.allocation = allocation;
+    }
+
+    /**
+     * The one hook of allocation in every report path: reads the raw costs {@code read} gives for the
+     * allocator's inner query and allocates them, or reads the query's own costs when there is nothing to allocate.
+     *
+     * @param query the query asked, with its aliases
+     * @param read gives the unconverted report of a query, with the coverage of the accounts in its scope
+     * @return the report, converted when the query asks
+     */
+    static CompletableFuture<CostReport> allocated(CostQuery query, Allocation allocation, TagAliases aliases,
+            ServiceAccountRegistry accounts, Function<CostQuery, CompletableFuture<CostReport>> read) {
+        Allocator allocator = Allocator.of(allocation, query.fetched(),
+                accounts.list().stream().map(ServiceAccount::project).toList());
+        if (allocator == null) {
+            return read.apply(query.fetched()).thenApply(r -> ReportConversion.finish(r, query));
+        }
+        return read.apply(withAliases(allocator.innerQuery(), aliases))
+                .thenApply(r -> ReportConversion.finish(allocator.allocate(r), query));
     }
 
     /**
@@ -128,9 +151,12 @@ public final class CostAggregator {
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
-        CostQuery query = withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
-        CostQuery fetched = query.fetched();
+        return allocated(withAliases(asked, tagAliases), allocation, tagAliases, accounts, this::fetchReport);
+    }
+
+    /** A live report of {@code fetched} (not converted, not allocated). */
+    private CompletableFuture<CostReport> fetchReport(CostQuery fetched) {
+        List<ServiceAccount> scope = accounts.inScope(fetched);
         LiveAggregation live = new LiveAggregation(fetched);
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
@@ -143,8 +169,7 @@ public final class CostAggregator {
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                ReportConversion.finish(live.cube().toReport(fetched, projects,
-                        fetches.stream().map(CompletableFuture::join).toList()), query));
+                live.cube().toReport(fetched, projects, fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**

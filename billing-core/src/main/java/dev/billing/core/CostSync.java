@@ -74,6 +74,7 @@ public final class CostSync {
     private final Clock clock;
     private final List<RestatementListener> listeners;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
 
     private CostSync(Builder b) {
         this.providers = b.billing.providers();
@@ -87,6 +88,7 @@ public final class CostSync {
         this.clock = b.clock;
         this.listeners = List.copyOf(b.listeners);
         this.tagAliases = b.billing.tagAliases();
+        this.allocation = b.billing.allocation();
     }
 
     /**
@@ -367,18 +369,40 @@ public final class CostSync {
      */
     public CostReport report(CostQuery asked) {
         CostQuery query = CostAggregator.withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
+        try {
+            return CostAggregator.allocated(query, allocation, tagAliases, accounts, fetched -> {
+                try {
+                    return CompletableFuture.completedFuture(storeReport(fetched));
+                } catch (InvalidRequestException e) {
+                    if (fetched.readsTags() && !query.readsTags()) {
+                        throw new InvalidRequestException("the allocation (" + allocation.fingerprint()
+                                + ") reads tags, which this cost store cannot report by; use a store that keeps"
+                                + " tags, or raw costs: " + e.getMessage(), null, -1, e);
+                    }
+                    throw e;
+                }
+            }).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** The report of {@code fetched} from the store (not converted, not allocated). */
+    private CostReport storeReport(CostQuery fetched) {
+        List<ServiceAccount> scope = accounts.inScope(fetched);
         List<AccountCoverage> coverage = new ArrayList<>();
         List<ServiceAccountId> synced = new ArrayList<>();
         Set<ProjectId> projects = new LinkedHashSet<>();
         scope.forEach(a -> projects.add(a.project()));
-        coverage(query, scope, coverage, synced);
-        CostQuery fetched = query.fetched();
+        coverage(fetched, scope, coverage, synced);
         CostCube cube = new CostCube(fetched.granularity(), fetched.groupBy());
         if (!synced.isEmpty()) {
             store.aggregate(fetched, synced, cube::add);
         }
-        return ReportConversion.finish(cube.toReport(fetched, projects, coverage), query);
+        return cube.toReport(fetched, projects, coverage);
     }
 
     /**
