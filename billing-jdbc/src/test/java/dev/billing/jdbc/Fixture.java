@@ -1,5 +1,6 @@
 package dev.billing.jdbc;
 
+import dev.billing.core.Allocation;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostRecord;
@@ -24,8 +25,13 @@ final class Fixture implements AutoCloseable {
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-05T12:00:00Z"));
 
     Fixture(long seed, int recordsPerMonth) {
+        this(seed, recordsPerMonth, Allocation.NONE);
+    }
+
+    /** The same domain, its reports made with an allocation. */
+    Fixture(long seed, int recordsPerMonth, Allocation allocation) {
         provider = new TestProvider(seed, recordsPerMonth);
-        billing = Billing.builder().discoverProviders(false).addProvider(provider).build();
+        billing = Billing.builder().discoverProviders(false).addProvider(provider).allocation(allocation).build();
         register("web-aws", "project-web", "USD");
         register("web-eu", "project-web", "EUR");
         register("ops-aws", "project-ops", "USD");
