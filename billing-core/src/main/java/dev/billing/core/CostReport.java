@@ -141,13 +141,17 @@ public final class CostReport {
 
     /**
      * @param project a project id of this report
-     * @return the coverage of that project's service accounts, in registration order
+     * @return the coverage of that project's service accounts, in registration order; with an {@linkplain
+     *     #allocation() allocation}, also of every account that did not contribute whole and whose costs could have
+     *     reached the project
      * @throws InvalidRequestException when the project is not in the report
      */
     public List<AccountCoverage> coverage(String project) {
         project(project);
         ProjectId id = ProjectId.of(project);
-        return coverage.stream().filter(c -> c.project().equals(id)).toList();
+        boolean reached = allocation != null && allocation.incompleteProjects().contains(id);
+        return coverage.stream().filter(c -> c.project().equals(id)
+                || reached && (!c.status().contributed() || c.code() == CoverageStatus.PARTIAL)).toList();
     }
 
     /**

@@ -184,7 +184,11 @@ public final class Allocator {
             wanted.stream().map(Allocator::safeProject).filter(p -> p != null).forEach(projects::add);
         }
         List<AllocationProvenance.Move> moves = new ArrayList<>();
-        moved.forEach((k, v) -> moves.add(new AllocationProvenance.Move(k.by, k.from, k.to, k.currency, v)));
+        moved.forEach((k, v) -> {
+            if (v.signum() != 0) {
+                moves.add(new AllocationProvenance.Move(k.by, k.from, k.to, k.currency, v));
+            }
+        });
         return out.cube.toReport(target, projects, raw.coverage())
                 .withAllocation(new AllocationProvenance(allocation.fingerprint(), moves, incomplete));
     }
