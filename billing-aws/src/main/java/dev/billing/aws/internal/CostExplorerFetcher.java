@@ -202,7 +202,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         }
         LOG.debug("{}: fetched {} records of {} in {} pages, {} requests (USD 0.01 each), {} dropped, {} estimated result(s)",
                 account.name(), f.records, request.period(), f.pages, counter.get(), f.dropped, f.estimated);
-        return new FetchStats(f.records, counter.get(), f.pages, f.dropped);
+        return FetchStats.builder().records(f.records).requests(counter.get()).pages(f.pages).droppedRows(f.dropped).build();
     }
 
     /** One fetch's state. */
