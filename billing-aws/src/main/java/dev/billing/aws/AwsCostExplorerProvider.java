@@ -17,6 +17,10 @@ import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.net.URI;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -44,8 +48,11 @@ import java.util.regex.Pattern;
  * <p>A fetch reads one calendar month (or the part of one in the period) at a time: one discovery query
  * grouped by {@code LINKED_ACCOUNT} and {@code RECORD_TYPE}, then one query per linked account (per
  * record type when it has several) grouped by {@code SERVICE} and {@code REGION}, so every record carries
- * its linked account (sub account), service, region and charge category. Every request costs USD 0.01:
- * requests are counted in {@link FetchStats#requests()} and capped by {@link Builder#maxRequestsPerFetch}.
+ * its linked account (sub account), service, region and charge category; with {@link Builder#tagKeys}, one more
+ * query per service and tag key (see docs/aws-cost-explorer.md). Every request asks for the billed metric
+ * ({@code costMetric}, default {@code UnblendedCost}) and the amortized one (effective cost) together. Every
+ * request costs USD 0.01: requests are counted in {@link FetchStats#billedRequests()}, priced in
+ * {@link FetchStats#requestCharges()} and capped by {@link Builder#maxRequestsPerFetch}.
  * Throttling ({@code LimitExceededException}, {@code ThrottlingException}), HTTP 5xx and connection
  * failures are retried by the {@link HttpSettings#retryPolicy() retry policy}; credential errors never are.
  *
@@ -67,13 +74,15 @@ public final class AwsCostExplorerProvider implements BillingProvider {
 
     static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+    /** The longest cost allocation tag key AWS accepts. */
+    static final int MAX_TAG_KEY = 128;
 
     private final URI endpoint;
     private final String region;
     private final URI stsEndpoint;
     private final CostMetric costMetric;
     private final int maxRequestsPerFetch;
+    private final List<String> tagKeys;
     private final HttpSettings http;
     private final CostExplorerFetcher fetcher;
 
@@ -84,9 +93,10 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         this.region = b.region;
         this.costMetric = b.costMetric;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
+        this.tagKeys = List.copyOf(b.tagKeys);
         this.http = b.http;
         this.fetcher = new CostExplorerFetcher(new Settings(endpoint, region, stsEndpoint, costMetric, maxRequestsPerFetch,
-                http));
+                tagKeys, http));
     }
 
     /**
@@ -105,6 +115,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         b.region = region;
         b.costMetric = costMetric;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
+        b.tagKeys = tagKeys;
         b.http = http;
         return b;
     }
@@ -124,7 +135,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         return region;
     }
 
-    /** @return the metric read */
+    /** @return the metric read as billed cost (effective cost is the amortized one) */
     public CostMetric costMetric() {
         return costMetric;
     }
@@ -132,6 +143,11 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     /** @return the most Cost Explorer requests one fetch may send */
     public int maxRequestsPerFetch() {
         return maxRequestsPerFetch;
+    }
+
+    /** @return the cost allocation tag keys read as tags, in plan order; empty for none */
+    public List<String> tagKeys() {
+        return tagKeys;
     }
 
     /** @return the timeouts, retry policy and clock */
@@ -158,9 +174,18 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         return CostExplorerFetcher.SCHEMA;
     }
 
+    /**
+     * @return {@code DAILY}, {@code MONTHLY}, {@code VERIFY}, {@code EFFECTIVE_COST} (the amortized metric, asked in
+     *     the same requests), and {@code TAGS} when {@link Builder#tagKeys} names keys. Never {@code LIST_COST}: Cost
+     *     Explorer has no metric at public prices.
+     */
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        EnumSet<Capability> c = EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY, Capability.EFFECTIVE_COST);
+        if (!tagKeys.isEmpty()) {
+            c.add(Capability.TAGS);
+        }
+        return Collections.unmodifiableSet(c);
     }
 
     /**
@@ -212,7 +237,8 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     @Override
     public String toString() {
         return "AwsCostExplorerProvider[" + ID + ", region=" + region + ", endpoint=" + (endpoint == null ? "(default)" : endpoint)
-                + ", costMetric=" + costMetric.wireName() + ", maxRequestsPerFetch=" + maxRequestsPerFetch + "]";
+                + ", costMetric=" + costMetric.wireName() + ", maxRequestsPerFetch=" + maxRequestsPerFetch
+                + (tagKeys.isEmpty() ? "" : ", tagKeys=" + tagKeys) + "]";
     }
 
     /** Builds an {@link AwsCostExplorerProvider}. */
@@ -222,6 +248,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         private String region = "us-east-1";
         private CostMetric costMetric = CostMetric.UNBLENDED_COST;
         private int maxRequestsPerFetch = DEFAULT_MAX_REQUESTS_PER_FETCH;
+        private List<String> tagKeys = List.of();
         private HttpSettings http = HttpSettings.defaults();
 
         private Builder() {
@@ -275,6 +302,24 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          */
         public Builder maxRequestsPerFetch(int max) {
             this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
+            return this;
+        }
+
+        /**
+         * @param keys cost allocation tag keys (as activated in the Billing console, case-sensitive) read as record
+         *     tags; each costs requests per month, see docs/aws-cost-explorer.md (default none)
+         * @return this builder
+         * @throws IllegalArgumentException when a key is blank, longer than 128 characters, or named twice
+         */
+        public Builder tagKeys(List<String> keys) {
+            Set<String> seen = new LinkedHashSet<>();
+            for (String k : keys) {
+                if (k == null || k.isBlank() || k.length() > MAX_TAG_KEY || !seen.add(k)) {
+                    throw new IllegalArgumentException("tagKeys must be distinct, non-blank tag keys of at most " + MAX_TAG_KEY
+                            + " characters, got " + keys);
+                }
+            }
+            this.tagKeys = List.copyOf(seen);
             return this;
         }
 

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * {@code https://ce.us-east-1.amazonaws.com}), {@code region} (default {@code us-east-1}),
  * {@code stsEndpoint} (override of the STS URL, for {@code roleArn}), {@code costMetric}
  * ({@code UnblendedCost} default, {@code AmortizedCost}, {@code NetUnblendedCost},
- * {@code NetAmortizedCost}, {@code BlendedCost}) and {@code maxRequestsPerFetch} (default
- * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}).
+ * {@code NetAmortizedCost}, {@code BlendedCost}: the metric read as billed cost), {@code maxRequestsPerFetch} (default
+ * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}) and {@code tagKeys} (comma-separated cost
+ * allocation tag keys read as tags).
  */
 public final class AwsCostExplorerProviderFactory implements BillingProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -33,7 +34,11 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
                     .satisfying(v -> CostMetric.fromWireName(v).isPresent(), "be one of " + Arrays.stream(CostMetric.values())
                             .map(CostMetric::wireName).collect(Collectors.joining(", "))),
             SettingValues.count("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
-                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)));
+                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)),
+            ProviderSetting.optional("tagKeys", "comma-separated cost allocation tag keys read as tags; each costs requests"
+                    + " (USD 0.01 each), see the provider's documentation", "team,env")
+                    .satisfying(v -> tagKeys(v) != null, "be distinct tag keys of at most "
+                            + AwsCostExplorerProvider.MAX_TAG_KEY + " characters, separated by commas"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
@@ -44,10 +49,18 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
         return AwsCostExplorerProvider.ID;
     }
 
-    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch} */
+    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch}, {@code tagKeys} */
     @Override
     public List<ProviderSetting> settings() {
         return SETTINGS;
+    }
+
+    /** @return the keys of a {@code tagKeys} value, trimmed, or {@code null} when one is empty, too long or repeated */
+    private static List<String> tagKeys(String value) {
+        List<String> keys = Arrays.stream(value.split(",", -1)).map(String::trim).toList();
+        boolean valid = keys.stream().allMatch(k -> !k.isEmpty() && k.length() <= AwsCostExplorerProvider.MAX_TAG_KEY)
+                && keys.stream().distinct().count() == keys.size();
+        return valid ? keys : null;
     }
 
     /**
@@ -62,6 +75,7 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
         values.text("region").ifPresent(b::region);
         values.get("costMetric", v -> CostMetric.fromWireName(v).orElseThrow()).ifPresent(b::costMetric);
         values.get("maxRequestsPerFetch", Integer::parseInt).ifPresent(b::maxRequestsPerFetch);
+        values.get("tagKeys", AwsCostExplorerProviderFactory::tagKeys).ifPresent(b::tagKeys);
         return b.build();
     }
 }

@@ -18,7 +18,7 @@ class AwsConfigurationTest {
         BillingProviderFactory f = ServiceLoader.load(BillingProviderFactory.class).stream().map(ServiceLoader.Provider::get)
                 .filter(x -> x.id().equals("aws-cost-explorer")).findFirst().orElseThrow();
         assertThat(f.settings()).extracting(ProviderSetting::name)
-                .containsExactly("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch");
+                .containsExactly("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch", "tagKeys");
         assertThat(f.settings()).allSatisfy(s -> assertThat(s.required()).isFalse());
         ProviderSetting metric = f.settings().get(3);
         assertThat(metric.accepts("AmortizedCost")).isTrue();

@@ -6,6 +6,7 @@ import dev.billing.provider.RetryPolicy;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The provider's configuration, as the fetcher needs it.
@@ -15,10 +16,25 @@ import java.time.Duration;
  * @param stsEndpoint the STS URL, or {@code null} for the SDK's default
  * @param costMetric the metric read
  * @param maxRequestsPerFetch the cap on Cost Explorer requests per fetch
+ * @param tagKeys the cost allocation tag keys read as tags, in order; empty for none
  * @param http timeouts, how throttled and transient failures are retried, the clock verify's period is taken from
  */
 public record Settings(URI endpoint, String region, URI stsEndpoint, CostMetric costMetric, int maxRequestsPerFetch,
-        HttpSettings http) {
+        List<String> tagKeys, HttpSettings http) {
+
+    /** Copies the tag keys. */
+    public Settings {
+        tagKeys = List.copyOf(tagKeys);
+    }
+
+    /**
+     * @return the metric read as effective cost: {@code NetAmortizedCost} when the billed metric is a net one (so both
+     *     figures are after the same discounts), {@code AmortizedCost} otherwise
+     */
+    public CostMetric effectiveMetric() {
+        return costMetric == CostMetric.NET_UNBLENDED_COST || costMetric == CostMetric.NET_AMORTIZED_COST
+                ? CostMetric.NET_AMORTIZED_COST : CostMetric.AMORTIZED_COST;
+    }
 
     /** @return how throttled and transient failures are retried */
     public RetryPolicy retryPolicy() {
