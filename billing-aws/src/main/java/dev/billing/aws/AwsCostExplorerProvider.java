@@ -19,7 +19,6 @@ import dev.billing.core.spi.FetchStats;
 import java.net.URI;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +29,8 @@ import java.util.regex.Pattern;
  * The AWS Cost Explorer provider, id {@code aws-cost-explorer}: AWS costs read directly from AWS with
  * {@code GetCostAndUsage} (AWS JSON 1.1, SigV4) through the AWS SDK for Java v2.
  *
- * <p>Putting the jar on the classpath enables it through {@link AwsCostExplorerProviderFactory}; hosts
+ * <p>Putting the jar on the class path or module path enables it (its factory is registered for
+ * {@link java.util.ServiceLoader} under the id {@value #ID}); hosts
  * that configure it in code build one:
  *
  * <pre>{@code
@@ -67,15 +67,8 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 200 linked accounts with two record types each. */
     public static final int DEFAULT_MAX_REQUESTS_PER_FETCH = 5000;
 
-    /** A valid {@code endpoint}, shown when a value is not a URL. */
-    static final String ENDPOINT_EXAMPLE = "https://ce.us-east-1.amazonaws.com";
-    /** A valid {@code stsEndpoint}, shown when a value is not a URL. */
-    static final String STS_ENDPOINT_EXAMPLE = "https://sts.us-east-1.amazonaws.com";
-
     static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    /** The longest cost allocation tag key AWS accepts. */
-    static final int MAX_TAG_KEY = 128;
 
     private final URI endpoint;
     private final String region;
@@ -87,9 +80,9 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     private final CostExplorerFetcher fetcher;
 
     private AwsCostExplorerProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(ID, "endpoint", b.endpoint, ENDPOINT_EXAMPLE);
+        this.endpoint = b.endpoint == null ? null : Endpoints.check(ID, "endpoint", b.endpoint, Settings.ENDPOINT_EXAMPLE);
         this.stsEndpoint = b.stsEndpoint == null ? null : Endpoints.check(ID, "stsEndpoint", b.stsEndpoint,
-                STS_ENDPOINT_EXAMPLE);
+                Settings.STS_ENDPOINT_EXAMPLE);
         this.region = b.region;
         this.costMetric = b.costMetric;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
@@ -312,14 +305,11 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          * @throws IllegalArgumentException when a key is blank, longer than 128 characters, or named twice
          */
         public Builder tagKeys(List<String> keys) {
-            Set<String> seen = new LinkedHashSet<>();
-            for (String k : keys) {
-                if (k == null || k.isBlank() || k.length() > MAX_TAG_KEY || !seen.add(k)) {
-                    throw new IllegalArgumentException("tagKeys must be distinct, non-blank tag keys of at most " + MAX_TAG_KEY
-                            + " characters, got " + keys);
-                }
+            if (!Settings.validTagKeys(keys)) {
+                throw new IllegalArgumentException("tagKeys must be distinct, non-blank tag keys of at most "
+                        + Settings.MAX_TAG_KEY + " characters, got " + keys);
             }
-            this.tagKeys = List.copyOf(seen);
+            this.tagKeys = List.copyOf(keys);
             return this;
         }
 

@@ -22,6 +22,22 @@ import java.util.List;
 public record Settings(URI endpoint, String region, URI stsEndpoint, CostMetric costMetric, int maxRequestsPerFetch,
         List<String> tagKeys, HttpSettings http) {
 
+    /** A valid {@code endpoint}, shown when a value is not a URL. */
+    public static final String ENDPOINT_EXAMPLE = "https://ce.us-east-1.amazonaws.com";
+    /** A valid {@code stsEndpoint}, shown when a value is not a URL. */
+    public static final String STS_ENDPOINT_EXAMPLE = "https://sts.us-east-1.amazonaws.com";
+    /** The longest cost allocation tag key AWS accepts. */
+    public static final int MAX_TAG_KEY = 128;
+
+    /**
+     * @param keys tag keys
+     * @return whether they are distinct, non-blank and at most {@value #MAX_TAG_KEY} characters each
+     */
+    public static boolean validTagKeys(List<String> keys) {
+        return keys.stream().allMatch(k -> k != null && !k.isBlank() && k.length() <= MAX_TAG_KEY)
+                && keys.stream().distinct().count() == keys.size();
+    }
+
     /** Copies the tag keys. */
     public Settings {
         tagKeys = List.copyOf(tagKeys);
