@@ -376,7 +376,7 @@ public final class CostSync {
         CostQuery fetched = query.fetched();
         CostCube cube = new CostCube(fetched.granularity(), fetched.groupBy());
         if (!synced.isEmpty()) {
-            store.aggregate(fetched, synced, cube::add);
+            store.aggregateColumns(fetched, synced, cube::add);
         }
         return ReportConversion.finish(cube.toReport(fetched, projects, coverage), query);
     }

@@ -11,6 +11,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostCellColumns;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import java.util.TreeMap;
  * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
  * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
- * <p>Filled with the {@link CostCell}s of a {@link ColumnarStore} or of any
- * {@link dev.billing.core.spi.CostStore} through {@link #add}, or, for a live report, by
+ * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
+ * ({@link CostCell}s or {@link CostCellColumns} blocks) through {@link #add}, or, for a live report, by
  * {@link LiveAggregation}, which rolls per-account partial sums up into {@link Rollups} of its own and adds
  * them once. Thread-safe.
  */
@@ -190,6 +191,53 @@ public final class CostCube {
         int currency = cachedCurrencyId(cell.amount().currency());
         key[width - 1] = currency;
         add(currency, cell.amount().amount());
+    }
+
+    /**
+     * Adds a block of already aggregated sums, a store's cells in columns: each column's codes are looked up
+     * once per block, each sum is added as the long the store kept.
+     *
+     * @param block the sums; their buckets may be finer than the cube's granularity
+     * @throws IllegalArgumentException when the block has not one key column (the project) more than group-by
+     *     dimensions
+     */
+    public synchronized void add(CostCellColumns block) {
+        int n = block.size();
+        if (n == 0) {
+            return;
+        }
+        int columns = block.columns();
+        if (columns != groupBy.size() + 1) {
+            throw new IllegalArgumentException("expected " + (groupBy.size() + 1) + " key columns, got " + columns);
+        }
+        valueIds();
+        int[][] ids = new int[columns][];
+        for (int k = 0; k < columns; k++) {
+            ids[k] = new int[block.codes(k)];
+            Arrays.fill(ids[k], -1);
+        }
+        for (int c = 0; c < n; c++) {
+            key[0] = bucketDay(block.bucket(c));
+            for (int k = 0; k < columns; k++) {
+                int code = block.code(c, k);
+                int id = ids[k][code];
+                if (id < 0) {
+                    String value = block.value(k, code);
+                    id = k == 0 ? projectIds.id(value) : keyIds[k - 1].id(value);
+                    ids[k][code] = id;
+                }
+                key[1 + k] = id;
+            }
+            int currency = cachedCurrencyId(block.currency(c));
+            key[width - 1] = currency;
+            long units = block.units(c);
+            int scale = block.scale(c);
+            if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
+                add(currency, block.sum(c));
+            } else {
+                sums.add(key, currency, units, scale, null);
+            }
+        }
     }
 
     private void valueIds() {
