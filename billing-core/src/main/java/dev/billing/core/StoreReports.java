@@ -43,7 +43,7 @@ final class StoreReports {
         List<AccountCoverage> coverage = coverage(scope, synced);
         CostCube cube = scope.cube();
         if (!synced.isEmpty()) {
-            store.aggregate(scope.fetched(), synced, cube::add);
+            store.aggregateColumns(scope.fetched(), synced, cube::add);
         }
         return scope.report(cube, coverage);
     }
