@@ -1,6 +1,5 @@
 package dev.billing.core;
 
-import dev.billing.core.internal.Allocator;
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.internal.LiveAggregation;
 import dev.billing.core.spi.BillingProvider;
@@ -10,17 +9,14 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,34 +47,6 @@ public final class CostAggregator {
         this.listener = listener;
         this.tagAliases = tagAliases;
         this.allocation = allocation;
-    }
-
-    /**
-     * The one hook of allocation in every report path: reads the raw costs {@code read} gives for the
-     * allocator's inner query and allocates them, or reads the query's own costs when there is nothing to allocate.
-     *
-     * @param query the query asked, with its aliases
-     * @param read gives the unconverted report of a query, with the coverage of the accounts in its scope
-     * @return the report, converted when the query asks
-     */
-    static CompletableFuture<CostReport> allocated(CostQuery query, Allocation allocation, TagAliases aliases,
-            ServiceAccountRegistry accounts, Function<CostQuery, CompletableFuture<CostReport>> read) {
-        Allocator allocator = Allocator.of(allocation, query.fetched(),
-                accounts.list().stream().map(ServiceAccount::project).toList());
-        if (allocator == null) {
-            return read.apply(query.fetched()).thenApply(r -> ReportConversion.finish(r, query));
-        }
-        return read.apply(withAliases(allocator.innerQuery(), aliases))
-                .thenApply(r -> ReportConversion.finish(allocator.allocate(r), query));
-    }
-
-    /**
-     * @return the query reading tags with its own aliases, or else with {@code defaults} (the query itself when it
-     *     reads no tag, so that a report carries the query asked)
-     */
-    static CostQuery withAliases(CostQuery query, TagAliases defaults) {
-        return query.tagAliases().isPresent() || defaults.equals(TagAliases.NONE) || !query.readsTags() ? query
-                : query.toBuilder().tagAliases(defaults).build();
     }
 
     /**
@@ -151,25 +119,19 @@ public final class CostAggregator {
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
-        return allocated(withAliases(asked, tagAliases), allocation, tagAliases, accounts, this::fetchReport);
-    }
-
-    /** A live report of {@code fetched} (not converted, not allocated). */
-    private CompletableFuture<CostReport> fetchReport(CostQuery fetched) {
-        List<ServiceAccount> scope = accounts.inScope(fetched);
-        LiveAggregation live = new LiveAggregation(fetched);
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
+        LiveAggregation live = new LiveAggregation(scope.fetched());
         AtomicInteger finished = new AtomicInteger();
-        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
-        for (ServiceAccount account : scope) {
-            fetches.add(fetchOne(account, fetched, live).thenApply(c -> {
-                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+        int size = scope.accounts().size();
+        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(size);
+        for (ServiceAccount account : scope.accounts()) {
+            fetches.add(fetchOne(account, scope.fetched(), live).thenApply(c -> {
+                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), size));
                 return c;
             }));
         }
-        Set<ProjectId> projects = new LinkedHashSet<>();
-        scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                live.cube().toReport(fetched, projects, fetches.stream().map(CompletableFuture::join).toList()));
+                scope.report(live.cube(), fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**
@@ -192,8 +154,9 @@ public final class CostAggregator {
      */
     public List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
         Objects.requireNonNull(sink, "sink");
-        CostQuery query = withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
+        ReportScope reportScope = ReportScope.of(asked, tagAliases, accounts);
+        CostQuery query = reportScope.query();
+        List<ServiceAccount> scope = reportScope.accounts();
         AtomicInteger finished = new AtomicInteger();
         AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
         Object delivery = new Object();

@@ -156,8 +156,9 @@ public final class CostReport {
 
     /**
      * @param project a project id of this report
-     * @return whether every service account of that project contributed; with an {@linkplain #allocation()
-     *     allocation}, whether no failed account's costs could have reached it
+     * @return whether every service account of that project contributed whole, as {@link #isComplete()} asks of
+     *     all; with an {@linkplain #allocation() allocation}, whether no account that did not contribute whole
+     *     could have sent it costs
      * @throws InvalidRequestException when the project is not in the report
      */
     public boolean isComplete(String project) {
@@ -165,7 +166,7 @@ public final class CostReport {
             project(project);
             return !allocation.incompleteProjects().contains(ProjectId.of(project));
         }
-        return coverage(project).stream().noneMatch(c -> !c.status().contributed());
+        return AccountCoverage.complete(coverage(project));
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
@@ -188,7 +189,7 @@ public final class CostReport {
 
     /** @return whether every account in scope contributed whole: no account FAILED, PENDING or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> !c.status().contributed() || c.code() == CoverageStatus.PARTIAL);
+        return AccountCoverage.complete(coverage);
     }
 
     @Override
