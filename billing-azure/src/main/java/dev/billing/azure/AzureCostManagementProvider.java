@@ -35,10 +35,13 @@ import java.util.Set;
  * (client credentials, scope {@code https://management.azure.com/.default}) and are cached per
  * principal until shortly before they expire, or from a host {@link AzureTokenSource}.
  *
- * <p>A fetch asks for Daily rows one calendar month at a time, grouped by {@code ServiceName} and
- * {@code ResourceLocation} (and {@code SubscriptionId} on a billing account scope), follows
- * {@code nextLink} to the end, reads columns by name and costs exactly, and drops and counts rows
- * outside each window (the API's end date is inclusive). HTTP 429 waits for the largest of the
+ * <p>A fetch asks for Daily rows one calendar month at a time by a plan of queries of at most two groupings
+ * ({@code ServiceName}, {@code ResourceLocation}, {@code ChargeType}, and {@code SubscriptionId} on a billing
+ * account scope), follows {@code nextLink} to the end, reads columns by name and costs exactly, and drops and
+ * counts rows outside each window (the API's end date is inclusive). With {@code costType} {@code ActualCost}
+ * (the default) each query is sent as {@code ActualCost} (billed cost) and as {@code AmortizedCost} (effective
+ * cost), rows matched by their grouping values; with {@code AmortizedCost} it is sent once and both amounts are
+ * the amortized cost. {@code ChargeType} decides the charge category, as Microsoft's FOCUS conversion does. HTTP 429 waits for the largest of the
  * Cost Management retry headers and {@code Retry-After} (capped); 5xx and connection failures are
  * retried; 401 (after one token refresh), 403 and 404 are credentials rejected and never retried.
  *
@@ -58,7 +61,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
     public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
+            Capability.EFFECTIVE_COST);
 
     private final URI endpoint;
     private final URI authority;

@@ -56,7 +56,8 @@ class AzureLoggingTest extends AzureTestSupport {
                 .contains("POST " + QUERY_PATH + " -> 200 (attempt 3,")
                 .contains("POST " + TOKEN_PATH + " -> 401 (attempt 1,")
                 .contains("page 2 of [2026-01-01, 2026-02-01)")
-                .contains("in 3 pages, 6 requests") // 2 pages of usage, 1 of the charge-type query
+                // 2 pages of usage, 1 of the charge-type query, 1 of each as AmortizedCost; the token, 2 failed attempts
+                .contains("in 5 pages, 8 requests")
                 .doesNotContain(SECRET)
                 .doesNotContain(ACCESS_TOKEN)
                 .doesNotContain("Authorization");

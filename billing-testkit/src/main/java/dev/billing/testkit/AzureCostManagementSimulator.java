@@ -241,11 +241,14 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
      * @param location the {@code ResourceLocation}
      * @param chargeType the {@code ChargeType}, for example {@code Usage}
      * @param currency the billing currency code
-     * @param cost the exact cost
+     * @param cost the exact cost of an {@code ActualCost} (or {@code Usage}) query
+     * @param amortizedCost the exact cost of an {@code AmortizedCost} query
+     * @param tags the resource's tags, name to value (names as the resource spells them)
      */
     public record Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
-                      String location, String chargeType, String currency, BigDecimal cost) {
-        /** Validates presence. */
+                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost,
+                      Map<String, String> tags) {
+        /** Validates presence and copies the tags. */
         public Row {
             Objects.requireNonNull(billingAccount, "billingAccount");
             Objects.requireNonNull(subscriptionId, "subscriptionId");
@@ -256,6 +259,27 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             Objects.requireNonNull(chargeType, "chargeType");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
+            Objects.requireNonNull(amortizedCost, "amortizedCost");
+            tags = Map.copyOf(tags);
+        }
+
+        /**
+         * A row without tags whose amortized cost is its cost.
+         *
+         * @param billingAccount the billing account, or {@code ""}
+         * @param subscriptionId the subscription, or {@code ""}
+         * @param resourceGroup the resource group, or {@code ""}
+         * @param date the usage day
+         * @param service the {@code ServiceName}
+         * @param location the {@code ResourceLocation}
+         * @param chargeType the {@code ChargeType}
+         * @param currency the billing currency code
+         * @param cost the exact cost, actual and amortized
+         */
+        public Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
+                   String location, String chargeType, String currency, BigDecimal cost) {
+            this(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost, cost,
+                    Map.of());
         }
 
         /**
@@ -277,7 +301,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy in that resource group
          */
         public Row inResourceGroup(String group) {
-            return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost);
+            return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost,
+                    amortizedCost, tags);
         }
 
         /**
@@ -286,7 +311,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy of that charge type
          */
         public Row charged(String type) {
-            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost);
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost,
+                    amortizedCost, tags);
         }
 
         /**
@@ -294,7 +320,27 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy billed to that billing account
          */
         public Row inBillingAccount(String account) {
-            return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost);
+            return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amortizedCost, tags);
+        }
+
+        /**
+         * @param amount the cost an {@code AmortizedCost} query sums for it, for example 0 for a reservation
+         *     purchase, or the share of a reservation for its usage
+         * @return a copy with that amortized cost
+         */
+        public Row amortized(BigDecimal amount) {
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amount, tags);
+        }
+
+        /**
+         * @param resourceTags the resource's tags, name to value
+         * @return a copy with those tags
+         */
+        public Row tagged(Map<String, String> resourceTags) {
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amortizedCost, resourceTags);
         }
     }
 

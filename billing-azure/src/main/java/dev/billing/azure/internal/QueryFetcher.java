@@ -75,7 +75,8 @@ public final class QueryFetcher {
     static final List<String> BY_LOCATION = List.of("ServiceName", "ResourceLocation");
 
     private final URI endpoint;
-    private final String costType;
+    /** The query types of each planned query: billed from the first, effective from the last. */
+    private final List<String> costTypes;
     private final int maxRequestsPerFetch;
     private final Clock clock;
     private final AzureHttp http;
@@ -85,7 +86,8 @@ public final class QueryFetcher {
     /**
      * @param endpoint the checked Resource Manager URL
      * @param authority the checked identity platform URL
-     * @param costType the query's {@code type}
+     * @param costType the query's {@code type} for billed costs: {@code ActualCost} also queries {@code AmortizedCost}
+     *     for effective costs; {@code AmortizedCost} alone gives both
      * @param tokenSource the host's token source, or null for client credentials
      * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
@@ -93,7 +95,7 @@ public final class QueryFetcher {
     public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, HttpSettings settings,
                         int maxRequestsPerFetch) {
         this.endpoint = endpoint;
-        this.costType = costType;
+        this.costTypes = "ActualCost".equals(costType) ? List.of("ActualCost", "AmortizedCost") : List.of(costType);
         this.maxRequestsPerFetch = maxRequestsPerFetch;
         this.clock = settings.clock();
         this.http = new AzureHttp(settings);
@@ -132,7 +134,7 @@ public final class QueryFetcher {
         Principal p = principal(account);
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
         AtomicInteger requests = new AtomicInteger();
-        query(p, firstUrl(p), QueryJson.body(costType, day, day,
+        query(p, firstUrl(p), QueryJson.body(costTypes.get(0), day, day,
                 p.scope().spansSubscriptions() ? BY_SUBSCRIPTION : BY_CHARGE, null), requests, Cancel.NEVER);
         log.debug("verified service account {}: scope {} answered a query for {}", p.serviceAccount(), p.scope().path(), day);
     }
@@ -149,33 +151,34 @@ public final class QueryFetcher {
         for (Window w : windows(request.period())) {
             List<String> subscriptions = new ArrayList<>();
             if (p.scope().spansSubscriptions()) {
-                run.pages(w, BY_SUBSCRIPTION, null, page -> {
-                    int iSubscription = page.column("SubscriptionId");
-                    for (JsonNode row : page.rows()) {
-                        String s = text(row, iSubscription).trim();
-                        if (!s.isEmpty() && !subscriptions.contains(s)) {
-                            subscriptions.add(s);
-                        }
+                run.planned(w, BY_SUBSCRIPTION, null, null, row -> {
+                    String s = row.subscription().trim();
+                    if (!s.isEmpty() && !subscriptions.contains(s)) {
+                        subscriptions.add(s); // named by either cost type
                     }
-                    return run.accept(page, w, null, row -> text(row, iSubscription).isBlank());
+                    return s.isEmpty();
                 });
             } else {
                 subscriptions.add(null);
             }
             for (String subscription : subscriptions) {
                 JsonNode unit = subscription == null ? null : QueryJson.in("SubscriptionId", List.of(subscription));
-                run.pages(w, BY_CHARGE, unit, page -> {
-                    int iCharge = page.column("ChargeType");
-                    return run.accept(page, w, subscription,
-                            row -> !USAGE_TYPES_LOWER.contains(text(row, iCharge).trim().toLowerCase(Locale.ROOT)));
-                });
-                run.pages(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
-                        page -> run.accept(page, w, subscription, row -> true));
+                run.planned(w, BY_CHARGE, unit, subscription,
+                        row -> !USAGE_TYPES_LOWER.contains(row.chargeType().trim().toLowerCase(Locale.ROOT)));
+                run.planned(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)), subscription,
+                        row -> true);
             }
         }
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
                 p.serviceAccount(), run.records, request.period(), run.pages, run.requests.get(), run.dropped);
         return new FetchStats(run.records, run.requests.get(), run.pages, run.dropped);
+    }
+
+    /**
+     * What makes two rows of one planned query the same line: the ActualCost row and the AmortizedCost row of
+     * one key are one record. Values are compared exactly, as the API sent them.
+     */
+    record Key(LocalDate day, String subscription, String service, String location, String chargeType, String currency) {
     }
 
     /** One fetch's state: its counters, and the paging of each query of its plan. */
@@ -196,8 +199,55 @@ public final class QueryFetcher {
             this.cancel = cancel;
         }
 
-        /** Sends one query of the plan for a window and hands each page to {@code each} (which returns the rows dropped). */
-        void pages(Window w, List<String> grouping, JsonNode filter, java.util.function.ToLongFunction<QueryJson.Page> each) {
+        /**
+         * Sends one query of the plan once per cost type ({@link #costTypes}), matches the answers' rows by
+         * their {@link Key} (a key only one type answers is 0 on the other side), and passes on a record per
+         * key that {@code keep} selects: billed the first type's amount, effective the second's (or the first's
+         * when only one type is queried).
+         *
+         * @param subscription the subscription the query is filtered to, or null
+         */
+        void planned(Window w, List<String> grouping, JsonNode filter, String subscription,
+                   java.util.function.Predicate<Key> keep) {
+            Map<Key, BigDecimal[]> amounts = new java.util.LinkedHashMap<>();
+            for (int t = 0; t < costTypes.size(); t++) {
+                int side = t;
+                pages(w, grouping, filter, costTypes.get(t), page -> read(page, subscription, (key, cost) -> {
+                    BigDecimal[] a = amounts.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    a[side] = a[side].add(cost);
+                }));
+            }
+            ServiceAccount account = request.account();
+            Map<String, Currency> currencies = new HashMap<>();
+            List<CostRecord> kept = new ArrayList<>(amounts.size());
+            for (Map.Entry<Key, BigDecimal[]> e : amounts.entrySet()) {
+                Key key = e.getKey();
+                if (!keep.test(key)) {
+                    continue;
+                }
+                if (!w.contains(key.day())) {
+                    dropped++; // a lenient server's day outside the window: counted once for both cost types
+                    continue;
+                }
+                BigDecimal[] a = e.getValue();
+                Currency currency = currencies.computeIfAbsent(key.currency(), c -> currency(c, p));
+                kept.add(CostRecord.builder().chargeDate(key.day()).provider(PROVIDER_ID)
+                        .billingAccountId(p.scope().accountId()).subAccountId(p.scope().subAccountId(key.subscription()))
+                        .serviceAccount(account.id()).project(account.project()).service(key.service())
+                        .region(region(key.location())).chargeCategory(category(key.chargeType()))
+                        .correction(isCorrection(key.chargeType()))
+                        .billedCost(Money.of(a[0], currency))
+                        .effectiveCost(Money.of(a[costTypes.size() - 1], currency)).build());
+            }
+            for (CostRecord r : kept) {
+                sink.accept(r);
+                records++;
+            }
+        }
+
+        /** Sends one query for a window and one cost type and hands each page to {@code each} (which returns the rows dropped). */
+        void pages(Window w, List<String> grouping, JsonNode filter, String costType,
+                   java.util.function.Consumer<QueryJson.Page> each) {
             byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping, filter);
             Set<String> seen = new HashSet<>();
             String url = firstUrl(p);
@@ -212,11 +262,10 @@ public final class QueryFetcher {
                 QueryJson.Page page = query(p, url, body, requests, cancel);
                 pages++;
                 windowPages++;
-                long pageDropped = each.applyAsLong(page);
-                dropped += pageDropped;
+                each.accept(page);
                 String next = page.nextLink();
-                log.debug("service account {}: {} page {} of {}: {} rows, {} dropped outside the period{}",
-                        p.serviceAccount(), grouping, windowPages, w, page.rows().size(), pageDropped,
+                log.debug("service account {}: {} {} page {} of {}: {} rows{}",
+                        p.serviceAccount(), costType, grouping, windowPages, w, page.rows().size(),
                         next == null ? "" : ", more pages follow");
                 if (next != null) {
                     next = checkLink(p, next, w);
@@ -233,14 +282,13 @@ public final class QueryFetcher {
         }
 
         /**
-         * Passes on the page's rows that {@code keep} selects and that lie inside the window.
+         * Reads a page's rows into {@code into}, by key (rows outside the window too: the caller drops them).
          *
          * @param subscription the subscription the query was filtered to, or null
-         * @return the rows dropped outside the window
          */
-        long accept(QueryJson.Page page, Window w, String subscription, java.util.function.Predicate<JsonNode> keep) {
+        void read(QueryJson.Page page, String subscription, java.util.function.BiConsumer<Key, BigDecimal> into) {
             if (page.rows().isEmpty()) {
-                return 0;
+                return;
             }
             int iCost = page.column("Cost", "PreTaxCost", "totalCost");
             int iDate = page.column("UsageDate");
@@ -253,34 +301,12 @@ public final class QueryFetcher {
             int iLocation = page.column("ResourceLocation");
             int iSubscription = page.column("SubscriptionId");
             int iCharge = page.column("ChargeType");
-            Map<String, Currency> currencies = new HashMap<>();
-            long out = 0;
-            List<CostRecord> kept = new ArrayList<>(page.rows().size());
-            ServiceAccount account = request.account();
             for (JsonNode row : page.rows()) {
-                if (!keep.test(row)) {
-                    continue;
-                }
-                LocalDate day = usageDate(row.get(iDate), p);
-                if (!w.contains(day)) {
-                    out++;
-                    continue;
-                }
-                BigDecimal cost = decimal(row.get(iCost), p);
-                String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
-                Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
                 String rowSubscription = iSubscription >= 0 ? text(row, iSubscription) : subscription;
-                kept.add(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(p.scope().accountId())
-                        .subAccountId(p.scope().subAccountId(rowSubscription)).serviceAccount(account.id())
-                        .project(account.project()).service(text(row, iService)).region(region(text(row, iLocation)))
-                        .chargeCategory(category(iCharge < 0 ? "Usage" : text(row, iCharge)))
-                        .billedCost(Money.of(cost, currency)).build());
+                into.accept(new Key(usageDate(row.get(iDate), p), rowSubscription == null ? "" : rowSubscription,
+                        text(row, iService), text(row, iLocation), iCharge < 0 ? "Usage" : text(row, iCharge),
+                        text(row, iCurrency).trim().toUpperCase(Locale.ROOT)), decimal(row.get(iCost), p));
             }
-            for (CostRecord r : kept) {
-                sink.accept(r);
-                records++;
-            }
-            return out;
         }
     }
 
@@ -344,14 +370,26 @@ public final class QueryFetcher {
         return r.isEmpty() ? "global" : r;
     }
 
+    /**
+     * The FOCUS charge category of a {@code ChargeType}, as Microsoft converts Cost Management data to FOCUS
+     * ("Convert Cost Management data to FOCUS", learn.microsoft.com/cloud-computing/finops/focus/convert,
+     * ChargeCategory and ChargeClass rows): {@code Usage}, {@code Purchase}, {@code Credit}, {@code Tax} as
+     * themselves; {@code UnusedReservation} and {@code UnusedSavingsPlan} as usage; {@code Refund} as a purchase
+     * (with {@link #isCorrection}); any other type ({@code RoundingAdjustment}, ...) as an adjustment.
+     */
     static ChargeCategory category(String chargeType) {
         return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
+            case "usage", "unusedreservation", "unusedsavingsplan" -> ChargeCategory.USAGE;
+            case "purchase", "refund" -> ChargeCategory.PURCHASE;
             case "tax" -> ChargeCategory.TAX;
-            case "credit", "refund" -> ChargeCategory.CREDIT;
-            case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
-            case "purchase" -> ChargeCategory.PURCHASE;
-            default -> ChargeCategory.USAGE;
+            case "credit" -> ChargeCategory.CREDIT;
+            default -> ChargeCategory.ADJUSTMENT;
         };
+    }
+
+    /** @return whether the {@code ChargeType} is FOCUS ChargeClass {@code Correction}: {@code Refund} (same source) */
+    static boolean isCorrection(String chargeType) {
+        return chargeType.trim().equalsIgnoreCase("refund");
     }
 
     private static String text(JsonNode row, int index) {

@@ -434,7 +434,8 @@ public final class AzureHandler implements HttpHandler {
                 key.add(value(r, g.toLowerCase(Locale.ROOT)));
             }
             key.add(r.currency());
-            sums.merge(key, r.cost(), BigDecimal::add);
+            // QueryDefinition.type: ActualCost bills purchases when made, AmortizedCost spreads them (same source)
+            sums.merge(key, "amortizedcost".equalsIgnoreCase(q.type) ? r.amortizedCost() : r.cost(), BigDecimal::add);
         }
         List<List<Object>> out = new ArrayList<>();
         sums.forEach((k, v) -> {
@@ -472,6 +473,7 @@ public final class AzureHandler implements HttpHandler {
         LocalDate to;
         boolean daily;
         String costColumn;
+        String type;
         List<String> grouping = new ArrayList<>();
         java.util.function.Predicate<Row> filter = r -> true;
 
@@ -481,6 +483,7 @@ public final class AzureHandler implements HttpHandler {
             if (!oneOf(QUERY_TYPES, type)) {
                 throw new IllegalArgumentException("'type' must be one of " + QUERY_TYPES + ", got '" + type + "'");
             }
+            q.type = type;
             String timeframe = root.path("timeframe").asText("");
             if (!oneOf(TIMEFRAMES, timeframe)) {
                 throw new IllegalArgumentException("'timeframe' must be one of " + TIMEFRAMES + ", got '" + timeframe + "'");
