@@ -47,7 +47,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     private AzureCostManagementSimulator(Builder b) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         this.handler = new AzureHandler(b.principals, b.billingAccounts, b.rows, b.pageSize, b.tokenLifetime,
-                b.throttleRetryAfterSeconds);
+                b.throttleRetryAfterSeconds, b.identities, b.systemIdentity);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "azure-simulator-" + n.incrementAndGet());
@@ -191,13 +191,26 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
         return handler.issue(tenantId, clientId);
     }
 
+    /** @return the IMDS base URL, for the provider's {@code imdsEndpoint}: {@link #endpoint()} */
+    public String imdsEndpoint() {
+        return endpoint();
+    }
+
+    /**
+     * @return the environment an App Service / Functions app sees: {@code IDENTITY_ENDPOINT} (this simulator's
+     *     identity endpoint) and {@code IDENTITY_HEADER} (the secret it checks)
+     */
+    public Map<String, String> appServiceEnvironment() {
+        return Map.of("IDENTITY_ENDPOINT", endpoint() + AzureHandler.APP_SERVICE_PATH, "IDENTITY_HEADER", handler.identityHeader());
+    }
+
     /** Makes every token issued so far expired, so that the next query with one is answered {@code 401}. */
     public void expireTokens() {
         handler.expireTokens();
     }
 
     /**
-     * @param clientId a client id
+     * @param clientId a client id (of an app registration or a managed identity)
      * @return the token requests naming it so far, refused ones included
      */
     public int tokenRequests(String clientId) {
@@ -370,6 +383,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     /** Configures and starts an {@link AzureCostManagementSimulator}. */
     public static final class Builder {
         private final List<Principal> principals = new ArrayList<>();
+        private final Map<String, Principal> identities = new java.util.HashMap<>();
+        private String systemIdentity;
         private final java.util.Map<String, List<String>> billingAccounts = new java.util.LinkedHashMap<>();
         private final List<Row> rows = new ArrayList<>();
         private int port;
@@ -389,6 +404,27 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Builder principal(String tenantId, String clientId, String clientSecret, String... scopes) {
             principals.add(new Principal(tenantId, clientId, clientSecret, List.of(scopes)));
+            return this;
+        }
+
+        /**
+         * @param clientId the client id of the resource's system-assigned managed identity (the one IMDS and the App
+         *     Service endpoint answer for when a request names no {@code client_id})
+         * @param scopes the scopes it may query; none: every scope
+         * @return this builder
+         */
+        public Builder systemAssignedIdentity(String clientId, String... scopes) {
+            this.systemIdentity = clientId;
+            return userAssignedIdentity(clientId, scopes);
+        }
+
+        /**
+         * @param clientId the client id of a user-assigned managed identity of the resource
+         * @param scopes the scopes it may query; none: every scope
+         * @return this builder
+         */
+        public Builder userAssignedIdentity(String clientId, String... scopes) {
+            identities.put(clientId.toLowerCase(Locale.ROOT), new Principal("managed-identity", clientId, "", List.of(scopes)));
             return this;
         }
 

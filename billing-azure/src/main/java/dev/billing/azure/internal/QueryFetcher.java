@@ -10,6 +10,7 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.InvalidCredentialsException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
@@ -81,47 +82,52 @@ public final class QueryFetcher {
     private final Clock clock;
     private final AzureHttp http;
     private final Tokens tokens;
-    private final CredentialSchema schema;
+    private final boolean hostTokenSource;
 
     /**
      * @param endpoint the checked Resource Manager URL
      * @param authority the checked identity platform URL
      * @param costType the query's {@code type} for billed costs: {@code ActualCost} also queries {@code AmortizedCost}
      *     for effective costs; {@code AmortizedCost} alone gives both
-     * @param tokenSource the host's token source, or null for client credentials
+     * @param tokenSource the host's token source, or null for client credentials and managed identities
+     * @param imds the Instance Metadata Service URL managed identity tokens come from (checked here)
+     * @param environment where the App Service identity endpoint ({@code IDENTITY_ENDPOINT}, {@code IDENTITY_HEADER}) is read
      * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
      */
-    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, HttpSettings settings,
-                        int maxRequestsPerFetch) {
+    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, URI imds,
+                        Map<String, String> environment, HttpSettings settings, int maxRequestsPerFetch) {
         this.endpoint = endpoint;
         this.costTypes = "ActualCost".equals(costType) ? List.of("ActualCost", "AmortizedCost") : List.of(costType);
         this.maxRequestsPerFetch = maxRequestsPerFetch;
         this.clock = settings.clock();
         this.http = new AzureHttp(settings);
-        this.tokens = new Tokens(authority, http, tokenSource, clock);
-        this.schema = schema(tokenSource != null);
+        this.tokens = new Tokens(authority, http, tokenSource,
+                new ManagedIdentity(ManagedIdentity.checkImds(AzureHttp.PROVIDER, imds), environment, http, clock), clock);
+        this.hostTokenSource = tokenSource != null;
     }
 
     /**
-     * @param hostTokenSource whether a host token source replaces the client secret
-     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret; optional with a host
-     *     token source), {@code scope}
+     * The credentials, in two shapes: an app registration ({@code tenantId}, {@code clientId}, {@code clientSecret}
+     * unless a host token source gives tokens) or a managed identity ({@code managedIdentity} {@code true}, with
+     * {@code clientId} for a user-assigned identity, no {@code clientSecret}); each with {@code scope}. Which
+     * fields a shape needs is checked when an account is used ({@link #principal}), the schema checks each field.
      */
-    public static CredentialSchema schema(boolean hostTokenSource) {
-        CredentialField secret = CredentialField.secret("clientSecret", "Client secret of the app registration");
-        return CredentialSchema.of(
-                CredentialField.text("tenantId", "Directory (tenant) id").matching("[A-Za-z0-9][A-Za-z0-9.-]*",
-                        "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com"),
-                CredentialField.text("clientId", "Application (client) id").matching("[^\\s/?#&%]+",
-                        "be an application (client) id, without spaces or URL delimiters"),
-                hostTokenSource ? secret.optional() : secret,
-                CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
-    }
+    static final CredentialSchema SCHEMA = CredentialSchema.of(
+            CredentialField.text("tenantId", "Directory (tenant) id; required unless managedIdentity is true")
+                    .matching("[A-Za-z0-9][A-Za-z0-9.-]*",
+                            "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com").optional(),
+            CredentialField.text("clientId", "Application (client) id; with managedIdentity, a user-assigned identity's")
+                    .matching("[^\\s/?#&%]+", "be an application (client) id, without spaces or URL delimiters").optional(),
+            CredentialField.secret("clientSecret", "Client secret of the app registration; required unless"
+                    + " managedIdentity is true or the provider has a host token source").optional(),
+            CredentialField.text("managedIdentity", "true: tokens from the Azure managed identity endpoint (IMDS, App"
+                    + " Service)").matching("(?i)true|false", "be true or false").optional(),
+            CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
 
     /** @return the credential schema */
     public CredentialSchema schema() {
-        return schema;
+        return SCHEMA;
     }
 
     /**
@@ -487,11 +493,27 @@ public final class QueryFetcher {
                 + "')", p.serviceAccount(), status, null);
     }
 
+    /** @throws InvalidCredentialsException when a field is malformed or the fields are of no shape of {@link #SCHEMA} */
     private Principal principal(ServiceAccount account) {
-        schema.validate(account.credentials(), account.name(), AzureHttp.PROVIDER);
+        SCHEMA.validate(account.credentials(), account.name(), AzureHttp.PROVIDER);
         var c = account.credentials();
-        return new Principal(account.name(), c.get("tenantId").orElseThrow().trim(), c.get("clientId").orElseThrow().trim(),
-                c.get("clientSecret").orElse(null), Scope.parse(c.get("scope").orElseThrow()));
+        String name = account.name();
+        boolean managed = c.get("managedIdentity").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        if (managed && c.get("clientSecret").isPresent()) {
+            throw new InvalidCredentialsException("service account '" + name + "': credential 'clientSecret' is not used"
+                    + " with managedIdentity true; remove one of them", name, "clientSecret");
+        }
+        if (!managed) {
+            for (String field : hostTokenSource ? List.of("tenantId", "clientId") : List.of("tenantId", "clientId", "clientSecret")) {
+                if (c.get(field).isEmpty()) {
+                    throw new InvalidCredentialsException("service account '" + name + "': credential '" + field
+                            + "' is missing; " + AzureHttp.PROVIDER + " needs tenantId, clientId, clientSecret and scope,"
+                            + " or managedIdentity true and scope", name, field);
+                }
+            }
+        }
+        return new Principal(name, c.get("tenantId").orElse("").trim(), c.get("clientId").orElse("").trim(),
+                c.get("clientSecret").orElse(null), managed, Scope.parse(c.get("scope").orElseThrow()));
     }
 
     /** Splits a period into calendar-month windows (the Daily query range is at most 31 days). */
