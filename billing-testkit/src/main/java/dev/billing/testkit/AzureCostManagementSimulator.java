@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (checking the bearer token and the principal's scopes, Daily rows grouped by the asked dimensions
  * with the API's inclusive end date, {@code properties.columns}/{@code rows}/{@code nextLink} paging).
  * Per-scope faults: 429 with the Cost Management ratelimit headers, transient 503, a hang.
+ * Managed identity token endpoints: IMDS ({@code GET /metadata/identity/oauth2/token}, refusing a request without
+ * {@code Metadata: true}) and App Service ({@code GET /msi/token} with {@code X-IDENTITY-HEADER}, see
+ * {@link #appServiceEnvironment()}), for {@link Builder#systemAssignedIdentity} and {@link Builder#userAssignedIdentity}.
  *
  * <pre>{@code
  * try (AzureCostManagementSimulator sim = AzureCostManagementSimulator.builder()
@@ -256,12 +259,10 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
      * @param currency the billing currency code
      * @param cost the exact cost of an {@code ActualCost} (or {@code Usage}) query
      * @param amortizedCost the exact cost of an {@code AmortizedCost} query
-     * @param tags the resource's tags, name to value (names as the resource spells them)
      */
     public record Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
-                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost,
-                      Map<String, String> tags) {
-        /** Validates presence and copies the tags. */
+                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost) {
+        /** Validates presence. */
         public Row {
             Objects.requireNonNull(billingAccount, "billingAccount");
             Objects.requireNonNull(subscriptionId, "subscriptionId");
@@ -273,11 +274,10 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
             Objects.requireNonNull(amortizedCost, "amortizedCost");
-            tags = Map.copyOf(tags);
         }
 
         /**
-         * A row without tags whose amortized cost is its cost.
+         * A row whose amortized cost is its cost.
          *
          * @param billingAccount the billing account, or {@code ""}
          * @param subscriptionId the subscription, or {@code ""}
@@ -291,8 +291,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
                    String location, String chargeType, String currency, BigDecimal cost) {
-            this(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost, cost,
-                    Map.of());
+            this(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost, cost);
         }
 
         /**
@@ -315,7 +314,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row inResourceGroup(String group) {
             return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost,
-                    amortizedCost, tags);
+                    amortizedCost);
         }
 
         /**
@@ -325,7 +324,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row charged(String type) {
             return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost,
-                    amortizedCost, tags);
+                    amortizedCost);
         }
 
         /**
@@ -334,7 +333,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row inBillingAccount(String account) {
             return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
-                    amortizedCost, tags);
+                    amortizedCost);
         }
 
         /**
@@ -344,16 +343,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row amortized(BigDecimal amount) {
             return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
-                    amount, tags);
-        }
-
-        /**
-         * @param resourceTags the resource's tags, name to value
-         * @return a copy with those tags
-         */
-        public Row tagged(Map<String, String> resourceTags) {
-            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
-                    amortizedCost, resourceTags);
+                    amount);
         }
     }
 
