@@ -95,7 +95,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
 
     /**
      * @return a builder with the defaults: the public Azure endpoint and authority, {@code ActualCost},
-     *     client-credential tokens, {@link HttpSettings#defaults()}, at most 1000 requests per fetch
+     *     client-credential tokens, {@link HttpSettings#defaults()}, at most 2000 requests per fetch
      */
     public static Builder builder() {
         return new Builder();
@@ -224,7 +224,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
         private URI imdsEndpoint = URI.create(DEFAULT_IMDS_ENDPOINT);
         private Map<String, String> environment = System.getenv();
         private HttpSettings http = HttpSettings.defaults();
-        private int maxRequestsPerFetch = 1000;
+        private int maxRequestsPerFetch = 2000;
 
         private Builder() {
         }
@@ -302,7 +302,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
         }
 
         /**
-         * @param max the most HTTP requests (token, pages, retries) one fetch may send (default 1000)
+         * @param max the most HTTP requests (token, pages, retries) one fetch may send (default 2000: each query is sent
+         *     as ActualCost and as AmortizedCost)
          * @return this builder
          * @throws IllegalArgumentException when less than 1
          */
