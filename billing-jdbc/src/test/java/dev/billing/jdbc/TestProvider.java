@@ -162,6 +162,6 @@ final class TestProvider implements BillingProvider {
                 count++;
             }
         }
-        return new FetchStats(count, 1, 1, 0);
+        return FetchStats.builder().records(count).requests(1).pages(1).build();
     }
 }

@@ -177,7 +177,8 @@ public final class QueryFetcher {
         }
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
                 p.serviceAccount(), run.records, request.period(), run.pages, run.requests.get(), run.dropped);
-        return new FetchStats(run.records, run.requests.get(), run.pages, run.dropped);
+        return FetchStats.builder().records(run.records).requests(run.requests.get()).pages(run.pages)
+                .droppedRows(run.dropped).build();
     }
 
     /**
