@@ -6,12 +6,12 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
-import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.TagAliases;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
@@ -63,6 +63,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -431,11 +432,12 @@ public final class JdbcCostStore implements CostStore {
     }
 
     /** The tables holding a window's rows, emptied when it is replaced. */
-    private static final List<String> WINDOW_TABLES = List.of("cost_line", "cost_month", "cost_window_project",
-            "cost_window_service", "cost_window_total");
+    private static final List<String> WINDOW_TABLES = List.of("cost_line", "cost_tag", "cost_month",
+            "cost_window_project", "cost_window_service", "cost_window_total");
 
     private static final String LINE_COLUMNS = "service_account, month_start, charge_date, provider, billing_account,"
-            + " project, service, region, usage_type, charge_category, currency, amount, usage_quantity, sub_account";
+            + " project, service, region, usage_type, charge_category, currency, amount, usage_quantity, sub_account,"
+            + " effective_amount, list_amount, correction, tag_set";
 
     /** PostgreSQL: one {@code COPY ... FROM STDIN}; H2 (or a connection that is not pgjdbc's): JDBC batches. */
     private void writeLines(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
@@ -443,13 +445,15 @@ public final class JdbcCostStore implements CostStore {
             return;
         }
         if (dialect == Dialect.POSTGRESQL && PgCopy.copyLines(c, "COPY cost_line (" + LINE_COLUMNS
-                + ") FROM STDIN (FORMAT csv)", name, monthStart, buffer.records())) {
+                + ") FROM STDIN (FORMAT csv)", name, monthStart, buffer)) {
             return;
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO cost_line (" + LINE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int pending = 0;
-            for (CostRecord r : buffer.records()) {
+            List<CostRecord> records = buffer.records();
+            for (int i = 0; i < records.size(); i++) {
+                CostRecord r = records.get(i);
                 insert.setString(1, name);
                 insert.setObject(2, monthStart);
                 insert.setObject(3, r.chargeDate());
@@ -464,6 +468,10 @@ public final class JdbcCostStore implements CostStore {
                 insert.setBigDecimal(12, r.billedCost().amount());
                 insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
                 insert.setString(14, r.subAccountId());
+                insert.setBigDecimal(15, r.effectiveCostGiven() ? r.effectiveCost().amount() : null);
+                insert.setBigDecimal(16, r.listCost().map(Money::amount).orElse(null));
+                insert.setBoolean(17, r.correction());
+                insert.setInt(18, buffer.tagSetOf(i));
                 insert.addBatch();
                 if (++pending == batchSize) {
                     insert.executeBatch();
@@ -476,18 +484,58 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
-    /** The roll-ups, computed in memory on the way in, written in the same transaction as the line items. */
+    /**
+     * The roll-ups and the window's tag sets, computed in memory on the way in, written in the same transaction as
+     * the line items.
+     */
     private void writeRollups(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_month (service_account, month_start, "
-                + Columns.ROLLED_UP + ", amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        batch(c, "INSERT INTO cost_month (service_account, month_start, " + Columns.ROLLED_UP
+                + ", amount, effective_amount, list_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                buffer.byMonth().entrySet(), e -> {
+                    WindowBuffer.MonthKey k = e.getKey();
+                    WindowBuffer.Sums sums = e.getValue();
+                    // the order of Columns.ROLLED_UP
+                    return new Object[] {name, monthStart, k.provider(), k.billingAccount(), k.subAccount(), k.project(),
+                            k.service(), k.region(), k.usageType(), k.chargeCategory(), k.currency(), sums.billed(),
+                            sums.effective(), sums.list()};
+                });
+        batch(c, "INSERT INTO cost_window_service (service_account, month_start, project, service, currency, amount,"
+                + " effective_amount, list_amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", buffer.byService().entrySet(),
+                e -> new Object[] {name, monthStart, e.getKey().project(), e.getKey().service(), e.getKey().currency(),
+                        e.getValue().billed(), e.getValue().effective(), e.getValue().list()});
+        batch(c, "INSERT INTO cost_window_project (service_account, month_start, project, currency, amount,"
+                + " effective_amount, list_amount) VALUES (?, ?, ?, ?, ?, ?, ?)", buffer.byProject().entrySet(),
+                e -> new Object[] {name, monthStart, e.getKey().project(), e.getKey().currency(), e.getValue().billed(),
+                        e.getValue().effective(), e.getValue().list()});
+        batch(c, "INSERT INTO cost_window_total (service_account, month_start, currency, amount) VALUES (?, ?, ?, ?)",
+                buffer.totals(), m -> new Object[] {name, monthStart, m.currency().getCurrencyCode(), m.amount()});
+        List<Object[]> tags = new ArrayList<>();
+        List<Map<String, String>> sets = buffer.tagSets();
+        for (int set = 1; set < sets.size(); set++) {
+            for (Map.Entry<String, String> tag : sets.get(set).entrySet()) {
+                tags.add(new Object[] {name, monthStart, set, tag.getKey(), tag.getValue()});
+            }
+        }
+        batch(c, "INSERT INTO cost_tag (service_account, month_start, tag_set, tag_key, tag_value) VALUES (?, ?, ?, ?, ?)",
+                tags, row -> row);
+    }
+
+    /** Inserts one row per element of {@code rows}, its {@code values} in JDBC batches of {@link Builder#batchSize}. */
+    private <T> void batch(Connection c, String sql, Collection<T> rows, Function<T, Object[]> values)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int pending = 0;
-            for (Map.Entry<WindowBuffer.MonthKey, BigDecimal> e : buffer.byMonth().entrySet()) {
-                WindowBuffer.MonthKey k = e.getKey();
-                // the order of Columns.ROLLED_UP
-                Object[] values = {name, monthStart, k.provider(), k.billingAccount(), k.subAccount(), k.project(),
-                        k.service(), k.region(), k.usageType(), k.chargeCategory(), k.currency(), e.getValue()};
-                for (int i = 0; i < values.length; i++) {
-                    ps.setObject(i + 1, values[i]);
+            for (T row : rows) {
+                Object[] v = values.apply(row);
+                for (int i = 0; i < v.length; i++) {
+                    if (v[i] == null) {
+                        ps.setNull(i + 1, java.sql.Types.DECIMAL);
+                    } else {
+                        ps.setObject(i + 1, v[i]);
+                    }
                 }
                 ps.addBatch();
                 if (++pending == batchSize) {
@@ -498,42 +546,6 @@ public final class JdbcCostStore implements CostStore {
             if (pending > 0) {
                 ps.executeBatch();
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_service (service_account, month_start,"
-                + " project, service, currency, amount) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<WindowBuffer.ServiceKey, BigDecimal> e : buffer.byService().entrySet()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, e.getKey().project());
-                ps.setString(4, e.getKey().service());
-                ps.setString(5, e.getKey().currency());
-                ps.setBigDecimal(6, e.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_project (service_account, month_start,"
-                + " project, currency, amount) VALUES (?, ?, ?, ?, ?)")) {
-            for (Map.Entry<WindowBuffer.ProjectKey, BigDecimal> e : buffer.byProject().entrySet()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, e.getKey().project());
-                ps.setString(4, e.getKey().currency());
-                ps.setBigDecimal(5, e.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_total (service_account, month_start,"
-                + " currency, amount) VALUES (?, ?, ?, ?)")) {
-            for (Money m : buffer.totals()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, m.currency().getCurrencyCode());
-                ps.setBigDecimal(4, m.amount());
-                ps.addBatch();
-            }
-            ps.executeBatch();
         }
     }
 
@@ -569,11 +581,10 @@ public final class JdbcCostStore implements CostStore {
         if (accounts.isEmpty()) {
             return;
         }
-        if (query.metric() != Metric.BILLED || query.readsTags()) {
-            throw new InvalidRequestException("the JDBC cost store keeps billed costs without tags: it cannot answer"
-                    + " a report of " + query.metric().key() + " costs or by tag (" + query + ")");
-        }
         AggregateSql built = aggregateSql(query, accounts);
+        if (built == null) {
+            return;
+        }
         int keys = query.groupBy().size();
         try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(built.sql())) {
             for (int i = 0; i < built.params().size(); i++) {
@@ -602,7 +613,8 @@ public final class JdbcCostStore implements CostStore {
     /**
      * @param query what to aggregate
      * @param accounts the accounts in scope, at least one
-     * @return the SQL {@link #aggregate} runs for them: the tests read its plan
+     * @return the SQL {@link #aggregate} runs for them (the tests read its plan), or null when the query selects
+     *     nothing (a filter on a tag key that is only an alias, without {@code ""} among its values)
      */
     static AggregateSql aggregateSql(CostQuery query, Collection<ServiceAccountId> accounts) {
         List<Object> params = new ArrayList<>();
@@ -616,37 +628,85 @@ public final class JdbcCostStore implements CostStore {
         // every table keeps the per-account dimensions (service account, project)
         used.removeIf(Dimension::perAccount);
         // The smallest table that answers: the per-window roll-ups by project (domain and project dashboards)
-        // and by project and service, then the roll-up by every dimension, then the line items.
-        String table = daily || !wholeMonths ? "cost_line"
+        // and by project and service, then the roll-up by every fixed dimension, then the line items (the only
+        // table with tags).
+        String table = daily || !wholeMonths || query.readsTags() ? "cost_line"
                 : used.isEmpty() ? "cost_window_project"
                 : used.equals(Set.of(Dimension.SERVICE)) ? "cost_window_service"
                 : "cost_month";
-        String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.Fixed.PROJECT.column());
-        for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(((Dimension.Fixed) d).column());
+        String t = table + ".";
+        // A tag's value: the first of the keys it is read from (TagAliases.keysOf) that the line item's tag set
+        // has, each a LEFT JOIN on cost_tag's key; "" when none. A key that is only an alias has no value: "".
+        TagAliases aliases = query.tagAliases().orElse(TagAliases.NONE);
+        Map<Dimension, String> tagValues = new HashMap<>();
+        StringBuilder tagJoins = new StringBuilder();
+        List<Object> tagParams = new ArrayList<>();
+        for (Dimension d : used) {
+            if (d instanceof Dimension.Tag tag && !tagValues.containsKey(d)) {
+                StringBuilder value = new StringBuilder("COALESCE(");
+                for (String key : aliases.keysOf(tag.tagKey())) {
+                    String alias = "tag" + tagParams.size();
+                    tagJoins.append(" LEFT JOIN cost_tag ").append(alias).append(" ON ").append(alias)
+                            .append(".service_account = cost_line.service_account AND ").append(alias)
+                            .append(".month_start = cost_line.month_start AND ").append(alias)
+                            .append(".tag_set = cost_line.tag_set AND ").append(alias).append(".tag_key = ?");
+                    tagParams.add(key);
+                    value.append(alias).append(".tag_value, ");
+                }
+                tagValues.put(d, value.length() == "COALESCE(".length() ? "''" : value.append("'')").toString());
+            }
         }
-        groups.append(", currency");
+        String bucket = t + (daily ? "charge_date" : "month_start");
+        StringBuilder select = new StringBuilder(bucket).append(", ").append(t).append(Dimension.Fixed.PROJECT.column());
+        StringBuilder groups = new StringBuilder(select);
+        for (Dimension d : query.groupBy()) {
+            String value = d instanceof Dimension.Fixed f ? t + f.column() : tagValues.get(d);
+            select.append(", ").append(value);
+            if (!value.equals("''")) {
+                groups.append(", ").append(value);    // PostgreSQL refuses a constant in GROUP BY
+            }
+        }
+        select.append(", ").append(t).append("currency");
+        groups.append(", ").append(t).append("currency");
+        String amount = switch (query.metric()) {
+            case BILLED -> t + "amount";
+            // NULL: no effective cost given (or a row from before schema 9), which is then the billed cost
+            case EFFECTIVE -> "COALESCE(" + t + "effective_amount, " + t + "amount)";
+            case LIST -> t + "list_amount";
+        };
         // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
         // H2 re-checks an IN list of parameters against every row it reads by comparing the row's value
         // with each parameter in turn, so a roll-up over 10,000 accounts made ~10^10 comparisons (107 s
         // for 1 M line items). Joined, H2 looks each account up in the (service_account, month_start)
         // index once; PostgreSQL hash-joins it, and one array also stays clear of its 32,767-parameter
         // limit. The ids are made distinct first: a repeated id would otherwise count twice.
-        StringBuilder sql = new StringBuilder("SELECT ").append(groups).append(", SUM(amount) FROM ").append(table)
-                .append(" JOIN UNNEST(?) AS requested(account) ON service_account = requested.account WHERE");
+        // UNNEST first: H2 keeps the order of a FROM with outer joins (the tag joins), so the accounts lead
+        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(", SUM(").append(amount)
+                .append(") FROM UNNEST(?) AS requested(account) JOIN ").append(table).append(" ON ").append(t)
+                .append("service_account = requested.account").append(tagJoins).append(" WHERE");
         params.add(accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
-        sql.append(" month_start >= ? AND month_start <= ?");
+        params.addAll(tagParams);
+        sql.append(' ').append(t).append("month_start >= ? AND ").append(t).append("month_start <= ?");
         params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1)));
         if (table.equals("cost_line")) {
-            sql.append(" AND charge_date >= ? AND charge_date < ?");
+            sql.append(" AND cost_line.charge_date >= ? AND cost_line.charge_date < ?");
             params.addAll(List.of(start, end));
         }
-        // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
-        query.filters().forEach((d, values) -> {
+        if (query.metric() == Metric.LIST) {
+            sql.append(" AND ").append(t).append("list_amount IS NOT NULL");   // no list cost is no row, not zero
+        }
+        // the filters of Dimension.passes: a filtered dimension's value is one of the listed values
+        for (Map.Entry<Dimension, Set<String>> f : query.filters().entrySet()) {
+            String value = f.getKey() instanceof Dimension.Fixed d ? t + d.column() : tagValues.get(f.getKey());
+            if (value.equals("''")) {
+                if (!f.getValue().contains("")) {
+                    return null;
+                }
+                continue;
+            }
             sql.append(" AND ");
-            in(sql, ((Dimension.Fixed) d).column(), values, params);
-        });
+            in(sql, value, f.getValue(), params);
+        }
         sql.append(" GROUP BY ").append(groups);
         return new AggregateSql(sql.toString(), List.copyOf(params));
     }

@@ -15,6 +15,7 @@ import dev.billing.core.CoverageStatus;
 import dev.billing.core.Credentials;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.MonthState;
 import dev.billing.core.ProjectId;
@@ -23,6 +24,7 @@ import dev.billing.core.RestatementEvent;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.TagAliases;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
@@ -182,6 +184,95 @@ abstract class CostStoreContract {
 
         assertThat(sums.keySet()).isEqualTo(expected.keySet());
         expected.forEach((cell, sum) -> assertThat(sums.get(cell)).as(cell).isEqualByComparingTo(sum));
+    }
+
+    static Stream<CostQuery> tagAndMetricQueries() {
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
+        TagAliases aliases = TagAliases.of(Map.of("team", List.of("Team", "owner-team")));
+        List<CostQuery> out = new ArrayList<>();
+        for (Metric metric : Metric.values()) {
+            out.add(CostQuery.builder(q1).metric(metric).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.SERVICE).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.REGION, Dimension.CHARGE_CATEGORY).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.tag("team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).granularity(Granularity.DAILY)
+                    .groupBy(Dimension.tag("team"), Dimension.SERVICE).filter(Dimension.tag("env"), "prod", "").build());
+            out.add(CostQuery.builder(BillingPeriod.of(FEB.atDay(10), MAR.atDay(20))).metric(metric)
+                    .groupBy(Dimension.tag("env"), Dimension.SERVICE_ACCOUNT).filter(Dimension.tag("team"), "web")
+                    .build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases)
+                    .groupBy(Dimension.tag("team"), Dimension.tag("Team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases).filter(Dimension.tag("Team"), "")
+                    .groupBy(Dimension.tag("team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases).filter(Dimension.tag("owner-team"), "ops")
+                    .build());
+        }
+        return out.stream();
+    }
+
+    /**
+     * Tags and the three metrics, summed by this store, equal the in-memory store's sums of the same windows cell for
+     * cell, to the last digit: line items with and without tags (keys written several ways, read through aliases),
+     * accounts with and without effective and list costs, windows replaced again.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 8})
+    void aggregate_tagsAndEveryMetric_equalTheInMemoryStoreCellForCell(long seed) {
+        CostStore store = openStore();
+        CostStore reference = CostStore.inMemory();
+        SplittableRandom random = new SplittableRandom(seed);
+        ProviderId provider = ProviderId.of(TestProvider.ID);
+        List<ServiceAccountId> accounts = new ArrayList<>();
+        List<Map<String, String>> tagSets = List.of(Map.of(), Map.of("team", "web"), Map.of("team", "ops", "env", "prod"),
+                Map.of("Team", "web", "env", "dev"), Map.of("owner-team", "ops"), Map.of("team", "web", "Team", "ops"),
+                Map.of("env", "prod"), Map.of("team", "data", "env", "prod", "cost-center", "42"));
+        for (int i = 0; i < 12; i++) {
+            ServiceAccount a = new ServiceAccount(ServiceAccountId.of("sa-" + i), provider,
+                    ProjectId.of("project-" + i % 3), Credentials.of(Map.of()), Map.of());
+            accounts.add(a.id());
+            Currency currency = Currency.getInstance(i % 4 == 0 ? "EUR" : "USD");
+            boolean effective = i % 2 == 0;
+            boolean list = i % 3 != 0;
+            for (YearMonth month : List.of(JAN, FEB, MAR, MAR)) {
+                List<CostRecord> rows = new ArrayList<>();
+                for (int k = 0, n = random.nextInt(1, 60); k < n; k++) {
+                    BigDecimal billed = BigDecimal.valueOf(random.nextLong(-5_000, 10_000_000_000L), random.nextInt(11));
+                    rows.add(CostRecord.builder().chargeDate(month.atDay(1 + random.nextInt(28))).provider(provider)
+                            .billingAccountId("acct").serviceAccount(a.id()).project(a.project())
+                            .service("svc-" + random.nextInt(3)).region(random.nextBoolean() ? "global" : "eu-west-1")
+                            .chargeCategory(random.nextInt(5) == 0 ? ChargeCategory.CREDIT : ChargeCategory.USAGE)
+                            .billedCost(new Money(billed, currency))
+                            .effectiveCost(effective ? new Money(billed.multiply(new BigDecimal("0.7")), currency) : null)
+                            .listCost(list ? new Money(billed.add(BigDecimal.valueOf(random.nextLong(0, 1_000_000), 4)),
+                                    currency) : null)
+                            .tags(tagSets.get(random.nextInt(tagSets.size()))).build());
+                }
+                for (CostStore s : List.of(store, reference)) {
+                    s.replaceWindow(a, month, fx.clock.instant(), sink -> {
+                        rows.forEach(sink::accept);
+                        return FetchStats.EMPTY;
+                    });
+                }
+            }
+        }
+
+        tagAndMetricQueries().forEach(query -> {
+            Map<String, BigDecimal> expected = cells(reference, query, accounts);
+            // owner-team is only an alias of team: it has no value of its own, so no line item is tagged "ops"
+            assertThat(expected.isEmpty()).as("%s", query)
+                    .isEqualTo(query.filters().containsKey(Dimension.tag("owner-team")));
+            assertThat(cells(store, query, accounts)).as("%s", query).isEqualTo(expected);
+        });
+    }
+
+    /** The store's cells for a query, in the query's buckets, each sum with its trailing zeros stripped. */
+    static Map<String, BigDecimal> cells(CostStore store, CostQuery query, List<ServiceAccountId> accounts) {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        store.aggregate(query, accounts, c -> sums.merge(query.granularity().bucketStart(c.bucket()) + " "
+                + c.project().value() + " " + c.keys() + " " + c.amount().currency(), c.amount().amount(),
+                BigDecimal::add));
+        sums.replaceAll((k, v) -> v.signum() == 0 ? BigDecimal.ZERO : v.stripTrailingZeros());
+        return sums;
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.billing.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.spi.CostStore;
+import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -129,6 +130,15 @@ class PostgresCostStoreTest extends CostStoreContract {
                 rs.next();
                 assertThat(rs.getInt(1)).as("(account, month, project) groups, each once").isEqualTo(12);
             }
+        }
+    }
+
+    @Test
+    void open_schema8DatabaseWithData_migratesOnceAndReportsTheSameBilledTotals() throws Exception {
+        String old = newDatabase();
+        try (Connection c = DriverManager.getConnection(old, "postgres", null)) {
+            new Schema8(c, Dialect.POSTGRESQL).assertMigratesOnceAndReportsTheSameBilledTotals(c,
+                    () -> JdbcCostStore.builder().url(old, "postgres", null).build());
         }
     }
 
