@@ -18,6 +18,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
+import dev.billing.testkit.StoreFixture;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,7 +43,7 @@ class JdbcCostStoreTest {
 
     @TempDir
     Path dir;
-    private final Fixture fx = new Fixture(7, 20);
+    private final StoreFixture fx = new StoreFixture(7, 20);
 
     @AfterEach
     void close() {

@@ -19,6 +19,7 @@ import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
+import dev.billing.testkit.CostStoreContract;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.billing.jdbc;
+package dev.billing.testkit;
 
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
@@ -17,31 +17,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A domain of three accounts (two projects, one in EUR) on the test provider, and a movable clock. */
-final class Fixture implements AutoCloseable {
-    final TestProvider provider;
-    final Billing billing;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-05T12:00:00Z"));
+/**
+ * For store tests: a domain of three service accounts ({@code web-aws} and {@code web-eu} in {@code project-web},
+ * {@code web-eu} in EUR; {@code ops-aws} in {@code project-ops}) on a {@link StoreTestProvider}, in a
+ * {@link Billing}, and a clock tests move by hand (first at 2026-03-05T12:00:00Z).
+ */
+public final class StoreFixture implements AutoCloseable {
+    private final StoreTestProvider provider;
+    private final Billing billing;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-05T12:00:00Z"));
 
-    Fixture(long seed, int recordsPerMonth) {
-        provider = new TestProvider(seed, recordsPerMonth);
+    /**
+     * @param seed the seed of the provider's line items
+     * @param recordsPerMonth about how many line items each window has
+     */
+    public StoreFixture(long seed, int recordsPerMonth) {
+        provider = new StoreTestProvider(seed, recordsPerMonth);
         billing = Billing.builder().discoverProviders(false).addProvider(provider).build();
         register("web-aws", "project-web", "USD");
         register("web-eu", "project-web", "EUR");
         register("ops-aws", "project-ops", "USD");
     }
 
+    /** @return the provider serving the accounts */
+    public StoreTestProvider provider() {
+        return provider;
+    }
+
+    /** @return the billing instance holding the three accounts */
+    public Billing billing() {
+        return billing;
+    }
+
+    /** @return the clock */
+    public MutableClock clock() {
+        return clock;
+    }
+
     private void register(String name, String project, String currency) {
-        billing.serviceAccounts().register(name, TestProvider.ID,
+        billing.serviceAccounts().register(name, StoreTestProvider.ID,
                 Credentials.of(Map.of("account", "111", "key", "s3cr3t-" + name)), project, Map.of("currency", currency));
     }
 
-    ServiceAccount account(String name) {
+    /**
+     * @param name a service account's name
+     * @return the registered account
+     */
+    public ServiceAccount account(String name) {
         return billing.serviceAccounts().get(name);
     }
 
-    /** The exact totals per currency the provider serves now, over the given accounts and months. */
-    List<Money> reference(List<String> accounts, YearMonth first, YearMonth last) {
+    /**
+     * @param accounts service account names
+     * @param first the first month
+     * @param last the last month, inclusive
+     * @return the exact billed totals per currency (sorted by code) the provider serves now, over those accounts
+     *     and months
+     */
+    public List<Money> reference(List<String> accounts, YearMonth first, YearMonth last) {
         Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
         BillingPeriod period = BillingPeriod.monthsThrough(first, last);
         for (String a : accounts) {
@@ -62,14 +95,16 @@ final class Fixture implements AutoCloseable {
     }
 
     /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private volatile Instant now;
 
-        MutableClock(Instant now) {
+        /** @param now the time it starts at */
+        public MutableClock(Instant now) {
             this.now = now;
         }
 
-        void set(String instant) {
+        /** @param instant the new time, for example {@code 2026-03-05T18:00:01Z} */
+        public void set(String instant) {
             now = Instant.parse(instant);
         }
 
