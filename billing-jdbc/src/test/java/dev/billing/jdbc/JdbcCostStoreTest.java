@@ -16,6 +16,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
+import dev.billing.jdbc.internal.AggregateSql;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
 import dev.billing.testkit.StoreFixture;
@@ -236,7 +237,7 @@ class JdbcCostStoreTest {
     void aggregateQuery_joinsTheRequestedAccounts_andLooksEachUpInTheWindowIndex(CostQuery query, String table)
             throws Exception {
         JdbcCostStore.embedded(dir.resolve("costs")).close();
-        JdbcCostStore.AggregateSql built = JdbcCostStore.aggregateSql(query,
+        AggregateSql built = AggregateSql.of(query,
                 List.of(ServiceAccountId.of("a"), ServiceAccountId.of("b")));
         assertThat(built.sql()).contains(" JOIN " + table + " ");
         try (Connection c = DriverManager.getConnection(url());
