@@ -190,7 +190,8 @@ public final class ExportFetcher {
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped;"
                         + " the query scanned {} bytes", caller.serviceAccount(), records, period, pages, requests.get(),
                 dropped, bytes);
-        return new FetchStats(records, requests.get(), pages, dropped, 0, bytes);
+        return FetchStats.builder().records(records).requests(requests.get()).pages(pages)
+                .droppedRows(dropped).bytesScanned(bytes).build();
     }
 
     /** Polls {@code jobs.getQueryResults} while the job runs: waits 100 ms, doubling to 2 s, at most {@code maxPollWait}. */
