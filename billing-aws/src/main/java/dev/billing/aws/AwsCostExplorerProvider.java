@@ -41,9 +41,11 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
- * <p>Credentials: {@code accessKeyId}, {@code secretAccessKey} (secret), optional {@code sessionToken}
- * (secret), optional {@code roleArn} (+ {@code externalId}) assumed with STS and refreshed before it
- * expires, optional {@code linkedAccount} (12 digits: only that member account's costs).
+ * <p>Credentials: {@code accessKeyId} and {@code secretAccessKey} (secret), with optional {@code sessionToken}
+ * (secret), or none of them for the AWS SDK's default credential chain (system properties, environment, web
+ * identity, profile, container credentials, instance profile); optional {@code roleArn} (+ {@code externalId})
+ * assumed with STS on top and refreshed before it expires; optional {@code linkedAccount} (12 digits: only that
+ * member account's costs).
  *
  * <p>A fetch reads one calendar month (or the part of one in the period) at a time: one discovery query
  * grouped by {@code LINKED_ACCOUNT} and {@code RECORD_TYPE}, then one query per linked account (per
@@ -159,8 +161,9 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     }
 
     /**
-     * @return {@code accessKeyId}, {@code secretAccessKey} (secret), optional {@code sessionToken}
-     *     (secret), {@code roleArn}, {@code externalId}, {@code linkedAccount} (12 digits)
+     * @return {@code accessKeyId}, {@code secretAccessKey} (secret), {@code sessionToken} (secret) — the keys both or
+     *     neither (the default chain), the token only with them — and {@code roleArn}, {@code externalId},
+     *     {@code linkedAccount} (12 digits), all optional
      */
     @Override
     public CredentialSchema credentialSchema() {

@@ -3,6 +3,7 @@ package dev.billing.testkit;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.testkit.internal.aws.CostExplorerHandler;
 import dev.billing.testkit.internal.aws.CostExplorerState;
+import dev.billing.testkit.internal.aws.StsHandler;
 import dev.billing.core.Credentials;
 import dev.billing.core.spi.BillingProvider;
 import java.io.IOException;
@@ -63,6 +64,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
 
     private final CostExplorerState state;
     private final HttpServer server;
+    private final HttpServer sts;
     private final ExecutorService threads;
 
     private AwsCostExplorerSimulator(Builder b) throws IOException {
@@ -70,6 +72,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         b.accounts.values().forEach(state::addAccount);
         state.rows(b.rows);
         b.names.forEach(state::name);
+        b.webIdentities.forEach(w -> state.addWebIdentity(w.roleArn(), w.token(), w.temporary()));
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
@@ -78,6 +81,10 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             return t;
         });
         server.createContext("/", new CostExplorerHandler(state));
+        this.sts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        sts.createContext("/", new StsHandler(state));
+        sts.setExecutor(threads);
+        sts.start();
         server.setExecutor(threads);
         server.start();
     }
@@ -90,6 +97,19 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
     /** @return the endpoint URL, for example {@code http://127.0.0.1:49152} */
     public String endpoint() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * @return the URL of the simulator's STS (its own loopback port), for example {@code http://127.0.0.1:49153}: it serves
+     *     {@code AssumeRoleWithWebIdentity} for the roles of {@link Builder#webIdentityRole}
+     */
+    public String stsEndpoint() {
+        return "http://127.0.0.1:" + sts.getAddress().getPort();
+    }
+
+    /** @return the STS requests received so far, of any outcome */
+    public int stsRequests() {
+        return state.stsRequests();
     }
 
     /** @return the port listened on */
@@ -226,6 +246,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
     public void close() {
         state.close();
         server.stop(0);
+        sts.stop(0);
         threads.shutdownNow();
     }
 
@@ -396,9 +417,14 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         }
     }
 
+    /** A role that trusts a web identity token. */
+    private record WebIdentity(String roleArn, String token, Account temporary) {
+    }
+
     /** Configures and starts an {@link AwsCostExplorerSimulator}. */
     public static final class Builder {
         private final Map<String, Account> accounts = new LinkedHashMap<>();
+        private final List<WebIdentity> webIdentities = new ArrayList<>();
         private final List<Row> rows = new ArrayList<>();
         private final Map<String, String> names = new LinkedHashMap<>();
         private int port;
@@ -428,6 +454,22 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         public Builder account(Account account) {
             accounts.put(account.accessKeyId(), account);
             return this;
+        }
+
+        /**
+         * A role {@code AssumeRoleWithWebIdentity} (at {@link #stsEndpoint()}) may be assumed with {@code token}, handing
+         * out {@code temporary}'s keys, which the Cost Explorer endpoint then accepts (the account is added too).
+         *
+         * @param roleArn the role's ARN
+         * @param token the web identity token (for example a Kubernetes service account token)
+         * @param temporary the temporary keys, with a session token
+         * @return this builder
+         */
+        public Builder webIdentityRole(String roleArn, String token, Account temporary) {
+            Objects.requireNonNull(temporary.sessionToken(), "temporary keys need a session token");
+            webIdentities.add(new WebIdentity(Objects.requireNonNull(roleArn, "roleArn"), Objects.requireNonNull(token, "token"),
+                    temporary));
+            return account(temporary);
         }
 
         /**

@@ -16,12 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -37,6 +45,7 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.costexplorer.CostExplorerClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.auth.StsWebIdentityTokenFileCredentialsProvider;
 
 /**
  * Builds the SDK clients: one HTTP client (url-connection-client) shared by the provider, a Cost
@@ -53,6 +62,7 @@ final class AwsClients implements AutoCloseable {
     private final Settings settings;
     private final SdkHttpClient http;
     private final Map<String, StsSession> roles = new ConcurrentHashMap<>();
+    private AwsCredentialsProvider defaultChain;
 
     AwsClients(Settings settings) {
         this.settings = settings;
@@ -120,7 +130,8 @@ final class AwsClients implements AutoCloseable {
 
     static boolean isThrottling(Throwable t) {
         return t instanceof AwsServiceException e && (e.statusCode() == 429
-                || (e.awsErrorDetails() != null && THROTTLING.contains(e.awsErrorDetails().errorCode())));
+                || (e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                        && THROTTLING.contains(e.awsErrorDetails().errorCode())));
     }
 
     static boolean isTransient(Throwable t) {
@@ -149,23 +160,81 @@ final class AwsClients implements AutoCloseable {
     }
 
     private AwsCredentialsProvider credentials(Keys keys) {
-        AwsCredentials base = keys.sessionToken().isPresent()
-                ? AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey(), keys.sessionToken().get())
-                : AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey());
-        StaticCredentialsProvider fixed = StaticCredentialsProvider.create(base);
-        if (keys.roleArn().isEmpty()) {
-            return fixed;
+        AwsCredentialsProvider base;
+        String identity;
+        if (keys.accessKeyId().isPresent()) {
+            String id = keys.accessKeyId().get();
+            String secret = keys.secretAccessKey().orElseThrow();
+            base = StaticCredentialsProvider.create(keys.sessionToken().isPresent()
+                    ? AwsSessionCredentials.create(id, secret, keys.sessionToken().get())
+                    : AwsBasicCredentials.create(id, secret));
+            identity = id + "\n" + sha256(secret + "\n" + keys.sessionToken().orElse(""));
+        } else {
+            base = defaultChain();
+            identity = "(default chain)";
         }
-        String cacheKey = keys.serviceAccount() + "\n" + keys.accessKeyId() + "\n" + keys.roleArn().get() + "\n"
-                + keys.externalId().orElse("") + "\n" + sha256(keys.secretAccessKey() + "\n" + keys.sessionToken().orElse(""));
-        return roles.computeIfAbsent(cacheKey, k -> assumeRole(keys, fixed)).provider;
+        if (keys.roleArn().isEmpty()) {
+            return base;
+        }
+        String cacheKey = keys.serviceAccount() + "\n" + identity + "\n" + keys.roleArn().get() + "\n"
+                + keys.externalId().orElse("");
+        AwsCredentialsProvider caller = base;
+        return roles.computeIfAbsent(cacheKey, k -> assumeRole(keys, caller)).provider;
     }
 
-    private StsSession assumeRole(Keys keys, StaticCredentialsProvider base) {
+    /**
+     * The AWS SDK's default credential chain, in the SDK's order: system properties ({@code aws.accessKeyId}...),
+     * environment ({@code AWS_ACCESS_KEY_ID}...), web identity ({@code AWS_WEB_IDENTITY_TOKEN_FILE} + {@code AWS_ROLE_ARN},
+     * EKS IRSA: assumed with this provider's STS client, so {@code stsEndpoint} applies), the shared profile files,
+     * container credentials ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI} / {@code _RELATIVE_URI}, ECS and EKS Pod
+     * Identity) and the EC2 instance profile (IMDS). One chain per provider; it caches and refreshes what it finds.
+     */
+    private synchronized AwsCredentialsProvider defaultChain() {
+        if (defaultChain == null) {
+            defaultChain = AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(true).credentialsProviders(
+                    SystemPropertyCredentialsProvider.create(),
+                    EnvironmentVariableCredentialsProvider.create(),
+                    new WebIdentity(),
+                    ProfileCredentialsProvider.create(),
+                    ContainerCredentialsProvider.builder().build(),
+                    InstanceProfileCredentialsProvider.create()).build();
+        }
+        return defaultChain;
+    }
+
+    /** Web identity when {@code AWS_WEB_IDENTITY_TOKEN_FILE} and {@code AWS_ROLE_ARN} are set; otherwise the chain moves on. */
+    private final class WebIdentity implements AwsCredentialsProvider, AutoCloseable {
+        private StsClient client;
+        private StsWebIdentityTokenFileCredentialsProvider provider;
+
+        @Override
+        public synchronized AwsCredentials resolveCredentials() {
+            if (provider == null) {
+                if (SdkSystemSetting.AWS_WEB_IDENTITY_TOKEN_FILE.getStringValue().isEmpty()
+                        || SdkSystemSetting.AWS_ROLE_ARN.getStringValue().isEmpty()) {
+                    throw SdkClientException.create("web identity is not configured (AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN)");
+                }
+                client = sts(AnonymousCredentialsProvider.create());
+                provider = StsWebIdentityTokenFileCredentialsProvider.builder().stsClient(client)
+                        .asyncCredentialUpdateEnabled(false).build();
+            }
+            return provider.resolveCredentials();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (provider != null) {
+                provider.close();
+                client.close();
+            }
+        }
+    }
+
+    private StsClient sts(AwsCredentialsProvider caller) {
         var sts = StsClient.builder()
                 .httpClient(http)
                 .region(Region.of(settings.region()))
-                .credentialsProvider(base)
+                .credentialsProvider(caller)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(retryStrategy(settings.retryPolicy(), Cancellation.NONE))
                         .apiCallAttemptTimeout(settings.requestTimeout())
@@ -173,7 +242,11 @@ final class AwsClients implements AutoCloseable {
         if (settings.stsEndpoint() != null) {
             sts.endpointOverride(settings.stsEndpoint());
         }
-        StsClient client = sts.build();
+        return sts.build();
+    }
+
+    private StsSession assumeRole(Keys keys, AwsCredentialsProvider base) {
+        StsClient client = sts(base);
         StsAssumeRoleCredentialsProvider provider = StsAssumeRoleCredentialsProvider.builder()
                 .stsClient(client)
                 .asyncCredentialUpdateEnabled(false)
@@ -198,24 +271,34 @@ final class AwsClients implements AutoCloseable {
     public void close() {
         roles.values().forEach(StsSession::close);
         roles.clear();
+        synchronized (this) {
+            if (defaultChain instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debug("closing the default credential chain failed: {}", e.getClass().getSimpleName());
+                }
+            }
+        }
         http.close();
     }
 
     /**
-     * A service account's AWS keys (secrets never printed).
+     * A service account's AWS keys (secrets never printed); without keys, the default chain's.
      *
      * @param serviceAccount the service account's name
-     * @param accessKeyId the access key id
-     * @param secretAccessKey the secret access key
+     * @param accessKeyId the access key id; empty: the SDK's default credential chain
+     * @param secretAccessKey the secret access key, present exactly when the key id is
      * @param sessionToken the session token of temporary keys
      * @param roleArn the role to assume
      * @param externalId the external id the role's trust policy asks for
      */
-    record Keys(String serviceAccount, String accessKeyId, String secretAccessKey, Optional<String> sessionToken,
-            Optional<String> roleArn, Optional<String> externalId) {
+    record Keys(String serviceAccount, Optional<String> accessKeyId, Optional<String> secretAccessKey,
+            Optional<String> sessionToken, Optional<String> roleArn, Optional<String> externalId) {
         @Override
         public String toString() {
-            return "Keys[" + serviceAccount + ", accessKeyId=" + accessKeyId + ", roleArn=" + roleArn.orElse("(none)") + "]";
+            return "Keys[" + serviceAccount + ", accessKeyId=" + accessKeyId.orElse("(default chain)") + ", roleArn="
+                    + roleArn.orElse("(none)") + "]";
         }
     }
 

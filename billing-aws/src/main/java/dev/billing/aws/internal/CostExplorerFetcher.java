@@ -6,6 +6,7 @@ import dev.billing.core.ChargeCategory;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.InvalidCredentialsException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
@@ -77,10 +78,11 @@ public final class CostExplorerFetcher implements AutoCloseable {
 
     /** The credential schema. */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
-            CredentialField.text("accessKeyId", "AWS access key id")
-                    .matching("[A-Z0-9]{16,128}", "be an AWS access key id (16 to 128 capital letters and digits, such as AKIA...)"),
-            CredentialField.secret("secretAccessKey", "AWS secret access key"),
-            CredentialField.secret("sessionToken", "AWS session token (temporary keys)").optional(),
+            CredentialField.text("accessKeyId", "AWS access key id; absent: the AWS SDK's default credential chain")
+                    .matching("[A-Z0-9]{16,128}", "be an AWS access key id (16 to 128 capital letters and digits, such as AKIA...)")
+                    .optional(),
+            CredentialField.secret("secretAccessKey", "AWS secret access key (with accessKeyId)").optional(),
+            CredentialField.secret("sessionToken", "AWS session token (temporary keys, with accessKeyId)").optional(),
             CredentialField.text("roleArn", "IAM role to assume with STS")
                     .matching("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+",
                             "be an IAM role ARN such as arn:aws:iam::123456789012:role/billing-reader").optional(),
@@ -535,12 +537,26 @@ public final class CostExplorerFetcher implements AutoCloseable {
         return parts.length >= 5 ? parts[4] : "";
     }
 
+    /**
+     * Validates the credentials' fields and their shape: {@code accessKeyId} and {@code secretAccessKey} both or neither
+     * (neither: the default chain), {@code sessionToken} only with them.
+     */
     private static AwsClients.Keys keys(ServiceAccount account) {
         SCHEMA.validate(account.credentials(), account.name(), PROVIDER);
         var c = account.credentials();
-        return new AwsClients.Keys(account.name(), c.get("accessKeyId").orElseThrow().trim(),
-                c.get("secretAccessKey").orElseThrow(), c.get("sessionToken").filter(s -> !s.isBlank()),
-                c.get("roleArn").filter(s -> !s.isBlank()), c.get("externalId").filter(s -> !s.isBlank()));
+        Optional<String> id = c.get("accessKeyId").map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> secret = c.get("secretAccessKey").filter(s -> !s.isBlank());
+        Optional<String> token = c.get("sessionToken").filter(s -> !s.isBlank());
+        String missing = id.isPresent() && secret.isEmpty() ? "secretAccessKey"
+                : id.isEmpty() && secret.isPresent() ? "accessKeyId"
+                : id.isEmpty() && token.isPresent() ? "accessKeyId" : null;
+        if (missing != null) {
+            throw new InvalidCredentialsException("service account '" + account.name() + "': credential '" + missing
+                    + "' is missing; " + PROVIDER + " takes accessKeyId and secretAccessKey (and sessionToken) together, or"
+                    + " none of them to use the AWS SDK's default credential chain", account.name(), missing);
+        }
+        return new AwsClients.Keys(account.name(), id, secret, token, c.get("roleArn").filter(s -> !s.isBlank()),
+                c.get("externalId").filter(s -> !s.isBlank()));
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class CostExplorerState {
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> costRequests = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger stsRequests = new AtomicInteger();
+    private final Map<String, Account> webIdentities = new ConcurrentHashMap<>();
     private final List<String> bodies = new ArrayList<>();
     private volatile List<Row> rows = List.of();
     private volatile CountDownLatch release = new CountDownLatch(1);
@@ -45,6 +47,28 @@ public final class CostExplorerState {
     /** @param a an account with its keys */
     public void addAccount(Account a) {
         byKey.put(a.accessKeyId(), a);
+    }
+
+    /**
+     * @param roleArn a role that trusts the web identity provider
+     * @param token the web identity token that provider issued
+     * @param temporary the keys {@code AssumeRoleWithWebIdentity} hands out for that pair
+     */
+    public void addWebIdentity(String roleArn, String token, Account temporary) {
+        webIdentities.put(roleArn + "\n" + token, temporary);
+    }
+
+    Account webIdentity(String roleArn, String token) {
+        return webIdentities.get(roleArn + "\n" + token);
+    }
+
+    void countStsRequest() {
+        stsRequests.incrementAndGet();
+    }
+
+    /** @return the STS requests received so far */
+    public int stsRequests() {
+        return stsRequests.get();
     }
 
     Account byKey(String accessKeyId) {
