@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.billing.core.Allocation;
 import dev.billing.core.AnomalySettings;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingException;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,7 +60,7 @@ public final class BillingConfig {
             .build();
     private static final Pattern ENV = Pattern.compile("\\$\\{env:([^}]*)}");
     private static final Set<String> FIELDS = Set.of("providers", "serviceAccounts", "budgets", "anomalies",
-            "tagAliases", "store");
+            "tagAliases", "store", "allocation");
 
     private final Path file;
     private final Map<String, Map<String, String>> providers;
@@ -67,9 +69,11 @@ public final class BillingConfig {
     private final AnomalySettings anomalies;
     private final TagAliases tagAliases;
     private final String store;
+    private final Allocation allocation;
 
     private BillingConfig(Path file, Map<String, Map<String, String>> providers, List<Account> serviceAccounts,
-                          List<Budget> budgets, AnomalySettings anomalies, TagAliases tagAliases, String store) {
+                          List<Budget> budgets, AnomalySettings anomalies, TagAliases tagAliases, String store,
+                          Allocation allocation) {
         this.file = file;
         Map<String, Map<String, String>> p = new LinkedHashMap<>();
         providers.forEach((id, settings) -> p.put(id, Collections.unmodifiableMap(new LinkedHashMap<>(settings))));
@@ -79,6 +83,7 @@ public final class BillingConfig {
         this.anomalies = anomalies;
         this.tagAliases = tagAliases;
         this.store = store;
+        this.allocation = allocation;
     }
 
     /**
@@ -185,6 +190,20 @@ public final class BillingConfig {
         return tagAliases;
     }
 
+    /** @return the allocation ({@code "allocation"}: rules and splits), {@link Allocation#NONE} when absent */
+    public Allocation allocation() {
+        return allocation;
+    }
+
+    /**
+     * @return this configuration without its allocation: every report of {@link #open} shows raw costs (the
+     *     command line's {@code --no-allocation})
+     */
+    public BillingConfig withoutAllocation() {
+        return new BillingConfig(file, providers, serviceAccounts, budgets, anomalies, tagAliases, store,
+                Allocation.NONE);
+    }
+
     /** @return the cost store ({@code "store"}: an H2 file path or a PostgreSQL JDBC URL), if given */
     public Optional<String> store() {
         return Optional.ofNullable(store);
@@ -202,6 +221,7 @@ public final class BillingConfig {
      */
     public Billing open(Billing.Builder builder, Consumer<String> warnings) {
         builder.tagAliases(tagAliases);
+        builder.allocation(allocation);
         providers.forEach(builder::providerSettings);
         Billing billing;
         try {
@@ -266,6 +286,8 @@ public final class BillingConfig {
         private final Map<String, String> env;
         /** The host's service accounts ({@link #parseSettings}), or {@code null}: the file's. */
         private final List<Account> host;
+        /** The file's allocation, read before the budgets (a budget may be on a project only it names). */
+        private Allocation allocation = Allocation.NONE;
 
         Reader(Path file, Map<String, String> env, List<Account> host) {
             this.file = file;
@@ -290,6 +312,7 @@ public final class BillingConfig {
                 throw error("serviceAccounts", "the application registers its service accounts itself; this file's"
                         + " are not read: remove \"serviceAccounts\" and declare them where the application's are");
             }
+            allocation = root.has("allocation") ? AllocationConfig.read(file, root.get("allocation")) : Allocation.NONE;
             List<Budget> budgets = new ArrayList<>();
             JsonNode bs = root.path("budgets");
             if (!bs.isMissingNode()) {
@@ -310,7 +333,7 @@ public final class BillingConfig {
                     + " such as \"billing-data/costs\" or \"jdbc:postgresql://HOST/DB\"") : null;
             return new BillingConfig(file, providers, host == null ? accounts : List.of(), budgets,
                     anomalies.isMissingNode() ? AnomalySettings.DEFAULTS : anomalies(anomalies),
-                    root.has("tagAliases") ? tagAliases(root.get("tagAliases")) : TagAliases.NONE, store);
+                    root.has("tagAliases") ? tagAliases(root.get("tagAliases")) : TagAliases.NONE, store, allocation);
         }
 
         private List<Account> accounts(JsonNode sas) {
@@ -461,10 +484,14 @@ public final class BillingConfig {
             }
             if (node.has("project")) {
                 String project = resolve(node.get("project").asText(), path + ".project");
-                List<String> known = accounts.stream().map(Account::project).distinct().sorted().toList();
+                Set<String> named = new TreeSet<>();
+                accounts.forEach(a -> named.add(a.project()));
+                allocation.namedProjects().forEach(p -> named.add(p.value()));
+                List<String> known = List.copyOf(named);
                 if (!known.contains(project)) {
                     throw error(path + ".project", "no service account belongs to project '" + project
-                            + "'; configured projects: " + String.join(", ", known));
+                            + "' and no allocation rule or split names it; configured projects: "
+                            + String.join(", ", known));
                 }
                 return Budget.Scope.project(project);
             }

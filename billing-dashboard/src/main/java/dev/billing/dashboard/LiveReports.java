@@ -86,13 +86,18 @@ public final class LiveReports implements ReportSource {
 
     /**
      * @param query what to report
-     * @return the report by the deadline: the accounts that answered, the others PENDING
+     * @return the report by the deadline: the accounts that answered, the others PENDING; with the {@code Billing}'s
+     *     allocation (a query not asking for raw costs), the whole allocated report once every account has answered
      * @throws dev.billing.core.InvalidRequestException when the query names a project or service account that is
      *     not registered
      * @throws dev.billing.core.MissingExchangeRateException when the query converts and a rate is missing
      */
     @Override
     public CostReport report(CostQuery query) {
+        if (!billing.allocation().isEmpty() && !query.rawCosts()) {
+            // an allocation divides costs across accounts: one whole report, not one per account
+            return billing.costs().report(query);
+        }
         List<ServiceAccount> scope = billing.serviceAccounts().inScope(query);
         Map<ServiceAccount, CompletableFuture<CostReport>> fetches = new LinkedHashMap<>();
         for (ServiceAccount account : scope) {

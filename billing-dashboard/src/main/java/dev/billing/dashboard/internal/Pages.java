@@ -2,6 +2,7 @@ package dev.billing.dashboard.internal;
 
 import static dev.billing.dashboard.internal.Html.escape;
 
+import dev.billing.core.AllocationProvenance;
 import dev.billing.core.Anomaly;
 import dev.billing.core.CostRow;
 import dev.billing.core.Dimension;
@@ -148,6 +149,9 @@ public final class Pages {
         banner(accounts);
         totals(summary);
         series(summary);
+        if (project != null) {
+            allocation(project);
+        }
         anomalies();
         if (project == null) {
             projects();
@@ -497,6 +501,31 @@ public final class Pages {
             a("</td></tr>\n");
         }
         a("</tbody></table></div>\n</section>\n");
+    }
+
+    /** What the allocation moved into and out of the project, per rule or split and currency, exact. */
+    private void allocation(ProjectId project) {
+        if (v.allocation() == null) {
+            return;
+        }
+        List<AllocationProvenance.Move> moves = v.allocation().moved().stream()
+                .filter(m -> m.to().equals(project) || m.from().equals(project)).toList();
+        a("<section id=\"allocation\" aria-labelledby=\"h-allocation\">\n<h2 id=\"h-allocation\">Allocation</h2>\n");
+        if (moves.isEmpty()) {
+            a("<p class=\"muted\">No rule or split moved costs into or out of this project.</p>\n</section>\n");
+            return;
+        }
+        a("<div class=\"table-wrap\"><table class=\"allocation-table stack\"><thead><tr>")
+                .a("<th scope=\"col\">Rule or split</th><th scope=\"col\">From</th><th scope=\"col\">To</th>")
+                .a("<th scope=\"col\" class=\"num\">Amount</th></tr></thead>\n<tbody>\n");
+        for (AllocationProvenance.Move m : moves) {
+            a("<tr class=\"").a(m.to().equals(project) ? "received" : "sent").a("\"><td>").a(escape(m.by()))
+                    .a("</td><td>").a(escape(m.from().value())).a("</td><td>").a(escape(m.to().value()))
+                    .a("</td><td class=\"num\">").a(money(new Money(m.amount(), m.currency()), "amount"))
+                    .a("</td></tr>\n");
+        }
+        a("</tbody></table></div>\n<p class=\"muted\">Allocation ").a(escape(v.allocation().fingerprint()))
+                .a(". Costs received keep their service, region and tags.</p>\n</section>\n");
     }
 
     private void services(ProjectId project) {

@@ -1,5 +1,6 @@
 package dev.billing.dashboard.internal;
 
+import dev.billing.core.AllocationProvenance;
 import dev.billing.core.CostRow;
 import dev.billing.core.Dimension;
 import dev.billing.core.Money;
@@ -44,6 +45,9 @@ public final class ReportDocument {
         for (Map.Entry<ProjectId, ReportView.Summary> p : v.projects().entrySet()) {
             g.startObject();
             g.field("project", p.getKey().value());
+            if (v.allocation() != null) {
+                g.name("complete").value(v.complete(p.getKey()));
+            }
             summary(g, p.getValue());
             g.endObject();
         }
@@ -64,6 +68,9 @@ public final class ReportDocument {
             g.endArray();
         }
         serviceAccounts(g, v.accounts(), asOf);
+        if (v.allocation() != null) {
+            allocation(g, v.allocation());
+        }
         if (!v.rates().isEmpty()) {
             g.name("rates").startArray();
             for (ReportView.Rate r : v.rates()) {
@@ -108,6 +115,27 @@ public final class ReportDocument {
             g.endObject();
         }
         g.endArray();
+    }
+
+    /**
+     * Writes {@code "allocation": {"fingerprint": ..., "moved": [...]}}; each moved amount is the exact total as
+     * {@link BigDecimal#toPlainString()} gives it (a split's shares have 10 decimal places).
+     */
+    private static void allocation(JsonWriter g, AllocationProvenance a) {
+        g.name("allocation").startObject();
+        g.field("fingerprint", a.fingerprint());
+        g.name("moved").startArray();
+        for (AllocationProvenance.Move m : a.moved()) {
+            g.startObject();
+            g.field("by", m.by());
+            g.field("from", m.from().value());
+            g.field("to", m.to().value());
+            g.field("currency", m.currency().getCurrencyCode());
+            g.field("amount", m.amount().toPlainString());
+            g.endObject();
+        }
+        g.endArray();
+        g.endObject();
     }
 
     private static void summary(JsonWriter g, ReportView.Summary s) {

@@ -2,6 +2,7 @@ package dev.billing.dashboard.internal;
 
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.AccountStatus;
+import dev.billing.core.AllocationProvenance;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ConvertedCosts;
 import dev.billing.core.CostReport;
@@ -38,10 +39,11 @@ import java.util.Optional;
  * @param rows the grouped rows
  * @param accounts every account in scope, in registration order
  * @param rates every conversion rate used, sorted by from then date; empty without conversion
+ * @param allocation what the report's allocation did, or null for raw costs
  */
 public record ReportView(BillingPeriod period, Granularity granularity, Metric metric, Summary domain,
                          Map<ProjectId, Summary> projects, List<Dimension> groupBy, List<CostRow> rows,
-                         List<Account> accounts, List<Rate> rates) {
+                         List<Account> accounts, List<Rate> rates, AllocationProvenance allocation) {
 
     /** Copies the collections, keeping their order. */
     public ReportView {
@@ -68,7 +70,8 @@ public record ReportView(BillingPeriod period, Granularity granularity, Metric m
                 .map(r -> new Rate(r.from(), r.to(), r.date(), r.rate())).toList()).orElse(List.of());
         return new ReportView(report.period(), report.granularity(), report.query().metric(),
                 summary(report.domain(), converted.map(c -> converted(c, c.domain()))), projects,
-                report.query().groupBy(), report.rows(), accounts(report.coverage()), rates);
+                report.query().groupBy(), report.rows(), accounts(report.coverage()), rates,
+                report.allocation().orElse(null));
     }
 
     /**
@@ -117,11 +120,24 @@ public record ReportView(BillingPeriod period, Granularity granularity, Metric m
     }
 
     /**
+     * @param project a project of the report
+     * @return whether no account that missed costs could have sent that project costs: its own accounts, or with an
+     *     allocation any account whose costs the rules and splits could route there
+     */
+    public boolean complete(ProjectId project) {
+        return allocation == null ? accounts(project).stream().noneMatch(a -> a.standing().missesCosts())
+                : !allocation.incompleteProjects().contains(project);
+    }
+
+    /**
      * @param project a project
-     * @return the accounts of that project, in registration order
+     * @return the accounts of that project, in registration order; with an allocation, also every account that
+     *     missed costs the rules and splits could have sent to the project
      */
     public List<Account> accounts(ProjectId project) {
-        return accounts.stream().filter(a -> a.project().equals(project.value())).toList();
+        boolean reached = allocation != null && allocation.incompleteProjects().contains(project);
+        return accounts.stream().filter(a -> a.project().equals(project.value())
+                || reached && a.standing().missesCosts()).toList();
     }
 
     /**

@@ -32,7 +32,7 @@ class PagesTest {
         return new ReportView(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1)), Granularity.MONTHLY, Metric.BILLED,
                 domain, Map.of(ProjectId.of("p"), domain), List.of(), List.of(), List.of(),
                 List.of(new ReportView.Rate(Currency.getInstance("USD"), Currency.getInstance("KRW"),
-                        LocalDate.of(2026, 1, 1), new BigDecimal("1350.2"))));
+                        LocalDate.of(2026, 1, 1), new BigDecimal("1350.2"))), null);
     }
 
     @Test

@@ -64,6 +64,9 @@ final class AnomaliesCommand implements Callable<Integer> {
     private LocalDate to;
 
     @Mixin
+    private AllocationOption allocation;
+
+    @Mixin
     private MetricOption metricOption;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table (default) or json.")
@@ -92,7 +95,7 @@ final class AnomaliesCommand implements Callable<Integer> {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
         Metric metric = metricOption.metric();
-        BillingConfig cfg = Config.load(config, console.env());
+        BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         BillingPeriod period = BillingPeriod.of(from, to);
         AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).listener(a ->
                 console.err().println("alert: anomaly on " + a.day() + " in " + a.series() + ": "

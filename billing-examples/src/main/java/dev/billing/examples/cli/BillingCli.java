@@ -22,7 +22,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Exact multi-cloud billing from the command line.",
         subcommands = {DemoCommand.class, ProvidersCommand.class, VerifyCommand.class, ReportCommand.class,
                 SyncCommand.class, SimulateCommand.class, ExportCommand.class, ServeCommand.class, BudgetsCommand.class,
-                AnomaliesCommand.class},
+                AnomaliesCommand.class, AllocationCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad usage or configuration, 3 some service accounts failed"
                 + " (report incomplete), 4 (budgets) a 100 %% threshold is crossed, 5 (anomalies) an anomaly was found,"
                 + " 1 anything else."})

@@ -64,6 +64,9 @@ final class BudgetsCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private AllocationOption allocation;
+
+    @Mixin
     private MetricOption metric;
 
     @Mixin
@@ -85,7 +88,7 @@ final class BudgetsCommand implements Callable<Integer> {
         }
         Metric cost = metric.metric();
         YearMonth m = month == null ? YearMonth.now(Clock.systemUTC()) : month;
-        BillingConfig cfg = Config.load(config, console.env());
+        BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         if (cfg.budgets().isEmpty()) {
             throw CliException.usage(cfg.file() + ": budgets: there are none; add \"budgets\": [{\"name\": ...,"
                     + " \"scope\": \"domain\", \"amount\": \"5000\", \"currency\": \"USD\", \"period\": \"MONTHLY\","

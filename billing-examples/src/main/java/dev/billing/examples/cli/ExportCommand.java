@@ -70,6 +70,9 @@ final class ExportCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private AllocationOption allocation;
+
+    @Mixin
     private MetricOption metric;
 
     @Mixin
@@ -92,7 +95,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
-        BillingConfig cfg = Config.load(config, console.env());
+        BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         CostQuery query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(Granularity.DAILY)
                 .metric(metric.metric()).build();
         PrintWriter err = console.err();

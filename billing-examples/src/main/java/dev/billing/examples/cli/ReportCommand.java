@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,6 +86,9 @@ final class ReportCommand implements Callable<Integer> {
     private List<Args.Filter> filters = new ArrayList<>();
 
     @Mixin
+    private AllocationOption allocation;
+
+    @Mixin
     private MetricOption metric;
 
     @Option(names = "--format", paramLabel = "F", defaultValue = "table",
@@ -119,7 +124,7 @@ final class ReportCommand implements Callable<Integer> {
             throw CliException.usage((store.given() ? "--store" : "--stale-after")
                     + " reads the cost store: add --from-store");
         }
-        BillingConfig cfg = Config.load(config, console.env());
+        BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         if (project != null) {
             checkProject(cfg);
         }
@@ -177,10 +182,14 @@ final class ReportCommand implements Callable<Integer> {
         } catch (InvalidRequestException e) {
             throw CliException.usage("--project: " + e.getMessage());
         }
-        List<String> projects = cfg.serviceAccounts().stream().map(BillingConfig.Account::project).distinct().sorted().toList();
-        if (!projects.contains(project)) {
+        Set<String> known = new TreeSet<>();
+        cfg.serviceAccounts().forEach(a -> known.add(a.project()));
+        cfg.allocation().namedProjects().forEach(p -> known.add(p.value()));
+        List<String> projects = List.copyOf(known);
+        boolean fromTags = cfg.allocation().rules().stream().anyMatch(r -> r.projectFromTag() != null);
+        if (!projects.contains(project) && !fromTags) {
             throw CliException.usage("--project " + project + ": no service account in " + cfg.file()
-                    + " belongs to it; configured projects: " + String.join(", ", projects));
+                    + " belongs to it and no allocation rule or split names it; configured projects: " + String.join(", ", projects));
         }
     }
 }

@@ -54,6 +54,9 @@ final class ServeCommand implements Callable<Integer> {
     private boolean fromStore;
 
     @Mixin
+    private AllocationOption allocation;
+
+    @Mixin
     private MetricOption metric;
 
     @Mixin
@@ -91,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<CostQuery.Conversion> conversion = currency.conversion();
         Metric m = metric.metric();
-        BillingConfig cfg = Config.load(config, console.env());
+        BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         ScheduledExecutorService syncs = null;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(syncEvery != null, syncEvery != null, cfg, console.env()) : null) {
