@@ -163,7 +163,7 @@ public final class JdbcCostStore implements CostStore {
         }
         this.dialect = found;
         this.keepOpen = open;
-        this.writer = new WindowWriter(connections, dialect, b.batchSize, location);
+        this.writer = new WindowWriter(connections, dialect, b.batchSize, location, b.beforeRetry);
         this.leases = new WindowLeases(connections, dialect, b.leaseTimeout, location, writer);
         this.alerts = new AlertLogTable(connections, location);
     }
@@ -444,8 +444,15 @@ public final class JdbcCostStore implements CostStore {
         private Duration leaseTimeout = Duration.ofMinutes(15);
         private String location;
         private boolean readOnly;
+        private Runnable beforeRetry = () -> { };
 
         private Builder() {
+        }
+
+        /** For tests: runs before a window write that failed on a transient error is tried again. */
+        Builder beforeRetry(Runnable hook) {
+            this.beforeRetry = Objects.requireNonNull(hook, "hook");
+            return this;
         }
 
         /**
