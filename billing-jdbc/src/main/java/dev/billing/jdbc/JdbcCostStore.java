@@ -2,6 +2,7 @@ package dev.billing.jdbc;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
@@ -21,6 +22,7 @@ import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.JdbcServiceAccountStore;
+import dev.billing.jdbc.internal.LineItems;
 import dev.billing.jdbc.internal.Migrations;
 import dev.billing.jdbc.internal.Sql;
 import dev.billing.jdbc.internal.StoreErrors;
@@ -316,6 +318,19 @@ public final class JdbcCostStore implements CostStore {
             built.run(c, sink);
         } catch (SQLException e) {
             throw failure("aggregating " + query, null, e);
+        }
+    }
+
+    /** The kept line items with their tags and every cost: see {@link LineItems}. */
+    @Override
+    public void lineItems(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostRecord> sink) {
+        if (accounts.isEmpty()) {
+            return;
+        }
+        try (Connection c = connections.get()) {
+            LineItems.read(c, query, accounts, sink);
+        } catch (SQLException e) {
+            throw failure("reading the line items of " + query, null, e);
         }
     }
 
