@@ -3,6 +3,7 @@ package dev.billing.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.AccountStatus;
+import dev.billing.core.Allocation;
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.Budget;
@@ -158,6 +159,77 @@ public abstract class CostStoreContract {
         assertThat(stored.projects()).isEqualTo(live.projects());
         assertThat(stored.rows()).isEqualTo(live.rows());
         assertThat(stored.coverage()).extracting(c -> c.code()).containsOnly(CoverageStatus.OK);
+    }
+
+    static final Allocation ALLOCATION = Allocation.builder()
+            .rule("eu to data", Map.of("serviceAccount", List.of("web-eu")), "project-data")
+            .rule("tax to ops", Map.of("service", List.of("Tax"), "region", List.of("global", "eu-west-1")),
+                    "project-ops")
+            .split("lambda shared", Map.of("service", List.of("AWSLambda")), List.of("project-web", "project-data"),
+                    Allocation.Method.EVEN)
+            .split("ops shared", Map.of("project", List.of("project-ops")), List.of("project-web", "project-data"),
+                    Allocation.Method.PROPORTIONAL)
+            .build();
+
+    static Stream<CostQuery> allocatedQueries() {
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
+        return Stream.of(
+                CostQuery.of(q1),
+                CostQuery.builder(q1).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
+                CostQuery.builder(q1).groupBy(Dimension.PROJECT, Dimension.REGION).build(),
+                CostQuery.builder(BillingPeriod.month(FEB)).project("project-data")
+                        .filter(Dimension.CHARGE_CATEGORY, "USAGE", "TAX").groupBy(Dimension.SERVICE).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("allocatedQueries")
+    void report_withAllocation_equalsTheLiveAllocatedReport_andNewRulesReallocateWithoutResync(CostQuery query) {
+        fx.close();
+        fx = new StoreFixture(42, 200, ALLOCATION);
+        CostStore store = openStore();
+        CostSync sync = sync(store);
+        assertThat(sync.sync().isComplete()).isTrue();
+
+        CostReport stored = sync.report(query);
+        CostReport live = fx.billing().costs().report(query);
+
+        assertThat(live.allocation().orElseThrow().moved()).isNotEmpty();
+        assertThat(stored.domain()).isEqualTo(live.domain());
+        assertThat(stored.projects()).isEqualTo(live.projects());
+        assertThat(stored.rows()).isEqualTo(live.rows());
+        assertThat(stored.allocation()).isEqualTo(live.allocation());
+        CostQuery raw = CostQuery.builder(query.period()).granularity(query.granularity()).rawCosts(true).build();
+        CostReport rawStored = sync.report(raw);
+        assertThat(rawStored.allocation()).isEmpty();
+        assertThat(rawStored.projects()).isEqualTo(fx.billing().costs().report(raw).projects());
+        if (query.filters().isEmpty()) {
+            assertThat(stored.domain()).as("allocation never changes the domain").isEqualTo(rawStored.domain());
+        }
+
+        Allocation changed = Allocation.builder()
+                .rule("all to data", Map.of(), "project-data").build();
+        try (StoreFixture other = new StoreFixture(42, 200, changed)) {
+            CostSync reread = CostSync.builder(other.billing()).store(store).clock(fx.clock()).monthsBack(2).build();
+            CostReport again = reread.report(query);
+            CostReport liveAgain = other.billing().costs().report(query);
+            assertThat(again.projects()).isEqualTo(liveAgain.projects());
+            assertThat(again.allocation()).isEqualTo(liveAgain.allocation());
+            assertThat(again.allocation().orElseThrow().fingerprint()).isEqualTo(changed.fingerprint());
+        }
+    }
+
+    @Test
+    void report_withARuleOnATag_equalsTheLiveReport() {
+        fx.close();
+        fx = new StoreFixture(42, 50, Allocation.builder()
+                .rule("untagged to ops", Map.of("tag:team", List.of("")), "project-ops").build());
+        CostStore store = openStore();
+        CostSync sync = sync(store);
+        sync.sync();
+        CostQuery query = CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR));
+        CostReport live = fx.billing().costs().report(query);
+        assertThat(sync.report(query).projects()).as("a rule on a tag, answered from the store")
+                .isEqualTo(live.projects());
     }
 
     @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.billing.testkit;
 
+import dev.billing.core.Allocation;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostRecord;
@@ -32,8 +33,19 @@ public final class StoreFixture implements AutoCloseable {
      * @param recordsPerMonth about how many line items each window has
      */
     public StoreFixture(long seed, int recordsPerMonth) {
+        this(seed, recordsPerMonth, Allocation.NONE);
+    }
+
+    /**
+     * The same domain, its reports made with an allocation.
+     *
+     * @param seed the seed of the provider's line items
+     * @param recordsPerMonth about how many line items each window has
+     * @param allocation the allocation every report applies
+     */
+    public StoreFixture(long seed, int recordsPerMonth, Allocation allocation) {
         provider = new StoreTestProvider(seed, recordsPerMonth);
-        billing = Billing.builder().discoverProviders(false).addProvider(provider).build();
+        billing = Billing.builder().discoverProviders(false).addProvider(provider).allocation(allocation).build();
         register("web-aws", "project-web", "USD");
         register("web-eu", "project-web", "EUR");
         register("ops-aws", "project-ops", "USD");

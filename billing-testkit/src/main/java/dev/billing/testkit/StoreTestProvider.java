@@ -210,6 +210,6 @@ public final class StoreTestProvider implements BillingProvider {
                 count++;
             }
         }
-        return new FetchStats(count, 1, 1, 0);
+        return FetchStats.builder().records(count).requests(1).pages(1).build();
     }
 }
