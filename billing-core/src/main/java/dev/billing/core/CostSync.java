@@ -120,11 +120,11 @@ public final class CostSync {
 
     /**
      * Streams the kept line items a query accepts, from the store alone, for exports (such as
-     * FOCUS) that need rows rather than totals. Each item passed on is the exact sum of the kept
-     * line items of one day sharing every {@link Dimension} and currency (the store keeps no usage
-     * quantity, so {@link CostRecord#usageQuantity()} is {@code null}). Accounts never synced are
-     * left out and marked FAILED, as in {@link #report}. The query's granularity and group-by are
-     * ignored.
+     * FOCUS) that need rows rather than totals: each with its tags and its billed, effective and list
+     * costs, as {@link CostStore#lineItems} gives them (the in-memory store keeps no usage quantity or
+     * correction flag; the JDBC store keeps every column). Accounts never synced, or whose provider does
+     * not give the query's metric, are left out and marked FAILED, as in {@link #report}. The query's
+     * granularity and group-by are ignored.
      *
      * @param asked the period and filters
      * @param sink receives each line item, from the calling thread

@@ -1,14 +1,12 @@
 package dev.billing.core;
 
 import dev.billing.core.internal.CostCube;
-import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,26 +64,9 @@ final class StoreReports {
         List<ServiceAccountId> synced = new ArrayList<>();
         List<AccountCoverage> coverage = coverage(scope, synced);
         if (!synced.isEmpty()) {
-            Dimension[] all = Dimension.fixed().toArray(Dimension[]::new);
-            CostQuery daily = scope.query().toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
-            store.aggregate(daily, synced, cell -> sink.accept(lineItem(cell, all)));
+            store.lineItems(scope.query(), synced, sink);
         }
         return coverage;
-    }
-
-    private static CostRecord lineItem(CostCell cell, Dimension[] dims) {
-        Map<Dimension, String> keys = new HashMap<>();
-        for (int i = 0; i < dims.length; i++) {
-            keys.put(dims[i], cell.keys().get(i));
-        }
-        return CostRecord.builder().chargeDate(cell.bucket())
-                .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
-                .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
-                .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
-                .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
-                .usageType(keys.get(Dimension.USAGE_TYPE))
-                .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
-                .billedCost(cell.amount()).build();
     }
 
     /**

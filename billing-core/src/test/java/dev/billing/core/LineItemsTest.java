@@ -94,7 +94,7 @@ class LineItemsTest {
     }
 
     @Test
-    void syncLineItems_streamsTheStoreSummedPerDayAndDimensionWithCoverage() {
+    void syncLineItems_streamsTheLineItemsTheStoreKeepsWithCoverage() {
         CostSync sync = CostSync.builder(billing).monthsBack(0)
                 .clock(java.time.Clock.fixed(java.time.Instant.parse("2026-01-31T12:00:00Z"), java.time.ZoneOffset.UTC))
                 .build();
@@ -108,7 +108,9 @@ class LineItemsTest {
                         + r.region() + " " + r.chargeCategory() + " " + r.billedCost().amount().stripTrailingZeros().toPlainString() + " "
                         + r.billedCost().currency() + " " + r.project().value() + " " + r.provider().value())
                 .containsExactlyInAnyOrder(
-                        "web-prod 2026-01-03 Compute eu-west-1 USAGE 12.5000000001 USD web test-cloud",
+                        // as kept, one by one: not summed per day and dimension
+                        "web-prod 2026-01-03 Compute eu-west-1 USAGE 10.0000000001 USD web test-cloud",
+                        "web-prod 2026-01-03 Compute eu-west-1 USAGE 2.5 USD web test-cloud",
                         "web-prod 2026-01-04 Storage us-east-1 TAX 1.1 USD web test-cloud",
                         "web-dev 2026-01-15 Compute eu-west-1 USAGE 0.25 USD web test-cloud");
         assertThat(items).allMatch(r -> r.billingAccountId().equals("111122223333") && r.usageQuantity() == null);

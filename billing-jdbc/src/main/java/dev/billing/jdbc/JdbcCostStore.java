@@ -2,6 +2,7 @@ package dev.billing.jdbc;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
@@ -21,6 +22,7 @@ import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.JdbcServiceAccountStore;
+import dev.billing.jdbc.internal.LineItems;
 import dev.billing.jdbc.internal.Migrations;
 import dev.billing.jdbc.internal.Sql;
 import dev.billing.jdbc.internal.StoreErrors;
@@ -163,7 +165,7 @@ public final class JdbcCostStore implements CostStore {
         }
         this.dialect = found;
         this.keepOpen = open;
-        this.writer = new WindowWriter(connections, dialect, b.batchSize, location);
+        this.writer = new WindowWriter(connections, dialect, b.batchSize, location, b.beforeRetry);
         this.leases = new WindowLeases(connections, dialect, b.leaseTimeout, location, writer);
         this.alerts = new AlertLogTable(connections, location);
     }
@@ -319,6 +321,19 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
+    /** The kept line items with their tags and every cost: see {@link LineItems}. */
+    @Override
+    public void lineItems(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostRecord> sink) {
+        if (accounts.isEmpty()) {
+            return;
+        }
+        try (Connection c = connections.get()) {
+            LineItems.read(c, query, accounts, sink);
+        } catch (SQLException e) {
+            throw failure("reading the line items of " + query, null, e);
+        }
+    }
+
     @Override
     public void markSynced(ServiceAccountId account, Instant at) {
         OffsetDateTime time = at.atOffset(ZoneOffset.UTC);
@@ -444,8 +459,15 @@ public final class JdbcCostStore implements CostStore {
         private Duration leaseTimeout = Duration.ofMinutes(15);
         private String location;
         private boolean readOnly;
+        private Runnable beforeRetry = () -> { };
 
         private Builder() {
+        }
+
+        /** For tests: runs before a window write that failed on a transient error is tried again. */
+        Builder beforeRetry(Runnable hook) {
+            this.beforeRetry = Objects.requireNonNull(hook, "hook");
+            return this;
         }
 
         /**

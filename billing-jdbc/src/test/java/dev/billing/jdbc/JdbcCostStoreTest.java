@@ -15,6 +15,8 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.WindowLease;
+import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.jdbc.internal.AggregateSql;
 import dev.billing.jdbc.internal.Dialect;
@@ -30,6 +32,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +219,44 @@ class JdbcCostStoreTest {
             })).isInstanceOf(BillingException.class).hasMessageContaining("outside the window 2026-02");
             List<StoredWindow> windows = store.windows(account.id());
             assertThat(windows).isEmpty();
+        }
+    }
+
+    /**
+     * The CrashTest flake: under load H2 failed the first window write after a kill -9 ("row not found in primary
+     * index", then a lock timeout). A write that fails on a transient error is tried once more, from memory: here
+     * another session holds the window row's lock until the first attempt has timed out.
+     */
+    @Test
+    void replaceWindow_lockTimeoutOnTheFirstWrite_isRetriedOnceAndReplacesTheWindow() throws Exception {
+        String url = url() + "-retry;LOCK_TIMEOUT=50";
+        ServiceAccount account = fx.account("web-aws");
+        AtomicInteger retries = new AtomicInteger();
+        try (Connection blocker = DriverManager.getConnection(url);
+             JdbcCostStore store = JdbcCostStore.builder().url(url, null, null).beforeRetry(() -> {
+                 retries.incrementAndGet();
+                 try {
+                     blocker.rollback();    // the lock is released only once the first attempt has failed
+                 } catch (java.sql.SQLException e) {
+                     throw new IllegalStateException(e);
+                 }
+             }).build()) {
+            WindowLease lease = store.claimWindow(account, MAR).orElseThrow();
+            blocker.setAutoCommit(false);
+            try (Statement s = blocker.createStatement(); ResultSet rs = s.executeQuery("SELECT synced_at FROM"
+                    + " cost_window WHERE service_account = 'web-aws' FOR UPDATE")) {
+                assertThat(rs.next()).isTrue();
+            }
+
+            Optional<WindowReplacement> done = lease.replace(Instant.parse("2026-03-05T12:00:00Z"), sink -> {
+                sink.accept(record(account, "1.25"));
+                return FetchStats.EMPTY;
+            });
+
+            assertThat(retries).hasValue(1);
+            assertThat(done).hasValueSatisfying(r -> assertThat(r.records()).isEqualTo(1));
+            assertThat(store.windows(account.id())).singleElement().satisfies(w -> assertThat(w.totals())
+                    .containsExactly(new Money(new BigDecimal("1.25"), java.util.Currency.getInstance("USD"))));
         }
     }
 

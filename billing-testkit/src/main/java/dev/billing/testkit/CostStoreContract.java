@@ -321,6 +321,59 @@ public abstract class CostStoreContract {
     public void aggregate_tagsAndEveryMetric_equalTheInMemoryStoreCellForCell(long seed) {
         CostStore store = openStore();
         CostStore reference = CostStore.inMemory();
+        List<ServiceAccountId> accounts = taggedWindows(seed, store, reference);
+
+        tagAndMetricQueries().forEach(query -> {
+            Map<String, BigDecimal> expected = cells(reference, query, accounts);
+            // owner-team is only an alias of team: it has no value of its own, so no line item is tagged "ops"
+            assertThat(expected.isEmpty()).as("%s", query)
+                    .isEqualTo(query.filters().containsKey(Dimension.tag("owner-team")));
+            assertThat(cells(store, query, accounts)).as("%s", query).isEqualTo(expected);
+        });
+    }
+
+    /**
+     * An export from the store reads the line items back with their tags and costs: the same as the in-memory store
+     * gives for the same windows (the columns every store keeps), for a period and a tag filter.
+     */
+    @Test
+    public void lineItems_withTagsAndEveryCost_equalTheInMemoryStores() {
+        CostStore store = openStore();
+        CostStore reference = CostStore.inMemory();
+        List<ServiceAccountId> accounts = taggedWindows(9, store, reference);
+        TagAliases aliases = TagAliases.of(Map.of("team", List.of("Team", "owner-team")));
+        for (CostQuery query : List.of(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)),
+                CostQuery.builder(BillingPeriod.of(FEB.atDay(10), MAR.atDay(20))).tagAliases(aliases)
+                        .filter(Dimension.tag("team"), "web", "").build())) {
+            List<String> expected = lineItems(reference, query, accounts);
+            assertThat(expected).as("%s", query).isNotEmpty();
+            assertThat(lineItems(store, query, accounts)).as("%s", query).isEqualTo(expected);
+        }
+    }
+
+    /** The columns every store keeps of each line item, one line per item, sorted. */
+    private static List<String> lineItems(CostStore store, CostQuery query, List<ServiceAccountId> accounts) {
+        List<String> out = new ArrayList<>();
+        store.lineItems(query, accounts, r -> out.add(r.chargeDate() + " " + r.provider() + " " + r.serviceAccount()
+                + " " + r.project() + " " + r.billingAccountId() + " " + r.subAccountId() + " " + r.service() + " "
+                + r.region() + " " + r.usageType() + " " + r.chargeCategory() + " " + plain(r.billedCost()) + " "
+                + plain(r.effectiveCost()) + " " + r.listCost().map(CostStoreContract::plain).orElse("-") + " "
+                + new TreeMap<>(r.tags())));
+        out.sort(null);
+        return out;
+    }
+
+    private static String plain(Money m) {
+        return m.currency() + ":" + (m.amount().signum() == 0 ? "0" : m.amount().stripTrailingZeros().toPlainString());
+    }
+
+    /**
+     * Writes the same windows into {@code store} and {@code reference}: line items with and without tags (keys written
+     * several ways), accounts with and without effective and list costs, a window replaced again.
+     *
+     * @return the accounts written
+     */
+    private List<ServiceAccountId> taggedWindows(long seed, CostStore store, CostStore reference) {
         SplittableRandom random = new SplittableRandom(seed);
         ProviderId provider = ProviderId.of(StoreTestProvider.ID);
         List<ServiceAccountId> accounts = new ArrayList<>();
@@ -356,14 +409,7 @@ public abstract class CostStoreContract {
                 }
             }
         }
-
-        tagAndMetricQueries().forEach(query -> {
-            Map<String, BigDecimal> expected = cells(reference, query, accounts);
-            // owner-team is only an alias of team: it has no value of its own, so no line item is tagged "ops"
-            assertThat(expected.isEmpty()).as("%s", query)
-                    .isEqualTo(query.filters().containsKey(Dimension.tag("owner-team")));
-            assertThat(cells(store, query, accounts)).as("%s", query).isEqualTo(expected);
-        });
+        return accounts;
     }
 
     /**

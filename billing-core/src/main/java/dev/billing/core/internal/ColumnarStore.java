@@ -1,5 +1,6 @@
 package dev.billing.core.internal;
 
+import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
@@ -7,6 +8,7 @@ import dev.billing.core.Granularity;
 import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
+import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.TagAliases;
 import dev.billing.core.spi.CostCell;
@@ -197,6 +199,62 @@ public final class ColumnarStore {
             sink.accept(new CostCell(sums.bucket(i), projects.computeIfAbsent(sums.key(i, 0), ProjectId::of),
                     List.of(values), new Money(sums.sum(i), sums.currency(i))));
         }
+    }
+
+    /**
+     * Reads a committed segment's line items back, as they were added but for what the store does not keep: the
+     * usage quantity and the correction flag (none and false), trailing zeros of amounts, and whether an effective
+     * cost equal to the billed one was given (a chunk keeps effective costs only when some differ; then every row of
+     * it has one). A list cost is given for every row of a chunk that keeps list costs.
+     *
+     * @param segment a committed segment of this store
+     * @return its line items
+     */
+    public synchronized List<CostRecord> records(Segment segment) {
+        List<CostRecord> out = new ArrayList<>();
+        for (Chunk c : segment.chunks) {
+            String[] values = new String[DIMENSIONS.length];
+            for (int o : Chunk.CONSTANTS) {
+                values[o] = dictionaries.get(DIMENSIONS[o]).value(c.constants[o]);
+            }
+            for (int row = 0; row < c.size; row++) {
+                for (int o : Chunk.INT_COLUMNS) {
+                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.ints[o][row]);
+                }
+                for (int o : Chunk.BYTE_COLUMNS) {
+                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.bytes[o][row] & 0xFF);
+                }
+                int cur = c.currency[row] & 0xFF;
+                Currency currency = currency(cur);
+                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.day[row]))
+                        .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
+                        .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
+                        .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
+                        .serviceAccount(ServiceAccountId.of(values[Dimension.Fixed.SERVICE_ACCOUNT.ordinal()]))
+                        .project(ProjectId.of(values[Dimension.Fixed.PROJECT.ordinal()]))
+                        .service(values[Dimension.Fixed.SERVICE.ordinal()])
+                        .region(values[Dimension.Fixed.REGION.ordinal()])
+                        .usageType(values[Dimension.Fixed.USAGE_TYPE.ordinal()])
+                        .chargeCategory(ChargeCategory.valueOf(values[Dimension.Fixed.CHARGE_CATEGORY.ordinal()]))
+                        .billedCost(new Money(amount(c.billed, row, cur), currency))
+                        .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
+                        .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
+                        .tags(c.tagSet == null ? Map.of() : tagSets.get(c.tagSet[row])).build());
+            }
+        }
+        return out;
+    }
+
+    /** One row's exact amount of a cost column, trailing zeros stripped. */
+    private BigDecimal amount(Chunk.Costs costs, int row, int cur) {
+        for (int i = 0; i < costs.overflowCount; i++) {
+            if (costs.overflowRows[i] == row) {
+                BigDecimal exact = costs.overflowAmounts[i];
+                return exact.signum() == 0 ? BigDecimal.ZERO : exact.stripTrailingZeros();
+            }
+        }
+        long units = costs.units[row];
+        return units == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(units, scales[cur]).stripTrailingZeros();
     }
 
     Dictionary dictionary(Dimension.Fixed d) {

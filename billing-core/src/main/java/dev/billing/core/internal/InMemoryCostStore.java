@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -353,6 +354,28 @@ public final class InMemoryCostStore implements CostStore {
         }
         cells.forEach(sink);
         return true;
+    }
+
+    /** The kept line items, read back window by window (each window whole, as of when it is read). */
+    @Override
+    public void lineItems(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostRecord> sink) {
+        YearMonth first = YearMonth.from(query.period().start());
+        YearMonth last = YearMonth.from(query.period().end().minusDays(1));
+        for (ServiceAccountId a : new LinkedHashSet<>(accounts)) {
+            for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+                List<CostRecord> rows;
+                synchronized (this) {
+                    Window w = windows.getOrDefault(a, Account.EMPTY).get(m);
+                    // read under this store's lock: a replacement (which empties the old segment) waits for it
+                    rows = w == null ? List.of() : columns.records(w.rows);
+                }
+                for (CostRecord r : rows) {
+                    if (query.accepts(r)) {
+                        sink.accept(r);
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -1,6 +1,12 @@
 package dev.billing.core.spi;
 
+import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Dimension;
+import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
+import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.internal.InMemoryCostStore;
@@ -87,6 +93,37 @@ public interface CostStore extends AutoCloseable {
         if (!block.isEmpty()) {
             sink.accept(CostCellColumns.of(block));
         }
+    }
+
+    /**
+     * The kept line items a query accepts (its period and filters, tags read through its aliases), for an export
+     * from the store: each with its tags and its billed, effective and list costs as the store keeps them.
+     *
+     * <p>The default rebuilds line items from {@link #aggregate}: one per day and value of every fixed dimension,
+     * with its billed cost only and no tags. The built-in stores override it with the line items they keep.
+     *
+     * @param query the period and filters (its granularity and group-by are not used)
+     * @param accounts the service accounts in scope; others are left out
+     * @param sink receives each line item once, in no particular order
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default void lineItems(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostRecord> sink) {
+        Dimension[] all = Dimension.fixed().toArray(Dimension[]::new);
+        CostQuery daily = query.toBuilder().granularity(Granularity.DAILY).metric(Metric.BILLED).groupBy(all).build();
+        aggregate(daily, accounts, cell -> {
+            Map<Dimension, String> keys = new HashMap<>();
+            for (int i = 0; i < all.length; i++) {
+                keys.put(all[i], cell.keys().get(i));
+            }
+            sink.accept(CostRecord.builder().chargeDate(cell.bucket())
+                    .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
+                    .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
+                    .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
+                    .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
+                    .usageType(keys.get(Dimension.USAGE_TYPE))
+                    .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
+                    .billedCost(cell.amount()).build());
+        });
     }
 
     /**

@@ -22,27 +22,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a replaced window in one short transaction: its old rows deleted, the line items copied in (PostgreSQL
  * {@code COPY}, H2 JDBC batches), its tag sets, roll-ups, totals and sync time written, its lease cleared.
  */
 public final class WindowWriter {
+    private static final Logger log = LoggerFactory.getLogger(WindowWriter.class);
     private final ConnectionSource connections;
     private final Dialect dialect;
     private final int batchSize;
     private final String location;
     private final AtomicBoolean replaced = new AtomicBoolean();
+    private final Runnable beforeRetry;
 
     /**
      * @param connections where connections come from
      * @param dialect the database's dialect
      * @param batchSize line items per JDBC batch
      * @param location the store, for messages
+     * @param beforeRetry run before a write that failed on a transient error is tried again (tests release what
+     *     they held)
      */
-    public WindowWriter(ConnectionSource connections, Dialect dialect, int batchSize, String location) {
+    public WindowWriter(ConnectionSource connections, Dialect dialect, int batchSize, String location,
+                        Runnable beforeRetry) {
+        this.beforeRetry = beforeRetry;
         this.connections = connections;
         this.dialect = dialect;
         this.batchSize = batchSize;
@@ -69,6 +78,40 @@ public final class WindowWriter {
      */
     public Optional<WindowReplacement> write(ServiceAccount account, YearMonth month, String token, Instant syncedAt,
                                              WindowBuffer buffer, FetchStats stats) {
+        try {
+            try {
+                return attempt(account, month, token, syncedAt, buffer, stats);
+            } catch (SQLException e) {
+                if (!isTransient(e)) {
+                    throw e;
+                }
+                // nothing was written (the transaction rolled back) and the lease is still held: the window is in
+                // memory, so it is written again without fetching it again
+                log.debug("replacing window {} of {} failed on a transient error, retrying once: {}", month,
+                        account.name(), e.toString());
+                beforeRetry.run();
+                return attempt(account, month, token, syncedAt, buffer, stats);
+            }
+        } catch (SQLException e) {
+            throw StoreErrors.of("replacing window " + month, location, account.name(), e);
+        }
+    }
+
+    /**
+     * A failure a second transaction may not meet: a lock wait timed out or a deadlock or serialization failure
+     * (H2 {@code HYT00}, {@code 40001}; PostgreSQL {@code 40001}, {@code 40P01}, {@code 55P03}), or H2's "row not
+     * found in primary index" ({@code 90143}), seen under load on the first write after a process holding the file
+     * was killed, and followed by a lock timeout.
+     */
+    static boolean isTransient(SQLException e) {
+        return TRANSIENT.contains(e.getSQLState());
+    }
+
+    private static final Set<String> TRANSIENT = Set.of("HYT00", "40001", "40P01", "55P03", "90143");
+
+    private Optional<WindowReplacement> attempt(ServiceAccount account, YearMonth month, String token,
+                                                Instant syncedAt, WindowBuffer buffer, FetchStats stats)
+            throws SQLException {
         String name = account.name();
         LocalDate monthStart = month.atDay(1);
         try (Connection c = connections.get()) {
@@ -109,8 +152,6 @@ public final class WindowWriter {
                 Sql.rollback(c, e);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw StoreErrors.of("replacing window " + month, location, name, e);
         }
     }
 
