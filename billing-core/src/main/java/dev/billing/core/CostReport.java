@@ -101,8 +101,8 @@ public final class CostReport {
      * @return that project's summary (empty when it has no cost)
      * @throws InvalidRequestException naming the report's projects when the project is not in the report
      */
-    public CostSummary project(String project) {
-        CostSummary summary = projects.get(ProjectId.of(project));
+    public CostSummary project(ProjectId project) {
+        CostSummary summary = projects.get(Objects.requireNonNull(project, "project"));
         if (summary == null) {
             throw new InvalidRequestException("project '" + project + "' is not in this report; its projects: "
                     + (projects.isEmpty() ? "none" : projects.keySet().stream().map(ProjectId::value)
@@ -116,10 +116,9 @@ public final class CostReport {
      * @return the coverage of that project's service accounts, in registration order
      * @throws InvalidRequestException when the project is not in the report
      */
-    public List<AccountCoverage> coverage(String project) {
+    public List<AccountCoverage> coverage(ProjectId project) {
         project(project);
-        ProjectId id = ProjectId.of(project);
-        return coverage.stream().filter(c -> c.project().equals(id)).toList();
+        return coverage.stream().filter(c -> c.project().equals(project)).toList();
     }
 
     /**
@@ -127,8 +126,35 @@ public final class CostReport {
      * @return whether every service account of that project contributed whole, as {@link #isComplete()} asks of all
      * @throws InvalidRequestException when the project is not in the report
      */
-    public boolean isComplete(String project) {
+    public boolean isComplete(ProjectId project) {
         return AccountCoverage.complete(coverage(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #project(ProjectId) project(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public CostSummary project(String project) {
+        return project(ProjectId.of(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #coverage(ProjectId) coverage(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public List<AccountCoverage> coverage(String project) {
+        return coverage(ProjectId.of(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #isComplete(ProjectId) isComplete(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public boolean isComplete(String project) {
+        return isComplete(ProjectId.of(project));
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */

@@ -107,7 +107,7 @@ final class StoreReports {
                 String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
                         new BillingException("service account '" + a.name() + "' has never been synced into the cost"
-                                + " store" + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
+                                + " store" + fix, a.name(), false, null)), now, FetchStats.EMPTY));
                 continue;
             }
             synced.add(a.id());

@@ -375,17 +375,17 @@ public final class FocusFilesProvider implements BillingProvider {
                     .sorted().toList();
         } catch (IOException | UncheckedIOException e) {
             throw new ProviderUnavailableException("service account '" + account.name() + "': cannot list the FOCUS"
-                    + " files in " + directory.toAbsolutePath() + ": " + e.getMessage(), account.name(), -1, e);
+                    + " files in " + directory.toAbsolutePath() + ": " + e.getMessage(), account.name(), e);
         }
     }
 
     private static RuntimeException failure(ServiceAccount account, IOException e) {
         if (e instanceof FocusFileException) {
             return new ProviderProtocolException("service account '" + account.name() + "': " + e.getMessage(),
-                    account.name(), -1, e);
+                    account.name(), e);
         }
         return new ProviderUnavailableException("service account '" + account.name() + "': cannot read a FOCUS file: "
-                + e, account.name(), -1, e);
+                + e, account.name(), e);
     }
 
     @Override

@@ -84,11 +84,11 @@ final class Tokens {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while waiting for a token for service account '"
-                    + p.serviceAccount() + "'", p.serviceAccount(), -1, e);
+                    + p.serviceAccount() + "'", p.serviceAccount(), e);
         }
         if (!locked) {
             throw new ProviderUnavailableException("timed out waiting for another request's token for service account '"
-                    + p.serviceAccount() + "' (" + AzureHttp.PROVIDER + ")", p.serviceAccount(), -1, null);
+                    + p.serviceAccount() + "' (" + AzureHttp.PROVIDER + ")", p.serviceAccount(), null);
         }
         try {
             c = slot.cached;
@@ -122,7 +122,7 @@ final class Tokens {
                     List.of(ARM_SCOPE)));
             if (t == null) {
                 throw new CredentialsRejectedException("the host's token source returned no token for service account '"
-                        + p.serviceAccount() + "'", p.serviceAccount(), -1);
+                        + p.serviceAccount() + "'", p.serviceAccount());
             }
             return t;
         } catch (BillingException e) {
@@ -130,14 +130,14 @@ final class Tokens {
         } catch (RuntimeException e) {
             throw new CredentialsRejectedException("the host's token source failed for service account '" + p.serviceAccount()
                     + "' (" + e.getClass().getSimpleName() + ": " + p.scrub(shorten(e.getMessage())) + ")",
-                    p.serviceAccount(), -1);
+                    p.serviceAccount());
         }
     }
 
     private AzureAccessToken fromIdentityPlatform(Principal p, AtomicInteger requests, Cancel cancel) {
         if (p.clientSecret() == null) {
             throw new InvalidRequestException("service account '" + p.serviceAccount() + "' has no credential 'clientSecret'"
-                    + " and the provider has no token source", p.serviceAccount(), -1, null);
+                    + " and the provider has no token source", p.serviceAccount(), null);
         }
         String path = "/" + p.tenantId() + "/oauth2/v2.0/token";
         URI uri = URI.create(authority + path);
