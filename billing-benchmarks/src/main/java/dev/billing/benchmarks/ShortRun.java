@@ -86,13 +86,13 @@ public final class ShortRun {
                 e + "duckDbLoadDaily", e + "oursDaily", 0);
         ratio("end to end, live service x day DAILY, ours vs DuckDB threads=1 query alone (no target)",
                 e + "duckDbQueryDaily", e + "oursDaily", 0);
-        ratio("end to end, from CostStore.inMemory(), service x day, ours vs DuckDB threads=1 query alone",
+        ratio("end to end, from CostStores.inMemory(), service x day, ours vs DuckDB threads=1 query alone",
                 e + "duckDbQueryDaily", e + "storeDaily", 2);
-        ratio("end to end, from CostStore.inMemory(), domain by month, ours vs DuckDB threads=1 query alone",
+        ratio("end to end, from CostStores.inMemory(), domain by month, ours vs DuckDB threads=1 query alone",
                 e + "duckDbQueryDomain", e + "storeDomain", 10);
         Double sync = msPerOp.get(e + "sync");
-        System.out.println(sync == null ? "ingestion (CostSync into CostStore.inMemory()): not measured"
-                : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStore.inMemory():"
+        System.out.println(sync == null ? "ingestion (CostSync into CostStores.inMemory()): not measured"
+                : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStores.inMemory():"
                         + " %.2fx faster than before this engine (%.2f vs %.2f ms/op measured before; target >= 2.0x: %s)",
                 SYNC_BEFORE_MS / sync, SYNC_BEFORE_MS, sync, SYNC_BEFORE_MS / sync >= 2 ? "met" : "MISSED"));
         System.out.println(PeakHeap.describe(peak));

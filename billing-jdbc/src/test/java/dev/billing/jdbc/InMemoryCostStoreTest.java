@@ -1,5 +1,6 @@
 package dev.billing.jdbc;
 
+import dev.billing.core.CostStores;
 import dev.billing.core.spi.CostStore;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -9,7 +10,7 @@ class InMemoryCostStoreTest extends CostStoreContract {
 
     @BeforeEach
     void freshStore() {
-        shared = CostStore.inMemory();
+        shared = CostStores.inMemory();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.billing.core.spi;
 import dev.billing.core.CostQuery;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
-import dev.billing.core.internal.InMemoryCostStore;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.Collection;
@@ -22,17 +21,12 @@ import java.util.function.Consumer;
  *
  * <p>Implementations are thread-safe; several stores (in several processes) may share one
  * database, and then a window is replaced by one of them at a time. The default,
- * {@link #inMemory()}, keeps costs in this process only; {@code billing-jdbc} keeps them in an
+ * {@link dev.billing.core.CostStores#inMemory()}, keeps costs in this process only; {@code billing-jdbc} keeps them in an
  * embedded database file or a shared PostgreSQL.
  *
  * <p>New methods are added to this interface only as {@code default} methods.
  */
 public interface CostStore extends AutoCloseable {
-
-    /** @return a new store that keeps costs in memory, lost when the process ends */
-    static CostStore inMemory() {
-        return new InMemoryCostStore();
-    }
 
     /**
      * Replaces one window: deletes its line items, streams the new ones from {@code source} into
