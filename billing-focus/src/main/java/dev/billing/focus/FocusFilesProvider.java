@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.LocalDate;
@@ -431,16 +430,6 @@ public final class FocusFilesProvider implements BillingProvider {
         /** @return the provider */
         public FocusFilesProvider build() {
             return new FocusFilesProvider(this);
-        }
-
-        /** Parses a directory setting. */
-        static Path path(String value) {
-            try {
-                return Path.of(value.trim());
-            } catch (InvalidPathException e) {
-                throw new ProviderConfigurationException("provider setting 'directory' of " + ID + " is not a valid"
-                        + " path: " + e.getMessage());
-            }
         }
     }
 }
