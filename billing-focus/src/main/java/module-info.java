@@ -5,5 +5,5 @@ module dev.billing.focus {
 
     exports dev.billing.focus;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.focus.FocusFilesProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.focus.internal.FocusFilesProviderFactory;
 }

@@ -8,6 +8,6 @@ module dev.billing.hyperbilling {
 
     exports dev.billing.hyperbilling;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.HyperBillingProviderFactory,
-            dev.billing.hyperbilling.HyperBillingMzcProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.hyperbilling.internal.HyperBillingProviderFactory,
+            dev.billing.hyperbilling.internal.HyperBillingMzcProviderFactory;
 }

@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.billing.core.BillingException;
-import dev.billing.core.CostRecord;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProviderProtocolException;
-import dev.billing.core.support.Bounds;
+import dev.billing.testkit.AnswerFuzz;
 import dev.billing.testkit.Mutations;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -67,7 +64,8 @@ class AwsAnswerFuzzTest extends AwsTestSupport {
         boolean discovery = seed % 3 == 0;
         byte[] mutant = Mutations.mutate(bytes(discovery ? DISCOVERY : DETAIL), seed);
         serve(discovery ? mutant : bytes(DISCOVERY), discovery ? bytes(DETAIL) : mutant);
-        assertExactOrRefused(java.util.Arrays.equals(mutant, bytes(discovery ? DISCOVERY : DETAIL)));
+        AnswerFuzz.assertExactOrRefused(sink -> provider.fetch(request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY),
+                sink), java.util.Arrays.equals(mutant, bytes(discovery ? DISCOVERY : DETAIL)) ? new BigDecimal("10.25") : null);
     }
 
     static Stream<String> extremes() {
@@ -81,7 +79,7 @@ class AwsAnswerFuzzTest extends AwsTestSupport {
         serve(bytes(DISCOVERY), bytes(DETAIL.replace("10.5", amount)));
         Throwable t = catchThrowable(() -> fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)));
         assertThat(t).isInstanceOf(ProviderProtocolException.class);
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     @Test
@@ -90,7 +88,7 @@ class AwsAnswerFuzzTest extends AwsTestSupport {
                 "2026-02-01", false, AwsWireMockSupport.group("1", "S3", "us-east-1")))));
         Throwable t = catchThrowable(() -> fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)));
         assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("NextPageToken");
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     private static void serve(byte[] discovery, byte[] detail) {
@@ -98,25 +96,6 @@ class AwsAnswerFuzzTest extends AwsTestSupport {
         server.stubFor(AwsWireMockSupport.detail().willReturn(AwsWireMockSupport.ok("").withBody(detail)));
     }
 
-    private static void assertExactOrRefused(boolean unchanged) {
-        List<CostRecord> records = new ArrayList<>();
-        Throwable t = catchThrowable(() -> provider.fetch(request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY),
-                records::add));
-        if (t == null) {
-            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
-            if (unchanged) {
-                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
-                        .isEqualTo(new BigDecimal("10.25"));
-            }
-        } else {
-            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
-            assertBounded((BillingException) t);
-        }
-    }
-
-    private static void assertBounded(BillingException e) {
-        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -9,15 +9,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.billing.core.BillingException;
-import dev.billing.core.CostRecord;
 import dev.billing.core.ProviderProtocolException;
-import dev.billing.core.support.Bounds;
+import dev.billing.testkit.AnswerFuzz;
 import dev.billing.testkit.Mutations;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +77,8 @@ class AzureAnswerFuzzTest {
         byte[] valid = bytes(onFirst ? first : second);
         byte[] mutant = Mutations.mutate(valid, seed);
         serve(onFirst ? mutant : bytes(first), onFirst ? bytes(second) : mutant);
-        assertExactOrRefused(Arrays.equals(mutant, valid));
+        AnswerFuzz.assertExactOrRefused(sink -> provider.fetch(AzureTestSupport.january(), sink),
+                Arrays.equals(mutant, valid) ? new BigDecimal("3.6") : null);
     }
 
     static Stream<String> extremes() {
@@ -94,7 +92,7 @@ class AzureAnswerFuzzTest {
         serve(bytes(first.replace("1.1", cost)), bytes(second));
         Throwable t = catchThrowable(() -> AzureTestSupport.fetch(provider, AzureTestSupport.january()));
         assertThat(t).isInstanceOf(ProviderProtocolException.class);
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     @Test
@@ -102,7 +100,7 @@ class AzureAnswerFuzzTest {
         serve(bytes(first), bytes(first));
         Throwable t = catchThrowable(() -> AzureTestSupport.fetch(provider, AzureTestSupport.january()));
         assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("nextLink");
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     private static void serve(byte[] page1, byte[] page2) {
@@ -110,24 +108,6 @@ class AzureAnswerFuzzTest {
         server.stubFor(post(urlEqualTo(SECOND)).willReturn(AzureTestSupport.ok("").withBody(page2)));
     }
 
-    private static void assertExactOrRefused(boolean unchanged) {
-        List<CostRecord> records = new ArrayList<>();
-        Throwable t = catchThrowable(() -> provider.fetch(AzureTestSupport.january(), records::add));
-        if (t == null) {
-            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
-            if (unchanged) {
-                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
-                        .isEqualTo(new BigDecimal("3.6"));
-            }
-        } else {
-            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
-            assertBounded((BillingException) t);
-        }
-    }
-
-    private static void assertBounded(BillingException e) {
-        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -16,7 +16,7 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.CostStore;
+import dev.billing.core.CostStores;
 import dev.billing.core.spi.FetchRequest;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -63,7 +63,7 @@ import org.openjdk.jmh.infra.Blackhole;
  *       into one {@code List}, then {@code Collectors.groupingBy} with {@code BigDecimal} sums;</li>
  *   <li>{@code duckDbLoad*}: every account fetched from the same provider into DuckDB (1 thread) with its
  *       appender, then the SQL query; {@code duckDbQuery*}: the query alone on the loaded table;</li>
- *   <li>{@code store*}: {@code CostSync.report(query)} from {@code CostStore.inMemory()} after a sync;
+ *   <li>{@code store*}: {@code CostSync.report(query)} from {@code CostStores.inMemory()} after a sync;
  *       {@code sync}: a whole sync of the three months into a new in-memory store (ingestion).</li>
  * </ul>
  * Setup checks, cell by cell and to the last digit, that all contenders agree on both questions.
@@ -178,7 +178,7 @@ public class EndToEndBenchmark {
 
     /** A sync of January to March 2026 (the clock stands on 15 March) into a new in-memory store. */
     static CostSync newSync(Billing billing) {
-        return CostSync.builder(billing).store(CostStore.inMemory()).monthsBack(2)
+        return CostSync.builder(billing).store(CostStores.inMemory()).monthsBack(2)
                 .clock(Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC)).build();
     }
 

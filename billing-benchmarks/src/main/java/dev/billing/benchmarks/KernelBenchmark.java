@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Benchmark 1: SUM of cost over 10 M line items grouped (a) by billing account (5,000 groups) and
- * (b) by the full cube day x service x region x account. Contenders: {@link CostStore#inMemory()}
+ * (b) by the full cube day x service x region x account. Contenders: {@link CostStores#inMemory()}
  * through the public SPI ({@link CostStore#aggregateColumns}, loaded window by window as a sync writes
  * it); DuckDB on one thread, loaded in setup; a naive {@code stream().collect(groupingBy(...))} over
  * {@link CostRecord}s. Each contender hands every result cell (keys and exact sum) to the blackhole,

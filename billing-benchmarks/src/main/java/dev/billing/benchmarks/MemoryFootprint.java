@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Benchmark 3: heap bytes per line item, measured as the growth of the heap used after a full GC
  * when the same seeded line items (each with a sub account and a tag set of two keys) are held by
- * {@link CostStore#inMemory()} (dictionaries and window bookkeeping included, loaded window by window
+ * {@link CostStores#inMemory()} (dictionaries and window bookkeeping included, loaded window by window
  * through the SPI) and by a list of {@link CostRecord}s. The list is measured at its best: strings,
  * dates, ids, tag maps and the currency are shared between records, as the generator makes them.
  */

@@ -34,7 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Benchmark 4: the domain roll-up. 10,000 service accounts in 1,000 projects, 1 M line items over
  * 2025, streamed into the store (no list of records) -> the domain's total by month and every
- * project's total by month. Ours asks {@link CostStore#inMemory()}, loaded window by window as a sync writes it,
+ * project's total by month. Ours asks {@link CostStores#inMemory()}, loaded window by window as a sync writes it,
  * for the (project, month) cells through the public SPI ({@link CostStore#aggregateColumns}) and rolls them up
  * to the domain's months; DuckDB on one thread answers both in one {@code GROUPING SETS} query; both
  * hand every cell to the blackhole. Setup checks that DuckDB, ours and the store's kernel (the same cells

@@ -55,7 +55,7 @@ public final class ShortRun {
         run.ratio("kernel, full cube, ours vs DuckDB threads=1 (no target)", "KernelBenchmark.cubeDuckDb",
                 "KernelBenchmark.cubeOurs", 0);
         System.out.printf(Locale.ROOT, "memory per line item with a sub account and a tag set: %.1f B in"
-                        + " CostStore.inMemory() vs %.1f B in a list of records (%.1fx less; %,d line items;"
+                        + " CostStores.inMemory() vs %.1f B in a list of records (%.1fx less; %,d line items;"
                         + " target <= 36 B: %s)%n", memory.store(), memory.list(),
                 memory.list() / memory.store(), MEMORY_ROWS, memory.store() <= 36 ? "met" : "MISSED");
         run.ratio("parsing 50 MB of HyperBilling pages, ours vs Jackson databind into POJOs",
@@ -87,17 +87,17 @@ public final class ShortRun {
                 e + "duckDbLoadDaily", e + "oursDaily", 0);
         ratio("end to end, live service x day DAILY, ours vs DuckDB threads=1 query alone (no target)",
                 e + "duckDbQueryDaily", e + "oursDaily", 0);
-        ratio("end to end, from CostStore.inMemory(), service x day, ours vs DuckDB threads=1 query alone",
+        ratio("end to end, from CostStores.inMemory(), service x day, ours vs DuckDB threads=1 query alone",
                 e + "duckDbQueryDaily", e + "storeDaily", 2);
-        ratio("end to end, from CostStore.inMemory(), domain by month, ours vs DuckDB threads=1 query alone",
+        ratio("end to end, from CostStores.inMemory(), domain by month, ours vs DuckDB threads=1 query alone",
                 e + "duckDbQueryDomain", e + "storeDomain", 10);
         atMost("end to end, live tag:team x day vs live service x day, on the same data", e + "oursDaily",
                 e + "oursDailyTeam", 1.3);
-        atMost("end to end, from CostStore.inMemory(), tag:team x day vs service x day, on the same data",
+        atMost("end to end, from CostStores.inMemory(), tag:team x day vs service x day, on the same data",
                 e + "storeDaily", e + "storeDailyTeam", 1.3);
         Double sync = msPerOp.get(e + "sync");
-        System.out.println(sync == null ? "ingestion (CostSync into CostStore.inMemory()): not measured"
-                : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStore.inMemory():"
+        System.out.println(sync == null ? "ingestion (CostSync into CostStores.inMemory()): not measured"
+                : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStores.inMemory():"
                         + " %.2fx faster than before this engine (%.2f vs %.2f ms/op measured before; target >= 2.0x: %s)",
                 SYNC_BEFORE_MS / sync, SYNC_BEFORE_MS, sync, SYNC_BEFORE_MS / sync >= 2 ? "met" : "MISSED"));
         if (sync != null) {

@@ -12,6 +12,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.CostStores;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.jdbc.JdbcCostStore;
@@ -89,7 +90,7 @@ public class StoreBenchmark {
 
     /** Which store; each gets its own fork. */
     public enum Kind {
-        /** {@link CostStore#inMemory()}. */
+        /** {@link CostStores#inMemory()}. */
         memory,
         /** {@link JdbcCostStore#embedded}: an H2 file. */
         h2,
@@ -116,7 +117,7 @@ public class StoreBenchmark {
         CostStore fresh() throws SQLException {
             int n = DATABASES.incrementAndGet();
             return switch (kind) {
-                case memory -> CostStore.inMemory();
+                case memory -> CostStores.inMemory();
                 case h2 -> JdbcCostStore.builder().embedded(dir.resolve("costs-" + n)).batchSize(5_000).build();
                 case postgres -> {
                     try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -172,7 +173,7 @@ public class StoreBenchmark {
             stores = new Stores(store);
             billing = billing("http://127.0.0.1:9", ACCOUNTS, null);
             query = CostQuery.of(BillingPeriod.monthsThrough(FIRST, FIRST.plusMonths(MONTHS - 1)));
-            CostStore reference = CostStore.inMemory();
+            CostStore reference = CostStores.inMemory();
             costs = store == Kind.memory ? reference : stores.fresh();
             long start = System.nanoTime();
             write(billing, costs);

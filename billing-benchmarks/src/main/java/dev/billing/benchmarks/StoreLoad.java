@@ -1,5 +1,6 @@
 package dev.billing.benchmarks;
 
+import dev.billing.core.CostStores;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Credentials;
 import dev.billing.core.ServiceAccount;
@@ -16,14 +17,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Streams line items into {@link CostStore#inMemory()} through the SPI, as a sync writes them: one window per run
+ * Streams line items into {@link CostStores#inMemory()} through the SPI, as a sync writes them: one window per run
  * of items of one service account and month (the generators emit each account's items in date order).
  */
 final class StoreLoad implements Consumer<CostRecord> {
     private static final Instant SYNCED = Instant.parse("2026-04-01T00:00:00Z");
     private static final Credentials CREDENTIALS = Credentials.of(Map.of("account", "benchmark"));
 
-    private final CostStore store = CostStore.inMemory();
+    private final CostStore store = CostStores.inMemory();
     private final Set<ServiceAccountId> accounts = new LinkedHashSet<>();
     private final List<CostRecord> window = new ArrayList<>();
     private YearMonth month;

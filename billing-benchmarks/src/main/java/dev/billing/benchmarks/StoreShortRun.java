@@ -8,6 +8,7 @@ import dev.billing.core.CostSync;
 import dev.billing.core.Credentials;
 import dev.billing.core.Money;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.CostStores;
 import dev.billing.core.spi.CostStore;
 import dev.billing.jdbc.JdbcCostStore;
 import dev.billing.testkit.HyperBillingSimulator;
@@ -94,7 +95,7 @@ public final class StoreShortRun {
     private CostStore fresh(StoreBenchmark.Kind kind, boolean bulkLoad) throws SQLException {
         int n = DATABASES.incrementAndGet();
         return switch (kind) {
-            case memory -> CostStore.inMemory();
+            case memory -> CostStores.inMemory();
             case h2 -> JdbcCostStore.embedded(dir.resolve("costs-" + n));
             case postgres -> {
                 try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -220,7 +221,7 @@ public final class StoreShortRun {
         try (Billing billing = StoreBenchmark.billing("http://127.0.0.1:9", StoreBenchmark.ACCOUNTS, null)) {
             CostQuery query = CostQuery.of(BillingPeriod.monthsThrough(StoreBenchmark.FIRST,
                     StoreBenchmark.FIRST.plusMonths(StoreBenchmark.MONTHS - 1)));
-            CostStore reference = CostStore.inMemory();
+            CostStore reference = CostStores.inMemory();
             StoreBenchmark.write(billing, reference);
             CostReport expected = CostSync.builder(billing).store(reference).build().report(query);
             for (StoreBenchmark.Kind kind : StoreBenchmark.Kind.values()) {

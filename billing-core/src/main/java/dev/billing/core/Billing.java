@@ -212,6 +212,23 @@ public final class Billing implements AutoCloseable {
         }
 
         /**
+         * @param providerId an installed provider's id
+         * @param settings its settings, for example {@code endpoint}
+         * @return {@link #providerSettings(String, Map) providerSettings(providerId.value(), settings)}
+         */
+        public Builder providerSettings(ProviderId providerId, Map<String, String> settings) {
+            return providerSettings(providerId.value(), settings);
+        }
+
+        /**
+         * @param providerId an installed provider not to enable
+         * @return {@link #disableProvider(String) disableProvider(providerId.value())}
+         */
+        public Builder disableProvider(ProviderId providerId) {
+            return disableProvider(providerId.value());
+        }
+
+        /**
          * @param provider a provider to enable besides the installed ones
          * @return this builder
          */

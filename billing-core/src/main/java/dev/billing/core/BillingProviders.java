@@ -109,6 +109,15 @@ public final class BillingProviders {
      * @param id an installed provider's id
      * @return the settings it declares, in order; empty for a provider the host added or one that declares none
      */
+    public List<ProviderSetting> settings(ProviderId id) {
+        return declared.getOrDefault(id.value(), List.of());
+    }
+
+    /**
+     * @param id an installed provider's id, as text (as a configuration file or a command line gives it)
+     * @return the settings it declares, in order; empty for a provider the host added, one that declares none, or
+     *     an id no installed provider has
+     */
     public List<ProviderSetting> settings(String id) {
         return declared.getOrDefault(id, List.of());
     }
@@ -134,13 +143,30 @@ public final class BillingProviders {
      * @return the enabled provider
      * @throws ProviderNotEnabledException naming the enabled providers and how to enable this one
      */
+    public BillingProvider get(ProviderId id) {
+        return get(id.value());
+    }
+
+    /**
+     * @param id a provider id
+     * @return the enabled provider, if any
+     */
+    public Optional<BillingProvider> find(ProviderId id) {
+        return find(id.value());
+    }
+
+    /**
+     * @param id a provider id, as text (as a configuration file or a command line gives it)
+     * @return the enabled provider
+     * @throws ProviderNotEnabledException naming the enabled providers and how to enable this one
+     */
     public BillingProvider get(String id) {
         return find(id).orElseThrow(() -> new ProviderNotEnabledException(id, ids(),
                 id != null && disabledInstalled.contains(id)));
     }
 
     /**
-     * @param id a provider id
+     * @param id a provider id, as text
      * @return the enabled provider, if any
      */
     public Optional<BillingProvider> find(String id) {

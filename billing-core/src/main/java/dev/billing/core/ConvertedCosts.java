@@ -39,11 +39,20 @@ public record ConvertedCosts(Currency currency, CostSummary domain, Map<ProjectI
      * @return that project's converted summary
      * @throws InvalidRequestException when the project is not in the report
      */
-    public CostSummary project(String project) {
-        CostSummary summary = projects.get(ProjectId.of(project));
+    public CostSummary project(ProjectId project) {
+        CostSummary summary = projects.get(Objects.requireNonNull(project, "project"));
         if (summary == null) {
             throw new InvalidRequestException("project '" + project + "' is not in this report");
         }
         return summary;
+    }
+
+    /**
+     * @param project a project id of the report, as text
+     * @return {@link #project(ProjectId) project(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public CostSummary project(String project) {
+        return project(ProjectId.of(project));
     }
 }

@@ -57,13 +57,13 @@ public final class CostAggregator {
      */
     static BillingException lacksMetric(CostQuery query, ServiceAccount account, BillingProviders providers) {
         Capability needed = query.metric().capability().orElse(null);
-        BillingProvider provider = providers.find(account.provider().value()).orElse(null);
+        BillingProvider provider = providers.find(account.provider()).orElse(null);
         if (needed == null || provider == null || provider.capabilities().contains(needed)) {
             return null;
         }
         return new BillingException("service account '" + account.name() + "': provider '"
                 + account.provider().value() + "' gives no " + query.metric().key() + " cost (it does not declare "
-                + needed + "); left out of a " + query.metric().key() + " report", account.name(), -1, false, null);
+                + needed + "); left out of a " + query.metric().key() + " report", account.name(), false, null);
     }
 
     /**
@@ -81,8 +81,18 @@ public final class CostAggregator {
      * @throws InvalidRequestException when the project id is malformed or no service account is registered
      *     for it (the message names the registered projects)
      */
-    public CostReport projectTotal(String project, BillingPeriod period) {
+    public CostReport projectTotal(ProjectId project, BillingPeriod period) {
         return report(CostQuery.builder(period).project(project).build());
+    }
+
+    /**
+     * @param project a registered project's id, as text
+     * @param period the period
+     * @return {@link #projectTotal(ProjectId, BillingPeriod) projectTotal(ProjectId.of(project), period)}
+     * @throws InvalidRequestException when the project id is malformed or no service account is registered for it
+     */
+    public CostReport projectTotal(String project, BillingPeriod period) {
+        return projectTotal(ProjectId.of(project), period);
     }
 
     /**
@@ -228,7 +238,7 @@ public final class CostAggregator {
         notifyListener(() -> listener.started(account));
         CompletableFuture<FetchStats> fetch;
         try {
-            BillingProvider provider = providers.get(account.provider().value());
+            BillingProvider provider = providers.get(account.provider());
             BillingException lacks = lacksMetric(query, account, providers);
             if (lacks != null) {
                 throw lacks;

@@ -280,8 +280,17 @@ public final class CostQuery {
          * @param project a project id
          * @return this builder, keeping only that project (and any others given before)
          */
+        public Builder project(ProjectId project) {
+            return filter(Dimension.PROJECT, project.value());
+        }
+
+        /**
+         * @param project a project id, as text
+         * @return {@link #project(ProjectId) project(ProjectId.of(project))}
+         * @throws InvalidRequestException when the id is malformed
+         */
         public Builder project(String project) {
-            return filter(Dimension.PROJECT, ProjectId.of(project).value());
+            return project(ProjectId.of(project));
         }
 
         /**

@@ -129,8 +129,8 @@ public final class CostReport {
      * @return that project's summary (empty when it has no cost)
      * @throws InvalidRequestException naming the report's projects when the project is not in the report
      */
-    public CostSummary project(String project) {
-        CostSummary summary = projects.get(ProjectId.of(project));
+    public CostSummary project(ProjectId project) {
+        CostSummary summary = projects.get(Objects.requireNonNull(project, "project"));
         if (summary == null) {
             throw new InvalidRequestException("project '" + project + "' is not in this report; its projects: "
                     + (projects.isEmpty() ? "none" : projects.keySet().stream().map(ProjectId::value)
@@ -146,12 +146,10 @@ public final class CostReport {
      *     reached the project
      * @throws InvalidRequestException when the project is not in the report
      */
-    public List<AccountCoverage> coverage(String project) {
+    public List<AccountCoverage> coverage(ProjectId project) {
         project(project);
-        ProjectId id = ProjectId.of(project);
-        boolean reached = allocation != null && allocation.incompleteProjects().contains(id);
-        return coverage.stream().filter(c -> c.project().equals(id)
-                || reached && (!c.status().contributed() || c.code() == CoverageStatus.PARTIAL)).toList();
+        boolean reached = allocation != null && allocation.incompleteProjects().contains(project);
+        return coverage.stream().filter(c -> c.project().equals(project) || reached && !c.status().whole()).toList();
     }
 
     /**
@@ -161,12 +159,39 @@ public final class CostReport {
      *     could have sent it costs
      * @throws InvalidRequestException when the project is not in the report
      */
-    public boolean isComplete(String project) {
+    public boolean isComplete(ProjectId project) {
         if (allocation != null) {
             project(project);
-            return !allocation.incompleteProjects().contains(ProjectId.of(project));
+            return !allocation.incompleteProjects().contains(project);
         }
         return AccountCoverage.complete(coverage(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #project(ProjectId) project(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public CostSummary project(String project) {
+        return project(ProjectId.of(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #coverage(ProjectId) coverage(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public List<AccountCoverage> coverage(String project) {
+        return coverage(ProjectId.of(project));
+    }
+
+    /**
+     * @param project a project id, as text
+     * @return {@link #isComplete(ProjectId) isComplete(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed or the project is not in the report
+     */
+    public boolean isComplete(String project) {
+        return isComplete(ProjectId.of(project));
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */

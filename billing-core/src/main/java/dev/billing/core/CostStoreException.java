@@ -49,7 +49,7 @@ public class CostStoreException extends BillingException {
      * @param cause the underlying cause, or {@code null}
      */
     public CostStoreException(Reason reason, String location, String message, boolean retryable, Throwable cause) {
-        super(message, null, -1, retryable, cause);
+        super(message, null, retryable, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.location = Objects.requireNonNull(location, "location");
     }

@@ -150,7 +150,7 @@ public final class CostSync {
         }
 
         /**
-         * @param store where costs are kept (default: {@link CostStore#inMemory()})
+         * @param store where costs are kept (default: {@link CostStores#inMemory()})
          * @return this builder
          */
         public Builder store(CostStore store) {
@@ -218,7 +218,7 @@ public final class CostSync {
         /** @return the sync */
         public CostSync build() {
             if (store == null) {
-                store = CostStore.inMemory();
+                store = CostStores.inMemory();
             }
             return new CostSync(this);
         }

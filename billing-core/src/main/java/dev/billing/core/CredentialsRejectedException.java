@@ -10,9 +10,19 @@ public class CredentialsRejectedException extends BillingException {
     /**
      * @param message what was rejected, naming the service account but never a secret
      * @param serviceAccount the service account's name
-     * @param statusCode the HTTP status, or {@code -1}
+     * @param statusCode the HTTP status of the refusal, 100 to 599
      */
     public CredentialsRejectedException(String message, String serviceAccount, int statusCode) {
         super(message, serviceAccount, statusCode, false, null);
+    }
+
+    /**
+     * A refusal without an HTTP status (for example an account the credentials cannot read).
+     *
+     * @param message what was rejected, naming the service account but never a secret
+     * @param serviceAccount the service account's name
+     */
+    public CredentialsRejectedException(String message, String serviceAccount) {
+        super(message, serviceAccount, false, null);
     }
 }

@@ -7,6 +7,6 @@ public class DuplicateServiceAccountException extends InvalidRequestException {
     /** @param name the name that is taken */
     public DuplicateServiceAccountException(String name) {
         super("a service account named '" + name + "' is already registered; choose another name or remove it first",
-                name, -1, null);
+                name, null);
     }
 }

@@ -12,6 +12,6 @@ public class FetchCancelledException extends BillingException {
      * @param serviceAccount the service account's name
      */
     public FetchCancelledException(String reason, String serviceAccount) {
-        super(reason, serviceAccount, -1, true, null);
+        super(reason, serviceAccount, true, null);
     }
 }

@@ -15,7 +15,7 @@ public class InvalidCredentialsException extends InvalidRequestException {
      * @param field the credential field at fault
      */
     public InvalidCredentialsException(String message, String serviceAccount, String field) {
-        super(message, serviceAccount, -1, null);
+        super(message, serviceAccount, null);
         this.field = field;
     }
 

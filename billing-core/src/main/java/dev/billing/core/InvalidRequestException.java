@@ -13,12 +13,25 @@ public class InvalidRequestException extends BillingException {
     }
 
     /**
+     * With the HTTP status of the answer.
+     *
      * @param message what is wrong and what to fix
      * @param serviceAccount the service account's name, or {@code null}
-     * @param statusCode the HTTP status, or {@code -1}
+     * @param statusCode the HTTP status of the answer, 100 to 599
      * @param cause the cause, or {@code null}
      */
     public InvalidRequestException(String message, String serviceAccount, int statusCode, Throwable cause) {
         super(message, serviceAccount, statusCode, false, cause);
+    }
+
+    /**
+     * Without an HTTP status.
+     *
+     * @param message what is wrong and what to fix
+     * @param serviceAccount the service account's name, or {@code null}
+     * @param cause the cause, or {@code null}
+     */
+    public InvalidRequestException(String message, String serviceAccount, Throwable cause) {
+        super(message, serviceAccount, false, cause);
     }
 }

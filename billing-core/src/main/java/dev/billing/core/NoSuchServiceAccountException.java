@@ -6,6 +6,6 @@ public class NoSuchServiceAccountException extends BillingException {
 
     /** @param name the name that was asked for */
     public NoSuchServiceAccountException(String name) {
-        super("no service account named '" + name + "' is registered", name, -1, false, null);
+        super("no service account named '" + name + "' is registered", name, false, null);
     }
 }

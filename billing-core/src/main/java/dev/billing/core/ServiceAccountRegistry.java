@@ -4,6 +4,7 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.ServiceAccountStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,13 +31,67 @@ public final class ServiceAccountRegistry {
     /**
      * Registers a billing service account.
      *
+     * @param name a unique name
+     * @param provider the id of an enabled provider, for example {@code hyperbilling-aws}
+     * @param credentials the credentials the provider's schema asks for
+     * @param project the project the account's costs belong to; mandatory
+     * @param labels free-form labels for the host application
+     * @return the registered account
+     * @throws InvalidRequestException when the project, provider or credentials are missing
+     * @throws ProviderNotEnabledException when the provider is not enabled
+     * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
+     * @throws DuplicateServiceAccountException when the name is taken
+     */
+    public ServiceAccount register(ServiceAccountId name, ProviderId provider, Credentials credentials,
+                                   ProjectId project, Map<String, String> labels) {
+        Objects.requireNonNull(name, "name");
+        if (project == null) {
+            throw new InvalidRequestException("service account '" + name + "' has no project: every billing service"
+                    + " account belongs to a project; pass the project its costs belong to", name.value(), null);
+        }
+        if (provider == null) {
+            throw new InvalidRequestException("service account '" + name + "' has no provider; use one of "
+                    + providers.ids(), name.value(), null);
+        }
+        BillingProvider billingProvider = providers.get(provider);
+        if (credentials == null) {
+            throw new InvalidRequestException("service account '" + name + "' has no credentials; " + provider
+                    + " needs " + billingProvider.credentialSchema().fields().stream().map(CredentialField::name)
+                    .collect(Collectors.joining(", ")), name.value(), null);
+        }
+        billingProvider.credentialSchema().validate(credentials, name.value(), provider.value());
+        ServiceAccount account = new ServiceAccount(name, billingProvider.id(), project, credentials, labels);
+        if (!store.insertIfAbsent(account)) {
+            throw new DuplicateServiceAccountException(name.value());
+        }
+        return account;
+    }
+
+    /**
+     * Registers a billing service account without labels.
+     *
+     * @param name a unique name
+     * @param provider the id of an enabled provider
+     * @param credentials the credentials the provider's schema asks for
+     * @param project the project the account's costs belong to; mandatory
+     * @return {@link #register(ServiceAccountId, ProviderId, Credentials, ProjectId, Map) register(name, provider,
+     *     credentials, project, Map.of())}
+     */
+    public ServiceAccount register(ServiceAccountId name, ProviderId provider, Credentials credentials,
+                                   ProjectId project) {
+        return register(name, provider, credentials, project, Map.of());
+    }
+
+    /**
+     * Registers a billing service account from text, as a configuration file or a command line gives it.
+     *
      * @param name a unique name: 1 to 128 letters, digits, '.', '_', ':' or '-'
      * @param provider the id of an enabled provider, for example {@code hyperbilling-aws}
      * @param credentials the credentials the provider's schema asks for
      * @param project the project the account's costs belong to; mandatory
      * @return the registered account
      * @throws InvalidRequestException when the name, project, provider or credentials are missing, or the
-     *     name or project is malformed
+     *     name, project or provider id is malformed
      * @throws ProviderNotEnabledException when the provider is not enabled
      * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
      * @throws DuplicateServiceAccountException when the name is taken
@@ -46,7 +101,7 @@ public final class ServiceAccountRegistry {
     }
 
     /**
-     * Registers a billing service account with labels.
+     * Registers a billing service account with labels, from text.
      *
      * @param name a unique name: 1 to 128 letters, digits, '.', '_', ':' or '-'
      * @param provider the id of an enabled provider, for example {@code hyperbilling-aws}
@@ -55,7 +110,7 @@ public final class ServiceAccountRegistry {
      * @param labels free-form labels for the host application
      * @return the registered account
      * @throws InvalidRequestException when the name, project, provider or credentials are missing, or the
-     *     name or project is malformed
+     *     name, project or provider id is malformed
      * @throws ProviderNotEnabledException when the provider is not enabled
      * @throws InvalidCredentialsException when the credentials do not fit the provider's schema
      * @throws DuplicateServiceAccountException when the name is taken
@@ -63,27 +118,11 @@ public final class ServiceAccountRegistry {
     public ServiceAccount register(String name, String provider, Credentials credentials, String project,
                                    Map<String, String> labels) {
         ServiceAccountId id = ServiceAccountId.of(name);
-        if (project == null || project.isBlank()) {
-            throw new InvalidRequestException("service account '" + name + "' has no project: every billing service"
-                    + " account belongs to a project; pass the project its costs belong to", name, -1, null);
-        }
-        ProjectId projectId = ProjectId.of(project);
-        if (provider == null || provider.isBlank()) {
-            throw new InvalidRequestException("service account '" + name + "' has no provider; use one of "
-                    + providers.ids(), name, -1, null);
-        }
-        BillingProvider billingProvider = providers.get(provider);
-        if (credentials == null) {
-            throw new InvalidRequestException("service account '" + name + "' has no credentials; " + provider
-                    + " needs " + billingProvider.credentialSchema().fields().stream().map(CredentialField::name)
-                    .collect(Collectors.joining(", ")), name, -1, null);
-        }
-        billingProvider.credentialSchema().validate(credentials, name, provider);
-        ServiceAccount account = new ServiceAccount(id, billingProvider.id(), projectId, credentials, labels);
-        if (!store.insertIfAbsent(account)) {
-            throw new DuplicateServiceAccountException(name);
-        }
-        return account;
+        ProjectId projectId = project == null || project.isBlank() ? null : ProjectId.of(project);
+        // an unknown or malformed id is refused as not enabled, naming the enabled providers
+        ProviderId providerId = projectId == null || provider == null || provider.isBlank() ? null
+                : providers.get(provider).id();
+        return register(id, providerId, credentials, projectId, labels);
     }
 
     /**
@@ -94,9 +133,9 @@ public final class ServiceAccountRegistry {
      * @throws CredentialsRejectedException when the provider refuses the credentials
      * @throws BillingException for any other failure
      */
-    public void verify(String name) {
+    public void verify(ServiceAccountId name) {
         ServiceAccount account = get(name);
-        providers.get(account.provider().value()).verify(account);
+        providers.get(account.provider()).verify(account);
     }
 
     /**
@@ -104,16 +143,61 @@ public final class ServiceAccountRegistry {
      * @return the account
      * @throws NoSuchServiceAccountException when no account has that name
      */
-    public ServiceAccount get(String name) {
-        return find(name).orElseThrow(() -> new NoSuchServiceAccountException(name));
+    public ServiceAccount get(ServiceAccountId name) {
+        return find(name).orElseThrow(() -> new NoSuchServiceAccountException(name.value()));
     }
 
     /**
      * @param name an account's name
      * @return the account, if registered
      */
+    public Optional<ServiceAccount> find(ServiceAccountId name) {
+        return store.find(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * @param name an account's name
+     * @return whether an account was removed
+     */
+    public boolean remove(ServiceAccountId name) {
+        return store.remove(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * @param name an account's name, as text
+     * @throws InvalidRequestException when the name is malformed
+     * @see #verify(ServiceAccountId)
+     */
+    public void verify(String name) {
+        verify(ServiceAccountId.of(name));
+    }
+
+    /**
+     * @param name an account's name, as text
+     * @return the account
+     * @throws InvalidRequestException when the name is malformed
+     * @throws NoSuchServiceAccountException when no account has that name
+     */
+    public ServiceAccount get(String name) {
+        return get(ServiceAccountId.of(name));
+    }
+
+    /**
+     * @param name an account's name, as text
+     * @return the account, if registered
+     * @throws InvalidRequestException when the name is malformed
+     */
     public Optional<ServiceAccount> find(String name) {
-        return store.find(ServiceAccountId.of(name));
+        return find(ServiceAccountId.of(name));
+    }
+
+    /**
+     * @param name an account's name, as text
+     * @return whether an account was removed
+     * @throws InvalidRequestException when the name is malformed
+     */
+    public boolean remove(String name) {
+        return remove(ServiceAccountId.of(name));
     }
 
     /** @return every account, in registration order */
@@ -156,16 +240,17 @@ public final class ServiceAccountRegistry {
      * @param project a project id
      * @return the accounts of that project, in registration order
      */
-    public List<ServiceAccount> listByProject(String project) {
-        ProjectId id = ProjectId.of(project);
-        return store.list().stream().filter(a -> a.project().equals(id)).toList();
+    public List<ServiceAccount> listByProject(ProjectId project) {
+        Objects.requireNonNull(project, "project");
+        return store.list().stream().filter(a -> a.project().equals(project)).toList();
     }
 
     /**
-     * @param name an account's name
-     * @return whether an account was removed
+     * @param project a project id, as text
+     * @return {@link #listByProject(ProjectId) listByProject(ProjectId.of(project))}
+     * @throws InvalidRequestException when the id is malformed
      */
-    public boolean remove(String name) {
-        return store.remove(ServiceAccountId.of(name));
+    public List<ServiceAccount> listByProject(String project) {
+        return listByProject(ProjectId.of(project));
     }
 }

@@ -49,7 +49,7 @@ final class StoreReports {
                 if (scope.tagsReadForAllocation()) {
                     throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
                             + " which this cost store cannot report by; use a store that keeps tags, or raw costs: "
-                            + e.getMessage(), null, -1, e);
+                            + e.getMessage(), null, e);
                 }
                 throw e;
             }
@@ -99,7 +99,7 @@ final class StoreReports {
                 String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
                         new BillingException("service account '" + a.name() + "' has never been synced into the cost"
-                                + " store" + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
+                                + " store" + fix, a.name(), false, null)), now, FetchStats.EMPTY));
                 continue;
             }
             synced.add(a.id());

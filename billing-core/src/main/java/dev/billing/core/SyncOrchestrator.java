@@ -84,7 +84,7 @@ final class SyncOrchestrator {
         AccountProgress progress = new AccountProgress(account);
         BillingProvider provider;
         try {
-            provider = providers.get(account.provider().value());
+            provider = providers.get(account.provider());
         } catch (BillingException e) {
             return CompletableFuture.completedFuture(progress.failed(e, null));
         }

@@ -124,7 +124,7 @@ class AnomalyDetectorTest {
     @Test
     void aRestatedDayIsJudgedOnItsNewValueAndAlertsOnceAcrossDetectorsSharingALog() {
         List<Anomaly> heard = new ArrayList<>();
-        try (Billing billing = billing(); CostStore store = CostStore.inMemory()) {
+        try (Billing billing = billing(); CostStore store = CostStores.inMemory()) {
             AnomalyDetector first = AnomalyDetector.builder().alerts(store.alerts()).listener(heard::add).build();
             AnomalyDetector second = AnomalyDetector.builder().alerts(store.alerts()).listener(heard::add).build();
             serve(0, record("2026-03-01", "eu-west-1", "12"));

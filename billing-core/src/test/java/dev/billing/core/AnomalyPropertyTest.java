@@ -289,7 +289,7 @@ class AnomalyPropertyTest {
         List<String> expected = reference(served, settings);
         assertThat(expected).as("the forced spike at least").isNotEmpty();
         AnomalyDetector detector = AnomalyDetector.builder().settings(settings).build();
-        try (Billing billing = billing(provider(served)); CostStore store = CostStore.inMemory()) {
+        try (Billing billing = billing(provider(served)); CostStore store = CostStores.inMemory()) {
             AnomalyReport live = detector.detect(PERIOD, billing.costs()::report);
             assertThat(lines(live)).as("live, seed %d", seed).containsExactlyElementsOf(expected);
             assertThat(live.isComplete()).isTrue();

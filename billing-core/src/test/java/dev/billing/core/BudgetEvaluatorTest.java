@@ -130,7 +130,7 @@ class BudgetEvaluatorTest {
         provider.serve("data-aws", List.of());
         Budget web = budget("web", Budget.Scope.project("project-web"), "100", "USD", Budget.Threshold.actual(80),
                 Budget.Threshold.actual(100), Budget.Threshold.forecast(100));
-        try (Billing billing = billing(); CostStore store = CostStore.inMemory()) {
+        try (Billing billing = billing(); CostStore store = CostStores.inMemory()) {
             // 85 on one day of December: 85 %, forecast 85 x 31 = 2635
             provider.serve("web-aws", List.of(usd("web-aws", "project-web", "2026-12-01", "85")));
             BudgetEvaluator first = BudgetEvaluator.builder().alerts(store.budgetAlerts()).listener(heard::add).build();
@@ -183,7 +183,7 @@ class BudgetEvaluatorTest {
         List<BudgetListener.Alert> heard = new ArrayList<>();
         Budget usd = budget("usd", Budget.Scope.domain(), "100", "USD", Budget.Threshold.actual(80));
         Budget eur = budget("eur", Budget.Scope.domain(), "100", "EUR", Budget.Threshold.actual(80));
-        try (Billing billing = billing(); CostStore store = CostStore.inMemory()) {
+        try (Billing billing = billing(); CostStore store = CostStores.inMemory()) {
             BudgetEvaluator evaluator = BudgetEvaluator.builder().alerts(store.budgetAlerts()).listener(heard::add)
                     .build();
             assertThatThrownBy(() -> evaluator.evaluate(List.of(usd, eur), DECEMBER, billing.costs()::report))

@@ -204,7 +204,7 @@ class ConversionInvariantsTest {
                 Records.of("sa-1", "project-web", "2026-02-02", "Storage", "global", ChargeCategory.USAGE, "15000", "KRW"),
                 Records.usdRecord("sa-1", "project-web", "2026-02-10", "-1.5"));
         java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-02-20T00:00:00Z"), java.time.ZoneOffset.UTC);
-        try (Billing billing = billing(records); dev.billing.core.spi.CostStore store = dev.billing.core.spi.CostStore.inMemory()) {
+        try (Billing billing = billing(records); dev.billing.core.spi.CostStore store = CostStores.inMemory()) {
             CostSync sync = CostSync.builder(billing).store(store).monthsBack(1).clock(clock).build();
             assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.status().code()).isEqualTo(CoverageStatus.OK));
             CostQuery query = CostQuery.builder(BillingPeriod.monthsThrough(java.time.YearMonth.of(2026, 1),

@@ -165,7 +165,7 @@ class ProviderDiscoveryTest {
     @Test
     void providerNotEnabled_nullId_stillExplains() {
         try (Billing billing = Billing.create()) {
-            assertThatThrownBy(() -> billing.providers().get(null))
+            assertThatThrownBy(() -> billing.providers().get((String) null))
                     .isInstanceOf(ProviderNotEnabledException.class)
                     .hasMessageStartingWith("provider 'null' is not enabled (enabled: discovered-cloud)");
         }

@@ -37,6 +37,25 @@ class ServiceAccountRegistryTest {
         assertThat(registry.find("prod-aws")).contains(a);
     }
 
+    @Test
+    void typedIds_registerFindAndRemove_asTheirTextForms() {
+        ServiceAccountId name = ServiceAccountId.of("prod-aws");
+        ServiceAccount a = registry.register(name, ProviderId.of("test-cloud"), TestProvider.credentials(KEY),
+                ProjectId.of("web"));
+
+        assertThat(registry.get(name)).isEqualTo(a).isEqualTo(registry.get("prod-aws"));
+        assertThat(registry.listByProject(ProjectId.of("web"))).containsExactly(a);
+        assertThat(billing.providers().get(ProviderId.of("test-cloud"))).isSameAs(provider);
+        assertThat(billing.providers().find(ProviderId.of("nope"))).isEmpty();
+        assertThatThrownBy(() -> registry.register(ServiceAccountId.of("other"), ProviderId.of("test-cloud"),
+                TestProvider.credentials(KEY), null)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("has no project");
+        assertThatThrownBy(() -> registry.register(ServiceAccountId.of("other"), ProviderId.of("nope"),
+                TestProvider.credentials(KEY), ProjectId.of("web"))).isInstanceOf(ProviderNotEnabledException.class);
+        assertThat(registry.remove(name)).isTrue();
+        assertThat(registry.find(name)).isEmpty();
+    }
+
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "  "})

@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.time.LocalDate;
@@ -375,17 +374,17 @@ public final class FocusFilesProvider implements BillingProvider {
                     .sorted().toList();
         } catch (IOException | UncheckedIOException e) {
             throw new ProviderUnavailableException("service account '" + account.name() + "': cannot list the FOCUS"
-                    + " files in " + directory.toAbsolutePath() + ": " + e.getMessage(), account.name(), -1, e);
+                    + " files in " + directory.toAbsolutePath() + ": " + e.getMessage(), account.name(), e);
         }
     }
 
     private static RuntimeException failure(ServiceAccount account, IOException e) {
         if (e instanceof FocusFileException) {
             return new ProviderProtocolException("service account '" + account.name() + "': " + e.getMessage(),
-                    account.name(), -1, e);
+                    account.name(), e);
         }
         return new ProviderUnavailableException("service account '" + account.name() + "': cannot read a FOCUS file: "
-                + e, account.name(), -1, e);
+                + e, account.name(), e);
     }
 
     @Override
@@ -431,16 +430,6 @@ public final class FocusFilesProvider implements BillingProvider {
         /** @return the provider */
         public FocusFilesProvider build() {
             return new FocusFilesProvider(this);
-        }
-
-        /** Parses a directory setting. */
-        static Path path(String value) {
-            try {
-                return Path.of(value.trim());
-            } catch (InvalidPathException e) {
-                throw new ProviderConfigurationException("provider setting 'directory' of " + ID + " is not a valid"
-                        + " path: " + e.getMessage());
-            }
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.focus.internal.FocusFilesProviderFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;

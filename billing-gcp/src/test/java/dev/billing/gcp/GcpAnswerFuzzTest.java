@@ -12,7 +12,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import dev.billing.core.BillingException;
 import dev.billing.core.BillingPeriod;
-import dev.billing.core.CostRecord;
 import dev.billing.core.Credentials;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProjectId;
@@ -21,12 +20,11 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.FetchRequest;
-import dev.billing.core.support.Bounds;
+import dev.billing.testkit.AnswerFuzz;
 import dev.billing.testkit.Mutations;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +91,8 @@ class GcpAnswerFuzzTest {
         byte[] valid = bytes(onFirst ? FIRST : SECOND);
         byte[] mutant = Mutations.mutate(valid, seed);
         serve(onFirst ? mutant : bytes(FIRST), onFirst ? bytes(SECOND) : mutant);
-        assertExactOrRefused(Arrays.equals(mutant, valid));
+        AnswerFuzz.assertExactOrRefused(sink -> provider.fetch(january, sink), Arrays.equals(mutant, valid)
+                ? new BigDecimal("9.250001") : null);
     }
 
     static Stream<String> extremes() {
@@ -107,7 +106,7 @@ class GcpAnswerFuzzTest {
         serve(bytes(FIRST.replace("\"10.5\"", GcpTestSupport.JSON.valueToTree(cost).toString())), bytes(SECOND));
         Throwable t = catchThrowable(() -> GcpTestSupport.fetch(provider, january));
         assertThat(t).isInstanceOf(ProviderProtocolException.class);
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     @Test
@@ -115,7 +114,7 @@ class GcpAnswerFuzzTest {
         serve(bytes(FIRST), bytes(FIRST));
         Throwable t = catchThrowable(() -> GcpTestSupport.fetch(provider, january));
         assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("pageToken");
-        assertBounded((BillingException) t);
+        AnswerFuzz.assertBounded(t);
     }
 
     private static void serve(byte[] first, byte[] second) {
@@ -124,24 +123,6 @@ class GcpAnswerFuzzTest {
                 .willReturn(GcpTestSupport.okJson("").withBody(second)));
     }
 
-    private static void assertExactOrRefused(boolean unchanged) {
-        List<CostRecord> records = new ArrayList<>();
-        Throwable t = catchThrowable(() -> provider.fetch(january, records::add));
-        if (t == null) {
-            records.forEach(r -> Bounds.decimal(r.billedCost().amount()));
-            if (unchanged) {
-                assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
-                        .isEqualTo(new BigDecimal("9.250001"));
-            }
-        } else {
-            assertThat(t).as("what escaped").isInstanceOf(BillingException.class);
-            assertBounded((BillingException) t);
-        }
-    }
-
-    private static void assertBounded(BillingException e) {
-        assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(Bounds.MAX_MESSAGE).doesNotContainPattern("\\p{Cntrl}");
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

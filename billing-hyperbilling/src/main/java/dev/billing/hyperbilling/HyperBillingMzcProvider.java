@@ -12,7 +12,7 @@ import java.util.Set;
  * private key. The endpoint's host name is every token's audience, and {@link HttpSettings#clock()}
  * dates the tokens ({@code iat}).
  *
- * <p>Putting the jar on the classpath enables it through {@link HyperBillingMzcProviderFactory};
+ * <p>Putting the jar on the classpath enables it (its factory is registered for {@link java.util.ServiceLoader});
  * hosts that configure it in code build one:
  *
  * <pre>{@code

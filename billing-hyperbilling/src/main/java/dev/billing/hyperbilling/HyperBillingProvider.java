@@ -9,7 +9,7 @@ import java.util.Set;
  * The HyperBilling provider, id {@code hyperbilling-aws}: AWS costs served by HyperBilling
  * (MegazoneCloud) over its REST API ({@code /v1/search/billing}, {@code /v1/search/linkedaccount}).
  *
- * <p>Putting the jar on the classpath enables it through {@link HyperBillingProviderFactory}; hosts
+ * <p>Putting the jar on the classpath enables it (its factory is registered for {@link java.util.ServiceLoader}); hosts
  * that configure it in code build one:
  *
  * <pre>{@code

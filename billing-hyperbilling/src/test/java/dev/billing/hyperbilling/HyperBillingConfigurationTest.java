@@ -16,6 +16,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
+import dev.billing.hyperbilling.internal.HyperBillingProviderFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.time.YearMonth;

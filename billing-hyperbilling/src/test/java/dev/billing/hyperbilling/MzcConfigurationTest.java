@@ -8,6 +8,7 @@ import dev.billing.core.CredentialField;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.hyperbilling.internal.HyperBillingMzcProviderFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostSync;
 import dev.billing.core.SyncSummary;
-import dev.billing.core.spi.CostStore;
+import dev.billing.core.CostStores;
 import dev.billing.testkit.StoreFixture;
 import dev.billing.testkit.CostStoreContract;
 import java.time.YearMonth;
@@ -24,7 +24,7 @@ class CostSyncTest {
 
     @Test
     void sync_afterMonthsWithoutASync_rereadsFromTheMonthOfTheLastSuccessfulSync() {
-        CostSync sync = CostSync.builder(fx.billing()).store(CostStore.inMemory()).clock(fx.clock()).monthsBack(12)
+        CostSync sync = CostSync.builder(fx.billing()).store(CostStores.inMemory()).clock(fx.clock()).monthsBack(12)
                 .restatementGraceDays(10).build();
         sync.sync();
         fx.clock().set("2026-07-20T00:00:00Z");

@@ -2,6 +2,7 @@ package dev.billing.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.CostStores;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostQuery;
@@ -48,7 +49,7 @@ final class Schema8 {
 
     private final List<ServiceAccount> accounts = new ArrayList<>();
     /** The same windows in the in-memory store: the reference. */
-    private final CostStore reference = CostStore.inMemory();
+    private final CostStore reference = CostStores.inMemory();
 
     /**
      * Makes the schema-8 database and fills it.

@@ -2,6 +2,7 @@ package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.CostStores;
 import dev.billing.core.AccountStatus;
 import dev.billing.core.Allocation;
 import dev.billing.core.AccountSyncResult;
@@ -320,7 +321,7 @@ public abstract class CostStoreContract {
     @ValueSource(longs = {7, 8})
     public void aggregate_tagsAndEveryMetric_equalTheInMemoryStoreCellForCell(long seed) {
         CostStore store = openStore();
-        CostStore reference = CostStore.inMemory();
+        CostStore reference = CostStores.inMemory();
         List<ServiceAccountId> accounts = taggedWindows(seed, store, reference);
 
         tagAndMetricQueries().forEach(query -> {
@@ -339,7 +340,7 @@ public abstract class CostStoreContract {
     @Test
     public void lineItems_withTagsAndEveryCost_equalTheInMemoryStores() {
         CostStore store = openStore();
-        CostStore reference = CostStore.inMemory();
+        CostStore reference = CostStores.inMemory();
         List<ServiceAccountId> accounts = taggedWindows(9, store, reference);
         TagAliases aliases = TagAliases.of(Map.of("team", List.of("Team", "owner-team")));
         for (CostQuery query : List.of(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)),

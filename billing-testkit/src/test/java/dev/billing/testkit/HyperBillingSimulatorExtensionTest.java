@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,15 +32,21 @@ class HyperBillingSimulatorExtensionTest {
         assertThat(sim.endpoint()).startsWith("http://127.0.0.1:");
     }
 
-    /** Whichever repetition runs second finds what the first left behind, unless the extension cleared it. */
-    @RepeatedTest(2)
-    void eachTest_startsWithoutFaultsAndWithTheInitialData(HyperBillingSimulator sim) throws Exception {
+    /**
+     * The reset every test starts with, called here directly after changing the simulator, so that the test
+     * proves it whatever order the tests run in.
+     */
+    @Test
+    void beforeEach_clearsTheFaultsAndRestoresTheInitialData(HyperBillingSimulator sim) throws Exception {
         assertThat(linkedAccounts(sim)).isEqualTo(200);
-        assertThat(sim.data().accounts()).hasSize(1);
-
         sim.fault(sim.data().accounts().get(0), Fault.rejectedKey());
         assertThat(linkedAccounts(sim)).isEqualTo(401);
         sim.data(SimulatorData.generator().seed(10).accounts(2).build());
         assertThat(sim.data().accounts()).hasSize(2);
+
+        HB.beforeEach(null);
+
+        assertThat(sim.data().accounts()).hasSize(1);
+        assertThat(linkedAccounts(sim)).isEqualTo(200);
     }
 }

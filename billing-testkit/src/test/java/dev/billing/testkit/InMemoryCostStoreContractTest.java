@@ -1,5 +1,6 @@
 package dev.billing.testkit;
 
+import dev.billing.core.CostStores;
 import dev.billing.core.spi.CostStore;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -12,7 +13,7 @@ class InMemoryCostStoreContractTest extends CostStoreContract {
 
     @BeforeEach
     void freshStore() {
-        shared = CostStore.inMemory();
+        shared = CostStores.inMemory();
     }
 
     @Override

@@ -148,7 +148,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
                 if (!seen) {
                     throw new CredentialsRejectedException("linked account " + linked.get() + " of service account '"
                             + account.name() + "' shows no costs to these " + PROVIDER + " credentials in the last 30 days;"
-                            + " check that it belongs to the organisation the keys read", account.name(), -1);
+                            + " check that it belongs to the organisation the keys read", account.name());
                 }
             }
         }
@@ -424,14 +424,14 @@ public final class CostExplorerFetcher implements AutoCloseable {
                     settings.requestTimeout().toMillis() * (settings.retryPolicy().maxAttempts() + 1)
                             + settings.retryPolicy().maxBackoff().toMillis() * settings.retryPolicy().maxAttempts(),
                     onCancel, () -> new ProviderUnavailableException(PROVIDER + " did not answer in time for service account '"
-                            + a.name() + "'", a.name(), -1, null));
+                            + a.name() + "'", a.name(), null));
         }
 
         BillingException overCap(int needed, String qualifier) {
             return new InvalidRequestException("fetching " + account.name() + " needs " + qualifier + needed
                     + " Cost Explorer requests (USD 0.01 each), more than maxRequestsPerFetch=" + settings.maxRequestsPerFetch()
                     + "; fetch a shorter period, set linkedAccount, or raise the provider setting maxRequestsPerFetch",
-                    account.name(), -1, null);
+                    account.name(), null);
         }
 
         ProviderProtocolException protocol(String message) {
@@ -481,7 +481,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
             throw Errors.map(account.name(), e.statusCode(), code, e);
         } catch (ApiCallAttemptTimeoutException e) {
             throw new ProviderUnavailableException(PROVIDER + " timed out for service account '" + account.name()
-                    + "' after the retries", account.name(), -1, null);
+                    + "' after the retries", account.name(), null);
         } catch (SdkClientException e) {
             if (cancelled.getAsBoolean()) {
                 throw e;

@@ -100,7 +100,7 @@ final class Errors {
                     + " for service account '" + account + "' (" + rootName(e) + ")", account, 200, null);
         }
         return new ProviderUnavailableException(CostExplorerFetcher.PROVIDER + " could not be reached for service account '"
-                + account + "' (" + rootName(e) + ") after the retries; check the endpoint and the network", account, -1, null);
+                + account + "' (" + rootName(e) + ") after the retries; check the endpoint and the network", account, null);
     }
 
     private static String rootName(Throwable e) {

@@ -264,7 +264,7 @@ public final class QueryFetcher {
                 if (requests.get() >= maxRequestsPerFetch) {
                     throw new InvalidRequestException("fetching " + request.period() + " for service account '"
                             + p.serviceAccount() + "' needs more than " + maxRequestsPerFetch + " requests to "
-                            + AzureHttp.PROVIDER + " (maxRequestsPerFetch); ask for a shorter period", p.serviceAccount(), -1, null);
+                            + AzureHttp.PROVIDER + " (maxRequestsPerFetch); ask for a shorter period", p.serviceAccount(), null);
                 }
                 QueryJson.Page page = query(p, url, body, requests, cancel);
                 pages++;
@@ -366,7 +366,7 @@ public final class QueryFetcher {
                 b.header("Authorization", "Bearer " + token.token());
             } catch (IllegalArgumentException e) {
                 throw new ProviderProtocolException("the token for service account '" + p.serviceAccount()
-                        + "' has characters an HTTP header cannot carry", p.serviceAccount(), -1, null);
+                        + "' has characters an HTTP header cannot carry", p.serviceAccount(), null);
             }
             return b.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         }, what, p, requests, cancel);

@@ -86,11 +86,11 @@ final class Tokens {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while waiting for a token for service account '"
-                    + p.serviceAccount() + "'", p.serviceAccount(), -1, e);
+                    + p.serviceAccount() + "'", p.serviceAccount(), e);
         }
         if (!locked) {
             throw new ProviderUnavailableException("timed out waiting for another request's token for service account '"
-                    + p.serviceAccount() + "' (" + AzureHttp.PROVIDER + ")", p.serviceAccount(), -1, null);
+                    + p.serviceAccount() + "' (" + AzureHttp.PROVIDER + ")", p.serviceAccount(), null);
         }
         try {
             c = slot.cached;
@@ -126,7 +126,7 @@ final class Tokens {
                     List.of(ARM_SCOPE)));
             if (t == null) {
                 throw new CredentialsRejectedException("the host's token source returned no token for service account '"
-                        + p.serviceAccount() + "'", p.serviceAccount(), -1);
+                        + p.serviceAccount() + "'", p.serviceAccount());
             }
             return t;
         } catch (BillingException e) {
@@ -134,7 +134,7 @@ final class Tokens {
         } catch (RuntimeException e) {
             throw new CredentialsRejectedException("the host's token source failed for service account '" + p.serviceAccount()
                     + "' (" + e.getClass().getSimpleName() + ": " + p.scrub(shorten(e.getMessage())) + ")",
-                    p.serviceAccount(), -1);
+                    p.serviceAccount());
         }
     }
 

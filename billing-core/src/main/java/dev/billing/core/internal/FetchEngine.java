@@ -229,7 +229,7 @@ public final class FetchEngine implements AutoCloseable {
         if (e instanceof RejectedExecutionException) {
             return isClosed() ? closedError(account) : new BillingException("the fetch executor rejected the fetch of"
                     + " service account '" + account.name() + "'; is the executor given to Billing.builder().executor(...)"
-                    + " shut down?", account.name(), -1, false, e);
+                    + " shut down?", account.name(), false, e);
         }
         if (e instanceof BillingException b) {
             return b;
@@ -239,7 +239,7 @@ public final class FetchEngine implements AutoCloseable {
         // a cause whose message held a secret is not kept: its toString and stack trace would print it
         return new BillingException("unexpected " + e.getClass().getSimpleName() + " while fetching service account '"
                 + account.name() + "' from " + account.provider() + (e.getMessage() == null ? "" : ": " + message),
-                account.name(), -1, false, leaked ? null : e);
+                account.name(), false, leaked ? null : e);
     }
 
     /** Replaces every secret credential value of the account in {@code text} with {@code ***}. */
@@ -276,12 +276,12 @@ public final class FetchEngine implements AutoCloseable {
         }
         return new BillingException("unexpected " + e.getClass().getSimpleName() + " while working on service account '"
                 + account.name() + "' from " + account.provider() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                account.name(), -1, false, e);
+                account.name(), false, e);
     }
 
     private static BillingException closedError(ServiceAccount account) {
         return new BillingException("Billing is closed; service account '" + account.name() + "' was not fetched;"
-                + " build a new Billing to read costs", account.name(), -1, false, null);
+                + " build a new Billing to read costs", account.name(), false, null);
     }
 
     /** @return the record carrying the account's id and project, whatever the provider put there */
@@ -333,7 +333,7 @@ public final class FetchEngine implements AutoCloseable {
             if ((effective && !r.effectiveCostGiven()) || (list && r.listCost().isEmpty())) {
                 throw new ProviderProtocolException("provider '" + provider + "' declares "
                         + (effective && !r.effectiveCostGiven() ? Capability.EFFECTIVE_COST : Capability.LIST_COST)
-                        + " but passed a line item of " + r.chargeDate() + " without it", account.name(), -1, null);
+                        + " but passed a line item of " + r.chargeDate() + " without it", account.name(), null);
             }
         }
     }

@@ -280,7 +280,7 @@ public final class InMemoryCostStore implements CostStore {
             if (!lastInside || !record.serviceAccount().equals(account.id())) {
                 throw new BillingException("a line item of service account '" + record.serviceAccount()
                         + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
-                        + " being replaced", account.name(), -1, false, null);
+                        + " being replaced", account.name(), false, null);
             }
             rows.add(record);
             count++;

@@ -9,7 +9,6 @@ import dev.billing.core.Metric;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
-import dev.billing.core.internal.InMemoryCostStore;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -29,17 +28,12 @@ import java.util.function.Consumer;
  *
  * <p>Implementations are thread-safe; several stores (in several processes) may share one
  * database, and then a window is replaced by one of them at a time. The default,
- * {@link #inMemory()}, keeps costs in this process only; {@code billing-jdbc} keeps them in an
+ * {@link dev.billing.core.CostStores#inMemory()}, keeps costs in this process only; {@code billing-jdbc} keeps them in an
  * embedded database file or a shared PostgreSQL.
  *
  * <p>New methods are added to this interface only as {@code default} methods.
  */
 public interface CostStore extends AutoCloseable {
-
-    /** @return a new store that keeps costs in memory, lost when the process ends */
-    static CostStore inMemory() {
-        return new InMemoryCostStore();
-    }
 
     /**
      * Replaces one window: deletes its line items, streams the new ones from {@code source} into

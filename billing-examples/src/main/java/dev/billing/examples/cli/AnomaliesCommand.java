@@ -69,20 +69,8 @@ final class AnomaliesCommand implements Callable<Integer> {
     @Mixin
     private MetricOption metricOption;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table (default) or json.")
-    private Format format;
-
-    @Option(names = "--from-store", description = "Answer from the cost store kept by 'billing sync' (see --store)"
-            + " instead of asking the providers; alerts are remembered in it.")
-    private boolean fromStore;
-
     @Mixin
-    private StoreOption store;
-
-    /** The output formats. */
-    enum Format {
-        table, json
-    }
+    private AlertingOptions output;
 
     @Override
     public Integer call() {
@@ -91,9 +79,7 @@ final class AnomaliesCommand implements Callable<Integer> {
             throw CliException.usage("--to " + to + " must be after --from " + from
                     + " (--to is exclusive: for one day D, use --from D --to D+1)");
         }
-        if (!fromStore && store.given()) {
-            throw CliException.usage("--store reads the cost store: add --from-store");
-        }
+        output.check();
         Metric metric = metricOption.metric();
         BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
         BillingPeriod period = BillingPeriod.of(from, to);
@@ -102,19 +88,19 @@ final class AnomaliesCommand implements Callable<Integer> {
                         + money(a.cost(), a.series().currency()) + " against a baseline of "
                         + money(a.baseline(), a.series().currency())));
         AnomalyReport report;
-        try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
+        try (Billing billing = Session.open(cfg, output.fromStore() ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());
-             JdbcCostStore costs = fromStore ? store.open(false, true, cfg, console.env()) : null) {
+             JdbcCostStore costs = output.open(cfg, console.env())) {
             if (costs != null) {
                 detector.alerts(costs.alerts());
             }
-            report = build(detector, cfg).detect(period, fromStore ? CostSync.builder(billing).store(costs).build()::report
+            report = build(detector, cfg).detect(period, output.fromStore() ? CostSync.builder(billing).store(costs).build()::report
                     : billing.costs()::report);
         }
         report.coverage().stream().filter(c -> c.error() != null).forEach(c ->
                 console.err().println("warning: " + c.name() + ": " + BillingCli.oneLine(c.error())));
-        if (format == Format.json) {
-            AnomalyJson.write(report, metric.key(), fromStore, console.out());
+        if (output.json()) {
+            AnomalyJson.write(report, metric.key(), output.fromStore(), console.out());
             console.out().println();
         } else {
             table(report, metric, console.out());

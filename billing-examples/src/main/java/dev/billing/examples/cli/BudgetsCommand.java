@@ -56,13 +56,6 @@ final class BudgetsCommand implements Callable<Integer> {
             description = "The month (UTC); default the current one.")
     private YearMonth month;
 
-    @Option(names = "--format", paramLabel = "F", defaultValue = "table", description = "table (default) or json.")
-    private Format format;
-
-    @Option(names = "--from-store", description = "Answer from the cost store kept by 'billing sync' (see --store)"
-            + " instead of asking the providers; alerts are remembered in it.")
-    private boolean fromStore;
-
     @Mixin
     private AllocationOption allocation;
 
@@ -70,22 +63,15 @@ final class BudgetsCommand implements Callable<Integer> {
     private MetricOption metric;
 
     @Mixin
-    private StoreOption store;
+    private AlertingOptions output;
 
     @Mixin
     private CurrencyOption currency;
 
-    /** The output formats. */
-    enum Format {
-        table, json
-    }
-
     @Override
     public Integer call() {
         BillingCli.Console console = parent.console();
-        if (!fromStore && store.given()) {
-            throw CliException.usage("--store reads the cost store: add --from-store");
-        }
+        output.check();
         Metric cost = metric.metric();
         YearMonth m = month == null ? YearMonth.now(Clock.systemUTC()) : month;
         BillingConfig cfg = allocation.apply(Config.load(config, console.env()));
@@ -109,16 +95,16 @@ final class BudgetsCommand implements Callable<Integer> {
         currency.rates().ifPresent(evaluator::rates);
         evaluator.metric(cost);
         BudgetReport report;
-        try (Billing billing = Session.open(cfg, fromStore ? FetchListener.NONE
+        try (Billing billing = Session.open(cfg, output.fromStore() ? FetchListener.NONE
                 : new Progress(console.err(), console.terminal()), console.err());
-             JdbcCostStore costs = fromStore ? store.open(false, true, cfg, console.env()) : null) {
+             JdbcCostStore costs = output.open(cfg, console.env())) {
             if (costs != null) {
                 evaluator.alerts(costs.budgetAlerts());
             }
             BudgetEvaluator budgets = evaluator.build();
             report = currency.converting(() -> {
                 try {
-                    CostSync sync = fromStore ? CostSync.builder(billing).store(costs).build() : null;
+                    CostSync sync = output.fromStore() ? CostSync.builder(billing).store(costs).build() : null;
                     return budgets.evaluate(cfg.budgets(), m, sync != null
                             ? query -> SyncHints.add(sync.report(query), Clock.systemUTC()) : billing.costs()::report);
                 } catch (MissingExchangeRateException e) {
@@ -131,7 +117,7 @@ final class BudgetsCommand implements Callable<Integer> {
         }
         report.coverage().stream().filter(c -> c.error() != null).forEach(c ->
                 console.err().println("warning: " + c.name() + ": " + BillingCli.oneLine(c.error())));
-        if (format == Format.json) {
+        if (output.json()) {
             json(report, console.out());
         } else {
             table(report, console.out());

@@ -36,8 +36,11 @@ final class SyncHints {
             }
             if (c.status() instanceof AccountStatus.Failed f) {
                 BillingException e = f.error();
-                return with(c, new AccountStatus.Failed(new BillingException(e.getMessage() + "; " + sync(first, current),
-                        e.serviceAccount().orElse(null), e.statusCode().orElse(-1), e.retryable(), e)));
+                String message = e.getMessage() + "; " + sync(first, current);
+                String account = e.serviceAccount().orElse(null);
+                return with(c, new AccountStatus.Failed(e.statusCode().isPresent()
+                        ? new BillingException(message, account, e.statusCode().getAsInt(), e.retryable(), e)
+                        : new BillingException(message, account, e.retryable(), e)));
             }
             return c;
         }).toList();

@@ -170,6 +170,32 @@ class MixedHyperBillingReportTest {
                 assertThat(l).contains("gcp, alibaba, tencent, akamai"));
     }
 
+    @Test
+    void providers_showEachProvidersCapabilities_inTheTableAndInJson() throws Exception {
+        Cli table = Cli.run(Map.of(), "providers");
+
+        String awsPart = table.out.substring(table.out.indexOf("hyperbilling-aws  "), table.out.indexOf("hyperbilling-mzc  "));
+        assertThat(awsPart).contains("  capabilities: daily, monthly, verify, usage quantity; not: tags, effective cost,"
+                + " list cost");
+
+        Cli json = Cli.run(Map.of(), "providers", "--format", "json");
+
+        assertThat(json.exitCode).as(json.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode providers = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.out).get("providers");
+        com.fasterxml.jackson.databind.JsonNode aws = null;
+        for (com.fasterxml.jackson.databind.JsonNode p : providers) {
+            if (p.get("id").asText().equals("hyperbilling-aws")) {
+                aws = p;
+            }
+        }
+        assertThat(aws).isNotNull();
+        assertThat(aws.get("displayName").asText()).startsWith("Hyper Billing");
+        assertThat(aws.get("capabilities").toString()).isEqualTo("[\"DAILY\",\"MONTHLY\",\"VERIFY\",\"USAGE_QUANTITY\"]");
+        assertThat(aws.get("credentials").findValuesAsText("name")).contains("account", "email", "key");
+        assertThat(aws.get("settings").findValuesAsText("name")).contains("endpoint", "timeout");
+    }
+
     private void assertNoSecret(Cli r) {
         for (String pem : List.of(env.get("GCP_KEY"), env.get("ALI_KEY"))) {
             pem.lines().filter(l -> !l.startsWith("-----")).forEach(line -> {

@@ -207,7 +207,7 @@ public final class ExportFetcher {
             if (System.nanoTime() - deadline >= 0) {
                 throw new ProviderUnavailableException(Transport.PROVIDER + ": the export query of service account '"
                         + caller.serviceAccount() + "' was still running after " + config.maxPollWait() + " (" + polls
-                        + " polls of job " + page.jobId() + "); try again later", caller.serviceAccount(), -1, null);
+                        + " polls of job " + page.jobId() + "); try again later", caller.serviceAccount(), null);
             }
             transport.sleep(caller, Math.min(wait, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
             wait = Math.min(wait * 2, 2_000);

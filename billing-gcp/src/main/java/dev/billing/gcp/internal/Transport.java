@@ -91,7 +91,7 @@ final class Transport {
                 }
                 throw new ProviderUnavailableException(PROVIDER + ": the request failed for service account '"
                         + caller.serviceAccount() + "' (" + e.getCause().getClass().getSimpleName() + ")",
-                        caller.serviceAccount(), -1, null);
+                        caller.serviceAccount(), null);
             }
             log.debug("{} -> {} (attempt {}, {} ms, {} bytes)", label, response.statusCode(), attempt,
                     millisSince(start), response.body().length);
@@ -107,7 +107,7 @@ final class Transport {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while calling " + PROVIDER + " for service account '"
-                    + caller.serviceAccount() + "'", caller.serviceAccount(), -1, e);
+                    + caller.serviceAccount() + "'", caller.serviceAccount(), e);
         }
     }
 
@@ -122,7 +122,7 @@ final class Transport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderUnavailableException("interrupted while waiting to call " + PROVIDER
-                    + " again for service account '" + caller.serviceAccount() + "'", caller.serviceAccount(), -1, e);
+                    + " again for service account '" + caller.serviceAccount() + "'", caller.serviceAccount(), e);
         }
         caller.throwIfCancelled();
     }

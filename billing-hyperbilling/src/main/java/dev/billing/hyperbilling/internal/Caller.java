@@ -18,7 +18,7 @@ record Caller(String serviceAccount, String account, String email, String key) i
         } catch (IllegalArgumentException e) {
             // the JDK's message may quote the value: never pass it on
             throw new dev.billing.core.InvalidRequestException("the credential 'email' or 'key' of service account '"
-                    + serviceAccount + "' has characters an HTTP header cannot carry", serviceAccount, -1, null);
+                    + serviceAccount + "' has characters an HTTP header cannot carry", serviceAccount, null);
         }
     }
 

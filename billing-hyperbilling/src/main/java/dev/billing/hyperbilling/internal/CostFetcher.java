@@ -80,7 +80,7 @@ public final class CostFetcher implements Fetcher {
         if (!linked.contains(caller.account())) {
             throw new CredentialsRejectedException(PROVIDER + " accepted the credentials of service account '"
                     + caller.serviceAccount() + "', but AWS account " + caller.account()
-                    + " is not among its linked accounts; check the credential 'account'", caller.serviceAccount(), -1);
+                    + " is not among its linked accounts; check the credential 'account'", caller.serviceAccount());
         }
         log.debug("verified service account {}: account {} is linked", caller.serviceAccount(), caller.account());
     }

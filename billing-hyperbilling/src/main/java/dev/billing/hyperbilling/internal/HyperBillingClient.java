@@ -136,7 +136,7 @@ final class HyperBillingClient {
             Thread.currentThread().interrupt();
         }
         return new ProviderUnavailableException("interrupted while calling " + provider + " for service account '"
-                + name + "'", name, -1, e);
+                + name + "'", name, e);
     }
 
     private <T> CompletableFuture<T> attemptAsync(Call<T> call, HttpRequest request, int attempt,

@@ -66,7 +66,7 @@ public final class AesGcmSecretStore implements SecretStore {
                     ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
             throw new BillingException("cannot encrypt credential '" + field + "' of service account '" + account
-                    + "': " + e.getClass().getSimpleName(), account.value(), -1, false, null);
+                    + "': " + e.getClass().getSimpleName(), account.value(), false, null);
         }
     }
 
@@ -80,7 +80,7 @@ public final class AesGcmSecretStore implements SecretStore {
             throw new BillingException("cannot decrypt credential '" + field + "' of service account '" + account
                     + "': wrong key, or the stored value was changed; give SecretStore.aesGcm the key it was sealed"
                     + " with (as a previous key while rotating), or remove the account and register it again with its"
-                    + " credentials", account.value(), -1, false, null);
+                    + " credentials", account.value(), false, null);
         }
         return value;
     }

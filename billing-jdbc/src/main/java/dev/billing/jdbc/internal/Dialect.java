@@ -26,7 +26,7 @@ public enum Dialect {
             case "H2" -> H2;
             case "PostgreSQL" -> POSTGRESQL;
             default -> throw new BillingException("the cost store runs on H2 or PostgreSQL, not on " + product,
-                    null, -1, false, null);
+                    null, false, null);
         };
     }
 

@@ -241,7 +241,7 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
 
     private static BillingException failure(String what, String account, SQLException e) {
         return new BillingException("service account store failed " + what
-                + (account == null ? "" : " service account '" + account + "'") + ": " + e.getSQLState(), account, -1,
+                + (account == null ? "" : " service account '" + account + "'") + ": " + e.getSQLState(), account,
                 false, e);
     }
 }

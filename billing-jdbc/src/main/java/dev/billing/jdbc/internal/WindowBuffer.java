@@ -97,7 +97,7 @@ public final class WindowBuffer implements CostSink {
     public void accept(CostRecord r) {
         if (!YearMonth.from(r.chargeDate()).equals(month)) {
             throw new BillingException("a line item of service account '" + account.name() + "' is dated "
-                    + r.chargeDate() + ", outside the window " + month + " being replaced", account.name(), -1,
+                    + r.chargeDate() + ", outside the window " + month + " being replaced", account.name(),
                     false, null);
         }
         BigDecimal amount = exact(r.billedCost().amount());
@@ -137,7 +137,7 @@ public final class WindowBuffer implements CostSink {
             throw new BillingException("amount " + amount.toPlainString() + " of service account '"
                     + account.name() + "' in " + month + " does not fit the cost store exactly (at most "
                     + MAX_INTEGER_DIGITS + " integer and " + MAX_SCALE + " fractional digits); the window keeps"
-                    + " its old data", account.name(), -1, false, null);
+                    + " its old data", account.name(), false, null);
         }
         return amount;
     }

@@ -161,7 +161,7 @@ public final class Retrier {
             Thread.currentThread().interrupt();
             sleep.cancel(false);
             throw new ProviderUnavailableException("interrupted while waiting to call " + provider
-                    + " again for service account '" + serviceAccount + "'", serviceAccount, -1, e);
+                    + " again for service account '" + serviceAccount + "'", serviceAccount, e);
         }
     }
 

@@ -1,10 +1,10 @@
-package dev.billing.hyperbilling;
+package dev.billing.hyperbilling.internal;
 
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
-import dev.billing.hyperbilling.internal.Settings;
+import dev.billing.hyperbilling.HyperBillingMzcProvider;
 import dev.billing.provider.HttpSettings;
 import dev.billing.provider.support.SettingValues;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Creates the {@code hyperbilling-mzc} provider from provider settings; registered for
- * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ * {@link java.util.ServiceLoader} (and {@code provides} in the module descriptor), so the jar on the class or
+ * module path enables the provider. Not exported: hosts build the provider with {@link HyperBillingMzcProvider#builder()}.
  *
  * <p>Settings: {@code endpoint} (required: the base URL of the summary API; without it the provider
  * is created, but verify and fetch fail asking for it), {@code timeout} (each request's timeout, an

@@ -1,15 +1,19 @@
-package dev.billing.focus;
+package dev.billing.focus.internal;
 
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
+import dev.billing.focus.FocusFilesProvider;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Creates the {@code focus-files} provider from provider settings; registered for
- * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ * {@link java.util.ServiceLoader} (and {@code provides} in the module descriptor), so the jar on the class or
+ * module path enables the provider. Not exported: hosts build the provider with {@link FocusFilesProvider#builder()}.
  *
  * <p>Settings: {@code directory} (required: the folder holding the FOCUS CSV files; without it the
  * provider is created, but verify and fetch fail asking for it) and {@code glob} (which files, relative
@@ -52,7 +56,7 @@ public final class FocusFilesProviderFactory implements BillingProviderFactory {
                         throw new ProviderConfigurationException("provider setting 'directory' of "
                                 + FocusFilesProvider.ID + " is empty; give the folder holding the FOCUS CSV files");
                     }
-                    b.directory(FocusFilesProvider.Builder.path(value));
+                    b.directory(path(value));
                 }
                 case "glob" -> {
                     try {
@@ -67,5 +71,14 @@ public final class FocusFilesProviderFactory implements BillingProviderFactory {
             }
         }
         return b.build();
+    }
+
+    private static Path path(String value) {
+        try {
+            return Path.of(value.trim());
+        } catch (InvalidPathException e) {
+            throw new ProviderConfigurationException("provider setting 'directory' of " + FocusFilesProvider.ID
+                    + " is not a valid path: " + e.getMessage());
+        }
     }
 }
