@@ -1,6 +1,9 @@
 package dev.billing.spring;
 
+import dev.billing.config.BillingConfig;
+import dev.billing.core.AnomalyDetector;
 import dev.billing.core.Billing;
+import dev.billing.core.BillingException;
 import dev.billing.core.CostSync;
 import dev.billing.core.spi.CostStore;
 import dev.billing.dashboard.DashboardHandler;
@@ -16,6 +19,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -61,16 +65,46 @@ public class BillingAutoConfiguration {
      * @param properties {@code billing.*}
      * @param metrics the meters
      * @param environment where properties this version does not apply yet are looked for
+     * @param configFile the settings of {@code billing.config-file}, if given
      * @return the billing of the properties' providers and service accounts
      * @throws BillingPropertyException when a property is wrong
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Billing billing(BillingProperties properties, BillingMetrics metrics, Environment environment) {
+    public Billing billing(BillingProperties properties, BillingMetrics metrics, Environment environment,
+                           ObjectProvider<BillingConfig> configFile) {
         refuseUnsupported(environment);
-        Billing billing = BillingFactory.create(properties, metrics);
+        Billing billing = BillingFactory.create(properties, metrics, configFile.getIfAvailable());
         metrics.registerAccounts(billing);
         return billing;
+    }
+
+    /**
+     * @param properties {@code billing.config-file}, and the service accounts its budgets may name
+     * @return the file's provider settings, tag aliases, budgets and anomaly settings
+     * @throws BillingPropertyException naming {@code billing.config-file}, the file's field and the fix
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "billing", name = "config-file")
+    public BillingConfig billingConfigFile(BillingProperties properties) {
+        return BillingFactory.configFile(properties);
+    }
+
+    /**
+     * @param configFile the file's anomaly settings
+     * @return the detector that marks anomalies on the dashboard, with the file's settings
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BillingConfig.class)
+    public AnomalyDetector billingAnomalyDetector(BillingConfig configFile) {
+        try {
+            return AnomalyDetector.builder().settings(configFile.anomalies()).build();
+        } catch (BillingException e) {
+            throw new BillingPropertyException("billing.config-file", configFile.file() + ": anomalies: "
+                    + e.getMessage(), "fix anomalies in the file as the message says");
+        }
     }
 
     /**
@@ -78,7 +112,7 @@ public class BillingAutoConfiguration {
      * than report costs without it.
      */
     private static void refuseUnsupported(Environment environment) {
-        for (String name : new String[] {"billing.config-file", "billing.tag-aliases", "billing.allocation"}) {
+        for (String name : new String[] {"billing.allocation"}) {
             ConfigurationPropertyName property = ConfigurationPropertyName.of(name);
             for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
                 if (source.getConfigurationProperty(property) != null
@@ -232,6 +266,7 @@ public class BillingAutoConfiguration {
         @ConditionalOnMissingBean(name = "billingDashboard")
         ServletRegistrationBean<HttpServlet> billingDashboard(ReportSource source, DashboardAccess access,
                                                               ObjectProvider<DashboardRenderer> renderer,
+                                                              ObjectProvider<AnomalyDetector> anomalies,
                                                               BillingProperties properties) {
             String path = properties.getDashboard().getPath();
             if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
@@ -241,6 +276,7 @@ public class BillingAutoConfiguration {
             DashboardHandler.Builder handler = DashboardHandler.builder(source)
                     .fromStore(properties.getSync().getCron() != null);
             renderer.ifAvailable(handler::renderer);
+            anomalies.ifAvailable(detector -> handler.anomalies(detector, source));
             ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(
                     new DashboardServlet(handler.build(), access, path), path, path + "/*");
             registration.setName("billingDashboard");

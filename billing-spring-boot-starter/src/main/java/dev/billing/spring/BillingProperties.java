@@ -25,6 +25,22 @@ public class BillingProperties {
     /** The service accounts to register, in order. */
     private List<ServiceAccount> serviceAccounts = new ArrayList<>();
 
+    /**
+     * A {@code billing.json} (the CLI's configuration file) whose {@code providers}, {@code tagAliases},
+     * {@code budgets} and {@code anomalies} are used; its provider settings and tag aliases are combined with
+     * {@code billing.providers.*} and {@code billing.tag-aliases.*}, the properties winning. It may not hold
+     * {@code serviceAccounts} or {@code store}: give those as properties.
+     */
+    private Path configFile;
+
+    /**
+     * Tag keys read under a canonical key, such as {@code billing.tag-aliases.team=Team,owner-team}: a line
+     * item's tag {@code Team} or {@code owner-team} is read as {@code team} (the canonical key's own value wins,
+     * then the first alias listed). Use brackets for a canonical key with capitals or other characters:
+     * {@code billing.tag-aliases[CostCenter]=cost-center}.
+     */
+    private Map<String, List<String>> tagAliases = new LinkedHashMap<>();
+
     /** Whether each service account's credentials are verified once at startup (for the health indicator). */
     private boolean verifyOnStartup = true;
 
@@ -56,6 +72,26 @@ public class BillingProperties {
     /** @param serviceAccounts the service accounts */
     public void setServiceAccounts(List<ServiceAccount> serviceAccounts) {
         this.serviceAccounts = serviceAccounts;
+    }
+
+    /** @return the configuration file, or null */
+    public Path getConfigFile() {
+        return configFile;
+    }
+
+    /** @param configFile the configuration file */
+    public void setConfigFile(Path configFile) {
+        this.configFile = configFile;
+    }
+
+    /** @return the tag keys read under each canonical key */
+    public Map<String, List<String>> getTagAliases() {
+        return tagAliases;
+    }
+
+    /** @param tagAliases the tag keys read under each canonical key */
+    public void setTagAliases(Map<String, List<String>> tagAliases) {
+        this.tagAliases = tagAliases;
     }
 
     /** @return whether credentials are verified at startup */
