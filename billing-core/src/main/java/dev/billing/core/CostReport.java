@@ -124,11 +124,11 @@ public final class CostReport {
 
     /**
      * @param project a project id of this report
-     * @return whether every service account of that project contributed
+     * @return whether every service account of that project contributed whole, as {@link #isComplete()} asks of all
      * @throws InvalidRequestException when the project is not in the report
      */
     public boolean isComplete(String project) {
-        return coverage(project).stream().noneMatch(c -> !c.status().contributed());
+        return AccountCoverage.complete(coverage(project));
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
@@ -151,7 +151,7 @@ public final class CostReport {
 
     /** @return whether every account in scope contributed whole: no account FAILED, PENDING or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> !c.status().contributed() || c.code() == CoverageStatus.PARTIAL);
+        return AccountCoverage.complete(coverage);
     }
 
     @Override
