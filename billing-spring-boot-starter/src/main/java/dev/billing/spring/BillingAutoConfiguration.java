@@ -14,6 +14,8 @@ import dev.billing.jdbc.JdbcCostStore;
 import dev.billing.micrometer.BillingMetrics;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -267,7 +269,7 @@ public class BillingAutoConfiguration {
         ServletRegistrationBean<HttpServlet> billingDashboard(ReportSource source, DashboardAccess access,
                                                               ObjectProvider<DashboardRenderer> renderer,
                                                               ObjectProvider<AnomalyDetector> anomalies,
-                                                              BillingProperties properties) {
+                                                              Billing billing, BillingProperties properties) {
             String path = properties.getDashboard().getPath();
             if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
                 throw new BillingPropertyException("billing.dashboard.path", "'" + path + "' is not a path",
@@ -275,8 +277,15 @@ public class BillingAutoConfiguration {
             }
             DashboardHandler.Builder handler = DashboardHandler.builder(source)
                     .fromStore(properties.getSync().getCron() != null);
-            renderer.ifAvailable(handler::renderer);
-            anomalies.ifAvailable(detector -> handler.anomalies(detector, source));
+            AnomalyDetector detector = anomalies.getIfAvailable();
+            // the pages offer the tag keys of the aliases and of the anomaly settings for their breakdown by tag
+            List<String> tagKeys = new ArrayList<>(billing.tagAliases().asMap().keySet());
+            if (detector != null) {
+                tagKeys.addAll(detector.settings().tagKeys());
+                handler.anomalies(detector, source);
+            }
+            handler.renderer(renderer.getIfAvailable(() -> DashboardRenderer.builder().jsonLink(true)
+                    .tagKeys(tagKeys).build()));
             ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(
                     new DashboardServlet(handler.build(), access, path), path, path + "/*");
             registration.setName("billingDashboard");
