@@ -8,7 +8,10 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Currency;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -30,6 +33,10 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
     private static final int REGIONS = 16;
     private static final int USAGE_TYPES = 200;
     private static final int SCALE = 10;
+    /** Distinct values of each of the two tag keys. */
+    private static final int TAG_VALUES = 30;
+    /** Sub accounts per billing account. */
+    private static final int SUB_ACCOUNTS = 3;
 
     /** @param sink receives every line item once, in a fixed order */
     public void forEach(Consumer<CostRecord> sink) {
@@ -38,6 +45,7 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
         String[] regions = names("region-", REGIONS);
         String[] usageTypes = names("usage-", USAGE_TYPES);
         String[] projectIds = names("project-", projects);
+        List<Map<String, String>> tagSets = tagSets();
         LocalDate[] dates = new LocalDate[days];
         for (int d = 0; d < days; d++) {
             dates[d] = start.plusDays(d);
@@ -50,6 +58,10 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
             String account = Long.toString(100_000_000_000L + a);
             ServiceAccountId serviceAccount = ServiceAccountId.of(String.format("sa-%05d", a));
             ProjectId project = ProjectId.of(projectIds[a % projects]);
+            String[] subAccounts = new String[SUB_ACCOUNTS];
+            for (int s = 0; s < SUB_ACCOUNTS; s++) {
+                subAccounts[s] = account + "-" + s;
+            }
             for (int s = 0; s < accountServices.length; s++) {
                 accountServices[s] = random.nextInt(SERVICES);
             }
@@ -64,13 +76,30 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
                 ChargeCategory category = unscaled < 0 ? ChargeCategory.CREDIT : categories[random.nextInt(2)];
                 sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
                         .provider(provider).billingAccountId(account).serviceAccount(serviceAccount)
-                        .project(project)
+                        .subAccountId(subAccounts[random.nextInt(SUB_ACCOUNTS)]).project(project)
+                        .tags(tagSets.get(random.nextInt(tagSets.size())))
                         .service(services[accountServices[random.nextInt(accountServices.length)]])
                         .region(regions[accountRegions[random.nextInt(accountRegions.length)]])
                         .usageType(usageTypes[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
                         .billedCost(new Money(BigDecimal.valueOf(unscaled, SCALE), USD)).build());
             }
         }
+    }
+
+    /**
+     * @return every tag set of the keys {@code team} and {@code env}, {@value #TAG_VALUES} values each, shared
+     *     between line items as a provider's parser shares repeated values
+     */
+    static List<Map<String, String>> tagSets() {
+        String[] teams = names("team-", TAG_VALUES);
+        String[] envs = names("env-", TAG_VALUES);
+        List<Map<String, String>> sets = new ArrayList<>(TAG_VALUES * TAG_VALUES);
+        for (String team : teams) {
+            for (String env : envs) {
+                sets.add(Map.of("team", team, "env", env));
+            }
+        }
+        return sets;
     }
 
     private static String[] names(String prefix, int n) {

@@ -53,8 +53,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Benchmark 6: end to end, through the public API only. A {@link BillingProvider} streams 5,000,000
  * in-memory line items ({@link EndToEndData}: 2,000 accounts, 50 projects, 40 services, 16 regions, USD
- * and KRW, the first quarter of 2026) and every contender answers two questions from the same items:
- * the domain and every project by month, and service x day (DAILY).
+ * and KRW, the first quarter of 2026, tags {@code team} and {@code env} on every item) and every contender
+ * answers two questions from the same items: the domain and every project by month, and service x day
+ * (DAILY); ours also answers {@code tag:team} x day, live and from the store.
  *
  * <ul>
  *   <li>{@code ours*}: {@code billing.costs().report(query)}, fetching every account live;</li>
@@ -90,6 +91,7 @@ public class EndToEndBenchmark {
         Duck duck;
         CostQuery domain;
         CostQuery daily;
+        CostQuery dailyTeam;
 
         /** Set up once per JVM and data size: ShortRun runs every benchmark of this class unforked. */
         private static Data shared;
@@ -119,6 +121,7 @@ public class EndToEndBenchmark {
             duck = d.duck;
             domain = d.domain;
             daily = d.daily;
+            dailyTeam = d.dailyTeam;
         }
 
         private void build() throws SQLException {
@@ -129,6 +132,8 @@ public class EndToEndBenchmark {
             domain = CostQuery.of(EndToEndData.PERIOD);
             daily = CostQuery.builder(EndToEndData.PERIOD).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE)
                     .build();
+            dailyTeam = CostQuery.builder(EndToEndData.PERIOD).granularity(Granularity.DAILY)
+                    .groupBy(Dimension.tag("team")).build();
             sync = newSync(billing);
             sync.sync();
             duck = new Duck();
@@ -141,6 +146,8 @@ public class EndToEndBenchmark {
                     "ours", rowCells(billing.costs().report(daily)),
                     "ours from the store", rowCells(sync.report(daily)),
                     "duckdb", duck.cells(DAILY_SQL)));
+            Agreement.check("end to end, tag:team x day", Map.entry("ours", rowCells(billing.costs().report(dailyTeam))),
+                    Map.of("ours from the store", rowCells(sync.report(dailyTeam))));
         }
 
         /** Closes and forgets the data shared between benchmarks. */
@@ -236,8 +243,8 @@ public class EndToEndBenchmark {
     static Map<String, BigDecimal> rowCells(CostReport report) {
         Map<String, BigDecimal> cells = new HashMap<>();
         for (CostRow r : report.rows()) {
-            cells.put(r.period() + "|" + r.keys().get(Dimension.SERVICE) + "|" + r.amount().currency().getCurrencyCode(),
-                    r.amount().amount());
+            cells.put(r.period() + "|" + r.keys().values().iterator().next() + "|"
+                    + r.amount().currency().getCurrencyCode(), r.amount().amount());
         }
         return cells;
     }
@@ -246,6 +253,18 @@ public class EndToEndBenchmark {
         bh.consume(report.domain());
         bh.consume(report.projects());
         bh.consume(report.rows());
+    }
+
+    /** Ours, live: tag:team x day (DAILY), to set beside {@link #oursDaily}. */
+    @Benchmark
+    public void oursDailyTeam(Data d, Blackhole bh) {
+        consume(d.billing.costs().report(d.dailyTeam), bh);
+    }
+
+    /** Ours from the in-memory store: tag:team x day, to set beside {@link #storeDaily}. */
+    @Benchmark
+    public void storeDailyTeam(Data d, Blackhole bh) {
+        consume(d.sync.report(d.dailyTeam), bh);
     }
 
     /** Ours, live: the domain and every project by month. */

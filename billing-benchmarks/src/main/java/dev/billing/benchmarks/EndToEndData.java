@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * The end-to-end data set: seeded line items of {@code accounts} service accounts in {@code projects}
  * projects, 40 services, 16 regions, 200 usage types, over the first quarter of 2026, in USD (three
  * accounts in four, amounts with 10 decimals) and KRW (every fourth account, amounts with 2 decimals);
- * about one line item in fifty is a credit. Each account's items are generated from their own seed, in date
+ * about one line item in fifty is a credit; each item has one of three sub accounts of its billing account
+ * and a tag set of two keys, {@code team} and {@code env}, with 30 values each. Each account's items are generated from their own seed, in date
  * order, so that an account can be generated alone, and every contender sees exactly the same items.
  *
  * @param rows the number of line items
@@ -55,6 +56,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
     private static final String[] REGION_NAMES = names("region-", REGIONS);
     private static final String[] USAGE_NAMES = names("usage-", USAGE_TYPES);
     private static final ChargeCategory[] CATEGORIES = ChargeCategory.values();
+    private static final List<Map<String, String>> TAG_SETS = CostData.tagSets();
 
     /** The default set: 5,000,000 line items, 2,000 accounts, 50 projects. */
     static EndToEndData standard() {
@@ -87,6 +89,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
             services[s] = random.nextInt(SERVICES);
         }
         int[] regions = {random.nextInt(REGIONS), random.nextInt(REGIONS)};
+        String[] subAccounts = {billingAccount + "-0", billingAccount + "-1", billingAccount + "-2"};
         LocalDate start = PERIOD.start();
         int days = (int) (PERIOD.end().toEpochDay() - start.toEpochDay());
         LocalDate[] dates = new LocalDate[days];
@@ -101,7 +104,9 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
             ChargeCategory category = unscaled < 0 ? ChargeCategory.CREDIT : CATEGORIES[random.nextInt(2)];
             sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
                     .provider(PROVIDER_ID).billingAccountId(billingAccount).serviceAccount(serviceAccount)
-                    .project(project).service(SERVICE_NAMES[services[random.nextInt(services.length)]])
+                    .subAccountId(subAccounts[random.nextInt(subAccounts.length)]).project(project)
+                    .tags(TAG_SETS.get(random.nextInt(TAG_SETS.size())))
+                    .service(SERVICE_NAMES[services[random.nextInt(services.length)]])
                     .region(REGION_NAMES[regions[random.nextInt(regions.length)]])
                     .usageType(USAGE_NAMES[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
                     .billedCost(new Money(BigDecimal.valueOf(unscaled, krw ? 2 : 10), currency)).build());
@@ -167,7 +172,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
 
         @Override
         public Set<Capability> capabilities() {
-            return Set.of(Capability.DAILY, Capability.MONTHLY);
+            return Set.of(Capability.DAILY, Capability.MONTHLY, Capability.TAGS);
         }
 
         @Override
@@ -195,7 +200,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
                 });
             }
             page.flush();
-            return new FetchStats(page.records, page.pages, page.pages, 0);
+            return FetchStats.builder().records(page.records).requests(page.pages).pages(page.pages).build();
         }
 
         private static int firstOnOrAfter(CostRecord[] items, LocalDate day) {

@@ -1,10 +1,13 @@
 package dev.billing.benchmarks;
 
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
-import dev.billing.core.internal.Aggregation;
-import dev.billing.core.internal.ColumnarStore;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostCellColumns;
+import dev.billing.core.spi.CostStore;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,10 +37,12 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Benchmark 1: SUM of cost over 10 M line items grouped (a) by billing account (5,000 groups) and
- * (b) by the full cube day x service x region x account. Contenders: our store and kernel; DuckDB
- * on one thread, loaded in setup; a naive {@code stream().collect(groupingBy(...))} over
+ * (b) by the full cube day x service x region x account. Contenders: {@link CostStore#inMemory()}
+ * through the public SPI ({@link CostStore#aggregateColumns}, loaded window by window as a sync writes
+ * it); DuckDB on one thread, loaded in setup; a naive {@code stream().collect(groupingBy(...))} over
  * {@link CostRecord}s. Each contender hands every result cell (keys and exact sum) to the blackhole,
- * except DuckDB on the cube (see {@link #CUBE_SUMMARY_SQL}).
+ * except DuckDB on the cube (see {@link #CUBE_SUMMARY_SQL}). The store's cells also carry their project
+ * (one per account here, so no more cells).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -72,10 +77,11 @@ public class KernelBenchmark {
         public int accounts;
 
         List<CostRecord> records;
-        ColumnarStore store;
+        CostStore store;
+        List<ServiceAccountId> scope;
         DuckDbTable duck;
-        ColumnarStore.Selection oneKey;
-        ColumnarStore.Selection cube;
+        CostQuery oneKey;
+        CostQuery cube;
 
         /** Generates the data into every contender and checks they agree, or reuses what this JVM did. */
         @Setup(Level.Trial)
@@ -83,6 +89,7 @@ public class KernelBenchmark {
             Data loaded = LOADED.computeIfAbsent(List.of(rows, accounts), k -> load());
             records = loaded.records;
             store = loaded.store;
+            scope = loaded.scope;
             duck = loaded.duck;
             oneKey = loaded.oneKey;
             cube = loaded.cube;
@@ -92,33 +99,23 @@ public class KernelBenchmark {
             Data d = new Data();
             CostData data = new CostData(rows, accounts, 100, LocalDate.of(2026, 1, 1), 31, 42);
             d.records = new ArrayList<>(rows);
-            d.store = new ColumnarStore();
             d.duck = new DuckDbTable();
             Consumer<CostRecord> duckSink = d.duck.sink();
-            ColumnarStore.Segment[] segment = {null};
-            String[] segmentAccount = {null};
-            data.forEach(r -> {
+            StoreLoad.Loaded loaded = StoreLoad.load(data, r -> {
                 d.records.add(r);
                 duckSink.accept(r);
-                if (!r.serviceAccount().value().equals(segmentAccount[0])) {
-                    if (segment[0] != null) {
-                        d.store.commit(segment[0]);
-                    }
-                    segment[0] = d.store.newSegment();
-                    segmentAccount[0] = r.serviceAccount().value();
-                }
-                segment[0].add(r);
             });
-            d.store.commit(segment[0]);
+            d.store = loaded.store();
+            d.scope = loaded.accounts();
             d.duck.loaded();
-            d.oneKey = new ColumnarStore.Selection(data.start(), data.start().plusDays(data.days()), null, Map.of(),
-                    List.of(Dimension.ACCOUNT));
-            d.cube = new ColumnarStore.Selection(data.start(), data.start().plusDays(data.days()), Granularity.DAILY,
-                    Map.of(), List.of(Dimension.SERVICE, Dimension.REGION, Dimension.ACCOUNT));
-            Agreement.check("one key", entry("ours", cells(d.store.aggregate(d.oneKey), 1)), Map.of(
+            BillingPeriod period = BillingPeriod.of(data.start(), data.start().plusDays(data.days()));
+            d.oneKey = CostQuery.builder(period).granularity(Granularity.MONTHLY).groupBy(Dimension.ACCOUNT).build();
+            d.cube = CostQuery.builder(period).granularity(Granularity.DAILY)
+                    .groupBy(Dimension.SERVICE, Dimension.REGION, Dimension.ACCOUNT).build();
+            Agreement.check("one key", entry("ours", cells(d, d.oneKey, false)), Map.of(
                     "duckdb", d.duck.cells(ONE_KEY_SQL),
                     "naive", stringKeys(naiveOneKey(d.records), Function.identity())));
-            Agreement.check("cube", entry("ours", summary(cells(d.store.aggregate(d.cube), 3))), Map.of(
+            Agreement.check("cube", entry("ours", summary(cells(d, d.cube, true))), Map.of(
                     "duckdb", duckSummary(d.duck),
                     "naive", summary(stringKeys(naiveCube(d.records), CubeKey::toString))));
             return d;
@@ -128,7 +125,7 @@ public class KernelBenchmark {
     /** Ours, by account. */
     @Benchmark
     public void oneKeyOurs(Data d, Blackhole bh) {
-        consume(d.store.aggregate(d.oneKey), 1, bh);
+        consume(d, d.oneKey, bh);
     }
 
     /** DuckDB, by account. */
@@ -149,7 +146,7 @@ public class KernelBenchmark {
     /** Ours, the full cube. */
     @Benchmark
     public void cubeOurs(Data d, Blackhole bh) {
-        consume(d.store.aggregate(d.cube), 3, bh);
+        consume(d, d.cube, bh);
     }
 
     /** DuckDB, the full cube. */
@@ -178,14 +175,16 @@ public class KernelBenchmark {
                 Collectors.reducing(BigDecimal.ZERO, r -> r.billedCost().amount(), BigDecimal::add)));
     }
 
-    private static void consume(Aggregation a, int keys, Blackhole bh) {
-        for (int i = 0; i < a.size(); i++) {
-            bh.consume(a.bucket(i));
-            for (int k = 0; k < keys; k++) {
-                bh.consume(a.key(i, k));
+    private static void consume(Data d, CostQuery query, Blackhole bh) {
+        d.store.aggregateColumns(query, d.scope, a -> {
+            for (int i = 0; i < a.size(); i++) {
+                bh.consume(a.bucket(i));
+                for (int k = 1; k < a.columns(); k++) {
+                    bh.consume(a.value(k, a.code(i, k)));
+                }
+                bh.consume(a.sum(i));
             }
-            bh.consume(a.sum(i));
-        }
+        });
     }
 
     private static void consume(DuckDbTable duck, String sql, Blackhole bh) throws SQLException {
@@ -200,18 +199,28 @@ public class KernelBenchmark {
         }
     }
 
-    /** Key columns joined by {@code |}, mapped to the sum, as {@link DuckDbTable#cells} gives them. */
-    static Map<String, BigDecimal> cells(Aggregation a, int keys) {
+    /**
+     * The store's cells of a query, keyed as {@link DuckDbTable#cells} keys them: the bucket when asked, then the
+     * group-by values (not the project), joined by {@code |}.
+     */
+    static Map<String, BigDecimal> cells(Data d, CostQuery query, boolean withBucket) {
+        Map<String, BigDecimal> cells = new HashMap<>();
+        d.store.aggregateColumns(query, d.scope,
+                a -> cells(a, withBucket).forEach((k, v) -> cells.merge(k, v, BigDecimal::add)));
+        return cells;
+    }
+
+    private static Map<String, BigDecimal> cells(CostCellColumns a, boolean withBucket) {
         Map<String, BigDecimal> cells = new HashMap<>(a.size() * 2);
         for (int i = 0; i < a.size(); i++) {
             StringBuilder key = new StringBuilder();
-            if (a.bucket(i) != null) {
+            if (withBucket) {
                 key.append(a.bucket(i)).append('|');
             }
-            for (int k = 0; k < keys; k++) {
-                key.append(k > 0 ? "|" : "").append(a.key(i, k));
+            for (int k = 1; k < a.columns(); k++) {
+                key.append(k > 1 ? "|" : "").append(a.value(k, a.code(i, k)));
             }
-            cells.put(key.toString(), a.sum(i));
+            cells.merge(key.toString(), a.sum(i), BigDecimal::add);
         }
         return cells;
     }

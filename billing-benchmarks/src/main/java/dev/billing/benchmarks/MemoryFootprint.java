@@ -1,19 +1,19 @@
 package dev.billing.benchmarks;
 
 import dev.billing.core.CostRecord;
-import dev.billing.core.internal.ColumnarStore;
+import dev.billing.core.spi.CostStore;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Benchmark 3: heap bytes per line item, measured as the growth of the heap used after a full GC
- * when the same seeded line items are held by our store (dictionaries included) and by a list of
- * {@link CostRecord}s. The list is measured at its best: strings, dates, ids and the currency are
- * shared between records, as the generator makes them.
+ * when the same seeded line items (each with a sub account and a tag set of two keys) are held by
+ * {@link CostStore#inMemory()} (dictionaries and window bookkeeping included, loaded window by window
+ * through the SPI) and by a list of {@link CostRecord}s. The list is measured at its best: strings,
+ * dates, ids, tag maps and the currency are shared between records, as the generator makes them.
  */
 public final class MemoryFootprint {
     private MemoryFootprint() {
@@ -32,7 +32,7 @@ public final class MemoryFootprint {
     static Result measure(int rows) {
         CostData data = new CostData(rows, 5_000, 100, LocalDate.of(2026, 1, 1), 31, 42);
         long before = usedAfterGc();
-        ColumnarStore store = fill(data);
+        CostStore store = StoreLoad.load(data).store();
         long withStore = usedAfterGc();
         Reference.reachabilityFence(store);
         store = null;
@@ -43,36 +43,6 @@ public final class MemoryFootprint {
         long withList = usedAfterGc();
         Reference.reachabilityFence(list);
         return new Result((double) (withStore - before) / rows, (double) (withList - before2) / rows);
-    }
-
-    /** Streams the data into a store, one segment per service account, as a fetch does. */
-    static ColumnarStore fill(CostData data) {
-        return fill(data, r -> { });
-    }
-
-    /**
-     * Streams the data into a store, one segment per service account, as a fetch does, handing every
-     * record to {@code alsoTo} too (another contender's loader).
-     */
-    static ColumnarStore fill(CostData data, Consumer<CostRecord> alsoTo) {
-        ColumnarStore store = new ColumnarStore();
-        ColumnarStore.Segment[] segment = {null};
-        String[] current = {null};
-        data.forEach(r -> {
-            alsoTo.accept(r);
-            if (!r.serviceAccount().value().equals(current[0])) {
-                if (segment[0] != null) {
-                    store.commit(segment[0]);
-                }
-                segment[0] = store.newSegment();
-                current[0] = r.serviceAccount().value();
-            }
-            segment[0].add(r);
-        });
-        if (segment[0] != null) {
-            store.commit(segment[0]);
-        }
-        return store;
     }
 
     private static long usedAfterGc() {

@@ -2,15 +2,11 @@ package dev.billing.benchmarks;
 
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
-import dev.billing.core.CostReport;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
-import dev.billing.core.CostSummary;
 import dev.billing.core.ProjectId;
-import dev.billing.core.SeriesPoint;
-import dev.billing.core.internal.Aggregation;
-import dev.billing.core.internal.CostCube;
-import dev.billing.core.internal.ColumnarStore;
+import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostStore;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,10 +34,11 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Benchmark 4: the domain roll-up. 10,000 service accounts in 1,000 projects, 1 M line items over
  * 2025, streamed into the store (no list of records) -> the domain's total by month and every
- * project's total by month. Ours sums (project, month) cells with the kernel and rolls them up to
- * the domain's months; DuckDB on one thread answers both in one {@code GROUPING SETS} query; both
- * hand every cell to the blackhole. Setup checks that DuckDB, the kernel's cells and the SDK's full
- * report path ({@link CostCube#of}, {@link CostCube#toReport}) agree to the last digit.
+ * project's total by month. Ours asks {@link CostStore#inMemory()}, loaded window by window as a sync writes it,
+ * for the (project, month) cells through the public SPI ({@link CostStore#aggregateColumns}) and rolls them up
+ * to the domain's months; DuckDB on one thread answers both in one {@code GROUPING SETS} query; both
+ * hand every cell to the blackhole. Setup checks that DuckDB, ours and the store's kernel (the same cells
+ * grouped by project, which the store cannot answer from its windows' totals) agree to the last digit.
  * {@link #oursUnder64m} runs ours again in a JVM with a 64 MB heap.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -61,10 +58,11 @@ public class RollupBenchmark {
         @Param("10000")
         public int accounts;
 
-        ColumnarStore store;
+        CostStore store;
+        List<ServiceAccountId> scope;
         DuckDbTable duck;
         CostQuery query;
-        ColumnarStore.Selection byProjectAndMonth;
+        CostQuery byProject;
         List<ProjectId> projects;
         /** The line items' generator, for a reference computed apart from every contender. */
         CostData source;
@@ -77,20 +75,28 @@ public class RollupBenchmark {
             duck = new DuckDbTable();
             Consumer<dev.billing.core.CostRecord> duckSink = duck.sink();
             TreeSet<ProjectId> seen = new TreeSet<>();
-            store = MemoryFootprint.fill(data, r -> {
+            StoreLoad.Loaded loaded = StoreLoad.load(data, r -> {
                 duckSink.accept(r);
                 seen.add(r.project());
             });
+            store = loaded.store();
+            scope = loaded.accounts();
             duck.loaded();
             projects = List.copyOf(seen);
             query = CostQuery.of(BillingPeriod.year(2025));
-            byProjectAndMonth = new ColumnarStore.Selection(query.period().start(), query.period().end(),
-                    Granularity.MONTHLY, Map.of(), List.of(Dimension.PROJECT));
-            Map<String, BigDecimal> kernel = new HashMap<>();
-            rollUp(this, (project, month, sum) -> kernel.put(project + "|" + month.toString().substring(0, 7), sum));
-            Agreement.check("roll-up", KernelBenchmark.entry("ours", kernel), Map.of(
+            byProject = CostQuery.builder(BillingPeriod.year(2025)).granularity(Granularity.MONTHLY)
+                    .groupBy(Dimension.PROJECT).build();
+            Agreement.check("roll-up", KernelBenchmark.entry("ours", ours(this, query)), Map.of(
                     "duckdb", duckCells(),
-                    "ours as a CostReport", cells(CostCube.of(store, query).toReport(query, projects, List.of()))));
+                    "ours, the store's kernel", ours(this, byProject)));
+        }
+
+        /** Ours, answering {@code q}, keyed as {@link #duckCells()}. */
+        static Map<String, BigDecimal> ours(Data d, CostQuery q) {
+            Map<String, BigDecimal> cells = new HashMap<>();
+            rollUp(d, q, (project, month, sum) -> cells.merge(project + "|" + month.toString().substring(0, 7), sum,
+                    BigDecimal::add));
+            return cells;
         }
 
         Map<String, BigDecimal> duckCells() {
@@ -101,19 +107,6 @@ public class RollupBenchmark {
             });
             return cells;
         }
-
-        static Map<String, BigDecimal> cells(CostReport report) {
-            Map<String, BigDecimal> cells = new HashMap<>();
-            put(cells, "domain", report.domain());
-            report.projects().forEach((p, s) -> put(cells, p.value(), s));
-            return cells;
-        }
-
-        private static void put(Map<String, BigDecimal> cells, String who, CostSummary summary) {
-            for (SeriesPoint p : summary.series()) {
-                cells.put(who + "|" + p.period(), p.amount().amount());
-            }
-        }
     }
 
     /** Receives one cell of the roll-up. */
@@ -122,22 +115,26 @@ public class RollupBenchmark {
         void accept(String project, LocalDate month, BigDecimal sum);
     }
 
-    /** Sums (project, month) cells and rolls them up to the domain's months (project "domain"). */
-    static void rollUp(Data d, CellSink sink) {
-        Aggregation cells = d.store.aggregate(d.byProjectAndMonth);
+    /**
+     * Sums (project, month) cells and rolls them up to the domain's months (project "domain"); a cell may be
+     * handed on more than once (partial sums of one cell).
+     */
+    static void rollUp(Data d, CostQuery q, CellSink sink) {
         Map<LocalDate, BigDecimal> domain = new TreeMap<>();
-        for (int i = 0; i < cells.size(); i++) {
-            BigDecimal sum = cells.sum(i);
-            sink.accept(cells.key(i, 0), cells.bucket(i), sum);
-            domain.merge(cells.bucket(i), sum, BigDecimal::add);
-        }
+        d.store.aggregateColumns(q, d.scope, cells -> {
+            for (int i = 0; i < cells.size(); i++) {
+                BigDecimal sum = cells.sum(i);
+                sink.accept(cells.value(0, cells.code(i, 0)), cells.bucket(i), sum);
+                domain.merge(cells.bucket(i), sum, BigDecimal::add);
+            }
+        });
         domain.forEach((month, sum) -> sink.accept("domain", month, sum));
     }
 
     /** Ours: the domain and every project by month. */
     @Benchmark
     public void ours(Data d, Blackhole bh) {
-        rollUp(d, (project, month, sum) -> {
+        rollUp(d, d.query, (project, month, sum) -> {
             bh.consume(project);
             bh.consume(month);
             bh.consume(sum);

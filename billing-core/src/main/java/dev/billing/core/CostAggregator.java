@@ -36,15 +36,17 @@ public final class CostAggregator {
     private final Clock clock;
     private final FetchListener listener;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
 
     CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, FetchEngine engine, Clock clock,
-                   FetchListener listener, TagAliases tagAliases) {
+                   FetchListener listener, TagAliases tagAliases, Allocation allocation) {
         this.providers = providers;
         this.accounts = accounts;
         this.engine = engine;
         this.clock = clock;
         this.listener = listener;
         this.tagAliases = tagAliases;
+        this.allocation = allocation;
     }
 
     /**
@@ -117,7 +119,7 @@ public final class CostAggregator {
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
-        ReportScope scope = ReportScope.of(asked, tagAliases, accounts);
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
         LiveAggregation live = new LiveAggregation(scope.fetched());
         AtomicInteger finished = new AtomicInteger();
         int size = scope.accounts().size();

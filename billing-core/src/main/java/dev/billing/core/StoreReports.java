@@ -23,6 +23,7 @@ final class StoreReports {
     private final BillingProviders providers;
     private final ServiceAccountRegistry accounts;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
     private final CostStore store;
     private final SyncSchedule schedule;
     private final Duration staleAfter;
@@ -31,6 +32,7 @@ final class StoreReports {
         this.providers = billing.providers();
         this.accounts = billing.serviceAccounts();
         this.tagAliases = billing.tagAliases();
+        this.allocation = billing.allocation();
         this.store = store;
         this.schedule = schedule;
         this.staleAfter = staleAfter;
@@ -38,12 +40,21 @@ final class StoreReports {
 
     /** See {@link CostSync#report}. */
     CostReport report(CostQuery asked) {
-        ReportScope scope = ReportScope.of(asked, tagAliases, accounts);
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
         List<ServiceAccountId> synced = new ArrayList<>();
         List<AccountCoverage> coverage = coverage(scope, synced);
         CostCube cube = scope.cube();
         if (!synced.isEmpty()) {
-            store.aggregate(scope.fetched(), synced, cube::add);
+            try {
+                store.aggregateColumns(scope.fetched(), synced, cube::add);
+            } catch (InvalidRequestException e) {
+                if (scope.tagsReadForAllocation()) {
+                    throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
+                            + " which this cost store cannot report by; use a store that keeps tags, or raw costs: "
+                            + e.getMessage(), null, -1, e);
+                }
+                throw e;
+            }
         }
         return scope.report(cube, coverage);
     }

@@ -1,14 +1,16 @@
 package dev.billing.core.internal;
 
+import dev.billing.core.spi.CostCellColumns;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
 
 /**
  * The exact sums {@link ColumnarStore#aggregate} computed: one cell per bucket, key values and currency,
- * in no particular order.
+ * in no particular order; handed to a report as they are, in columns, each key coded by its
+ * dictionary id.
  */
-public final class Aggregation {
+public final class Aggregation implements CostCellColumns {
     private final ColumnarStore store;
     private final long[] radix;
     private final int[] keyDigit;
@@ -63,6 +65,7 @@ public final class Aggregation {
     }
 
     /** @return the number of cells */
+    @Override
     public int size() {
         return size;
     }
@@ -71,6 +74,7 @@ public final class Aggregation {
      * @param cell a cell index, {@code 0 <= cell < size()}
      * @return the first day of its bucket, or null when the selection had no granularity
      */
+    @Override
     public LocalDate bucket(int cell) {
         return bucketStart == null ? null : bucketStart[digit(cell, bucketDigit)];
     }
@@ -88,6 +92,7 @@ public final class Aggregation {
      * @param cell a cell index
      * @return the cell's currency
      */
+    @Override
     public Currency currency(int cell) {
         return store.currency(digit(cell, currencyDigit));
     }
@@ -96,12 +101,43 @@ public final class Aggregation {
      * @param cell a cell index
      * @return the cell's exact sum
      */
+    @Override
     public BigDecimal sum(int cell) {
         int scale = scales[digit(cell, currencyDigit)];
         if (big[cell] == null) {
             return BigDecimal.valueOf(sums[cell], scale);
         }
         return big[cell].add(BigDecimal.valueOf(sums[cell])).movePointLeft(scale);
+    }
+
+    @Override
+    public int columns() {
+        return keyDictionary.length;
+    }
+
+    @Override
+    public int code(int cell, int column) {
+        return digit(cell, keyDigit[column]);
+    }
+
+    @Override
+    public int codes(int column) {
+        return keyDictionary[column].size();
+    }
+
+    @Override
+    public String value(int column, int code) {
+        return keyDictionary[column].value(code);
+    }
+
+    @Override
+    public long units(int cell) {
+        return big[cell] == null ? sums[cell] : Long.MIN_VALUE;
+    }
+
+    @Override
+    public int scale(int cell) {
+        return scales[digit(cell, currencyDigit)];
     }
 
     private int digit(int cell, int j) {

@@ -17,6 +17,8 @@ final class CellTable {
     private long[] keys;
     private long[] sums;
     private long[] seen;
+    /** Dense only: the keys with an overflowed part in {@link #big}, so that the others are not looked up. */
+    private long[] bigSeen;
     private int mask;
     private int shift;
     private int count;
@@ -31,6 +33,7 @@ final class CellTable {
         if (dense) {
             sums = new long[(int) keySpace];
             seen = new long[(int) ((keySpace + 63) >>> 6)];
+            bigSeen = new long[seen.length];
         } else {
             int capacity = 1 << 10;
             keys = new long[capacity];
@@ -59,6 +62,9 @@ final class CellTable {
     /** @param unscaled an amount in units of the cell currency's scale */
     void addBig(long key, BigDecimal unscaled) {
         slot(key);
+        if (dense) {
+            bigSeen[(int) key >>> 6] |= 1L << key;
+        }
         big.merge(key, unscaled, BigDecimal::add);
     }
 
@@ -110,15 +116,18 @@ final class CellTable {
     void forEach(CellSink sink) {
         if (dense) {
             for (int w = 0; w < seen.length; w++) {
+                long withBig = bigSeen[w];
                 for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
-                    long key = ((long) w << 6) + Long.numberOfTrailingZeros(bits);
-                    sink.accept(key, sums[(int) key], big.get(key));
+                    int bit = Long.numberOfTrailingZeros(bits);
+                    long key = ((long) w << 6) + bit;
+                    sink.accept(key, sums[(int) key], (withBig & (1L << bit)) == 0 ? null : big.get(key));
                 }
             }
         } else {
+            boolean none = big.isEmpty();
             for (int i = 0; i < keys.length; i++) {
                 if (keys[i] != EMPTY) {
-                    sink.accept(keys[i], sums[i], big.get(keys[i]));
+                    sink.accept(keys[i], sums[i], none ? null : big.get(keys[i]));
                 }
             }
         }

@@ -144,7 +144,7 @@ public final class ColumnarStore {
      * @param sink receives each cell once, in no particular order
      */
     public void cells(CostQuery query, Consumer<CostCell> sink) {
-        cells(query, query.filters(), sink);
+        cells(sums(query, query.filters()), query, sink);
     }
 
     /**
@@ -155,6 +155,18 @@ public final class ColumnarStore {
      * @param sink receives each cell once, in no particular order
      */
     public void cells(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
+        cells(sums(query, accounts), query, sink);
+    }
+
+    /**
+     * Like {@link #cells(CostQuery, Collection, Consumer)}, the cells in columns: key column 0 the project, then
+     * the group-by values.
+     *
+     * @param query the period, granularity, filters and group-by
+     * @param accounts the service accounts in scope
+     * @return the cells, each once, in no particular order
+     */
+    public Aggregation sums(CostQuery query, Collection<ServiceAccountId> accounts) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
         Map<Dimension, Set<String>> filters = new HashMap<>();
@@ -164,15 +176,18 @@ public final class ColumnarStore {
             both.retainAll(scope);
             return both;
         });
-        cells(query, filters, sink);
+        return sums(query, filters);
     }
 
-    private void cells(CostQuery query, Map<Dimension, Set<String>> filters, Consumer<CostCell> sink) {
+    private Aggregation sums(CostQuery query, Map<Dimension, Set<String>> filters) {
         List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
         keys.add(Dimension.PROJECT);
         keys.addAll(query.groupBy());
-        Aggregation sums = aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
+        return aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
                 filters, keys, query.metric(), query.tagAliases().orElse(TagAliases.NONE)));
+    }
+
+    private static void cells(Aggregation sums, CostQuery query, Consumer<CostCell> sink) {
         Map<String, ProjectId> projects = new HashMap<>();
         String[] values = new String[query.groupBy().size()];
         for (int i = 0; i < sums.size(); i++) {

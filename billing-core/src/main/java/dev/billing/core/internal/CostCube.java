@@ -11,6 +11,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostCellColumns;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -30,9 +31,10 @@ import java.util.TreeMap;
  * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
  * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
- * <p>Filled with the {@link CostCell}s of a {@link ColumnarStore} or of any
- * {@link dev.billing.core.spi.CostStore} through {@link #add}, or, for a live report, by
- * {@link LiveAggregation} merging per-account partial sums. Thread-safe.
+ * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
+ * ({@link CostCell}s or {@link CostCellColumns} blocks) through {@link #add}, or, for a live report, by
+ * {@link LiveAggregation}, which rolls per-account partial sums up into {@link Rollups} of its own and adds
+ * them once. Thread-safe.
  */
 public final class CostCube {
     private final Granularity granularity;
@@ -40,13 +42,8 @@ public final class CostCube {
     final Dictionary projects = new Dictionary();
     final Dictionary[] keyValues;
     private final List<Currency> currencies = new ArrayList<>();
-    /** Cells (project, bucket, currency): the projects' series, and the domain's once rolled up. */
-    private final CellSums byProject = new CellSums(3, 1024);
-    /** Cells (bucket, group-by values..., currency): the rows; null without group-by. */
-    private final CellSums rows;
+    private final Rollups sums;
     private final int width;
-    private final int[] projectKey = new int[3];
-    private final int[] rowKey;
     private final int[] key;
     private ValueIds projectIds;
     private ValueIds[] keyIds;
@@ -67,9 +64,67 @@ public final class CostCube {
             keyValues[k] = new Dictionary();
         }
         this.width = this.groupBy.size() + 3;
-        this.rows = this.groupBy.isEmpty() ? null : new CellSums(width - 1, 1024);
-        this.rowKey = new int[width - 1];
         this.key = new int[width];
+        this.sums = new Rollups();
+    }
+
+    /**
+     * The two roll-ups of cells with this cube's key layout, filled apart from the cube (by one thread at a time)
+     * and added to it with {@link #addAll(Rollups)}. Not thread-safe.
+     */
+    final class Rollups {
+        /** Cells (project, bucket, currency): the projects' series, and the domain's once rolled up. */
+        private final CellSums byProject = new CellSums(3, 1024);
+        /** Cells (bucket, group-by values..., currency): the rows; null without group-by. */
+        private final CellSums rows = groupBy.isEmpty() ? null : new CellSums(width - 1, 1024);
+        private final int[] projectKey = new int[3];
+        private final int[] rowKey = new int[width - 1];
+        private final int[] cellKey = new int[width];
+
+        /** Adds a table of cells with the cube's key layout (a live account's partial sums). */
+        void addAll(CellSums partial) {
+            int currencyAt = width - 1;
+            for (int c = 0; c < partial.size(); c++) {
+                for (int j = 0; j < width; j++) {
+                    cellKey[j] = partial.key(c, j);
+                }
+                int currency = cellKey[currencyAt];
+                int scale = partial.scale(currency);
+                add(cellKey, currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c));
+            }
+        }
+
+        /**
+         * Adds an amount to the cells of a key: its project's series cell and its row.
+         *
+         * @param key bucket, project, group-by values, currency
+         * @param units the amount's long part, in units of {@code scale}
+         * @param big the amount's exact remainder, or null
+         */
+        private void add(int[] key, int currency, long units, int scale, BigDecimal big) {
+            projectKey[0] = key[1];
+            projectKey[1] = key[0];
+            projectKey[2] = currency;
+            CostCube.add(byProject, byProject.cell(projectKey), currency, units, scale, big);
+            if (rows != null) {
+                rowKey[0] = key[0];
+                System.arraycopy(key, 2, rowKey, 1, width - 2);
+                CostCube.add(rows, rows.cell(rowKey), currency, units, scale, big);
+            }
+        }
+    }
+
+    /** @return new, empty roll-ups with this cube's key layout */
+    Rollups newRollups() {
+        return new Rollups();
+    }
+
+    /** Adds roll-ups filled apart; thread-safe. */
+    synchronized void addAll(Rollups other) {
+        sums.byProject.addAll(other.byProject);
+        if (sums.rows != null) {
+            sums.rows.addAll(other.rows);
+        }
     }
 
     /** @return the key width: bucket, project, group-by values, currency */
@@ -103,49 +158,6 @@ public final class CostCube {
         }
     }
 
-    /** Adds a table of cells with this cube's key layout (a live account's partial sums); thread-safe. */
-    synchronized void addAll(CellSums partial) {
-        int currencyAt = width - 1;
-        for (int c = 0; c < partial.size(); c++) {
-            for (int j = 0; j < width; j++) {
-                key[j] = partial.key(c, j);
-            }
-            int currency = key[currencyAt];
-            int scale = partial.scale(currency);
-            addToCells(currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c));
-        }
-    }
-
-    /**
-     * Adds an amount to the cells of {@link #key}: its project's series cell and its row.
-     *
-     * @param units the amount's long part, in units of {@code scale}
-     * @param big the amount's exact remainder, or null
-     */
-    private void addToCells(int currency, long units, int scale, BigDecimal big) {
-        projectKey[0] = key[1];
-        projectKey[1] = key[0];
-        projectKey[2] = currency;
-        int p = byProject.cell(projectKey);
-        if (units != 0 || big == null) {
-            byProject.add(p, currency, units, scale);
-        }
-        if (big != null) {
-            byProject.addBig(p, big);
-        }
-        if (rows != null) {
-            rowKey[0] = key[0];
-            System.arraycopy(key, 2, rowKey, 1, width - 2);
-            int r = rows.cell(rowKey);
-            if (units != 0 || big == null) {
-                rows.add(r, currency, units, scale);
-            }
-            if (big != null) {
-                rows.addBig(r, big);
-            }
-        }
-    }
-
     /**
      * Sums the cells of a store's rows that a query accepts.
      *
@@ -170,6 +182,65 @@ public final class CostCube {
         if (values.size() != groupBy.size()) {
             throw new IllegalArgumentException("expected " + groupBy.size() + " keys, got " + values.size());
         }
+        valueIds();
+        key[0] = bucketDay(cell.bucket());
+        key[1] = projectIds.id(cell.project().value());
+        for (int k = 0; k < values.size(); k++) {
+            key[2 + k] = keyIds[k].id(values.get(k));
+        }
+        int currency = cachedCurrencyId(cell.amount().currency());
+        key[width - 1] = currency;
+        add(currency, cell.amount().amount());
+    }
+
+    /**
+     * Adds a block of already aggregated sums, a store's cells in columns: each column's codes are looked up
+     * once per block, each sum is added as the long the store kept.
+     *
+     * @param block the sums; their buckets may be finer than the cube's granularity
+     * @throws IllegalArgumentException when the block has not one key column (the project) more than group-by
+     *     dimensions
+     */
+    public synchronized void add(CostCellColumns block) {
+        int n = block.size();
+        if (n == 0) {
+            return;
+        }
+        int columns = block.columns();
+        if (columns != groupBy.size() + 1) {
+            throw new IllegalArgumentException("expected " + (groupBy.size() + 1) + " key columns, got " + columns);
+        }
+        valueIds();
+        int[][] ids = new int[columns][];
+        for (int k = 0; k < columns; k++) {
+            ids[k] = new int[block.codes(k)];
+            Arrays.fill(ids[k], -1);
+        }
+        for (int c = 0; c < n; c++) {
+            key[0] = bucketDay(block.bucket(c));
+            for (int k = 0; k < columns; k++) {
+                int code = block.code(c, k);
+                int id = ids[k][code];
+                if (id < 0) {
+                    String value = block.value(k, code);
+                    id = k == 0 ? projectIds.id(value) : keyIds[k - 1].id(value);
+                    ids[k][code] = id;
+                }
+                key[1 + k] = id;
+            }
+            int currency = cachedCurrencyId(block.currency(c));
+            key[width - 1] = currency;
+            long units = block.units(c);
+            int scale = block.scale(c);
+            if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
+                add(currency, block.sum(c));
+            } else {
+                sums.add(key, currency, units, scale, null);
+            }
+        }
+    }
+
+    private void valueIds() {
         if (projectIds == null) {
             projectIds = new ValueIds(projects);
             keyIds = new ValueIds[keyValues.length];
@@ -177,30 +248,33 @@ public final class CostCube {
                 keyIds[k] = new ValueIds(keyValues[k]);
             }
         }
-        LocalDate bucket = cell.bucket();
-        if (!bucket.equals(lastBucket)) {
-            lastBucketDay = (int) granularity.bucketStart(bucket).toEpochDay();
-            lastBucket = bucket;
+    }
+
+    /** @return the first day of the cube's bucket of a day, as an epoch day */
+    private int bucketDay(LocalDate day) {
+        if (day != lastBucket && !day.equals(lastBucket)) {
+            lastBucketDay = (int) granularity.bucketStart(day).toEpochDay();
+            lastBucket = day;
         }
-        key[0] = lastBucketDay;
-        key[1] = projectIds.id(cell.project().value());
-        for (int k = 0; k < values.size(); k++) {
-            key[2 + k] = keyIds[k].id(values.get(k));
-        }
-        Currency c = cell.amount().currency();
+        return lastBucketDay;
+    }
+
+    private int cachedCurrencyId(Currency c) {
         if (c != lastCurrency) {
             lastCurrencyId = currencyId(c);
             lastCurrency = c;
         }
-        int currency = lastCurrencyId;
-        key[width - 1] = currency;
-        BigDecimal amount = cell.amount().amount();
+        return lastCurrencyId;
+    }
+
+    /** Adds an exact amount to the cells of {@link #key}. */
+    private void add(int currency, BigDecimal amount) {
         int scale = Scales.scaleOf(amount);
         long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
         if (units == Long.MIN_VALUE) {
-            addToCells(currency, 0, 0, amount);
+            sums.add(key, currency, 0, 0, amount);
         } else {
-            addToCells(currency, units, scale, null);
+            sums.add(key, currency, units, scale, null);
         }
     }
 
@@ -212,6 +286,7 @@ public final class CostCube {
      */
     public synchronized CostReport toReport(CostQuery query, Collection<ProjectId> projectsInScope,
                                             List<AccountCoverage> coverage) {
+        CellSums byProject = sums.byProject;
         CellSums domain = new CellSums(2);
         int[] two = new int[2];
         for (int c = 0; c < byProject.size(); c++) {
@@ -236,7 +311,8 @@ public final class CostCube {
             all.add(c);
         }
         CostSummary total = summary(domain, 0, all, labels);
-        return new CostReport(query, total, summaries, rows == null ? List.of() : rows(rows, labels), coverage);
+        return new CostReport(query, total, summaries, sums.rows == null ? List.of() : rows(sums.rows, labels),
+                coverage);
     }
 
     private static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {

@@ -12,6 +12,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostCellColumns;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -296,6 +297,18 @@ public final class InMemoryCostStore implements CostStore {
     public void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
         if (!fromWindowTotals(query, accounts, sink)) {
             columns.cells(query, accounts, sink);
+        }
+    }
+
+    /** Hands the cells on as the kernel summed them, in its columns: no {@link CostCell} per cell. */
+    @Override
+    public void aggregateColumns(CostQuery query, Collection<ServiceAccountId> accounts,
+                                 Consumer<CostCellColumns> sink) {
+        List<CostCell> totals = new ArrayList<>();
+        if (!fromWindowTotals(query, accounts, totals::add)) {
+            sink.accept(columns.sums(query, accounts));
+        } else if (!totals.isEmpty()) {
+            sink.accept(CostCellColumns.of(totals));
         }
     }
 

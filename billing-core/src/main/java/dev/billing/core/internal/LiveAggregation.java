@@ -12,13 +12,18 @@ import java.time.LocalDate;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A live report aggregated while the records stream in: the query is known before the first record
  * arrives, so each record goes straight to its cell (bucket, project, group-by values, currency) in
  * its account's {@link Partial}, a table of exact scaled longs (with a {@link BigDecimal} part where a
- * long would overflow). A partial is merged into the report's {@link CostCube} when its account
- * succeeds and dropped whole when it fails; no line item is kept.
+ * long would overflow). A partial is rolled up into one of a few {@link Shard}s, as the report's
+ * {@link CostCube} keeps its cells, when its account succeeds, and dropped whole when it fails; no line item
+ * is kept. A committing thread takes the first shard no other thread holds, so the fetch threads do not
+ * queue behind one lock (a DAILY partial has thousands of cells); the shards are added to the cube once,
+ * when the report is made.
  *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
@@ -37,6 +42,15 @@ public final class LiveAggregation {
     /** The filtered dimensions decided per record. */
     private final Dimension[] filterDimensions;
     private final Metric metric;
+    private final Shard[] shards;
+    /** Whether the shards were merged into the cube; set with every shard's lock held. */
+    private boolean merged;
+    /**
+     * The most cells a committed partial had: a partial's table starts at this size, so that it does not grow
+     * (and rehash) a dozen times while its account's records stream in. Read and written without a lock: any
+     * value is a valid hint.
+     */
+    private volatile int cellsHint = 64;
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
@@ -50,10 +64,38 @@ public final class LiveAggregation {
         }
         filterDimensions = query.filters().keySet().stream().filter(d -> !d.perAccount()).toArray(Dimension[]::new);
         metric = query.metric();
+        shards = new Shard[Math.max(2, Runtime.getRuntime().availableProcessors())];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = new Shard();
+        }
     }
 
-    /** @return the cube the committed partials were merged into */
+    /**
+     * Merges the committed partials into the report's cube, once; no partial can be committed after it.
+     *
+     * @return the cube the committed partials were merged into
+     */
     public CostCube cube() {
+        synchronized (shards) {
+            if (!merged) {
+                for (Shard s : shards) {
+                    s.lock.lock();
+                }
+                try {
+                    merged = true;
+                    for (Shard s : shards) {
+                        if (s.sums != null) {
+                            cube.addAll(s.sums);
+                            s.sums = null;
+                        }
+                    }
+                } finally {
+                    for (Shard s : shards) {
+                        s.lock.unlock();
+                    }
+                }
+            }
+        }
         return cube;
     }
 
@@ -67,24 +109,67 @@ public final class LiveAggregation {
     }
 
     /**
-     * Merges a partial's sums into the report. Thread-safe.
+     * Adds a partial's sums to the report: to the first shard no other thread holds, or, when every shard is
+     * held, to one picked at random once it is free. Thread-safe.
      *
      * @param partial a partial of this aggregation whose account succeeded
+     * @throws IllegalStateException when the report was already made ({@link #cube()})
      */
     public void commit(Partial partial) {
         if (partial.owner() != this) {
             throw new IllegalArgumentException("a partial of another aggregation");
         }
         partial.closed = true;
+        CellSums sums = partial.sums;
+        if (sums == null || sums.size() == 0) {
+            return;
+        }
+        if (sums.size() > cellsHint) {
+            cellsHint = sums.size();
+        }
+        Shard s = lockShard();
+        try {
+            s.add(sums);
+        } finally {
+            s.lock.unlock();
+        }
+    }
 
-        if (partial.sums.size() > 0) {
-            cube.addAll(partial.sums);
+    /** @return a shard, locked: the first free one from a random start, else the start once it is free */
+    private Shard lockShard() {
+        int n = shards.length;
+        int first = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Shard s = shards[(first + i) % n];
+            if (s.lock.tryLock()) {
+                return s;
+            }
+        }
+        shards[first].lock.lock();
+        return shards[first];
+    }
+
+    /** The committed partials' sums, rolled up as the cube keeps them (per project, per row), guarded by its lock. */
+    private final class Shard {
+        final ReentrantLock lock = new ReentrantLock();
+        CostCube.Rollups sums;
+
+        /** Adds a partial's cells; the caller holds the lock. */
+        void add(CellSums partial) {
+            if (merged) {
+                throw new IllegalStateException("a partial committed after the report was made");
+            }
+            if (sums == null) {
+                sums = cube.newRollups();
+            }
+            sums.addAll(partial);
         }
     }
 
     /** One account's sums, filled from one thread at a time; a {@link CostSink} for its fetch. */
     public final class Partial implements CostSink {
-        private final CellSums sums = new CellSums(cube.width());
+        /** Created with the first record summed: partials of every account in scope exist while a few are fetched. */
+        private CellSums sums;
         private final boolean acceptsNothing;
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
@@ -164,6 +249,9 @@ public final class LiveAggregation {
             int cur = lastCurrencyId;
             int w = k.length;
             k[w - 1] = cur;
+            if (sums == null) {
+                sums = new CellSums(w, cellsHint);
+            }
             int cell = lastCell;
             if (cell < 0 || !same(k, last)) {
                 cell = sums.cell(k);

@@ -6,6 +6,7 @@ import dev.billing.core.ServiceAccountId;
 import dev.billing.core.internal.InMemoryCostStore;
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -61,6 +62,32 @@ public interface CostStore extends AutoCloseable {
      * @throws dev.billing.core.BillingException when the store fails
      */
     void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink);
+
+    /**
+     * Like {@link #aggregate}, handing the cells on in columnar blocks instead of a {@link CostCell} per cell:
+     * a store that keeps its data in columns overrides it so that its speed reaches the report. The default
+     * hands on the cells of {@link #aggregate}, 4,096 at a time.
+     *
+     * @param query the period, filters and group-by dimensions
+     * @param accounts the service accounts in scope; others are left out
+     * @param sink receives the blocks, from the calling thread; the same cell may come more than once, in
+     *     one block or in several (the caller adds them up)
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default void aggregateColumns(CostQuery query, Collection<ServiceAccountId> accounts,
+                                  Consumer<CostCellColumns> sink) {
+        List<CostCell> block = new ArrayList<>();
+        aggregate(query, accounts, cell -> {
+            block.add(cell);
+            if (block.size() == 4096) {
+                sink.accept(CostCellColumns.of(block));
+                block.clear();
+            }
+        });
+        if (!block.isEmpty()) {
+            sink.accept(CostCellColumns.of(block));
+        }
+    }
 
     /**
      * Records that every window due for an account was read successfully. Never moves the time back.

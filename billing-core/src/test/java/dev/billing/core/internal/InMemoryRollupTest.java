@@ -14,19 +14,27 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.StoredWindow;
+import dev.billing.core.spi.WindowReplacement;
+import dev.billing.core.spi.WindowSource;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The in-memory store's roll-up by project (whole-month dashboard queries) against a BigDecimal reference over the
  * latest version of every window: amounts that overflow a long, finer than 18 decimals or of 19+ digits, windows
  * of two projects, windows replaced many times (dead roll-up rows, compaction), project and account filters,
- * a subset of accounts, MONTHLY and YEARLY; and the same sums from the columnar kernel (group-by forces it).
+ * a subset of accounts, MONTHLY and YEARLY; and the same sums from the columnar kernel (group-by forces it), each
+ * also handed on in columns ({@link CostStore#aggregateColumns}, the store's and the SPI's default).
  */
 class InMemoryRollupTest {
     private static final List<Currency> CURRENCIES = List.of(Currency.getInstance("USD"), Currency.getInstance("EUR"),
@@ -110,6 +119,61 @@ class InMemoryRollupTest {
                         c.amount().amount(), BigDecimal::add));
         assertThat(normalized(rolledUp)).as(query.toString()).isEqualTo(normalized(expected));
         assertThat(normalized(scanned)).as("kernel " + query).isEqualTo(normalized(expected));
+        CostQuery byProvider = query.toBuilder().granularity(Granularity.MONTHLY).groupBy(Dimension.PROVIDER).build();
+        for (CostQuery q : List.of(query, byProvider)) {
+            assertThat(normalized(columns(store, q, accounts))).as("columns " + q).isEqualTo(normalized(expected));
+            // the SPI's default: the cells of aggregate, in blocks
+            assertThat(normalized(columns(new CellsOnly(store), q, accounts))).as("default columns " + q)
+                    .isEqualTo(normalized(expected));
+        }
+    }
+
+    /** The cells of {@link CostStore#aggregateColumns}, each sum read as its long and scale when it has them. */
+    private static Map<Cell, BigDecimal> columns(CostStore store, CostQuery query, List<ServiceAccountId> accounts) {
+        Map<Cell, BigDecimal> cells = new HashMap<>();
+        store.aggregateColumns(query, accounts, block -> {
+            for (int i = 0; i < block.size(); i++) {
+                long units = block.units(i);
+                BigDecimal sum = units == Long.MIN_VALUE ? block.sum(i) : BigDecimal.valueOf(units, block.scale(i));
+                assertThat(sum).isEqualByComparingTo(block.sum(i));
+                cells.merge(new Cell(block.bucket(i), block.value(0, block.code(i, 0)), block.currency(i)), sum,
+                        BigDecimal::add);
+            }
+        });
+        return cells;
+    }
+
+    /** A store that has only {@link CostStore#aggregate}: {@link CostStore#aggregateColumns} is the SPI's default. */
+    private record CellsOnly(CostStore store) implements CostStore {
+        @Override
+        public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
+                                                         WindowSource source) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
+            store.aggregate(query, accounts, sink);
+        }
+
+        @Override
+        public void markSynced(ServiceAccountId account, Instant at) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Map<ServiceAccountId, Instant> lastSyncs() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<StoredWindow> windows(ServiceAccountId account) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static Map<Cell, BigDecimal> normalized(Map<Cell, BigDecimal> sums) {

@@ -164,9 +164,6 @@ final class ReportCommand implements Callable<Integer> {
                 sync.staleAfter(staleAfter);
             }
             report = SyncHints.add(sync.build().report(query), Clock.systemUTC());
-        } catch (InvalidRequestException e) {
-            // the store keeps billed costs without tags: --metric effective|list, tag:KEY cannot be answered from it
-            throw CliException.usage("--from-store: " + e.getMessage());
         }
         report.coverage().stream().filter(c -> c.code() == CoverageStatus.STALE).forEach(c ->
                 console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"
