@@ -28,17 +28,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -66,16 +61,13 @@ public class BillingAutoConfiguration {
     /**
      * @param properties {@code billing.*}
      * @param metrics the meters
-     * @param environment where properties this version does not apply yet are looked for
      * @param configFile the settings of {@code billing.config-file}, if given
      * @return the billing of the properties' providers and service accounts
      * @throws BillingPropertyException when a property is wrong
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Billing billing(BillingProperties properties, BillingMetrics metrics, Environment environment,
-                           ObjectProvider<BillingConfig> configFile) {
-        refuseUnsupported(environment);
+    public Billing billing(BillingProperties properties, BillingMetrics metrics, ObjectProvider<BillingConfig> configFile) {
         Billing billing = BillingFactory.create(properties, metrics, configFile.getIfAvailable());
         metrics.registerAccounts(billing);
         return billing;
@@ -106,24 +98,6 @@ public class BillingAutoConfiguration {
         } catch (BillingException e) {
             throw new BillingPropertyException("billing.config-file", configFile.file() + ": anomalies: "
                     + e.getMessage(), "fix anomalies in the file as the message says");
-        }
-    }
-
-    /**
-     * Stops startup when a property of the contract that this version does not apply yet is given, rather
-     * than report costs without it.
-     */
-    private static void refuseUnsupported(Environment environment) {
-        for (String name : new String[] {"billing.allocation"}) {
-            ConfigurationPropertyName property = ConfigurationPropertyName.of(name);
-            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-                if (source.getConfigurationProperty(property) != null
-                        || source.containsDescendantOf(property) == ConfigurationPropertyState.PRESENT) {
-                    throw new BillingPropertyException(name, "is not supported by this version of the starter yet",
-                            "remove it, and configure providers and service accounts with billing.providers.* and"
-                                    + " billing.service-accounts[n].*");
-                }
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.billing.spring;
 
 import dev.billing.config.BillingConfig;
 import dev.billing.config.BillingConfigException;
+import dev.billing.core.Allocation;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingException;
 import dev.billing.core.Credentials;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,6 +90,9 @@ final class BillingFactory {
                 .putAll(given));
         Billing.Builder builder = Billing.builder().listener(listener)
                 .tagAliases(tagAliases(properties, file == null ? TagAliases.NONE : file.tagAliases()));
+        if (!properties.getAllocation().isEmpty()) {
+            builder.allocation(allocation(properties.getAllocation()));
+        }
         settings.forEach(builder::providerSettings);
         Billing billing;
         try {
@@ -101,6 +106,38 @@ final class BillingFactory {
         } catch (RuntimeException e) {
             billing.close();
             throw e;
+        }
+    }
+
+    /** @return the allocation of {@code billing.allocation.*}, the property at fault named when it is wrong */
+    static Allocation allocation(BillingProperties.Allocation given) {
+        String fix = "write the rules and splits as docs/allocation.md describes them";
+        List<Allocation.Rule> rules = new ArrayList<>();
+        for (int i = 0; i < given.getRules().size(); i++) {
+            BillingProperties.Rule r = given.getRules().get(i);
+            try {
+                rules.add(Allocation.Rule.of(r.getName(), r.getWhen(), r.getProject(), r.getProjectFromTag()));
+            } catch (BillingException e) {
+                throw new BillingPropertyException("billing.allocation.rules[" + i + "]", String.valueOf(e.getMessage()),
+                        "give a name, conditions on known dimensions (when.service=..., when[tag:team]=...) and exactly"
+                                + " one of project and project-from-tag");
+            }
+        }
+        List<Allocation.Split> splits = new ArrayList<>();
+        for (int i = 0; i < given.getSplits().size(); i++) {
+            BillingProperties.Split sp = given.getSplits().get(i);
+            try {
+                splits.add(Allocation.Split.of(sp.getName(), sp.getFrom(), sp.getTo(), sp.getMethod(), sp.getPercents()));
+            } catch (BillingException e) {
+                throw new BillingPropertyException("billing.allocation.splits[" + i + "]", String.valueOf(e.getMessage()),
+                        "give a name, a source (from.project=...), target projects (to=p1,p2), a method (even, fixed,"
+                                + " proportional) and, for fixed, percents adding up to 100 (percents=70,30)");
+            }
+        }
+        try {
+            return Allocation.of(rules, splits);
+        } catch (BillingException e) {
+            throw new BillingPropertyException("billing.allocation", String.valueOf(e.getMessage()), fix);
         }
     }
 

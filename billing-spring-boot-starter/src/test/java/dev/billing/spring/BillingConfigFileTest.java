@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.config.BillingConfig;
 import dev.billing.core.AnomalyDetector;
+import dev.billing.core.Allocation;
 import dev.billing.core.Billing;
+import dev.billing.core.BillingPeriod;
 import dev.billing.core.Budget;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostReport;
+import dev.billing.core.Dimension;
+import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
 import java.io.IOException;
@@ -13,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,10 +35,15 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
 
 /** {@code billing.config-file} and {@code billing.tag-aliases.*}: what is used, who wins, and what fails startup. */
 class BillingConfigFileTest {
     private static final String KEY = "key-5f6e7d";
+    private static final SimulatorData DATA = SimulatorData.of(Map.of("111111111111", "USD"),
+            List.of(new SimulatorData.ApiUser("web@example.com", KEY, Set.of("111111111111"))),
+            SimulatorData.generator().seed(5).accounts(1).days(LocalDate.of(2026, 1, 1), 31).build().rows());
+    private static final BillingPeriod JANUARY = BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 1));
     private static HyperBillingSimulator sim;
 
     @TempDir
@@ -37,9 +51,7 @@ class BillingConfigFileTest {
 
     @BeforeAll
     static void startSimulator() {
-        sim = HyperBillingSimulator.start(SimulatorData.of(Map.of("111111111111", "USD"),
-                List.of(new SimulatorData.ApiUser("web@example.com", KEY, Set.of("111111111111"))),
-                SimulatorData.generator().seed(5).accounts(1).days(LocalDate.of(2026, 1, 1), 31).build().rows()));
+        sim = HyperBillingSimulator.start(DATA);
     }
 
     @AfterAll
@@ -179,9 +191,61 @@ class BillingConfigFileTest {
     }
 
     @Test
-    void allocation_stillFailsStartup_ratherThanBeIgnored() {
-        runner().withPropertyValues("billing.allocation.rules[0].project=p-web").run(context ->
+    void allocationProperties_routeAndSplitCosts_exactly() {
+        Map<String, Object> allocation = new LinkedHashMap<>();
+        allocation.put("billing.allocation.rules[0].name", "web to ml");
+        allocation.put("billing.allocation.rules[0].when.serviceAccount", "web-prod");
+        allocation.put("billing.allocation.rules[0].project", "p-ml");
+        allocation.put("billing.allocation.rules[1].name", "by team");
+        // a tag key goes in brackets; in application.properties its colon is escaped: when[tag\:team]=web
+        allocation.put("billing.allocation.rules[1].when[tag:team]", "web,data");
+        allocation.put("billing.allocation.rules[1].project-from-tag", "team");
+        allocation.put("billing.allocation.splits[0].name", "ml shared");
+        allocation.put("billing.allocation.splits[0].from.project", "p-ml");
+        allocation.put("billing.allocation.splits[0].to", "p-a,p-b");
+        allocation.put("billing.allocation.splits[0].method", "fixed");
+        allocation.put("billing.allocation.splits[0].percents", "50,50");
+        runner().withPropertyValues("billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint())
+                .withInitializer(c -> c.getEnvironment().getPropertySources().addFirst(
+                        new MapPropertySource("allocation", allocation))).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Billing billing = context.getBean(Billing.class);
+                    assertThat(billing.allocation().rules()).extracting(Allocation.Rule::name)
+                            .containsExactly("web to ml", "by team");
+                    assertThat(billing.allocation().rules().get(1).when())
+                            .containsExactly(Map.entry(Dimension.tag("team"), Set.of("web", "data")));
+                    assertThat(billing.allocation().splits()).singleElement()
+                            .satisfies(sp -> assertThat(sp.method()).isEqualTo(Allocation.Method.FIXED));
+                    CostReport report = billing.costs().report(CostQuery.builder(JANUARY).build());
+                    Money total = DATA.total("111111111111", JANUARY);
+                    assertThat(report.totals()).containsExactly(total);
+                    Money a = report.projects().get(ProjectId.of("p-a")).totals().get(0);
+                    Money b = report.projects().get(ProjectId.of("p-b")).totals().get(0);
+                    assertThat(a.amount().add(b.amount())).isEqualByComparingTo(total.amount());
+                    assertThat(report.projects().get(ProjectId.of("p-web")).totals()).isEmpty();
+                    assertThat(report.allocation()).isPresent();
+                });
+    }
+
+    @Test
+    void aBadAllocationProperty_failsStartup_namingTheRuleOrSplit() {
+        runner().withPropertyValues("billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint(),
+                "billing.allocation.rules[0].name=both", "billing.allocation.rules[0].project=p-ml",
+                "billing.allocation.rules[0].project-from-tag=team").run(context ->
                 assertThat(BillingAutoConfigurationTest.analyze(context).getDescription())
-                        .contains("billing.allocation: is not supported"));
+                        .contains("billing.allocation.rules[0]", "both"));
+        runner().withPropertyValues("billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint(),
+                "billing.allocation.splits[0].name=platform", "billing.allocation.splits[0].from.project=p-web",
+                "billing.allocation.splits[0].to=p-a,p-b", "billing.allocation.splits[0].method=fixed",
+                "billing.allocation.splits[0].percents=70,20").run(context -> {
+                    FailureAnalysis analysis = BillingAutoConfigurationTest.analyze(context);
+                    assertThat(analysis.getDescription()).contains("billing.allocation.splits[0]", "platform");
+                    assertThat(analysis.getAction()).contains("percents adding up to 100");
+                });
+        runner().withPropertyValues("billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint(),
+                "billing.allocation.rules[0].name=x", "billing.allocation.rules[0].when.colour=red",
+                "billing.allocation.rules[0].project=p-ml").run(context ->
+                assertThat(BillingAutoConfigurationTest.analyze(context).getDescription())
+                        .contains("billing.allocation.rules[0]", "colour"));
     }
 }
