@@ -5,6 +5,7 @@
  */
 module dev.billing.spring {
     requires transitive dev.billing.core;
+    requires transitive dev.billing.config;
     requires transitive dev.billing.dashboard;
     requires transitive dev.billing.jdbc;
     requires transitive dev.billing.micrometer;

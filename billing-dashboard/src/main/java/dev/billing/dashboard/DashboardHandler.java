@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The dashboards for the JDK's built-in HTTP server ({@code com.sun.net.httpserver}). Mounted at a
  * context path {@code P} (ending in {@code /}, such as {@code /} or {@code /billing/}) it serves:
  * <ul>
- * <li>{@code P} — the domain dashboard;</li>
+ * <li>{@code P} — the domain dashboard; with {@code tag=KEY} (or {@code tag=tag:KEY}) also the breakdown by that
+ *     tag key;</li>
  * <li>{@code P projects/{project}} — a project's dashboard (404 for a project with no service account);</li>
  * <li>{@code P api/report} — the report as JSON ({@link ReportJson}), taking also {@code project} and
  *     {@code groupBy} (comma-separated dimensions such as {@code service,region}).</li>
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DashboardHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardHandler.class);
-    private static final Set<String> PAGE_PARAMETERS = Set.of("from", "to", "granularity");
+    private static final Set<String> PAGE_PARAMETERS = Set.of("from", "to", "granularity", "tag");
     private static final Set<String> API_PARAMETERS = Set.of("from", "to", "granularity", "project", "groupBy");
     private static final String HTML = "text/html; charset=utf-8";
     private static final String JSON = "application/json; charset=utf-8";
@@ -226,8 +227,15 @@ public final class DashboardHandler implements HttpHandler {
                 ? Granularity.parse(params.get("granularity")) : Granularity.MONTHLY;
         BillingPeriod period = BillingPeriod.of(from, to);
         if (!api) {
-            return project == null ? DashboardRenderer.domainQuery(period, granularity)
+            CostQuery page = project == null ? DashboardRenderer.domainQuery(period, granularity)
                     : DashboardRenderer.projectQuery(project, period, granularity);
+            String tag = params.getOrDefault("tag", "").strip();
+            if (tag.isEmpty()) {
+                return page;
+            }
+            // "team" or "tag:team": the page adds a breakdown by that tag key
+            String key = tag.startsWith(Dimension.TAG_PREFIX) ? tag : Dimension.TAG_PREFIX + tag;
+            return page.toBuilder().groupBy(Dimension.SERVICE, Dimension.parse(key)).build();
         }
         CostQuery.Builder q = CostQuery.builder(period).granularity(granularity);
         if (project != null) {

@@ -11,6 +11,8 @@ import dev.billing.dashboard.internal.Pages;
 import dev.billing.dashboard.internal.ReportView;
 import dev.billing.dashboard.internal.Style;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,19 +30,24 @@ import java.util.Objects;
  * {@code projects/{project}} below it ({@link DashboardHandler} does).
  *
  * <p>Top services need rows grouped by {@link Dimension#SERVICE}: ask for reports with
- * {@link #domainQuery} and {@link #projectQuery}. Thread-safe and immutable.
+ * {@link #domainQuery} and {@link #projectQuery}. A report grouped by a tag dimension too (as
+ * {@link DashboardHandler} asks for {@code ?tag=KEY}) adds the breakdown by that tag: each value's amount and
+ * share per currency, {@code ""} shown as untagged; the pages' form offers the {@linkplain Builder#tagKeys
+ * tag keys} given. Thread-safe and immutable.
  */
 public final class DashboardRenderer {
     private final String title;
     private final int topServices;
     private final boolean jsonLink;
     private final Clock clock;
+    private final List<String> tagKeys;
 
     private DashboardRenderer(Builder b) {
         this.title = b.title;
         this.topServices = b.topServices;
         this.jsonLink = b.jsonLink;
         this.clock = b.clock;
+        this.tagKeys = List.copyOf(b.tagKeys);
     }
 
     /** @return a renderer with the defaults: title "Billing", 5 top services, no JSON link */
@@ -55,7 +62,7 @@ public final class DashboardRenderer {
 
     /** @return a builder holding this renderer's settings */
     public Builder toBuilder() {
-        return new Builder().title(title).topServices(topServices).jsonLink(jsonLink).clock(clock);
+        return new Builder().title(title).topServices(topServices).jsonLink(jsonLink).clock(clock).tagKeys(tagKeys);
     }
 
     /**
@@ -151,7 +158,7 @@ public final class DashboardRenderer {
     }
 
     private Pages.Options options() {
-        return new Pages.Options(title, topServices, jsonLink, clock.instant());
+        return new Pages.Options(title, topServices, jsonLink, clock.instant(), tagKeys);
     }
 
     /** Builds a {@link DashboardRenderer}. */
@@ -160,8 +167,19 @@ public final class DashboardRenderer {
         private int topServices = 5;
         private boolean jsonLink;
         private Clock clock = Clock.systemUTC();
+        private List<String> tagKeys = List.of();
 
         private Builder() {
+        }
+
+        /**
+         * @param keys the tag keys the pages' "breakdown by tag" field offers (default none; any key can be typed),
+         *     such as the canonical keys of the {@link dev.billing.core.TagAliases}; escaped
+         * @return this builder
+         */
+        public Builder tagKeys(Collection<String> keys) {
+            this.tagKeys = keys.stream().map(k -> Objects.requireNonNull(k, "tag key")).distinct().sorted().toList();
+            return this;
         }
 
         /**

@@ -12,6 +12,7 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import java.io.File;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -258,6 +260,62 @@ class DashboardBrowserIT {
         } finally {
             server.removeContext("/plain/");
         }
+    }
+
+    @Test
+    void aTagKeyChosenOnThePage_addsItsBreakdown_exactPerValue_keptAcrossLinks_andInItsJson() throws IOException {
+        try (TaggedFixture tagged = new TaggedFixture(11)) {
+            server.createContext("/tagged/", DashboardHandler.builder(tagged.billing.costs()::report)
+                    .defaultPeriod(TaggedFixture.PERIOD)
+                    .renderer(DashboardRenderer.builder().jsonLink(true).tagKeys(List.of("team", "env")).build()).build());
+            driver.get(base + "tagged/");
+            assertThat(driver.findElements(By.id("tags"))).as("no breakdown before a key is chosen").isEmpty();
+            assertThat(driver.findElements(By.cssSelector("datalist#tag-keys option")))
+                    .extracting(o -> o.getAttribute("value")).containsExactly("env", "team");
+
+            WebElement input = driver.findElement(By.cssSelector("input[name='tag']"));
+            input.sendKeys("team");
+            driver.findElement(By.cssSelector("form.filters button[type='submit']")).click();
+
+            assertThat(driver.getCurrentUrl()).contains("tag=team");
+            assertThat(shownBreakdown()).isEqualTo(tagged.expected(null));
+            assertThat(driver.findElements(By.cssSelector("#tags tr[data-value=''] td.value")))
+                    .extracting(WebElement::getText).containsOnly("(untagged)");
+            assertThat(driver.findElements(By.cssSelector("#tags tr[data-value='<b>ops</b>'] td.value")))
+                    .extracting(WebElement::getText).isNotEmpty().containsOnly("<b>ops</b>");
+
+            driver.findElement(By.cssSelector("#projects tr[data-project='project-web'] a")).click();
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("project-web");
+            assertThat(driver.findElement(By.cssSelector("input[name='tag']")).getAttribute("value")).isEqualTo("team");
+            assertThat(shownBreakdown()).isEqualTo(tagged.expected("project-web"));
+
+            driver.findElement(By.id("json-link")).click();
+            Map<String, Object> report = new Json().toType(driver.findElement(By.tagName("body")).getText(), Json.MAP_TYPE);
+            Map<String, Map<String, BigDecimal>> sums = new TreeMap<>();
+            for (Object o : (List<?>) report.get("rows")) {
+                Map<?, ?> row = (Map<?, ?>) o;
+                sums.computeIfAbsent((String) row.get("currency"), c -> new TreeMap<>()).merge(
+                        (String) ((Map<?, ?>) row.get("keys")).get("tag:team"), new BigDecimal((String) row.get("amount")),
+                        BigDecimal::add);
+            }
+            sums.values().forEach(values -> values.replaceAll((k, v) -> v.stripTrailingZeros()));
+            assertThat(sums).isEqualTo(tagged.expected("project-web"));
+        } finally {
+            server.removeContext("/tagged/");
+        }
+    }
+
+    /** @return per currency, each value of the page's breakdown by tag and its exact amount */
+    private static Map<String, Map<String, BigDecimal>> shownBreakdown() {
+        Map<String, Map<String, BigDecimal>> shown = new TreeMap<>();
+        for (WebElement table : driver.findElements(By.cssSelector("#tags table.tags-table"))) {
+            for (WebElement row : table.findElements(By.cssSelector("tbody tr[data-value]"))) {
+                shown.computeIfAbsent(table.getAttribute("data-currency"), c -> new TreeMap<>()).put(
+                        row.getAttribute("data-value"), new BigDecimal(row.findElement(By.cssSelector("data.amount"))
+                                .getAttribute("value")).stripTrailingZeros());
+            }
+        }
+        return shown;
     }
 
     /** Saves the whole page, as tall as it is, under target/. */

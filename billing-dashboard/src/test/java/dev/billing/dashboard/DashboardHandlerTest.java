@@ -127,7 +127,7 @@ class DashboardHandlerTest {
             "/?from=2026-13|from='2026-13' is not a date: write YYYY-MM-DD",
             "/?from=2026-05&to=2026-04|to=2026-04-01 must be after from=2026-05-01",
             "/?granularity=HOURLY|unknown granularity 'HOURLY'; use one of DAILY, MONTHLY, YEARLY",
-            "/?form=2026-01|unknown parameter 'form': use from, granularity, to",
+            "/?form=2026-01|unknown parameter 'form': use from, granularity, tag, to",
             "/?from=2026-01&from=2026-02|parameter 'from' is given twice",
             "/projects/project-web?to=nope|to='nope' is not a date",
             "/api/report?groupBy=service,color|color",

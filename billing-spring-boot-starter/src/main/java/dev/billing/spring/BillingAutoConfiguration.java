@@ -1,6 +1,9 @@
 package dev.billing.spring;
 
+import dev.billing.config.BillingConfig;
+import dev.billing.core.AnomalyDetector;
 import dev.billing.core.Billing;
+import dev.billing.core.BillingException;
 import dev.billing.core.CostSync;
 import dev.billing.core.spi.CostStore;
 import dev.billing.dashboard.DashboardHandler;
@@ -11,28 +14,26 @@ import dev.billing.jdbc.JdbcCostStore;
 import dev.billing.micrometer.BillingMetrics;
 import jakarta.servlet.http.HttpServlet;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -60,34 +61,43 @@ public class BillingAutoConfiguration {
     /**
      * @param properties {@code billing.*}
      * @param metrics the meters
-     * @param environment where properties this version does not apply yet are looked for
+     * @param configFile the settings of {@code billing.config-file}, if given
      * @return the billing of the properties' providers and service accounts
      * @throws BillingPropertyException when a property is wrong
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Billing billing(BillingProperties properties, BillingMetrics metrics, Environment environment) {
-        refuseUnsupported(environment);
-        Billing billing = BillingFactory.create(properties, metrics);
+    public Billing billing(BillingProperties properties, BillingMetrics metrics, ObjectProvider<BillingConfig> configFile) {
+        Billing billing = BillingFactory.create(properties, metrics, configFile.getIfAvailable());
         metrics.registerAccounts(billing);
         return billing;
     }
 
     /**
-     * Stops startup when a property of the contract that this version does not apply yet is given, rather
-     * than report costs without it.
+     * @param properties {@code billing.config-file}, and the service accounts its budgets may name
+     * @return the file's provider settings, tag aliases, budgets and anomaly settings
+     * @throws BillingPropertyException naming {@code billing.config-file}, the file's field and the fix
      */
-    private static void refuseUnsupported(Environment environment) {
-        for (String name : new String[] {"billing.config-file", "billing.tag-aliases", "billing.allocation"}) {
-            ConfigurationPropertyName property = ConfigurationPropertyName.of(name);
-            for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-                if (source.getConfigurationProperty(property) != null
-                        || source.containsDescendantOf(property) == ConfigurationPropertyState.PRESENT) {
-                    throw new BillingPropertyException(name, "is not supported by this version of the starter yet",
-                            "remove it, and configure providers and service accounts with billing.providers.* and"
-                                    + " billing.service-accounts[n].*");
-                }
-            }
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "billing", name = "config-file")
+    public BillingConfig billingConfigFile(BillingProperties properties) {
+        return BillingFactory.configFile(properties);
+    }
+
+    /**
+     * @param configFile the file's anomaly settings
+     * @return the detector that marks anomalies on the dashboard, with the file's settings
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(BillingConfig.class)
+    public AnomalyDetector billingAnomalyDetector(BillingConfig configFile) {
+        try {
+            return AnomalyDetector.builder().settings(configFile.anomalies()).build();
+        } catch (BillingException e) {
+            throw new BillingPropertyException("billing.config-file", configFile.file() + ": anomalies: "
+                    + e.getMessage(), "fix anomalies in the file as the message says");
         }
     }
 
@@ -232,7 +242,8 @@ public class BillingAutoConfiguration {
         @ConditionalOnMissingBean(name = "billingDashboard")
         ServletRegistrationBean<HttpServlet> billingDashboard(ReportSource source, DashboardAccess access,
                                                               ObjectProvider<DashboardRenderer> renderer,
-                                                              BillingProperties properties) {
+                                                              ObjectProvider<AnomalyDetector> anomalies,
+                                                              Billing billing, BillingProperties properties) {
             String path = properties.getDashboard().getPath();
             if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
                 throw new BillingPropertyException("billing.dashboard.path", "'" + path + "' is not a path",
@@ -240,7 +251,15 @@ public class BillingAutoConfiguration {
             }
             DashboardHandler.Builder handler = DashboardHandler.builder(source)
                     .fromStore(properties.getSync().getCron() != null);
-            renderer.ifAvailable(handler::renderer);
+            AnomalyDetector detector = anomalies.getIfAvailable();
+            // the pages offer the tag keys of the aliases and of the anomaly settings for their breakdown by tag
+            List<String> tagKeys = new ArrayList<>(billing.tagAliases().asMap().keySet());
+            if (detector != null) {
+                tagKeys.addAll(detector.settings().tagKeys());
+                handler.anomalies(detector, source);
+            }
+            handler.renderer(renderer.getIfAvailable(() -> DashboardRenderer.builder().jsonLink(true)
+                    .tagKeys(tagKeys).build()));
             ServletRegistrationBean<HttpServlet> registration = new ServletRegistrationBean<>(
                     new DashboardServlet(handler.build(), access, path), path, path + "/*");
             registration.setName("billingDashboard");

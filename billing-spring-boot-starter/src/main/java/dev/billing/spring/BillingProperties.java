@@ -25,8 +25,26 @@ public class BillingProperties {
     /** The service accounts to register, in order. */
     private List<ServiceAccount> serviceAccounts = new ArrayList<>();
 
+    /**
+     * A {@code billing.json} (the CLI's configuration file) whose {@code providers}, {@code tagAliases},
+     * {@code budgets} and {@code anomalies} are used; its provider settings and tag aliases are combined with
+     * {@code billing.providers.*} and {@code billing.tag-aliases.*}, the properties winning. It may not hold
+     * {@code serviceAccounts} or {@code store}: give those as properties.
+     */
+    private Path configFile;
+
+    /**
+     * Tag keys read under a canonical key, such as {@code billing.tag-aliases.team=Team,owner-team}: a line
+     * item's tag {@code Team} or {@code owner-team} is read as {@code team} (the canonical key's own value wins,
+     * then the first alias listed). Use brackets for a canonical key with capitals or other characters:
+     * {@code billing.tag-aliases[CostCenter]=cost-center}.
+     */
+    private Map<String, List<String>> tagAliases = new LinkedHashMap<>();
+
     /** Whether each service account's credentials are verified once at startup (for the health indicator). */
     private boolean verifyOnStartup = true;
+
+    private final Allocation allocation = new Allocation();
 
     private final Store store = new Store();
 
@@ -58,6 +76,26 @@ public class BillingProperties {
         this.serviceAccounts = serviceAccounts;
     }
 
+    /** @return the configuration file, or null */
+    public Path getConfigFile() {
+        return configFile;
+    }
+
+    /** @param configFile the configuration file */
+    public void setConfigFile(Path configFile) {
+        this.configFile = configFile;
+    }
+
+    /** @return the tag keys read under each canonical key */
+    public Map<String, List<String>> getTagAliases() {
+        return tagAliases;
+    }
+
+    /** @param tagAliases the tag keys read under each canonical key */
+    public void setTagAliases(Map<String, List<String>> tagAliases) {
+        this.tagAliases = tagAliases;
+    }
+
     /** @return whether credentials are verified at startup */
     public boolean isVerifyOnStartup() {
         return verifyOnStartup;
@@ -66,6 +104,11 @@ public class BillingProperties {
     /** @param verifyOnStartup whether credentials are verified at startup */
     public void setVerifyOnStartup(boolean verifyOnStartup) {
         this.verifyOnStartup = verifyOnStartup;
+    }
+
+    /** @return the cost allocation */
+    public Allocation getAllocation() {
+        return allocation;
     }
 
     /** @return the cost store */
@@ -147,6 +190,182 @@ public class BillingProperties {
         @Override
         public String toString() {
             return "ServiceAccount[" + name + ", " + provider + ", " + project + ", credentials " + credentials.keySet() + "]";
+        }
+    }
+
+    /**
+     * The cost allocation: {@code billing.allocation.rules[n].*} and {@code billing.allocation.splits[n].*}, the
+     * {@code "allocation"} block of the configuration file as properties (docs/allocation.md). Given, they replace
+     * the file's block as a whole.
+     */
+    public static class Allocation {
+        /** No rule and no split. */
+        public Allocation() {
+        }
+
+        /** The rules, in order: the first whose conditions a line item meets routes it to a project. */
+        private List<Rule> rules = new ArrayList<>();
+
+        /** The splits, in order: each divides the costs of its source among its target projects. */
+        private List<Split> splits = new ArrayList<>();
+
+        /** @return the rules */
+        public List<Rule> getRules() {
+            return rules;
+        }
+
+        /** @param rules the rules */
+        public void setRules(List<Rule> rules) {
+            this.rules = rules;
+        }
+
+        /** @return the splits */
+        public List<Split> getSplits() {
+            return splits;
+        }
+
+        /** @param splits the splits */
+        public void setSplits(List<Split> splits) {
+            this.splits = splits;
+        }
+
+        /** @return whether no rule and no split is given */
+        public boolean isEmpty() {
+            return rules.isEmpty() && splits.isEmpty();
+        }
+    }
+
+    /** One rule: {@code billing.allocation.rules[n].*}. */
+    public static class Rule {
+        /** A rule with nothing set. */
+        public Rule() {
+        }
+
+        /** The rule's name, unique among rules and splits. */
+        private String name;
+
+        /**
+         * The conditions: a dimension to the values accepted, such as {@code when.subAccount=222222222222} or
+         * {@code when[tag:team]=web,data} (brackets for a tag key); every one must match; none matches everything.
+         */
+        private Map<String, List<String>> when = new LinkedHashMap<>();
+
+        /** The project the matching line items go to (or {@code project-from-tag}). */
+        private String project;
+
+        /** The tag key whose value names the project the matching line items go to (or {@code project}). */
+        private String projectFromTag;
+
+        /** @return the name */
+        public String getName() {
+            return name;
+        }
+
+        /** @param name the name */
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        /** @return the conditions */
+        public Map<String, List<String>> getWhen() {
+            return when;
+        }
+
+        /** @param when the conditions */
+        public void setWhen(Map<String, List<String>> when) {
+            this.when = when;
+        }
+
+        /** @return the project */
+        public String getProject() {
+            return project;
+        }
+
+        /** @param project the project */
+        public void setProject(String project) {
+            this.project = project;
+        }
+
+        /** @return the tag key naming the project */
+        public String getProjectFromTag() {
+            return projectFromTag;
+        }
+
+        /** @param projectFromTag the tag key naming the project */
+        public void setProjectFromTag(String projectFromTag) {
+            this.projectFromTag = projectFromTag;
+        }
+    }
+
+    /** One split: {@code billing.allocation.splits[n].*}. */
+    public static class Split {
+        /** A split with nothing set. */
+        public Split() {
+        }
+
+        /** The split's name, unique among rules and splits. */
+        private String name;
+
+        /** The source: a dimension to the values accepted, read after the rules, such as {@code from.project=p-ops}. */
+        private Map<String, List<String>> from = new LinkedHashMap<>();
+
+        /** The target projects, in order, such as {@code to=project-web,project-data}. */
+        private List<String> to = new ArrayList<>();
+
+        /** {@code even}, {@code fixed} or {@code proportional}. */
+        private String method;
+
+        /** For {@code fixed}: one percent per target, adding up to exactly 100, such as {@code percents=70,30}. */
+        private List<String> percents = new ArrayList<>();
+
+        /** @return the name */
+        public String getName() {
+            return name;
+        }
+
+        /** @param name the name */
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        /** @return the source conditions */
+        public Map<String, List<String>> getFrom() {
+            return from;
+        }
+
+        /** @param from the source conditions */
+        public void setFrom(Map<String, List<String>> from) {
+            this.from = from;
+        }
+
+        /** @return the target projects */
+        public List<String> getTo() {
+            return to;
+        }
+
+        /** @param to the target projects */
+        public void setTo(List<String> to) {
+            this.to = to;
+        }
+
+        /** @return the method */
+        public String getMethod() {
+            return method;
+        }
+
+        /** @param method the method */
+        public void setMethod(String method) {
+            this.method = method;
+        }
+
+        /** @return the percents */
+        public List<String> getPercents() {
+            return percents;
+        }
+
+        /** @param percents the percents */
+        public void setPercents(List<String> percents) {
+            this.percents = percents;
         }
     }
 

@@ -158,15 +158,6 @@ class BillingAutoConfigurationTest {
     }
 
     @Test
-    void propertiesThisVersionDoesNotApplyYet_failStartup_ratherThanBeIgnored() {
-        Map<String, String> given = Map.of("billing.config-file", "billing.config-file=billing.json",
-                "billing.tag-aliases", "billing.tag-aliases.team[0]=Team",
-                "billing.allocation", "billing.allocation.rules[0].project=p-web");
-        given.forEach((name, property) -> runner().withPropertyValues(property)
-                .run(context -> assertThat(analyze(context).getDescription()).contains(name + ": is not supported")));
-    }
-
-    @Test
     void aRuleBean_replacesTheAuthorities() {
         new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(BillingAutoConfiguration.class))
                 .withPropertyValues("billing.store.file=" + dir.resolve("costs"), "billing.dashboard.enabled=true")
@@ -322,7 +313,7 @@ class BillingAutoConfigurationTest {
                 .anyMatch(a -> a instanceof BillingPropertyFailureAnalyzer);
     }
 
-    private static FailureAnalysis analyze(ApplicationContextAssertProvider<?> context) {
+    static FailureAnalysis analyze(ApplicationContextAssertProvider<?> context) {
         assertThat(context.getStartupFailure()).as("startup fails").isNotNull();
         FailureAnalysis analysis = new BillingPropertyFailureAnalyzer().analyze(context.getStartupFailure());
         assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();

@@ -85,6 +85,7 @@ class BillingStarterHttpTest {
         }
         props.add("billing.store.file", () -> dir.resolve("costs").toString());
         props.add("billing.dashboard.enabled", () -> "true");
+        props.add("billing.tag-aliases.team", () -> "Team,owner-team");
         props.add("management.endpoints.web.exposure.include", () -> "health");
         props.add("management.endpoint.health.show-details", () -> "always");
         props.add("management.endpoint.health.probes.enabled", () -> "true");
@@ -172,6 +173,28 @@ class BillingStarterHttpTest {
         HttpResponse<String> all = get("/billing/?" + RANGE, "admin");
         assertThat(all.statusCode()).isEqualTo(200);
         assertThat(all.body()).contains("p-web").contains("p-data");
+    }
+
+    @Test
+    void theBreakdownByTag_onTheMount_followsTheSameAccessRules() throws Exception {
+        HttpResponse<String> own = get("/billing/projects/p-web?" + RANGE + "&tag=team", "web");
+        assertThat(own.statusCode()).isEqualTo(200);
+        String tags = own.body().substring(own.body().indexOf("<section id=\"tags\" data-tag-key=\"team\""));
+        // HyperBilling gives no tags: the whole project total is untagged, never missing
+        assertThat(tags.substring(0, tags.indexOf("</section>"))).contains("(untagged)")
+                .contains("value=\"" + amount(DATA.total("111111111111", Q1)) + "\"");
+        assertThat(own.body()).contains("<datalist id=\"tag-keys\"><option value=\"team\"></option></datalist>")
+                .contains("groupBy=tag%3Ateam");
+        HttpResponse<String> json = get("/billing/api/report?project=p-web&groupBy=tag%3Ateam&" + RANGE, "web");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.body()).contains("\"tag:team\": \"\"");
+        for (String refused : List.of("/billing/?" + RANGE + "&tag=team", "/billing/projects/p-data?" + RANGE + "&tag=team",
+                "/billing/api/report?groupBy=tag%3Ateam&" + RANGE)) {
+            HttpResponse<String> r = get(refused, "web");
+            assertThat(r.statusCode()).as(refused).isEqualTo(403);
+            assertThat(r.body()).as(refused).doesNotContain("USD").doesNotContain("EUR");
+        }
+        assertThat(get("/billing/?" + RANGE + "&tag=team", "admin").body()).contains("<section id=\"tags\"");
     }
 
     @SpringBootApplication

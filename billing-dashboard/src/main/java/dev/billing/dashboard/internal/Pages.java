@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -40,9 +41,17 @@ public final class Pages {
      * @param topServices how many services each currency's top list shows
      * @param jsonLink whether pages link to {@code api/report} beside them
      * @param now when the page is drawn
+     * @param tagKeys the tag keys the page offers for its breakdown by tag (any other can be typed)
      */
-    public record Options(String title, int topServices, boolean jsonLink, Instant now) {
+    public record Options(String title, int topServices, boolean jsonLink, Instant now, List<String> tagKeys) {
+        /** Copies the keys. */
+        public Options {
+            tagKeys = List.copyOf(tagKeys);
+        }
     }
+
+    /** How many values of a tag its breakdown lists; the others are summed in one line. */
+    private static final int TAG_VALUES = 20;
 
     /**
      * The anomalies a page marks and lists.
@@ -137,7 +146,7 @@ public final class Pages {
         if (project == null) {
             a(escape(o.title())).a(" · every billing account");
         } else {
-            a("<a href=\"../").a(query(null)).a("\">").a(escape(o.title())).a(" · domain</a> / project");
+            a("<a href=\"../").a(query(null, true)).a("\">").a(escape(o.title())).a(" · domain</a> / project");
         }
         a("</p>\n<h1>").a(escape(project == null ? "Domain billing" : project.value())).a("</h1>\n");
         LocalDate last = v.period().end().minusDays(1);
@@ -157,20 +166,33 @@ public final class Pages {
             projects();
         }
         services(project);
+        tags(project);
         coverage(accounts);
         a("</main>\n<footer class=\"wrap\"><p>Amounts are rounded to each currency's digits (half-even); currencies"
                 + " are never added together.");
         if (o.jsonLink()) {
-            a(" Exact amounts: <a href=\"").a(project == null ? "" : "../").a("api/report")
-                    .a(query(project)).a("\">the JSON report</a>.");
+            a(" Exact amounts: <a id=\"json-link\" href=\"").a(project == null ? "" : "../").a("api/report")
+                    .a(query(project, false));
+            tagKey().ifPresent(k -> a("&amp;groupBy=").a(Html.urlEncode(Dimension.TAG_PREFIX + k)));
+            a("\">the JSON report</a>").a(tagKey().isPresent() ? " (by tag)" : "").a(".");
         }
         a(" Drawn ").a(INSTANT.format(o.now())).a(".</p></footer>\n</body>\n</html>\n");
     }
 
-    /** @return {@code ?from=..&amp;to=..&amp;granularity=..} (and project), escaped for an attribute */
-    private String query(ProjectId project) {
+    /**
+     * @return {@code ?from=..&amp;to=..&amp;granularity=..} (and project, and the page's tag key when asked),
+     *     escaped for an attribute
+     */
+    private String query(ProjectId project, boolean tag) {
         return "?from=" + v.period().start() + "&amp;to=" + v.period().end() + "&amp;granularity="
-                + v.granularity().name() + (project == null ? "" : "&amp;project=" + Html.urlEncode(project.value()));
+                + v.granularity().name() + (project == null ? "" : "&amp;project=" + Html.urlEncode(project.value()))
+                + (tag ? tagKey().map(k -> "&amp;tag=" + Html.urlEncode(k)).orElse("") : "");
+    }
+
+    /** @return the tag key the report is broken down by (its group-by's tag dimension), if any */
+    private Optional<String> tagKey() {
+        return v.groupBy().stream().filter(Dimension.Tag.class::isInstance)
+                .map(d -> ((Dimension.Tag) d).tagKey()).findFirst();
     }
 
     private void filters() {
@@ -183,7 +205,13 @@ public final class Pages {
         for (Granularity g : Granularity.values()) {
             a("<option").a(g == v.granularity() ? " selected" : "").a(">").a(g.name()).a("</option>");
         }
-        a("</select></label>\n<button type=\"submit\">Show</button>\n</form>\n");
+        a("</select></label>\n<label>Breakdown by tag <input type=\"text\" name=\"tag\" list=\"tag-keys\"")
+                .a(" placeholder=\"tag key, such as team\" value=\"").a(escape(tagKey().orElse(""))).a("\"></label>\n")
+                .a("<datalist id=\"tag-keys\">");
+        for (String k : o.tagKeys()) {
+            a("<option value=\"").a(escape(k)).a("\"></option>");
+        }
+        a("</datalist>\n<button type=\"submit\">Show</button>\n</form>\n");
     }
 
     private void banner(List<ReportView.Account> accounts) {
@@ -530,15 +558,33 @@ public final class Pages {
 
     private void services(ProjectId project) {
         a("<section id=\"services\" aria-labelledby=\"h-services\">\n<h2 id=\"h-services\">Top services</h2>\n");
-        List<CostRow> rows = serviceRows(project);
+        List<CostRow> rows = v.groupBy().contains(Dimension.SERVICE) ? pageRows(project) : null;
         if (rows == null) {
             a("<p class=\"muted\">This report is not grouped by service.</p>\n</section>\n");
             return;
         }
+        ranking(rows, Dimension.SERVICE, "services-table", "Service", o.topServices(), "service", "services");
+    }
+
+    /** The breakdown by the report's tag key, when it has one: each value's amount and share, per currency. */
+    private void tags(ProjectId project) {
+        Optional<String> key = tagKey();
+        List<CostRow> rows = pageRows(project);
+        if (key.isEmpty() || rows == null) {
+            return;
+        }
+        a("<section id=\"tags\" data-tag-key=\"").a(escape(key.get())).a("\" aria-labelledby=\"h-tags\">\n")
+                .a("<h2 id=\"h-tags\">By tag <code>").a(escape(key.get())).a("</code></h2>\n");
+        ranking(rows, Dimension.tag(key.get()), "tags-table", "Value", TAG_VALUES, "value", "values");
+    }
+
+    /** Per currency, each value of {@code dimension} with its amount and share, largest first; then the rest summed. */
+    private void ranking(List<CostRow> rows, Dimension dimension, String tableClass, String column, int top,
+                         String one, String many) {
         Map<Currency, Map<String, BigDecimal>> byCurrency = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
         for (CostRow r : rows) {
             byCurrency.computeIfAbsent(r.amount().currency(), c -> new TreeMap<>())
-                    .merge(r.keys().get(Dimension.SERVICE), r.amount().amount(), BigDecimal::add);
+                    .merge(r.keys().get(dimension), r.amount().amount(), BigDecimal::add);
         }
         if (byCurrency.isEmpty()) {
             a("<p class=\"muted\">No cost in this period.</p>\n</section>\n");
@@ -553,21 +599,24 @@ public final class Pages {
                     .sorted(Map.Entry.<String, BigDecimal>comparingByValue().reversed()
                             .thenComparing(Map.Entry.comparingByKey()))
                     .toList();
-            a("<div><h3>").a(code).a("</h3>\n<table class=\"services-table\" data-currency=\"").a(code)
-                    .a("\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\" class=\"num\">Amount</th>")
+            a("<div><h3>").a(code).a("</h3>\n<table class=\"").a(tableClass).a("\" data-currency=\"").a(code)
+                    .a("\"><thead><tr><th scope=\"col\">").a(column).a("</th><th scope=\"col\" class=\"num\">Amount</th>")
                     .a("<th scope=\"col\" class=\"num\">Share</th></tr></thead>\n<tbody>\n");
-            int shown = Math.min(o.topServices(), sorted.size());
+            int shown = Math.min(top, sorted.size());
             for (int i = 0; i < shown; i++) {
                 Map.Entry<String, BigDecimal> s = sorted.get(i);
-                a("<tr><td class=\"service\">").a(escape(s.getKey())).a("</td><td class=\"num\">")
-                        .a(money(Money.of(s.getValue(), currency), "amount")).a("</td><td class=\"num\">")
-                        .a(share(s.getValue(), total)).a("</td></tr>\n");
+                a(dimension instanceof Dimension.Tag ? "<tr data-value=\"" + escape(s.getKey()) + "\">" : "<tr>")
+                        .a("<td class=\"").a(one).a("\">")
+                        .a(s.getKey().isEmpty() && dimension instanceof Dimension.Tag
+                                ? "<span class=\"muted\">(untagged)</span>" : escape(s.getKey()))
+                        .a("</td><td class=\"num\">").a(money(Money.of(s.getValue(), currency), "amount"))
+                        .a("</td><td class=\"num\">").a(share(s.getValue(), total)).a("</td></tr>\n");
             }
             if (sorted.size() > shown) {
                 BigDecimal rest = sorted.subList(shown, sorted.size()).stream().map(Map.Entry::getValue)
                         .reduce(BigDecimal.ZERO, BigDecimal::add);
                 int others = sorted.size() - shown;
-                a("<tr class=\"other\"><td>").a(Integer.toString(others)).a(others == 1 ? " other service" : " other services")
+                a("<tr class=\"other\"><td>").a(Integer.toString(others)).a(" other ").a(others == 1 ? one : many)
                         .a("</td><td class=\"num\">").a(money(Money.of(rest, currency), "amount"))
                         .a("</td><td class=\"num\">").a(share(rest, total)).a("</td></tr>\n");
             }
@@ -576,11 +625,8 @@ public final class Pages {
         a("</div>\n</section>\n");
     }
 
-    /** @return the rows to rank services from, or {@code null} when the report cannot tell */
-    private List<CostRow> serviceRows(ProjectId project) {
-        if (!v.groupBy().contains(Dimension.SERVICE)) {
-            return null;
-        }
+    /** @return the page's rows (its project's on a project page), or {@code null} when the report cannot tell */
+    private List<CostRow> pageRows(ProjectId project) {
         if (project == null) {
             return v.rows();
         }
@@ -610,7 +656,7 @@ public final class Pages {
             long pending = accounts.stream().filter(x -> x.standing() == ReportView.Standing.PENDING).count();
             long missing = accounts.stream().filter(x -> x.standing().missesCosts()).count() - pending;
             a("<tr data-project=\"").a(escape(p.getKey().value())).a("\"><td class=\"id\" data-label=\"Project\"><a href=\"projects/")
-                    .a(Html.urlEncode(p.getKey().value())).a(query(null)).a("\">").a(escape(p.getKey().value()))
+                    .a(Html.urlEncode(p.getKey().value())).a(query(null, true)).a("\">").a(escape(p.getKey().value()))
                     .a("</a></td><td class=\"num\" data-label=\"Total\">");
             if (p.getValue().totals().isEmpty()) {
                 a("<span class=\"muted\">no cost</span>");

@@ -64,10 +64,10 @@ public final class Style {
             th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
             td{overflow-wrap:break-word}
             .lines data{display:block}
-            table.services-table{table-layout:fixed;font-size:.92rem}
-            table.services-table th,table.services-table td{padding:6px 5px}
-            table.services-table th:nth-child(2){width:10.8em}
-            table.services-table th:nth-child(3){width:4.4em}
+            table.services-table,table.tags-table{table-layout:fixed;font-size:.92rem}
+            table.services-table th,table.services-table td,table.tags-table th,table.tags-table td{padding:6px 5px}
+            table.services-table th:nth-child(2),table.tags-table th:nth-child(2){width:10.8em}
+            table.services-table th:nth-child(3),table.tags-table th:nth-child(3){width:4.4em}
             td.id,time,.badge{white-space:nowrap}
             thead th{font-size:.76rem;color:var(--muted);font-weight:600;text-transform:uppercase;letter-spacing:.03em}
             .num{text-align:right;white-space:nowrap}

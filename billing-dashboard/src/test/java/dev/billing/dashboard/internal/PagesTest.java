@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The converted-total seam: a view that carries a conversion is shown on the page and in the JSON document. */
 class PagesTest {
-    private static final Pages.Options OPTIONS = new Pages.Options("Billing", 5, false, Instant.EPOCH);
+    private static final Pages.Options OPTIONS = new Pages.Options("Billing", 5, false, Instant.EPOCH, List.of());
 
     private static ReportView converted() {
         SeriesPoint jan = new SeriesPoint(LocalDate.of(2026, 1, 1), "2026-01", Money.of("1350200.5", "KRW"));

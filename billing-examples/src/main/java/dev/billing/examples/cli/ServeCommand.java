@@ -10,6 +10,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.SyncSummary;
 import dev.billing.dashboard.DashboardHandler;
+import dev.billing.dashboard.DashboardRenderer;
 import dev.billing.dashboard.LiveReports;
 import dev.billing.dashboard.ReportSource;
 import dev.billing.jdbc.JdbcCostStore;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -116,6 +119,7 @@ final class ServeCommand implements Callable<Integer> {
             ReportSource source = conversion.map(c -> (ReportSource) q -> read.report(
                     q.toBuilder().convertTo(c.currency(), c.rates()).build())).orElse(read);
             DashboardServer.serve(console, DashboardHandler.builder(source).fromStore(fromStore)
+                    .renderer(DashboardRenderer.builder().jsonLink(true).tagKeys(tagKeys(cfg)).build())
                     .anomalies(anomalies(cfg, m), read), port);
         } finally {
             if (syncs != null) {
@@ -142,6 +146,13 @@ final class ServeCommand implements Callable<Integer> {
 
     private static ReportSource fromStore(CostSync sync) {
         return query -> SyncHints.add(sync.report(query), Clock.systemUTC());
+    }
+
+    /** @return the tag keys the pages offer for a breakdown: the configuration's canonical keys and anomaly tag keys */
+    private static List<String> tagKeys(BillingConfig cfg) {
+        List<String> keys = new ArrayList<>(cfg.tagAliases().asMap().keySet());
+        keys.addAll(cfg.anomalies().tagKeys());
+        return keys;
     }
 
     private static AnomalyDetector anomalies(BillingConfig cfg, Metric metric) {

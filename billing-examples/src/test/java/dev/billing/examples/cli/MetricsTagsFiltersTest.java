@@ -7,8 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -18,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +96,42 @@ class MetricsTagsFiltersTest {
 
     private static String total(JsonNode json) {
         return json.get("domain").get("totals").get(0).get("amount").asText();
+    }
+
+    private static Map<String, BigDecimal> exact(Map<String, String> amounts) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        amounts.forEach((k, v) -> out.put(k, new BigDecimal(v).stripTrailingZeros()));
+        return out;
+    }
+
+    @Test
+    void serve_breaksItsPagesDownByTheTagChosen_asReportDoes_offeringTheConfiguredKeys() throws Exception {
+        writeConfig(", \"tagAliases\": {\"team\": [\"Team\", \"TEAM\", \"owner-team\"]}");
+        Cli r = report("--group-by", "tag:team", "--format", "json");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Map<String, BigDecimal> expected = exact(byTag(JSON.readTree(r.out)));
+        assertThat(expected).containsOnlyKeys("", "data", "web");
+        String range = "from=" + MONTH + "&to=" + MONTH.plusMonths(1);
+        HttpClient http = HttpClient.newHttpClient();
+        try (BackgroundCommand serve = new BackgroundCommand(env, "serve", "--config", config.toString(), "--port", "0")) {
+            String url = serve.awaitLine("dashboard on (http://127\\.0\\.0\\.1:\\d+/)").group(1);
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url + "?" + range + "&tag=team"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<datalist id=\"tag-keys\"><option value=\"team\"></option></datalist>");
+            Map<String, BigDecimal> shown = new TreeMap<>();
+            Matcher m = Pattern.compile("<tr data-value=\"([^\"]*)\"><td class=\"value\">.*?<data class=\"amount\""
+                    + " data-currency=\"USD\" value=\"([^\"]+)\"").matcher(page.body());
+            while (m.find()) {
+                shown.put(m.group(1), new BigDecimal(m.group(2)).stripTrailingZeros());
+            }
+            assertThat(shown).isEqualTo(expected);
+
+            HttpResponse<String> json = http.send(HttpRequest.newBuilder(URI.create(url + "api/report?" + range
+                    + "&groupBy=tag%3Ateam")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(json.statusCode()).isEqualTo(200);
+            assertThat(exact(byTag(JSON.readTree(json.body())))).isEqualTo(expected);
+        }
     }
 
     @Test
