@@ -18,5 +18,5 @@ module dev.billing.aws {
 
     exports dev.billing.aws;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.aws.AwsCostExplorerProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.aws.internal.AwsCostExplorerProviderFactory;
 }

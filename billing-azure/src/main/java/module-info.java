@@ -1,4 +1,7 @@
-/** The Azure Cost Management provider; {@code dev.billing.azure.internal} (HTTP, JSON, tokens) is not exported. */
+/**
+ * The Azure Cost Management provider; {@code dev.billing.azure.internal} (HTTP, JSON, tokens, the provider factory) is
+ * not exported.
+ */
 module dev.billing.azure {
     requires transitive dev.billing.provider;
     requires com.fasterxml.jackson.core;
@@ -8,5 +11,5 @@ module dev.billing.azure {
 
     exports dev.billing.azure;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.azure.AzureCostManagementProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.azure.internal.AzureCostManagementProviderFactory;
 }

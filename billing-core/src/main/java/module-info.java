@@ -9,7 +9,7 @@ module dev.billing.core {
     exports dev.billing.core;
     exports dev.billing.core.spi;
     exports dev.billing.core.support to dev.billing.provider, dev.billing.hyperbilling, dev.billing.azure, dev.billing.gcp,
-            dev.billing.aws, dev.billing.jdbc, dev.billing.dashboard, dev.billing.focus;
+            dev.billing.aws, dev.billing.jdbc, dev.billing.dashboard, dev.billing.focus, dev.billing.config;
 
     uses dev.billing.core.spi.BillingProviderFactory;
 }

@@ -1,6 +1,6 @@
 /**
  * The Google Cloud Billing export provider ({@code gcp-billing-export});
- * {@code dev.billing.gcp.internal} (auth, BigQuery REST, the query) is not exported.
+ * {@code dev.billing.gcp.internal} (auth, BigQuery REST, the query, the provider factory) is not exported.
  */
 module dev.billing.gcp {
     requires transitive dev.billing.provider;
@@ -11,5 +11,5 @@ module dev.billing.gcp {
 
     exports dev.billing.gcp;
 
-    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.gcp.GcpBillingExportProviderFactory;
+    provides dev.billing.core.spi.BillingProviderFactory with dev.billing.gcp.internal.GcpBillingExportProviderFactory;
 }

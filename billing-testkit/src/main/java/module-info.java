@@ -1,5 +1,6 @@
 /**
- * Test helpers: loopback simulators, a fake provider and the provider-neutral contract kit. JUnit 5 and
+ * Test helpers: loopback simulators, a fake provider, the provider-neutral contract kit and the cost store
+ * contract ({@code CostStoreContract}, with its {@code StoreFixture} and {@code StoreTestProvider}). JUnit 5 and
  * AssertJ are needed only by the contract kit and the JUnit extension, which a test classpath has anyway.
  */
 module dev.billing.testkit {
@@ -8,6 +9,7 @@ module dev.billing.testkit {
     requires com.fasterxml.jackson.databind;
     requires jdk.httpserver;
     requires static transitive org.junit.jupiter.api;
+    requires static transitive org.junit.jupiter.params;
     requires static org.assertj.core;
 
     exports dev.billing.testkit;

@@ -17,6 +17,9 @@ import dev.billing.core.support.Endpoints;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.net.URI;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +29,8 @@ import java.util.regex.Pattern;
  * The AWS Cost Explorer provider, id {@code aws-cost-explorer}: AWS costs read directly from AWS with
  * {@code GetCostAndUsage} (AWS JSON 1.1, SigV4) through the AWS SDK for Java v2.
  *
- * <p>Putting the jar on the classpath enables it through {@link AwsCostExplorerProviderFactory}; hosts
+ * <p>Putting the jar on the class path or module path enables it (its factory is registered for
+ * {@link java.util.ServiceLoader} under the id {@value #ID}); hosts
  * that configure it in code build one:
  *
  * <pre>{@code
@@ -44,8 +48,11 @@ import java.util.regex.Pattern;
  * <p>A fetch reads one calendar month (or the part of one in the period) at a time: one discovery query
  * grouped by {@code LINKED_ACCOUNT} and {@code RECORD_TYPE}, then one query per linked account (per
  * record type when it has several) grouped by {@code SERVICE} and {@code REGION}, so every record carries
- * its linked account (sub account), service, region and charge category. Every request costs USD 0.01:
- * requests are counted in {@link FetchStats#requests()} and capped by {@link Builder#maxRequestsPerFetch}.
+ * its linked account (sub account), service, region and charge category; with {@link Builder#tagKeys}, one more
+ * query per service and tag key (see docs/aws-cost-explorer.md). Every request asks for the billed metric
+ * ({@code costMetric}, default {@code UnblendedCost}) and the amortized one (effective cost) together. Every
+ * request costs USD 0.01: requests are counted in {@link FetchStats#billedRequests()}, priced in
+ * {@link FetchStats#requestCharges()} and capped by {@link Builder#maxRequestsPerFetch}.
  * Throttling ({@code LimitExceededException}, {@code ThrottlingException}), HTTP 5xx and connection
  * failures are retried by the {@link HttpSettings#retryPolicy() retry policy}; credential errors never are.
  *
@@ -60,33 +67,29 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     /** The default cap on requests per fetch: a year of monthly windows for an organisation of about 200 linked accounts with two record types each. */
     public static final int DEFAULT_MAX_REQUESTS_PER_FETCH = 5000;
 
-    /** A valid {@code endpoint}, shown when a value is not a URL. */
-    static final String ENDPOINT_EXAMPLE = "https://ce.us-east-1.amazonaws.com";
-    /** A valid {@code stsEndpoint}, shown when a value is not a URL. */
-    static final String STS_ENDPOINT_EXAMPLE = "https://sts.us-east-1.amazonaws.com";
-
     static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
 
     private final URI endpoint;
     private final String region;
     private final URI stsEndpoint;
     private final CostMetric costMetric;
     private final int maxRequestsPerFetch;
+    private final List<String> tagKeys;
     private final HttpSettings http;
     private final CostExplorerFetcher fetcher;
 
     private AwsCostExplorerProvider(Builder b) {
-        this.endpoint = b.endpoint == null ? null : Endpoints.check(ID, "endpoint", b.endpoint, ENDPOINT_EXAMPLE);
+        this.endpoint = b.endpoint == null ? null : Endpoints.check(ID, "endpoint", b.endpoint, Settings.ENDPOINT_EXAMPLE);
         this.stsEndpoint = b.stsEndpoint == null ? null : Endpoints.check(ID, "stsEndpoint", b.stsEndpoint,
-                STS_ENDPOINT_EXAMPLE);
+                Settings.STS_ENDPOINT_EXAMPLE);
         this.region = b.region;
         this.costMetric = b.costMetric;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
+        this.tagKeys = List.copyOf(b.tagKeys);
         this.http = b.http;
         this.fetcher = new CostExplorerFetcher(new Settings(endpoint, region, stsEndpoint, costMetric, maxRequestsPerFetch,
-                http));
+                tagKeys, http));
     }
 
     /**
@@ -105,6 +108,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         b.region = region;
         b.costMetric = costMetric;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
+        b.tagKeys = tagKeys;
         b.http = http;
         return b;
     }
@@ -124,7 +128,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         return region;
     }
 
-    /** @return the metric read */
+    /** @return the metric read as billed cost (effective cost is the amortized one) */
     public CostMetric costMetric() {
         return costMetric;
     }
@@ -132,6 +136,11 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     /** @return the most Cost Explorer requests one fetch may send */
     public int maxRequestsPerFetch() {
         return maxRequestsPerFetch;
+    }
+
+    /** @return the cost allocation tag keys read as tags, in plan order; empty for none */
+    public List<String> tagKeys() {
+        return tagKeys;
     }
 
     /** @return the timeouts, retry policy and clock */
@@ -158,9 +167,18 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         return CostExplorerFetcher.SCHEMA;
     }
 
+    /**
+     * @return {@code DAILY}, {@code MONTHLY}, {@code VERIFY}, {@code EFFECTIVE_COST} (the amortized metric, asked in
+     *     the same requests), and {@code TAGS} when {@link Builder#tagKeys} names keys. Never {@code LIST_COST}: Cost
+     *     Explorer has no metric at public prices.
+     */
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        EnumSet<Capability> c = EnumSet.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY, Capability.EFFECTIVE_COST);
+        if (!tagKeys.isEmpty()) {
+            c.add(Capability.TAGS);
+        }
+        return Collections.unmodifiableSet(c);
     }
 
     /**
@@ -212,7 +230,8 @@ public final class AwsCostExplorerProvider implements BillingProvider {
     @Override
     public String toString() {
         return "AwsCostExplorerProvider[" + ID + ", region=" + region + ", endpoint=" + (endpoint == null ? "(default)" : endpoint)
-                + ", costMetric=" + costMetric.wireName() + ", maxRequestsPerFetch=" + maxRequestsPerFetch + "]";
+                + ", costMetric=" + costMetric.wireName() + ", maxRequestsPerFetch=" + maxRequestsPerFetch
+                + (tagKeys.isEmpty() ? "" : ", tagKeys=" + tagKeys) + "]";
     }
 
     /** Builds an {@link AwsCostExplorerProvider}. */
@@ -222,6 +241,7 @@ public final class AwsCostExplorerProvider implements BillingProvider {
         private String region = "us-east-1";
         private CostMetric costMetric = CostMetric.UNBLENDED_COST;
         private int maxRequestsPerFetch = DEFAULT_MAX_REQUESTS_PER_FETCH;
+        private List<String> tagKeys = List.of();
         private HttpSettings http = HttpSettings.defaults();
 
         private Builder() {
@@ -275,6 +295,21 @@ public final class AwsCostExplorerProvider implements BillingProvider {
          */
         public Builder maxRequestsPerFetch(int max) {
             this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
+            return this;
+        }
+
+        /**
+         * @param keys cost allocation tag keys (as activated in the Billing console, case-sensitive) read as record
+         *     tags; each costs requests per month, see docs/aws-cost-explorer.md (default none)
+         * @return this builder
+         * @throws IllegalArgumentException when a key is blank, longer than 128 characters, or named twice
+         */
+        public Builder tagKeys(List<String> keys) {
+            if (!Settings.validTagKeys(keys)) {
+                throw new IllegalArgumentException("tagKeys must be distinct, non-blank tag keys of at most "
+                        + Settings.MAX_TAG_KEY + " characters, got " + keys);
+            }
+            this.tagKeys = List.copyOf(keys);
             return this;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProviderFactory;
+import dev.billing.aws.internal.AwsCostExplorerProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import java.net.URI;
 import java.util.Map;
@@ -18,7 +19,7 @@ class AwsConfigurationTest {
         BillingProviderFactory f = ServiceLoader.load(BillingProviderFactory.class).stream().map(ServiceLoader.Provider::get)
                 .filter(x -> x.id().equals("aws-cost-explorer")).findFirst().orElseThrow();
         assertThat(f.settings()).extracting(ProviderSetting::name)
-                .containsExactly("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch");
+                .containsExactly("endpoint", "region", "stsEndpoint", "costMetric", "maxRequestsPerFetch", "tagKeys");
         assertThat(f.settings()).allSatisfy(s -> assertThat(s.required()).isFalse());
         ProviderSetting metric = f.settings().get(3);
         assertThat(metric.accepts("AmortizedCost")).isTrue();
@@ -29,7 +30,9 @@ class AwsConfigurationTest {
     void create_readsEverySetting() {
         try (AwsCostExplorerProvider p = (AwsCostExplorerProvider) new AwsCostExplorerProviderFactory().create(Map.of(
                 "endpoint", "http://127.0.0.1:4566/", "region", "eu-west-1", "stsEndpoint", "https://sts.eu-west-1.amazonaws.com",
-                "costMetric", "NetAmortizedCost", "maxRequestsPerFetch", "120"))) {
+                "costMetric", "NetAmortizedCost", "maxRequestsPerFetch", "120", "tagKeys", " team , cost-center"))) {
+            assertThat(p.tagKeys()).containsExactly("team", "cost-center");
+            assertThat(p.capabilities()).contains(dev.billing.core.spi.Capability.TAGS);
             assertThat(p.endpoint()).contains(URI.create("http://127.0.0.1:4566"));
             assertThat(p.region()).isEqualTo("eu-west-1");
             assertThat(p.stsEndpoint()).contains(URI.create("https://sts.eu-west-1.amazonaws.com"));
@@ -47,6 +50,8 @@ class AwsConfigurationTest {
             assertThat(p.region()).isEqualTo("us-east-1");
             assertThat(p.costMetric()).isEqualTo(CostMetric.UNBLENDED_COST);
             assertThat(p.maxRequestsPerFetch()).isEqualTo(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH);
+            assertThat(p.tagKeys()).isEmpty();
+            assertThat(p.capabilities()).doesNotContain(dev.billing.core.spi.Capability.TAGS);
         }
     }
 
@@ -63,6 +68,10 @@ class AwsConfigurationTest {
                 .hasMessageContaining("UnblendedCost, AmortizedCost");
         assertThatThrownBy(() -> f.create(Map.of("maxRequestsPerFetch", "0"))).isInstanceOf(ProviderConfigurationException.class)
                 .hasMessageContaining("'maxRequestsPerFetch'");
+        for (String tagKeys : new String[] {"team,,env", "team,team", " ", "x".repeat(129)}) {
+            assertThatThrownBy(() -> f.create(Map.of("tagKeys", tagKeys))).isInstanceOf(ProviderConfigurationException.class)
+                    .hasMessageContaining("'tagKeys'");
+        }
         assertThatThrownBy(() -> f.create(Map.of("maxAttempts", "3"))).isInstanceOf(ProviderConfigurationException.class)
                 .hasMessageContaining("known settings: endpoint, region");
     }

@@ -59,11 +59,11 @@ class AwsFetchWireMockTest extends AwsWireMockSupport {
                         + "/\\d{8}/us-east-1/ce/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}"))
                 .withHeader("X-Amz-Date", matching("\\d{8}T\\d{6}Z"))
                 .withRequestBody(equalToJson("{\"TimePeriod\":{\"Start\":\"2026-01-01\",\"End\":\"2026-02-01\"},"
-                        + "\"Granularity\":\"MONTHLY\",\"Metrics\":[\"UnblendedCost\"],"
+                        + "\"Granularity\":\"MONTHLY\",\"Metrics\":[\"UnblendedCost\",\"AmortizedCost\"],"
                         + "\"GroupBy\":[{\"Type\":\"DIMENSION\",\"Key\":\"LINKED_ACCOUNT\"},{\"Type\":\"DIMENSION\",\"Key\":\"RECORD_TYPE\"}]}")));
         server.verify(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(equalToJson("{\"TimePeriod\":{\"Start\":\"2026-01-01\",\"End\":\"2026-02-01\"},"
-                        + "\"Granularity\":\"MONTHLY\",\"Metrics\":[\"UnblendedCost\"],"
+                        + "\"Granularity\":\"MONTHLY\",\"Metrics\":[\"UnblendedCost\",\"AmortizedCost\"],"
                         + "\"Filter\":{\"Dimensions\":{\"Key\":\"LINKED_ACCOUNT\",\"Values\":[\"" + LINKED_A + "\"]}},"
                         + "\"GroupBy\":[{\"Type\":\"DIMENSION\",\"Key\":\"SERVICE\"},{\"Type\":\"DIMENSION\",\"Key\":\"REGION\"}]}")));
         assertThat(r.stats().requests()).isEqualTo(2);

@@ -67,7 +67,7 @@ class AwsVerifyAndRoleTest extends AwsWireMockSupport {
 
         assertThat(costRequests()).singleElement().satisfies(q -> assertThat(q.getBodyAsString())
                 .isEqualTo("{\"TimePeriod\":{\"Start\":\"2026-02-13\",\"End\":\"2026-03-15\"},\"Granularity\":\"MONTHLY\","
-                        + "\"Metrics\":[\"UnblendedCost\"]}"));
+                        + "\"Metrics\":[\"UnblendedCost\",\"AmortizedCost\"]}"));
     }
 
     @Test

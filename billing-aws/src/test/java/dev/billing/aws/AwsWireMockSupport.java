@@ -77,9 +77,14 @@ abstract class AwsWireMockSupport extends AwsTestSupport {
                 + "],\"Estimated\":" + estimated + "}";
     }
 
+    /** A group whose unblended and amortized cost are both {@code amount}. */
     static String group(String amount, String key1, String key2) {
-        return "{\"Keys\":[\"" + key1 + "\",\"" + key2 + "\"],\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"" + amount
-                + "\",\"Unit\":\"USD\"}}}";
+        return group(amount, amount, key1, key2);
+    }
+
+    static String group(String unblended, String amortized, String key1, String key2) {
+        return "{\"Keys\":[\"" + key1 + "\",\"" + key2 + "\"],\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"" + unblended
+                + "\",\"Unit\":\"USD\"},\"AmortizedCost\":{\"Amount\":\"" + amortized + "\",\"Unit\":\"USD\"}}}";
     }
 
     static String page(String nextToken, String... results) {

@@ -13,6 +13,7 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.provider.HttpSettings;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,15 +31,21 @@ import java.util.Set;
  *
  * <p>Credentials: {@code tenantId}, {@code clientId}, {@code clientSecret} (secret), {@code scope}
  * ({@code /subscriptions/{id}}, {@code /subscriptions/{id}/resourceGroups/{name}} or
- * {@code /providers/Microsoft.Billing/billingAccounts/{id}}). The principal needs the Cost
+ * {@code /providers/Microsoft.Billing/billingAccounts/{id}}); or {@code managedIdentity} {@code true} and
+ * {@code scope} (and {@code clientId} for a user-assigned identity): tokens from the App Service / Functions
+ * identity endpoint when {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} are set, else from the Instance
+ * Metadata Service. The principal needs the Cost
  * Management Reader role on the scope. Tokens come from {@code {authority}/{tenantId}/oauth2/v2.0/token}
  * (client credentials, scope {@code https://management.azure.com/.default}) and are cached per
  * principal until shortly before they expire, or from a host {@link AzureTokenSource}.
  *
- * <p>A fetch asks for Daily rows one calendar month at a time, grouped by {@code ServiceName} and
- * {@code ResourceLocation} (and {@code SubscriptionId} on a billing account scope), follows
- * {@code nextLink} to the end, reads columns by name and costs exactly, and drops and counts rows
- * outside each window (the API's end date is inclusive). HTTP 429 waits for the largest of the
+ * <p>A fetch asks for Daily rows one calendar month at a time by a plan of queries of at most two groupings
+ * ({@code ServiceName}, {@code ResourceLocation}, {@code ChargeType}, and {@code SubscriptionId} on a billing
+ * account scope), follows {@code nextLink} to the end, reads columns by name and costs exactly, and drops and
+ * counts rows outside each window (the API's end date is inclusive). With {@code costType} {@code ActualCost}
+ * (the default) each query is sent as {@code ActualCost} (billed cost) and as {@code AmortizedCost} (effective
+ * cost), rows matched by their grouping values; with {@code AmortizedCost} it is sent once and both amounts are
+ * the amortized cost. {@code ChargeType} decides the charge category, as Microsoft's FOCUS conversion does. HTTP 429 waits for the largest of the
  * Cost Management retry headers and {@code Retry-After} (capped); 5xx and connection failures are
  * retried; 401 (after one token refresh), 403 and 404 are credentials rejected and never retried.
  *
@@ -56,14 +63,19 @@ public final class AzureCostManagementProvider implements BillingProvider {
     public static final String DEFAULT_ENDPOINT = "https://management.azure.com";
     /** The default {@code authority}, {@value}. */
     public static final String DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+    /** The default {@code imdsEndpoint}, the Azure Instance Metadata Service, {@value}. */
+    public static final String DEFAULT_IMDS_ENDPOINT = "http://169.254.169.254";
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
-    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY);
+    private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
+            Capability.EFFECTIVE_COST);
 
     private final URI endpoint;
     private final URI authority;
     private final AzureCostType costType;
     private final AzureTokenSource tokenSource;
+    private final URI imdsEndpoint;
+    private final Map<String, String> environment;
     private final HttpSettings http;
     private final int maxRequestsPerFetch;
     private final QueryFetcher fetcher;
@@ -73,14 +85,17 @@ public final class AzureCostManagementProvider implements BillingProvider {
         this.authority = Endpoints.check(ID, "authority", b.authority, DEFAULT_AUTHORITY);
         this.costType = b.costType;
         this.tokenSource = b.tokenSource;
+        this.imdsEndpoint = b.imdsEndpoint;
+        this.environment = b.environment;
         this.http = b.http;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
-        this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, http, maxRequestsPerFetch);
+        this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, imdsEndpoint, environment,
+                http, maxRequestsPerFetch);
     }
 
     /**
      * @return a builder with the defaults: the public Azure endpoint and authority, {@code ActualCost},
-     *     client-credential tokens, {@link HttpSettings#defaults()}, at most 1000 requests per fetch
+     *     client-credential tokens, {@link HttpSettings#defaults()}, at most 2000 requests per fetch
      */
     public static Builder builder() {
         return new Builder();
@@ -93,6 +108,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
         b.authority = authority;
         b.costType = costType;
         b.tokenSource = tokenSource;
+        b.imdsEndpoint = imdsEndpoint;
+        b.environment = environment;
         b.http = http;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
         return b;
@@ -118,6 +135,11 @@ public final class AzureCostManagementProvider implements BillingProvider {
         return Optional.ofNullable(tokenSource);
     }
 
+    /** @return the Instance Metadata Service URL managed identity tokens come from (outside App Service) */
+    public URI imdsEndpoint() {
+        return imdsEndpoint;
+    }
+
     /** @return the timeouts, retry policy and clock */
     public HttpSettings http() {
         return http;
@@ -134,8 +156,9 @@ public final class AzureCostManagementProvider implements BillingProvider {
     }
 
     /**
-     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret; optional when a host
-     *     token source is set), {@code scope}
+     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret), {@code managedIdentity}, {@code scope}:
+     *     an app registration (tenant, client id and secret; the secret optional with a host token source) or a
+     *     managed identity ({@code managedIdentity} true, {@code clientId} for a user-assigned one)
      */
     @Override
     public CredentialSchema credentialSchema() {
@@ -198,8 +221,10 @@ public final class AzureCostManagementProvider implements BillingProvider {
         private URI authority = URI.create(DEFAULT_AUTHORITY);
         private AzureCostType costType = AzureCostType.ACTUAL_COST;
         private AzureTokenSource tokenSource;
+        private URI imdsEndpoint = URI.create(DEFAULT_IMDS_ENDPOINT);
+        private Map<String, String> environment = System.getenv();
         private HttpSettings http = HttpSettings.defaults();
-        private int maxRequestsPerFetch = 1000;
+        private int maxRequestsPerFetch = 2000;
 
         private Builder() {
         }
@@ -244,6 +269,28 @@ public final class AzureCostManagementProvider implements BillingProvider {
         }
 
         /**
+         * @param imdsEndpoint the Azure Instance Metadata Service, where managed identity tokens come from outside App
+         *     Service and Functions (default {@value #DEFAULT_IMDS_ENDPOINT}); another {@code https://} URL, or
+         *     {@code http://} on a loopback host (a simulator)
+         * @return this builder
+         */
+        public Builder imdsEndpoint(URI imdsEndpoint) {
+            this.imdsEndpoint = Objects.requireNonNull(imdsEndpoint, "imdsEndpoint");
+            return this;
+        }
+
+        /**
+         * @param environment the environment variables the App Service / Functions identity endpoint is read from,
+         *     {@code IDENTITY_ENDPOINT} and {@code IDENTITY_HEADER} (default {@link System#getenv()}); a test or a host
+         *     that knows better passes its own
+         * @return this builder
+         */
+        public Builder environment(Map<String, String> environment) {
+            this.environment = Map.copyOf(environment);
+            return this;
+        }
+
+        /**
          * @param http timeouts, retry policy and the clock token expiry and {@code Retry-After} dates are compared
          *     with (default {@link HttpSettings#defaults()}); {@code maxConcurrentRequests} does not apply, a fetch
          *     sends one request at a time
@@ -255,7 +302,8 @@ public final class AzureCostManagementProvider implements BillingProvider {
         }
 
         /**
-         * @param max the most HTTP requests (token, pages, retries) one fetch may send (default 1000)
+         * @param max the most HTTP requests (token, pages, retries) one fetch may send (default 2000: each query is sent
+         *     as ActualCost and as AmortizedCost)
          * @return this builder
          * @throws IllegalArgumentException when less than 1
          */

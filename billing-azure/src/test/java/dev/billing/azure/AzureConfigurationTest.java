@@ -3,6 +3,7 @@ package dev.billing.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.billing.azure.internal.AzureCostManagementProviderFactory;
 import dev.billing.core.Billing;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
@@ -25,10 +26,11 @@ class AzureConfigurationTest {
             assertThat(azure.costType()).isEqualTo(AzureCostType.ACTUAL_COST);
             assertThat(p.displayName()).isEqualTo("Azure Cost Management");
             assertThat(p.credentialSchema().fields()).extracting(f -> f.name())
-                    .containsExactly("tenantId", "clientId", "clientSecret", "scope");
+                    .containsExactly("tenantId", "clientId", "clientSecret", "managedIdentity", "scope");
             assertThat(p.credentialSchema().field("clientSecret").orElseThrow().secret()).isTrue();
         }
-        assertThat(factory.settings()).extracting(ProviderSetting::name).containsExactly("endpoint", "authority", "costType");
+        assertThat(factory.settings()).extracting(ProviderSetting::name)
+                .containsExactly("endpoint", "authority", "costType", "imdsEndpoint");
         assertThat(factory.settings()).noneMatch(ProviderSetting::required);
     }
 

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.billing.core.CostRecord;
@@ -168,7 +169,8 @@ class AzureFetchTest extends AzureTestSupport {
         Fetched f = fetch(provider(), january());
 
         assertThat(f.total()).isEqualByComparingTo("6.9");
-        assertThat(f.stats().pages()).isEqualTo(4); // 3 of the usage query, 1 of the charge-type query
+        // 3 of the usage query, 1 of the charge-type query, and 1 of each as AmortizedCost (no rows)
+        assertThat(f.stats().pages()).isEqualTo(6);
         assertThat(f.stats().records()).isEqualTo(4);
         List<LoggedRequest> queries = usageQueries();
         assertThat(queries).hasSize(3);
@@ -230,9 +232,34 @@ class AzureFetchTest extends AzureTestSupport {
 
         assertThat(f.records()).extracting(CostRecord::chargeDate).containsExactly(LocalDate.of(2026, 1, 9), LocalDate.of(2026, 1, 10));
         assertThat(f.records()).extracting(CostRecord::chargeCategory)
-                .containsExactly(dev.billing.core.ChargeCategory.USAGE, dev.billing.core.ChargeCategory.CREDIT);
+                .containsExactly(dev.billing.core.ChargeCategory.USAGE, dev.billing.core.ChargeCategory.PURCHASE);
+        assertThat(f.records()).extracting(CostRecord::correction).containsExactly(false, true); // a Refund
         assertThat(f.total()).isEqualByComparingTo("-1.75");
         assertThat(f.records().get(0).service()).isEmpty();
+    }
+
+    /**
+     * Billed cost from the ActualCost query, effective cost from the AmortizedCost query, rows matched by their grouping
+     * values exactly; a row only one of them answers is 0 on the other side.
+     */
+    @Test
+    void effectiveCost_isTheAmortizedRowOfTheSameKey_andZeroWhereOnlyOneSideAnswers() {
+        stubToken();
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.type", WireMock.equalTo("ActualCost")))
+                .withRequestBody(matchingJsonPath("$.dataset.grouping[?(@.name == 'ResourceLocation')]"))
+                .willReturn(ok(page(null, row("5.10", 20260105, "Storage"), row("7", 20260106, "Compute")))));
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.type", WireMock.equalTo(AMORTIZED)))
+                .withRequestBody(matchingJsonPath("$.dataset.grouping[?(@.name == 'ResourceLocation')]"))
+                .willReturn(ok(page(null, row("4.05", 20260105, "Storage"), row("3", 20260107, "Virtual Machines")))));
+
+        Fetched f = fetch(provider(), january());
+
+        assertThat(f.records()).extracting(r -> r.service() + " " + r.chargeDate() + " " + r.billedCost().amount().toPlainString()
+                + "/" + r.effectiveCost().amount().toPlainString()).containsExactlyInAnyOrder(
+                "Storage 2026-01-05 5.10/4.05", "Compute 2026-01-06 7/0", "Virtual Machines 2026-01-07 0/3");
+        assertThat(f.records()).allSatisfy(r -> assertThat(r.effectiveCostGiven()).isTrue());
     }
 
     @Test
@@ -299,7 +326,7 @@ class AzureFetchTest extends AzureTestSupport {
         }
         assertThat(periods).containsExactly("2026-01-01..2026-01-31", "2026-02-01..2026-02-28", "2026-03-01..2026-03-31",
                 "2026-04-01..2026-04-10");
-        assertThat(f.stats().pages()).isEqualTo(8); // two queries a month
+        assertThat(f.stats().pages()).isEqualTo(16); // two queries a month, each as ActualCost and AmortizedCost
     }
 
     @Test
@@ -369,10 +396,11 @@ class AzureFetchTest extends AzureTestSupport {
         assertThat(f.total()).isEqualByComparingTo("10.25");
         assertThat(f.records()).extracting(CostRecord::billingAccountId).containsOnly("1234567:abcd-ef_2019-05-31");
         assertThat(f.records()).extracting(CostRecord::subAccountId).containsExactlyInAnyOrder("", "sub-a", "sub-b");
-        // 1 query naming the subscriptions, then 2 per subscription, each with at most two groupings
+        // 1 query naming the subscriptions, then 2 per subscription, each with at most two groupings, each sent as
+        // ActualCost and as AmortizedCost
         List<LoggedRequest> sent = server.findAll(postRequestedFor(urlEqualTo(path)));
-        assertThat(sent).hasSize(5);
-        assertThat(f.stats().requests()).isEqualTo(6); // and the token
+        assertThat(sent).hasSize(2 * 5);
+        assertThat(f.stats().requests()).isEqualTo(2 * 5 + 1); // and the token
         for (LoggedRequest r : sent) {
             assertThat(JSON.readTree(r.getBodyAsString()).at("/dataset/grouping").size()).isLessThanOrEqualTo(2);
         }
@@ -383,12 +411,16 @@ class AzureFetchTest extends AzureTestSupport {
         stubToken();
         String scope = SCOPE + "/resourceGroups/rg-web.prod";
         String path = scope + "/providers/Microsoft.CostManagement/query?api-version=" + AzureCostManagementProvider.API_VERSION;
-        server.stubFor(post(urlEqualTo(path)).willReturn(ok(page(null, row("4", 20260102)))));
+        server.stubFor(post(urlEqualTo(path)).atPriority(1).willReturn(ok(page(null, row("4", 20260102)))));
         AzureCostManagementProvider provider = builder().costType(AzureCostType.AMORTIZED_COST).build();
 
         Fetched f = fetch(provider, request(account("rg", scope, SECRET), LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 3)));
 
         assertThat(f.total()).isEqualByComparingTo("4");
+        // AmortizedCost alone: each query once, and the amortized cost is both billed and effective
+        assertThat(server.findAll(postRequestedFor(urlEqualTo(path)))).hasSize(2)
+                .allSatisfy(r -> assertThat(r.getBodyAsString()).contains("\"type\":\"AmortizedCost\""));
+        assertThat(f.records()).allSatisfy(r -> assertThat(r.effectiveCost()).isEqualTo(r.billedCost()));
         assertThat(f.records().get(0).billingAccountId()).isEqualTo(SUB);
         assertThat(f.records().get(0).subAccountId()).isEqualTo(SUB);
         JsonNode body = JSON.readTree(server.findAll(postRequestedFor(urlEqualTo(path))).get(0).getBodyAsString());

@@ -59,7 +59,14 @@ abstract class AzureTestSupport {
         // the plan's ServiceName x ChargeType query: no non-usage charges unless a test stubs them
         server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
                 .withRequestBody(WireMock.matchingJsonPath(CHARGE_QUERY)).atPriority(2).willReturn(ok(page(null))));
+        // the AmortizedCost twin of every query (effective costs): no rows unless a test stubs them
+        server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
+                .withRequestBody(WireMock.matchingJsonPath("$.type", WireMock.equalTo(AMORTIZED))).atPriority(3)
+                .willReturn(ok(page(null))));
     }
+
+    /** The query type of effective costs. */
+    static final String AMORTIZED = "AmortizedCost";
 
     /** Matches the body of the plan's query grouped by {@code ChargeType}. */
     static final String CHARGE_QUERY = "$.dataset.grouping[?(@.name == 'ChargeType')]";
@@ -170,14 +177,15 @@ abstract class AzureTestSupport {
         return server.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(TOKEN_PATH))).size();
     }
 
-    /** @return the usage queries ({@code ServiceName} x {@code ResourceLocation}) sent */
+    /** @return the ActualCost usage queries ({@code ServiceName} x {@code ResourceLocation}) sent */
     int queryRequests() {
         return usageQueries().size();
     }
 
     List<com.github.tomakehurst.wiremock.verification.LoggedRequest> usageQueries() {
         return server.findAll(WireMock.postRequestedFor(WireMock.urlPathEqualTo(QUERY_PATH))
-                .withRequestBody(WireMock.notMatching(".*\"name\":\"ChargeType\"}\\].*")));
+                .withRequestBody(WireMock.notMatching(".*\"name\":\"ChargeType\"}\\].*"))
+                .withRequestBody(WireMock.notMatching(".*\"type\":\"" + AMORTIZED + "\".*")));
     }
 
     /** A clock the test moves by hand. */

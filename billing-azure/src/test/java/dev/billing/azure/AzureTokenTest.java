@@ -49,13 +49,14 @@ class AzureTokenTest extends AzureTestSupport {
         assertThat(second.total()).isEqualByComparingTo("3.75");
         assertThat(tokenRequests()).isEqualTo(1);
         assertThat(queryRequests()).isEqualTo(4);
-        server.verify(6, postRequestedFor(urlPathEqualTo(QUERY_PATH)).withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN)));
+        server.verify(10, postRequestedFor(urlPathEqualTo(QUERY_PATH)).withHeader("Authorization", equalTo("Bearer " + ACCESS_TOKEN)));
         server.verify(1, postRequestedFor(urlEqualTo(TOKEN_PATH))
                 .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded"))
                 .withRequestBody(containing("grant_type=client_credentials"))
                 .withRequestBody(containing("scope=https%3A%2F%2Fmanagement.azure.com%2F.default"))
                 .withRequestBody(containing("client_id=" + CLIENT)));
-        assertThat(first.stats().requests()).isEqualTo(4); // token + 2 pages of usage + the charge-type query
+        // token + 2 pages of usage + the charge-type query + both as AmortizedCost
+        assertThat(first.stats().requests()).isEqualTo(6);
     }
 
     @Test
@@ -185,7 +186,7 @@ class AzureTokenTest extends AzureTestSupport {
         assertThat(seen.get(0).scopes()).containsExactly("https://management.azure.com/.default");
         assertThat(seen.get(0).tenantId()).isEqualTo(TENANT);
         assertThat(tokenRequests()).isZero();
-        server.verify(4, postRequestedFor(urlPathEqualTo(QUERY_PATH)).withHeader("Authorization", equalTo("Bearer host-token")));
+        server.verify(8, postRequestedFor(urlPathEqualTo(QUERY_PATH)).withHeader("Authorization", equalTo("Bearer host-token")));
         assertThat(new AzureAccessToken("host-token", Instant.EPOCH).toString()).doesNotContain("host-token");
     }
 

@@ -200,7 +200,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
                 });
             }
             page.flush();
-            return new FetchStats(page.records, page.pages, page.pages, 0);
+            return FetchStats.builder().records(page.records).requests(page.pages).pages(page.pages).build();
         }
 
         private static int firstOnOrAfter(CostRecord[] items, LocalDate day) {

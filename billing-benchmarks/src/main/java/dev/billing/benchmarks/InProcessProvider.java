@@ -58,7 +58,7 @@ final class InProcessProvider implements BillingProvider {
                 n++;
             }
         }
-        return new FetchStats(n, 1, 1, 0);
+        return FetchStats.builder().records(n).requests(1).pages(1).build();
     }
 
     @Override

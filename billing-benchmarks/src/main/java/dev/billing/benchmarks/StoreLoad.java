@@ -71,7 +71,7 @@ final class StoreLoad implements Consumer<CostRecord> {
                 CREDENTIALS, Map.of());
         store.replaceWindow(account, month, SYNCED, sink -> {
             sink.acceptAll(window);
-            return new FetchStats(window.size(), 1, 1, 0);
+            return FetchStats.builder().records(window.size()).requests(1).pages(1).build();
         });
         accounts.add(first.serviceAccount());
         window.clear();

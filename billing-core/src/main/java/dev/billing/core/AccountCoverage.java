@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.spi.FetchStats;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,6 +37,14 @@ public record AccountCoverage(ServiceAccountId serviceAccount, ProviderId provid
     /** @return the status's code: OK, STALE or FAILED */
     public CoverageStatus code() {
         return status.code();
+    }
+
+    /**
+     * @param coverage accounts' coverage
+     * @return whether every account is {@linkplain AccountStatus#whole() whole}
+     */
+    static boolean complete(List<AccountCoverage> coverage) {
+        return coverage.stream().allMatch(c -> c.status().whole());
     }
 
     /** @return why the account failed, when it did */

@@ -24,6 +24,17 @@ public sealed interface AccountStatus {
         return code() != CoverageStatus.FAILED && code() != CoverageStatus.PENDING;
     }
 
+    /**
+     * The one rule for completeness: a report (or a project of it, a budget's status, an anomaly report) is
+     * complete when every account in it is whole.
+     *
+     * @return whether all the account's costs of the period are in the report: OK or STALE, not FAILED,
+     *     PENDING or PARTIAL
+     */
+    default boolean whole() {
+        return contributed() && code() != CoverageStatus.PARTIAL;
+    }
+
     /** @return why the account is not fully in the report, naming it and never a secret; {@code null} when it is */
     default String reason() {
         return null;
@@ -80,17 +91,6 @@ public sealed interface AccountStatus {
         }
     }
 
-    /**
-     * Its costs are in the report for the months the cost store holds, but some months of the
-     * report's period were never synced (or were being synced by another instance that did not finish):
-     * the report is not complete.
-     *
-     * @param missingMonths the months of the period the store does not hold for the account, oldest first
-     * @param asOf when its held data was last synced
-     * @param reason names the missing months and the fix, for example
-     *     {@code "service account 'web': 2026-01..2026-03 never synced into the cost store; a sync reaching back to
-     *     2026-01 fills them"}
-     */
     /** Its fetch had not answered when the report was due; it goes on in the background. */
     record Pending() implements AccountStatus {
         /** The only instance. */
@@ -107,6 +107,17 @@ public sealed interface AccountStatus {
         }
     }
 
+    /**
+     * Its costs are in the report for the months the cost store holds, but some months of the
+     * report's period were never synced (or were being synced by another instance that did not finish):
+     * the report is not complete.
+     *
+     * @param missingMonths the months of the period the store does not hold for the account, oldest first
+     * @param asOf when its held data was last synced
+     * @param reason names the missing months and the fix, for example
+     *     {@code "service account 'web': 2026-01..2026-03 never synced into the cost store; a sync reaching back to
+     *     2026-01 fills them"}
+     */
     record Partial(List<YearMonth> missingMonths, Instant asOf, String reason) implements AccountStatus {
         /** Validates presence and copies the months. */
         public Partial {

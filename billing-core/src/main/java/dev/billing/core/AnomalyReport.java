@@ -19,9 +19,9 @@ public record AnomalyReport(BillingPeriod period, List<Anomaly> anomalies, List<
         coverage = List.copyOf(coverage);
     }
 
-    /** @return whether every service account contributed whole: none FAILED or PARTIAL */
+    /** @return whether every service account contributed whole: none FAILED, PENDING or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED || c.code() == CoverageStatus.PARTIAL);
+        return AccountCoverage.complete(coverage);
     }
 
     /**

@@ -42,6 +42,7 @@ public final class Billing implements AutoCloseable {
     private final FetchEngine engine;
     private final FetchListener listener;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
 
     private Billing(Builder b) {
         this.providers = BillingProviders.create(b.classLoader, b.discover, b.settings, b.disabled, b.added);
@@ -51,7 +52,9 @@ public final class Billing implements AutoCloseable {
         this.engine = new FetchEngine(executor, b.maxConcurrentFetches, b.fetchTimeout);
         this.listener = b.listener;
         this.tagAliases = b.tagAliases;
-        this.costs = new CostAggregator(providers, serviceAccounts, engine, b.clock, b.listener, tagAliases);
+        this.allocation = b.allocation;
+        this.costs = new CostAggregator(providers, serviceAccounts, engine, b.clock, b.listener, tagAliases,
+                allocation);
     }
 
     /**
@@ -91,6 +94,14 @@ public final class Billing implements AutoCloseable {
     /** @return the tag aliases every report reads tags with, unless its query sets its own */
     public TagAliases tagAliases() {
         return tagAliases;
+    }
+
+    /**
+     * @return the allocation every report of this instance applies, unless its query asks for
+     *     {@linkplain CostQuery#rawCosts() raw costs}; {@link Allocation#NONE} by default
+     */
+    public Allocation allocation() {
+        return allocation;
     }
 
     /** @return the listener that hears fetch progress */
@@ -135,8 +146,20 @@ public final class Billing implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private FetchListener listener = FetchListener.NONE;
         private TagAliases tagAliases = TagAliases.NONE;
+        private Allocation allocation = Allocation.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * @param allocation the rules and splits every report of this instance (live, from a {@link CostSync}
+         *     store, budgets, anomalies) applies unless its query asks for {@linkplain CostQuery.Builder#rawCosts
+         *     raw costs}; default {@link Allocation#NONE}: each line item stays in its service account's project
+         * @return this builder
+         */
+        public Builder allocation(Allocation allocation) {
+            this.allocation = Objects.requireNonNull(allocation, "allocation");
+            return this;
         }
 
         /**

@@ -155,8 +155,7 @@ public final class BudgetEvaluator {
                 crossed.add(t);
             }
         }
-        boolean complete = coverage.stream().noneMatch(c -> c.code() == CoverageStatus.FAILED
-                || c.code() == CoverageStatus.PARTIAL);
+        boolean complete = AccountCoverage.complete(coverage);
         return new BudgetStatus(b, month, new Money(spent, currency), new Money(forecast, currency), days.size(), note,
                 percent, crossed, complete);
     }

@@ -9,10 +9,8 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,24 +36,17 @@ public final class CostAggregator {
     private final Clock clock;
     private final FetchListener listener;
     private final TagAliases tagAliases;
+    private final Allocation allocation;
 
     CostAggregator(BillingProviders providers, ServiceAccountRegistry accounts, FetchEngine engine, Clock clock,
-                   FetchListener listener, TagAliases tagAliases) {
+                   FetchListener listener, TagAliases tagAliases, Allocation allocation) {
         this.providers = providers;
         this.accounts = accounts;
         this.engine = engine;
         this.clock = clock;
         this.listener = listener;
         this.tagAliases = tagAliases;
-    }
-
-    /**
-     * @return the query reading tags with its own aliases, or else with {@code defaults} (the query itself when it
-     *     reads no tag, so that a report carries the query asked)
-     */
-    static CostQuery withAliases(CostQuery query, TagAliases defaults) {
-        return query.tagAliases().isPresent() || defaults.equals(TagAliases.NONE) || !query.readsTags() ? query
-                : query.toBuilder().tagAliases(defaults).build();
+        this.allocation = allocation;
     }
 
     /**
@@ -128,23 +119,19 @@ public final class CostAggregator {
      * @throws InvalidRequestException when the query names a project or service account that is not registered
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
-        CostQuery query = withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
-        CostQuery fetched = query.fetched();
-        LiveAggregation live = new LiveAggregation(fetched);
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
+        LiveAggregation live = new LiveAggregation(scope.fetched());
         AtomicInteger finished = new AtomicInteger();
-        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(scope.size());
-        for (ServiceAccount account : scope) {
-            fetches.add(fetchOne(account, fetched, live).thenApply(c -> {
-                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
+        int size = scope.accounts().size();
+        List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(size);
+        for (ServiceAccount account : scope.accounts()) {
+            fetches.add(fetchOne(account, scope.fetched(), live).thenApply(c -> {
+                notifyListener(() -> listener.finished(c, finished.incrementAndGet(), size));
                 return c;
             }));
         }
-        Set<ProjectId> projects = new LinkedHashSet<>();
-        scope.forEach(a -> projects.add(a.project()));
         return CompletableFuture.allOf(fetches.toArray(CompletableFuture[]::new)).thenApply(v ->
-                ReportConversion.finish(live.cube().toReport(fetched, projects,
-                        fetches.stream().map(CompletableFuture::join).toList()), query));
+                scope.report(live.cube(), fetches.stream().map(CompletableFuture::join).toList()));
     }
 
     /**
@@ -167,8 +154,9 @@ public final class CostAggregator {
      */
     public List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
         Objects.requireNonNull(sink, "sink");
-        CostQuery query = withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
+        ReportScope reportScope = ReportScope.of(asked, tagAliases, accounts);
+        CostQuery query = reportScope.query();
+        List<ServiceAccount> scope = reportScope.accounts();
         AtomicInteger finished = new AtomicInteger();
         AtomicReference<RuntimeException> sinkFailure = new AtomicReference<>();
         Object delivery = new Object();

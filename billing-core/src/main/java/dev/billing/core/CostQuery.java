@@ -32,6 +32,7 @@ public final class CostQuery {
     private final Conversion conversion;
     private final Metric metric;
     private final TagAliases tagAliases;
+    private final boolean rawCosts;
 
     private CostQuery(Builder b) {
         this.period = b.period;
@@ -43,6 +44,7 @@ public final class CostQuery {
         this.conversion = b.conversion;
         this.metric = b.metric;
         this.tagAliases = b.tagAliases;
+        this.rawCosts = b.rawCosts;
     }
 
     /**
@@ -84,6 +86,14 @@ public final class CostQuery {
     /** @return the cost every amount of the report is: billed (the default), effective or list */
     public Metric metric() {
         return metric;
+    }
+
+    /**
+     * @return whether the report shows raw costs: each line item in its service account's project, the
+     *     {@link Allocation} of the {@link Billing} that runs the query not applied
+     */
+    public boolean rawCosts() {
+        return rawCosts;
     }
 
     /**
@@ -166,6 +176,7 @@ public final class CostQuery {
         b.conversion = conversion;
         b.metric = metric;
         b.tagAliases = tagAliases;
+        b.rawCosts = rawCosts;
         return b;
     }
 
@@ -173,7 +184,8 @@ public final class CostQuery {
     public String toString() {
         return "CostQuery[period=" + period + ", granularity=" + granularity + ", metric=" + metric.key()
                 + ", filters=" + filters + ", groupBy=" + groupBy
-                + (conversion == null ? "" : ", convertTo=" + conversion.currency()) + "]";
+                + (conversion == null ? "" : ", convertTo=" + conversion.currency())
+                + (rawCosts ? ", rawCosts" : "") + "]";
     }
 
     /**
@@ -199,6 +211,7 @@ public final class CostQuery {
         private Conversion conversion;
         private Metric metric = Metric.BILLED;
         private TagAliases tagAliases;
+        private boolean rawCosts;
 
         private Builder(BillingPeriod period) {
             this.period = Objects.requireNonNull(period, "period");
@@ -220,6 +233,16 @@ public final class CostQuery {
          */
         public Builder metric(Metric metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /**
+         * @param raw true to report raw costs: each line item in its service account's project, without the
+         *     {@link Allocation} of the {@link Billing} that runs the query (false by default)
+         * @return this builder
+         */
+        public Builder rawCosts(boolean raw) {
+            this.rawCosts = raw;
             return this;
         }
 

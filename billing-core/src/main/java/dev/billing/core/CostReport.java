@@ -23,6 +23,7 @@ public final class CostReport {
     private final List<CostRow> rows;
     private final List<AccountCoverage> coverage;
     private final ConvertedCosts converted;
+    private final AllocationProvenance allocation;
 
     /**
      * @param query the query answered
@@ -53,6 +54,33 @@ public final class CostReport {
         this.rows = List.copyOf(rows);
         this.coverage = List.copyOf(coverage);
         this.converted = converted;
+        this.allocation = null;
+    }
+
+    private CostReport(CostReport report, AllocationProvenance allocation) {
+        this.query = report.query;
+        this.domain = report.domain;
+        this.projects = report.projects;
+        this.rows = report.rows;
+        this.coverage = report.coverage;
+        this.converted = report.converted;
+        this.allocation = allocation;
+    }
+
+    /**
+     * @param allocation what the allocation the report was made with did, or null for none
+     * @return this report carrying that provenance
+     */
+    public CostReport withAllocation(AllocationProvenance allocation) {
+        return new CostReport(this, allocation);
+    }
+
+    /**
+     * @return what the {@link Allocation} this report was made with did (fingerprint, what moved, which projects
+     *     a failed account could have reached); empty for a report of raw costs or without an allocation
+     */
+    public Optional<AllocationProvenance> allocation() {
+        return Optional.ofNullable(allocation);
     }
 
     /** @return the query this report answers */
@@ -113,22 +141,32 @@ public final class CostReport {
 
     /**
      * @param project a project id of this report
-     * @return the coverage of that project's service accounts, in registration order
+     * @return the coverage of that project's service accounts, in registration order; with an {@linkplain
+     *     #allocation() allocation}, also of every account that did not contribute whole and whose costs could have
+     *     reached the project
      * @throws InvalidRequestException when the project is not in the report
      */
     public List<AccountCoverage> coverage(String project) {
         project(project);
         ProjectId id = ProjectId.of(project);
-        return coverage.stream().filter(c -> c.project().equals(id)).toList();
+        boolean reached = allocation != null && allocation.incompleteProjects().contains(id);
+        return coverage.stream().filter(c -> c.project().equals(id)
+                || reached && (!c.status().contributed() || c.code() == CoverageStatus.PARTIAL)).toList();
     }
 
     /**
      * @param project a project id of this report
-     * @return whether every service account of that project contributed
+     * @return whether every service account of that project contributed whole, as {@link #isComplete()} asks of
+     *     all; with an {@linkplain #allocation() allocation}, whether no account that did not contribute whole
+     *     could have sent it costs
      * @throws InvalidRequestException when the project is not in the report
      */
     public boolean isComplete(String project) {
-        return coverage(project).stream().noneMatch(c -> !c.status().contributed());
+        if (allocation != null) {
+            project(project);
+            return !allocation.incompleteProjects().contains(ProjectId.of(project));
+        }
+        return AccountCoverage.complete(coverage(project));
     }
 
     /** @return the grouped rows, sorted by period, keys, then currency; empty without group-by */
@@ -151,7 +189,7 @@ public final class CostReport {
 
     /** @return whether every account in scope contributed whole: no account FAILED, PENDING or PARTIAL */
     public boolean isComplete() {
-        return coverage.stream().noneMatch(c -> !c.status().contributed() || c.code() == CoverageStatus.PARTIAL);
+        return AccountCoverage.complete(coverage);
     }
 
     @Override

@@ -1,35 +1,14 @@
 package dev.billing.core;
 
-import dev.billing.core.internal.CostCube;
-import dev.billing.core.internal.FetchEngine;
-import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.CostCell;
-import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
-import dev.billing.core.spi.FetchRequest;
-import dev.billing.core.spi.FetchStats;
-import dev.billing.core.spi.WindowLease;
-import dev.billing.core.spi.WindowReplacement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps costs in a {@link CostStore} and reports from it, so that a dashboard is served in
@@ -62,32 +41,15 @@ import org.slf4j.LoggerFactory;
  * the store lets one of them replace a window at a time.
  */
 public final class CostSync {
-    private static final Logger log = LoggerFactory.getLogger(CostSync.class);
-
-    private final BillingProviders providers;
-    private final FetchEngine engine;
-    private final FetchListener listener;
-    private final ServiceAccountRegistry accounts;
     private final CostStore store;
-    private final int monthsBack;
-    private final int graceDays;
-    private final Duration staleAfter;
-    private final Clock clock;
-    private final List<RestatementListener> listeners;
-    private final TagAliases tagAliases;
+    private final SyncOrchestrator orchestrator;
+    private final StoreReports reports;
 
     private CostSync(Builder b) {
-        this.providers = b.billing.providers();
-        this.engine = b.billing.engine();
-        this.listener = b.billing.listener();
-        this.accounts = b.billing.serviceAccounts();
+        SyncSchedule schedule = new SyncSchedule(b.monthsBack, b.graceDays, b.clock);
         this.store = b.store;
-        this.monthsBack = b.monthsBack;
-        this.graceDays = b.graceDays;
-        this.staleAfter = b.staleAfter;
-        this.clock = b.clock;
-        this.listeners = List.copyOf(b.listeners);
-        this.tagAliases = b.billing.tagAliases();
+        this.orchestrator = new SyncOrchestrator(b.billing, b.store, schedule, b.listeners);
+        this.reports = new StoreReports(b.billing, b.store, schedule, b.staleAfter);
     }
 
     /**
@@ -130,223 +92,7 @@ public final class CostSync {
      * @return completes with what was synced
      */
     public CompletableFuture<SyncSummary> syncAsync() {
-        Instant now = clock.instant();
-        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
-        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
-        List<ServiceAccount> scope = accounts.list();
-        Map<ServiceAccountId, Map<YearMonth, Instant>> held = store.heldWindows(
-                scope.stream().map(ServiceAccount::id).toList(), current.minusMonths(monthsBack), current);
-        List<RestatementEvent> restatements = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger finished = new AtomicInteger();
-        List<CompletableFuture<AccountSyncResult>> results = new ArrayList<>(scope.size());
-        for (ServiceAccount account : scope) {
-            List<YearMonth> due = monthsDue(lastSyncs.get(account.id()), held.getOrDefault(account.id(), Map.of()).keySet(),
-                    now);
-            CostAggregator.notifyListener(() -> listener.started(account));
-            results.add(syncAccount(account, due, now, restatements).thenApply(r -> {
-                AccountCoverage c = new AccountCoverage(account.id(), account.provider(), account.project(),
-                        r.status(), now, FetchStats.EMPTY);
-                CostAggregator.notifyListener(() -> listener.finished(c, finished.incrementAndGet(), scope.size()));
-                return r;
-            }));
-        }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<RestatementEvent> events;
-            synchronized (restatements) {
-                events = List.copyOf(restatements);
-            }
-            return new SyncSummary(now, results.stream().map(CompletableFuture::join).toList(), events);
-        });
-    }
-
-    /**
-     * The months to read: those {@link #monthsDue(Instant, Instant)} re-reads, and every month of the
-     * {@code monthsBack} range the store does not hold (so raising {@code monthsBack}, or a month skipped or
-     * failed earlier, is backfilled).
-     *
-     * @param lastSync the account's last successful sync, or {@code null} for none
-     * @param held the months of the range the store holds for the account
-     * @param now the time of this sync
-     * @return the months to read, oldest first
-     */
-    List<YearMonth> monthsDue(Instant lastSync, Set<YearMonth> held, Instant now) {
-        Set<YearMonth> due = new java.util.TreeSet<>(monthsDue(lastSync, now));
-        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
-        for (YearMonth m = current.minusMonths(monthsBack); !m.isAfter(current); m = m.plusMonths(1)) {
-            if (!held.contains(m)) {
-                due.add(m);
-            }
-        }
-        return List.copyOf(due);
-    }
-
-    /**
-     * @param lastSync the account's last successful sync, or {@code null} for none
-     * @param now the time of this sync
-     * @return the months to read, oldest first
-     */
-    List<YearMonth> monthsDue(Instant lastSync, Instant now) {
-        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
-        YearMonth oldest = current.minusMonths(monthsBack);
-        YearMonth from = current;
-        if (lastSync == null) {
-            from = oldest;
-        } else {
-            while (closedAt(from.minusMonths(1)).plus(Duration.ofDays(graceDays)).isAfter(now)) {
-                from = from.minusMonths(1);
-            }
-            YearMonth openAtLastSync = YearMonth.from(lastSync.atZone(ZoneOffset.UTC));
-            if (openAtLastSync.isBefore(from)) {
-                from = openAtLastSync;
-            }
-            if (from.isBefore(oldest)) {
-                from = oldest;
-            }
-        }
-        List<YearMonth> months = new ArrayList<>();
-        for (YearMonth m = from; !m.isAfter(current); m = m.plusMonths(1)) {
-            months.add(m);
-        }
-        return months;
-    }
-
-    private static Instant closedAt(YearMonth month) {
-        return month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    /**
-     * One account's windows, oldest first, each claimed, fetched and then replaced; fails only when the store
-     * itself fails ({@link CostStoreException}), since then no account can be synced.
-     */
-    private CompletableFuture<AccountSyncResult> syncAccount(ServiceAccount account, List<YearMonth> due, Instant now,
-                                                             List<RestatementEvent> restatements) {
-        AccountProgress progress = new AccountProgress(account);
-        BillingProvider provider;
-        try {
-            provider = providers.get(account.provider().value());
-        } catch (BillingException e) {
-            return CompletableFuture.completedFuture(progress.failed(e, null));
-        }
-        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (YearMonth m : due) {
-            chain = chain.thenCompose(v -> syncWindow(provider, account, m, now, progress, restatements));
-        }
-        CompletableFuture<AccountSyncResult> result = new CompletableFuture<>();
-        chain.thenApplyAsync(v -> {
-            // A month skipped because another instance held it is not recorded as synced: the account's last
-            // sync stays where it was, so the next sync re-reads from there (and backfills the month if the
-            // other instance never wrote it).
-            if (progress.skipped.isEmpty()) {
-                store.markSynced(account.id(), now);
-            }
-            return progress.succeeded();
-        }, engine.executor()).whenComplete((r, e) -> {
-            if (e == null) {
-                result.complete(r);
-                return;
-            }
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof CostStoreException storeFailure) {
-                result.completeExceptionally(storeFailure);
-            } else {
-                result.complete(progress.failed(FetchEngine.unwrap(e, account), progress.month));
-            }
-        });
-        return result;
-    }
-
-    /**
-     * One window: claimed first (a lease, no transaction), then fetched into memory through the shared
-     * fetch engine with nothing held in the store, then replaced in one short transaction. A window another
-     * instance holds is skipped without being fetched.
-     */
-    private CompletableFuture<Void> syncWindow(BillingProvider provider, ServiceAccount account, YearMonth m,
-                                               Instant now, AccountProgress progress,
-                                               List<RestatementEvent> restatements) {
-        progress.month = m;
-        return CompletableFuture.supplyAsync(() -> store.claimWindow(account, m), engine.executor())
-                .thenCompose(claimed -> {
-                    if (claimed.isEmpty()) {
-                        log.debug("service account {} {}: another instance is replacing it; skipped", account.name(), m);
-                        progress.skipped.add(m);
-                        return CompletableFuture.completedFuture(null);
-                    }
-                    WindowLease lease = claimed.get();
-                    // appended to the store as it is fetched where the store allows it, else held until replaced
-                    List<CostRecord> window = new ArrayList<>();
-                    CostSink fetchedTo = lease.appender().orElse(window::add);
-                    FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY)
-                            .withCancellation(CostAggregator.retriesTo(listener, account));
-                    CompletableFuture<Void> done;
-                    try {
-                        done = engine.fetch(provider, request, fetchedTo).thenAcceptAsync(stats -> {
-                            Optional<WindowReplacement> result = lease.replace(now, sink -> {
-                                sink.acceptAll(window);
-                                return stats;
-                            });
-                            window.clear();
-                            recordReplacement(account, m, now, result, progress, restatements);
-                        }, engine.executor());
-                    } catch (RuntimeException e) {
-                        done = CompletableFuture.failedFuture(e);
-                    }
-                    return done.whenComplete((v, e) -> lease.close());
-                });
-    }
-
-    private void recordReplacement(ServiceAccount account, YearMonth m, Instant now, Optional<WindowReplacement> result,
-                                   AccountProgress progress, List<RestatementEvent> restatements) {
-        if (result.isEmpty()) {
-            log.debug("service account {} {}: its lease expired and another instance took the window; skipped",
-                    account.name(), m);
-            progress.skipped.add(m);
-            return;
-        }
-        WindowReplacement r = result.get();
-        log.debug("service account {} {}: {} line items, totals {}", account.name(), m, r.records(), r.newTotals());
-        progress.replaced.add(m);
-        progress.records += r.records();
-        if (r.totalsChanged()) {
-            MonthState state = closedAt(m).isAfter(now) ? MonthState.OPEN : MonthState.CLOSED;
-            RestatementEvent event = new RestatementEvent(account.id(), account.project(), m, state,
-                    r.oldTotals(), r.newTotals(), r.previouslySyncedAt(), now);
-            restatements.add(event);
-            notifyListeners(event);
-        }
-    }
-
-    /** What one account's sync has done so far; its windows run one after another. */
-    private static final class AccountProgress {
-        final ServiceAccount account;
-        final List<YearMonth> replaced = new ArrayList<>();
-        final List<YearMonth> skipped = new ArrayList<>();
-        long records;
-        volatile YearMonth month;
-
-        AccountProgress(ServiceAccount account) {
-            this.account = account;
-        }
-
-        AccountSyncResult succeeded() {
-            return new AccountSyncResult(account.id(), replaced, skipped, records, AccountStatus.Ok.INSTANCE, null);
-        }
-
-        AccountSyncResult failed(BillingException e, YearMonth at) {
-            log.warn("sync of service account {} stopped{}; its unsynced months keep their old data: {}",
-                    account.name(), at == null ? "" : " at " + at, e.getMessage());
-            return new AccountSyncResult(account.id(), replaced, skipped, records, new AccountStatus.Failed(e), at);
-        }
-    }
-
-    private void notifyListeners(RestatementEvent event) {
-        for (RestatementListener l : listeners) {
-            try {
-                l.restated(event);
-            } catch (RuntimeException e) {
-                log.warn("restatement listener {} failed on {} {}: {}", l.getClass().getName(), event.account(),
-                        event.month(), e.toString());
-            }
-        }
+        return orchestrator.run();
     }
 
     /**
@@ -369,19 +115,7 @@ public final class CostSync {
      * @throws BillingException when the store fails
      */
     public CostReport report(CostQuery asked) {
-        CostQuery query = CostAggregator.withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
-        List<AccountCoverage> coverage = new ArrayList<>();
-        List<ServiceAccountId> synced = new ArrayList<>();
-        Set<ProjectId> projects = new LinkedHashSet<>();
-        scope.forEach(a -> projects.add(a.project()));
-        coverage(query, scope, coverage, synced);
-        CostQuery fetched = query.fetched();
-        CostCube cube = new CostCube(fetched.granularity(), fetched.groupBy());
-        if (!synced.isEmpty()) {
-            store.aggregateColumns(fetched, synced, cube::add);
-        }
-        return ReportConversion.finish(cube.toReport(fetched, projects, coverage), query);
+        return reports.report(asked);
     }
 
     /**
@@ -398,119 +132,7 @@ public final class CostSync {
      * @throws BillingException when the store fails
      */
     public List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
-        Objects.requireNonNull(sink, "sink");
-        CostQuery query = CostAggregator.withAliases(asked, tagAliases);
-        List<ServiceAccount> scope = accounts.inScope(query);
-        List<AccountCoverage> coverage = new ArrayList<>();
-        List<ServiceAccountId> synced = new ArrayList<>();
-        coverage(query, scope, coverage, synced);
-        if (!synced.isEmpty()) {
-            Dimension[] all = Dimension.fixed().toArray(Dimension[]::new);
-            CostQuery daily = query.toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
-            store.aggregate(daily, synced, cell -> sink.accept(lineItem(cell, all)));
-        }
-        return coverage;
-    }
-
-    private static CostRecord lineItem(CostCell cell, Dimension[] dims) {
-        Map<Dimension, String> keys = new HashMap<>();
-        for (int i = 0; i < dims.length; i++) {
-            keys.put(dims[i], cell.keys().get(i));
-        }
-        return CostRecord.builder().chargeDate(cell.bucket())
-                .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
-                .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
-                .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
-                .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
-                .usageType(keys.get(Dimension.USAGE_TYPE))
-                .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
-                .billedCost(cell.amount()).build();
-    }
-
-    /**
-     * Fills each account's coverage from the windows the store holds for the query's months (up to the
-     * current one), and the accounts that have data.
-     */
-    private void coverage(CostQuery query, List<ServiceAccount> scope, List<AccountCoverage> coverage,
-                          List<ServiceAccountId> synced) {
-        Instant now = clock.instant();
-        YearMonth current = YearMonth.from(now.atZone(ZoneOffset.UTC));
-        List<YearMonth> needed = new ArrayList<>();
-        YearMonth lastNeeded = YearMonth.from(query.period().end().minusDays(1));
-        if (lastNeeded.isAfter(current)) {
-            lastNeeded = current;
-        }
-        for (YearMonth m = YearMonth.from(query.period().start()); !m.isAfter(lastNeeded); m = m.plusMonths(1)) {
-            needed.add(m);
-        }
-        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
-        Map<ServiceAccountId, Map<YearMonth, Instant>> held = needed.isEmpty() ? Map.of()
-                : store.heldWindows(scope.stream().map(ServiceAccount::id).toList(), needed.get(0),
-                needed.get(needed.size() - 1));
-        for (ServiceAccount a : scope) {
-            BillingException lacks = CostAggregator.lacksMetric(query, a, providers);
-            if (lacks != null) {
-                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(lacks),
-                        now, FetchStats.EMPTY));
-                continue;
-            }
-            Instant last = lastSyncs.get(a.id());
-            Map<YearMonth, Instant> windows = held.getOrDefault(a.id(), Map.of());
-            Instant asOf = last;
-            for (Instant t : windows.values()) {
-                asOf = asOf == null || t.isAfter(asOf) ? t : asOf;
-            }
-            List<YearMonth> missing = needed.stream().filter(m -> !windows.containsKey(m)).toList();
-            if (asOf == null) {
-                String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
-                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
-                        new BillingException("service account '" + a.name() + "' has never been synced into the cost"
-                                + " store" + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
-                continue;
-            }
-            synced.add(a.id());
-            AccountStatus status;
-            if (!missing.isEmpty()) {
-                status = new AccountStatus.Partial(missing, asOf, "service account '" + a.name() + "': "
-                        + ranges(missing) + " never synced into the cost store; " + fix(missing.get(0), "them"));
-            } else if (last != null && Duration.between(last, now).compareTo(staleAfter) > 0) {
-                status = new AccountStatus.Stale(last);
-            } else if (last == null && Duration.between(asOf, now).compareTo(staleAfter) > 0) {
-                status = new AccountStatus.Stale(asOf);
-            } else {
-                status = AccountStatus.Ok.INSTANCE;
-            }
-            coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, asOf, FetchStats.EMPTY));
-        }
-    }
-
-    /**
-     * @return the fix in the API's terms, "a sync reaching back to 2026-01 fills them" (a sync whose
-     *     {@link Builder#monthsBack(int)} reaches that month, or whose backfill does); a command line adds its own
-     */
-    private static String fix(YearMonth oldest, String what) {
-        return "a sync reaching back to " + oldest + " fills " + what;
-    }
-
-    /** @return the months as runs, for example {@code 2026-01..2026-03, 2026-05} */
-    static String ranges(List<YearMonth> months) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < months.size()) {
-            int j = i;
-            while (j + 1 < months.size() && months.get(j).plusMonths(1).equals(months.get(j + 1))) {
-                j++;
-            }
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(months.get(i));
-            if (j > i) {
-                sb.append("..").append(months.get(j));
-            }
-            i = j + 1;
-        }
-        return sb.toString();
+        return reports.lineItems(asked, sink);
     }
 
     /** Builds a {@link CostSync}. */

@@ -67,7 +67,8 @@ final class ReportConversion {
         convertedRows.forEach((k, v) -> converted.add(new CostRow(k.bucket(), g.label(k.bucket()), k.keys(),
                 new Money(v, converter.currency()))));
         return new CostReport(query, domain[0], projects, plainRows, report.coverage(),
-                new ConvertedCosts(converter.currency(), domain[1], convertedProjects, converted, converter.used()));
+                new ConvertedCosts(converter.currency(), domain[1], convertedProjects, converted, converter.used()))
+                .withAllocation(report.allocation().orElse(null));
     }
 
     /** @return the summary bucketed at {@code g}, and the same converted */

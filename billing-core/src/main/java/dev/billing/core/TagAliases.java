@@ -28,6 +28,8 @@ public final class TagAliases {
     private final Map<String, List<String>> aliases;
     /** Every alias that is not also a canonical key, to its canonical key. */
     private final Map<String, String> canonicalOf;
+    /** Canonical key to the keys its value is read from: itself, then its aliases. */
+    private final Map<String, List<String>> readFrom;
 
     private TagAliases(Map<String, List<String>> aliases) {
         this.aliases = aliases;
@@ -41,6 +43,14 @@ public final class TagAliases {
         }));
         aliases.keySet().forEach(of::remove);
         this.canonicalOf = Map.copyOf(of);
+        Map<String, List<String>> from = new HashMap<>();
+        aliases.forEach((canonical, keys) -> {
+            List<String> all = new ArrayList<>(keys.size() + 1);
+            all.add(canonical);
+            all.addAll(keys);
+            from.put(canonical, List.copyOf(all));
+        });
+        this.readFrom = Map.copyOf(from);
     }
 
     /**
@@ -88,20 +98,29 @@ public final class TagAliases {
         if (aliases.isEmpty()) {
             return tags.getOrDefault(key, "");
         }
-        String own = tags.get(key);
-        if (own != null) {
-            return canonicalOf.containsKey(key) ? "" : own;
-        }
-        List<String> keys = aliases.get(key);
-        if (keys != null) {
-            for (String alias : keys) {
-                String v = tags.get(alias);
-                if (v != null) {
-                    return v;
-                }
+        for (String k : keysOf(key)) {
+            String v = tags.get(k);
+            if (v != null) {
+                return v;
             }
         }
         return "";
+    }
+
+    /**
+     * The one rule of {@link #valueOf}, for a store that reads tags elsewhere (a database): a line item's value of
+     * {@code key} is its value of the first of these keys it carries, {@code ""} when it carries none.
+     *
+     * @param key a tag key
+     * @return the keys read for it, in order of preference: the key itself, then its aliases; none when the key is
+     *     only an alias of another key
+     */
+    public List<String> keysOf(String key) {
+        List<String> keys = readFrom.get(key);
+        if (keys != null) {
+            return keys;
+        }
+        return canonicalOf.containsKey(key) ? List.of() : List.of(key);
     }
 
     @Override

@@ -83,7 +83,7 @@ class LineItemModelTest {
                     n++;
                 }
             }
-            return new FetchStats(n, 1, 1, 0);
+            return FetchStats.builder().records(n).requests(1).pages(1).build();
         }
     }
 

@@ -178,7 +178,7 @@ class TestProvider implements BillingProvider {
             if (failure == Failure.UNEXPECTED) {
                 throw new IllegalStateException("boom with key " + request.account().credentials().get("key").orElse(""));
             }
-            return new FetchStats(sent, 1, 1, 0);
+            return FetchStats.builder().records(sent).requests(1).pages(1).build();
         } finally {
             inFlight.decrementAndGet();
         }

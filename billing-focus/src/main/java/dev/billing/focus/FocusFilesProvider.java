@@ -210,7 +210,7 @@ public final class FocusFilesProvider implements BillingProvider {
         }
         log.debug("service account {}: {} files, {} rows in {}, {} outside it skipped", account.name(), read, records,
                 period, dropped);
-        return new FetchStats(records, 0, read, dropped);
+        return FetchStats.builder().records(records).pages(read).droppedRows(dropped).build();
     }
 
     /** Turns one file's rows into records; caches the last date and currency parsed. */

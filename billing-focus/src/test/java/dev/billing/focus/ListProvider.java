@@ -77,6 +77,6 @@ final class ListProvider implements BillingProvider {
                         name, 503, null);
             }
         }
-        return new FetchStats(n, 1, 1, dropped);
+        return FetchStats.builder().records(n).requests(1).pages(1).droppedRows(dropped).build();
     }
 }

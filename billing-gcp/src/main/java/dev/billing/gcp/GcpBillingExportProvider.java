@@ -25,7 +25,8 @@ import java.util.Set;
  * parameterized standard-SQL query over the BigQuery REST API ({@code jobs.query}, then
  * {@code jobs.getQueryResults} while the job runs or pages remain).
  *
- * <p>Putting the jar on the classpath enables it through {@link GcpBillingExportProviderFactory};
+ * <p>Putting the jar on the class path or the module path enables it (its factory is registered for
+ * {@link java.util.ServiceLoader});
  * hosts that configure it in code build one:
  *
  * <pre>{@code
@@ -42,7 +43,9 @@ import java.util.Set;
  * cached until 5 minutes before it expires). The query sums {@code CAST(cost AS NUMERIC)} and the
  * credits by UTC usage day, service, region, SKU, project and cost type, in each row's currency;
  * every amount is read exactly from BigQuery's decimal strings. Each row becomes a USAGE, TAX or
- * ADJUSTMENT record (from {@code cost_type}) and, when it has credits, a CREDIT record (negative).
+ * ADJUSTMENT record (from {@code cost_type}) and, when it has credits, a CREDIT record (negative);
+ * the effective cost of each is its billed cost, as in Google's FOCUS view of the export, where
+ * {@code BilledCost} and {@code EffectiveCost} are both {@code cost} plus the credits of every type.
  * The bytes the query scanned (BigQuery bills them) are in {@link FetchStats#bytesScanned()}.
  *
  * <p>Failures: HTTP 401 and {@code invalid_grant} from the token endpoint, and {@code 403
@@ -66,7 +69,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
-            Capability.TAGS, Capability.LIST_COST);
+            Capability.TAGS, Capability.EFFECTIVE_COST, Capability.LIST_COST);
 
     private final Builder settings;
     private final ExportFetcher fetcher;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.billing.core.Billing;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.gcp.internal.GcpBillingExportProviderFactory;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class GcpConfigurationTest {
             BillingProvider p = billing.providers().find("gcp-billing-export").orElseThrow();
             assertThat(p.displayName()).isEqualTo("Google Cloud Billing export");
             assertThat(p.credentialSchema().fields()).extracting(f -> f.name() + (f.secret() ? "*" : "")
-                    + (f.required() ? "" : "?")).containsExactly("serviceAccountKey*", "table", "billingAccountId?", "projectId?");
+                    + (f.required() ? "" : "?")).containsExactly("serviceAccountKey*?", "table", "billingAccountId?", "projectId?");
         }
     }
 

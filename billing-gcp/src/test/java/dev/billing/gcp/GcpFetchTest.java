@@ -418,6 +418,6 @@ class GcpFetchTest extends GcpTestSupport {
 
         FetchStats stats = fetch(provider(), january()).stats();
 
-        assertThat(stats).isEqualTo(new FetchStats(0, 2, 1, 0, 0, 123456789L));
+        assertThat(stats).isEqualTo(FetchStats.builder().requests(2).pages(1).bytesScanned(123456789L).build());
     }
 }

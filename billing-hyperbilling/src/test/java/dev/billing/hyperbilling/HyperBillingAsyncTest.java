@@ -42,7 +42,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
         FetchStats stats = provider().fetchAsync(oneWindow(Granularity.DAILY), records::add, executor).join();
 
         assertThat(sum(records)).isEqualByComparingTo("-1.99999985");
-        assertThat(stats).isEqualTo(new FetchStats(2, 2, 1, 0));
+        assertThat(stats).isEqualTo(FetchStats.builder().records(2).requests(2).pages(1).build());
         assertThat(billingRequests()).isEqualTo(2);
     }
 
@@ -63,7 +63,7 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
 
         // each of the 4 windows keeps its own first-page row; only the last window keeps the second page's row
         assertThat(sum(records)).isEqualByComparingTo("4.01");
-        assertThat(stats).isEqualTo(new FetchStats(5, 8, 8, 15));
+        assertThat(stats).isEqualTo(FetchStats.builder().records(5).requests(8).pages(8).droppedRows(15).build());
     }
 
     @Test

@@ -63,7 +63,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("1.2345679");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 1, 1, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(2).requests(1).pages(1).build());
         CostRecord first = fetched.records().get(0);
         assertThat(first.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 5));
         assertThat(first.provider().value()).isEqualTo("hyperbilling-aws");
@@ -145,7 +145,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 2, 1, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(2).requests(2).pages(1).build());
         assertThat(billingRequests()).isEqualTo(2);
     }
 
@@ -250,7 +250,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 3, 2, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(2).requests(3).pages(2).build());
     }
 
     // --- errors that are never retried ----------------------------------------------------------
@@ -381,7 +381,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.records()).isEmpty();
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(0, 1, 1, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().requests(1).pages(1).build());
     }
 
     @Test
@@ -393,7 +393,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("3.75");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(2, 1, 1, 2));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(2).requests(1).pages(1).droppedRows(2).build());
         assertThat(fetched.records()).extracting(CostRecord::chargeDate)
                 .containsExactly(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 30));
     }
@@ -491,7 +491,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), oneWindow(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("11.01");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(5, 4, 4, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(5).requests(4).pages(4).build());
         assertThat(tokensSent()).containsExactly("", "p2", "p3", "p4");
     }
 
@@ -533,7 +533,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
 
         assertThat(fetched.total()).isEqualTo(new BigDecimal("3.124999"));
         // the row of 2025-12-31 is outside the period: dropped, not counted as a null cost
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(5, 1, 1, 1, 2));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(5).requests(1).pages(1).droppedRows(1).nullCosts(2).build());
         assertThat(fetched.records()).filteredOn(r -> r.chargeDate().equals(LocalDate.of(2026, 1, 6)))
                 .singleElement().satisfies(r -> assertThat(r.billedCost()).isEqualTo(Money.of("0", "USD")));
     }
@@ -637,7 +637,7 @@ class HyperBillingFetchTest extends HyperBillingTestSupport {
         Fetched fetched = fetch(provider(), request);
 
         assertThat(fetched.total()).isEqualByComparingTo("2");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(1, 2, 2, 1));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(1).requests(2).pages(2).droppedRows(1).build());
         assertThat(timePeriodsSent()).containsExactly("DAILY 2026-01-15 2026-02-14", "DAILY 2026-02-14 2026-03-01");
     }
 

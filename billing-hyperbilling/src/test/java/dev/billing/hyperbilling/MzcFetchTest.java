@@ -110,7 +110,7 @@ class MzcFetchTest extends MzcTestSupport {
 
         assertThat(fetched.total()).isEqualTo(new BigDecimal("7877.298528"));
         assertThat(fetched.records()).extracting(r -> r.billedCost().currency().getCurrencyCode()).containsOnly("KRW");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(3, 1, 1, 0, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(3).requests(1).pages(1).build());
         CostRecord first = fetched.records().get(0);
         assertThat(first.chargeDate()).isEqualTo(LocalDate.of(2026, 1, 5));
         assertThat(first.provider().value()).isEqualTo("hyperbilling-mzc");
@@ -135,7 +135,7 @@ class MzcFetchTest extends MzcTestSupport {
 
         // the 1st of January is before the period; February's and March's 1sts are inside
         assertThat(fetched.total()).isEqualByComparingTo("207.75");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(5, 3, 3, 1, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(5).requests(3).pages(3).droppedRows(1).build());
         assertThat(server.findAll(getRequestedFor(urlPathEqualTo(SUMMARY))).stream()
                 .map(r -> r.queryParameter("month").firstValue() + "/" + r.queryParameter("kind").firstValue()))
                 .containsExactly("202601/daily_cost", "202602/daily_cost", "202603/daily_cost");
@@ -186,7 +186,7 @@ class MzcFetchTest extends MzcTestSupport {
         Fetched fetched = fetch(provider(), january(Granularity.DAILY));
 
         assertThat(fetched.total()).isEqualByComparingTo("7");
-        assertThat(fetched.stats()).isEqualTo(new FetchStats(1, 1, 1, 2, 0));
+        assertThat(fetched.stats()).isEqualTo(FetchStats.builder().records(1).requests(1).pages(1).droppedRows(2).build());
     }
 
     @Test
@@ -284,7 +284,7 @@ class MzcFetchTest extends MzcTestSupport {
 
         assertThat(records.stream().map(r -> r.billedCost().amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                 .isEqualTo(new BigDecimal("7877.298529"));
-        assertThat(stats).isEqualTo(new FetchStats(4, 2, 2, 0, 0));
+        assertThat(stats).isEqualTo(FetchStats.builder().records(4).requests(2).pages(2).build());
     }
 
     // --- credentials --------------------------------------------------------------------------------

@@ -2,36 +2,30 @@ package dev.billing.jdbc;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.CostQuery;
-import dev.billing.core.CostRecord;
 import dev.billing.core.CostStoreException;
-import dev.billing.core.Dimension;
-import dev.billing.core.Granularity;
-import dev.billing.core.InvalidRequestException;
-import dev.billing.core.Metric;
 import dev.billing.core.Money;
-import dev.billing.core.ProjectId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
-import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.ServiceAccountStore;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.core.support.Arguments;
-import dev.billing.jdbc.internal.Columns;
+import dev.billing.jdbc.internal.AggregateSql;
+import dev.billing.jdbc.internal.AlertLogTable;
 import dev.billing.jdbc.internal.ConnectionPool;
 import dev.billing.jdbc.internal.ConnectionSource;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.JdbcServiceAccountStore;
 import dev.billing.jdbc.internal.Migrations;
-import dev.billing.jdbc.internal.PgCopy;
+import dev.billing.jdbc.internal.Sql;
 import dev.billing.jdbc.internal.StoreErrors;
-import dev.billing.jdbc.internal.WindowBuffer;
-import java.math.BigDecimal;
+import dev.billing.jdbc.internal.WindowLeases;
+import dev.billing.jdbc.internal.WindowWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,17 +45,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Currency;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -108,9 +97,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcCostStore implements CostStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcCostStore.class);
-    /** Names this process in lease rows: an embedded store's leases of another process are of a dead one. */
-    private static final String PROCESS = UUID.randomUUID().toString();
-    private static final String UNIQUE_VIOLATION = "23505";
     /** A pooled connection idle for longer than this is validated before it is lent again. */
     private static final Duration POOL_VALIDATE_AFTER = Duration.ofMillis(500);
 
@@ -118,21 +104,18 @@ public final class JdbcCostStore implements CostStore {
     /** The store's own pool (embedded file or URL); {@code null} when the host gave a {@code DataSource}. */
     private final ConnectionPool pool;
     private final Dialect dialect;
-    private final int batchSize;
     private final Connection keepOpen;
-
-    private final Duration leaseTimeout;
     private final String location;
     /** An embedded store opened for writing: compacted on close when a window was replaced. */
     private final boolean compactOnClose;
-    private final AtomicBoolean replaced = new AtomicBoolean();
+    private final WindowWriter writer;
+    private final WindowLeases leases;
+    private final AlertLog alerts;
 
     private JdbcCostStore(Builder b) {
         this.pool = b.pooled ? new ConnectionPool(b.connections, b.maxConnections, b.connectionTimeout,
                 POOL_VALIDATE_AFTER, b.location) : null;
         this.connections = pool != null ? pool : b.connections;
-        this.batchSize = b.batchSize;
-        this.leaseTimeout = b.leaseTimeout;
         this.location = b.location;
         this.compactOnClose = b.embedded && !b.readOnly;
         Dialect found = null;
@@ -159,11 +142,7 @@ public final class JdbcCostStore implements CostStore {
                 }
                 if (b.embedded && !b.readOnly) {
                     // One process at a time opens an embedded file: a lease of another process is of one that died.
-                    int lapsed = update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL"
-                            + " WHERE lease_owner IS NOT NULL AND lease_owner NOT LIKE ?", PROCESS + "/%");
-                    if (lapsed > 0) {
-                        log.debug("cost store {}: {} window leases of an earlier process released", location, lapsed);
-                    }
+                    WindowLeases.releaseOtherProcesses(c, location);
                 }
             }
         } catch (SQLException e) {
@@ -184,6 +163,9 @@ public final class JdbcCostStore implements CostStore {
         }
         this.dialect = found;
         this.keepOpen = open;
+        this.writer = new WindowWriter(connections, dialect, b.batchSize, location);
+        this.leases = new WindowLeases(connections, dialect, b.leaseTimeout, location, writer);
+        this.alerts = new AlertLogTable(connections, location);
     }
 
     /** An empty file, or a missing one to be read, is never initialised as a new store. */
@@ -285,256 +267,13 @@ public final class JdbcCostStore implements CostStore {
     }
 
     /**
-     * Claims a window with a lease row rather than a lock. Why not a lock: a row lock ({@code SELECT ... FOR
-     * UPDATE}) or a PostgreSQL advisory lock held for the fetch pins a connection, and for the row lock an open
-     * transaction ("idle in transaction"), for as long as the provider takes: every page, every retry, every
-     * {@code Retry-After} wait; and a session advisory lock outlives a crashed sync in a pooled connection.
-     * A lease is one short autocommit {@code UPDATE ... WHERE lease_owner IS NULL OR lease_expires < now} (on
-     * PostgreSQL an {@code INSERT ... ON CONFLICT ... DO UPDATE ... WHERE} with that condition): the
-     * database serialises two instances claiming the same window (the second sees the first's lease and gets
-     * nothing), nothing is held while the window is fetched, and the lease of an instance that died lapses
-     * after {@link Builder#leaseTimeout(Duration)}. The replacement then checks, inside its own short
-     * transaction and under the window row's lock, that the lease is still this one's.
+     * Claims a window with a lease row rather than a lock, held by no transaction while the window is fetched: see
+     * the class comment and {@code docs/cost-store.md}. The lease of an instance that died lapses after
+     * {@link Builder#leaseTimeout(Duration)}.
      */
     @Override
     public Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
-        String name = account.name();
-        LocalDate monthStart = month.atDay(1);
-        String token = PROCESS + "/" + UUID.randomUUID();
-        Instant now = Instant.now();
-        OffsetDateTime expires = now.plus(leaseTimeout).atOffset(ZoneOffset.UTC);
-        try (Connection c = connections.get()) {
-            if (dialect == Dialect.POSTGRESQL) {
-                // one statement, so one commit (one WAL flush) instead of two: the row is created leased, or an
-                // existing row's lapsed or free lease is taken; a live lease of another instance is left alone
-                int claimed = update(c, "INSERT INTO cost_window AS w (service_account, month_start, line_count,"
-                        + " lease_owner, lease_expires) VALUES (?, ?, 0, ?, ?) ON CONFLICT (service_account, month_start)"
-                        + " DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires = EXCLUDED.lease_expires"
-                        + " WHERE w.lease_owner IS NULL OR w.lease_expires < ?", name, monthStart, token, expires,
-                        now.atOffset(ZoneOffset.UTC));
-                return claimed == 1 ? Optional.of(new Lease(account, month, token)) : Optional.empty();
-            }
-            ensureRow(c, "INSERT INTO cost_window (service_account, month_start, line_count)"
-                    + " SELECT CAST(? AS VARCHAR), CAST(? AS DATE), 0 WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM cost_window WHERE service_account = ? AND month_start = ?)",
-                    name, monthStart, name, monthStart);
-            int claimed = update(c, "UPDATE cost_window SET lease_owner = ?, lease_expires = ?"
-                    + " WHERE service_account = ? AND month_start = ? AND (lease_owner IS NULL OR lease_expires < ?)",
-                    token, expires, name, monthStart, now.atOffset(ZoneOffset.UTC));
-            return claimed == 1 ? Optional.of(new Lease(account, month, token)) : Optional.empty();
-        } catch (SQLException e) {
-            throw failure("claiming window " + month, name, e);
-        }
-    }
-
-    /** A claimed window; see {@link #claimWindow}. */
-    private final class Lease implements WindowLease {
-        private final ServiceAccount account;
-        private final YearMonth month;
-        private final String token;
-        private boolean open = true;
-
-        Lease(ServiceAccount account, YearMonth month, String token) {
-            this.account = account;
-            this.month = month;
-            this.token = token;
-        }
-
-        @Override
-        public ServiceAccount account() {
-            return account;
-        }
-
-        @Override
-        public YearMonth month() {
-            return month;
-        }
-
-        @Override
-        public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
-            // Read the whole window first, with no connection taken and no transaction open.
-            WindowBuffer buffer = new WindowBuffer(account, month);
-            FetchStats stats = source.writeTo(buffer);
-            Optional<WindowReplacement> done = write(account, month, token, syncedAt, buffer, stats);
-            if (done.isPresent()) {
-                synchronized (this) {
-                    open = false;
-                }
-            }
-            return done;
-        }
-
-        @Override
-        public void close() {
-            synchronized (this) {
-                if (!open) {
-                    return;
-                }
-                open = false;
-            }
-            try (Connection c = connections.get()) {
-                update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL WHERE service_account = ?"
-                        + " AND month_start = ? AND lease_owner = ?", account.name(), month.atDay(1), token);
-            } catch (SQLException e) {
-                log.debug("giving back the lease of {} {} failed; it expires by itself: {}", account.name(), month,
-                        e.toString());
-            }
-        }
-    }
-
-    /** The one short transaction of a replacement: everything is in memory already. */
-    private Optional<WindowReplacement> write(ServiceAccount account, YearMonth month, String token, Instant syncedAt,
-                                              WindowBuffer buffer, FetchStats stats) {
-        String name = account.name();
-        LocalDate monthStart = month.atDay(1);
-        try (Connection c = connections.get()) {
-            c.setAutoCommit(false);
-            try {
-                Instant previous;
-                try (PreparedStatement ps = c.prepareStatement("SELECT synced_at, lease_owner FROM cost_window"
-                        + " WHERE service_account = ? AND month_start = ? FOR UPDATE")) {
-                    ps.setString(1, name);
-                    ps.setObject(2, monthStart);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next() || !token.equals(rs.getString(2))) {
-                            c.rollback();
-                            return Optional.empty();
-                        }
-                        previous = instant(rs.getObject(1, OffsetDateTime.class));
-                    }
-                }
-                List<Money> oldTotals = previous == null ? List.of() : storedTotals(c, name, monthStart);
-                // A window never written has no rows: only a committed replacement writes them, with synced_at.
-                if (previous != null) {
-                    for (String table : WINDOW_TABLES) {
-                        update(c, "DELETE FROM " + table + " WHERE service_account = ? AND month_start = ?", name,
-                                monthStart);
-                    }
-                }
-                writeLines(c, name, monthStart, buffer);
-                writeRollups(c, name, monthStart, buffer);
-                List<Money> newTotals = buffer.totals();
-                update(c, "UPDATE cost_window SET synced_at = ?, line_count = ?, lease_owner = NULL, lease_expires = NULL"
-                        + " WHERE service_account = ? AND month_start = ?", syncedAt.atOffset(ZoneOffset.UTC),
-                        (long) buffer.records().size(), name, monthStart);
-                c.commit();
-                replaced.set(true);
-                return Optional.of(new WindowReplacement(account.id(), month, previous, oldTotals, newTotals,
-                        buffer.records().size(), stats));
-            } catch (SQLException | RuntimeException | Error e) {
-                rollback(c, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure("replacing window " + month, name, e);
-        }
-    }
-
-    /** The tables holding a window's rows, emptied when it is replaced. */
-    private static final List<String> WINDOW_TABLES = List.of("cost_line", "cost_month", "cost_window_project",
-            "cost_window_service", "cost_window_total");
-
-    private static final String LINE_COLUMNS = "service_account, month_start, charge_date, provider, billing_account,"
-            + " project, service, region, usage_type, charge_category, currency, amount, usage_quantity, sub_account";
-
-    /** PostgreSQL: one {@code COPY ... FROM STDIN}; H2 (or a connection that is not pgjdbc's): JDBC batches. */
-    private void writeLines(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
-        if (buffer.records().isEmpty()) {
-            return;
-        }
-        if (dialect == Dialect.POSTGRESQL && PgCopy.copyLines(c, "COPY cost_line (" + LINE_COLUMNS
-                + ") FROM STDIN (FORMAT csv)", name, monthStart, buffer.records())) {
-            return;
-        }
-        try (PreparedStatement insert = c.prepareStatement("INSERT INTO cost_line (" + LINE_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int pending = 0;
-            for (CostRecord r : buffer.records()) {
-                insert.setString(1, name);
-                insert.setObject(2, monthStart);
-                insert.setObject(3, r.chargeDate());
-                insert.setString(4, r.provider().value());
-                insert.setString(5, r.billingAccountId());
-                insert.setString(6, r.project().value());
-                insert.setString(7, r.service());
-                insert.setString(8, r.region());
-                insert.setString(9, r.usageType());
-                insert.setString(10, r.chargeCategory().name());
-                insert.setString(11, r.billedCost().currency().getCurrencyCode());
-                insert.setBigDecimal(12, r.billedCost().amount());
-                insert.setString(13, r.usageQuantity() == null ? null : r.usageQuantity().toPlainString());
-                insert.setString(14, r.subAccountId());
-                insert.addBatch();
-                if (++pending == batchSize) {
-                    insert.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                insert.executeBatch();
-            }
-        }
-    }
-
-    /** The roll-ups, computed in memory on the way in, written in the same transaction as the line items. */
-    private void writeRollups(Connection c, String name, LocalDate monthStart, WindowBuffer buffer) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_month (service_account, month_start, "
-                + Columns.ROLLED_UP + ", amount) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int pending = 0;
-            for (Map.Entry<WindowBuffer.MonthKey, BigDecimal> e : buffer.byMonth().entrySet()) {
-                WindowBuffer.MonthKey k = e.getKey();
-                // the order of Columns.ROLLED_UP
-                Object[] values = {name, monthStart, k.provider(), k.billingAccount(), k.subAccount(), k.project(),
-                        k.service(), k.region(), k.usageType(), k.chargeCategory(), k.currency(), e.getValue()};
-                for (int i = 0; i < values.length; i++) {
-                    ps.setObject(i + 1, values[i]);
-                }
-                ps.addBatch();
-                if (++pending == batchSize) {
-                    ps.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                ps.executeBatch();
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_service (service_account, month_start,"
-                + " project, service, currency, amount) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<WindowBuffer.ServiceKey, BigDecimal> e : buffer.byService().entrySet()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, e.getKey().project());
-                ps.setString(4, e.getKey().service());
-                ps.setString(5, e.getKey().currency());
-                ps.setBigDecimal(6, e.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_project (service_account, month_start,"
-                + " project, currency, amount) VALUES (?, ?, ?, ?, ?)")) {
-            for (Map.Entry<WindowBuffer.ProjectKey, BigDecimal> e : buffer.byProject().entrySet()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, e.getKey().project());
-                ps.setString(4, e.getKey().currency());
-                ps.setBigDecimal(5, e.getValue());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO cost_window_total (service_account, month_start,"
-                + " currency, amount) VALUES (?, ?, ?, ?)")) {
-            for (Money m : buffer.totals()) {
-                ps.setString(1, name);
-                ps.setObject(2, monthStart);
-                ps.setString(3, m.currency().getCurrencyCode());
-                ps.setBigDecimal(4, m.amount());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+        return leases.claim(account, month);
     }
 
     @Override
@@ -555,7 +294,7 @@ public final class JdbcCostStore implements CostStore {
                 while (rs.next()) {
                     out.computeIfAbsent(ServiceAccountId.of(rs.getString(1)), k -> new TreeMap<>())
                             .put(YearMonth.from(rs.getObject(2, LocalDate.class)),
-                                    instant(rs.getObject(3, OffsetDateTime.class)));
+                                    Sql.instant(rs.getObject(3, OffsetDateTime.class)));
                 }
             }
             return out;
@@ -569,97 +308,15 @@ public final class JdbcCostStore implements CostStore {
         if (accounts.isEmpty()) {
             return;
         }
-        if (query.metric() != Metric.BILLED || query.readsTags()) {
-            throw new InvalidRequestException("the JDBC cost store keeps billed costs without tags: it cannot answer"
-                    + " a report of " + query.metric().key() + " costs or by tag (" + query + ")");
+        AggregateSql built = AggregateSql.of(query, accounts);
+        if (built == null) {
+            return;
         }
-        AggregateSql built = aggregateSql(query, accounts);
-        int keys = query.groupBy().size();
-        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement(built.sql())) {
-            for (int i = 0; i < built.params().size(); i++) {
-                ps.setObject(i + 1, built.params().get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<String> values = new ArrayList<>(keys);
-                    for (int i = 0; i < keys; i++) {
-                        values.add(rs.getString(3 + i));
-                    }
-                    Money sum = new Money(plain(rs.getBigDecimal(keys + 4)), Currency.getInstance(rs.getString(keys + 3)));
-                    sink.accept(new CostCell(rs.getObject(1, LocalDate.class), ProjectId.of(rs.getString(2)), values,
-                            sum));
-                }
-            }
+        try (Connection c = connections.get()) {
+            built.run(c, sink);
         } catch (SQLException e) {
             throw failure("aggregating " + query, null, e);
         }
-    }
-
-    /** The statement {@link #aggregate} runs, and its parameters in order. */
-    record AggregateSql(String sql, List<Object> params) {
-    }
-
-    /**
-     * @param query what to aggregate
-     * @param accounts the accounts in scope, at least one
-     * @return the SQL {@link #aggregate} runs for them: the tests read its plan
-     */
-    static AggregateSql aggregateSql(CostQuery query, Collection<ServiceAccountId> accounts) {
-        List<Object> params = new ArrayList<>();
-        LocalDate start = query.period().start();
-        LocalDate end = query.period().end();
-        boolean daily = query.granularity() == Granularity.DAILY;
-        boolean wholeMonths = start.getDayOfMonth() == 1 && end.getDayOfMonth() == 1;
-        Set<Dimension> used = new HashSet<>();
-        used.addAll(query.groupBy());
-        used.addAll(query.filters().keySet());
-        // every table keeps the per-account dimensions (service account, project)
-        used.removeIf(Dimension::perAccount);
-        // The smallest table that answers: the per-window roll-ups by project (domain and project dashboards)
-        // and by project and service, then the roll-up by every dimension, then the line items.
-        String table = daily || !wholeMonths ? "cost_line"
-                : used.isEmpty() ? "cost_window_project"
-                : used.equals(Set.of(Dimension.SERVICE)) ? "cost_window_service"
-                : "cost_month";
-        String bucket = daily ? "charge_date" : "month_start";
-        StringBuilder groups = new StringBuilder(bucket).append(", ").append(Dimension.Fixed.PROJECT.column());
-        for (Dimension d : query.groupBy()) {
-            groups.append(", ").append(((Dimension.Fixed) d).column());
-        }
-        groups.append(", currency");
-        // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
-        // H2 re-checks an IN list of parameters against every row it reads by comparing the row's value
-        // with each parameter in turn, so a roll-up over 10,000 accounts made ~10^10 comparisons (107 s
-        // for 1 M line items). Joined, H2 looks each account up in the (service_account, month_start)
-        // index once; PostgreSQL hash-joins it, and one array also stays clear of its 32,767-parameter
-        // limit. The ids are made distinct first: a repeated id would otherwise count twice.
-        StringBuilder sql = new StringBuilder("SELECT ").append(groups).append(", SUM(amount) FROM ").append(table)
-                .append(" JOIN UNNEST(?) AS requested(account) ON service_account = requested.account WHERE");
-        params.add(accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
-        sql.append(" month_start >= ? AND month_start <= ?");
-        params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1)));
-        if (table.equals("cost_line")) {
-            sql.append(" AND charge_date >= ? AND charge_date < ?");
-            params.addAll(List.of(start, end));
-        }
-        // the filters of Dimension.passes: a filtered dimension's column holds one of the listed values
-        query.filters().forEach((d, values) -> {
-            sql.append(" AND ");
-            in(sql, ((Dimension.Fixed) d).column(), values, params);
-        });
-        sql.append(" GROUP BY ").append(groups);
-        return new AggregateSql(sql.toString(), List.copyOf(params));
-    }
-
-    private static void in(StringBuilder sql, String column, Collection<String> values, List<Object> params) {
-        sql.append(column).append(" IN (");
-        String sep = "";
-        for (String v : values) {
-            sql.append(sep).append('?');
-            params.add(v);
-            sep = ", ";
-        }
-        sql.append(')');
     }
 
     @Override
@@ -667,15 +324,15 @@ public final class JdbcCostStore implements CostStore {
         OffsetDateTime time = at.atOffset(ZoneOffset.UTC);
         try (Connection c = connections.get()) {
             if (dialect == Dialect.POSTGRESQL) {
-                update(c, "INSERT INTO account_sync AS s (service_account, last_success) VALUES (?, ?)"
+                Sql.update(c, "INSERT INTO account_sync AS s (service_account, last_success) VALUES (?, ?)"
                         + " ON CONFLICT (service_account) DO UPDATE SET last_success = EXCLUDED.last_success"
                         + " WHERE s.last_success < EXCLUDED.last_success", account.value(), time);
                 return;
             }
-            ensureRow(c, "INSERT INTO account_sync (service_account, last_success) SELECT CAST(? AS VARCHAR), ?"
+            Sql.ensureRow(c, "INSERT INTO account_sync (service_account, last_success) SELECT CAST(? AS VARCHAR), ?"
                     + " WHERE NOT EXISTS (SELECT 1 FROM account_sync WHERE service_account = ?)",
                     account.value(), time, account.value());
-            update(c, "UPDATE account_sync SET last_success = ? WHERE service_account = ? AND last_success < ?",
+            Sql.update(c, "UPDATE account_sync SET last_success = ? WHERE service_account = ? AND last_success < ?",
                     time, account.value(), time);
         } catch (SQLException e) {
             throw failure("recording the sync", account.value(), e);
@@ -689,7 +346,7 @@ public final class JdbcCostStore implements CostStore {
              PreparedStatement ps = c.prepareStatement("SELECT service_account, last_success FROM account_sync");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.put(ServiceAccountId.of(rs.getString(1)), instant(rs.getObject(2, OffsetDateTime.class)));
+                out.put(ServiceAccountId.of(rs.getString(1)), Sql.instant(rs.getObject(2, OffsetDateTime.class)));
             }
             return out;
         } catch (SQLException e) {
@@ -707,7 +364,7 @@ public final class JdbcCostStore implements CostStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         totals.computeIfAbsent(rs.getObject(1, LocalDate.class), m -> new ArrayList<>())
-                                .add(new Money(plain(rs.getBigDecimal(3)), Currency.getInstance(rs.getString(2))));
+                                .add(new Money(Sql.plain(rs.getBigDecimal(3)), Currency.getInstance(rs.getString(2))));
                     }
                 }
             }
@@ -718,7 +375,7 @@ public final class JdbcCostStore implements CostStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         LocalDate m = rs.getObject(1, LocalDate.class);
-                        out.add(new StoredWindow(YearMonth.from(m), instant(rs.getObject(2, OffsetDateTime.class)),
+                        out.add(new StoredWindow(YearMonth.from(m), Sql.instant(rs.getObject(2, OffsetDateTime.class)),
                                 totals.getOrDefault(m, List.of()), rs.getLong(3)));
                     }
                 }
@@ -729,83 +386,16 @@ public final class JdbcCostStore implements CostStore {
         }
     }
 
-    private static List<Money> storedTotals(Connection c, String account, LocalDate month) throws SQLException {
-        return totals(c, "SELECT currency, amount FROM cost_window_total WHERE service_account = ? AND month_start = ?"
-                + " ORDER BY currency", account, month);
-    }
-
-    private static List<Money> totals(Connection c, String sql, String account, LocalDate month) throws SQLException {
-        Map<String, Money> out = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, account);
-            ps.setObject(2, month);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new Money(plain(rs.getBigDecimal(2)), Currency.getInstance(rs.getString(1))));
-                }
-            }
-        }
-        return List.copyOf(out.values());
-    }
-
-    /** Inserts a row unless it exists, in its own autocommit statement; a concurrent insert of the same row is fine. */
-    private static void ensureRow(Connection c, String sql, Object... params) throws SQLException {
-        try {
-            update(c, sql, params);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
-        }
-    }
-
-    private static BigDecimal plain(BigDecimal stored) {
-        return stored.signum() == 0 ? BigDecimal.ZERO : stored.stripTrailingZeros();
-    }
-
-    private static Instant instant(OffsetDateTime t) {
-        return t == null ? null : t.toInstant();
-    }
-
-    private static void rollback(Connection c, Throwable cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
     private CostStoreException failure(String what, String account, SQLException e) {
         return StoreErrors.of(what, location, account, e);
     }
-
     /**
      * The alerts kept in this store's database (table {@code alert_log}, keyed by kind, subject, date and detail):
      * budget thresholds and anomalies alert once, across restarts and every instance sharing the database.
      */
     @Override
     public AlertLog alerts() {
-        return (kind, subject, date, detail) -> {
-            try (Connection c = connections.get()) {
-                return update(c, "INSERT INTO alert_log (kind, subject, alert_date, detail, alerted_at)"
-                        + " VALUES (?, ?, ?, ?, ?)", kind, subject, date, detail,
-                        OffsetDateTime.now(ZoneOffset.UTC)) == 1;
-            } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    return false;
-                }
-                throw failure("recording an alert", null, e);
-            }
-        };
+        return alerts;
     }
 
     /**
@@ -817,7 +407,7 @@ public final class JdbcCostStore implements CostStore {
         closePool();
         if (keepOpen != null) {
             try {
-                if (compactOnClose && replaced.get()) {
+                if (compactOnClose && writer.replacedAny()) {
                     // H2 appends what a replacement writes and frees what it replaced only when compacted:
                     // without it, re-syncing unchanged data grows the file every time
                     try (Statement s = keepOpen.createStatement()) {

@@ -10,6 +10,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.jdbc.internal.ConnectionPool;
+import dev.billing.testkit.StoreFixture;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -56,7 +57,7 @@ class ConnectionPoolTest {
 
     @TempDir
     Path dir;
-    private final Fixture fx = new Fixture(11, 300);
+    private final StoreFixture fx = new StoreFixture(11, 300);
     private final ExecutorService threads = Executors.newFixedThreadPool(12);
 
     @BeforeAll
@@ -110,13 +111,13 @@ class ConnectionPoolTest {
     /** Every (account, month) window of the fixture over a year, replaced concurrently, then each checked exactly. */
     private void replaceConcurrentlyAndCheck(JdbcCostStore store) throws Exception {
         List<CompletableFuture<Void>> work = new ArrayList<>();
-        List<ServiceAccount> accounts = fx.billing.serviceAccounts().list();
+        List<ServiceAccount> accounts = fx.billing().serviceAccounts().list();
         for (int m = 1; m <= 12; m++) {
             YearMonth month = YearMonth.of(2025, m);
             for (ServiceAccount a : accounts) {
                 work.add(CompletableFuture.runAsync(() -> {
                     assertThat(store.replaceWindow(a, month, SYNCED, sink -> {
-                        sink.acceptAll(fx.provider.records(a, month));
+                        sink.acceptAll(fx.provider().records(a, month));
                         return FetchStats.EMPTY;
                     })).isPresent();
                     store.lastSyncs();
@@ -128,7 +129,7 @@ class ConnectionPoolTest {
             List<StoredWindow> windows = store.windows(a.id());
             assertThat(windows).hasSize(12);
             for (StoredWindow w : windows) {
-                assertThat(w.totals()).isEqualTo(exactTotals(fx.provider.records(a, w.month())));
+                assertThat(w.totals()).isEqualTo(exactTotals(fx.provider().records(a, w.month())));
             }
         }
     }

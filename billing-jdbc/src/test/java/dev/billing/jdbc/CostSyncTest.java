@@ -7,13 +7,15 @@ import dev.billing.core.CostQuery;
 import dev.billing.core.CostSync;
 import dev.billing.core.SyncSummary;
 import dev.billing.core.spi.CostStore;
+import dev.billing.testkit.StoreFixture;
+import dev.billing.testkit.CostStoreContract;
 import java.time.YearMonth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Which months a sync reads, and how it treats listeners, independent of the store. */
 class CostSyncTest {
-    private final Fixture fx = new Fixture(3, 10);
+    private final StoreFixture fx = new StoreFixture(3, 10);
 
     @AfterEach
     void close() {
@@ -22,10 +24,10 @@ class CostSyncTest {
 
     @Test
     void sync_afterMonthsWithoutASync_rereadsFromTheMonthOfTheLastSuccessfulSync() {
-        CostSync sync = CostSync.builder(fx.billing).store(CostStore.inMemory()).clock(fx.clock).monthsBack(12)
+        CostSync sync = CostSync.builder(fx.billing()).store(CostStore.inMemory()).clock(fx.clock()).monthsBack(12)
                 .restatementGraceDays(10).build();
         sync.sync();
-        fx.clock.set("2026-07-20T00:00:00Z");
+        fx.clock().set("2026-07-20T00:00:00Z");
 
         SyncSummary later = sync.sync();
 
@@ -36,7 +38,7 @@ class CostSyncTest {
 
     @Test
     void sync_firstSync_readsTheCurrentMonthAndMonthsBackBeforeIt() {
-        CostSync sync = CostSync.builder(fx.billing).clock(fx.clock).monthsBack(0).build();
+        CostSync sync = CostSync.builder(fx.billing()).clock(fx.clock()).monthsBack(0).build();
 
         SyncSummary first = sync.sync();
 
@@ -48,13 +50,13 @@ class CostSyncTest {
     @Test
     void sync_listenerThrows_syncCarriesOnAndOtherListenersHear() {
         int[] heard = new int[1];
-        CostSync sync = CostSync.builder(fx.billing).clock(fx.clock).monthsBack(0)
+        CostSync sync = CostSync.builder(fx.billing()).clock(fx.clock()).monthsBack(0)
                 .listener(e -> {
                     throw new IllegalStateException("listener bug");
                 })
                 .listener(e -> heard[0]++).build();
         sync.sync();
-        fx.provider.restate("web-aws", YearMonth.of(2026, 3));
+        fx.provider().restate("web-aws", YearMonth.of(2026, 3));
 
         SyncSummary second = sync.sync();
 

@@ -9,6 +9,7 @@ import dev.billing.core.CostReport;
 import dev.billing.core.CostSync;
 import dev.billing.core.Dimension;
 import dev.billing.core.spi.StoredWindow;
+import dev.billing.testkit.StoreFixture;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
@@ -29,8 +30,8 @@ class CrashTest {
                 .groupBy(Dimension.SERVICE_ACCOUNT, Dimension.SERVICE).build();
         List<StoredWindow> before;
         CostReport reportBefore;
-        try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
-            CostSync sync = CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(0).build();
+        try (StoreFixture fx = new StoreFixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
+            CostSync sync = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(0).build();
             sync.sync();
             before = store.windows(fx.account("web-aws").id());
             reportBefore = sync.report(query);
@@ -44,8 +45,8 @@ class CrashTest {
             child.waitFor();
         }
 
-        try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
-            CostSync sync = CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(0).build();
+        try (StoreFixture fx = new StoreFixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
+            CostSync sync = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(0).build();
             assertThat(before).singleElement().satisfies(w -> assertThat(w.records()).isGreaterThan(150));
             assertThat(store.windows(fx.account("web-aws").id())).isEqualTo(before);
             CostReport after = sync.report(query);
@@ -70,8 +71,8 @@ class CrashTest {
         YearMonth feb = YearMonth.of(2026, 2);
         YearMonth mar = YearMonth.of(2026, 3);
         CostQuery q1 = CostQuery.builder(BillingPeriod.monthsThrough(jan, mar)).groupBy(Dimension.SERVICE_ACCOUNT).build();
-        try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
-            CostSync sync = CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(2).build();
+        try (StoreFixture fx = new StoreFixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
+            CostSync sync = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(2).build();
             CostReport after = sync.report(q1);
             assertThat(after.isComplete()).isFalse();
             assertThat(after.coverage().get(0).status()).isInstanceOfSatisfying(AccountStatus.Partial.class, p -> {

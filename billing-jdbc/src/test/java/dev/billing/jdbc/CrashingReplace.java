@@ -5,6 +5,7 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.testkit.StoreTestProvider;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,9 +25,9 @@ public final class CrashingReplace {
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        ServiceAccount account = new ServiceAccount(ServiceAccountId.of("web-aws"), ProviderId.of(TestProvider.ID),
+        ServiceAccount account = new ServiceAccount(ServiceAccountId.of("web-aws"), ProviderId.of(StoreTestProvider.ID),
                 ProjectId.of("project-web"), Credentials.of(Map.of()), Map.of("currency", "USD"));
-        TestProvider provider = new TestProvider(42, 200);
+        StoreTestProvider provider = new StoreTestProvider(42, 200);
         provider.restate("web-aws", YearMonth.of(2026, 3));
         try (JdbcCostStore store = JdbcCostStore.builder().embedded(file).batchSize(25).build()) {
             store.replaceWindow(account, YearMonth.of(2026, 3), Instant.now(), sink -> {

@@ -1,6 +1,8 @@
 package dev.billing.jdbc;
 
 import dev.billing.core.CostSync;
+import dev.billing.testkit.StoreFixture;
+import dev.billing.testkit.StoreTestProvider;
 import java.nio.file.Path;
 import java.time.YearMonth;
 
@@ -15,9 +17,9 @@ public final class CrashingSync {
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
-        try (Fixture fx = new Fixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
-            TestProvider.Block block = fx.provider.blockAfter("web-aws", YearMonth.of(2026, 2), 100);
-            Thread sync = new Thread(() -> CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(2)
+        try (StoreFixture fx = new StoreFixture(42, 200); JdbcCostStore store = JdbcCostStore.embedded(file)) {
+            StoreTestProvider.Block block = fx.provider().blockAfter("web-aws", YearMonth.of(2026, 2), 100);
+            Thread sync = new Thread(() -> CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(2)
                     .build().sync());
             sync.setDaemon(true);
             sync.start();

@@ -3,6 +3,7 @@ package dev.billing.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.spi.CostStore;
+import dev.billing.testkit.CostStoreContract;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,12 +17,12 @@ class H2CostStoreTest extends CostStoreContract {
     Path dir;
 
     @Override
-    CostStore newStore() {
+    protected CostStore newStore() {
         return JdbcCostStore.embedded(dir.resolve("costs"));
     }
 
     @Override
-    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+    protected void assertNoTransactionHeldBy(String blockedSync) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("costs").toAbsolutePath());
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS"

@@ -8,6 +8,7 @@ import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -15,6 +16,10 @@ import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredWindow;
+import dev.billing.jdbc.internal.AggregateSql;
+import dev.billing.jdbc.internal.Dialect;
+import dev.billing.jdbc.internal.Migrations;
+import dev.billing.testkit.StoreFixture;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +44,7 @@ class JdbcCostStoreTest {
 
     @TempDir
     Path dir;
-    private final Fixture fx = new Fixture(7, 20);
+    private final StoreFixture fx = new StoreFixture(7, 20);
 
     @AfterEach
     void close() {
@@ -81,16 +86,26 @@ class JdbcCostStoreTest {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getInt(1)).isEqualTo(8);
                 assertThat(rs.getString(2)).contains("one alert log", "anomalies");
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1)).isEqualTo(9);
+                assertThat(rs.getString(2)).contains("tags", "effective", "list");
                 assertThat(rs.next()).isFalse();
             }
         }
     }
 
     @Test
+    void open_schema8FileWithData_migratesOnceAndReportsTheSameBilledTotals() throws Exception {
+        try (Connection c = DriverManager.getConnection(url())) {
+            new Schema8(c, Dialect.H2).assertMigratesOnceAndReportsTheSameBilledTotals(c,
+                    () -> JdbcCostStore.embedded(dir.resolve("costs")));
+        }
+    }
+
+    @Test
     void open_schema6WithBudgetAlerts_movesThemIntoTheAlertLog_andTheyStayFirstOnce() throws Exception {
-        JdbcCostStore.embedded(dir.resolve("costs")).close();
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-            backToSchema6(s);
+            schema6(s);
             s.execute("INSERT INTO budget_alert VALUES ('web', DATE '2026-03-01', '100:forecast', CURRENT_TIMESTAMP)");
         }
         try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
@@ -108,20 +123,15 @@ class JdbcCostStoreTest {
         }
     }
 
-    /** Back to the schema as released with version 6, for the tests that replay the later migrations. */
-    private static void backToSchema6(Statement s) throws java.sql.SQLException {
-        s.execute("DROP TABLE alert_log");
-        s.execute("DELETE FROM billing_schema_version WHERE version > 6");
-        s.execute("CREATE TABLE budget_alert (budget VARCHAR NOT NULL, month_start DATE NOT NULL, threshold"
-                + " VARCHAR NOT NULL, alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,"
-                + " PRIMARY KEY (budget, month_start, threshold))");
+    /** A new database at the schema as released with version 6, for the tests that replay the later migrations. */
+    private static void schema6(Statement s) throws java.sql.SQLException {
+        Migrations.migrate(s.getConnection(), Dialect.H2, 6);
     }
 
     @Test
     void open_schema6WithFeesAndRefunds_migratesThemToPurchasesAndCredits() throws Exception {
-        JdbcCostStore.embedded(dir.resolve("costs")).close();
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
-            backToSchema6(s);
+            schema6(s);
             for (String category : List.of("FEE", "REFUND", "USAGE")) {
                 s.execute("INSERT INTO cost_line (service_account, month_start, charge_date, provider, billing_account,"
                         + " project, service, region, usage_type, charge_category, currency, amount) VALUES ('sa',"
@@ -217,7 +227,9 @@ class JdbcCostStoreTest {
                 Arguments.of(CostQuery.builder(q1).groupBy(Dimension.REGION).build(), "cost_month"),
                 Arguments.of(CostQuery.builder(q1).granularity(Granularity.DAILY).build(), "cost_line"),
                 Arguments.of(CostQuery.builder(q1).filter(Dimension.SERVICE, "AmazonEC2", "AmazonS3").build(),
-                        "cost_window_service"));
+                        "cost_window_service"),
+                Arguments.of(CostQuery.builder(q1).metric(Metric.EFFECTIVE).groupBy(Dimension.tag("team"))
+                        .filter(Dimension.tag("env"), "prod").build(), "cost_line"));
     }
 
     @ParameterizedTest
@@ -225,9 +237,9 @@ class JdbcCostStoreTest {
     void aggregateQuery_joinsTheRequestedAccounts_andLooksEachUpInTheWindowIndex(CostQuery query, String table)
             throws Exception {
         JdbcCostStore.embedded(dir.resolve("costs")).close();
-        JdbcCostStore.AggregateSql built = JdbcCostStore.aggregateSql(query,
+        AggregateSql built = AggregateSql.of(query,
                 List.of(ServiceAccountId.of("a"), ServiceAccountId.of("b")));
-        assertThat(built.sql()).contains(" FROM " + table + " ");
+        assertThat(built.sql()).contains(" JOIN " + table + " ");
         try (Connection c = DriverManager.getConnection(url());
              PreparedStatement ps = c.prepareStatement("EXPLAIN " + built.sql())) {
             for (int i = 0; i < built.params().size(); i++) {

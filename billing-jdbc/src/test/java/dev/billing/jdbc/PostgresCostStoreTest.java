@@ -3,7 +3,9 @@ package dev.billing.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.spi.CostStore;
+import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
+import dev.billing.testkit.CostStoreContract;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -133,6 +135,15 @@ class PostgresCostStoreTest extends CostStoreContract {
     }
 
     @Test
+    void open_schema8DatabaseWithData_migratesOnceAndReportsTheSameBilledTotals() throws Exception {
+        String old = newDatabase();
+        try (Connection c = DriverManager.getConnection(old, "postgres", null)) {
+            new Schema8(c, Dialect.POSTGRESQL).assertMigratesOnceAndReportsTheSameBilledTotals(c,
+                    () -> JdbcCostStore.builder().url(old, "postgres", null).build());
+        }
+    }
+
+    @Test
     void readme_pointTheStoreAtAnExistingPostgres() throws Exception {
         String url = newDatabase();               // README: "jdbc:postgresql://db.example.com:5432/billing"
         String user = "postgres";                 // README: "billing"
@@ -154,7 +165,7 @@ class PostgresCostStoreTest extends CostStoreContract {
     }
 
     @Override
-    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+    protected void assertNoTransactionHeldBy(String blockedSync) throws Exception {
         try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FILTER (WHERE state LIKE 'idle in transaction%'),"
                      + " COUNT(*) FILTER (WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid())"
@@ -166,7 +177,7 @@ class PostgresCostStoreTest extends CostStoreContract {
     }
 
     @Override
-    CostStore newStore() {
+    protected CostStore newStore() {
         return JdbcCostStore.builder().url(url, "postgres", null).build();
     }
 }

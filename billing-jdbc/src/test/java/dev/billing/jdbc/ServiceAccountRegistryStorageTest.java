@@ -21,6 +21,7 @@ import dev.billing.core.Credentials;
 import dev.billing.core.DuplicateServiceAccountException;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.ServiceAccountStore;
+import dev.billing.testkit.StoreTestProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,12 +40,12 @@ class ServiceAccountRegistryStorageTest {
     Path dir;
 
     private Billing billing(ServiceAccountStore storage) {
-        return Billing.builder().discoverProviders(false).addProvider(new TestProvider(1, 1))
+        return Billing.builder().discoverProviders(false).addProvider(new StoreTestProvider(1, 1))
                 .serviceAccountStore(storage).build();
     }
 
     private void register(Billing billing, String name, String project) {
-        billing.serviceAccounts().register(name, TestProvider.ID,
+        billing.serviceAccounts().register(name, StoreTestProvider.ID,
                 Credentials.of(orderedCredentials(name)), project,
                 Map.of("team", "LabelInPlainText-" + name));
     }

@@ -12,6 +12,7 @@ import dev.billing.core.RestatementEvent;
 import dev.billing.core.SyncSummary;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.SimulatorData;
+import dev.billing.testkit.StoreFixture;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -46,7 +47,7 @@ class SimulatorRestatementTest {
                 template.region(), template.service(), template.usageType(), template.instanceType(),
                 new BigDecimal("1234.5678901"), null)));
         List<RestatementEvent> heard = new CopyOnWriteArrayList<>();
-        Fixture.MutableClock clock = new Fixture.MutableClock(java.time.Instant.parse("2026-03-05T12:00:00Z"));
+        StoreFixture.MutableClock clock = new StoreFixture.MutableClock(java.time.Instant.parse("2026-03-05T12:00:00Z"));
 
         try (HyperBillingSimulator sim = HyperBillingSimulator.builder().data(data).start();
              Billing billing = Billing.builder()

@@ -7,6 +7,7 @@ import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostStoreException;
 import dev.billing.core.CostSync;
+import dev.billing.testkit.StoreFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,11 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreFileTest {
     @TempDir
     Path dir;
-    Fixture fx;
+    StoreFixture fx;
 
     @BeforeEach
     void fixture() {
-        fx = new Fixture(26, 400);
+        fx = new StoreFixture(26, 400);
     }
 
     @AfterEach
@@ -47,7 +48,7 @@ class StoreFileTest {
     /** One {@code billing sync}: open, sync every window again (the data unchanged), close. */
     private void sync() {
         try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
-            assertThat(CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(3).build().sync()
+            assertThat(CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(3).build().sync()
                     .windowsReplaced()).as("windows replaced").isPositive();
         }
     }
@@ -71,12 +72,12 @@ class StoreFileTest {
         CostQuery q = CostQuery.of(BillingPeriod.monthsThrough(YearMonth.of(2026, 1), YearMonth.of(2026, 3)));
         Object expected;
         try (JdbcCostStore store = JdbcCostStore.embedded(dir.resolve("costs"))) {
-            expected = CostSync.builder(fx.billing).store(store).clock(fx.clock).build().report(q).totals();
+            expected = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).build().report(q).totals();
         }
         byte[] before = Files.readAllBytes(file());
         Files.setPosixFilePermissions(file(), PosixFilePermissions.fromString("r--r--r--"));
         try (JdbcCostStore store = JdbcCostStore.builder().embedded(dir.resolve("costs"), true).build()) {
-            assertThat(CostSync.builder(fx.billing).store(store).clock(fx.clock).build().report(q).totals())
+            assertThat(CostSync.builder(fx.billing()).store(store).clock(fx.clock()).build().report(q).totals())
                     .isEqualTo(expected);
         }
         assertThat(Files.readAllBytes(file())).isEqualTo(before);

@@ -30,9 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code x-amzn-ErrorType} header).
  *
  * <p>{@code GetCostAndUsage} serves the crafted rows of the calling account: {@code TimePeriod} (End
- * exclusive), {@code Granularity} DAILY or MONTHLY, {@code Metrics} (every cost metric is the row's
- * amount), {@code GroupBy} up to two of the dimensions {@code LINKED_ACCOUNT}, {@code SERVICE},
- * {@code REGION}, {@code RECORD_TYPE}, a {@code Filter} of {@code Dimensions} (MatchOptions {@code EQUALS}),
+ * exclusive), {@code Granularity} DAILY or MONTHLY, {@code Metrics} (unblended, blended and net unblended
+ * cost are the row's amount, amortized and net amortized cost its amortized amount), {@code GroupBy} up to two of
+ * the dimensions {@code LINKED_ACCOUNT}, {@code SERVICE}, {@code REGION}, {@code RECORD_TYPE} and tag keys
+ * ({@code TAG}, answered as {@code key$value}, {@code key$} for a line without the tag), a {@code Filter} of
+ * {@code Dimensions} (MatchOptions {@code EQUALS}), {@code Tags} (values, or MatchOptions {@code ABSENT}),
  * {@code And}, {@code Or} and {@code Not}, {@code Estimated} for buckets on or after
  * {@link Builder#estimatedFrom}, {@code DimensionValueAttributes} for linked accounts, and paging with
  * {@code NextPageToken} ({@link Builder#pageSize} groups a page). Per-account {@link Fault faults}
@@ -242,11 +244,14 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
      * @param region the {@code REGION} value, for example {@code us-east-1} or {@code global}
      * @param recordType the {@code RECORD_TYPE} value, for example {@code Usage}, {@code Credit}, {@code Refund}, {@code Tax}
      * @param currency the {@code Unit}, for example {@code USD}
-     * @param amount the exact amount (every cost metric)
+     * @param amount the exact {@code UnblendedCost} (also served as {@code BlendedCost} and {@code NetUnblendedCost})
+     * @param amortizedAmount the exact {@code AmortizedCost} (also served as {@code NetAmortizedCost})
+     * @param tags the line's cost allocation tags, key to value (served to {@code TAG} group definitions and
+     *     {@code Tags} filters)
      */
     public record Row(String account, LocalDate date, String linkedAccount, String service, String region, String recordType,
-            String currency, BigDecimal amount) {
-        /** Validates presence. */
+            String currency, BigDecimal amount, BigDecimal amortizedAmount, Map<String, String> tags) {
+        /** Validates presence; copies the tags. */
         public Row {
             Objects.requireNonNull(account, "account");
             Objects.requireNonNull(date, "date");
@@ -256,6 +261,42 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             Objects.requireNonNull(recordType, "recordType");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(amount, "amount");
+            Objects.requireNonNull(amortizedAmount, "amortizedAmount");
+            tags = Map.copyOf(tags);
+        }
+
+        /**
+         * A row whose every cost metric is {@code amount}, untagged.
+         *
+         * @param account the payer account
+         * @param date the UTC day
+         * @param linkedAccount the linked account
+         * @param service the {@code SERVICE} value
+         * @param region the {@code REGION} value
+         * @param recordType the {@code RECORD_TYPE} value
+         * @param currency the {@code Unit}
+         * @param amount the exact amount of every cost metric
+         */
+        public Row(String account, LocalDate date, String linkedAccount, String service, String region, String recordType,
+                String currency, BigDecimal amount) {
+            this(account, date, linkedAccount, service, region, recordType, currency, amount, amount, Map.of());
+        }
+
+        /**
+         * @param amortized the {@code AmortizedCost} of this line
+         * @return this row with that amortized amount
+         */
+        public Row withAmortized(BigDecimal amortized) {
+            return new Row(account, date, linkedAccount, service, region, recordType, currency, amount, amortized, tags);
+        }
+
+        /**
+         * @param tagsOfTheLine the line's tags
+         * @return this row with those tags
+         */
+        public Row withTags(Map<String, String> tagsOfTheLine) {
+            return new Row(account, date, linkedAccount, service, region, recordType, currency, amount, amortizedAmount,
+                    tagsOfTheLine);
         }
     }
 

@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (checking the bearer token and the principal's scopes, Daily rows grouped by the asked dimensions
  * with the API's inclusive end date, {@code properties.columns}/{@code rows}/{@code nextLink} paging).
  * Per-scope faults: 429 with the Cost Management ratelimit headers, transient 503, a hang.
+ * Managed identity token endpoints: IMDS ({@code GET /metadata/identity/oauth2/token}, refusing a request without
+ * {@code Metadata: true}) and App Service ({@code GET /msi/token} with {@code X-IDENTITY-HEADER}, see
+ * {@link #appServiceEnvironment()}), for {@link Builder#systemAssignedIdentity} and {@link Builder#userAssignedIdentity}.
  *
  * <pre>{@code
  * try (AzureCostManagementSimulator sim = AzureCostManagementSimulator.builder()
@@ -47,7 +50,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     private AzureCostManagementSimulator(Builder b) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
         this.handler = new AzureHandler(b.principals, b.billingAccounts, b.rows, b.pageSize, b.tokenLifetime,
-                b.throttleRetryAfterSeconds);
+                b.throttleRetryAfterSeconds, b.identities, b.systemIdentity);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "azure-simulator-" + n.incrementAndGet());
@@ -191,13 +194,26 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
         return handler.issue(tenantId, clientId);
     }
 
+    /** @return the IMDS base URL, for the provider's {@code imdsEndpoint}: {@link #endpoint()} */
+    public String imdsEndpoint() {
+        return endpoint();
+    }
+
+    /**
+     * @return the environment an App Service / Functions app sees: {@code IDENTITY_ENDPOINT} (this simulator's
+     *     identity endpoint) and {@code IDENTITY_HEADER} (the secret it checks)
+     */
+    public Map<String, String> appServiceEnvironment() {
+        return Map.of("IDENTITY_ENDPOINT", endpoint() + AzureHandler.APP_SERVICE_PATH, "IDENTITY_HEADER", handler.identityHeader());
+    }
+
     /** Makes every token issued so far expired, so that the next query with one is answered {@code 401}. */
     public void expireTokens() {
         handler.expireTokens();
     }
 
     /**
-     * @param clientId a client id
+     * @param clientId a client id (of an app registration or a managed identity)
      * @return the token requests naming it so far, refused ones included
      */
     public int tokenRequests(String clientId) {
@@ -241,10 +257,11 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
      * @param location the {@code ResourceLocation}
      * @param chargeType the {@code ChargeType}, for example {@code Usage}
      * @param currency the billing currency code
-     * @param cost the exact cost
+     * @param cost the exact cost of an {@code ActualCost} (or {@code Usage}) query
+     * @param amortizedCost the exact cost of an {@code AmortizedCost} query
      */
     public record Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
-                      String location, String chargeType, String currency, BigDecimal cost) {
+                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost) {
         /** Validates presence. */
         public Row {
             Objects.requireNonNull(billingAccount, "billingAccount");
@@ -256,6 +273,25 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             Objects.requireNonNull(chargeType, "chargeType");
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
+            Objects.requireNonNull(amortizedCost, "amortizedCost");
+        }
+
+        /**
+         * A row whose amortized cost is its cost.
+         *
+         * @param billingAccount the billing account, or {@code ""}
+         * @param subscriptionId the subscription, or {@code ""}
+         * @param resourceGroup the resource group, or {@code ""}
+         * @param date the usage day
+         * @param service the {@code ServiceName}
+         * @param location the {@code ResourceLocation}
+         * @param chargeType the {@code ChargeType}
+         * @param currency the billing currency code
+         * @param cost the exact cost, actual and amortized
+         */
+        public Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
+                   String location, String chargeType, String currency, BigDecimal cost) {
+            this(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost, cost);
         }
 
         /**
@@ -277,7 +313,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy in that resource group
          */
         public Row inResourceGroup(String group) {
-            return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost);
+            return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost,
+                    amortizedCost);
         }
 
         /**
@@ -286,7 +323,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy of that charge type
          */
         public Row charged(String type) {
-            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost);
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost,
+                    amortizedCost);
         }
 
         /**
@@ -294,7 +332,18 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          * @return a copy billed to that billing account
          */
         public Row inBillingAccount(String account) {
-            return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost);
+            return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amortizedCost);
+        }
+
+        /**
+         * @param amount the cost an {@code AmortizedCost} query sums for it, for example 0 for a reservation
+         *     purchase, or the share of a reservation for its usage
+         * @return a copy with that amortized cost
+         */
+        public Row amortized(BigDecimal amount) {
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amount);
         }
     }
 
@@ -324,6 +373,8 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     /** Configures and starts an {@link AzureCostManagementSimulator}. */
     public static final class Builder {
         private final List<Principal> principals = new ArrayList<>();
+        private final Map<String, Principal> identities = new java.util.HashMap<>();
+        private String systemIdentity;
         private final java.util.Map<String, List<String>> billingAccounts = new java.util.LinkedHashMap<>();
         private final List<Row> rows = new ArrayList<>();
         private int port;
@@ -343,6 +394,27 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Builder principal(String tenantId, String clientId, String clientSecret, String... scopes) {
             principals.add(new Principal(tenantId, clientId, clientSecret, List.of(scopes)));
+            return this;
+        }
+
+        /**
+         * @param clientId the client id of the resource's system-assigned managed identity (the one IMDS and the App
+         *     Service endpoint answer for when a request names no {@code client_id})
+         * @param scopes the scopes it may query; none: every scope
+         * @return this builder
+         */
+        public Builder systemAssignedIdentity(String clientId, String... scopes) {
+            this.systemIdentity = clientId;
+            return userAssignedIdentity(clientId, scopes);
+        }
+
+        /**
+         * @param clientId the client id of a user-assigned managed identity of the resource
+         * @param scopes the scopes it may query; none: every scope
+         * @return this builder
+         */
+        public Builder userAssignedIdentity(String clientId, String... scopes) {
+            identities.put(clientId.toLowerCase(Locale.ROOT), new Principal("managed-identity", clientId, "", List.of(scopes)));
             return this;
         }
 

@@ -144,6 +144,94 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
     }
 
     /**
+     * The metadata server of Application Default Credentials, on this simulator's port: {@code GET
+     * /computeMetadata/v1/instance/service-accounts/default/token} and {@code .../project/project-id}, refused
+     * {@code 403} without the header {@code Metadata-Flavor: Google}, as Google's metadata server refuses them.
+     *
+     * @return the host and port, for {@code GCE_METADATA_HOST}, for example {@code 127.0.0.1:49152}
+     */
+    public String metadataHost() {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * @param clientEmail the service account attached to the workload: the metadata server hands out its tokens
+     *     (scope {@code cloud-platform}); null for none (the token path answers {@code 404})
+     */
+    public void attachServiceAccount(String clientEmail) {
+        handler.attach(clientEmail);
+    }
+
+    /**
+     * @param userEmail the user
+     * @return an {@code authorized_user} file's JSON text, as {@code gcloud auth application-default login} writes it
+     *     ({@code client_id}, {@code client_secret}, {@code refresh_token}, {@code quota_project_id}), with a
+     *     {@code token_uri} pointing at this simulator, whose refresh grant answers the user's tokens
+     */
+    public String authorizedUserCredentials(String userEmail) {
+        return handler.issueUser(Objects.requireNonNull(userEmail, "userEmail"));
+    }
+
+    /**
+     * A workload identity pool provider that trusts one subject token, and its {@code external_account} file: the
+     * Security Token Service ({@code POST /v1/token}, the RFC 8693 token exchange) and, when {@code impersonates} is
+     * given, the IAM Credentials API ({@code POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken}) on this
+     * simulator's port.
+     *
+     * @param subjectTokenFile the file the configuration names as {@code credential_source.file} (the caller writes
+     *     {@link WorkloadIdentity#subjectToken()} there)
+     * @param impersonates the service account the federated identity may impersonate
+     *     ({@code service_account_impersonation_url}), or null to use the federated token directly
+     * @return the configuration's JSON text and the trusted subject token
+     */
+    public WorkloadIdentity workloadIdentity(java.nio.file.Path subjectTokenFile, String impersonates) {
+        String[] pool = handler.issuePool(impersonates);
+        com.fasterxml.jackson.databind.node.ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("type", "external_account").put("audience", pool[0])
+                .put("subject_token_type", "urn:ietf:params:oauth:token-type:jwt")
+                .put("token_url", endpoint() + "/v1/token");
+        json.putObject("credential_source").put("file", subjectTokenFile.toString());
+        if (impersonates != null) {
+            json.put("service_account_impersonation_url", endpoint() + "/v1/projects/-/serviceAccounts/" + impersonates
+                    + ":generateAccessToken");
+        }
+        return new WorkloadIdentity(json.toPrettyString(), pool[1]);
+    }
+
+    /**
+     * @param configuration the {@code external_account} file's JSON text
+     * @param subjectToken the subject token the pool trusts (a secret)
+     */
+    public record WorkloadIdentity(String configuration, String subjectToken) {
+        /** Validates presence. */
+        public WorkloadIdentity {
+            Objects.requireNonNull(configuration, "configuration");
+            Objects.requireNonNull(subjectToken, "subjectToken");
+        }
+
+        /** @return the configuration only: the subject token is a secret */
+        @Override
+        public String toString() {
+            return "WorkloadIdentity[" + configuration.length() + " characters of configuration]";
+        }
+    }
+
+    /** @return metadata server requests answered so far (refused ones included) */
+    public int metadataRequests() {
+        return handler.metadataRequests();
+    }
+
+    /** @return token exchange requests ({@code /v1/token}) answered so far */
+    public int stsRequests() {
+        return handler.stsRequests();
+    }
+
+    /** @return {@code generateAccessToken} requests answered so far */
+    public int impersonationRequests() {
+        return handler.impersonationRequests();
+    }
+
+    /**
      * @param clientEmail a service account that from now on lacks the BigQuery roles: its queries are
      *     answered {@code 403 accessDenied}
      */

@@ -110,7 +110,7 @@ public final class FakeBillingProvider implements BillingProvider {
         }
         state.countBillingRequest(awsAccount);
         int pages = (int) Math.max(1, (records + state.pageSize() - 1) / state.pageSize());
-        return new FetchStats(records, failedRequests + pages, pages, 0);
+        return FetchStats.builder().records(records).requests(failedRequests + pages).pages(pages).build();
     }
 
     private static void sleep(long millis) {

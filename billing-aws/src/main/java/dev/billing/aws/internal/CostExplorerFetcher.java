@@ -1,8 +1,8 @@
 package dev.billing.aws.internal;
 
+import dev.billing.aws.CostMetric;
 import dev.billing.core.BillingException;
 import dev.billing.core.ChargeCategory;
-import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -49,7 +51,9 @@ import software.amazon.awssdk.services.costexplorer.model.GetCostAndUsageRespons
 import software.amazon.awssdk.services.costexplorer.model.Group;
 import software.amazon.awssdk.services.costexplorer.model.GroupDefinition;
 import software.amazon.awssdk.services.costexplorer.model.GroupDefinitionType;
+import software.amazon.awssdk.services.costexplorer.model.MatchOption;
 import software.amazon.awssdk.services.costexplorer.model.MetricValue;
+import software.amazon.awssdk.services.costexplorer.model.TagValues;
 import software.amazon.awssdk.services.costexplorer.model.ResultByTime;
 
 /**
@@ -84,6 +88,9 @@ public final class CostExplorerFetcher implements AutoCloseable {
                     .matching("[\\w+=,.@:/-]{2,1224}", "be 2 to 1224 letters, digits or +=,.@:/-").optional(),
             CredentialField.text("linkedAccount", "Only this linked (member) account, 12 digits")
                     .matching("\\d{12}", "be exactly 12 digits").optional());
+
+    /** What Cost Explorer charges per {@code GetCostAndUsage} request, USD (AWS Cost Explorer pricing: USD 0.01 per API request). */
+    public static final BigDecimal PRICE_PER_REQUEST = new BigDecimal("0.01");
 
     /** Bounds the pages of one query, so a server that keeps sending new tokens cannot loop us forever. */
     static final int MAX_PAGES_PER_QUERY = 10_000;
@@ -123,7 +130,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
         var req = GetCostAndUsageRequest.builder()
                 .timePeriod(DateInterval.builder().start(today.minusDays(30).toString()).end(today.toString()).build())
                 .granularity(software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY)
-                .metrics(settings.costMetric().wireName());
+                .metrics(metrics());
         linked.ifPresent(l -> req.filter(dimension(LINKED, l)).groupBy(group(LINKED)));
         try (CostExplorerClient ce = clients.costExplorer(keys, counter, Cancellation.NONE)) {
             GetCostAndUsageResponse resp;
@@ -185,7 +192,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
                                 f.detail(e.getKey(), acct.getKey(), Optional.of(type), true);
                             }
                         } catch (Errors.Validation refused) {
-                            if (f.records != before) {
+                            if (f.records != before || !settings.tagKeys().isEmpty()) {
                                 throw refused;
                             }
                             f.andRefused = true;
@@ -202,7 +209,9 @@ public final class CostExplorerFetcher implements AutoCloseable {
         }
         LOG.debug("{}: fetched {} records of {} in {} pages, {} requests (USD 0.01 each), {} dropped, {} estimated result(s)",
                 account.name(), f.records, request.period(), f.pages, counter.get(), f.dropped, f.estimated);
-        return new FetchStats(f.records, counter.get(), f.pages, f.dropped);
+        return FetchStats.builder().records(f.records).requests(counter.get()).pages(f.pages).droppedRows(f.dropped)
+                .billedRequests(counter.get()).requestCharges(PRICE_PER_REQUEST.multiply(BigDecimal.valueOf(counter.get())))
+                .build();
     }
 
     /** One fetch's state. */
@@ -252,34 +261,56 @@ public final class CostExplorerFetcher implements AutoCloseable {
         }
 
         void detail(Windows.Window w, String linkedAccount, Optional<String> recordType, boolean filterByType) {
-            var req = base(w, w.monthly() ? software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY
-                    : software.amazon.awssdk.services.costexplorer.model.Granularity.DAILY)
-                    .groupBy(group(Dimension.SERVICE.toString()), group(Dimension.REGION.toString()));
-            req.filter(filterByType
-                    ? Expression.builder().and(dimension(LINKED, linkedAccount), dimension(RECORD_TYPE, recordType.get())).build()
-                    : dimension(LINKED, linkedAccount));
+            List<Expression> cell = new ArrayList<>(List.of(dimension(LINKED, linkedAccount)));
+            if (filterByType) {
+                cell.add(dimension(RECORD_TYPE, recordType.get()));
+            }
+            var req = base(w).groupBy(group(Dimension.SERVICE.toString()), group(Dimension.REGION.toString()))
+                    .filter(all(cell));
             ChargeCategory category = recordType.map(RecordTypes::category).orElse(ChargeCategory.USAGE);
-            pageAll(req, linkedAccount + recordType.map(t -> "/" + t).orElse("") + " " + w, r -> {
-                LocalDate day = date(r.timePeriod() == null ? null : r.timePeriod().start());
-                if (!w.period().contains(day)) {
-                    dropped += r.groups().size();
-                    return;
-                }
-                if (Boolean.TRUE.equals(r.estimated())) {
-                    estimated++;
-                }
-                for (Group g : r.groups()) {
-                    if (g.keys().size() != 2) {
-                        throw protocol("a detail group has " + g.keys().size() + " keys, expected 2 (SERVICE, REGION)");
-                    }
-                    MetricValue v = g.metrics().get(settings.costMetric().wireName());
-                    if (v == null) {
-                        throw protocol("a group lacks the metric " + settings.costMetric().wireName());
-                    }
-                    sink.accept(record(day, linkedAccount, g.keys().get(0), region(g.keys().get(1)), category, money(v)));
-                    records++;
+            String what = linkedAccount + recordType.map(t -> "/" + t).orElse("") + " " + w;
+            Set<String> services = new LinkedHashSet<>();
+            pageAll(req, what, w, (day, g) -> {
+                keys(g, "SERVICE, REGION");
+                if (settings.tagKeys().isEmpty()) {
+                    emit(day, linkedAccount, g.keys().get(0), region(g.keys().get(1)), category, g, Map.of());
+                } else {
+                    services.add(g.keys().get(0));
                 }
             });
+            for (String service : services) {
+                List<Expression> byService = new ArrayList<>(cell);
+                byService.add(dimension(Dimension.SERVICE.toString(), service));
+                tagged(w, linkedAccount, category, service, byService, Map.of(), what + " " + service);
+            }
+        }
+
+        /**
+         * One level of the tag plan: {@code REGION} x {@code TAG} of the next tag key, under {@code conditions} (the
+         * cell, its service and the values of the keys before); the last key's groups are the records, the others'
+         * values are the next level's filters.
+         */
+        void tagged(Windows.Window w, String linkedAccount, ChargeCategory category, String service,
+                List<Expression> conditions, Map<String, String> tags, String what) {
+            String key = settings.tagKeys().get(tags.size());
+            boolean last = tags.size() == settings.tagKeys().size() - 1;
+            var req = base(w).groupBy(group(Dimension.REGION.toString()), GroupDefinition.builder()
+                    .type(GroupDefinitionType.TAG).key(key).build()).filter(all(conditions));
+            Set<String> values = new LinkedHashSet<>();
+            pageAll(req, what + " tag " + key, w, (day, g) -> {
+                keys(g, "REGION, TAG " + key);
+                String value = tagValue(key, g.keys().get(1));
+                if (last) {
+                    emit(day, linkedAccount, service, region(g.keys().get(0)), category, g, with(tags, key, value));
+                } else {
+                    values.add(value);
+                }
+            });
+            for (String value : values) {
+                List<Expression> next = new ArrayList<>(conditions);
+                next.add(tag(key, value));
+                tagged(w, linkedAccount, category, service, next, with(tags, key, value), what);
+            }
         }
 
         /**
@@ -287,11 +318,64 @@ public final class CostExplorerFetcher implements AutoCloseable {
          * RECORD_TYPE; exact amounts and charge categories, region {@code global}.
          */
         void detailByRecordType(Windows.Window w, String linkedAccount) {
-            var req = base(w, w.monthly() ? software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY
-                    : software.amazon.awssdk.services.costexplorer.model.Granularity.DAILY)
-                    .groupBy(group(Dimension.SERVICE.toString()), group(RECORD_TYPE))
+            var req = base(w).groupBy(group(Dimension.SERVICE.toString()), group(RECORD_TYPE))
                     .filter(dimension(LINKED, linkedAccount));
-            pageAll(req, linkedAccount + " by record type " + w, r -> {
+            pageAll(req, linkedAccount + " by record type " + w, w, (day, g) -> {
+                keys(g, "SERVICE, RECORD_TYPE");
+                emit(day, linkedAccount, g.keys().get(0), "global", RecordTypes.category(g.keys().get(1)), g, Map.of());
+            });
+        }
+
+        void keys(Group g, String expected) {
+            if (g.keys().size() != 2) {
+                throw protocol("a group has " + g.keys().size() + " keys, expected 2 (" + expected + ")");
+            }
+        }
+
+        /** Cost Explorer answers a TAG group's key as {@code key$value}, {@code key$} for lines without the tag. */
+        String tagValue(String key, String groupKey) {
+            if (groupKey == null || !groupKey.startsWith(key + "$")) {
+                throw protocol("a TAG group's key '" + Bounds.echo(String.valueOf(groupKey)) + "' is not " + key + "$value");
+            }
+            return groupKey.substring(key.length() + 1);
+        }
+
+        void emit(LocalDate day, String linkedAccount, String service, String region, ChargeCategory category, Group g,
+                Map<String, String> tags) {
+            Money billed = metric(g, settings.costMetric());
+            Money effective = metric(g, settings.effectiveMetric());
+            Map<String, String> present = new LinkedHashMap<>(tags);
+            present.values().removeIf(String::isEmpty);
+            sink.accept(Records.of(day, PROVIDER_ID, payer, linkedAccount, account, service, region, category, billed,
+                    effective, present));
+            records++;
+        }
+
+        Money metric(Group g, CostMetric metric) {
+            MetricValue v = g.metrics().get(metric.wireName());
+            if (v == null) {
+                throw protocol("a group lacks the metric " + metric.wireName());
+            }
+            return money(v);
+        }
+
+        /** A request over the window at its granularity, asking for the billed and the effective metric (free together). */
+        GetCostAndUsageRequest.Builder base(Windows.Window w) {
+            return base(w, w.monthly() ? software.amazon.awssdk.services.costexplorer.model.Granularity.MONTHLY
+                    : software.amazon.awssdk.services.costexplorer.model.Granularity.DAILY);
+        }
+
+        GetCostAndUsageRequest.Builder base(Windows.Window w,
+                software.amazon.awssdk.services.costexplorer.model.Granularity granularity) {
+            return GetCostAndUsageRequest.builder()
+                    .timePeriod(DateInterval.builder().start(w.period().start().toString()).end(w.period().end().toString()).build())
+                    .granularity(granularity)
+                    .metrics(metrics());
+        }
+
+        /** Reads each group of a window's results dated inside the window; the others are dropped and counted. */
+        void pageAll(GetCostAndUsageRequest.Builder req, String what, Windows.Window w, BiConsumer<LocalDate, Group> each) {
+            pageAll(req, what, r -> {
                 LocalDate day = date(r.timePeriod() == null ? null : r.timePeriod().start());
                 if (!w.period().contains(day)) {
                     dropped += r.groups().size();
@@ -300,27 +384,8 @@ public final class CostExplorerFetcher implements AutoCloseable {
                 if (Boolean.TRUE.equals(r.estimated())) {
                     estimated++;
                 }
-                for (Group g : r.groups()) {
-                    if (g.keys().size() != 2) {
-                        throw protocol("a detail group has " + g.keys().size() + " keys, expected 2 (SERVICE, RECORD_TYPE)");
-                    }
-                    MetricValue v = g.metrics().get(settings.costMetric().wireName());
-                    if (v == null) {
-                        throw protocol("a group lacks the metric " + settings.costMetric().wireName());
-                    }
-                    sink.accept(record(day, linkedAccount, g.keys().get(0), "global", RecordTypes.category(g.keys().get(1)),
-                            money(v)));
-                    records++;
-                }
+                r.groups().forEach(g -> each.accept(day, g));
             });
-        }
-
-        GetCostAndUsageRequest.Builder base(Windows.Window w,
-                software.amazon.awssdk.services.costexplorer.model.Granularity granularity) {
-            return GetCostAndUsageRequest.builder()
-                    .timePeriod(DateInterval.builder().start(w.period().start().toString()).end(w.period().end().toString()).build())
-                    .granularity(granularity)
-                    .metrics(settings.costMetric().wireName());
         }
 
         void pageAll(GetCostAndUsageRequest.Builder req, String what, java.util.function.Consumer<ResultByTime> each) {
@@ -358,10 +423,6 @@ public final class CostExplorerFetcher implements AutoCloseable {
                             + settings.retryPolicy().maxBackoff().toMillis() * settings.retryPolicy().maxAttempts(),
                     onCancel, () -> new ProviderUnavailableException(PROVIDER + " did not answer in time for service account '"
                             + a.name() + "'", a.name(), -1, null));
-        }
-
-        CostRecord record(LocalDate day, String linkedAccount, String service, String region, ChargeCategory category, Money cost) {
-            return Records.of(day, PROVIDER_ID, payer, linkedAccount, account, service, region, category, cost);
         }
 
         BillingException overCap(int needed, String qualifier) {
@@ -431,6 +492,33 @@ public final class CostExplorerFetcher implements AutoCloseable {
 
     private static Expression dimension(String key, String value) {
         return Expression.builder().dimensions(DimensionValues.builder().key(key).values(value).build()).build();
+    }
+
+    /** @return the billed metric and the effective one, once each */
+    private List<String> metrics() {
+        return List.copyOf(new LinkedHashSet<>(List.of(settings.costMetric().wireName(), settings.effectiveMetric().wireName())));
+    }
+
+    private static Expression all(List<Expression> conditions) {
+        return conditions.size() == 1 ? conditions.get(0) : Expression.builder().and(conditions).build();
+    }
+
+    /** A tag's value, or for {@code ""} the lines without the tag ({@code MatchOptions ABSENT}). */
+    private static Expression tag(String key, String value) {
+        TagValues.Builder t = TagValues.builder().key(key);
+        if (value.isEmpty()) {
+            t.matchOptions(MatchOption.ABSENT);
+        } else {
+            t.values(value).matchOptions(MatchOption.EQUALS);
+        }
+        return Expression.builder().tags(t.build()).build();
+    }
+
+    /** @return the tags with one more ({@code ""}: the lines without that tag, left out of the records' tags) */
+    private static Map<String, String> with(Map<String, String> tags, String key, String value) {
+        Map<String, String> out = new LinkedHashMap<>(tags);
+        out.put(key, value);
+        return out;
     }
 
     private static GroupDefinition group(String key) {

@@ -10,6 +10,7 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialField;
 import dev.billing.core.CredentialSchema;
 import dev.billing.core.CredentialsRejectedException;
+import dev.billing.core.InvalidCredentialsException;
 import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Money;
 import dev.billing.core.ProviderId;
@@ -75,51 +76,58 @@ public final class QueryFetcher {
     static final List<String> BY_LOCATION = List.of("ServiceName", "ResourceLocation");
 
     private final URI endpoint;
-    private final String costType;
+    /** The query types of each planned query: billed from the first, effective from the last. */
+    private final List<String> costTypes;
     private final int maxRequestsPerFetch;
     private final Clock clock;
     private final AzureHttp http;
     private final Tokens tokens;
-    private final CredentialSchema schema;
+    private final boolean hostTokenSource;
 
     /**
      * @param endpoint the checked Resource Manager URL
      * @param authority the checked identity platform URL
-     * @param costType the query's {@code type}
-     * @param tokenSource the host's token source, or null for client credentials
+     * @param costType the query's {@code type} for billed costs: {@code ActualCost} also queries {@code AmortizedCost}
+     *     for effective costs; {@code AmortizedCost} alone gives both
+     * @param tokenSource the host's token source, or null for client credentials and managed identities
+     * @param imds the Instance Metadata Service URL managed identity tokens come from (checked here)
+     * @param environment where the App Service identity endpoint ({@code IDENTITY_ENDPOINT}, {@code IDENTITY_HEADER}) is read
      * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
      */
-    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, HttpSettings settings,
-                        int maxRequestsPerFetch) {
+    public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, URI imds,
+                        Map<String, String> environment, HttpSettings settings, int maxRequestsPerFetch) {
         this.endpoint = endpoint;
-        this.costType = costType;
+        this.costTypes = "ActualCost".equals(costType) ? List.of("ActualCost", "AmortizedCost") : List.of(costType);
         this.maxRequestsPerFetch = maxRequestsPerFetch;
         this.clock = settings.clock();
         this.http = new AzureHttp(settings);
-        this.tokens = new Tokens(authority, http, tokenSource, clock);
-        this.schema = schema(tokenSource != null);
+        this.tokens = new Tokens(authority, http, tokenSource,
+                new ManagedIdentity(ManagedIdentity.checkImds(AzureHttp.PROVIDER, imds), environment, http, clock), clock);
+        this.hostTokenSource = tokenSource != null;
     }
 
     /**
-     * @param hostTokenSource whether a host token source replaces the client secret
-     * @return {@code tenantId}, {@code clientId}, {@code clientSecret} (secret; optional with a host
-     *     token source), {@code scope}
+     * The credentials, in two shapes: an app registration ({@code tenantId}, {@code clientId}, {@code clientSecret}
+     * unless a host token source gives tokens) or a managed identity ({@code managedIdentity} {@code true}, with
+     * {@code clientId} for a user-assigned identity, no {@code clientSecret}); each with {@code scope}. Which
+     * fields a shape needs is checked when an account is used ({@link #principal}), the schema checks each field.
      */
-    public static CredentialSchema schema(boolean hostTokenSource) {
-        CredentialField secret = CredentialField.secret("clientSecret", "Client secret of the app registration");
-        return CredentialSchema.of(
-                CredentialField.text("tenantId", "Directory (tenant) id").matching("[A-Za-z0-9][A-Za-z0-9.-]*",
-                        "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com"),
-                CredentialField.text("clientId", "Application (client) id").matching("[^\\s/?#&%]+",
-                        "be an application (client) id, without spaces or URL delimiters"),
-                hostTokenSource ? secret.optional() : secret,
-                CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
-    }
+    static final CredentialSchema SCHEMA = CredentialSchema.of(
+            CredentialField.text("tenantId", "Directory (tenant) id; required unless managedIdentity is true")
+                    .matching("[A-Za-z0-9][A-Za-z0-9.-]*",
+                            "be a directory (tenant) id: a GUID or a domain such as contoso.onmicrosoft.com").optional(),
+            CredentialField.text("clientId", "Application (client) id; with managedIdentity, a user-assigned identity's")
+                    .matching("[^\\s/?#&%]+", "be an application (client) id, without spaces or URL delimiters").optional(),
+            CredentialField.secret("clientSecret", "Client secret of the app registration; required unless"
+                    + " managedIdentity is true or the provider has a host token source").optional(),
+            CredentialField.text("managedIdentity", "true: tokens from the Azure managed identity endpoint (IMDS, App"
+                    + " Service)").matching("(?i)true|false", "be true or false").optional(),
+            CredentialField.text("scope", "Cost Management scope").matching(Scope.REGEX, Scope.REQUIREMENT));
 
     /** @return the credential schema */
     public CredentialSchema schema() {
-        return schema;
+        return SCHEMA;
     }
 
     /**
@@ -132,7 +140,7 @@ public final class QueryFetcher {
         Principal p = principal(account);
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
         AtomicInteger requests = new AtomicInteger();
-        query(p, firstUrl(p), QueryJson.body(costType, day, day,
+        query(p, firstUrl(p), QueryJson.body(costTypes.get(0), day, day,
                 p.scope().spansSubscriptions() ? BY_SUBSCRIPTION : BY_CHARGE, null), requests, Cancel.NEVER);
         log.debug("verified service account {}: scope {} answered a query for {}", p.serviceAccount(), p.scope().path(), day);
     }
@@ -149,33 +157,35 @@ public final class QueryFetcher {
         for (Window w : windows(request.period())) {
             List<String> subscriptions = new ArrayList<>();
             if (p.scope().spansSubscriptions()) {
-                run.pages(w, BY_SUBSCRIPTION, null, page -> {
-                    int iSubscription = page.column("SubscriptionId");
-                    for (JsonNode row : page.rows()) {
-                        String s = text(row, iSubscription).trim();
-                        if (!s.isEmpty() && !subscriptions.contains(s)) {
-                            subscriptions.add(s);
-                        }
+                run.planned(w, BY_SUBSCRIPTION, null, null, row -> {
+                    String s = row.subscription().trim();
+                    if (!s.isEmpty() && !subscriptions.contains(s)) {
+                        subscriptions.add(s); // named by either cost type
                     }
-                    return run.accept(page, w, null, row -> text(row, iSubscription).isBlank());
+                    return s.isEmpty();
                 });
             } else {
                 subscriptions.add(null);
             }
             for (String subscription : subscriptions) {
                 JsonNode unit = subscription == null ? null : QueryJson.in("SubscriptionId", List.of(subscription));
-                run.pages(w, BY_CHARGE, unit, page -> {
-                    int iCharge = page.column("ChargeType");
-                    return run.accept(page, w, subscription,
-                            row -> !USAGE_TYPES_LOWER.contains(text(row, iCharge).trim().toLowerCase(Locale.ROOT)));
-                });
-                run.pages(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
-                        page -> run.accept(page, w, subscription, row -> true));
+                run.planned(w, BY_CHARGE, unit, subscription,
+                        row -> !USAGE_TYPES_LOWER.contains(row.chargeType().trim().toLowerCase(Locale.ROOT)));
+                run.planned(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)), subscription,
+                        row -> true);
             }
         }
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
                 p.serviceAccount(), run.records, request.period(), run.pages, run.requests.get(), run.dropped);
-        return new FetchStats(run.records, run.requests.get(), run.pages, run.dropped);
+        return FetchStats.builder().records(run.records).requests(run.requests.get()).pages(run.pages)
+                .droppedRows(run.dropped).build();
+    }
+
+    /**
+     * What makes two rows of one planned query the same line: the ActualCost row and the AmortizedCost row of
+     * one key are one record. Values are compared exactly, as the API sent them.
+     */
+    record Key(LocalDate day, String subscription, String service, String location, String chargeType, String currency) {
     }
 
     /** One fetch's state: its counters, and the paging of each query of its plan. */
@@ -196,8 +206,55 @@ public final class QueryFetcher {
             this.cancel = cancel;
         }
 
-        /** Sends one query of the plan for a window and hands each page to {@code each} (which returns the rows dropped). */
-        void pages(Window w, List<String> grouping, JsonNode filter, java.util.function.ToLongFunction<QueryJson.Page> each) {
+        /**
+         * Sends one query of the plan once per cost type ({@link #costTypes}), matches the answers' rows by
+         * their {@link Key} (a key only one type answers is 0 on the other side), and passes on a record per
+         * key that {@code keep} selects: billed the first type's amount, effective the second's (or the first's
+         * when only one type is queried).
+         *
+         * @param subscription the subscription the query is filtered to, or null
+         */
+        void planned(Window w, List<String> grouping, JsonNode filter, String subscription,
+                   java.util.function.Predicate<Key> keep) {
+            Map<Key, BigDecimal[]> amounts = new java.util.LinkedHashMap<>();
+            for (int t = 0; t < costTypes.size(); t++) {
+                int side = t;
+                pages(w, grouping, filter, costTypes.get(t), page -> read(page, subscription, (key, cost) -> {
+                    BigDecimal[] a = amounts.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    a[side] = a[side].add(cost);
+                }));
+            }
+            ServiceAccount account = request.account();
+            Map<String, Currency> currencies = new HashMap<>();
+            List<CostRecord> kept = new ArrayList<>(amounts.size());
+            for (Map.Entry<Key, BigDecimal[]> e : amounts.entrySet()) {
+                Key key = e.getKey();
+                if (!keep.test(key)) {
+                    continue;
+                }
+                if (!w.contains(key.day())) {
+                    dropped++; // a lenient server's day outside the window: counted once for both cost types
+                    continue;
+                }
+                BigDecimal[] a = e.getValue();
+                Currency currency = currencies.computeIfAbsent(key.currency(), c -> currency(c, p));
+                kept.add(CostRecord.builder().chargeDate(key.day()).provider(PROVIDER_ID)
+                        .billingAccountId(p.scope().accountId()).subAccountId(p.scope().subAccountId(key.subscription()))
+                        .serviceAccount(account.id()).project(account.project()).service(key.service())
+                        .region(region(key.location())).chargeCategory(category(key.chargeType()))
+                        .correction(isCorrection(key.chargeType()))
+                        .billedCost(Money.of(a[0], currency))
+                        .effectiveCost(Money.of(a[costTypes.size() - 1], currency)).build());
+            }
+            for (CostRecord r : kept) {
+                sink.accept(r);
+                records++;
+            }
+        }
+
+        /** Sends one query for a window and one cost type and hands each page to {@code each} (which returns the rows dropped). */
+        void pages(Window w, List<String> grouping, JsonNode filter, String costType,
+                   java.util.function.Consumer<QueryJson.Page> each) {
             byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping, filter);
             Set<String> seen = new HashSet<>();
             String url = firstUrl(p);
@@ -212,11 +269,10 @@ public final class QueryFetcher {
                 QueryJson.Page page = query(p, url, body, requests, cancel);
                 pages++;
                 windowPages++;
-                long pageDropped = each.applyAsLong(page);
-                dropped += pageDropped;
+                each.accept(page);
                 String next = page.nextLink();
-                log.debug("service account {}: {} page {} of {}: {} rows, {} dropped outside the period{}",
-                        p.serviceAccount(), grouping, windowPages, w, page.rows().size(), pageDropped,
+                log.debug("service account {}: {} {} page {} of {}: {} rows{}",
+                        p.serviceAccount(), costType, grouping, windowPages, w, page.rows().size(),
                         next == null ? "" : ", more pages follow");
                 if (next != null) {
                     next = checkLink(p, next, w);
@@ -233,14 +289,13 @@ public final class QueryFetcher {
         }
 
         /**
-         * Passes on the page's rows that {@code keep} selects and that lie inside the window.
+         * Reads a page's rows into {@code into}, by key (rows outside the window too: the caller drops them).
          *
          * @param subscription the subscription the query was filtered to, or null
-         * @return the rows dropped outside the window
          */
-        long accept(QueryJson.Page page, Window w, String subscription, java.util.function.Predicate<JsonNode> keep) {
+        void read(QueryJson.Page page, String subscription, java.util.function.BiConsumer<Key, BigDecimal> into) {
             if (page.rows().isEmpty()) {
-                return 0;
+                return;
             }
             int iCost = page.column("Cost", "PreTaxCost", "totalCost");
             int iDate = page.column("UsageDate");
@@ -253,34 +308,12 @@ public final class QueryFetcher {
             int iLocation = page.column("ResourceLocation");
             int iSubscription = page.column("SubscriptionId");
             int iCharge = page.column("ChargeType");
-            Map<String, Currency> currencies = new HashMap<>();
-            long out = 0;
-            List<CostRecord> kept = new ArrayList<>(page.rows().size());
-            ServiceAccount account = request.account();
             for (JsonNode row : page.rows()) {
-                if (!keep.test(row)) {
-                    continue;
-                }
-                LocalDate day = usageDate(row.get(iDate), p);
-                if (!w.contains(day)) {
-                    out++;
-                    continue;
-                }
-                BigDecimal cost = decimal(row.get(iCost), p);
-                String code = text(row, iCurrency).trim().toUpperCase(Locale.ROOT);
-                Currency currency = currencies.computeIfAbsent(code, c -> currency(c, p));
                 String rowSubscription = iSubscription >= 0 ? text(row, iSubscription) : subscription;
-                kept.add(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID).billingAccountId(p.scope().accountId())
-                        .subAccountId(p.scope().subAccountId(rowSubscription)).serviceAccount(account.id())
-                        .project(account.project()).service(text(row, iService)).region(region(text(row, iLocation)))
-                        .chargeCategory(category(iCharge < 0 ? "Usage" : text(row, iCharge)))
-                        .billedCost(Money.of(cost, currency)).build());
+                into.accept(new Key(usageDate(row.get(iDate), p), rowSubscription == null ? "" : rowSubscription,
+                        text(row, iService), text(row, iLocation), iCharge < 0 ? "Usage" : text(row, iCharge),
+                        text(row, iCurrency).trim().toUpperCase(Locale.ROOT)), decimal(row.get(iCost), p));
             }
-            for (CostRecord r : kept) {
-                sink.accept(r);
-                records++;
-            }
-            return out;
         }
     }
 
@@ -344,14 +377,26 @@ public final class QueryFetcher {
         return r.isEmpty() ? "global" : r;
     }
 
+    /**
+     * The FOCUS charge category of a {@code ChargeType}, as Microsoft converts Cost Management data to FOCUS
+     * ("Convert Cost Management data to FOCUS", learn.microsoft.com/cloud-computing/finops/focus/convert,
+     * ChargeCategory and ChargeClass rows): {@code Usage}, {@code Purchase}, {@code Credit}, {@code Tax} as
+     * themselves; {@code UnusedReservation} and {@code UnusedSavingsPlan} as usage; {@code Refund} as a purchase
+     * (with {@link #isCorrection}); any other type ({@code RoundingAdjustment}, ...) as an adjustment.
+     */
     static ChargeCategory category(String chargeType) {
         return switch (chargeType.trim().toLowerCase(Locale.ROOT)) {
+            case "usage", "unusedreservation", "unusedsavingsplan" -> ChargeCategory.USAGE;
+            case "purchase", "refund" -> ChargeCategory.PURCHASE;
             case "tax" -> ChargeCategory.TAX;
-            case "credit", "refund" -> ChargeCategory.CREDIT;
-            case "adjustment", "roundingadjustment" -> ChargeCategory.ADJUSTMENT;
-            case "purchase" -> ChargeCategory.PURCHASE;
-            default -> ChargeCategory.USAGE;
+            case "credit" -> ChargeCategory.CREDIT;
+            default -> ChargeCategory.ADJUSTMENT;
         };
+    }
+
+    /** @return whether the {@code ChargeType} is FOCUS ChargeClass {@code Correction}: {@code Refund} (same source) */
+    static boolean isCorrection(String chargeType) {
+        return chargeType.trim().equalsIgnoreCase("refund");
     }
 
     private static String text(JsonNode row, int index) {
@@ -449,11 +494,27 @@ public final class QueryFetcher {
                 + "')", p.serviceAccount(), status, null);
     }
 
+    /** @throws InvalidCredentialsException when a field is malformed or the fields are of no shape of {@link #SCHEMA} */
     private Principal principal(ServiceAccount account) {
-        schema.validate(account.credentials(), account.name(), AzureHttp.PROVIDER);
+        SCHEMA.validate(account.credentials(), account.name(), AzureHttp.PROVIDER);
         var c = account.credentials();
-        return new Principal(account.name(), c.get("tenantId").orElseThrow().trim(), c.get("clientId").orElseThrow().trim(),
-                c.get("clientSecret").orElse(null), Scope.parse(c.get("scope").orElseThrow()));
+        String name = account.name();
+        boolean managed = c.get("managedIdentity").map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        if (managed && c.get("clientSecret").isPresent()) {
+            throw new InvalidCredentialsException("service account '" + name + "': credential 'clientSecret' is not used"
+                    + " with managedIdentity true; remove one of them", name, "clientSecret");
+        }
+        if (!managed) {
+            for (String field : hostTokenSource ? List.of("tenantId", "clientId") : List.of("tenantId", "clientId", "clientSecret")) {
+                if (c.get(field).isEmpty()) {
+                    throw new InvalidCredentialsException("service account '" + name + "': credential '" + field
+                            + "' is missing; " + AzureHttp.PROVIDER + " needs tenantId, clientId, clientSecret and scope,"
+                            + " or managedIdentity true and scope", name, field);
+                }
+            }
+        }
+        return new Principal(name, c.get("tenantId").orElse("").trim(), c.get("clientId").orElse("").trim(),
+                c.get("clientSecret").orElse(null), managed, Scope.parse(c.get("scope").orElseThrow()));
     }
 
     /** Splits a period into calendar-month windows (the Daily query range is at most 31 days). */

@@ -47,13 +47,15 @@ final class Tokens {
     private final URI authority;
     private final AzureHttp http;
     private final AzureTokenSource hostSource;
+    private final ManagedIdentity managedIdentity;
     private final Clock clock;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-    Tokens(URI authority, AzureHttp http, AzureTokenSource hostSource, Clock clock) {
+    Tokens(URI authority, AzureHttp http, AzureTokenSource hostSource, ManagedIdentity managedIdentity, Clock clock) {
         this.authority = authority;
         this.http = http;
         this.hostSource = hostSource;
+        this.managedIdentity = managedIdentity;
         this.clock = clock;
     }
 
@@ -97,7 +99,9 @@ final class Tokens {
             }
             cancel.check();
             Instant obtained = clock.instant();
-            AzureAccessToken token = hostSource != null ? fromHost(p) : fromIdentityPlatform(p, requests, cancel);
+            AzureAccessToken token = hostSource != null ? fromHost(p)
+                    : p.managedIdentity() ? managedIdentity.token(p, requests, cancel)
+                    : fromIdentityPlatform(p, requests, cancel);
             slot.cached = new Cached(token, refreshAt(obtained, token.expiresAt()));
             log.debug("service account {}: new token for tenant {} client {}, expires {}", p.serviceAccount(),
                     p.tenantId(), p.clientId(), token.expiresAt());
@@ -135,10 +139,6 @@ final class Tokens {
     }
 
     private AzureAccessToken fromIdentityPlatform(Principal p, AtomicInteger requests, Cancel cancel) {
-        if (p.clientSecret() == null) {
-            throw new InvalidRequestException("service account '" + p.serviceAccount() + "' has no credential 'clientSecret'"
-                    + " and the provider has no token source", p.serviceAccount(), -1, null);
-        }
         String path = "/" + p.tenantId() + "/oauth2/v2.0/token";
         URI uri = URI.create(authority + path);
         String form = "grant_type=client_credentials&client_id=" + enc(p.clientId()) + "&scope=" + enc(ARM_SCOPE)
@@ -204,7 +204,8 @@ final class Tokens {
     }
 
     private String key(Principal p) {
-        String base = p.tenantId().toLowerCase(Locale.ROOT) + "\n" + p.clientId().toLowerCase(Locale.ROOT);
+        String base = (p.managedIdentity() && hostSource == null ? "managed identity\n" : "")
+                + p.tenantId().toLowerCase(Locale.ROOT) + "\n" + p.clientId().toLowerCase(Locale.ROOT);
         return hostSource != null || p.clientSecret() == null ? base : base + "\n" + sha256(p.clientSecret());
     }
 

@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.Anomaly;
 import dev.billing.core.AnomalyDetector;
 import dev.billing.core.AnomalyReport;
@@ -91,7 +92,7 @@ final class AnomaliesCommand implements Callable<Integer> {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
         Metric metric = metricOption.metric();
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         BillingPeriod period = BillingPeriod.of(from, to);
         AnomalyDetector.Builder detector = AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).listener(a ->
                 console.err().println("alert: anomaly on " + a.day() + " in " + a.series() + ": "
@@ -119,7 +120,7 @@ final class AnomaliesCommand implements Callable<Integer> {
     }
 
     /** @throws CliException (exit 2) naming the file when a setting cannot be used, such as a tag key */
-    private static AnomalyDetector build(AnomalyDetector.Builder detector, Config cfg) {
+    private static AnomalyDetector build(AnomalyDetector.Builder detector, BillingConfig cfg) {
         try {
             return detector.build();
         } catch (InvalidRequestException e) {

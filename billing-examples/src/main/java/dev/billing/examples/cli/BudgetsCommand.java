@@ -2,6 +2,7 @@ package dev.billing.examples.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.billing.config.BillingConfig;
 import dev.billing.core.Billing;
 import dev.billing.core.Budget;
 import dev.billing.core.BudgetEvaluator;
@@ -84,7 +85,7 @@ final class BudgetsCommand implements Callable<Integer> {
         }
         Metric cost = metric.metric();
         YearMonth m = month == null ? YearMonth.now(Clock.systemUTC()) : month;
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         if (cfg.budgets().isEmpty()) {
             throw CliException.usage(cfg.file() + ": budgets: there are none; add \"budgets\": [{\"name\": ...,"
                     + " \"scope\": \"domain\", \"amount\": \"5000\", \"currency\": \"USD\", \"period\": \"MONTHLY\","

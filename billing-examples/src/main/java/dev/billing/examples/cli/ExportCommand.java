@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.AccountCoverage;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
@@ -91,7 +92,7 @@ final class ExportCommand implements Callable<Integer> {
         if (!fromStore && store.given()) {
             throw CliException.usage("--store reads the cost store: add --from-store");
         }
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         CostQuery query = CostQuery.builder(BillingPeriod.of(from, to)).granularity(Granularity.DAILY)
                 .metric(metric.metric()).build();
         PrintWriter err = console.err();

@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
@@ -118,7 +119,7 @@ final class ReportCommand implements Callable<Integer> {
             throw CliException.usage((store.given() ? "--store" : "--stale-after")
                     + " reads the cost store: add --from-store");
         }
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         if (project != null) {
             checkProject(cfg);
         }
@@ -146,14 +147,14 @@ final class ReportCommand implements Callable<Integer> {
         return report.isComplete() ? BillingCli.OK : BillingCli.INCOMPLETE;
     }
 
-    private CostReport live(Config cfg, CostQuery query) {
+    private CostReport live(BillingConfig cfg, CostQuery query) {
         BillingCli.Console console = parent.console();
         try (Billing billing = Session.open(cfg, new Progress(console.err(), console.terminal()), console.err())) {
             return billing.costs().report(query);
         }
     }
 
-    private CostReport fromStore(Config cfg, CostQuery query) {
+    private CostReport fromStore(BillingConfig cfg, CostQuery query) {
         BillingCli.Console console = parent.console();
         CostReport report;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
@@ -163,9 +164,6 @@ final class ReportCommand implements Callable<Integer> {
                 sync.staleAfter(staleAfter);
             }
             report = SyncHints.add(sync.build().report(query), Clock.systemUTC());
-        } catch (InvalidRequestException e) {
-            // the store keeps billed costs without tags: --metric effective|list, tag:KEY cannot be answered from it
-            throw CliException.usage("--from-store: " + e.getMessage());
         }
         report.coverage().stream().filter(c -> c.code() == CoverageStatus.STALE).forEach(c ->
                 console.err().println("warning: " + c.name() + " was last synced " + c.asOf() + ", longer ago than"
@@ -173,13 +171,13 @@ final class ReportCommand implements Callable<Integer> {
         return report;
     }
 
-    private void checkProject(Config cfg) {
+    private void checkProject(BillingConfig cfg) {
         try {
             ProjectId.of(project);
         } catch (InvalidRequestException e) {
             throw CliException.usage("--project: " + e.getMessage());
         }
-        List<String> projects = cfg.serviceAccounts().stream().map(Config.Account::project).distinct().sorted().toList();
+        List<String> projects = cfg.serviceAccounts().stream().map(BillingConfig.Account::project).distinct().sorted().toList();
         if (!projects.contains(project)) {
             throw CliException.usage("--project " + project + ": no service account in " + cfg.file()
                     + " belongs to it; configured projects: " + String.join(", ", projects));

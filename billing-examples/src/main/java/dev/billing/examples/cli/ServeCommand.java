@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.AnomalyDetector;
 import dev.billing.core.Billing;
 import dev.billing.core.CostQuery;
@@ -90,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<CostQuery.Conversion> conversion = currency.conversion();
         Metric m = metric.metric();
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         ScheduledExecutorService syncs = null;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err());
              JdbcCostStore costs = fromStore ? store.open(syncEvery != null, syncEvery != null, cfg, console.env()) : null) {
@@ -140,7 +141,7 @@ final class ServeCommand implements Callable<Integer> {
         return query -> SyncHints.add(sync.report(query), Clock.systemUTC());
     }
 
-    private static AnomalyDetector anomalies(Config cfg, Metric metric) {
+    private static AnomalyDetector anomalies(BillingConfig cfg, Metric metric) {
         try {
             return AnomalyDetector.builder().settings(cfg.anomalies()).metric(metric).build();
         } catch (InvalidRequestException e) {

@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.CostStoreException;
 import dev.billing.jdbc.JdbcCostStore;
 import java.io.IOException;
@@ -37,21 +38,21 @@ final class StoreOption {
     }
 
     /** @return {@code --store}, else the configuration's {@code "store"}, else {@link #DEFAULT} */
-    private String location(Config config) {
-        return location != null ? location : config.store() != null ? config.store() : DEFAULT;
+    private String location(BillingConfig config) {
+        return location != null ? location : config.store().orElse(DEFAULT);
     }
 
     /** @return how the user named the store, for messages; a URL without its parameters */
-    private String flag(Config config) {
+    private String flag(BillingConfig config) {
         return location != null ? "--store " + location.replaceAll("[?;].*$", "")
-                : config.store() != null ? config.file() + ": store" : "--store";
+                : config.store().isPresent() ? config.file() + ": store" : "--store";
     }
 
     /**
      * @param config the configuration (its {@code "store"})
      * @return where the store is, for messages: the H2 file or the URL (without its parameters)
      */
-    String where(Config config) {
+    String where(BillingConfig config) {
         String l = location(config);
         return l.startsWith(POSTGRESQL) ? l.replaceAll("[?;].*$", "") : file(l).toString();
     }
@@ -71,7 +72,7 @@ final class StoreOption {
      * @throws CliException (exit 2) when the store is missing and not to be created, cannot be read, or cannot be
      *     opened
      */
-    JdbcCostStore open(boolean create, Config config, Map<String, String> env) {
+    JdbcCostStore open(boolean create, BillingConfig config, Map<String, String> env) {
         return open(create, create, config, env);
     }
 
@@ -85,7 +86,7 @@ final class StoreOption {
      * @throws CliException (exit 2) when the store is missing and not to be created, cannot be read, or cannot be
      *     opened
      */
-    JdbcCostStore open(boolean create, boolean write, Config config, Map<String, String> env) {
+    JdbcCostStore open(boolean create, boolean write, BillingConfig config, Map<String, String> env) {
         String l = location(config);
         String flag = flag(config);
         if (l.startsWith("jdbc:")) {

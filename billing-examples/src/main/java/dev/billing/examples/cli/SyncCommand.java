@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.Billing;
 import dev.billing.core.CostSync;
@@ -61,7 +62,7 @@ final class SyncCommand implements Callable<Integer> {
         if (graceDays < 0) {
             throw CliException.usage("--grace-days " + graceDays + ": give 0 or more days");
         }
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         PrintWriter err = console.err();
         SyncSummary summary;
         try (Billing billing = Session.open(cfg, FetchListener.NONE, err);

@@ -1,5 +1,6 @@
 package dev.billing.examples.cli;
 
+import dev.billing.config.BillingConfig;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingException;
 import dev.billing.core.FetchListener;
@@ -23,11 +24,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BillingCli.Console console = parent.console();
-        Config cfg = Config.load(config, console.env());
+        BillingConfig cfg = Config.load(config, console.env());
         int failed = 0;
         ReportWriter.Table table = new ReportWriter.Table(false);
         try (Billing billing = Session.open(cfg, FetchListener.NONE, console.err())) {
-            for (Config.Account a : cfg.serviceAccounts()) {
+            for (BillingConfig.Account a : cfg.serviceAccounts()) {
                 String outcome;
                 try {
                     billing.serviceAccounts().verify(a.name());

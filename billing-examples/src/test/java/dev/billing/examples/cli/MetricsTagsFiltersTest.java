@@ -194,17 +194,25 @@ class MetricsTagsFiltersTest {
     }
 
     @Test
-    void fromStore_aTagOrListQuery_exit2_oneLine() throws Exception {
-        writeConfig("");
+    void fromStore_tagAliasAndListQueries_equalTheLiveReport() throws Exception {
+        writeConfig(", \"tagAliases\": {\"team\": [\"Team\", \"TEAM\", \"owner-team\"]}");
         Path store = dir.resolve("costs");
         Cli sync = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back", "2");
         assertThat(sync.exitCode).as(sync.toString()).isZero();
-        for (String[] more : List.of(new String[] {"--metric", "list"}, new String[] {"--group-by", "tag:team"})) {
-            List<String> args = new ArrayList<>(List.of("--from-store", "--store", store.toString()));
-            args.addAll(List.of(more));
-            Cli r = report(args.toArray(String[]::new));
-            assertThat(r.exitCode).as(r.toString()).isEqualTo(BillingCli.USAGE);
-            assertThat(r.err.strip().lines()).as(r.toString()).hasSize(1);
+        for (String[] query : List.of(new String[] {"--metric", "list", "--group-by", "tag:team"},
+                new String[] {"--group-by", "service,tag:team", "--filter", "tag:team=web,"},
+                new String[] {"--group-by", "tag:team", "--filter", "tag:owner-team=web"})) {
+            List<String> args = new ArrayList<>(List.of(query));
+            args.addAll(List.of("--format", "json"));
+            Cli live = report(args.toArray(String[]::new));
+            args.addAll(List.of("--from-store", "--store", store.toString()));
+            Cli stored = report(args.toArray(String[]::new));
+            assertThat(stored.exitCode).as(stored.toString()).isZero();
+            JsonNode fromStore = JSON.readTree(stored.out);
+            JsonNode fromLive = JSON.readTree(live.out);
+            assertThat(fromStore.get("metric")).isEqualTo(fromLive.get("metric"));
+            assertThat(fromStore.get("domain")).isEqualTo(fromLive.get("domain"));
+            assertThat(fromStore.get("rows")).as(String.join(" ", query)).isEqualTo(fromLive.get("rows"));
         }
     }
 }

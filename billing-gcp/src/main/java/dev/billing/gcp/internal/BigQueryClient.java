@@ -53,6 +53,11 @@ final class BigQueryClient {
         this.tokens = tokens;
     }
 
+    /** @return the access tokens this client sends */
+    AccessTokens tokens() {
+        return tokens;
+    }
+
     /** {@code jobs.query} with the export query and its parameters. */
     QueryPage query(Caller caller, String queryProject, LocalDate start, LocalDate end, boolean dryRun,
                     AtomicInteger requests) {
@@ -171,11 +176,11 @@ final class BigQueryClient {
         if (status == 401) {
             throw new CredentialsRejectedException("credentials rejected by " + Transport.PROVIDER + ": BigQuery refused"
                     + " the access token of service account '" + name + "' (" + detail + ") on " + what
-                    + "; check the credential 'serviceAccountKey'", name, status);
+                    + "; check " + caller.source(), name, status);
         }
         if (status == 403) {
             throw new CredentialsRejectedException("credentials rejected by " + Transport.PROVIDER + ": access denied to"
-                    + " service account '" + name + "' (" + caller.key().clientEmail() + ") on " + what + " (" + detail
+                    + " service account '" + name + "' (" + caller.credential().principal() + ") on " + what + " (" + detail
                     + "); the service account lacks BigQuery Data Viewer on the table " + caller.table()
                     + ", or BigQuery Job User on the query project", name, status);
         }

@@ -8,15 +8,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
- * One service account's request context: its name (in every message), its parsed key, what to
- * query, and the secrets that must never leave it (the key's text, the private key, the access
- * tokens obtained with it), which {@link #scrub} removes from any text that goes into a message.
+ * One service account's request context: its name (in every message), its credential, what to
+ * query, and the secrets that must never leave it (the key's text, the private key, client secrets,
+ * refresh and subject tokens, the access tokens obtained), which {@link #scrub} removes from any text
+ * that goes into a message.
  */
 final class Caller {
     private static final Pattern GOOGLE_TOKEN = Pattern.compile("ya29\\.[A-Za-z0-9._-]+");
     private static final Pattern LONG_SECRET_LIKE = Pattern.compile("[A-Za-z0-9+/_-]{64,}={0,2}");
     private final String serviceAccount;
-    private final ServiceAccountKey key;
+    private final GoogleCredential credential;
+    private final String source;
     private final String table;
     private final String billingAccount;
     private final String project;
@@ -24,24 +26,24 @@ final class Caller {
     private final Cancellation cancellation;
     private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
-    Caller(String serviceAccount, ServiceAccountKey key, String keyText, String table, String billingAccount,
-           String project, Cancellation cancellation) {
+    /**
+     * @param credential where the access tokens come from
+     * @param source where the credential was found, for messages: {@code the credential 'serviceAccountKey'}, or
+     *     an Application Default Credentials location
+     * @param credentialText the credential's text (a key file's JSON), or null; scrubbed like the credential's secrets
+     */
+    Caller(String serviceAccount, GoogleCredential credential, String source, String credentialText, String table,
+           String billingAccount, String project, Cancellation cancellation) {
         this.serviceAccount = serviceAccount;
         this.cancellation = cancellation;
         cancellation.onCancel(() -> cancelled.complete(null));
-        this.key = key;
+        this.credential = credential;
+        this.source = source;
         this.table = table;
         this.billingAccount = billingAccount;
         this.project = project;
-        secret(keyText);
-        secret(key.pem());
-        // a server quoting part of the key quotes it as the file has it: line by line
-        for (String line : key.pem().split("\\R")) {
-            if (line.length() >= 16 && !line.startsWith("-----")) {
-                secret(line.trim());
-            }
-        }
-        secret(key.pem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", ""));
+        secret(credentialText);
+        credential.secrets().forEach(this::secret);
     }
 
     /** @return the fetch's cancellation */
@@ -63,8 +65,13 @@ final class Caller {
         return serviceAccount;
     }
 
-    ServiceAccountKey key() {
-        return key;
+    GoogleCredential credential() {
+        return credential;
+    }
+
+    /** @return where the credential was found, for messages */
+    String source() {
+        return source;
     }
 
     /** @return the validated {@code project.dataset.table} */

@@ -37,14 +37,24 @@ import org.slf4j.LoggerFactory;
  * {@code jobComplete} is false (bounded, with backoff), reads every page, and turns each result row
  * into a cost record (USAGE, TAX or ADJUSTMENT from {@code cost_type}) and, when its credits are not
  * zero, a CREDIT record. Rows dated outside the period are dropped and counted.
+ *
+ * <p>Billed and effective cost follow Google's FOCUS BigQuery view of the billing export (the view's
+ * template of 19 March 2024, published in Google's "FOCUS BigQuery view" guide): both are
+ * {@code cost} plus the credits of every type, so each record's effective cost is its billed cost, and
+ * the cost and CREDIT records of a row add up to the view's {@code BilledCost} and {@code EffectiveCost}.
  */
 public final class ExportFetcher {
-    /** The credential schema: {@code serviceAccountKey}, {@code table}, {@code billingAccountId}, {@code projectId}. */
+    /**
+     * The credential schema: optional {@code serviceAccountKey} (absent: Application Default Credentials), {@code table},
+     * optional {@code billingAccountId} and {@code projectId}.
+     */
     public static final CredentialSchema SCHEMA = CredentialSchema.of(
-            CredentialField.secret("serviceAccountKey", "Service-account key file (JSON text)")
+            CredentialField.secret("serviceAccountKey", "Service-account key file (JSON text); absent:"
+                            + " Application Default Credentials")
                     .satisfying(ServiceAccountKey::isValid, "be the JSON text of a service-account key file"
                             + " (\"type\": \"service_account\", client_email, an RSA private_key; token_uri https://,"
-                            + " or http:// on a loopback host)"),
+                            + " or http:// on a loopback host)")
+                    .optional(),
             CredentialField.text("table", "Billing export table").matching(ExportQuery.TABLE.pattern(),
                     "be project.dataset.table, for example my-project.billing.gcp_billing_export_v1_0123AB_4567CD_89EF01"),
             CredentialField.text("billingAccountId", "Cloud Billing account id (only its costs)")
@@ -83,7 +93,8 @@ public final class ExportFetcher {
     public void verify(ServiceAccount account) {
         Caller caller = caller(account, Cancellation.NONE);
         LocalDate today = LocalDate.now(config.clock().withZone(java.time.ZoneOffset.UTC));
-        QueryPage page = client.query(caller, queryProject(caller), today, today.plusDays(1), true, new AtomicInteger());
+        AtomicInteger requests = new AtomicInteger();
+        QueryPage page = client.query(caller, queryProject(caller, requests), today, today.plusDays(1), true, requests);
         log.debug("service account {}: verified; the export query would scan {} bytes", caller.serviceAccount(),
                 page.totalBytesProcessed());
     }
@@ -97,7 +108,8 @@ public final class ExportFetcher {
         Caller caller = caller(request.account(), request.cancellation());
         BillingPeriod period = request.period();
         AtomicInteger requests = new AtomicInteger();
-        QueryPage page = client.query(caller, queryProject(caller), period.start(), period.end(), false, requests);
+        QueryPage page = client.query(caller, queryProject(caller, requests), period.start(), period.end(), false,
+                requests);
         page = awaitCompletion(caller, page, requests);
         checkColumns(caller, page);
         String account = accountOf(caller);
@@ -134,12 +146,13 @@ public final class ExportFetcher {
                 Map<String, String> tags = labelSets.computeIfAbsent(cells[9] == null ? "[]" : cells[9],
                         l -> labels(l, caller));
                 BigDecimal atList = cells[10] == null ? null : decimal(cells[10], "cost_at_list", caller);
-                if (cost.signum() != 0 || credits.signum() == 0) {
+                if (cost.signum() != 0 || credits.signum() == 0 || (atList != null && atList.signum() != 0)) {
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
                             .service(service).region(region).usageType(sku).tags(tags)
                             .chargeCategory(category(orEmpty(cells[5]))).billedCost(Money.of(cost, currency))
+                            .effectiveCost(Money.of(cost, currency))
                             .listCost(atList == null ? null : Money.of(atList, currency)).build());
                     records++;
                 }
@@ -149,6 +162,7 @@ public final class ExportFetcher {
                             .serviceAccount(request.account().id()).project(request.account().project())
                             .service(service).region(region).usageType(sku).tags(tags)
                             .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency))
+                            .effectiveCost(Money.of(credits, currency))
                             .listCost(Money.of(BigDecimal.ZERO, currency)).build()); // a credit has no list price
                     records++;
                 }
@@ -176,7 +190,8 @@ public final class ExportFetcher {
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped;"
                         + " the query scanned {} bytes", caller.serviceAccount(), records, period, pages, requests.get(),
                 dropped, bytes);
-        return new FetchStats(records, requests.get(), pages, dropped, 0, bytes);
+        return FetchStats.builder().records(records).requests(requests.get()).pages(pages)
+                .droppedRows(dropped).bytesScanned(bytes).build();
     }
 
     /** Polls {@code jobs.getQueryResults} while the job runs: waits 100 ms, doubling to 2 s, at most {@code maxPollWait}. */
@@ -232,26 +247,43 @@ public final class ExportFetcher {
         return m.matches() ? (m.group(1) + "-" + m.group(2) + "-" + m.group(3)).toUpperCase(Locale.ROOT) : "";
     }
 
-    private String queryProject(Caller caller) {
+    private String queryProject(Caller caller, AtomicInteger requests) {
         if (config.queryProject() != null) {
             return config.queryProject();
         }
-        String p = caller.key().projectId();
-        if (p == null) {
-            throw new InvalidCredentialsException("service account '" + caller.serviceAccount() + "': the service-account"
-                    + " key has no project_id; set the provider setting 'queryProject' of " + Transport.PROVIDER,
-                    caller.serviceAccount(), "serviceAccountKey");
+        GoogleCredential credential = caller.credential();
+        if (credential.projectId() != null) {
+            return credential.projectId();
         }
-        return p;
+        if (credential instanceof GoogleCredential.MetadataServer server) {
+            return client.tokens().metadataProject(caller, server, requests);
+        }
+        throw new InvalidCredentialsException("service account '" + caller.serviceAccount() + "': " + caller.source()
+                + " names no project (project_id, quota_project_id); set the provider setting 'queryProject' of "
+                + Transport.PROVIDER, caller.serviceAccount(), "serviceAccountKey");
     }
 
     private static Caller caller(ServiceAccount account, Cancellation cancellation) {
         SCHEMA.validate(account.credentials(), account.name(), Transport.PROVIDER);
         Credentials c = account.credentials();
-        String keyText = c.get("serviceAccountKey").orElseThrow();
-        ServiceAccountKey key = ServiceAccountKey.parse(keyText);
-        return new Caller(account.name(), key, keyText, c.get("table").orElseThrow().trim(),
-                c.get("billingAccountId").orElse(""), c.get("projectId").orElse(""), cancellation);
+        String table = c.get("table").orElseThrow().trim();
+        String billingAccount = c.get("billingAccountId").orElse("");
+        String project = c.get("projectId").orElse("");
+        java.util.Optional<String> keyText = c.get("serviceAccountKey");
+        if (keyText.isPresent()) {
+            return new Caller(account.name(), ServiceAccountKey.parse(keyText.get()), "the credential 'serviceAccountKey'",
+                    keyText.get(), table, billingAccount, project, cancellation);
+        }
+        DefaultCredentials.Found found;
+        try {
+            found = DefaultCredentials.find();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCredentialsException("service account '" + account.name() + "' has no 'serviceAccountKey',"
+                    + " and " + e.getMessage(), account.name(), "serviceAccountKey");
+        }
+        log.debug("service account {}: Application Default Credentials from {}", account.name(), found.source());
+        return new Caller(account.name(), found.credential(), "the Application Default Credentials of "
+                + found.source(), found.text(), table, billingAccount, project, cancellation);
     }
 
     /**

@@ -10,7 +10,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -18,7 +20,7 @@ import java.util.Optional;
  * the RSA private key (PKCS#8 PEM), its id, the key's project and its {@code token_uri}. The
  * private key never appears in {@link #toString()} or in a message.
  */
-public final class ServiceAccountKey {
+public final class ServiceAccountKey implements GoogleCredential {
     /** Google's token endpoint, used when a key has no {@code token_uri}. */
     public static final URI DEFAULT_TOKEN_URI = URI.create("https://oauth2.googleapis.com/token");
 
@@ -147,6 +149,23 @@ public final class ServiceAccountKey {
     /** @return the PEM text, for scrubbing messages */
     String pem() {
         return pem;
+    }
+
+    @Override
+    public String principal() {
+        return clientEmail;
+    }
+
+    /** @return the PEM text, its lines and its base64 body: a server quoting part of the key quotes it as the file has it */
+    @Override
+    public List<String> secrets() {
+        List<String> out = new ArrayList<>(List.of(pem, pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "")));
+        for (String line : pem.split("\\R")) {
+            if (line.length() >= 16 && !line.startsWith("-----")) {
+                out.add(line.trim());
+            }
+        }
+        return out;
     }
 
     /** @return the e-mail, key id and token URI; never the key */

@@ -14,6 +14,7 @@ final class FetchProgress {
     final AtomicLong nullCosts = new AtomicLong();
 
     FetchStats stats() {
-        return new FetchStats(records.get(), requests.get(), pages.get(), dropped.get(), nullCosts.get());
+        return FetchStats.builder().records(records.get()).requests(requests.get()).pages(pages.get())
+                .droppedRows(dropped.get()).nullCosts(nullCosts.get()).build();
     }
 }

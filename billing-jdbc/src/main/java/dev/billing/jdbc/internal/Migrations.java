@@ -154,7 +154,32 @@ public final class Migrations {
                         alerted_at TIMESTAMP WITH TIME ZONE NOT NULL,
                         PRIMARY KEY (kind, subject, alert_date, detail))""",
                     "INSERT INTO alert_log SELECT 'budget', budget, month_start, threshold, alerted_at FROM budget_alert",
-                    "DROP TABLE budget_alert")));
+                    "DROP TABLE budget_alert")),
+            // Old rows need no rewrite: a NULL effective amount reads as the billed amount, a NULL list amount is
+            // "no list cost", tag set 0 is the empty set (no cost_tag rows) and correction defaults to false.
+            new Migration(9, "line items keep tags (a tag set per line item, its pairs in cost_tag), the effective"
+                    + " and list cost, and whether they correct an earlier period; roll-ups keep effective and list"
+                    + " sums", List.of(
+                    "ALTER TABLE cost_line ADD COLUMN effective_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_line ADD COLUMN list_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_line ADD COLUMN correction BOOLEAN DEFAULT FALSE NOT NULL",
+                    "ALTER TABLE cost_line ADD COLUMN tag_set INT DEFAULT 0 NOT NULL",
+                    // a window's tag sets, numbered within the window (0, the empty set, has no rows): replaced with
+                    // the window, so no set outlives the line items naming it
+                    """
+                    CREATE TABLE cost_tag (
+                        service_account VARCHAR NOT NULL,
+                        month_start DATE NOT NULL,
+                        tag_set INT NOT NULL,
+                        tag_key VARCHAR NOT NULL,
+                        tag_value VARCHAR NOT NULL,
+                        PRIMARY KEY (service_account, month_start, tag_set, tag_key))""",
+                    "ALTER TABLE cost_month ADD COLUMN effective_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_month ADD COLUMN list_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_window_project ADD COLUMN effective_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_window_project ADD COLUMN list_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_window_service ADD COLUMN effective_amount DECIMAL(38, 18)",
+                    "ALTER TABLE cost_window_service ADD COLUMN list_amount DECIMAL(38, 18)")));
 
     private Migrations() {
     }
@@ -222,6 +247,20 @@ public final class Migrations {
      *     this code; the message continues a sentence starting with the store's location
      */
     public static int migrate(Connection c, Dialect dialect) throws SQLException {
+        return migrate(c, dialect, latest());
+    }
+
+    /**
+     * Like {@link #migrate(Connection, Dialect)}, up to an older version: for tests that make a database of an
+     * earlier release.
+     *
+     * @param c a connection; left in autocommit mode
+     * @param dialect its dialect
+     * @param target the version to stop at
+     * @return the version the database was at before
+     * @throws SQLException when a migration fails
+     */
+    public static int migrate(Connection c, Dialect dialect, int target) throws SQLException {
         c.setAutoCommit(false);
         try {
             int[] before = new int[1];
@@ -241,7 +280,7 @@ public final class Migrations {
                             + " writes schema " + before[0], false, null);
                 }
                 for (Migration m : ALL) {
-                    if (m.version() > before[0]) {
+                    if (m.version() > before[0] && m.version() <= target) {
                         apply(c, m);
                     }
                 }

@@ -22,16 +22,19 @@ public final class PgCopy {
 
     /**
      * @param c a connection in the replacing transaction
-     * @param sql the {@code COPY cost_line (...) FROM STDIN (FORMAT csv)} statement
+     * @param sql the {@code COPY cost_line (...) FROM STDIN (FORMAT csv)} statement, its columns those of
+     *     {@code JdbcCostStore}'s insert: account, month, date, provider, billing account, project, service,
+     *     region, usage type, charge category, currency, amount, usage quantity, sub account, effective amount,
+     *     list amount, correction, tag set
      * @param account the service account
      * @param monthStart the window's first day
-     * @param records the window's line items
+     * @param window the window's line items and their tag sets
      * @return {@code false}, having written nothing, when the connection is not pgjdbc's (the caller then
      *     inserts in batches)
      * @throws SQLException when the copy fails
      */
     public static boolean copyLines(Connection c, String sql, String account, LocalDate monthStart,
-                                    List<CostRecord> records) throws SQLException {
+                                    WindowBuffer window) throws SQLException {
         if (!c.isWrapperFor(PGConnection.class)) {
             return false;
         }
@@ -39,7 +42,9 @@ public final class PgCopy {
         try {
             StringBuilder sb = new StringBuilder(CHUNK + 4096);
             String prefix = quote(account) + "," + monthStart + ",";
-            for (CostRecord r : records) {
+            List<CostRecord> records = window.records();
+            for (int i = 0; i < records.size(); i++) {
+                CostRecord r = records.get(i);
                 sb.append(prefix).append(r.chargeDate()).append(',');
                 quote(sb, r.provider().value()).append(',');
                 quote(sb, r.billingAccountId()).append(',');
@@ -54,7 +59,15 @@ public final class PgCopy {
                     sb.append(r.usageQuantity().toPlainString());   // unquoted empty is NULL in CSV COPY
                 }
                 sb.append(',');
-                quote(sb, r.subAccountId()).append('\n');
+                quote(sb, r.subAccountId()).append(',');
+                if (r.effectiveCostGiven()) {
+                    sb.append(r.effectiveCost().amount().toPlainString());
+                }
+                sb.append(',');
+                if (r.listCost().isPresent()) {
+                    sb.append(r.listCost().get().amount().toPlainString());
+                }
+                sb.append(',').append(r.correction()).append(',').append(window.tagSetOf(i)).append('\n');
                 if (sb.length() >= CHUNK) {
                     flush(copy, sb);
                 }

@@ -87,6 +87,9 @@ public final class AzureHandler implements HttpHandler {
             .build();
 
     private final List<Principal> principals;
+    private final Map<String, Principal> identities;
+    private final String systemIdentity;
+    private final String identityHeader;
     private final Map<String, List<String>> billingAccounts;
     private final List<Row> rows;
     private final int pageSize;
@@ -106,10 +109,18 @@ public final class AzureHandler implements HttpHandler {
      * @param pageSize rows per page
      * @param tokenLifetime the lifetime of issued tokens
      * @param throttleSeconds the wait 429 answers name
+     * @param identities the managed identities, by lower-case client id
+     * @param systemIdentity the client id of the system-assigned identity, or null
      */
     public AzureHandler(List<Principal> principals, Map<String, List<String>> billingAccounts, List<Row> rows,
-                        int pageSize, Duration tokenLifetime, int throttleSeconds) {
+                        int pageSize, Duration tokenLifetime, int throttleSeconds, Map<String, Principal> identities,
+                        String systemIdentity) {
         this.principals = List.copyOf(principals);
+        this.identities = Map.copyOf(identities);
+        this.systemIdentity = systemIdentity;
+        byte[] secret = new byte[18];
+        random.nextBytes(secret);
+        this.identityHeader = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         this.billingAccounts = Map.copyOf(billingAccounts);
         this.rows = List.copyOf(rows);
         this.pageSize = pageSize;
@@ -185,6 +196,11 @@ public final class AzureHandler implements HttpHandler {
         return n == null ? 0 : n.get();
     }
 
+    /** @return the secret the App Service identity endpoint expects in {@code X-IDENTITY-HEADER} */
+    public String identityHeader() {
+        return identityHeader;
+    }
+
     /** @return the query bodies received */
     public List<String> bodies() {
         synchronized (bodies) {
@@ -202,7 +218,9 @@ public final class AzureHandler implements HttpHandler {
                 return;
             }
             Matcher token = TOKEN_PATH.matcher(path);
-            if (token.matches()) {
+            if (path.equals(IMDS_PATH) || path.equals(APP_SERVICE_PATH)) {
+                managedIdentity(ex, path.equals(IMDS_PATH));
+            } else if (token.matches()) {
                 token(ex, URLDecoder.decode(token.group(1), StandardCharsets.UTF_8), body);
             } else if (path.toLowerCase(Locale.ROOT).endsWith(QUERY_SUFFIX)) {
                 query(ex, path.substring(0, path.length() - QUERY_SUFFIX.length()), body);
@@ -264,6 +282,80 @@ public final class AzureHandler implements HttpHandler {
         ok.put("ext_expires_in", tokenLifetime.toSeconds());
         ok.put("access_token", newToken(p));
         send(ex, 200, ok);
+    }
+
+    // Managed identity token endpoints, as Microsoft documents them:
+    // IMDS: "How to use managed identities for Azure resources on an Azure VM to acquire an access token"
+    //   (learn.microsoft.com/entra/identity/managed-identities-azure-resources/how-to-use-vm-token): GET with the
+    //   header Metadata: true, api-version 2018-02-01, resource, optional client_id; a request without the header is
+    //   refused (400, "Required metadata header not specified"); an unknown identity is 400 "Identity not found";
+    //   the answer's expires_in and expires_on are strings of seconds.
+    // App Service / Functions: "How to use managed identities for App Service and Azure Functions", REST endpoint
+    //   reference (learn.microsoft.com/azure/app-service/overview-managed-identity): GET {IDENTITY_ENDPOINT} with
+    //   X-IDENTITY-HEADER: {IDENTITY_HEADER}, api-version 2019-08-01, resource, optional client_id; the answer has
+    //   access_token, expires_on (Unix seconds), resource, token_type, client_id.
+    /** Where the simulator serves IMDS's token endpoint. */
+    public static final String IMDS_PATH = "/metadata/identity/oauth2/token";
+    /** Where the simulator serves the App Service identity endpoint ({@code IDENTITY_ENDPOINT}). */
+    public static final String APP_SERVICE_PATH = "/msi/token";
+    static final String MANAGED_RESOURCE = "https://management.azure.com/";
+
+    private void managedIdentity(HttpExchange ex, boolean imds) throws IOException {
+        Map<String, String> params = form(ex.getRequestURI().getRawQuery() == null ? "" : ex.getRequestURI().getRawQuery());
+        String clientId = params.getOrDefault("client_id", "");
+        String key = (clientId.isEmpty() && systemIdentity != null ? systemIdentity : clientId).toLowerCase(Locale.ROOT);
+        tokenRequests.computeIfAbsent(key, c -> new AtomicInteger()).incrementAndGet();
+        if (!"GET".equals(ex.getRequestMethod())) {
+            send(ex, 405, miError("invalid_request", "The request method is not supported."));
+            return;
+        }
+        if (imds && !"true".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Metadata"))) {
+            send(ex, 400, miError("invalid_request", "Required metadata header not specified"));
+            return;
+        }
+        String secret = ex.getRequestHeaders().getFirst("X-IDENTITY-HEADER");
+        if (!imds && (secret == null || !MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
+                identityHeader.getBytes(StandardCharsets.UTF_8)))) {
+            send(ex, 401, miError("invalid_request", "The X-IDENTITY-HEADER header is missing or wrong."));
+            return;
+        }
+        String version = imds ? "2018-02-01" : "2019-08-01";
+        if (!version.equals(params.get("api-version"))) {
+            send(ex, 400, miError("invalid_request", "The api-version is missing or not supported: use " + version + "."));
+            return;
+        }
+        if (!MANAGED_RESOURCE.equals(params.get("resource"))) {
+            send(ex, 400, miError("invalid_resource", "AADSTS500011: The resource principal named "
+                    + params.getOrDefault("resource", "") + " was not found in the tenant."));
+            return;
+        }
+        Principal p = identities.get(key);
+        if (p == null) {
+            send(ex, 400, miError("invalid_request", "Identity not found"));
+            return;
+        }
+        long expiresOn = Instant.now().plus(tokenLifetime).getEpochSecond();
+        ObjectNode ok = JSON.createObjectNode();
+        ok.put("access_token", newToken(p));
+        if (imds) {
+            ok.put("refresh_token", "");
+            ok.put("expires_in", Long.toString(tokenLifetime.toSeconds()));
+            ok.put("expires_on", Long.toString(expiresOn));
+            ok.put("not_before", Long.toString(Instant.now().getEpochSecond()));
+        } else {
+            ok.put("expires_on", Long.toString(expiresOn));
+            ok.put("client_id", p.clientId());
+        }
+        ok.put("resource", MANAGED_RESOURCE);
+        ok.put("token_type", "Bearer");
+        send(ex, 200, ok);
+    }
+
+    private static ObjectNode miError(String error, String description) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("error", error);
+        root.put("error_description", description);
+        return root;
     }
 
     private String newToken(Principal p) {
@@ -434,7 +526,8 @@ public final class AzureHandler implements HttpHandler {
                 key.add(value(r, g.toLowerCase(Locale.ROOT)));
             }
             key.add(r.currency());
-            sums.merge(key, r.cost(), BigDecimal::add);
+            // QueryDefinition.type: ActualCost bills purchases when made, AmortizedCost spreads them (same source)
+            sums.merge(key, "amortizedcost".equalsIgnoreCase(q.type) ? r.amortizedCost() : r.cost(), BigDecimal::add);
         }
         List<List<Object>> out = new ArrayList<>();
         sums.forEach((k, v) -> {
@@ -472,6 +565,7 @@ public final class AzureHandler implements HttpHandler {
         LocalDate to;
         boolean daily;
         String costColumn;
+        String type;
         List<String> grouping = new ArrayList<>();
         java.util.function.Predicate<Row> filter = r -> true;
 
@@ -481,6 +575,7 @@ public final class AzureHandler implements HttpHandler {
             if (!oneOf(QUERY_TYPES, type)) {
                 throw new IllegalArgumentException("'type' must be one of " + QUERY_TYPES + ", got '" + type + "'");
             }
+            q.type = type;
             String timeframe = root.path("timeframe").asText("");
             if (!oneOf(TIMEFRAMES, timeframe)) {
                 throw new IllegalArgumentException("'timeframe' must be one of " + TIMEFRAMES + ", got '" + timeframe + "'");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.billing.testkit.BigQueryBillingExportSimulator.Credit;
@@ -100,6 +101,28 @@ public final class BigQueryExportHandler implements HttpHandler {
 
     private record Issued(String email, Set<String> scopes, Instant expires) {
     }
+
+    private record User(String email, String clientId, String clientSecret) {
+    }
+
+    /** A workload identity pool provider: the subject token it trusts, its principal, whom it may impersonate. */
+    private record Pool(String subjectToken, String principal, String impersonates) {
+    }
+
+    private static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+    private static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    /** {@code subjectTokenType}: the values sts/v1/sts-api.json (revision 20220402) lists. */
+    private static final Set<String> SUBJECT_TOKEN_TYPES = Set.of("urn:ietf:params:oauth:token-type:jwt",
+            "urn:ietf:params:oauth:token-type:id_token", "urn:ietf:params:aws:token-type:aws4_request",
+            "urn:ietf:params:oauth:token-type:access_token");
+    private static final String METADATA_TOKEN = "/computeMetadata/v1/instance/service-accounts/default/token";
+    private static final String METADATA_PROJECT = "/computeMetadata/v1/project/project-id";
+    private final Map<String, User> users = new ConcurrentHashMap<>();
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private volatile String attached;
+    private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicInteger stsRequests = new AtomicInteger();
+    private final AtomicInteger impersonationRequests = new AtomicInteger();
 
     private static final class Job {
         final String id;
@@ -222,6 +245,53 @@ public final class BigQueryExportHandler implements HttpHandler {
         return key.toPrettyString();
     }
 
+    /** @param email the service account the metadata server hands tokens for, or null for none */
+    public void attach(String email) {
+        attached = email;
+    }
+
+    /** @param email a user @return an {@code authorized_user} file's JSON text whose refresh token this endpoint takes */
+    public String issueUser(String email) {
+        String refresh = "1//sim-" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+        User user = new User(email, "764086051850-sim.apps.googleusercontent.com", "d-FL95Q19q7MQmFpd7hHD0Ty");
+        users.put(refresh, user);
+        return JSON.createObjectNode().put("type", "authorized_user").put("account", email)
+                .put("client_id", user.clientId()).put("client_secret", user.clientSecret())
+                .put("refresh_token", refresh).put("quota_project_id", projectId).put("token_uri", endpoint + "/token")
+                .toPrettyString();
+    }
+
+    /**
+     * @param impersonates the service account the pool's identities may impersonate, or null
+     * @return {@code {audience, subjectToken}}: a new workload identity pool provider and a subject token it trusts
+     */
+    public String[] issuePool(String impersonates) {
+        String id = "pool" + jobCounter.incrementAndGet();
+        String audience = "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/" + id
+                + "/providers/sim";
+        byte[] raw = new byte[48];
+        random.nextBytes(raw);
+        String subject = "eyJhbGciOiJSUzI1NiJ9.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        pools.put(audience, new Pool(subject, "principal://iam.googleapis.com/projects/123456789012/locations/global/"
+                + "workloadIdentityPools/" + id + "/subject/workload", impersonates));
+        return new String[] {audience, subject};
+    }
+
+    /** @return metadata server requests */
+    public int metadataRequests() {
+        return metadataRequests.get();
+    }
+
+    /** @return token exchange ({@code /v1/token}) requests */
+    public int stsRequests() {
+        return stsRequests.get();
+    }
+
+    /** @return {@code generateAccessToken} requests */
+    public int impersonationRequests() {
+        return impersonationRequests.get();
+    }
+
     /** @param email an account whose queries are denied from now on */
     public void denyAccess(String email) {
         denied.add(email);
@@ -274,7 +344,18 @@ public final class BigQueryExportHandler implements HttpHandler {
             String method = exchange.getRequestMethod();
             try {
                 JsonNode answer;
-                if (path.equals("/token") && method.equals("POST")) {
+                if (path.startsWith("/computeMetadata/")) {
+                    metadata(exchange, path);
+                    return;
+                } else if (path.equals("/v1/token") && method.equals("POST")) {
+                    stsRequests.incrementAndGet();
+                    answer = sts(exchange, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                } else if (path.startsWith("/v1/projects/") && path.endsWith(":generateAccessToken")
+                        && method.equals("POST")) {
+                    impersonationRequests.incrementAndGet();
+                    answer = generateAccessToken(exchange, path,
+                            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                } else if (path.equals("/token") && method.equals("POST")) {
                     tokenRequests.incrementAndGet();
                     answer = token(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
                 } else if (path.startsWith(QUERIES) && path.endsWith("/queries") && method.equals("POST")) {
@@ -301,6 +382,9 @@ public final class BigQueryExportHandler implements HttpHandler {
 
     private JsonNode token(String form) throws Answer {
         Map<String, String> params = query(form);
+        if ("refresh_token".equals(params.get("grant_type"))) {
+            return refresh(params);
+        }
         if (!"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(params.get("grant_type"))) {
             throw oauth("unsupported_grant_type", "Invalid grant_type: " + params.get("grant_type"));
         }
@@ -352,12 +436,138 @@ public final class BigQueryExportHandler implements HttpHandler {
         if (scopes.contains("")) {
             throw oauth("invalid_scope", "Invalid OAuth scope or ID token audience provided.");
         }
+        return JSON.createObjectNode().put("access_token", issue(iss, scopes)).put("expires_in", tokenLifetime.toSeconds())
+                .put("token_type", "Bearer");
+    }
+
+    /** @return a new access token for {@code email} with {@code scopes}, valid for the token lifetime */
+    private String issue(String email, Set<String> scopes) {
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String token = "ya29.sim-" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        tokens.put(token, new Issued(iss, scopes, Instant.now().plus(tokenLifetime)));
-        return JSON.createObjectNode().put("access_token", token).put("expires_in", tokenLifetime.toSeconds())
-                .put("token_type", "Bearer");
+        tokens.put(token, new Issued(email, scopes, Instant.now().plus(tokenLifetime)));
+        return token;
+    }
+
+    // ---- Application Default Credentials: authorized_user refresh, metadata server, STS, IAM Credentials
+
+    /** The refresh token grant (RFC 6749 section 6) of an {@code authorized_user} file: the user's token, cloud-platform. */
+    private JsonNode refresh(Map<String, String> params) throws Answer {
+        User user = users.get(params.getOrDefault("refresh_token", ""));
+        if (user == null || !user.clientId().equals(params.get("client_id"))
+                || !user.clientSecret().equals(params.get("client_secret"))) {
+            throw oauth("invalid_grant", "Bad Request");
+        }
+        return JSON.createObjectNode().put("access_token", issue(user.email(), Set.of(CLOUD_PLATFORM)))
+                .put("expires_in", tokenLifetime.toSeconds()).put("token_type", "Bearer");
+    }
+
+    /**
+     * The metadata server's token and project id. Google's documentation
+     * (https://cloud.google.com/compute/docs/metadata/querying-metadata, "Query metadata"): a request must carry
+     * {@code Metadata-Flavor: Google}, and one without it, or with {@code X-Forwarded-For}, is refused
+     * {@code 403 Forbidden}; the token answer is {@code access_token}, {@code expires_in}, {@code token_type}.
+     * Without an attached service account the token path is {@code 404}.
+     */
+    private void metadata(HttpExchange exchange, String path) throws IOException {
+        metadataRequests.incrementAndGet();
+        Headers h = exchange.getRequestHeaders();
+        if (!"Google".equals(h.getFirst("Metadata-Flavor")) || h.containsKey("X-Forwarded-For")) {
+            sendText(exchange, 403, "Your client does not have permission to get URL " + path + " from this server."
+                    + " Missing Metadata-Flavor:Google header.", "text/html; charset=UTF-8");
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("GET")) {
+            sendText(exchange, 405, "Method Not Allowed", "text/html; charset=UTF-8");
+        } else if (path.equals(METADATA_PROJECT)) {
+            sendText(exchange, 200, projectId, "application/text");
+        } else if (path.equals(METADATA_TOKEN) && attached != null) {
+            send(exchange, 200, JSON.createObjectNode().put("access_token", issue(attached, Set.of(CLOUD_PLATFORM)))
+                    .put("expires_in", tokenLifetime.toSeconds()).put("token_type", "Bearer"), null);
+        } else {
+            sendText(exchange, 404, "Not Found", "text/html; charset=UTF-8");
+        }
+    }
+
+    /**
+     * {@code sts.token} (googleapis/google-api-go-client, sts/v1/sts-api.json, revision 20220402, commit
+     * 01d3654546c18d6919bf61e79cbdc327ef8f264f; the OAuth 2.0 token exchange of RFC 8693, form encoded): "do not send
+     * the Authorization header"; {@code grant_type} must be {@code urn:ietf:params:oauth:grant-type:token-exchange},
+     * {@code requested_token_type} {@code urn:ietf:params:oauth:token-type:access_token}, {@code subject_token_type}
+     * one of the four the document lists; {@code audience} and {@code scope} are required for an external credential.
+     * Answers {@code access_token}, {@code issued_token_type}, {@code token_type} and {@code expires_in}.
+     */
+    private JsonNode sts(HttpExchange exchange, String form) throws Answer {
+        if (exchange.getRequestHeaders().containsKey("Authorization")) {
+            throw oauth("invalid_request", "The Authorization header must not be sent to the token exchange endpoint.");
+        }
+        Map<String, String> p = query(form);
+        if (!"urn:ietf:params:oauth:grant-type:token-exchange".equals(p.get("grant_type"))) {
+            throw oauth("unsupported_grant_type", "Invalid grant_type.");
+        }
+        if (!ACCESS_TOKEN_TYPE.equals(p.get("requested_token_type"))) {
+            throw oauth("invalid_request", "Invalid requested_token_type.");
+        }
+        if (!SUBJECT_TOKEN_TYPES.contains(p.getOrDefault("subject_token_type", ""))) {
+            throw oauth("invalid_request", "Invalid subject_token_type.");
+        }
+        String audience = p.getOrDefault("audience", "");
+        Pool pool = pools.get(audience);
+        if (pool == null) {
+            throw oauth("invalid_target", "The target service indicated by the \"audience\" parameters is invalid.");
+        }
+        Set<String> scopes = Set.of(p.getOrDefault("scope", "").trim().split(" +"));
+        if (scopes.contains("")) {
+            throw oauth("invalid_scope", "The scope parameter is required.");
+        }
+        if (!pool.subjectToken().equals(p.get("subject_token"))) {
+            throw oauth("invalid_grant", "The subject token is invalid or expired.");
+        }
+        return JSON.createObjectNode().put("access_token", issue(pool.principal(), scopes))
+                .put("issued_token_type", ACCESS_TOKEN_TYPE).put("token_type", "Bearer")
+                .put("expires_in", tokenLifetime.toSeconds());
+    }
+
+    /**
+     * {@code iamcredentials.projects.serviceAccounts.generateAccessToken} (iamcredentials/v1/iamcredentials-api.json,
+     * revision 20200821, commit 11c6d65dc726957025fe31dade8a1a472377f4f2): {@code POST
+     * /v1/projects/-/serviceAccounts/{email}:generateAccessToken}, scope {@code cloud-platform}, the {@code -}
+     * wildcard required, {@code scope} (at least one) and {@code lifetime}; answers {@code accessToken} and
+     * {@code expireTime}. The caller must be allowed to impersonate the account (Service Account Token Creator).
+     */
+    private JsonNode generateAccessToken(HttpExchange exchange, String path, String body) throws Answer {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        Issued caller = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7)) : null;
+        if (caller == null || Instant.now().isAfter(caller.expires())) {
+            throw error(401, "authError", "Request had invalid authentication credentials.");
+        }
+        if (!caller.scopes().contains(CLOUD_PLATFORM)) {
+            throw error(403, "insufficientPermissions", "Request had insufficient authentication scopes.");
+        }
+        String name = path.substring("/v1/".length(), path.length() - ":generateAccessToken".length());
+        if (!name.startsWith("projects/-/serviceAccounts/")) {
+            throw error(400, "badRequest", "The `-` wildcard character is required in the project of " + name);
+        }
+        String email = URLDecoder.decode(name.substring("projects/-/serviceAccounts/".length()), StandardCharsets.UTF_8);
+        Pool pool = pools.values().stream().filter(x -> x.principal().equals(caller.email())).findFirst().orElse(null);
+        if (pool == null || !email.equals(pool.impersonates())) {
+            throw error(403, "forbidden", "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may"
+                    + " not exist).");
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            throw error(400, "invalid", "Invalid JSON payload received.");
+        }
+        Set<String> scopes = new java.util.HashSet<>();
+        request.path("scope").forEach(x -> scopes.add(x.asText()));
+        if (scopes.isEmpty()) {
+            throw error(400, "invalid", "Scope required.");
+        }
+        return JSON.createObjectNode().put("accessToken", issue(email, scopes))
+                .put("expireTime", Instant.now().plus(tokenLifetime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        .toString());
     }
 
     private static Answer oauth(String error, String description) {
@@ -671,6 +881,16 @@ public final class BigQueryExportHandler implements HttpHandler {
             out.put(k, v);
         }
         return out;
+    }
+
+    private static void sendText(HttpExchange exchange, int status, String text, String type) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Metadata-Flavor", "Google");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
     }
 
     private static void send(HttpExchange exchange, int status, JsonNode body, Duration retryAfter) throws IOException {

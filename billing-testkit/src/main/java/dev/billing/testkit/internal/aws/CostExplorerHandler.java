@@ -39,6 +39,7 @@ public final class CostExplorerHandler implements HttpHandler {
     /** The dimensions this simulator's rows carry (a subset of {@link CostExplorerModel#DIMENSIONS}). */
     private static final Set<String> DIMENSIONS = Set.of("LINKED_ACCOUNT", "SERVICE", "REGION", "RECORD_TYPE");
     private static final Set<String> USAGE_METRICS = Set.of("NormalizedUsageAmount", "UsageQuantity");
+    private static final Set<String> AMORTIZED_METRICS = Set.of("AmortizedCost", "NetAmortizedCost");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final CostExplorerState state;
@@ -189,7 +190,7 @@ public final class CostExplorerHandler implements HttpHandler {
             }
             metrics.add(m.asText());
         }
-        List<String> groupBy = new ArrayList<>();
+        List<Def> groupBy = new ArrayList<>();
         JsonNode gb = req.get("GroupBy");
         if (gb != null && !gb.isNull()) {
             if (!gb.isArray() || gb.size() > CostExplorerModel.MAX_GROUP_BY) {
@@ -207,16 +208,17 @@ public final class CostExplorerHandler implements HttpHandler {
                 if ("DIMENSION".equals(type) && !CostExplorerModel.DIMENSIONS.contains(key)) {
                     throw validation("Dimension " + key + " is not a valid dimension: " + CostExplorerModel.DIMENSIONS);
                 }
-                if (!"DIMENSION".equals(type)) {
-                    throw validation("GroupBy Type " + type + " is not served by this simulator (DIMENSION only)");
+                if ("COST_CATEGORY".equals(type)) {
+                    throw validation("GroupBy Type " + type + " is not served by this simulator (DIMENSION and TAG only)");
                 }
-                if (key == null || !DIMENSIONS.contains(key)) {
-                    throw validation("GroupBy Key " + key + " is not served by this simulator: " + DIMENSIONS);
+                if (key == null || key.isEmpty() || "DIMENSION".equals(type) && !DIMENSIONS.contains(key)) {
+                    throw validation("GroupBy Key " + key + " is not served by this simulator: " + DIMENSIONS + " or a tag key");
                 }
-                if (groupBy.contains(key)) {
-                    throw validation("GroupBy has " + key + " twice");
+                Def def = new Def(type, key);
+                if (groupBy.contains(def)) {
+                    throw validation("GroupBy has " + type + " " + key + " twice");
                 }
-                groupBy.add(key);
+                groupBy.add(def);
             }
         }
         JsonNode filter = req.get("Filter");
@@ -237,7 +239,7 @@ public final class CostExplorerHandler implements HttpHandler {
             }
         }
         List<LocalDate[]> buckets = buckets(period, granularity.equals("MONTHLY"));
-        record Entry(int bucket, List<String> keys, String currency, BigDecimal amount) {
+        record Entry(int bucket, List<String> keys, String currency, BigDecimal amount, BigDecimal amortized) {
         }
         List<Entry> entries = new ArrayList<>();
         for (int b = 0; b < buckets.size(); b++) {
@@ -248,18 +250,19 @@ public final class CostExplorerHandler implements HttpHandler {
                     continue;
                 }
                 List<String> keys = new ArrayList<>();
-                for (String dim : groupBy) {
-                    keys.add(value(dim, r));
+                for (Def def : groupBy) {
+                    keys.add(value(def, r));
                 }
                 String k = String.join("\u0000", keys) + "\u0000" + r.currency();
                 Entry old = groups.get(k);
-                groups.put(k, new Entry(b, keys, r.currency(), old == null ? r.amount() : old.amount().add(r.amount())));
+                groups.put(k, new Entry(b, keys, r.currency(), old == null ? r.amount() : old.amount().add(r.amount()),
+                        old == null ? r.amortizedAmount() : old.amortized().add(r.amortizedAmount())));
             }
             if (groups.isEmpty() || groupBy.isEmpty()) {
                 if (groupBy.isEmpty() && !groups.isEmpty()) {
                     entries.addAll(groups.values());
                 } else {
-                    entries.add(new Entry(b, null, null, null));
+                    entries.add(new Entry(b, null, null, null, null));
                 }
             } else {
                 entries.addAll(groups.values());
@@ -275,7 +278,7 @@ public final class CostExplorerHandler implements HttpHandler {
         ObjectNode out = JSON.createObjectNode();
         if (!groupBy.isEmpty()) {
             ArrayNode defs = out.putArray("GroupDefinitions");
-            groupBy.forEach(k -> defs.addObject().put("Type", "DIMENSION").put("Key", k));
+            groupBy.forEach(d -> defs.addObject().put("Type", d.type()).put("Key", d.key()));
         }
         ArrayNode results = out.putArray("ResultsByTime");
         ObjectNode current = null;
@@ -293,14 +296,14 @@ public final class CostExplorerHandler implements HttpHandler {
             }
             if (e.keys() == null) {
                 if (groupBy.isEmpty()) {
-                    metrics((ObjectNode) current.get("Total"), metrics, "USD", BigDecimal.ZERO);
+                    metrics((ObjectNode) current.get("Total"), metrics, "USD", BigDecimal.ZERO, BigDecimal.ZERO);
                 }
                 continue;
             }
             if (groupBy.isEmpty()) {
                 ObjectNode total = (ObjectNode) current.get("Total");
                 if (total.isEmpty()) {
-                    metrics(total, metrics, e.currency(), e.amount());
+                    metrics(total, metrics, e.currency(), e.amount(), e.amortized());
                 } else {
                     // a second currency of one account: not served (one currency per account)
                     throw new ApiError(500, "InternalFailure", "the simulator's data has two currencies for one account");
@@ -310,13 +313,13 @@ public final class CostExplorerHandler implements HttpHandler {
             ObjectNode g = ((ArrayNode) current.get("Groups")).addObject();
             ArrayNode keys = g.putArray("Keys");
             e.keys().forEach(keys::add);
-            metrics(g.putObject("Metrics"), metrics, e.currency(), e.amount());
-            int li = groupBy.indexOf("LINKED_ACCOUNT");
+            metrics(g.putObject("Metrics"), metrics, e.currency(), e.amount(), e.amortized());
+            int li = groupBy.indexOf(new Def("DIMENSION", "LINKED_ACCOUNT"));
             if (li >= 0) {
                 linked.add(e.keys().get(li));
             }
         }
-        if (groupBy.contains("LINKED_ACCOUNT")) {
+        if (groupBy.contains(new Def("DIMENSION", "LINKED_ACCOUNT"))) {
             ArrayNode attrs = out.putArray("DimensionValueAttributes");
             for (String l : linked) {
                 attrs.addObject().put("Value", l).putObject("Attributes").put("description", state.name(l));
@@ -331,13 +334,17 @@ public final class CostExplorerHandler implements HttpHandler {
         return JSON.writeValueAsBytes(out);
     }
 
-    private static void metrics(ObjectNode into, List<String> metrics, String currency, BigDecimal amount) {
+    /** A group definition: {@code DIMENSION} or {@code TAG}, and its key. */
+    private record Def(String type, String key) {
+    }
+
+    private static void metrics(ObjectNode into, List<String> metrics, String currency, BigDecimal amount, BigDecimal amortized) {
         for (String m : metrics) {
             ObjectNode v = into.putObject(m);
             if (USAGE_METRICS.contains(m)) {
                 v.put("Amount", "0").put("Unit", "N/A");
             } else {
-                v.put("Amount", amount.toPlainString()).put("Unit", currency);
+                v.put("Amount", (AMORTIZED_METRICS.contains(m) ? amortized : amount).toPlainString()).put("Unit", currency);
             }
         }
     }
@@ -394,6 +401,16 @@ public final class CostExplorerHandler implements HttpHandler {
         } catch (DateTimeParseException e) {
             throw validation("TimePeriod." + field + " must be YYYY-MM-DD, got " + s);
         }
+    }
+
+    /**
+     * A group's key: a dimension's value, or for a tag {@code key$value} ({@code key$} when the line lacks the tag),
+     * as Cost Explorer answers a {@code TAG} group definition (API reference, GetCostAndUsage, {@code GroupBy}: "When you
+     * group by the TAG type and include a valid tag key, you get all tag values, including empty strings"; the
+     * {@code Keys} of such groups read {@code TagKey$value}, seen in aws/aws-sdk-go#5112 as {@code "TAGS$"}).
+     */
+    private static String value(Def def, Row r) {
+        return def.type().equals("TAG") ? def.key() + "$" + r.tags().getOrDefault(def.key(), "") : value(def.key(), r);
     }
 
     private static String value(String dim, Row r) {
@@ -453,6 +470,25 @@ public final class CostExplorerHandler implements HttpHandler {
                     }
                 }
             }
+            case "Tags" -> {
+                JsonNode t = e.get("Tags");
+                String key = text(t, "Key");
+                if (key == null || key.isEmpty()) {
+                    throw validation("Tags filters without a Key are not served by this simulator");
+                }
+                JsonNode options = t.get("MatchOptions");
+                if (options != null && !options.isNull()) {
+                    for (JsonNode o : options) {
+                        if (!CostExplorerModel.MATCH_OPTIONS.contains(o.asText())) {
+                            throw validation(CostExplorerModel.enumViolation(o.asText(), "filter.tags.matchOptions.member",
+                                    CostExplorerModel.MATCH_OPTIONS));
+                        }
+                        if (!o.asText().equals("EQUALS") && !o.asText().equals("ABSENT")) {
+                            throw validation("MatchOptions " + o.asText() + " is not served by this simulator (EQUALS, ABSENT)");
+                        }
+                    }
+                }
+            }
             default -> throw validation(op + " filters are not served by this simulator");
         }
     }
@@ -477,10 +513,39 @@ public final class CostExplorerHandler implements HttpHandler {
         if (e.hasNonNull("Not")) {
             return !matches(e.get("Not"), r);
         }
+        if (e.hasNonNull("Tags")) {
+            return tagMatches(e.get("Tags"), r);
+        }
         JsonNode d = e.get("Dimensions");
         String v = value(d.get("Key").asText(), r);
         for (JsonNode x : d.get("Values")) {
             if (x.asText().equals(v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A {@code Tags} filter (service model, shape {@code TagValues}): "If Key is provided and Values isn't specified, the
+     * ABSENT MatchOption is applied to the tag Key only", so such a filter, or one with {@code ABSENT}, matches lines
+     * without the tag; otherwise a line matches when its value is one of {@code Values}.
+     */
+    private static boolean tagMatches(JsonNode t, Row r) {
+        String value = r.tags().getOrDefault(t.get("Key").asText(), "");
+        JsonNode values = t.get("Values");
+        boolean absent = values == null || values.isNull() || values.isEmpty();
+        JsonNode options = t.get("MatchOptions");
+        if (options != null && !options.isNull()) {
+            for (JsonNode o : options) {
+                absent |= o.asText().equals("ABSENT");
+            }
+        }
+        if (absent) {
+            return value.isEmpty();
+        }
+        for (JsonNode x : values) {
+            if (x.asText().equals(value)) {
                 return true;
             }
         }

@@ -32,6 +32,9 @@ final class CostExplorerModel {
             "BILLING_ENTITY", "RESERVATION_ID", "RESOURCE_ID", "RIGHTSIZING_TYPE", "SAVINGS_PLANS_TYPE",
             "SAVINGS_PLAN_ARN", "PAYMENT_OPTION", "AGREEMENT_END_DATE_TIME_AFTER", "AGREEMENT_END_DATE_TIME_BEFORE",
             "INVOICING_ENTITY", "ANOMALY_TOTAL_IMPACT_ABSOLUTE", "ANOMALY_TOTAL_IMPACT_PERCENTAGE");
+    /** {@code MatchOption} enum: the match options of a {@code Dimensions}, {@code Tags} or {@code CostCategories} filter. */
+    static final List<String> MATCH_OPTIONS = List.of("EQUALS", "ABSENT", "STARTS_WITH", "ENDS_WITH", "CONTAINS",
+            "CASE_SENSITIVE", "CASE_INSENSITIVE", "GREATER_THAN_OR_EQUAL");
     /** {@code GetCostAndUsage.errors}: the errors the operation declares. */
     static final List<String> DECLARED_ERRORS = List.of("LimitExceededException", "BillExpirationException",
             "DataUnavailableException", "InvalidNextTokenException", "RequestChangedException",

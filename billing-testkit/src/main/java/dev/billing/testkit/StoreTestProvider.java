@@ -1,4 +1,4 @@
-package dev.billing.jdbc;
+package dev.billing.testkit;
 
 import dev.billing.core.BillingException;
 import dev.billing.core.ChargeCategory;
@@ -27,12 +27,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deterministic provider for store tests: each (account, month, version) has its own seeded
- * line items. Switches restate a month (new version), fail a window half way, or block a window
- * half way until released.
+ * A deterministic provider for store tests ({@link CostStoreContract}, {@link StoreFixture}): each (account,
+ * month, version) has its own seeded line items. Switches restate a month (new version), fail a window half way,
+ * or block a window half way until released.
  */
-final class TestProvider implements BillingProvider {
-    static final String ID = "test-cloud";
+public final class StoreTestProvider implements BillingProvider {
+    /** Its provider id. */
+    public static final String ID = "test-cloud";
     private static final String[] SERVICES = {"AmazonEC2", "AmazonS3", "AmazonRDS", "AWSLambda", "Tax"};
     private static final String[] REGIONS = {"us-east-1", "eu-west-1", "ap-northeast-2", "global"};
 
@@ -42,35 +43,78 @@ final class TestProvider implements BillingProvider {
     private final Map<String, Integer> failAfter = new ConcurrentHashMap<>();
     private volatile Block block;
 
-    /** Blocks one window after some records until released. */
-    record Block(String account, YearMonth month, int after, CountDownLatch reached, CountDownLatch release) {
+    /**
+     * Blocks one window after some records until released.
+     *
+     * @param account the service account's name
+     * @param month the window's month
+     * @param after how many records pass before the fetch blocks
+     * @param reached counted down when the fetch blocks
+     * @param release the fetch waits for it (at most 30 s)
+     */
+    public record Block(String account, YearMonth month, int after, CountDownLatch reached, CountDownLatch release) {
     }
 
-    TestProvider(long seed, int recordsPerMonth) {
+    /**
+     * @param seed the seed of every window's line items
+     * @param recordsPerMonth about how many line items a window has (up to a quarter more)
+     */
+    public StoreTestProvider(long seed, int recordsPerMonth) {
         this.seed = seed;
         this.recordsPerMonth = recordsPerMonth;
     }
 
-    /** Changes a month's data: later fetches return a new version. */
-    void restate(String account, YearMonth month) {
+    /**
+     * Changes a month's data: later fetches return a new version.
+     *
+     * @param account the service account's name
+     * @param month the month
+     */
+    public void restate(String account, YearMonth month) {
         versions.merge(key(account, month), 1, Integer::sum);
     }
 
-    /** Sets a month's data version (0 is the original). */
-    void version(String account, YearMonth month, int version) {
+    /**
+     * Sets a month's data version (0 is the original).
+     *
+     * @param account the service account's name
+     * @param month the month
+     * @param version the version
+     */
+    public void version(String account, YearMonth month, int version) {
         versions.put(key(account, month), version);
     }
 
-    /** The next fetches of that window throw after {@code n} records. */
-    void failAfter(String account, YearMonth month, int n) {
+    /**
+     * The next fetches of that window throw a retryable failure after {@code n} records.
+     *
+     * @param account the service account's name
+     * @param month the window's month
+     * @param n records passed before the failure
+     */
+    public void failAfter(String account, YearMonth month, int n) {
         failAfter.put(key(account, month), n);
     }
 
-    void heal(String account, YearMonth month) {
+    /**
+     * Undoes {@link #failAfter}.
+     *
+     * @param account the service account's name
+     * @param month the window's month
+     */
+    public void heal(String account, YearMonth month) {
         failAfter.remove(key(account, month));
     }
 
-    Block blockAfter(String account, YearMonth month, int n) {
+    /**
+     * The next fetch of that window blocks after {@code n} records until released.
+     *
+     * @param account the service account's name
+     * @param month the window's month
+     * @param n records passed before blocking
+     * @return the block: await {@link Block#reached()}, then count down {@link Block#release()}
+     */
+    public Block blockAfter(String account, YearMonth month, int n) {
         Block b = new Block(account, month, n, new CountDownLatch(1), new CountDownLatch(1));
         block = b;
         return b;
@@ -80,8 +124,12 @@ final class TestProvider implements BillingProvider {
         return account + "/" + month;
     }
 
-    /** The records the provider serves now for that window. */
-    List<CostRecord> records(ServiceAccount account, YearMonth month) {
+    /**
+     * @param account the service account
+     * @param month the window's month
+     * @return the records the provider serves now for that window
+     */
+    public List<CostRecord> records(ServiceAccount account, YearMonth month) {
         int version = versions.getOrDefault(key(account.name(), month), 0);
         SplittableRandom r = new SplittableRandom(seed ^ (account.name().hashCode() * 31L + month.hashCode()) * 1_000_003L
                 + version * 7919L);
@@ -162,6 +210,6 @@ final class TestProvider implements BillingProvider {
                 count++;
             }
         }
-        return new FetchStats(count, 1, 1, 0);
+        return FetchStats.builder().records(count).requests(1).pages(1).build();
     }
 }

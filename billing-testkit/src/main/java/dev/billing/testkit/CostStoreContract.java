@@ -1,8 +1,9 @@
-package dev.billing.jdbc;
+package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.billing.core.AccountStatus;
+import dev.billing.core.Allocation;
 import dev.billing.core.AccountSyncResult;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.Budget;
@@ -15,6 +16,7 @@ import dev.billing.core.CoverageStatus;
 import dev.billing.core.Credentials;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.MonthState;
 import dev.billing.core.ProjectId;
@@ -23,6 +25,7 @@ import dev.billing.core.RestatementEvent;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.SyncSummary;
+import dev.billing.core.TagAliases;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
@@ -60,45 +63,73 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The behaviour every {@link CostStore} shares, run on the in-memory store, the embedded H2 file
- * and a real PostgreSQL. {@link #openStore()} opens another store on the same database for the
- * current test.
+ * The behaviour every {@link CostStore} must show: windows replaced whole (a failed or concurrent replacement
+ * changes nothing), reports equal to live reports and to a {@code BigDecimal} reference to the last digit, every
+ * dimension, tag and metric summed exactly as the in-memory store sums them, coverage, leases, sync times, and
+ * alerts that are first once across stores and restarts. The in-memory store, the embedded H2 file and PostgreSQL
+ * run it; a store of your own extends this class once:
+ *
+ * <pre>{@code
+ * class MyCostStoreContractTest extends CostStoreContract {
+ *     protected CostStore newStore() {
+ *         return MyCostStore.open(database);   // the same database for every call within one test
+ *     }
+ * }
+ * }</pre>
  */
 @Timeout(60)
-abstract class CostStoreContract {
-    static final YearMonth JAN = YearMonth.of(2026, 1);
-    static final YearMonth FEB = YearMonth.of(2026, 2);
-    static final YearMonth MAR = YearMonth.of(2026, 3);
-    static final List<String> ALL = List.of("web-aws", "web-eu", "ops-aws");
+public abstract class CostStoreContract {
+    /** January 2026. */
+    public static final YearMonth JAN = YearMonth.of(2026, 1);
+    /** February 2026. */
+    public static final YearMonth FEB = YearMonth.of(2026, 2);
+    /** March 2026, the fixture's current month. */
+    public static final YearMonth MAR = YearMonth.of(2026, 3);
+    /** The fixture's accounts, in registration order. */
+    public static final List<String> ALL = List.of("web-aws", "web-eu", "ops-aws");
 
-    Fixture fx;
+    /** The test's domain, provider and clock. */
+    protected StoreFixture fx;
     private final List<CostStore> opened = new ArrayList<>();
 
-    /** @return a store on this test's database (the same database for every call within one test) */
-    abstract CostStore newStore();
+    /** For subclasses: one per store. */
+    protected CostStoreContract() {
+    }
 
-    CostStore openStore() {
+    /**
+     * @return a new store on this test's database: every call within one test opens the same database (a store that
+     *     keeps nothing outside the process returns the same instance); a new test starts empty
+     */
+    protected abstract CostStore newStore();
+
+    /** @return a store from {@link #newStore()}, closed after the test */
+    protected CostStore openStore() {
         CostStore s = newStore();
         opened.add(s);
         return s;
     }
 
     @BeforeEach
-    void fixture() {
-        fx = new Fixture(42, 200);
+    public void fixture() {
+        fx = new StoreFixture(42, 200);
     }
 
     @AfterEach
-    void closeAll() {
+    public void closeAll() {
         opened.forEach(CostStore::close);
         fx.close();
     }
 
-    CostSync sync(CostStore store) {
-        return CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(2).build();
+    /**
+     * @param store a store
+     * @return a sync of the fixture's accounts into it (two months back, the fixture's clock)
+     */
+    protected CostSync sync(CostStore store) {
+        return CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(2).build();
     }
 
-    static Stream<CostQuery> queries() {
+    /** @return reports every store answers as live */
+    public static Stream<CostQuery> queries() {
         BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
         return Stream.of(
                 CostQuery.of(q1),
@@ -116,12 +147,12 @@ abstract class CostStoreContract {
 
     @ParameterizedTest
     @MethodSource("queries")
-    void report_afterSync_equalsLiveReportToTheLastDigit(CostQuery query) {
+    public void report_afterSync_equalsLiveReportToTheLastDigit(CostQuery query) {
         CostSync sync = sync(openStore());
         assertThat(sync.sync().isComplete()).isTrue();
 
         CostReport stored = sync.report(query);
-        CostReport live = fx.billing.costs().report(query);
+        CostReport live = fx.billing().costs().report(query);
 
         assertThat(live.totals()).isNotEmpty();
         assertThat(stored.domain()).isEqualTo(live.domain());
@@ -130,10 +161,81 @@ abstract class CostStoreContract {
         assertThat(stored.coverage()).extracting(c -> c.code()).containsOnly(CoverageStatus.OK);
     }
 
+    static final Allocation ALLOCATION = Allocation.builder()
+            .rule("eu to data", Map.of("serviceAccount", List.of("web-eu")), "project-data")
+            .rule("tax to ops", Map.of("service", List.of("Tax"), "region", List.of("global", "eu-west-1")),
+                    "project-ops")
+            .split("lambda shared", Map.of("service", List.of("AWSLambda")), List.of("project-web", "project-data"),
+                    Allocation.Method.EVEN)
+            .split("ops shared", Map.of("project", List.of("project-ops")), List.of("project-web", "project-data"),
+                    Allocation.Method.PROPORTIONAL)
+            .build();
+
+    static Stream<CostQuery> allocatedQueries() {
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
+        return Stream.of(
+                CostQuery.of(q1),
+                CostQuery.builder(q1).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
+                CostQuery.builder(q1).groupBy(Dimension.PROJECT, Dimension.REGION).build(),
+                CostQuery.builder(BillingPeriod.month(FEB)).project("project-data")
+                        .filter(Dimension.CHARGE_CATEGORY, "USAGE", "TAX").groupBy(Dimension.SERVICE).build());
+    }
+
+    @ParameterizedTest
+    @MethodSource("allocatedQueries")
+    void report_withAllocation_equalsTheLiveAllocatedReport_andNewRulesReallocateWithoutResync(CostQuery query) {
+        fx.close();
+        fx = new StoreFixture(42, 200, ALLOCATION);
+        CostStore store = openStore();
+        CostSync sync = sync(store);
+        assertThat(sync.sync().isComplete()).isTrue();
+
+        CostReport stored = sync.report(query);
+        CostReport live = fx.billing().costs().report(query);
+
+        assertThat(live.allocation().orElseThrow().moved()).isNotEmpty();
+        assertThat(stored.domain()).isEqualTo(live.domain());
+        assertThat(stored.projects()).isEqualTo(live.projects());
+        assertThat(stored.rows()).isEqualTo(live.rows());
+        assertThat(stored.allocation()).isEqualTo(live.allocation());
+        CostQuery raw = CostQuery.builder(query.period()).granularity(query.granularity()).rawCosts(true).build();
+        CostReport rawStored = sync.report(raw);
+        assertThat(rawStored.allocation()).isEmpty();
+        assertThat(rawStored.projects()).isEqualTo(fx.billing().costs().report(raw).projects());
+        if (query.filters().isEmpty()) {
+            assertThat(stored.domain()).as("allocation never changes the domain").isEqualTo(rawStored.domain());
+        }
+
+        Allocation changed = Allocation.builder()
+                .rule("all to data", Map.of(), "project-data").build();
+        try (StoreFixture other = new StoreFixture(42, 200, changed)) {
+            CostSync reread = CostSync.builder(other.billing()).store(store).clock(fx.clock()).monthsBack(2).build();
+            CostReport again = reread.report(query);
+            CostReport liveAgain = other.billing().costs().report(query);
+            assertThat(again.projects()).isEqualTo(liveAgain.projects());
+            assertThat(again.allocation()).isEqualTo(liveAgain.allocation());
+            assertThat(again.allocation().orElseThrow().fingerprint()).isEqualTo(changed.fingerprint());
+        }
+    }
+
+    @Test
+    void report_withARuleOnATag_equalsTheLiveReport() {
+        fx.close();
+        fx = new StoreFixture(42, 50, Allocation.builder()
+                .rule("untagged to ops", Map.of("tag:team", List.of("")), "project-ops").build());
+        CostStore store = openStore();
+        CostSync sync = sync(store);
+        sync.sync();
+        CostQuery query = CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR));
+        CostReport live = fx.billing().costs().report(query);
+        assertThat(sync.report(query).projects()).as("a rule on a tag, answered from the store")
+                .isEqualTo(live.projects());
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4})
-    void domainTotal_randomData_equalsBigDecimalReference(long seed) {
-        fx = new Fixture(seed, 50 + new SplittableRandom(seed).nextInt(200));
+    public void domainTotal_randomData_equalsBigDecimalReference(long seed) {
+        fx = new StoreFixture(seed, 50 + new SplittableRandom(seed).nextInt(200));
         CostSync sync = sync(openStore());
         sync.sync();
 
@@ -146,10 +248,10 @@ abstract class CostStoreContract {
 
     @Test
     @Timeout(120)
-    void aggregate_thousandsOfAccounts_sumsExactlyTheRequestedAccountsOnce() {
+    public void aggregate_thousandsOfAccounts_sumsExactlyTheRequestedAccountsOnce() {
         CostStore store = openStore();
         int accounts = 1_500;
-        ProviderId provider = ProviderId.of(TestProvider.ID);
+        ProviderId provider = ProviderId.of(StoreTestProvider.ID);
         SplittableRandom random = new SplittableRandom(11);
         List<ServiceAccountId> requested = new ArrayList<>();
         Map<String, BigDecimal> expected = new TreeMap<>();
@@ -164,7 +266,7 @@ abstract class CostStoreContract {
                         .billingAccountId("acct").serviceAccount(a.id()).project(a.project())
                         .service("svc-" + k).region("global").billedCost(new Money(amount, currency)).build());
             }
-            store.replaceWindow(a, MAR, fx.clock.instant(), sink -> {
+            store.replaceWindow(a, MAR, fx.clock().instant(), sink -> {
                 rows.forEach(sink::accept);
                 return FetchStats.EMPTY;
             });
@@ -184,15 +286,111 @@ abstract class CostStoreContract {
         expected.forEach((cell, sum) -> assertThat(sums.get(cell)).as(cell).isEqualByComparingTo(sum));
     }
 
+    /** @return reports by tags and metrics every store answers as the in-memory store */
+    public static Stream<CostQuery> tagAndMetricQueries() {
+        BillingPeriod q1 = BillingPeriod.monthsThrough(JAN, MAR);
+        TagAliases aliases = TagAliases.of(Map.of("team", List.of("Team", "owner-team")));
+        List<CostQuery> out = new ArrayList<>();
+        for (Metric metric : Metric.values()) {
+            out.add(CostQuery.builder(q1).metric(metric).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.SERVICE).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.REGION, Dimension.CHARGE_CATEGORY).build());
+            out.add(CostQuery.builder(q1).metric(metric).groupBy(Dimension.tag("team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).granularity(Granularity.DAILY)
+                    .groupBy(Dimension.tag("team"), Dimension.SERVICE).filter(Dimension.tag("env"), "prod", "").build());
+            out.add(CostQuery.builder(BillingPeriod.of(FEB.atDay(10), MAR.atDay(20))).metric(metric)
+                    .groupBy(Dimension.tag("env"), Dimension.SERVICE_ACCOUNT).filter(Dimension.tag("team"), "web")
+                    .build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases)
+                    .groupBy(Dimension.tag("team"), Dimension.tag("Team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases).filter(Dimension.tag("Team"), "")
+                    .groupBy(Dimension.tag("team")).build());
+            out.add(CostQuery.builder(q1).metric(metric).tagAliases(aliases).filter(Dimension.tag("owner-team"), "ops")
+                    .build());
+        }
+        return out.stream();
+    }
+
+    /**
+     * Tags and the three metrics, summed by this store, equal the in-memory store's sums of the same windows cell for
+     * cell, to the last digit: line items with and without tags (keys written several ways, read through aliases),
+     * accounts with and without effective and list costs, windows replaced again.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {7, 8})
+    public void aggregate_tagsAndEveryMetric_equalTheInMemoryStoreCellForCell(long seed) {
+        CostStore store = openStore();
+        CostStore reference = CostStore.inMemory();
+        SplittableRandom random = new SplittableRandom(seed);
+        ProviderId provider = ProviderId.of(StoreTestProvider.ID);
+        List<ServiceAccountId> accounts = new ArrayList<>();
+        List<Map<String, String>> tagSets = List.of(Map.of(), Map.of("team", "web"), Map.of("team", "ops", "env", "prod"),
+                Map.of("Team", "web", "env", "dev"), Map.of("owner-team", "ops"), Map.of("team", "web", "Team", "ops"),
+                Map.of("env", "prod"), Map.of("team", "data", "env", "prod", "cost-center", "42"));
+        for (int i = 0; i < 12; i++) {
+            ServiceAccount a = new ServiceAccount(ServiceAccountId.of("sa-" + i), provider,
+                    ProjectId.of("project-" + i % 3), Credentials.of(Map.of()), Map.of());
+            accounts.add(a.id());
+            Currency currency = Currency.getInstance(i % 4 == 0 ? "EUR" : "USD");
+            boolean effective = i % 2 == 0;
+            boolean list = i % 3 != 0;
+            for (YearMonth month : List.of(JAN, FEB, MAR, MAR)) {
+                List<CostRecord> rows = new ArrayList<>();
+                for (int k = 0, n = random.nextInt(1, 60); k < n; k++) {
+                    BigDecimal billed = BigDecimal.valueOf(random.nextLong(-5_000, 10_000_000_000L), random.nextInt(11));
+                    rows.add(CostRecord.builder().chargeDate(month.atDay(1 + random.nextInt(28))).provider(provider)
+                            .billingAccountId("acct").serviceAccount(a.id()).project(a.project())
+                            .service("svc-" + random.nextInt(3)).region(random.nextBoolean() ? "global" : "eu-west-1")
+                            .chargeCategory(random.nextInt(5) == 0 ? ChargeCategory.CREDIT : ChargeCategory.USAGE)
+                            .billedCost(new Money(billed, currency))
+                            .effectiveCost(effective ? new Money(billed.multiply(new BigDecimal("0.7")), currency) : null)
+                            .listCost(list ? new Money(billed.add(BigDecimal.valueOf(random.nextLong(0, 1_000_000), 4)),
+                                    currency) : null)
+                            .tags(tagSets.get(random.nextInt(tagSets.size()))).build());
+                }
+                for (CostStore s : List.of(store, reference)) {
+                    s.replaceWindow(a, month, fx.clock().instant(), sink -> {
+                        rows.forEach(sink::accept);
+                        return FetchStats.EMPTY;
+                    });
+                }
+            }
+        }
+
+        tagAndMetricQueries().forEach(query -> {
+            Map<String, BigDecimal> expected = cells(reference, query, accounts);
+            // owner-team is only an alias of team: it has no value of its own, so no line item is tagged "ops"
+            assertThat(expected.isEmpty()).as("%s", query)
+                    .isEqualTo(query.filters().containsKey(Dimension.tag("owner-team")));
+            assertThat(cells(store, query, accounts)).as("%s", query).isEqualTo(expected);
+        });
+    }
+
+    /**
+     * @param store a store
+     * @param query a query
+     * @param accounts the accounts in scope
+     * @return the store's cells for the query, in the query's buckets, each sum with its trailing zeros stripped:
+     *     what two stores holding the same windows must give alike
+     */
+    public static Map<String, BigDecimal> cells(CostStore store, CostQuery query, List<ServiceAccountId> accounts) {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        store.aggregate(query, accounts, c -> sums.merge(query.granularity().bucketStart(c.bucket()) + " "
+                + c.project().value() + " " + c.keys() + " " + c.amount().currency(), c.amount().amount(),
+                BigDecimal::add));
+        sums.replaceAll((k, v) -> v.signum() == 0 ? BigDecimal.ZERO : v.stripTrailingZeros());
+        return sums;
+    }
+
     @Test
-    void sync_whenProviderFailsHalfWayThroughAWindow_keepsTheWindowsOldData() {
+    public void sync_whenProviderFailsHalfWayThroughAWindow_keepsTheWindowsOldData() {
         CostStore store = openStore();
         CostSync sync = sync(store);
         sync.sync();
         List<StoredWindow> before = store.windows(fx.account("web-aws").id());
         CostReport reportBefore = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
-        fx.provider.restate("web-aws", MAR);
-        fx.provider.failAfter("web-aws", MAR, 120);
+        fx.provider().restate("web-aws", MAR);
+        fx.provider().failAfter("web-aws", MAR, 120);
 
         SyncSummary summary = sync.sync();
 
@@ -209,16 +407,16 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void sync_restatedClosedMonthInGracePeriod_firesEventWithOldAndNewTotals() {
+    public void sync_restatedClosedMonthInGracePeriod_firesEventWithOldAndNewTotals() {
         List<RestatementEvent> heard = new CopyOnWriteArrayList<>();
-        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(2)
+        CostSync sync = CostSync.builder(fx.billing()).store(openStore()).clock(fx.clock()).monthsBack(2)
                 .listener(heard::add).build();
         sync.sync();
         List<Money> oldFeb = fx.reference(List.of("ops-aws"), FEB, FEB);
-        fx.provider.restate("ops-aws", FEB);
+        fx.provider().restate("ops-aws", FEB);
         List<Money> newFeb = fx.reference(List.of("ops-aws"), FEB, FEB);
-        fx.provider.restate("ops-aws", JAN);
-        fx.clock.set("2026-03-06T12:00:00Z");
+        fx.provider().restate("ops-aws", JAN);
+        fx.clock().set("2026-03-06T12:00:00Z");
 
         SyncSummary summary = sync.sync();
 
@@ -238,28 +436,28 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void sync_laterSyncs_rereadOnlyOpenMonthsAndMonthsInTheGracePeriod() {
+    public void sync_laterSyncs_rereadOnlyOpenMonthsAndMonthsInTheGracePeriod() {
         CostSync sync = sync(openStore());
 
         assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(JAN, FEB, MAR));
         assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(FEB, MAR));
-        fx.clock.set("2026-03-11T00:00:00Z");
+        fx.clock().set("2026-03-11T00:00:00Z");
         assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(MAR));
-        fx.clock.set("2026-04-01T00:00:00Z");
+        fx.clock().set("2026-04-01T00:00:00Z");
         assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(MAR,
                 YearMonth.of(2026, 4)));
     }
 
     @Test
-    void report_coverage_isOkThenStaleByAgeAndFailedWhenNeverSynced() {
-        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0)
+    public void report_coverage_isOkThenStaleByAgeAndFailedWhenNeverSynced() {
+        CostSync sync = CostSync.builder(fx.billing()).store(openStore()).clock(fx.clock()).monthsBack(0)
                 .staleAfter(Duration.ofHours(6)).build();
-        fx.provider.failAfter("web-eu", MAR, 3);
+        fx.provider().failAfter("web-eu", MAR, 3);
         sync.sync();
         CostQuery query = CostQuery.of(BillingPeriod.month(MAR));
 
         CostReport fresh = sync.report(query);
-        fx.clock.set("2026-03-05T18:00:01Z");
+        fx.clock().set("2026-03-05T18:00:01Z");
         CostReport stale = sync.report(query);
 
         assertThat(fresh.coverage()).extracting(c -> c.name() + "=" + c.code())
@@ -274,18 +472,18 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void replaceWindow_whileAnotherStoreReplacesTheSameWindow_skipsItAndChangesNothing() throws Exception {
+    public void replaceWindow_whileAnotherStoreReplacesTheSameWindow_skipsItAndChangesNothing() throws Exception {
         CostStore first = openStore();
         CostStore second = openStore();
         var account = fx.account("web-aws");
-        TestProvider.Block block = fx.provider.blockAfter("web-aws", MAR, 30);
+        StoreTestProvider.Block block = fx.provider().blockAfter("web-aws", MAR, 30);
         CompletableFuture<Optional<WindowReplacement>> blocked = CompletableFuture.supplyAsync(() ->
-                first.replaceWindow(account, MAR, fx.clock.instant(), sink -> fx.provider.fetch(
+                first.replaceWindow(account, MAR, fx.clock().instant(), sink -> fx.provider().fetch(
                         dev.billing.core.spi.FetchRequest.of(account, BillingPeriod.month(MAR), Granularity.DAILY),
                         sink)));
         assertThat(block.reached().await(20, TimeUnit.SECONDS)).isTrue();
 
-        Optional<WindowReplacement> skipped = second.replaceWindow(account, MAR, fx.clock.instant(),
+        Optional<WindowReplacement> skipped = second.replaceWindow(account, MAR, fx.clock().instant(),
                 sink -> FetchStats.EMPTY);
         block.release().countDown();
 
@@ -297,7 +495,7 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void concurrentSyncs_twoStoresSyncingTheSameAccounts_totalsExactAndNoWindowDoubleCounted() throws Exception {
+    public void concurrentSyncs_twoStoresSyncingTheSameAccounts_totalsExactAndNoWindowDoubleCounted() throws Exception {
         CostSync a = sync(openStore());
         CostSync b = sync(openStore());
         CountDownLatch go = new CountDownLatch(1);
@@ -325,15 +523,15 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void readers_whileAWindowIsReplacedOverAndOver_seeTheOldOrTheNewWindowNeverAMix() throws Exception {
+    public void readers_whileAWindowIsReplacedOverAndOver_seeTheOldOrTheNewWindowNeverAMix() throws Exception {
         CostStore writerStore = openStore();
-        CostSync writer = CostSync.builder(fx.billing).store(writerStore).clock(fx.clock).monthsBack(0).build();
+        CostSync writer = CostSync.builder(fx.billing()).store(writerStore).clock(fx.clock()).monthsBack(0).build();
         CostSync reader = sync(openStore());
         writer.sync();
         List<Money> v0 = fx.reference(List.of("ops-aws"), MAR, MAR);
-        fx.provider.restate("ops-aws", MAR);
+        fx.provider().restate("ops-aws", MAR);
         List<Money> v1 = fx.reference(List.of("ops-aws"), MAR, MAR);
-        fx.provider.version("ops-aws", MAR, 0);
+        fx.provider().version("ops-aws", MAR, 0);
         CostQuery query = CostQuery.builder(BillingPeriod.month(MAR)).project("project-ops").build();
         AtomicBoolean writing = new AtomicBoolean(true);
         List<List<Money>> seen = new CopyOnWriteArrayList<>();
@@ -343,7 +541,7 @@ abstract class CostStoreContract {
             }
         });
         for (int round = 0; round < 6; round++) {
-            fx.provider.version("ops-aws", MAR, round % 2);
+            fx.provider().version("ops-aws", MAR, round % 2);
             writer.sync();
         }
         writing.set(false);
@@ -353,14 +551,20 @@ abstract class CostStoreContract {
         assertThat(seen).isNotEmpty().allSatisfy(t -> assertThat(t).isIn(v0, v1));
     }
 
-    /** Checks, while a sync is blocked in the middle of a window's fetch, that it holds no transaction open. */
-    void assertNoTransactionHeldBy(String blockedSync) throws Exception {
+    /**
+     * Checks, while a sync is blocked in the middle of a window's fetch, that it holds no transaction open. A
+     * database store looks at its sessions; the default checks nothing.
+     *
+     * @param blockedSync names the blocked sync, for the assertion's message
+     * @throws Exception when the check cannot run
+     */
+    protected void assertNoTransactionHeldBy(String blockedSync) throws Exception {
         // the in-memory store has no transactions; the database stores look at their sessions
     }
 
     @Test
-    void reportFromStore_overMonthsNeverSynced_isPartialNamingTheMonthsAndTheFix() {
-        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0).build();
+    public void reportFromStore_overMonthsNeverSynced_isPartialNamingTheMonthsAndTheFix() {
+        CostSync sync = CostSync.builder(fx.billing()).store(openStore()).clock(fx.clock()).monthsBack(0).build();
         assertThat(sync.sync().isComplete()).isTrue();
 
         CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(JAN, MAR)));
@@ -370,7 +574,7 @@ abstract class CostStoreContract {
             assertThat(c.code()).isEqualTo(CoverageStatus.PARTIAL);
             AccountStatus.Partial partial = (AccountStatus.Partial) c.status();
             assertThat(partial.missingMonths()).containsExactly(JAN, FEB);
-            assertThat(partial.asOf()).isEqualTo(fx.clock.instant());
+            assertThat(partial.asOf()).isEqualTo(fx.clock().instant());
             assertThat(partial.reason()).contains(c.name(), "2026-01..2026-02 never synced",
                     "a sync reaching back to 2026-01 fills them").doesNotContain("--");
         });
@@ -380,8 +584,8 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void reportFromStore_periodReachingIntoFutureMonths_needsOnlyMonthsUpToTheCurrentOne() {
-        CostSync sync = CostSync.builder(fx.billing).store(openStore()).clock(fx.clock).monthsBack(0).build();
+    public void reportFromStore_periodReachingIntoFutureMonths_needsOnlyMonthsUpToTheCurrentOne() {
+        CostSync sync = CostSync.builder(fx.billing()).store(openStore()).clock(fx.clock()).monthsBack(0).build();
         sync.sync();
 
         CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(MAR, YearMonth.of(2026, 6))));
@@ -391,10 +595,10 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void sync_withALargerMonthsBack_backfillsEveryMonthTheStoreDoesNotHold() {
+    public void sync_withALargerMonthsBack_backfillsEveryMonthTheStoreDoesNotHold() {
         CostStore store = openStore();
-        CostSync.builder(fx.billing).store(store).clock(fx.clock).monthsBack(0).build().sync();
-        fx.clock.set("2026-03-05T13:00:00Z");
+        CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(0).build().sync();
+        fx.clock().set("2026-03-05T13:00:00Z");
 
         SyncSummary second = sync(store).sync();
 
@@ -407,7 +611,7 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void sync_monthHeldByAnotherInstance_isSkippedNotRecordedAsSynced_andTheNextSyncReadsIt() {
+    public void sync_monthHeldByAnotherInstance_isSkippedNotRecordedAsSynced_andTheNextSyncReadsIt() {
         CostStore store = openStore();
         CostStore other = openStore();
         var webAws = fx.account("web-aws");
@@ -423,7 +627,7 @@ abstract class CostStoreContract {
         assertThat(gap.isComplete()).isFalse();
         assertThat(gap.coverage().get(0).status()).isInstanceOfSatisfying(AccountStatus.Partial.class,
                 p -> assertThat(p.missingMonths()).containsExactly(FEB));
-        assertThat(gap.coverage().get(0).asOf()).isEqualTo(fx.clock.instant());
+        assertThat(gap.coverage().get(0).asOf()).isEqualTo(fx.clock().instant());
 
         held.close();    // the other instance gave up without writing the window
         SyncSummary second = sync.sync();
@@ -437,20 +641,20 @@ abstract class CostStoreContract {
 
     @Test
     @Timeout(60)
-    void sync_providerBlockedMidWindow_anotherWriterAndReadersAreNotBlockedAndNoTransactionIsOpen() throws Exception {
+    public void sync_providerBlockedMidWindow_anotherWriterAndReadersAreNotBlockedAndNoTransactionIsOpen() throws Exception {
         CostStore blockedStore = openStore();
         CostStore otherStore = openStore();
         CostSync reader = sync(otherStore);
-        TestProvider.Block block = fx.provider.blockAfter("web-aws", MAR, 30);
+        StoreTestProvider.Block block = fx.provider().blockAfter("web-aws", MAR, 30);
         CompletableFuture<SyncSummary> blocked = CompletableFuture.supplyAsync(() ->
-                CostSync.builder(fx.billing).store(blockedStore).clock(fx.clock).monthsBack(0).build().sync());
+                CostSync.builder(fx.billing()).store(blockedStore).clock(fx.clock()).monthsBack(0).build().sync());
         try {
             block.reached().await();
             var ops = fx.account("ops-aws");
-            List<CostRecord> feb = fx.provider.records(ops, FEB);
+            List<CostRecord> feb = fx.provider().records(ops, FEB);
 
             Optional<WindowReplacement> other = CompletableFuture.supplyAsync(() -> otherStore.replaceWindow(ops, FEB,
-                    fx.clock.instant(), sink -> {
+                    fx.clock().instant(), sink -> {
                         feb.forEach(sink::accept);
                         return FetchStats.EMPTY;
                     })).get();   // were they blocked by the blocked sync, they would wait for ever: the @Timeout fails
@@ -477,7 +681,7 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void budgetAlerts_eachKeyIsFirstOnce_forASecondStoreAfterReopeningAndUnderContention() throws Exception {
+    public void budgetAlerts_eachKeyIsFirstOnce_forASecondStoreAfterReopeningAndUnderContention() throws Exception {
         CostStore a = openStore();
         Budget.Threshold t80 = Budget.Threshold.actual(80);
         BudgetAlertLog log = a.budgetAlerts();
@@ -508,7 +712,7 @@ abstract class CostStoreContract {
     }
 
     @Test
-    void alerts_anomalyKeysAreFirstOnceBesideBudgets_forASecondStoreAfterReopeningAndUnderContention()
+    public void alerts_anomalyKeysAreFirstOnceBesideBudgets_forASecondStoreAfterReopeningAndUnderContention()
             throws Exception {
         CostStore a = openStore();
         LocalDate day = JAN.atDay(14);

@@ -1,5 +1,7 @@
-package dev.billing.azure;
+package dev.billing.azure.internal;
 
+import dev.billing.azure.AzureCostManagementProvider;
+import dev.billing.azure.AzureCostType;
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
@@ -10,11 +12,14 @@ import java.util.Map;
 
 /**
  * Creates the {@code azure-cost-management} provider from provider settings; registered for
- * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ * {@link java.util.ServiceLoader} ({@code provides} in module-info and {@code META-INF/services}), so the jar on the
+ * class or module path enables the provider. Not exported: applications build the provider with
+ * {@link AzureCostManagementProvider#builder()}.
  *
  * <p>Settings, all optional: {@code endpoint} (default {@value AzureCostManagementProvider#DEFAULT_ENDPOINT}),
  * {@code authority} (default {@value AzureCostManagementProvider#DEFAULT_AUTHORITY}), {@code costType}
- * ({@code ActualCost}, the default, or {@code AmortizedCost}).
+ * ({@code ActualCost}, the default, or {@code AmortizedCost}), {@code imdsEndpoint} (default
+ * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}).
  */
 public final class AzureCostManagementProviderFactory implements BillingProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -23,7 +28,10 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
             ProviderSetting.optional("authority", "the Microsoft identity platform's URL, https:// (http:// only for a"
                     + " loopback host)", AzureCostManagementProvider.DEFAULT_AUTHORITY),
             ProviderSetting.optional("costType", "the costs queried: ActualCost or AmortizedCost", "ActualCost")
-                    .satisfying(v -> AzureCostType.parse(v).isPresent(), "be ActualCost or AmortizedCost"));
+                    .satisfying(v -> AzureCostType.parse(v).isPresent(), "be ActualCost or AmortizedCost"),
+            ProviderSetting.optional("imdsEndpoint", "the Azure Instance Metadata Service, where managed identity tokens"
+                    + " come from outside App Service", AzureCostManagementProvider.DEFAULT_IMDS_ENDPOINT)
+                    .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
@@ -34,7 +42,7 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         return AzureCostManagementProvider.ID;
     }
 
-    /** @return {@code endpoint}, {@code authority} and {@code costType}, all optional */
+    /** @return {@code endpoint}, {@code authority}, {@code costType} and {@code imdsEndpoint}, all optional */
     @Override
     public List<ProviderSetting> settings() {
         return SETTINGS;
@@ -50,6 +58,7 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         values.endpoint("endpoint", AzureCostManagementProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
         values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
         values.get("costType", v -> AzureCostType.parse(v).orElseThrow()).ifPresent(b::costType);
+        values.get("imdsEndpoint", java.net.URI::create).ifPresent(b::imdsEndpoint);
         return b.build();
     }
 }

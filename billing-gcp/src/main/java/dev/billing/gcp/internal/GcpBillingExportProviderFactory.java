@@ -1,16 +1,19 @@
-package dev.billing.gcp;
+package dev.billing.gcp.internal;
 
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
+import dev.billing.gcp.GcpBillingExportProvider;
 import dev.billing.provider.support.SettingValues;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Creates the {@code gcp-billing-export} provider from provider settings; registered for
- * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ * {@link java.util.ServiceLoader} (module-info {@code provides} and {@code META-INF/services}), so the jar on the
+ * class path or the module path enables the provider. Not exported: hosts build the provider with
+ * {@link GcpBillingExportProvider#builder()}.
  *
  * <p>Settings: {@code endpoint} (the BigQuery API URL, default {@code https://bigquery.googleapis.com}),
  * {@code queryProject} (the project that runs the query; default the key's {@code project_id}),

@@ -1,4 +1,7 @@
-package dev.billing.aws;
+package dev.billing.aws.internal;
+
+import dev.billing.aws.AwsCostExplorerProvider;
+import dev.billing.aws.CostMetric;
 
 import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
@@ -12,14 +15,17 @@ import java.util.stream.Collectors;
 
 /**
  * Creates the {@code aws-cost-explorer} provider from provider settings; registered for
- * {@link java.util.ServiceLoader}, so the jar on the classpath enables the provider.
+ * {@link java.util.ServiceLoader} ({@code provides} in the module descriptor and {@code META-INF/services}), so the
+ * jar on the class path or the module path enables the provider. Not API: hosts configure the provider with
+ * {@link AwsCostExplorerProvider#builder()} or by settings through {@code BillingProviders}.
  *
  * <p>Settings: {@code endpoint} (override of the Cost Explorer URL; default the SDK's for the region,
  * {@code https://ce.us-east-1.amazonaws.com}), {@code region} (default {@code us-east-1}),
  * {@code stsEndpoint} (override of the STS URL, for {@code roleArn}), {@code costMetric}
  * ({@code UnblendedCost} default, {@code AmortizedCost}, {@code NetUnblendedCost},
- * {@code NetAmortizedCost}, {@code BlendedCost}) and {@code maxRequestsPerFetch} (default
- * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}).
+ * {@code NetAmortizedCost}, {@code BlendedCost}: the metric read as billed cost), {@code maxRequestsPerFetch} (default
+ * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}) and {@code tagKeys} (comma-separated cost
+ * allocation tag keys read as tags).
  */
 public final class AwsCostExplorerProviderFactory implements BillingProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -33,7 +39,11 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
                     .satisfying(v -> CostMetric.fromWireName(v).isPresent(), "be one of " + Arrays.stream(CostMetric.values())
                             .map(CostMetric::wireName).collect(Collectors.joining(", "))),
             SettingValues.count("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
-                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)));
+                    + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)),
+            ProviderSetting.optional("tagKeys", "comma-separated cost allocation tag keys read as tags; each costs requests"
+                    + " (USD 0.01 each), see the provider's documentation", "team,env")
+                    .satisfying(v -> Settings.validTagKeys(tagKeys(v)), "be distinct tag keys of at most "
+                            + Settings.MAX_TAG_KEY + " characters, separated by commas"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
@@ -44,10 +54,15 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
         return AwsCostExplorerProvider.ID;
     }
 
-    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch} */
+    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch}, {@code tagKeys} */
     @Override
     public List<ProviderSetting> settings() {
         return SETTINGS;
+    }
+
+    /** @return the keys of a {@code tagKeys} value, trimmed */
+    private static List<String> tagKeys(String value) {
+        return Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
     /**
@@ -57,11 +72,12 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
     public BillingProvider create(Map<String, String> settings) {
         SettingValues values = SettingValues.read(AwsCostExplorerProvider.ID, SETTINGS, settings);
         AwsCostExplorerProvider.Builder b = AwsCostExplorerProvider.builder();
-        values.endpoint("endpoint", AwsCostExplorerProvider.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
-        values.endpoint("stsEndpoint", AwsCostExplorerProvider.STS_ENDPOINT_EXAMPLE).ifPresent(b::stsEndpoint);
+        values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
+        values.endpoint("stsEndpoint", Settings.STS_ENDPOINT_EXAMPLE).ifPresent(b::stsEndpoint);
         values.text("region").ifPresent(b::region);
         values.get("costMetric", v -> CostMetric.fromWireName(v).orElseThrow()).ifPresent(b::costMetric);
         values.get("maxRequestsPerFetch", Integer::parseInt).ifPresent(b::maxRequestsPerFetch);
+        values.get("tagKeys", AwsCostExplorerProviderFactory::tagKeys).ifPresent(b::tagKeys);
         return b.build();
     }
 }

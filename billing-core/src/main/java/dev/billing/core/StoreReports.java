@@ -1,0 +1,171 @@
+package dev.billing.core;
+
+import dev.billing.core.internal.CostCube;
+import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.CostStore;
+import dev.billing.core.spi.FetchStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * {@link CostSync#report} and {@link CostSync#lineItems}: each account's coverage decided from the windows the
+ * store holds, and its cells aggregated by the store into the same cube, and through the same
+ * {@link ReportScope#report assembly}, as a live report.
+ */
+final class StoreReports {
+    private final BillingProviders providers;
+    private final ServiceAccountRegistry accounts;
+    private final TagAliases tagAliases;
+    private final Allocation allocation;
+    private final CostStore store;
+    private final SyncSchedule schedule;
+    private final Duration staleAfter;
+
+    StoreReports(Billing billing, CostStore store, SyncSchedule schedule, Duration staleAfter) {
+        this.providers = billing.providers();
+        this.accounts = billing.serviceAccounts();
+        this.tagAliases = billing.tagAliases();
+        this.allocation = billing.allocation();
+        this.store = store;
+        this.schedule = schedule;
+        this.staleAfter = staleAfter;
+    }
+
+    /** See {@link CostSync#report}. */
+    CostReport report(CostQuery asked) {
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
+        List<ServiceAccountId> synced = new ArrayList<>();
+        List<AccountCoverage> coverage = coverage(scope, synced);
+        CostCube cube = scope.cube();
+        if (!synced.isEmpty()) {
+            try {
+                store.aggregateColumns(scope.fetched(), synced, cube::add);
+            } catch (InvalidRequestException e) {
+                if (scope.tagsReadForAllocation()) {
+                    throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
+                            + " which this cost store cannot report by; use a store that keeps tags, or raw costs: "
+                            + e.getMessage(), null, -1, e);
+                }
+                throw e;
+            }
+        }
+        return scope.report(cube, coverage);
+    }
+
+    /** See {@link CostSync#lineItems}. */
+    List<AccountCoverage> lineItems(CostQuery asked, Consumer<CostRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        ReportScope scope = ReportScope.of(asked, tagAliases, accounts);
+        List<ServiceAccountId> synced = new ArrayList<>();
+        List<AccountCoverage> coverage = coverage(scope, synced);
+        if (!synced.isEmpty()) {
+            Dimension[] all = Dimension.fixed().toArray(Dimension[]::new);
+            CostQuery daily = scope.query().toBuilder().granularity(Granularity.DAILY).groupBy(all).build();
+            store.aggregate(daily, synced, cell -> sink.accept(lineItem(cell, all)));
+        }
+        return coverage;
+    }
+
+    private static CostRecord lineItem(CostCell cell, Dimension[] dims) {
+        Map<Dimension, String> keys = new HashMap<>();
+        for (int i = 0; i < dims.length; i++) {
+            keys.put(dims[i], cell.keys().get(i));
+        }
+        return CostRecord.builder().chargeDate(cell.bucket())
+                .provider(ProviderId.of(keys.get(Dimension.PROVIDER)))
+                .billingAccountId(keys.get(Dimension.ACCOUNT)).subAccountId(keys.get(Dimension.SUB_ACCOUNT))
+                .serviceAccount(ServiceAccountId.of(keys.get(Dimension.SERVICE_ACCOUNT)))
+                .project(cell.project()).service(keys.get(Dimension.SERVICE)).region(keys.get(Dimension.REGION))
+                .usageType(keys.get(Dimension.USAGE_TYPE))
+                .chargeCategory(ChargeCategory.valueOf(keys.get(Dimension.CHARGE_CATEGORY)))
+                .billedCost(cell.amount()).build();
+    }
+
+    /**
+     * @param synced receives the accounts that have data in the store
+     * @return each account's coverage from the windows the store holds for the query's months (up to the current
+     *     one), in registration order
+     */
+    private List<AccountCoverage> coverage(ReportScope scope, List<ServiceAccountId> synced) {
+        Instant now = schedule.now();
+        List<YearMonth> needed = SyncSchedule.reported(scope.query().period(), now);
+        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> held = needed.isEmpty() ? Map.of()
+                : store.heldWindows(scope.accounts().stream().map(ServiceAccount::id).toList(), needed.get(0),
+                needed.get(needed.size() - 1));
+        List<AccountCoverage> coverage = new ArrayList<>(scope.accounts().size());
+        for (ServiceAccount a : scope.accounts()) {
+            BillingException lacks = CostAggregator.lacksMetric(scope.query(), a, providers);
+            if (lacks != null) {
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(lacks),
+                        now, FetchStats.EMPTY));
+                continue;
+            }
+            Instant last = lastSyncs.get(a.id());
+            Map<YearMonth, Instant> windows = held.getOrDefault(a.id(), Map.of());
+            Instant asOf = last;
+            for (Instant t : windows.values()) {
+                asOf = asOf == null || t.isAfter(asOf) ? t : asOf;
+            }
+            if (asOf == null) {
+                String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
+                coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
+                        new BillingException("service account '" + a.name() + "' has never been synced into the cost"
+                                + " store" + fix, a.name(), -1, false, null)), now, FetchStats.EMPTY));
+                continue;
+            }
+            synced.add(a.id());
+            List<YearMonth> missing = needed.stream().filter(m -> !windows.containsKey(m)).toList();
+            AccountStatus status;
+            if (!missing.isEmpty()) {
+                status = new AccountStatus.Partial(missing, asOf, "service account '" + a.name() + "': "
+                        + ranges(missing) + " never synced into the cost store; " + fix(missing.get(0), "them"));
+            } else if (last != null && Duration.between(last, now).compareTo(staleAfter) > 0) {
+                status = new AccountStatus.Stale(last);
+            } else if (last == null && Duration.between(asOf, now).compareTo(staleAfter) > 0) {
+                status = new AccountStatus.Stale(asOf);
+            } else {
+                status = AccountStatus.Ok.INSTANCE;
+            }
+            coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, asOf, FetchStats.EMPTY));
+        }
+        return coverage;
+    }
+
+    /**
+     * @return the fix in the API's terms, "a sync reaching back to 2026-01 fills them" (a sync whose
+     *     {@link CostSync.Builder#monthsBack(int)} reaches that month, or whose backfill does); a command line adds
+     *     its own
+     */
+    private static String fix(YearMonth oldest, String what) {
+        return "a sync reaching back to " + oldest + " fills " + what;
+    }
+
+    /** @return the months as runs, for example {@code 2026-01..2026-03, 2026-05} */
+    private static String ranges(List<YearMonth> months) {
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < months.size()) {
+            int j = i;
+            while (j + 1 < months.size() && months.get(j).plusMonths(1).equals(months.get(j + 1))) {
+                j++;
+            }
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(months.get(i));
+            if (j > i) {
+                sb.append("..").append(months.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+}
