@@ -47,7 +47,7 @@ import java.util.function.Consumer;
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
     /** Slots of a segment's cache of tag maps by identity; a power of two. */
-    private static final int TAG_CACHE_SLOTS = 64;
+    private static final int TAG_CACHE_SLOTS = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
 
     private final EnumMap<Dimension.Fixed, Dictionary> dictionaries = new EnumMap<>(Dimension.Fixed.class);

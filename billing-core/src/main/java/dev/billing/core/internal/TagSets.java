@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a sync write tagged line items at once).
  */
 final class TagSets {
-    private final ConcurrentHashMap<Map<String, String>, Integer> ids = new ConcurrentHashMap<>(Map.of(Map.of(), 0));
+    private final ConcurrentHashMap<Key, Integer> ids = new ConcurrentHashMap<>(Map.of(new Key(Map.of()), 0));
     /** The sets by id (tag maps). */
     private volatile Object[] sets = {Map.of()};
     private volatile int size = 1;
@@ -20,12 +20,14 @@ final class TagSets {
      * @return its id, assigned on first sight
      */
     int id(Map<String, String> tags) {
-        Integer id = ids.get(tags);
-        return id != null ? id : add(tags);
+        Key key = new Key(tags);
+        Integer id = ids.get(key);
+        return id != null ? id : add(key);
     }
 
-    private synchronized int add(Map<String, String> tags) {
-        Integer id = ids.get(tags);
+    private synchronized int add(Key key) {
+        Map<String, String> tags = key.tags;
+        Integer id = ids.get(key);
         if (id != null) {
             return id;
         }
@@ -37,8 +39,41 @@ final class TagSets {
         s[next] = tags;
         sets = s;
         size = next + 1;
-        ids.put(tags, next);
+        ids.put(key, next);
         return next;
+    }
+
+    /**
+     * A tag map with a well-mixed hash: {@link Map#hashCode()} sums {@code key ^ value} hashes, which collide for
+     * sets of similar keys and values ({@code team-07}, {@code env-03}...), and a hash map of colliding maps
+     * compares whole maps.
+     */
+    private static final class Key {
+        final Map<String, String> tags;
+        final int hash;
+
+        Key(Map<String, String> tags) {
+            this.tags = tags;
+            int h = 0;
+            for (Map.Entry<String, String> e : tags.entrySet()) {
+                int x = e.getKey().hashCode() * 0x9E3779B9 + e.getValue().hashCode();
+                x ^= x >>> 16;
+                x *= 0x85EBCA6B;
+                x ^= x >>> 13;
+                h += x;
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && k.tags.equals(tags);
+        }
     }
 
     /** @return the number of sets */
