@@ -2,6 +2,7 @@ package dev.billing.core;
 
 import dev.billing.core.internal.FetchEngine;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
@@ -133,12 +134,14 @@ final class SyncOrchestrator {
                         return CompletableFuture.completedFuture(null);
                     }
                     WindowLease lease = claimed.get();
+                    // appended to the store as it is fetched where the store allows it, else held until replaced
                     List<CostRecord> window = new ArrayList<>();
+                    CostSink fetchedTo = lease.appender().orElse(window::add);
                     FetchRequest request = FetchRequest.of(account, BillingPeriod.month(m), Granularity.DAILY)
                             .withCancellation(CostAggregator.retriesTo(listener, account));
                     CompletableFuture<Void> done;
                     try {
-                        done = engine.fetch(provider, request, window::add).thenAcceptAsync(stats -> {
+                        done = engine.fetch(provider, request, fetchedTo).thenAcceptAsync(stats -> {
                             Optional<WindowReplacement> result = lease.replace(now, sink -> {
                                 sink.acceptAll(window);
                                 return stats;

@@ -145,6 +145,8 @@ public final class InMemoryCostStore implements CostStore {
         private final YearMonth month;
         private final Key key;
         private boolean open = true;
+        /** What {@link #appender()} took, not yet in the store. */
+        private WindowSink appended;
 
         Lease(ServiceAccount account, YearMonth month, Key key) {
             this.account = account;
@@ -165,16 +167,27 @@ public final class InMemoryCostStore implements CostStore {
         @Override
         public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
             try {
-                return Optional.of(write(account, month, key, syncedAt, source));
+                WindowSink sink = appended != null ? appended : new WindowSink(account, month, columns.newSegment());
+                return Optional.of(write(key, syncedAt, source, sink));
             } finally {
                 close();
             }
+        }
+
+        /** Appends to a new segment of the store, committed by {@link #replace}. */
+        @Override
+        public Optional<CostSink> appender() {
+            if (appended == null) {
+                appended = new WindowSink(account, month, columns.newSegment());
+            }
+            return Optional.of(appended);
         }
 
         @Override
         public synchronized void close() {
             if (open) {
                 open = false;
+                appended = null;
                 replacing.remove(key);
             }
         }
@@ -211,11 +224,15 @@ public final class InMemoryCostStore implements CostStore {
         return out;
     }
 
-    private WindowReplacement write(ServiceAccount account, YearMonth month, Key key, Instant syncedAt,
-                                    WindowSource source) {
-        ColumnarStore.Segment rows = columns.newSegment();
-        WindowSink sink = new WindowSink(account, month, rows);
+    /** Writes {@code source} to {@code sink} (after what it already holds) and replaces the window with it. */
+    private WindowReplacement write(Key key, Instant syncedAt, WindowSource source, WindowSink sink) {
+        ServiceAccount account = sink.account;
+        YearMonth month = sink.month;
+        ColumnarStore.Segment rows = sink.rows;
         FetchStats stats = source.writeTo(sink);
+        if (sink.refused != null) {
+            throw sink.refused;
+        }
         Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
         sums.putAll(rows.totals());
         List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
@@ -250,7 +267,10 @@ public final class InMemoryCostStore implements CostStore {
                 old == null ? List.of() : old.totals, totals, fresh.records, stats);
     }
 
-    /** Checks that every line item belongs to the window, then appends it to the window's segment. */
+    /**
+     * Checks that every line item belongs to the window, then appends it to the window's segment; after the first
+     * that does not, keeps the refusal (thrown when the window would be written) and appends nothing more.
+     */
     private static final class WindowSink implements CostSink {
         private final ServiceAccount account;
         private final YearMonth month;
@@ -260,6 +280,7 @@ public final class InMemoryCostStore implements CostStore {
         private LocalDate lastDate;
         private boolean lastInside;
         long count;
+        BillingException refused;
 
         WindowSink(ServiceAccount account, YearMonth month, ColumnarStore.Segment rows) {
             this.account = account;
@@ -271,6 +292,9 @@ public final class InMemoryCostStore implements CostStore {
 
         @Override
         public void accept(CostRecord record) {
+            if (refused != null) {
+                return;
+            }
             LocalDate date = record.chargeDate();
             if (date != lastDate) {
                 long day = date.toEpochDay();
@@ -278,9 +302,10 @@ public final class InMemoryCostStore implements CostStore {
                 lastDate = date;
             }
             if (!lastInside || !record.serviceAccount().equals(account.id())) {
-                throw new BillingException("a line item of service account '" + record.serviceAccount()
+                refused = new BillingException("a line item of service account '" + record.serviceAccount()
                         + "' dated " + record.chargeDate() + " is outside the window " + account.id() + " " + month
                         + " being replaced", account.name(), false, null);
+                return;
             }
             rows.add(record);
             count++;

@@ -35,6 +35,19 @@ public interface WindowLease extends AutoCloseable {
      */
     Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source);
 
+    /**
+     * Where the window's new line items can go while they are fetched, for a store that keeps them apart
+     * until {@link #replace} (the in-memory store appends them to a new segment), so that the caller need not
+     * hold them: {@link #replace} then takes what was appended, followed by what its source writes, and
+     * {@link #close()} without {@link #replace} drops it. The default has none: the caller holds the line items
+     * and hands them to {@link #replace}.
+     *
+     * @return a sink for the window's new line items, used from one thread at a time, or empty
+     */
+    default Optional<CostSink> appender() {
+        return Optional.empty();
+    }
+
     /** Gives the lease back when it was not used; does nothing after {@link #replace}. Never throws. */
     @Override
     void close();
