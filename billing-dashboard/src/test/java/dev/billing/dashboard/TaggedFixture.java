@@ -120,7 +120,7 @@ final class TaggedFixture implements AutoCloseable {
                     n++;
                 }
             }
-            return new FetchStats(n, 1, 1, 0);
+            return FetchStats.builder().records(n).requests(1).pages(1).build();
         }
     }
 }
