@@ -173,8 +173,11 @@ public final class Retrier {
                     + " for service account '" + serviceAccount + "'" + tries + "; " + rateLimitAdvice, serviceAccount,
                     f.retryAfter());
         }
-        return new ProviderUnavailableException(provider + " unavailable (" + f.getMessage() + ") on " + what
-                + " for service account '" + serviceAccount + "'" + tries, serviceAccount, f.status(), f.getCause());
+        String message = provider + " unavailable (" + f.getMessage() + ") on " + what
+                + " for service account '" + serviceAccount + "'" + tries;
+        return f.status().isPresent()
+                ? new ProviderUnavailableException(message, serviceAccount, f.status().getAsInt(), f.getCause())
+                : new ProviderUnavailableException(message, serviceAccount, f.getCause());
     }
 
     /**

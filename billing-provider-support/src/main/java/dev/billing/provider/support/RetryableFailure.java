@@ -1,6 +1,7 @@
 package dev.billing.provider.support;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * A transient failure of one attempt, the only exception the {@link Retrier} retries; when the attempts run
@@ -10,11 +11,11 @@ import java.time.Duration;
 public final class RetryableFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    private final int status;
+    private final OptionalInt status;
     private final boolean rateLimited;
     private final transient Duration retryAfter;
 
-    private RetryableFailure(String description, int status, boolean rateLimited, Duration retryAfter, Throwable cause) {
+    private RetryableFailure(String description, OptionalInt status, boolean rateLimited, Duration retryAfter, Throwable cause) {
         super(description, cause, false, false);
         this.status = status;
         this.rateLimited = rateLimited;
@@ -28,7 +29,7 @@ public final class RetryableFailure extends RuntimeException {
      * @return a throttled attempt
      */
     public static RetryableFailure throttled(String description, int status, Duration retryAfter) {
-        return new RetryableFailure(description, status, true, retryAfter, null);
+        return new RetryableFailure(description, OptionalInt.of(status), true, retryAfter, null);
     }
 
     /**
@@ -38,7 +39,7 @@ public final class RetryableFailure extends RuntimeException {
      * @return an attempt the server failed
      */
     public static RetryableFailure unavailable(String description, int status, Duration retryAfter) {
-        return new RetryableFailure(description, status, false, retryAfter, null);
+        return new RetryableFailure(description, OptionalInt.of(status), false, retryAfter, null);
     }
 
     /**
@@ -47,11 +48,11 @@ public final class RetryableFailure extends RuntimeException {
      * @return an attempt without an answer
      */
     public static RetryableFailure noAnswer(String description, Throwable cause) {
-        return new RetryableFailure(description, -1, false, null, cause);
+        return new RetryableFailure(description, OptionalInt.empty(), false, null, cause);
     }
 
-    /** @return the HTTP status, or -1 without an answer */
-    public int status() {
+    /** @return the HTTP status, empty without an answer */
+    public OptionalInt status() {
         return status;
     }
 
