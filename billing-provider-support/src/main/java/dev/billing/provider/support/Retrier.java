@@ -173,8 +173,11 @@ public final class Retrier {
                     + " for service account '" + serviceAccount + "'" + tries + "; " + rateLimitAdvice, serviceAccount,
                     f.retryAfter());
         }
-        return new ProviderUnavailableException(provider + " unavailable (" + f.getMessage() + ") on " + what
-                + " for service account '" + serviceAccount + "'" + tries, serviceAccount, f.status(), f.getCause());
+        String message = provider + " unavailable (" + f.getMessage() + ") on " + what + " for service account '"
+                + serviceAccount + "'" + tries;
+        // a failure without an answer (timeout, reset, refused) has no HTTP status
+        return f.status() < 0 ? new ProviderUnavailableException(message, serviceAccount, f.getCause())
+                : new ProviderUnavailableException(message, serviceAccount, f.status(), f.getCause());
     }
 
     /**
