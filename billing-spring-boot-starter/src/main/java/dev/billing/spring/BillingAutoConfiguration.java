@@ -75,7 +75,7 @@ public class BillingAutoConfiguration {
 
     /**
      * @param properties {@code billing.config-file}, and the service accounts its budgets may name
-     * @return the file's provider settings, tag aliases, budgets and anomaly settings
+     * @return the file's provider settings, tag aliases, allocation, budgets and anomaly settings
      * @throws BillingPropertyException naming {@code billing.config-file}, the file's field and the fix
      */
     @Bean

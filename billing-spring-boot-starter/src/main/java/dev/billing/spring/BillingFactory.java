@@ -27,7 +27,7 @@ import java.util.Set;
 /**
  * Builds the {@link Billing} of {@code billing.*} and {@code billing.config-file}, naming the property at fault
  * when one is wrong. Where the file and the properties both give a provider setting or a tag alias's canonical
- * key, the property wins.
+ * key, the property wins; {@code billing.allocation.*}, given, replaces the file's allocation.
  */
 final class BillingFactory {
     private static final String CONFIG_FILE = "billing.config-file";
@@ -90,9 +90,9 @@ final class BillingFactory {
                 .putAll(given));
         Billing.Builder builder = Billing.builder().listener(listener)
                 .tagAliases(tagAliases(properties, file == null ? TagAliases.NONE : file.tagAliases()));
-        if (!properties.getAllocation().isEmpty()) {
-            builder.allocation(allocation(properties.getAllocation()));
-        }
+        // billing.allocation.* replaces the file's "allocation" block as a whole
+        builder.allocation(!properties.getAllocation().isEmpty() ? allocation(properties.getAllocation())
+                : file == null ? Allocation.NONE : file.allocation());
         settings.forEach(builder::providerSettings);
         Billing billing;
         try {

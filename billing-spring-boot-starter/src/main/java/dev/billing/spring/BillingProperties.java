@@ -27,7 +27,7 @@ public class BillingProperties {
 
     /**
      * A {@code billing.json} (the CLI's configuration file) whose {@code providers}, {@code tagAliases},
-     * {@code budgets} and {@code anomalies} are used; its provider settings and tag aliases are combined with
+     * {@code allocation}, {@code budgets} and {@code anomalies} are used; its provider settings and tag aliases are combined with
      * {@code billing.providers.*} and {@code billing.tag-aliases.*}, the properties winning. It may not hold
      * {@code serviceAccounts} or {@code store}: give those as properties.
      */

@@ -228,6 +228,38 @@ class BillingConfigFileTest {
     }
 
     @Test
+    void theFilesAllocation_isApplied_unlessAllocationPropertiesReplaceIt() throws IOException {
+        Path file = file("""
+                {"allocation": {"rules": [{"name": "web to ml", "when": {"serviceAccount": ["web-prod"]},
+                                           "project": "p-ml"}]},
+                 "budgets": [{"name": "ml", "scope": {"project": "p-ml"}, "amount": "10", "currency": "USD"}]}
+                """);
+        Money total = DATA.total("111111111111", JANUARY);
+        runner().withPropertyValues("billing.config-file=" + file,
+                "billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint()).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Billing billing = context.getBean(Billing.class);
+                    assertThat(billing.allocation()).isEqualTo(context.getBean(BillingConfig.class).allocation());
+                    CostReport report = billing.costs().report(CostQuery.builder(JANUARY).build());
+                    assertThat(report.projects().get(ProjectId.of("p-ml")).totals()).containsExactly(total);
+                    assertThat(report.projects().get(ProjectId.of("p-web")).totals()).isEmpty();
+                });
+        runner().withPropertyValues("billing.config-file=" + file,
+                "billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint(),
+                "billing.allocation.rules[0].name=web to ops", "billing.allocation.rules[0].project=p-ops").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    CostReport report = context.getBean(Billing.class).costs().report(CostQuery.builder(JANUARY).build());
+                    assertThat(report.projects().get(ProjectId.of("p-ops")).totals()).containsExactly(total);
+                    assertThat(report.projects()).doesNotContainKey(ProjectId.of("p-ml"));
+                });
+        Path bad = file("{\"allocation\": {\"rules\": [{\"name\": \"x\", \"when\": {\"colour\": [\"red\"]},"
+                + " \"project\": \"p-ml\"}]}}");
+        runner().withPropertyValues("billing.config-file=" + bad).run(context ->
+                assertThat(BillingAutoConfigurationTest.analyze(context).getDescription())
+                        .contains("billing.config-file", "colour"));
+    }
+
+    @Test
     void aBadAllocationProperty_failsStartup_namingTheRuleOrSplit() {
         runner().withPropertyValues("billing.providers.hyperbilling-aws.endpoint=" + sim.endpoint(),
                 "billing.allocation.rules[0].name=both", "billing.allocation.rules[0].project=p-ml",
