@@ -41,7 +41,7 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
             SettingValues.count("maxRequestsPerFetch", "the most GetCostAndUsage requests (USD 0.01 each) one fetch"
                     + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)),
             ProviderSetting.optional("tagKeys", "comma-separated cost allocation tag keys read as tags; each costs requests"
-                    + " (USD 0.01 each), see the provider's documentation", "team,env")
+                    + " (USD 0.01 each), see the provider's documentation; none by default", null)
                     .satisfying(v -> Settings.validTagKeys(tagKeys(v)), "be distinct tag keys of at most "
                             + Settings.MAX_TAG_KEY + " characters, separated by commas"));
 
