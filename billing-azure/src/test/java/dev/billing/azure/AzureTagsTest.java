@@ -2,6 +2,11 @@ package dev.billing.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.billing.azure.AzureChargeTypesTest.CLIENT;
+import static dev.billing.azure.AzureChargeTypesTest.SCOPE;
+import static dev.billing.azure.AzureChargeTypesTest.SECRET;
+import static dev.billing.azure.AzureChargeTypesTest.SUB;
+import static dev.billing.azure.AzureChargeTypesTest.TENANT;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.azure.internal.AzureCostManagementProviderFactory;
@@ -37,11 +42,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class AzureTagsTest {
-    static final String TENANT = "contoso.onmicrosoft.com";
-    static final String CLIENT = "0f0e0d0c-0b0a-0908-0706-050403020100";
-    static final String SECRET = "sim~SeCrEt.7b1c";
-    static final String SUB = "cccc0000-0000-0000-0000-000000000003";
-    static final String SCOPE = "/subscriptions/" + SUB;
     static final LocalDate FEB = LocalDate.of(2026, 2, 3);
     static final LocalDate MAR = LocalDate.of(2026, 3, 9);
 
