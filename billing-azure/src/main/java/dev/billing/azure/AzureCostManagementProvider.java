@@ -13,6 +13,9 @@ import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.provider.HttpSettings;
 import java.net.URI;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,6 +76,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
     private final URI endpoint;
     private final URI authority;
     private final AzureCostType costType;
+    private final List<String> tagKeys;
     private final AzureTokenSource tokenSource;
     private final URI imdsEndpoint;
     private final Map<String, String> environment;
@@ -89,8 +93,9 @@ public final class AzureCostManagementProvider implements BillingProvider {
         this.environment = b.environment;
         this.http = b.http;
         this.maxRequestsPerFetch = b.maxRequestsPerFetch;
+        this.tagKeys = b.tagKeys;
         this.fetcher = new QueryFetcher(endpoint, authority, costType.wireName(), tokenSource, imdsEndpoint, environment,
-                http, maxRequestsPerFetch);
+                http, maxRequestsPerFetch, tagKeys);
     }
 
     /**
@@ -112,6 +117,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
         b.environment = environment;
         b.http = http;
         b.maxRequestsPerFetch = maxRequestsPerFetch;
+        b.tagKeys = tagKeys;
         return b;
     }
 
@@ -167,7 +173,17 @@ public final class AzureCostManagementProvider implements BillingProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return CAPABILITIES;
+        if (tagKeys.isEmpty()) {
+            return CAPABILITIES;
+        }
+        EnumSet<Capability> c = EnumSet.copyOf(CAPABILITIES);
+        c.add(Capability.TAGS);
+        return Collections.unmodifiableSet(c);
+    }
+
+    /** @return the tag names read as record tags (at most one), empty for none */
+    public List<String> tagKeys() {
+        return tagKeys;
     }
 
     /**
@@ -212,7 +228,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
     @Override
     public String toString() {
         return "AzureCostManagementProvider[" + ID + ", endpoint=" + endpoint + ", authority=" + authority
-                + ", costType=" + costType.wireName() + (tokenSource == null ? "" : ", host token source") + "]";
+                + ", costType=" + costType.wireName() + (tagKeys.isEmpty() ? "" : ", tagKeys=" + tagKeys) + (tokenSource == null ? "" : ", host token source") + "]";
     }
 
     /** Builds an {@link AzureCostManagementProvider}. */
@@ -225,6 +241,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
         private Map<String, String> environment = System.getenv();
         private HttpSettings http = HttpSettings.defaults();
         private int maxRequestsPerFetch = 2000;
+        private List<String> tagKeys = List.of();
 
         private Builder() {
         }
@@ -309,6 +326,22 @@ public final class AzureCostManagementProvider implements BillingProvider {
          */
         public Builder maxRequestsPerFetch(int max) {
             this.maxRequestsPerFetch = Arguments.atLeastOne(max, "maxRequestsPerFetch");
+            return this;
+        }
+
+        /**
+         * @param keys the Azure tag names read as record tags (matched case-insensitively, as Azure does; the record's
+         *     tag is named as given here); at most one: each costs queries per service and month, see
+         *     docs/azure-cost-management.md (default none)
+         * @return this builder
+         * @throws IllegalArgumentException when a key is blank, or more than one key is named
+         */
+        public Builder tagKeys(List<String> keys) {
+            if (!QueryFetcher.validTagKeys(keys)) {
+                throw new IllegalArgumentException("tagKeys must be at most " + QueryFetcher.MAX_TAG_KEYS
+                        + " non-blank tag name, got " + keys);
+            }
+            this.tagKeys = keys.stream().map(String::trim).toList();
             return this;
         }
 

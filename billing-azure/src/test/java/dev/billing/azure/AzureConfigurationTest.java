@@ -24,13 +24,14 @@ class AzureConfigurationTest {
             assertThat(azure.endpoint()).isEqualTo(URI.create("https://management.azure.com"));
             assertThat(azure.authority()).isEqualTo(URI.create("https://login.microsoftonline.com"));
             assertThat(azure.costType()).isEqualTo(AzureCostType.ACTUAL_COST);
+            assertThat(azure.tagKeys()).isEmpty();
             assertThat(p.displayName()).isEqualTo("Azure Cost Management");
             assertThat(p.credentialSchema().fields()).extracting(f -> f.name())
                     .containsExactly("tenantId", "clientId", "clientSecret", "managedIdentity", "scope");
             assertThat(p.credentialSchema().field("clientSecret").orElseThrow().secret()).isTrue();
         }
         assertThat(factory.settings()).extracting(ProviderSetting::name)
-                .containsExactly("endpoint", "authority", "costType", "imdsEndpoint");
+                .containsExactly("endpoint", "authority", "costType", "imdsEndpoint", "tagKeys");
         assertThat(factory.settings()).noneMatch(ProviderSetting::required);
     }
 

@@ -259,11 +259,15 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
      * @param currency the billing currency code
      * @param cost the exact cost of an {@code ActualCost} (or {@code Usage}) query
      * @param amortizedCost the exact cost of an {@code AmortizedCost} query
+     * @param tags the resource's tags, name to value (names as the resource spells them; queries match them
+     *     case-insensitively, as Azure does)
      */
     public record Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
-                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost) {
-        /** Validates presence. */
+                      String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost,
+                      Map<String, String> tags) {
+        /** Validates presence and copies the tags. */
         public Row {
+            tags = Map.copyOf(tags);
             Objects.requireNonNull(billingAccount, "billingAccount");
             Objects.requireNonNull(subscriptionId, "subscriptionId");
             Objects.requireNonNull(resourceGroup, "resourceGroup");
@@ -274,6 +278,26 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(cost, "cost");
             Objects.requireNonNull(amortizedCost, "amortizedCost");
+        }
+
+        /**
+         * A row without tags.
+         *
+         * @param billingAccount the billing account, or {@code ""}
+         * @param subscriptionId the subscription, or {@code ""}
+         * @param resourceGroup the resource group, or {@code ""}
+         * @param date the usage day
+         * @param service the {@code ServiceName}
+         * @param location the {@code ResourceLocation}
+         * @param chargeType the {@code ChargeType}
+         * @param currency the billing currency code
+         * @param cost the exact cost of an {@code ActualCost} query
+         * @param amortizedCost the exact cost of an {@code AmortizedCost} query
+         */
+        public Row(String billingAccount, String subscriptionId, String resourceGroup, LocalDate date, String service,
+                   String location, String chargeType, String currency, BigDecimal cost, BigDecimal amortizedCost) {
+            this(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amortizedCost, Map.of());
         }
 
         /**
@@ -314,7 +338,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row inResourceGroup(String group) {
             return new Row(billingAccount, subscriptionId, group, date, service, location, chargeType, currency, cost,
-                    amortizedCost);
+                    amortizedCost, tags);
         }
 
         /**
@@ -324,7 +348,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row charged(String type) {
             return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, type, currency, cost,
-                    amortizedCost);
+                    amortizedCost, tags);
         }
 
         /**
@@ -333,7 +357,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row inBillingAccount(String account) {
             return new Row(account, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
-                    amortizedCost);
+                    amortizedCost, tags);
         }
 
         /**
@@ -343,7 +367,19 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
          */
         public Row amortized(BigDecimal amount) {
             return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
-                    amount);
+                    amount, tags);
+        }
+
+        /**
+         * @param name a tag name
+         * @param value its value
+         * @return a copy whose resource also has that tag
+         */
+        public Row tagged(String name, String value) {
+            Map<String, String> t = new java.util.HashMap<>(tags);
+            t.put(name, value);
+            return new Row(billingAccount, subscriptionId, resourceGroup, date, service, location, chargeType, currency, cost,
+                    amortizedCost, t);
         }
     }
 

@@ -230,4 +230,43 @@ class AzureCostManagementSimulatorTest {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).get(0).decimalValue()).isEqualByComparingTo("1.5");
     }
+
+    /**
+     * A {@code TagKey} grouping (QueryGrouping.type, the QueryColumnType enum [TagKey, Dimension] of the 2023-11-01
+     * specification) answers the columns TagKey and TagValue, null where the resource has no such tag
+     * (/work/shared/spec/providers.md); tag names match case-insensitively; a {@code tags} comparison
+     * (QueryComparisonExpression, operator In) filters by value; a third grouping is refused even when it is a tag.
+     */
+    @Test
+    void query_groupsByTagKey_filtersByTags_andRefusesAThirdGroupingWithATag() throws Exception {
+        sim.close();
+        LocalDate day = LocalDate.of(2026, 1, 2);
+        sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret").rows(List.of(
+                Row.of("sub-1", day, "Storage", "westeurope", "EUR", new BigDecimal("1.5")).tagged("Team", "blue"),
+                Row.of("sub-1", day, "Storage", "westeurope", "EUR", new BigDecimal("2.25")).tagged("TEAM", "blue"),
+                Row.of("sub-1", day, "Storage", "westeurope", "EUR", new BigDecimal("4")).tagged("team", "red"),
+                Row.of("sub-1", day, "Compute", "eastus", "EUR", new BigDecimal("8"))))
+                .start();
+        String token = bearer("app-1", "s3cret");
+        String byTag = body("2026-01-01", "2026-01-31", "Cost", "ServiceName")
+                .replace("]}}", ",{\"type\":\"TagKey\",\"name\":\"team\"}]}}");
+        JsonNode answer = JSON.readTree(query(queryUrl(SCOPE), token, byTag).body()).at("/properties");
+        List<String> columns = new ArrayList<>();
+        answer.get("columns").forEach(c -> columns.add(c.get("name").asText()));
+        assertThat(columns).containsExactly("Cost", "UsageDate", "ServiceName", "TagKey", "TagValue", "Currency");
+        List<String> rows = new ArrayList<>();
+        answer.get("rows").forEach(r -> rows.add(r.get(0).decimalValue().stripTrailingZeros().toPlainString() + " "
+                + r.get(2).asText() + " " + r.get(4).asText("(" + r.get(4).getNodeType() + ")")));
+        assertThat(rows).containsExactlyInAnyOrder("3.75 Storage blue", "4 Storage red", "8 Compute (NULL)");
+
+        String filtered = byTag.replace("\"grouping\"", "\"filter\":{\"tags\":{\"name\":\"TEAM\",\"operator\":\"In\","
+                + "\"values\":[\"red\"]}},\"grouping\"");
+        JsonNode red = JSON.readTree(query(queryUrl(SCOPE), token, filtered).body()).at("/properties/rows");
+        assertThat(red).hasSize(1);
+        assertThat(red.get(0).get(0).decimalValue()).isEqualByComparingTo("4");
+
+        String third = body("2026-01-01", "2026-01-31", "Cost", "ServiceName", "ResourceLocation")
+                .replace("]}}", ",{\"type\":\"TagKey\",\"name\":\"team\"}]}}");
+        assertThat(query(queryUrl(SCOPE), token, third).statusCode()).isEqualTo(400);
+    }
 }

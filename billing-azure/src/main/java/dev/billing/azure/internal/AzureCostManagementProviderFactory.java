@@ -19,7 +19,7 @@ import java.util.Map;
  * <p>Settings, all optional: {@code endpoint} (default {@value AzureCostManagementProvider#DEFAULT_ENDPOINT}),
  * {@code authority} (default {@value AzureCostManagementProvider#DEFAULT_AUTHORITY}), {@code costType}
  * ({@code ActualCost}, the default, or {@code AmortizedCost}), {@code imdsEndpoint} (default
- * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}).
+ * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (the tag name read as tags).
  */
 public final class AzureCostManagementProviderFactory implements BillingProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -31,7 +31,11 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
                     .satisfying(v -> AzureCostType.parse(v).isPresent(), "be ActualCost or AmortizedCost"),
             ProviderSetting.optional("imdsEndpoint", "the Azure Instance Metadata Service, where managed identity tokens"
                     + " come from outside App Service", AzureCostManagementProvider.DEFAULT_IMDS_ENDPOINT)
-                    .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT));
+                    .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT),
+            ProviderSetting.optional("tagKeys", "the Azure tag name read as tags (case-insensitive; at most one, each"
+                    + " costs queries per service and month); none when absent", null)
+                    .satisfying(v -> QueryFetcher.validTagKeys(tagKeys(v)), "name at most " + QueryFetcher.MAX_TAG_KEYS
+                            + " non-blank tag name"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
@@ -42,10 +46,15 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         return AzureCostManagementProvider.ID;
     }
 
-    /** @return {@code endpoint}, {@code authority}, {@code costType} and {@code imdsEndpoint}, all optional */
+    /** @return {@code endpoint}, {@code authority}, {@code costType}, {@code imdsEndpoint} and {@code tagKeys}, all optional */
     @Override
     public List<ProviderSetting> settings() {
         return SETTINGS;
+    }
+
+    /** @return the names of a {@code tagKeys} value, trimmed */
+    private static List<String> tagKeys(String value) {
+        return java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
     /**
@@ -59,6 +68,7 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
         values.get("costType", v -> AzureCostType.parse(v).orElseThrow()).ifPresent(b::costType);
         values.get("imdsEndpoint", java.net.URI::create).ifPresent(b::imdsEndpoint);
+        values.get("tagKeys", AzureCostManagementProviderFactory::tagKeys).ifPresent(b::tagKeys);
         return b.build();
     }
 }

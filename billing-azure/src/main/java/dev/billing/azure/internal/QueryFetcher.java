@@ -60,6 +60,14 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * A subscription or resource group scope sends 2 queries a month; a billing account 1 + 2 × its
  * subscriptions with costs that month (more when answers are paged).
+ *
+ * <p>With a tag name ({@code tagKeys}), the second query of step 2 is replaced by queries per service that the
+ * first names (each filtered {@code ServiceName In [s]}, so that location or charge type and the tag fit in two
+ * groupings): {@code ResourceLocation} × {@code TagKey} filtered to the usage charge types when the service has
+ * usage, and {@code ChargeType} × {@code TagKey} filtered to the service's other charge types when it has any.
+ * Every cost line is in exactly one of them, so totals stay exact; a line whose resource lacks the tag
+ * ({@code TagValue} null) carries the tag with the value {@code ""}. A subscription or resource group scope then
+ * sends 1 + U + N queries a month (U services with usage, N services with other charges).
  */
 public final class QueryFetcher {
     /** The Cost Management REST API version this provider implements. */
@@ -83,6 +91,10 @@ public final class QueryFetcher {
     private final AzureHttp http;
     private final Tokens tokens;
     private final boolean hostTokenSource;
+    /** The tag name read as tags, or null. */
+    private final String tagKey;
+    /** The most tag names {@code tagKeys} may name: one (a second would need its own untagged branch). */
+    public static final int MAX_TAG_KEYS = 1;
 
     /**
      * @param endpoint the checked Resource Manager URL
@@ -94,9 +106,15 @@ public final class QueryFetcher {
      * @param environment where the App Service identity endpoint ({@code IDENTITY_ENDPOINT}, {@code IDENTITY_HEADER}) is read
      * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
+     * @param tagKeys the tag names read as tags (at most {@value #MAX_TAG_KEYS}), empty for none
      */
     public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, URI imds,
-                        Map<String, String> environment, HttpSettings settings, int maxRequestsPerFetch) {
+                        Map<String, String> environment, HttpSettings settings, int maxRequestsPerFetch,
+                        List<String> tagKeys) {
+        if (!validTagKeys(tagKeys)) {
+            throw new IllegalArgumentException("at most " + MAX_TAG_KEYS + " non-blank tag name, got " + tagKeys);
+        }
+        this.tagKey = tagKeys.isEmpty() ? null : tagKeys.get(0).trim();
         this.endpoint = endpoint;
         this.costTypes = "ActualCost".equals(costType) ? List.of("ActualCost", "AmortizedCost") : List.of(costType);
         this.maxRequestsPerFetch = maxRequestsPerFetch;
@@ -105,6 +123,14 @@ public final class QueryFetcher {
         this.tokens = new Tokens(authority, http, tokenSource,
                 new ManagedIdentity(ManagedIdentity.checkImds(AzureHttp.PROVIDER, imds), environment, http, clock), clock);
         this.hostTokenSource = tokenSource != null;
+    }
+
+    /**
+     * @param keys tag names
+     * @return whether they are at most {@value #MAX_TAG_KEYS}, each non-blank
+     */
+    public static boolean validTagKeys(List<String> keys) {
+        return keys.size() <= MAX_TAG_KEYS && keys.stream().allMatch(k -> k != null && !k.isBlank());
     }
 
     /**
@@ -141,7 +167,7 @@ public final class QueryFetcher {
         LocalDate day = LocalDate.now(clock.withZone(ZoneOffset.UTC)).minusDays(1);
         AtomicInteger requests = new AtomicInteger();
         query(p, firstUrl(p), QueryJson.body(costTypes.get(0), day, day,
-                p.scope().spansSubscriptions() ? BY_SUBSCRIPTION : BY_CHARGE, null), requests, Cancel.NEVER);
+                p.scope().spansSubscriptions() ? BY_SUBSCRIPTION : BY_CHARGE, null, null), requests, Cancel.NEVER);
         log.debug("verified service account {}: scope {} answered a query for {}", p.serviceAccount(), p.scope().path(), day);
     }
 
@@ -157,7 +183,7 @@ public final class QueryFetcher {
         for (Window w : windows(request.period())) {
             List<String> subscriptions = new ArrayList<>();
             if (p.scope().spansSubscriptions()) {
-                run.planned(w, BY_SUBSCRIPTION, null, null, row -> {
+                run.planned(w, BY_SUBSCRIPTION, null, null, null, row -> {
                     String s = row.subscription().trim();
                     if (!s.isEmpty() && !subscriptions.contains(s)) {
                         subscriptions.add(s); // named by either cost type
@@ -169,10 +195,13 @@ public final class QueryFetcher {
             }
             for (String subscription : subscriptions) {
                 JsonNode unit = subscription == null ? null : QueryJson.in("SubscriptionId", List.of(subscription));
-                run.planned(w, BY_CHARGE, unit, subscription,
-                        row -> !USAGE_TYPES_LOWER.contains(row.chargeType().trim().toLowerCase(Locale.ROOT)));
-                run.planned(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)), subscription,
-                        row -> true);
+                if (tagKey == null) {
+                    run.planned(w, BY_CHARGE, unit, subscription, null, row -> !isUsage(row.chargeType()));
+                    run.planned(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
+                            subscription, null, row -> true);
+                } else {
+                    tagged(run, w, unit, subscription);
+                }
             }
         }
         log.debug("service account {}: fetched {} records for {} in {} pages, {} requests, {} rows dropped",
@@ -182,10 +211,45 @@ public final class QueryFetcher {
     }
 
     /**
+     * The tag plan of one subscription (or the scope) and window: {@code ServiceName} × {@code ChargeType} names the
+     * services and their charge types (no records), then per service {@code ResourceLocation} × {@code TagKey} over
+     * its usage charge types and {@code ChargeType} × {@code TagKey} over its other charge types give the records.
+     */
+    private void tagged(Run run, Window w, JsonNode unit, String subscription) {
+        Map<String, Set<String>> others = new java.util.LinkedHashMap<>();
+        Set<String> usage = new java.util.LinkedHashSet<>();
+        run.planned(w, BY_CHARGE, unit, subscription, null, row -> {
+            if (isUsage(row.chargeType())) {
+                usage.add(row.service());
+                others.computeIfAbsent(row.service(), s -> new java.util.LinkedHashSet<>());
+            } else {
+                others.computeIfAbsent(row.service(), s -> new java.util.LinkedHashSet<>()).add(row.chargeType());
+            }
+            return false;
+        });
+        for (Map.Entry<String, Set<String>> e : others.entrySet()) {
+            JsonNode service = QueryJson.and(unit, QueryJson.in("ServiceName", List.of(e.getKey())));
+            if (usage.contains(e.getKey())) {
+                run.planned(w, List.of("ResourceLocation"), QueryJson.and(service,
+                        QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)), subscription, e.getKey(), row -> true);
+            }
+            if (!e.getValue().isEmpty()) {
+                run.planned(w, List.of("ChargeType"), QueryJson.and(service,
+                        QueryJson.in("ChargeType", List.copyOf(e.getValue()))), subscription, e.getKey(), row -> true);
+            }
+        }
+    }
+
+    private static boolean isUsage(String chargeType) {
+        return USAGE_TYPES_LOWER.contains(chargeType.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
      * What makes two rows of one planned query the same line: the ActualCost row and the AmortizedCost row of
      * one key are one record. Values are compared exactly, as the API sent them.
      */
-    record Key(LocalDate day, String subscription, String service, String location, String chargeType, String currency) {
+    record Key(LocalDate day, String subscription, String service, String location, String chargeType, String currency,
+               String tag) {
     }
 
     /** One fetch's state: its counters, and the paging of each query of its plan. */
@@ -213,13 +277,15 @@ public final class QueryFetcher {
          * when only one type is queried).
          *
          * @param subscription the subscription the query is filtered to, or null
+         * @param service the service the query is filtered to (then grouped by {@link #tagKey}), or null
          */
-        void planned(Window w, List<String> grouping, JsonNode filter, String subscription,
+        void planned(Window w, List<String> grouping, JsonNode filter, String subscription, String service,
                    java.util.function.Predicate<Key> keep) {
+            String tag = service == null ? null : tagKey;
             Map<Key, BigDecimal[]> amounts = new java.util.LinkedHashMap<>();
             for (int t = 0; t < costTypes.size(); t++) {
                 int side = t;
-                pages(w, grouping, filter, costTypes.get(t), page -> read(page, subscription, (key, cost) -> {
+                pages(w, grouping, tag, filter, costTypes.get(t), page -> read(page, subscription, service, tag, (key, cost) -> {
                     BigDecimal[] a = amounts.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
                     a[side] = a[side].add(cost);
                 }));
@@ -243,6 +309,7 @@ public final class QueryFetcher {
                         .serviceAccount(account.id()).project(account.project()).service(key.service())
                         .region(region(key.location())).chargeCategory(category(key.chargeType()))
                         .correction(isCorrection(key.chargeType()))
+                        .tags(tag == null ? Map.of() : Map.of(tag, key.tag()))
                         .billedCost(Money.of(a[0], currency))
                         .effectiveCost(Money.of(a[costTypes.size() - 1], currency)).build());
             }
@@ -253,9 +320,9 @@ public final class QueryFetcher {
         }
 
         /** Sends one query for a window and one cost type and hands each page to {@code each} (which returns the rows dropped). */
-        void pages(Window w, List<String> grouping, JsonNode filter, String costType,
+        void pages(Window w, List<String> grouping, String tag, JsonNode filter, String costType,
                    java.util.function.Consumer<QueryJson.Page> each) {
-            byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping, filter);
+            byte[] body = QueryJson.body(costType, w.start(), w.end().minusDays(1), grouping, tag, filter);
             Set<String> seen = new HashSet<>();
             String url = firstUrl(p);
             int windowPages = 0;
@@ -292,8 +359,11 @@ public final class QueryFetcher {
          * Reads a page's rows into {@code into}, by key (rows outside the window too: the caller drops them).
          *
          * @param subscription the subscription the query was filtered to, or null
+         * @param service the service the query was filtered to, or null
+         * @param tag the tag name the query was grouped by, or null
          */
-        void read(QueryJson.Page page, String subscription, java.util.function.BiConsumer<Key, BigDecimal> into) {
+        void read(QueryJson.Page page, String subscription, String service, String tag,
+                  java.util.function.BiConsumer<Key, BigDecimal> into) {
             if (page.rows().isEmpty()) {
                 return;
             }
@@ -308,11 +378,17 @@ public final class QueryFetcher {
             int iLocation = page.column("ResourceLocation");
             int iSubscription = page.column("SubscriptionId");
             int iCharge = page.column("ChargeType");
+            int iTag = page.column("TagValue");
+            if (tag != null && iTag < 0) {
+                throw protocol(p, 200, "sent rows without the column TagValue to a query grouped by the tag '"
+                        + Bounds.message(tag) + "'; columns: " + page.columns().keySet());
+            }
             for (JsonNode row : page.rows()) {
                 String rowSubscription = iSubscription >= 0 ? text(row, iSubscription) : subscription;
                 into.accept(new Key(usageDate(row.get(iDate), p), rowSubscription == null ? "" : rowSubscription,
-                        text(row, iService), text(row, iLocation), iCharge < 0 ? "Usage" : text(row, iCharge),
-                        text(row, iCurrency).trim().toUpperCase(Locale.ROOT)), decimal(row.get(iCost), p));
+                        service != null ? service : text(row, iService), text(row, iLocation),
+                        iCharge < 0 ? "Usage" : text(row, iCharge), text(row, iCurrency).trim().toUpperCase(Locale.ROOT),
+                        tag == null ? "" : text(row, iTag)), decimal(row.get(iCost), p));
             }
         }
     }

@@ -40,11 +40,14 @@ final class QueryJson {
      * @param costType {@code ActualCost} or {@code AmortizedCost}
      * @param first the window's first day
      * @param last the window's last day (the API's end is inclusive)
-     * @param grouping the dimensions to group by (at most two: the 2023-11-01 specification's {@code maxItems})
+     * @param grouping the dimensions to group by
+     * @param tagKey a tag name grouped by after the dimensions ({@code {"type": "TagKey", "name": tagKey}}), or null;
+     *     at most two groupings in all (the 2023-11-01 specification's {@code QueryDataset.grouping maxItems})
      * @param filter the dataset's filter, or null
      */
-    static byte[] body(String costType, LocalDate first, LocalDate last, List<String> grouping, JsonNode filter) {
-        if (grouping.size() > 2) {
+    static byte[] body(String costType, LocalDate first, LocalDate last, List<String> grouping, String tagKey,
+                       JsonNode filter) {
+        if (grouping.size() + (tagKey == null ? 0 : 1) > 2) {
             throw new IllegalArgumentException("a query can have up to 2 group by clauses");
         }
         ObjectNode root = MAPPER.createObjectNode();
@@ -61,6 +64,9 @@ final class QueryJson {
         ArrayNode groups = dataset.putArray("grouping");
         for (String g : grouping) {
             groups.addObject().put("type", "Dimension").put("name", g);
+        }
+        if (tagKey != null) {
+            groups.addObject().put("type", "TagKey").put("name", tagKey);
         }
         if (filter != null) {
             dataset.set("filter", filter);

@@ -482,8 +482,15 @@ public final class AzureHandler implements HttpHandler {
         if (q.daily) {
             cols.addObject().put("name", "UsageDate").put("type", "Number");
         }
-        for (String g : q.grouping) {
-            cols.addObject().put("name", g).put("type", "String");
+        for (Grouping g : q.grouping) {
+            if (g.tag()) {
+                // a TagKey grouping answers two columns, TagKey and TagValue (null where the resource has no such
+                // tag): /work/shared/spec/providers.md, azure-cost-management
+                cols.addObject().put("name", "TagKey").put("type", "String");
+                cols.addObject().put("name", "TagValue").put("type", "String");
+            } else {
+                cols.addObject().put("name", g.name()).put("type", "String");
+            }
         }
         cols.addObject().put("name", "Currency").put("type", "String");
         ArrayNode out = props.putArray("rows");
@@ -522,8 +529,13 @@ public final class AzureHandler implements HttpHandler {
             if (!q.filter.test(r)) {
                 continue;
             }
-            for (String g : q.grouping) {
-                key.add(value(r, g.toLowerCase(Locale.ROOT)));
+            for (Grouping g : q.grouping) {
+                if (g.tag()) {
+                    key.add(g.name());
+                    key.add(tag(r, g.name()));
+                } else {
+                    key.add(value(r, g.name().toLowerCase(Locale.ROOT)));
+                }
             }
             key.add(r.currency());
             // QueryDefinition.type: ActualCost bills purchases when made, AmortizedCost spreads them (same source)
@@ -559,6 +571,15 @@ public final class AzureHandler implements HttpHandler {
         }
     }
 
+    /**
+     * One {@code QueryGrouping}.
+     *
+     * @param tag whether its {@code type} is {@code TagKey} (else {@code Dimension})
+     * @param name the dimension or tag name
+     */
+    private record Grouping(boolean tag, String name) {
+    }
+
     /** A parsed query definition. */
     private static final class Query {
         LocalDate from;
@@ -566,7 +587,7 @@ public final class AzureHandler implements HttpHandler {
         boolean daily;
         String costColumn;
         String type;
-        List<String> grouping = new ArrayList<>();
+        List<Grouping> grouping = new ArrayList<>();
         java.util.function.Predicate<Row> filter = r -> true;
 
         static Query parse(JsonNode root) {
@@ -631,10 +652,12 @@ public final class AzureHandler implements HttpHandler {
                 if (!oneOf(COLUMN_TYPES, columnType) || dim.isEmpty()) {
                     throw new IllegalArgumentException("each grouping needs a 'type' of " + COLUMN_TYPES + " and a 'name'");
                 }
-                if (!"dimension".equalsIgnoreCase(columnType) || !DIMENSIONS.contains(dim.toLowerCase(Locale.ROOT))) {
+                // QueryGrouping.type is a QueryColumnType: TagKey groups by a tag's values, Dimension by a column
+                boolean tag = "tagkey".equalsIgnoreCase(columnType);
+                if (!tag && !DIMENSIONS.contains(dim.toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException("unknown grouping '" + dim + "'");
                 }
-                q.grouping.add(dim);
+                q.grouping.add(new Grouping(tag, dim));
             }
             if (dataset.has("filter")) {
                 q.filter = filter(dataset.get("filter"));
@@ -660,12 +683,18 @@ public final class AzureHandler implements HttpHandler {
                     return keys.get(0).equals("and") ? r -> parts.stream().allMatch(p -> p.test(r))
                             : r -> parts.stream().anyMatch(p -> p.test(r));
                 }
-                case "dimensions" -> {
+                case "dimensions", "tags" -> {
+                    // QueryFilter.dimensions and .tags are QueryComparisonExpressions: a name, the operator In, values
                     String dim = v.path("name").asText("").toLowerCase(Locale.ROOT);
                     if (!oneOf(OPERATORS, v.path("operator").asText("")) || !v.path("values").isArray()
-                            || v.path("values").isEmpty()) {
+                            || v.path("values").isEmpty() || dim.isEmpty()) {
                         throw new IllegalArgumentException("a comparison needs a 'name', an 'operator' of " + OPERATORS
                                 + " and at least one value");
+                    }
+                    if (keys.get(0).equals("tags")) {
+                        Set<String> tagValues = new java.util.HashSet<>();
+                        v.path("values").forEach(x -> tagValues.add(x.asText("")));
+                        return r -> tagValues.contains(tag(r, dim));
                     }
                     if (!DIMENSIONS.contains(dim)) {
                         throw new IllegalArgumentException("unknown filter dimension '" + v.path("name").asText("") + "'");
@@ -674,7 +703,7 @@ public final class AzureHandler implements HttpHandler {
                     v.path("values").forEach(x -> values.add(x.asText("").toLowerCase(Locale.ROOT)));
                     return r -> values.contains(value(r, dim).toLowerCase(Locale.ROOT));
                 }
-                default -> throw new IllegalArgumentException("the simulator filters only by 'and', 'or' and 'dimensions'");
+                default -> throw new IllegalArgumentException("a filter has exactly one of 'and', 'or', 'dimensions', 'tags'");
             }
         }
 
@@ -688,6 +717,12 @@ public final class AzureHandler implements HttpHandler {
             }
             return LocalDate.parse(text.substring(0, 10));
         }
+    }
+
+    /** @return a row's value of a tag, its name matched case-insensitively as Azure matches tag names; null without it */
+    private static String tag(Row r, String name) {
+        return r.tags().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 
     /** @return a row's value of a dimension (lower-case name) */
