@@ -3,6 +3,7 @@ package dev.billing.core;
 import dev.billing.core.internal.CostCube;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.StoredCoverage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -77,10 +78,11 @@ final class StoreReports {
     private List<AccountCoverage> coverage(ReportScope scope, List<ServiceAccountId> synced) {
         Instant now = schedule.now();
         List<YearMonth> needed = SyncSchedule.reported(scope.query().period(), now);
-        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
-        Map<ServiceAccountId, Map<YearMonth, Instant>> held = needed.isEmpty() ? Map.of()
-                : store.heldWindows(scope.accounts().stream().map(ServiceAccount::id).toList(), needed.get(0),
+        StoredCoverage facts = needed.isEmpty() ? new StoredCoverage(store.lastSyncs(), Map.of())
+                : store.storedCoverage(scope.accounts().stream().map(ServiceAccount::id).toList(), needed.get(0),
                 needed.get(needed.size() - 1));
+        Map<ServiceAccountId, Instant> lastSyncs = facts.lastSyncs();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> held = facts.windows();
         List<AccountCoverage> coverage = new ArrayList<>(scope.accounts().size());
         for (ServiceAccount a : scope.accounts()) {
             BillingException lacks = CostAggregator.lacksMetric(scope.query(), a, providers);

@@ -6,6 +6,7 @@ import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.StoredCoverage;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import java.time.Instant;
@@ -49,10 +50,11 @@ final class SyncOrchestrator {
     /** @return completes with what was synced; exceptionally only when the store itself fails */
     CompletableFuture<SyncSummary> run() {
         Instant now = schedule.now();
-        Map<ServiceAccountId, Instant> lastSyncs = store.lastSyncs();
         List<ServiceAccount> scope = accounts.list();
-        Map<ServiceAccountId, Map<YearMonth, Instant>> held = store.heldWindows(
-                scope.stream().map(ServiceAccount::id).toList(), schedule.oldest(now), SyncSchedule.monthOf(now));
+        StoredCoverage facts = store.storedCoverage(scope.stream().map(ServiceAccount::id).toList(),
+                schedule.oldest(now), SyncSchedule.monthOf(now));
+        Map<ServiceAccountId, Instant> lastSyncs = facts.lastSyncs();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> held = facts.windows();
         List<RestatementEvent> restatements = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger finished = new AtomicInteger();
         List<CompletableFuture<AccountSyncResult>> results = new ArrayList<>(scope.size());

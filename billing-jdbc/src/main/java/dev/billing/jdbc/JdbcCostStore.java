@@ -11,6 +11,7 @@ import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.ServiceAccountStore;
+import dev.billing.core.spi.StoredCoverage;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
@@ -52,7 +53,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -281,27 +281,42 @@ public final class JdbcCostStore implements CostStore {
     @Override
     public Map<ServiceAccountId, Map<YearMonth, Instant>> heldWindows(Collection<ServiceAccountId> accounts,
                                                                        YearMonth first, YearMonth last) {
-        Map<ServiceAccountId, Map<YearMonth, Instant>> out = new HashMap<>();
+        return storedCoverage(accounts, first, last).windows();
+    }
+
+    /** Reads the accounts' last syncs and held windows in one statement (one round trip). */
+    @Override
+    public StoredCoverage storedCoverage(Collection<ServiceAccountId> accounts, YearMonth first, YearMonth last) {
+        Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
+        Map<ServiceAccountId, Map<YearMonth, Instant>> windows = new HashMap<>();
         if (accounts.isEmpty()) {
-            return out;
+            return new StoredCoverage(lastSyncs, windows);
         }
-        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement("SELECT service_account,"
-                + " month_start, synced_at FROM cost_window JOIN UNNEST(?) AS requested(account)"
-                + " ON service_account = requested.account WHERE synced_at IS NOT NULL AND month_start >= ?"
-                + " AND month_start <= ?")) {
+        try (Connection c = connections.get(); PreparedStatement ps = c.prepareStatement("SELECT requested.account,"
+                + " s.last_success, w.month_start, w.synced_at FROM UNNEST(?) AS requested(account)"
+                + " LEFT JOIN account_sync s ON s.service_account = requested.account"
+                + " LEFT JOIN cost_window w ON w.service_account = requested.account AND w.synced_at IS NOT NULL"
+                + " AND w.month_start >= ? AND w.month_start <= ?")) {
             ps.setObject(1, accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
             ps.setObject(2, first.atDay(1));
             ps.setObject(3, last.atDay(1));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.computeIfAbsent(ServiceAccountId.of(rs.getString(1)), k -> new TreeMap<>())
-                            .put(YearMonth.from(rs.getObject(2, LocalDate.class)),
-                                    Sql.instant(rs.getObject(3, OffsetDateTime.class)));
+                    ServiceAccountId account = ServiceAccountId.of(rs.getString(1));
+                    OffsetDateTime lastSuccess = rs.getObject(2, OffsetDateTime.class);
+                    if (lastSuccess != null) {
+                        lastSyncs.put(account, Sql.instant(lastSuccess));
+                    }
+                    LocalDate month = rs.getObject(3, LocalDate.class);
+                    if (month != null) {
+                        windows.computeIfAbsent(account, k -> new HashMap<>())
+                                .put(YearMonth.from(month), Sql.instant(rs.getObject(4, OffsetDateTime.class)));
+                    }
                 }
             }
-            return out;
+            return new StoredCoverage(lastSyncs, windows);
         } catch (SQLException e) {
-            throw failure("reading which windows it holds", null, e);
+            throw failure("reading sync times and which windows it holds", null, e);
         }
     }
 

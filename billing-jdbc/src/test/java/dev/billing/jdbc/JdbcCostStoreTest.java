@@ -15,6 +15,13 @@ import dev.billing.core.CostRecord;
 import dev.billing.core.Money;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.CostReport;
+import dev.billing.core.CostSync;
+import dev.billing.core.spi.StoredCoverage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import javax.sql.DataSource;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.StoredWindow;
@@ -295,6 +302,60 @@ class JdbcCostStoreTest {
                                 + "\"\\s*/\\*\\s*PUBLIC\\.\\w+:\\s*SERVICE_ACCOUNT = REQUESTED\\.ACCOUNT")
                         .doesNotContainIgnoringCase(table + ".tableScan");
             }
+        }
+    }
+
+    /**
+     * The coverage of a report from the store is one statement, one round trip (it was two: the last syncs, then
+     * the held windows), and a report from the store makes two: its coverage and its sums. Counted through the
+     * connections of a wrapping {@code DataSource}.
+     */
+    @Test
+    void storedCoverage_isOneStatement_andAReportFromTheStoreTwo() {
+        AtomicInteger statements = new AtomicInteger();
+        DataSource counting = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getConnection") || args != null) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return countingStatements(DriverManager.getConnection(url()), statements);
+                });
+        try (JdbcCostStore store = JdbcCostStore.builder().dataSource(counting).build()) {
+            CostSync sync = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).monthsBack(1).build();
+            sync.sync();
+            List<ServiceAccountId> accounts = fx.billing().serviceAccounts().list().stream()
+                    .map(ServiceAccount::id).toList();
+
+            statements.set(0);
+            StoredCoverage facts = store.storedCoverage(accounts, YearMonth.of(2026, 2), MAR);
+            assertThat(statements).hasValue(1);
+            assertThat(facts.lastSyncs()).containsOnlyKeys(accounts);
+            assertThat(facts.windows()).containsOnlyKeys(accounts)
+                    .allSatisfy((a, months) -> assertThat(months).containsOnlyKeys(YearMonth.of(2026, 2), MAR));
+
+            statements.set(0);
+            CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(YearMonth.of(2026, 2), MAR)));
+            assertThat(report.isComplete()).isTrue();
+            assertThat(statements).hasValue(2);
+        }
+    }
+
+    /** @return the connection, counting each statement it creates or prepares */
+    private static Connection countingStatements(Connection c, AtomicInteger statements) {
+        return (Connection) Proxy.newProxyInstance(JdbcCostStoreTest.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("createStatement") || method.getName().startsWith("prepare")) {
+                        statements.incrementAndGet();
+                    }
+                    return invoke(c, method, args);
+                });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 

@@ -31,6 +31,7 @@ import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.core.spi.StoredCoverage;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowReplacement;
 import java.math.BigDecimal;
@@ -493,6 +494,40 @@ public abstract class CostStoreContract {
         fx.clock().set("2026-04-01T00:00:00Z");
         assertThat(sync.sync().accounts()).allSatisfy(a -> assertThat(a.replaced()).containsExactly(MAR,
                 YearMonth.of(2026, 4)));
+    }
+
+    /**
+     * The coverage facts in one call: each asked account's last sync, and only the windows it holds of the months
+     * asked about (a window of another month, and an account never synced, are left out).
+     */
+    @Test
+    public void storedCoverage_givesLastSyncsAndTheWindowsHeldOfTheMonthsAsked() {
+        CostStore store = openStore();
+        ServiceAccount web = fx.account("web-aws");
+        Instant jan = Instant.parse("2026-02-01T06:00:00Z");
+        Instant mar = Instant.parse("2026-03-05T12:00:00Z");
+        for (Map.Entry<YearMonth, Instant> w : Map.of(JAN, jan, MAR, mar).entrySet()) {
+            store.replaceWindow(web, w.getKey(), w.getValue(), sink -> {
+                sink.accept(CostRecord.builder().chargeDate(w.getKey().atDay(2)).provider(web.provider())
+                        .billingAccountId("111").serviceAccount(web.id()).project(web.project()).service("AmazonEC2")
+                        .region("us-east-1").billedCost(Money.of("1.25", "USD")).build());
+                return FetchStats.EMPTY;
+            });
+        }
+        store.markSynced(web.id(), mar);
+        ServiceAccountId ops = fx.account("ops-aws").id();
+        store.markSynced(ops, jan);
+        List<ServiceAccountId> asked = ALL.stream().map(a -> fx.account(a).id()).toList();
+
+        StoredCoverage facts = store.storedCoverage(asked, FEB, MAR);
+
+        assertThat(facts.lastSyncs()).containsEntry(web.id(), mar).containsEntry(ops, jan)
+                .doesNotContainKey(fx.account("web-eu").id());
+        assertThat(facts.windows()).containsOnlyKeys(web.id());
+        assertThat(facts.windows().get(web.id())).containsExactlyInAnyOrderEntriesOf(Map.of(MAR, mar));
+        assertThat(store.storedCoverage(asked, JAN, MAR).windows().get(web.id()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(JAN, jan, MAR, mar));
+        assertThat(store.heldWindows(asked, FEB, MAR)).isEqualTo(facts.windows());
     }
 
     @Test

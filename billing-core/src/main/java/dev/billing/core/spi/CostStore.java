@@ -201,6 +201,21 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
+     * The facts coverage of a report from the store is decided from, in one call: the accounts' last syncs and
+     * the windows they hold of the months asked about. The default composes {@link #lastSyncs()} and
+     * {@link #heldWindows}; a database answers in one statement.
+     *
+     * @param accounts the service accounts
+     * @param first the first month asked about
+     * @param last the last month asked about, inclusive
+     * @return the accounts' last syncs and held windows
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default StoredCoverage storedCoverage(Collection<ServiceAccountId> accounts, YearMonth first, YearMonth last) {
+        return new StoredCoverage(lastSyncs(), heldWindows(accounts, first, last));
+    }
+
+    /**
      * Where alerts are remembered with this store's data (budget thresholds, anomalies), so that each alerts once
      * even across restarts and instances sharing the store. The built-in stores keep it (the in-memory store in
      * memory, {@code billing-jdbc} in its database); the default has none.
