@@ -2,8 +2,13 @@ package dev.billing.hyperbilling;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CredentialsRejectedException;
@@ -11,7 +16,9 @@ import dev.billing.core.Granularity;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.HttpSettings;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,8 +26,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,21 +102,59 @@ class HyperBillingAsyncTest extends HyperBillingTestSupport {
 
     @Test
     void fetchAsync_withOneConcurrentRequest_sendsTheAccountsOneAfterAnother() {
-        server.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "1"))).withFixedDelay(300)));
-        HyperBillingProvider provider = provider().toBuilder()
-                .http(provider().http().toBuilder().maxConcurrentRequests(1).build()).build();
-        List<CostRecord> records = Collections.synchronizedList(new ArrayList<>());
+        // Each request, once it arrives, waits until a second one is in flight (or a short while when none comes) and
+        // leaves the count before its answer is sent: requests the provider let overlap are counted overlapping,
+        // requests sent one after another never are. The assertion counts; it times nothing.
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        CountDownLatch second = new CountDownLatch(1);
+        ServeEventListener counter = new ServeEventListener() {
+            @Override
+            public String getName() {
+                return "in-flight counter";
+            }
 
-        long start = System.nanoTime();
-        List<CompletableFuture<FetchStats>> fetches = new ArrayList<>();
-        for (String name : List.of("a-aws", "b-aws", "c-aws")) {
-            fetches.add(provider.fetchAsync(FetchRequest.of(account(name), oneWindow(Granularity.DAILY).period(),
-                    Granularity.DAILY), records::add, executor));
+            @Override
+            public void beforeMatch(ServeEvent event, Parameters parameters) {
+                int now = inFlight.incrementAndGet();
+                mostInFlight.accumulateAndGet(now, Math::max);
+                if (now > 1) {
+                    second.countDown();
+                }
+                try {
+                    second.await(200, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void beforeResponseSent(ServeEvent event, Parameters parameters) {
+                inFlight.decrementAndGet();
+            }
+        };
+        WireMockServer counting = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").extensions(counter));
+        counting.start();
+        try {
+            counting.stubFor(post(urlEqualTo(BILLING)).willReturn(ok(page("", row("2026-01-05", "1")))));
+            HyperBillingProvider provider = HyperBillingProvider.builder()
+                    .endpoint(URI.create("http://127.0.0.1:" + counting.port()))
+                    .http(HttpSettings.builder().retryPolicy(FAST).requestTimeout(Duration.ofSeconds(5))
+                            .maxConcurrentRequests(1).build()).build();
+            List<CostRecord> records = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<FetchStats>> fetches = new ArrayList<>();
+            for (String name : List.of("a-aws", "b-aws", "c-aws")) {
+                fetches.add(provider.fetchAsync(FetchRequest.of(account(name), oneWindow(Granularity.DAILY).period(),
+                        Granularity.DAILY), records::add, executor));
+            }
+            fetches.forEach(CompletableFuture::join);
+
+            assertThat(mostInFlight.get()).as("requests in flight at once").isEqualTo(1);
+            assertThat(counting.getAllServeEvents()).hasSize(3);
+            assertThat(sum(records)).isEqualByComparingTo("3");
+        } finally {
+            counting.stop();
         }
-        fetches.forEach(CompletableFuture::join);
-
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(sum(records)).isEqualByComparingTo("3");
     }
 
     @Test
