@@ -1,6 +1,6 @@
 package dev.billing.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.billing.config.BillingConfig;
 import dev.billing.core.AccountCoverage;
@@ -15,7 +15,7 @@ import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -143,9 +143,7 @@ final class AllocationCommand implements Callable<Integer> {
 
         private static void json(Allocation allocation, List<Tally> rules, List<Tally> splits, Tally unmatched,
                                  List<AccountCoverage> coverage, PrintWriter out) {
-            try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-                g.setPrettyPrinter(ReportWriter.pretty());
-                g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            ReportWriter.printJson(out, g -> {
                 g.writeStartObject();
                 g.writeStringField("fingerprint", allocation.fingerprint());
                 g.writeArrayFieldStart("rules");
@@ -174,10 +172,7 @@ final class AllocationCommand implements Callable<Integer> {
                 }
                 g.writeEndArray();
                 g.writeEndObject();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            out.println();
+            });
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.billing.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.billing.config.BillingConfig;
 import dev.billing.core.Billing;
@@ -14,9 +14,9 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.MissingExchangeRateException;
 import dev.billing.jdbc.JdbcCostStore;
-import java.io.IOException;
+
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -150,9 +150,7 @@ final class BudgetsCommand implements Callable<Integer> {
 
     /** The JSON of the budgets: month, complete, and per budget its figures and crossed thresholds. */
     private static void json(BudgetReport report, PrintWriter out) {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.setPrettyPrinter(ReportWriter.pretty());
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        ReportWriter.printJson(out, g -> {
             g.writeStartObject();
             g.writeStringField("month", report.month().toString());
             g.writeBooleanField("complete", report.isComplete());
@@ -193,10 +191,7 @@ final class BudgetsCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.println();
+        });
     }
 
     /** @return the value without trailing zeros and never in exponent form, as a JSON number */

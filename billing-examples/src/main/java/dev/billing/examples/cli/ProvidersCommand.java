@@ -1,15 +1,15 @@
 package dev.billing.examples.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.billing.core.Billing;
 import dev.billing.core.CredentialField;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.Capability;
 import dev.billing.core.spi.ProviderSetting;
-import java.io.IOException;
+
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -78,9 +78,7 @@ final class ProvidersCommand implements Callable<Integer> {
 
     /** The same as the table: per provider its id, name, credential fields, settings and capabilities. */
     private static void json(Billing billing, PrintWriter out) {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
-            g.setPrettyPrinter(ReportWriter.pretty());
-            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+        ReportWriter.printJson(out, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("providers");
             for (BillingProvider p : billing.providers().list()) {
@@ -119,10 +117,7 @@ final class ProvidersCommand implements Callable<Integer> {
             }
             g.writeEndArray();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.println();
+        });
     }
 
     /** @return the provider's capabilities in the enum's order */

@@ -1,5 +1,7 @@
 package dev.billing.examples.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import dev.billing.core.AccountCoverage;
@@ -13,7 +15,9 @@ import dev.billing.core.Dimension;
 import dev.billing.core.Money;
 import dev.billing.core.SeriesPoint;
 import dev.billing.dashboard.ReportJson;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -35,6 +39,33 @@ final class ReportWriter {
     static DefaultPrettyPrinter pretty() {
         return new DefaultPrettyPrinter(Separators.createDefaultInstance()
                 .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    }
+
+    /** Writes one JSON document through a generator. */
+    interface JsonBody {
+        /**
+         * @param g the generator, pretty-printing, not closing the output
+         * @throws IOException when the output fails
+         */
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * Prints one pretty JSON document of a command, then a line break; the output stays open.
+     *
+     * @param out the command's output
+     * @param body writes the document
+     * @throws UncheckedIOException when the output fails
+     */
+    static void printJson(PrintWriter out, JsonBody body) {
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            g.setPrettyPrinter(pretty());
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println();
     }
 
     /**
