@@ -67,7 +67,7 @@ record ReportScope(CostQuery query, CostQuery fetched, List<ServiceAccount> acco
      * @return the query reading tags with its own aliases, or else with {@code defaults} (the query itself when it
      *     reads no tag, so that a report carries the query asked)
      */
-    private static CostQuery withAliases(CostQuery query, TagAliases defaults) {
+    static CostQuery withAliases(CostQuery query, TagAliases defaults) {
         return query.tagAliases().isPresent() || defaults.equals(TagAliases.NONE) || !query.readsTags() ? query
                 : query.toBuilder().tagAliases(defaults).build();
     }

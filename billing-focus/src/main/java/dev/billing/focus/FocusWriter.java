@@ -1,8 +1,10 @@
 package dev.billing.focus;
 
+import dev.billing.core.AllocatedLineItems;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
 import dev.billing.core.Money;
+import dev.billing.core.ProjectId;
 import dev.billing.focus.internal.ServiceCategories;
 import java.io.Flushable;
 import java.io.IOException;
@@ -25,7 +27,8 @@ import java.util.function.Function;
  * the current row is held. The header is every Mandatory column of FOCUS 1.2 in the order the
  * specification lists them ({@link #MANDATORY_COLUMNS}), then the Conditional columns the SDK can
  * fill ({@code RegionId}, {@code SubAccountId}, {@code Tags}), then the custom columns
- * {@code x_Project}, {@code x_ServiceAccount} and {@code x_FilledFromBilledCost} ({@link #COLUMNS}). Quoting follows RFC 4180: a field holding a comma,
+ * {@code x_Project}, {@code x_ServiceAccount}, {@code x_FilledFromBilledCost}, {@code x_AllocationSplit} and
+ * {@code x_AllocationSourceProject} ({@link #COLUMNS}). Quoting follows RFC 4180: a field holding a comma,
  * a quote or a line break is quoted, quotes doubled; records end with CRLF; a null is an empty
  * field.
  *
@@ -55,7 +58,7 @@ import java.util.function.Function;
  * <p>Not thread-safe: give it records from one thread at a time. I/O failures are thrown as
  * {@link UncheckedIOException}.
  */
-public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoCloseable {
+public final class FocusWriter implements Consumer<CostRecord>, AllocatedLineItems.Sink, Flushable, AutoCloseable {
     /** The FOCUS version written. */
     public static final String FOCUS_VERSION = "1.2";
 
@@ -70,10 +73,12 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
     public static final List<String> CONDITIONAL_COLUMNS = List.of("RegionId", "SubAccountId", "Tags");
 
     /**
-     * The custom columns written last: the project, the service account, and which of {@code EffectiveCost}
-     * and {@code ListCost} hold the billed cost because the record has none of its own.
+     * The custom columns written last: the project, the service account, which of {@code EffectiveCost}
+     * and {@code ListCost} hold the billed cost because the record has none of its own, and, for a row that is a
+     * target's part of a split line item, the split's name and the source project.
      */
-    public static final List<String> CUSTOM_COLUMNS = List.of("x_Project", "x_ServiceAccount", "x_FilledFromBilledCost");
+    public static final List<String> CUSTOM_COLUMNS = List.of("x_Project", "x_ServiceAccount", "x_FilledFromBilledCost",
+            "x_AllocationSplit", "x_AllocationSourceProject");
 
     /** The whole header, in order. */
     public static final List<String> COLUMNS = concat(MANDATORY_COLUMNS, CONDITIONAL_COLUMNS, CUSTOM_COLUMNS);
@@ -148,6 +153,19 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
      * @throws IllegalStateException when the writer is closed
      */
     public void write(CostRecord r) {
+        write(r, null, null);
+    }
+
+    /**
+     * Writes one row of an allocated export ({@link AllocatedLineItems}).
+     *
+     * @param r a line item, its project the allocated one
+     * @param split the split whose target's part the row is, or null
+     * @param sourceProject the split's source project, or null
+     * @throws UncheckedIOException when writing fails
+     * @throws IllegalStateException when the writer is closed
+     */
+    public void write(CostRecord r, String split, ProjectId sourceProject) {
         if (closed) {
             throw new IllegalStateException("the FocusWriter is closed");
         }
@@ -187,14 +205,22 @@ public final class FocusWriter implements Consumer<CostRecord>, Flushable, AutoC
         field(r.project().value());                                        // x_Project
         field(r.serviceAccount().value());                                 // x_ServiceAccount
         field(filled(r.effectiveCostGiven(), list != null));               // x_FilledFromBilledCost
+        field(split);                                                      // x_AllocationSplit
+        field(sourceProject == null ? null : sourceProject.value());       // x_AllocationSourceProject
         emit();
         rows++;
     }
 
-    /** The same as {@link #write}, so that a writer is a line-item sink. */
+    /** The same as {@link #write(CostRecord)}, so that a writer is a line-item sink. */
     @Override
     public void accept(CostRecord r) {
         write(r);
+    }
+
+    /** The same as {@link #write(CostRecord, String, ProjectId)}, so that a writer is an allocated line-item sink. */
+    @Override
+    public void accept(CostRecord r, String split, ProjectId sourceProject) {
+        write(r, split, sourceProject);
     }
 
     /** @return the rows written so far, the header not counted */

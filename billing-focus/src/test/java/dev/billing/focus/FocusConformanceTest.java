@@ -79,7 +79,7 @@ class FocusConformanceTest {
         assertThat(header.subList(0, FOCUS_1_2_MANDATORY.size())).containsExactlyElementsOf(FOCUS_1_2_MANDATORY);
         List<String> expected = new ArrayList<>(FOCUS_1_2_MANDATORY);
         expected.addAll(List.of("RegionId", "SubAccountId", "Tags", "x_Project", "x_ServiceAccount",
-                "x_FilledFromBilledCost"));
+                "x_FilledFromBilledCost", "x_AllocationSplit", "x_AllocationSourceProject"));
         assertThat(header).containsExactlyElementsOf(expected);
         assertThat(FocusWriter.COLUMNS).containsExactlyElementsOf(expected);
     }

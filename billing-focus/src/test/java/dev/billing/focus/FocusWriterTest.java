@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class FocusWriterTest {
     private static final String HEADER = String.join(",", FocusConformanceTest.FOCUS_1_2_MANDATORY)
-            + ",RegionId,SubAccountId,Tags,x_Project,x_ServiceAccount,x_FilledFromBilledCost\r\n";
+            + ",RegionId,SubAccountId,Tags,x_Project,x_ServiceAccount,x_FilledFromBilledCost,x_AllocationSplit,x_AllocationSourceProject\r\n";
 
     private static CostRecord record(String provider, String account, String service, String region, String usageType,
                                      ChargeCategory category, String amount, String currency) {
@@ -49,7 +49,7 @@ class FocusWriterTest {
 
         assertThat(csv).isEqualTo(HEADER + "12.34,123456789012,,USD,2026-03-01T00:00:00Z,2026-02-01T00:00:00Z,Usage,,"
                 + "BoxUsage:t3.micro,2026-03-01T00:00:00Z,2026-02-28T00:00:00Z,12.34,12.34,AWS,12.34,,,AWS,AWS,Compute,"
-                + "AmazonEC2,us-east-1,sub-123456789012,{},project-web,sa-1,EffectiveCost ListCost\r\n");
+                + "AmazonEC2,us-east-1,sub-123456789012,{},project-web,sa-1,EffectiveCost ListCost,,\r\n");
     }
 
     @Test

@@ -1,15 +1,18 @@
 package dev.billing.core.internal;
 
 import dev.billing.core.AccountCoverage;
+import dev.billing.core.AllocatedLineItems;
 import dev.billing.core.Allocation;
 import dev.billing.core.AllocationProvenance;
 import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostRow;
 import dev.billing.core.CoverageStatus;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
 import dev.billing.core.InvalidRequestException;
+import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
 import dev.billing.core.spi.CostCell;
@@ -141,39 +144,15 @@ public final class Allocator {
      * @return the report of the target query, allocated, carrying its provenance
      */
     public CostReport allocate(CostReport raw) {
-        Map<List<String>, Routed> routes = new HashMap<>();
-        Map<List<String>, Integer> sources = new HashMap<>();
         Map<MoveKey, BigDecimal> moved = new LinkedHashMap<>();
-        Map<DayKey, BigDecimal> weights = new HashMap<>();
-        Map<SourceKey, List<Cell>> splitSources = new LinkedHashMap<>();
-        List<Cell> kept = new ArrayList<>();
+        List<Cell> cells = new ArrayList<>(raw.rows().size());
         for (CostRow row : raw.rows()) {
-            String[] vals = row.keys().values().toArray(String[]::new);
             Money amount = row.amount();
-            Routed routed = routes.computeIfAbsent(key(vals, ruleIndices, null), k -> route(vals));
-            if (routed.rule >= 0) {
-                ProjectId from = ProjectId.of(vals[0]);
-                if (!from.equals(routed.project)) {
-                    moved.merge(new MoveKey(allocation.rules().get(routed.rule).name(), from, routed.project,
-                            amount.currency()), amount.amount(), BigDecimal::add);
-                }
-            }
-            int split = sources.computeIfAbsent(key(vals, splitIndices, routed.project.value()),
-                    k -> source(vals, routed.project));
-            Cell cell = new Cell(row.start(), vals, amount.currency(), amount.amount());
-            if (split >= 0) {
-                splitSources.computeIfAbsent(new SourceKey(split, row.start(), amount.currency(), routed.project),
-                        k -> new ArrayList<>()).add(cell);
-            } else {
-                cell.project = routed.project;
-                kept.add(cell);
-                weights.merge(new DayKey(row.start(), amount.currency(), routed.project), amount.amount(),
-                        BigDecimal::add);
-            }
+            cells.add(new Cell(row.start(), row.keys().values().toArray(String[]::new), amount.currency(),
+                    amount.amount()));
         }
         Output out = new Output();
-        kept.forEach(c -> out.emit(c, c.project, c.amount));
-        splitSources.forEach((k, cells) -> divide(k, cells, weights, moved, out));
+        distribute(cells, moved, out);
         Set<ProjectId> projects = new TreeSet<>(registered);
         projects.addAll(allocation.namedProjects());
         projects.addAll(out.seen);
@@ -191,6 +170,109 @@ public final class Allocator {
         });
         return out.cube.toReport(target, projects, raw.coverage())
                 .withAllocation(new AllocationProvenance(allocation.fingerprint(), moves, incomplete));
+    }
+
+    /**
+     * Routes every cell by the rules and divides the split sources, per UTC day, currency and source project,
+     * passing each allocated part to {@code out}; sets each cell's routed project and split.
+     */
+    private void distribute(List<Cell> cells, Map<MoveKey, BigDecimal> moved, Emitter out) {
+        Map<List<String>, Routed> routes = new HashMap<>();
+        Map<List<String>, Integer> sources = new HashMap<>();
+        Map<DayKey, BigDecimal> weights = new HashMap<>();
+        Map<SourceKey, List<Cell>> splitSources = new LinkedHashMap<>();
+        for (Cell cell : cells) {
+            String[] vals = cell.vals;
+            Routed routed = routes.computeIfAbsent(key(vals, ruleIndices, null), k -> route(vals));
+            if (routed.rule >= 0) {
+                ProjectId from = ProjectId.of(vals[0]);
+                if (!from.equals(routed.project)) {
+                    moved.merge(new MoveKey(allocation.rules().get(routed.rule).name(), from, routed.project,
+                            cell.currency), cell.amount, BigDecimal::add);
+                }
+            }
+            cell.project = routed.project;
+            cell.split = sources.computeIfAbsent(key(vals, splitIndices, routed.project.value()),
+                    k -> source(vals, routed.project));
+            if (cell.split >= 0) {
+                splitSources.computeIfAbsent(new SourceKey(cell.split, cell.day, cell.currency, routed.project),
+                        k -> new ArrayList<>()).add(cell);
+            } else {
+                out.emit(cell, cell.project, cell.amount);
+                weights.merge(new DayKey(cell.day, cell.currency, routed.project), cell.amount, BigDecimal::add);
+            }
+        }
+        splitSources.forEach((k, split) -> divide(k, split, weights, moved, out));
+    }
+
+    /**
+     * Allocates line items the way {@link #allocate} allocates a report's cells, for every metric at once (each
+     * line item is one cell): a line item no split takes goes to its routed project whole; a split source is
+     * divided among the split's targets, each target's part of every metric its share of that metric (weights of
+     * that metric), so that the parts of each target of one day, currency and source project add up to its
+     * contract share, exactly as in a report of that metric.
+     *
+     * @param records the line items of the query's period, daily, of every registered account with data
+     * @param sink receives every allocated line item, in the order of {@code records}
+     */
+    public void allocateLineItems(List<CostRecord> records, AllocatedLineItems.Sink sink) {
+        Metric[] metrics = Metric.values();
+        List<Map<ProjectId, BigDecimal[]>> parts = new ArrayList<>(records.size());
+        List<Cell> routedCells = null;
+        for (int m = 0; m < metrics.length; m++) {
+            List<Cell> cells = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                CostRecord r = records.get(i);
+                String[] vals = new String[dims.size()];
+                vals[0] = r.project().value();
+                for (int d = 1; d < vals.length; d++) {
+                    vals[d] = target.valueOf(dims.get(d), r);
+                }
+                Cell cell = new Cell(r.chargeDate(), vals, r.billedCost().currency(), columnAmount(metrics[m], r));
+                cell.item = i;
+                cells.add(cell);
+                if (m == 0) {
+                    parts.add(new LinkedHashMap<>());
+                }
+            }
+            int metric = m;
+            distribute(cells, new HashMap<>(), (cell, project, amount) -> parts.get(cell.item)
+                    .computeIfAbsent(project, p -> new BigDecimal[metrics.length])[metric] = amount);
+            routedCells = m == 0 ? cells : routedCells;
+        }
+        for (int i = 0; i < records.size(); i++) {
+            CostRecord r = records.get(i);
+            Cell cell = routedCells.get(i);
+            if (cell.split < 0) {
+                sink.accept(cell.project.equals(r.project()) ? r : r.toBuilder().project(cell.project).build(),
+                        null, null);
+                continue;
+            }
+            String split = allocation.splits().get(cell.split).name();
+            Currency currency = cell.currency;
+            parts.get(i).forEach((to, a) -> {
+                BigDecimal billed = part(a, Metric.BILLED);
+                BigDecimal effective = part(a, Metric.EFFECTIVE);
+                sink.accept(r.toBuilder().project(to).usageQuantity(null)
+                        .billedCost(new Money(billed, currency))
+                        .effectiveCost(r.effectiveCostGiven() || effective.compareTo(billed) != 0
+                                ? new Money(effective, currency) : null)
+                        .listCost(r.listCost().isPresent() ? new Money(part(a, Metric.LIST), currency) : null)
+                        .build(), split, cell.project);
+            });
+        }
+    }
+
+    /** @return a target's part of a metric; zero when the split left it none (a zero source) */
+    private static BigDecimal part(BigDecimal[] parts, Metric metric) {
+        BigDecimal v = parts[metric.ordinal()];
+        return v == null ? BigDecimal.ZERO : v;
+    }
+
+    /** @return the line item's amount of a metric as a FOCUS export writes it (its billed cost when none) */
+    private static BigDecimal columnAmount(Metric metric, CostRecord r) {
+        Money m = metric == Metric.LIST ? r.listCost().orElse(r.billedCost()) : metric.of(r);
+        return m.amount();
     }
 
     private static List<String> key(String[] vals, int[] indices, String first) {
@@ -233,7 +315,7 @@ public final class Allocator {
 
     /** Divides one split's source of one day, currency and source project among its targets. */
     private void divide(SourceKey k, List<Cell> cells, Map<DayKey, BigDecimal> weightOf,
-                        Map<MoveKey, BigDecimal> moved, Output out) {
+                        Map<MoveKey, BigDecimal> moved, Emitter out) {
         Allocation.Split split = allocation.splits().get(k.split);
         List<ProjectId> to = split.to();
         int n = to.size();
@@ -374,14 +456,21 @@ public final class Allocator {
         return true;
     }
 
+    /** Where {@link #distribute} passes each allocated part of a cell. */
+    @FunctionalInterface
+    private interface Emitter {
+        void emit(Cell cell, ProjectId project, BigDecimal amount);
+    }
+
     /** The allocated cells, filtered by the asked query and summed into its cube. */
-    private final class Output {
+    private final class Output implements Emitter {
         final CostCube cube = new CostCube(target.granularity(), target.groupBy());
         final Set<ProjectId> seen = new LinkedHashSet<>();
         private final Dimension[] filters = target.filters().keySet().toArray(Dimension[]::new);
         private final List<Dimension> groupBy = target.groupBy();
 
-        void emit(Cell cell, ProjectId project, BigDecimal amount) {
+        @Override
+        public void emit(Cell cell, ProjectId project, BigDecimal amount) {
             if (amount.signum() == 0 && cell.amount.signum() != 0) {
                 return;
             }
@@ -410,6 +499,8 @@ public final class Allocator {
         final Currency currency;
         final BigDecimal amount;
         ProjectId project;
+        int split;
+        int item;
 
         Cell(LocalDate day, String[] vals, Currency currency, BigDecimal amount) {
             this.day = day;

@@ -2,6 +2,7 @@ package dev.billing.examples.cli;
 
 import dev.billing.config.BillingConfig;
 import dev.billing.core.AccountCoverage;
+import dev.billing.core.AllocatedLineItems;
 import dev.billing.core.Billing;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.CostQuery;
@@ -36,8 +37,11 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Writes every line item of the period as FOCUS 1.2 CSV (the FinOps Foundation's Open Cost and"
                 + " Usage Specification): one row per line item and day, the Mandatory FOCUS columns in the"
-                + " specification's order, then RegionId, SubAccountId, Tags, x_Project, x_ServiceAccount and"
-                + " x_FilledFromBilledCost.",
+                + " specification's order, then RegionId, SubAccountId, Tags, x_Project, x_ServiceAccount,"
+                + " x_FilledFromBilledCost, x_AllocationSplit and x_AllocationSourceProject.",
+                "The configuration's \"allocation\" applies (unless --no-allocation): x_Project is the allocated"
+                        + " project, and a line item a split divides becomes one row per target, carrying the"
+                        + " target's exact share and naming the split and its source project.",
                 "Live, the providers are asked; with --from-store, the cost store filled by 'billing sync' is read"
                         + " instead (one row per day and distinct line item, summed).", ""},
         footer = {"", "A service account that fails is left out whole (none of its rows is written) and named on"
@@ -111,9 +115,11 @@ final class ExportCommand implements Callable<Integer> {
                                 .map(BillingProvider::displayName).orElse(id)))
                         .build();
                 try (focus) {
+                    AllocatedLineItems allocated = AllocatedLineItems.of(billing, query, focus);
                     coverage = costs != null ? SyncHints.add(CostSync.builder(billing).store(costs).build()
-                            .lineItems(query, focus), query.period(), Clock.systemUTC())
-                            : billing.costs().lineItems(query, focus);
+                            .lineItems(query, allocated), query.period(), Clock.systemUTC())
+                            : billing.costs().lineItems(query, allocated);
+                    allocated.finish();
                 }
                 rows = focus.rows();
                 target.commit();

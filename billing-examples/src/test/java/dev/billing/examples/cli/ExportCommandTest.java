@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.core.BillingPeriod;
+import dev.billing.focus.FocusWriter;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.HyperBillingSimulatorExtension;
@@ -45,7 +46,7 @@ class ExportCommandTest {
             + "BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargePeriodEnd,ChargePeriodStart,"
             + "ContractedCost,EffectiveCost,InvoiceIssuerName,ListCost,PricingQuantity,PricingUnit,ProviderName,"
             + "PublisherName,ServiceCategory,ServiceName,RegionId,SubAccountId,Tags,x_Project,x_ServiceAccount,"
-            + "x_FilledFromBilledCost";
+            + "x_FilledFromBilledCost,x_AllocationSplit,x_AllocationSourceProject";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
@@ -146,7 +147,7 @@ class ExportCommandTest {
         assertThat(csv).hasSize(expectedRows(DATA.accounts().toArray(String[]::new)) + 1);
         assertSameSums(billedCostPerCurrency(csv), expectedPerCurrency(DATA.accounts().toArray(String[]::new)));
         assertThat(csv.subList(1, csv.size())).allSatisfy(row -> {
-            assertThat(row).hasSize(27);
+            assertThat(row).hasSize(FocusWriter.COLUMNS.size());
             assertThat(row.get(17) + "/" + row.get(18) + "/" + row.get(13)).isEqualTo("MegazoneCloud/AWS/MegazoneCloud");
         });
         assertThat(cli.err).contains("exported " + (csv.size() - 1) + " FOCUS 1.2 rows of 3 service accounts");
@@ -225,6 +226,90 @@ class ExportCommandTest {
         assertThat(String.join(",", csv.get(0))).isEqualTo(HEADER);
         assertSameSums(billedCostPerCurrency(csv), expectedPerCurrency(DATA.accounts().toArray(String[]::new)));
         assertThat(csv.size() - 1).isPositive().isLessThanOrEqualTo(expectedRows(DATA.accounts().toArray(String[]::new)));
+    }
+
+    /** @return "project currency" (or "* currency") to the exact sum of BilledCost, zeros left out */
+    private static Map<String, BigDecimal> billedPerProject(List<List<String>> csv) {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        for (List<String> row : csv.subList(1, csv.size())) {
+            sums.merge(row.get(24) + " " + row.get(3), new BigDecimal(row.get(0)), BigDecimal::add);
+            sums.merge("* " + row.get(3), new BigDecimal(row.get(0)), BigDecimal::add);
+        }
+        return nonZero(sums);
+    }
+
+    private static Map<String, BigDecimal> reportedPerProject(String json) throws Exception {
+        JsonNode report = JSON.readTree(json);
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        for (JsonNode p : report.get("projects")) {
+            for (JsonNode t : p.get("totals")) {
+                sums.merge(p.get("project").asText() + " " + t.get("currency").asText(),
+                        new BigDecimal(t.get("amount").asText()), BigDecimal::add);
+            }
+        }
+        for (JsonNode t : report.get("domain").get("totals")) {
+            sums.merge("* " + t.get("currency").asText(), new BigDecimal(t.get("amount").asText()), BigDecimal::add);
+        }
+        return nonZero(sums);
+    }
+
+    private static Map<String, BigDecimal> nonZero(Map<String, BigDecimal> sums) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        sums.forEach((k, v) -> {
+            if (v.signum() != 0) {
+                out.put(k, v.stripTrailingZeros());
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void export_appliesTheAllocation_projectTotalsEqualTheReport_liveAndFromStore_noAllocationIsRaw()
+            throws Exception {
+        List<List<String>> before = csv(export().out);
+        String service = before.get(1).get(20);
+        String text = Files.readString(config);
+        Files.writeString(config, text.substring(0, text.lastIndexOf("\n}")) + ",\n  \"allocation\": {\"rules\": ["
+                + "{\"name\": \"shared service\", \"when\": {\"service\": [\"" + service + "\"]},"
+                + " \"project\": \"project-shared\"}], \"splits\": ["
+                + "{\"name\": \"shared\", \"from\": {\"project\": [\"project-shared\"]},"
+                + " \"to\": [\"project-web\", \"project-data\"], \"method\": \"proportional\"},"
+                + "{\"name\": \"ops\", \"from\": {\"project\": [\"project-ops\"]},"
+                + " \"to\": [\"project-data\", \"project-web\"], \"method\": \"fixed\", \"percents\": [\"70\", \"30\"]}"
+                + "]}\n}\n");
+        String[] period = {"--config", config.toString(), "--from", FIRST.toString(), "--to",
+                NOW.plusMonths(1).toString()};
+        Cli synced = Cli.run(env, "sync", "--config", config.toString(), "--store", store.toString(), "--months-back",
+                "2");
+        assertThat(synced.exitCode).as(synced.toString()).isZero();
+        for (String[] source : List.of(new String[0], new String[] {"--from-store", "--store", store.toString()})) {
+            Cli report = Cli.run(env, concat(concat(new String[] {"report", "--format", "json"}, period), source));
+            Cli cli = export(source);
+            assertThat(report.exitCode).as(report.toString()).isZero();
+            assertThat(cli.exitCode).as(cli.toString()).isZero();
+            List<List<String>> csv = csv(cli.out);
+            Map<String, BigDecimal> exported = billedPerProject(csv);
+            assertThat(exported).as(String.join(" ", source)).isEqualTo(reportedPerProject(report.out));
+            assertThat(exported.keySet()).noneMatch(k -> k.startsWith("project-ops ") || k.startsWith("project-shared "));
+            Map<String, BigDecimal> expected = new TreeMap<>();
+            expectedPerCurrency(DATA.accounts().toArray(String[]::new)).forEach((c, v) -> expected.put("* " + c, v));
+            assertThat(exported).containsAllEntriesOf(nonZero(expected));
+            assertThat(csv.subList(1, csv.size())).extracting(r -> r.get(27) + "/" + r.get(28))
+                    .contains("shared/project-shared", "ops/project-ops", "/");
+        }
+
+        Cli raw = export("--no-allocation");
+        assertThat(raw.exitCode).as(raw.toString()).isZero();
+        List<List<String>> csv = csv(raw.out);
+        assertThat(csv).hasSize(expectedRows(DATA.accounts().toArray(String[]::new)) + 1);
+        Map<String, String> projectOf = new TreeMap<>();
+        for (String[] a : ACCOUNTS) {
+            projectOf.put(a[0], a[2]);
+        }
+        assertThat(csv.subList(1, csv.size())).allSatisfy(r -> {
+            assertThat(r.get(24)).isEqualTo(projectOf.get(r.get(25)));
+            assertThat(r.get(27) + r.get(28)).isEmpty();
+        });
     }
 
     @Test
