@@ -33,9 +33,12 @@ class ExtremeValuesTest {
         return ExportCommandTest.HEADER + "\n" + row("good", "12.5") + row("bad", cost);
     }
 
+    /** A row of the export's header, its columns after the service name empty, however many the header has. */
     static String row(String account, String cost) {
-        return cost + "," + account + ",," + "USD,2026-02-01T00:00:00Z,2026-01-01T00:00:00Z,Usage,,,"
-                + "2026-01-06T00:00:00Z,2026-01-05T00:00:00Z,1,1,Vendor,1,,,Vendor,Vendor,Compute,VM,,,,,,\n";
+        String fields = cost + "," + account + ",," + "USD,2026-02-01T00:00:00Z,2026-01-01T00:00:00Z,Usage,,,"
+                + "2026-01-06T00:00:00Z,2026-01-05T00:00:00Z,1,1,Vendor,1,,,Vendor,Vendor,Compute,VM";
+        int columns = ExportCommandTest.HEADER.split(",", -1).length;
+        return fields + ",".repeat(columns - fields.split(",", -1).length) + "\n";
     }
 
     static String config(Path focusDir, String budgets) {
