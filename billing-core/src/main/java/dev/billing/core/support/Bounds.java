@@ -7,7 +7,7 @@ import java.math.BigDecimal;
  * rates, percents and budget amounts read from provider answers, files and configuration are exact
  * decimals of at most {@value #MAX_PRECISION} significant digits, {@value #MAX_INTEGER_DIGITS} integer digits
  * (what a cost store keeps, {@code DECIMAL(38, 18)}) and {@value #MAX_FRACTION_DIGITS} fraction digits (vendors
- * send the exact expansion of a binary float, such as {@code 0.1000000000000000055511151231257827}; a cost
+ * send the exact decimal expansion of a binary fraction, such as {@code 0.1000000000000000055511151231257827}; a cost
  * store keeps 18 of them and refuses a window whose amounts need more), written in at most
  * {@value #MAX_DECIMAL_TEXT} characters; text echoed in a message is cut to {@value #MAX_ECHO}
  * characters with its control characters escaped. A value outside them is refused before any
