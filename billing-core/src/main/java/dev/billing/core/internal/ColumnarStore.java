@@ -48,8 +48,6 @@ import java.util.function.Consumer;
  */
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
-    /** Slots of a segment's cache of tag maps by identity; a power of two. */
-    private static final int TAG_CACHE_SLOTS = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
 
     private final EnumMap<Dimension.Fixed, Dictionary> dictionaries = new EnumMap<>(Dimension.Fixed.class);
@@ -343,12 +341,6 @@ public final class ColumnarStore {
         /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
         private Map<String, String> lastTags = Map.of();
         private int lastTagSet;
-        /**
-         * A direct-mapped cache of tag maps by identity in front of {@link TagSets}, whose lookup hashes and compares
-         * whole maps: a provider's pages repeat a few tag maps. Dropped when the segment is sealed.
-         */
-        private Object[] tagCache = new Object[TAG_CACHE_SLOTS];
-        private int[] tagCacheIds = new int[TAG_CACHE_SLOTS];
         /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
         private final int[] chunkKey = new int[DIMENSIONS.length];
         private LocalDate lastDate;
@@ -477,7 +469,7 @@ public final class ColumnarStore {
             }
             Map<String, String> tags = record.tags();
             if (tags != lastTags) {
-                lastTagSet = tags.isEmpty() ? 0 : tagSetId(tags);
+                lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
                 lastTags = tags;
             }
             Chunk chunk = open;
@@ -526,20 +518,7 @@ public final class ColumnarStore {
             return ColumnarStore.this;
         }
 
-        private int tagSetId(Map<String, String> tags) {
-            int slot = System.identityHashCode(tags) & (TAG_CACHE_SLOTS - 1);
-            if (tagCache[slot] == tags) {
-                return tagCacheIds[slot];
-            }
-            int id = tagSets.id(tags);
-            tagCache[slot] = tags;
-            tagCacheIds[slot] = id;
-            return id;
-        }
-
         private void seal() {
-            tagCache = null;
-            tagCacheIds = null;
             if (open != null) {
                 open.seal();
                 open = null;
