@@ -224,11 +224,6 @@ final class Chunk {
         return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].max;
     }
 
-    /** @return row {@code row}'s id of dimension {@code o} in this sealed chunk */
-    int id(int o, int row) {
-        return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].get(row);
-    }
-
     /** @return the effective costs column, made on first need as a copy of the billed one */
     Costs effectiveColumn() {
         if (effective == null) {

@@ -10,7 +10,6 @@ package dev.billing.core.internal;
 final class PackedInts {
     final int min;
     final int max;
-    private final int size;
     /** The differences from {@link #min}: one of these is set, or none when {@code min == max}. */
     private final byte[] bytes;
     private final short[] shorts;
@@ -27,7 +26,6 @@ final class PackedInts {
             lo = Math.min(lo, values[i]);
             hi = Math.max(hi, values[i]);
         }
-        this.size = size;
         this.min = size == 0 ? 0 : lo;
         this.max = size == 0 ? 0 : hi;
         long range = (long) max - min;
@@ -136,10 +134,5 @@ final class PackedInts {
         } else if (n > 0 && !ok[min - start]) {
             java.util.Arrays.fill(k, 0, n, -1);
         }
-    }
-
-    /** @return how many rows */
-    int size() {
-        return size;
     }
 }

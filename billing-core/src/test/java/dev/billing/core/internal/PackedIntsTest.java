@@ -32,7 +32,6 @@ class PackedIntsTest {
             PackedInts packed = new PackedInts(values, n);
             int lo = Arrays.stream(values, 0, n).min().orElse(0);
             int hi = Arrays.stream(values, 0, n).max().orElse(0);
-            assertThat(packed.size()).isEqualTo(n);
             assertThat(packed.min).isEqualTo(lo);
             assertThat(packed.max).isEqualTo(hi);
             long r = random.nextInt(1, 1000);
