@@ -2,13 +2,11 @@ package dev.billing.azure.internal;
 
 import dev.billing.azure.AzureCostManagementProvider;
 import dev.billing.azure.AzureCostType;
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates the {@code azure-cost-management} provider from provider settings; registered for
@@ -21,7 +19,7 @@ import java.util.Map;
  * ({@code ActualCost}, the default, or {@code AmortizedCost}), {@code imdsEndpoint} (default
  * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (the tag name read as tags).
  */
-public final class AzureCostManagementProviderFactory implements BillingProviderFactory {
+public final class AzureCostManagementProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.optional("endpoint", "Azure Resource Manager's URL, https:// (http:// only for a loopback host)",
                     AzureCostManagementProvider.DEFAULT_ENDPOINT),
@@ -39,17 +37,7 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
-    }
-
-    @Override
-    public String id() {
-        return AzureCostManagementProvider.ID;
-    }
-
-    /** @return {@code endpoint}, {@code authority}, {@code costType}, {@code imdsEndpoint} and {@code tagKeys}, all optional */
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
+        super(AzureCostManagementProvider.ID, SETTINGS);
     }
 
     /** @return the names of a {@code tagKeys} value, trimmed */
@@ -57,12 +45,8 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
         return java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
     @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(AzureCostManagementProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         AzureCostManagementProvider.Builder b = AzureCostManagementProvider.builder();
         values.endpoint("endpoint", AzureCostManagementProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
         values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
