@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.aws.CostExplorerHandler;
 import dev.billing.testkit.internal.aws.CostExplorerState;
 import dev.billing.testkit.internal.aws.StsHandler;
@@ -9,8 +10,6 @@ import dev.billing.core.spi.BillingProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,14 +53,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe.
  */
 public final class AwsCostExplorerSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     private final CostExplorerState state;
     private final HttpServer server;
     private final HttpServer sts;
@@ -73,7 +64,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         state.rows(b.rows);
         b.names.forEach(state::name);
         b.webIdentities.forEach(w -> state.addWebIdentity(w.roleArn(), w.token(), w.temporary()));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "aws-ce-simulator-" + n.incrementAndGet());
@@ -81,7 +72,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             return t;
         });
         server.createContext("/", new CostExplorerHandler(state));
-        this.sts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.sts = LoopbackServer.create(0, 16);
         sts.createContext("/", new StsHandler(state));
         sts.setExecutor(threads);
         sts.start();

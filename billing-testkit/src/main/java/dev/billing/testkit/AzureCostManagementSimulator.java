@@ -3,12 +3,11 @@ package dev.billing.testkit;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.core.Credentials;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.AzureHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -48,7 +47,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private AzureCostManagementSimulator(Builder b) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         this.handler = new AzureHandler(b.principals, b.billingAccounts, b.rows, b.pageSize, b.tokenLifetime,
                 b.throttleRetryAfterSeconds, b.identities, b.systemIdentity);
         AtomicInteger n = new AtomicInteger();

@@ -1,13 +1,12 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.BigQueryExportHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,19 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Small answers are sent without delay: like {@link HyperBillingSimulator}, it sets the JDK
+ * <p>Small answers are sent without delay: like every simulator of the testkit, it sets the JDK
  * server's TCP_NODELAY switch ({@code sun.net.httpserver.nodelay}) unless the host set it already.
  */
 public final class BigQueryBillingExportSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        // as HyperBillingSimulator does: the JDK server reads this switch once, when its first server starts
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     /** The table served unless the builder names another. */
     public static final String DEFAULT_TABLE = "billing-admin-project.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
     /** The key's {@code project_id} unless the builder names another. */
@@ -77,7 +67,7 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private BigQueryBillingExportSimulator(Builder b) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         this.handler = new BigQueryExportHandler(b.table, b.projectId, List.copyOf(b.rows), b.pageSize, b.pendingPolls,
                 b.tokenLifetime, "http://127.0.0.1:" + server.getAddress().getPort());
         b.faults.forEach(f -> handler.fault(f.account, f.fault));

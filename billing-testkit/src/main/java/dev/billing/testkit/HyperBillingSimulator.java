@@ -1,12 +1,11 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.ApiHandler;
 import dev.billing.testkit.internal.SimulatorState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import dev.billing.core.Credentials;
 import dev.billing.core.spi.BillingProvider;
 import java.time.Duration;
@@ -38,14 +37,6 @@ import java.util.function.LongSupplier;
  * switch ({@code sun.net.httpserver.nodelay}) unless the host set it already. Thread-safe.
  */
 public final class HyperBillingSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     private final SimulatorState state;
     private final HttpServer server;
     private final ExecutorService threads;
@@ -53,7 +44,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
     private HyperBillingSimulator(Builder b) throws IOException {
         this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis(), b.requestsPerSecond, b.nanoTime);
         b.faults.forEach((account, faults) -> faults.forEach(f -> state.addFault(account, f)));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "hyperbilling-simulator-" + n.incrementAndGet());

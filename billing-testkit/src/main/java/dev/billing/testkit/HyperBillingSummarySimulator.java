@@ -1,11 +1,10 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.SummaryHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +45,7 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
     private HyperBillingSummarySimulator(Builder b) throws IOException {
         this.handler = new SummaryHandler(b.data, "127.0.0.1", b.clock);
         b.faults.forEach((account, faults) -> faults.forEach(f -> handler.addFault(account, f)));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "hyperbilling-summary-simulator-" + n.incrementAndGet());
