@@ -88,12 +88,12 @@ final class AccessTokens {
      */
     String token(Caller caller, AtomicInteger requests) {
         Object k = key(caller);
-        Instant now = transport.config().clock().instant();
+        Instant now = transport.config().http().clock().instant();
         Token t = tokens.get(k);
         if (t == null || !now.isBefore(t.renewAt())) {
             synchronized (locks.computeIfAbsent(k, x -> new Object())) {
                 t = tokens.get(k);
-                if (t == null || !transport.config().clock().instant().isBefore(t.renewAt())) {
+                if (t == null || !transport.config().http().clock().instant().isBefore(t.renewAt())) {
                     t = exchange(caller, requests);
                     tokens.put(k, t);
                 }
@@ -141,7 +141,7 @@ final class AccessTokens {
         GoogleCredential c = caller.credential();
         if (c instanceof ServiceAccountKey key) {
             return post(caller, key.tokenUri(), requests, () -> {
-                String assertion = jwt(key, transport.config().clock().instant());
+                String assertion = jwt(key, transport.config().http().clock().instant());
                 caller.secret(assertion);
                 return "grant_type=" + encode(GRANT_TYPE) + "&assertion=" + encode(assertion);
             });
@@ -162,7 +162,7 @@ final class AccessTokens {
             return external.impersonationUrl() == null ? federated : impersonate(caller, external, federated, requests);
         }
         GoogleCredential.MetadataServer server = (GoogleCredential.MetadataServer) c;
-        Instant sentAt = transport.config().clock().instant();
+        Instant sentAt = transport.config().http().clock().instant();
         return transport.retrying(caller, "the token request to " + server.tokenUrl(), attempt -> read(caller,
                 sendMetadata(caller, server, server.tokenUrl(), attempt, requests), sentAt));
     }
@@ -173,7 +173,7 @@ final class AccessTokens {
      */
     private HttpResponse<byte[]> sendMetadata(Caller caller, GoogleCredential.MetadataServer server, URI url,
                                               int attempt, AtomicInteger requests) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout())
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().http().requestTimeout())
                 .header("Metadata-Flavor", "Google").GET().build();
         try {
             return transport.send(caller, request, "GET " + url.getPath(), attempt, requests);
@@ -190,9 +190,9 @@ final class AccessTokens {
     private Token post(Caller caller, URI endpoint, AtomicInteger requests, java.util.function.Supplier<String> form) {
         String label = "POST " + endpoint.getPath();
         return transport.retrying(caller, "the token request to " + endpoint, attempt -> {
-            Instant now = transport.config().clock().instant();
+            Instant now = transport.config().http().clock().instant();
             HttpRequest request = HttpRequest.newBuilder(endpoint)
-                    .timeout(transport.config().requestTimeout())
+                    .timeout(transport.config().http().requestTimeout())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(form.get(), StandardCharsets.US_ASCII)).build();
@@ -216,7 +216,7 @@ final class AccessTokens {
             URI url = external.sourceUrl();
             HttpResponse<byte[]> response = transport.retrying(caller, "the subject token request to " + url.getHost(),
                     attempt -> {
-                        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout());
+                        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(transport.config().http().requestTimeout());
                         external.sourceHeaders().forEach(b::header);
                         HttpResponse<byte[]> r = transport.send(caller, b.GET().build(), "GET " + url.getPath(), attempt,
                                 requests);
@@ -259,7 +259,7 @@ final class AccessTokens {
         URI url = external.impersonationUrl();
         String name = caller.serviceAccount();
         return transport.retrying(caller, "the impersonation request to " + url.getHost(), attempt -> {
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout())
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().http().requestTimeout())
                     .header("Authorization", "Bearer " + federated.value())
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"scope\":[\"" + SCOPE + "\"],\"lifetime\":\""
@@ -277,7 +277,7 @@ final class AccessTokens {
                     throw new ProviderProtocolException(Transport.PROVIDER + ": generateAccessToken answered without an"
                             + " RFC 3339 expireTime for service account '" + name + "'", name, status, null);
                 }
-                return new Token(token, renewAt(transport.config().clock().instant(), expires));
+                return new Token(token, renewAt(transport.config().http().clock().instant(), expires));
             }
             String message = body == null ? "" : caller.scrub(BigQueryClient.shorten(
                     body.path("error").path("message").asText("")));
