@@ -40,17 +40,12 @@ public final class AwsCostExplorerProviderFactory extends SettingsProviderFactor
                     + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)),
             ProviderSetting.optional("tagKeys", "comma-separated cost allocation tag keys read as tags; each costs requests"
                     + " (USD 0.01 each), see the provider's documentation; none by default", null)
-                    .satisfying(v -> Settings.validTagKeys(tagKeys(v)), "be distinct tag keys of at most "
+                    .satisfying(v -> Settings.validTagKeys(SettingValues.names(v)), "be distinct tag keys of at most "
                             + Settings.MAX_TAG_KEY + " characters, separated by commas"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
         super(AwsCostExplorerProvider.ID, SETTINGS);
-    }
-
-    /** @return the keys of a {@code tagKeys} value, trimmed */
-    private static List<String> tagKeys(String value) {
-        return Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
     @Override
@@ -61,7 +56,7 @@ public final class AwsCostExplorerProviderFactory extends SettingsProviderFactor
         values.text("region").ifPresent(b::region);
         values.get("costMetric", v -> CostMetric.fromWireName(v).orElseThrow()).ifPresent(b::costMetric);
         values.get("maxRequestsPerFetch", Integer::parseInt).ifPresent(b::maxRequestsPerFetch);
-        values.get("tagKeys", AwsCostExplorerProviderFactory::tagKeys).ifPresent(b::tagKeys);
+        values.get("tagKeys", SettingValues::names).ifPresent(b::tagKeys);
         return b.build();
     }
 }

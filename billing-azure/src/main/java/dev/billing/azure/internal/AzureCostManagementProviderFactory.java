@@ -32,17 +32,12 @@ public final class AzureCostManagementProviderFactory extends SettingsProviderFa
                     .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT),
             ProviderSetting.optional("tagKeys", "the Azure tag name read as tags (case-insensitive; at most one, each"
                     + " costs queries per service and month); none when absent", null)
-                    .satisfying(v -> QueryFetcher.validTagKeys(tagKeys(v)), "name at most " + QueryFetcher.MAX_TAG_KEYS
+                    .satisfying(v -> QueryFetcher.validTagKeys(SettingValues.names(v)), "name at most " + QueryFetcher.MAX_TAG_KEYS
                             + " non-blank tag name"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
         super(AzureCostManagementProvider.ID, SETTINGS);
-    }
-
-    /** @return the names of a {@code tagKeys} value, trimmed */
-    private static List<String> tagKeys(String value) {
-        return java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
     @Override
@@ -52,7 +47,7 @@ public final class AzureCostManagementProviderFactory extends SettingsProviderFa
         values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
         values.get("costType", v -> AzureCostType.parse(v).orElseThrow()).ifPresent(b::costType);
         values.get("imdsEndpoint", java.net.URI::create).ifPresent(b::imdsEndpoint);
-        values.get("tagKeys", AzureCostManagementProviderFactory::tagKeys).ifPresent(b::tagKeys);
+        values.get("tagKeys", SettingValues::names).ifPresent(b::tagKeys);
         return b.build();
     }
 }
