@@ -8,8 +8,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.billing.core.BillingException;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.Credentials;
@@ -26,11 +26,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -47,15 +47,15 @@ class GcpAnswerFuzzTest {
             "Compute Engine", "web-prod", "regular", "USD", "10.5", "-1.25")));
     private static final String SECOND = GcpTestSupport.page(null, List.of(GcpTestSupport.row("2026-01-06",
             "Cloud Storage", "web-prod", "regular", "USD", "0.000001", "0")));
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = WireMockExtension.newInstance()
+            .options(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()).build();
     private static GcpBillingExportProvider provider;
     private static FetchRequest january;
 
     @BeforeAll
     static void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
-        server.start();
-        String endpoint = "http://127.0.0.1:" + server.port();
+        String endpoint = "http://127.0.0.1:" + server.getPort();
         provider = GcpBillingExportProvider.builder().endpoint(java.net.URI.create(endpoint))
                 .http(GcpTestSupport.http().build()).build();
         ServiceAccount account = new ServiceAccount(ServiceAccountId.of("gcp-prod"), ProviderId.of("gcp-billing-export"),
@@ -65,14 +65,8 @@ class GcpAnswerFuzzTest {
                 Granularity.DAILY);
     }
 
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
-
     @BeforeEach
-    void reset() {
-        server.resetAll();
+    void stubTheToken() {
         server.stubFor(post(urlEqualTo("/token")).willReturn(GcpTestSupport.okJson(
                 "{\"access_token\":\"" + GcpTestSupport.TOKEN + "\",\"expires_in\":3599,\"token_type\":\"Bearer\"}")));
     }
