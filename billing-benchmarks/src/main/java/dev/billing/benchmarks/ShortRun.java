@@ -41,7 +41,6 @@ public final class ShortRun {
         EndToEndBenchmark.Data.release();
         run.run(KernelBenchmark.class, 0);
         run.run(RollupBenchmark.class, 1);
-        run.run(ParseBenchmark.class, 1);
         run.run(FetchBenchmark.class, 1);
         System.out.println();
         System.out.println("=== ratios (higher is better for us), measured side by side in this run ===");
@@ -58,10 +57,6 @@ public final class ShortRun {
                         + " CostStores.inMemory() vs %.1f B in a list of records (%.1fx less; %,d line items;"
                         + " target <= 36 B: %s)%n", memory.store(), memory.list(),
                 memory.list() / memory.store(), MEMORY_ROWS, memory.store() <= 36 ? "met" : "MISSED");
-        run.ratio("parsing 50 MB of HyperBilling pages, ours vs Jackson databind into POJOs",
-                "ParseBenchmark.databind", "ParseBenchmark.ours", 1.2);
-        run.ratio("parsing, ours vs a raw Jackson token scan (the ceiling; no target)",
-                "ParseBenchmark.tokenScan", "ParseBenchmark.ours", 0);
         run.ratio("roll-up, domain and every project by month, ours vs DuckDB threads=1",
                 "RollupBenchmark.duckDb", "RollupBenchmark.ours", 2);
         Double small = run.msPerOp.get("RollupBenchmark.oursUnder64m");
