@@ -27,9 +27,11 @@ public interface ContractTarget extends AutoCloseable {
 
     /**
      * @param account an account of the data
-     * @param fault what the simulator does to that account's next cost requests
+     * @param fault what the simulator does to that account's next cost requests; the kit asks for
+     *     {@link Fault#throttle(int)}, {@link Fault#serverError(int, int) Fault.serverError(times, 503)} and
+     *     {@link Fault#hang()}
      */
-    void fault(String account, ContractFault fault);
+    void fault(String account, Fault fault);
 
     /** Stops the simulator and closes the provider. */
     @Override

@@ -91,24 +91,7 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
         handler.addFault(Objects.requireNonNull(accountId, "accountId"), Objects.requireNonNull(fault, "fault"));
     }
 
-    /**
-     * The {@link ProviderContract} faults, in this API's terms: throttling is {@code 429} with
-     * {@code Retry-After: 0}, a server error {@code 503}, a hang never answers.
-     *
-     * @param accountId a billing account id
-     * @param fault the fault
-     */
-    public void fault(String accountId, ContractFault fault) {
-        if (fault instanceof ContractFault.Throttle t) {
-            fault(accountId, Fault.throttle(t.times(), java.time.Duration.ZERO));
-        } else if (fault instanceof ContractFault.ServerError e) {
-            fault(accountId, Fault.serverError(e.times(), 503));
-        } else {
-            fault(accountId, Fault.hang());
-        }
-    }
-
-    /** Removes every fault. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
         handler.clearFaults();
     }
@@ -129,6 +112,7 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
     /** Stops the server and its threads. */
     @Override
     public void close() {
+        handler.close();
         server.stop(0);
         threads.shutdownNow();
     }

@@ -223,8 +223,8 @@ public abstract class ProviderContract {
     @Test
     public void fetch_whenThrottledThenServerError_retriesAndReturnsExactTotal() {
         String a = data.accounts().get(2);
-        target.fault(a, new ContractFault.Throttle(1));
-        target.fault(a, new ContractFault.ServerError(1));
+        target.fault(a, Fault.throttle(1));
+        target.fault(a, Fault.serverError(1, 503));
         BillingPeriod jan = BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1));
         assertThat(sum(fetch(account(2), jan, Granularity.DAILY))).isEqualByComparingTo(data.total(a, jan));
     }
@@ -260,7 +260,7 @@ public abstract class ProviderContract {
     @Test
     public void fetch_cancelledWhileTheServiceHangs_stopsPromptly() {
         String a = data.accounts().get(0);
-        target.fault(a, new ContractFault.Hang());
+        target.fault(a, Fault.hang());
         TestCancellation cancellation = new TestCancellation();
         FetchRequest request = FetchRequest.of(account(0), BillingPeriod.of(LocalDate.of(2026, 1, 1),
                 LocalDate.of(2026, 2, 1)), Granularity.DAILY).withCancellation(cancellation);
@@ -285,7 +285,7 @@ public abstract class ProviderContract {
     @Test
     public void report_hungAccountTimesOut_andTheNextReportStartsAtOnce() {
         String hung = data.accounts().get(0);
-        target.fault(hung, new ContractFault.Hang());
+        target.fault(hung, Fault.hang());
         BillingPeriod jan = BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1));
         try (Billing billing = Billing.builder().discoverProviders(false).addProvider(provider)
                 .maxConcurrentFetches(1).fetchTimeout(Duration.ofMillis(700)).build()) {

@@ -42,7 +42,7 @@ class AzureCostManagementSimulatorTest {
         rows.add(Row.of("sub-1", LocalDate.of(2026, 2, 1), "Storage", "westeurope", "EUR", new BigDecimal("100")));
         sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret")
                 .principal(TENANT, "app-2", "other", "/subscriptions/sub-2")
-                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).throttleRetryAfter(7).start();
+                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).start();
     }
 
     @AfterEach
@@ -158,8 +158,8 @@ class AzureCostManagementSimulatorTest {
     void faults_throttleWithRatelimitHeaders_then503_thenAnswer() throws Exception {
         String token = bearer("app-1", "s3cret");
         String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
-        sim.throttle("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
-        sim.serverError("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.throttle(1, Duration.ofSeconds(7)));
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.serverError(1, 503));
         String url = queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1");
 
         HttpResponse<String> throttled = query(url, token, body);

@@ -181,7 +181,7 @@ class BigQueryBillingExportSimulatorTest {
     @Test
     void faults_answerBigQueryErrors() throws Exception {
         String token = accessToken();
-        sim.fault("A", new BigQueryBillingExportSimulator.Fault.Throttle(1, 403, null));
+        sim.fault("A", Fault.error(1, 403, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user"));
         HttpResponse<String> throttled = post(token, queryBody("A", "DATE"));
         assertThat(throttled.statusCode()).isEqualTo(403);
         assertThat(throttled.body()).contains("rateLimitExceeded");
