@@ -96,6 +96,11 @@ class MzcContractTest extends ProviderContract {
             }
 
             @Override
+            public int costRequests(String account) {
+                return simulator.summaryRequests(account);
+            }
+
+            @Override
             public void close() {
                 provider.close();
                 simulator.close();

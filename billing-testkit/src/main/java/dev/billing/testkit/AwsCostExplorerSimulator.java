@@ -235,6 +235,11 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             }
 
             @Override
+            public int costRequests(String account) {
+                return simulator.costRequests(account);
+            }
+
+            @Override
             public void close() {
                 provider.close();
                 simulator.close();

@@ -127,6 +127,11 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             }
 
             @Override
+            public int costRequests(String account) {
+                return simulator.queryRequests(billingAccountScope(account));
+            }
+
+            @Override
             public void close() {
                 provider.close();
                 simulator.close();

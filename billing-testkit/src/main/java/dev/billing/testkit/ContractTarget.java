@@ -33,6 +33,13 @@ public interface ContractTarget extends AutoCloseable {
      */
     void fault(String account, Fault fault);
 
+    /**
+     * @param account an account of the data
+     * @return the cost requests naming it that the simulator has received so far, held ones included (a
+     *     simulator that does not count per account may count every cost request)
+     */
+    int costRequests(String account);
+
     /** Stops the simulator and closes the provider. */
     @Override
     void close();

@@ -92,6 +92,7 @@ public final class FakeBillingProvider implements BillingProvider {
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         ServiceAccount account = request.account();
         String awsAccount = authorize(account);
+        state.countBillingRequest(awsAccount);
         for (int waited = 0; state.faults().has(awsAccount, Fault.Hang.class) && waited < 30_000; waited += 20) {
             request.throwIfCancelled();
             state.faults().awaitRelease(Duration.ofMillis(20));
@@ -109,7 +110,6 @@ public final class FakeBillingProvider implements BillingProvider {
                     .billedCost(Money.of(r.cost(), data.currency(awsAccount))).usageQuantity(r.quantity()).build());
             records++;
         }
-        state.countBillingRequest(awsAccount);
         int pages = (int) Math.max(1, (records + state.pageSize() - 1) / state.pageSize());
         return FetchStats.builder().records(records).requests(failedRequests + pages).pages(pages).build();
     }

@@ -145,6 +145,11 @@ public final class HyperBillingSimulator implements AutoCloseable {
             }
 
             @Override
+            public int costRequests(String account) {
+                return simulator.billingRequests(account);
+            }
+
+            @Override
             public void close() {
                 provider.close();
                 simulator.close();

@@ -266,13 +266,14 @@ public abstract class ProviderContract {
                 LocalDate.of(2026, 2, 1)), Granularity.DAILY).withCancellation(cancellation);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
+            int before = target.costRequests(a);
             CompletableFuture<FetchStats> fetch = provider.fetchAsync(request, r -> { }, pool);
-            sleep(300);
+            while (target.costRequests(a) == before) {
+                Thread.onSpinWait(); // until the simulator holds the request
+            }
             assertThat(fetch).as("the hung request is still waiting").isNotDone();
-            long cancelledAt = System.nanoTime();
             cancellation.cancel("test cancelled the fetch of sa-" + a);
             assertThatThrownBy(() -> fetch.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FetchCancelledException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(5));
         } finally {
             pool.shutdownNow();
         }
@@ -297,10 +298,8 @@ public abstract class ProviderContract {
             CostReport first = billing.costs().projectTotal(slow.project().value(), jan);
             assertThat(first.coverage()).singleElement().satisfies(c ->
                     assertThat(c.failure()).get().isInstanceOf(FetchCancelledException.class));
-            long start = System.nanoTime();
             CostReport second = billing.costs().projectTotal(fine.project().value(), jan);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(second.isComplete()).isTrue();
+            assertThat(second.isComplete()).as("the one slot was given back").isTrue();
             assertThat(second.totals()).containsExactly(new Money(data.total(data.accounts().get(1), jan),
                     data.currency(data.accounts().get(1))));
         }
@@ -396,15 +395,6 @@ public abstract class ProviderContract {
         }
         if (e instanceof BillingException be) {
             assertThat(be.serviceAccount()).hasValue(account.name());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
