@@ -53,7 +53,7 @@ class ParseBenchmarkTest {
         Map<String, Double> msPerOp = new HashMap<>();
         for (RunResult r : new Runner(new OptionsBuilder().include(ParseBenchmark.class.getName() + "\\.")
                 .warmupIterations(2).warmupTime(TimeValue.seconds(1)).measurementIterations(3)
-                .measurementTime(TimeValue.seconds(1)).forks(0).shouldFailOnError(true).build()).run()) {
+                .measurementTime(TimeValue.seconds(1)).forks(1).shouldFailOnError(true).build()).run()) {
             String name = r.getParams().getBenchmark();
             msPerOp.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
         }
