@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code [{kind, month, data: [{project_id, project_name, data: [rows with costs]}]}]} for the kinds
  * {@code daily_cost}, {@code monthly_cost}, {@code cost_by_service} and {@code cost_by_region}.
  * Per-account {@link Fault faults}: throttling, server errors, a revoked key, rows outside the month,
- * rows of another month, unasked kinds, null costs, an {@code errorCode} in a 200.
+ * rows of another month, unasked kinds, null costs, an {@code errorCode} in a 200, and the other wire faults.
  *
  * <pre>{@code
  * KeyPair key = SummaryData.newKeyPair();
@@ -85,7 +85,9 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
 
     /**
      * @param accountId a billing account id
-     * @param fault a fault to add for it, from now on
+     * @param fault a fault to add for it, from now on: any wire fault, and the data faults
+     *     {@link Fault#rowsOutsidePeriod()}, {@link Fault#nullCosts()}, {@link Fault#rowsOfAnotherMonth()},
+     *     {@link Fault#unaskedKinds()} and {@link Fault#errorIn200(String)}
      */
     public void fault(String accountId, Fault fault) {
         handler.addFault(Objects.requireNonNull(accountId, "accountId"), Objects.requireNonNull(fault, "fault"));
