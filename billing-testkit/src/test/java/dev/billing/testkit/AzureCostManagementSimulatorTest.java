@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ class AzureCostManagementSimulatorTest {
         rows.add(Row.of("sub-1", LocalDate.of(2026, 2, 1), "Storage", "westeurope", "EUR", new BigDecimal("100")));
         sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret")
                 .principal(TENANT, "app-2", "other", "/subscriptions/sub-2")
-                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).throttleRetryAfter(7).start();
+                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).start();
     }
 
     @AfterEach
@@ -158,8 +160,8 @@ class AzureCostManagementSimulatorTest {
     void faults_throttleWithRatelimitHeaders_then503_thenAnswer() throws Exception {
         String token = bearer("app-1", "s3cret");
         String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
-        sim.throttle("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
-        sim.serverError("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.throttle(1, Duration.ofSeconds(7)));
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.serverError(1, 503));
         String url = queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1");
 
         HttpResponse<String> throttled = query(url, token, body);
@@ -173,6 +175,26 @@ class AzureCostManagementSimulatorTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ok.body()).at("/properties/columns").findValuesAsText("name")).contains("SubscriptionId");
         assertThat(sim.queryRequests("/providers/Microsoft.Billing/billingAccounts/ba-1")).isEqualTo(3);
+    }
+
+    @Test
+    void faults_aThrottleUntilAPastMomentAsksForNoWait_aRejectedKeyIs401_andSummaryFaultsAreRefused() throws Exception {
+        String token = bearer("app-1", "s3cret");
+        String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
+        String scope = "/providers/Microsoft.Billing/billingAccounts/ba-1";
+        sim.fault(scope, Fault.throttle(1, Instant.EPOCH));
+        sim.fault(scope, Fault.error(1, 400, "BadRequest", "simulated"));
+        String url = queryUrl(scope);
+
+        HttpResponse<String> throttled = query(url, token, body);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")).contains("0");
+        HttpResponse<String> error = query(url, token, body);
+        assertThat(error.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(error.body()).at("/error/code").asText()).isEqualTo("BadRequest");
+        sim.fault(scope, Fault.rejectedKey());
+        assertThat(query(url, token, body).statusCode()).isEqualTo(401);
+        assertThatThrownBy(() -> sim.fault(scope, Fault.unaskedKinds())).isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
