@@ -150,6 +150,30 @@ class AzureTagKeysTest {
     }
 
     @Test
+    void billingAccountScope_twoKeys_perSubscription_exact_inTheDocumentedRequests() throws Exception {
+        String other = "dddd0000-0000-0000-0000-000000000004";
+        List<Row> rows = new ArrayList<>(TWO);
+        rows.add(Row.of(other, FEB, "Storage", "eastus", "USD", new BigDecimal("0.5")).tagged("team", "blue"));
+        rows.add(Row.of(other, FEB, "Storage", "eastus", "USD", new BigDecimal("0.25")).tagged("env", "prod"));
+        rows.add(Row.of(other, FEB, "Tax", "", "USD", new BigDecimal("0.07")).charged("Tax").tagged("team", "blue"));
+        String scope = AzureCostManagementSimulator.billingAccountScope("ba-1");
+        try (AzureCostManagementSimulator sim = AzureCostManagementSimulator.builder().principal(TENANT, CLIENT, SECRET)
+                .billingAccount("ba-1", SUB, other).rows(rows).pageSize(1000).start()) {
+            List<CostRecord> records = new ArrayList<>();
+            provider(sim, "team,env", 2000).fetch(FetchRequest.of(account(scope), FEB_MAR, Granularity.DAILY), records::add);
+
+            assertExact(rows, List.of("team", "env"), records);
+            assertThat(records).filteredOn(r -> r.subAccountId().equals(other)).extracting(CostRecord::tags)
+                    .containsExactlyInAnyOrder(Map.of("team", "blue", "env", ""), Map.of("team", "", "env", "prod"),
+                            Map.of("team", "blue", "env", ""));
+            assertAtMostTwoGroupings(sim);
+            // per month SubscriptionId x ChargeType, then per subscription with costs that month the plan of a
+            // subscription: February SUB 17 (as in twoKeys_...), the other 1 + (1 + 2) Storage + (1 + 1) Tax; March SUB 3
+            assertThat(sim.queryRequests(scope)).isEqualTo(2 * ((1 + 17 + 6) + (1 + 3)));
+        }
+    }
+
+    @Test
     void maxRequestsPerFetch_exceededByTheTagPlan_failsNamingTheSetting_neverShort() throws Exception {
         try (AzureCostManagementSimulator sim = simulator(THREE)) {
             List<CostRecord> records = new ArrayList<>();
@@ -260,8 +284,8 @@ class AzureTagKeysTest {
     }
 
     /**
-     * Every record carries every key; billed and effective totals per (day, service, region, category, correction,
-     * tag values) equal the BigDecimal sums of the rows, to the last digit, and records are only of such cells.
+     * Every record carries every key; billed and effective totals per (subscription, day, service, region, category,
+     * correction, tag values) equal the BigDecimal sums of the rows, to the last digit, and records are only of such cells.
      */
     static void assertExact(List<Row> rows, List<String> keys, List<CostRecord> records) {
         assertThat(records).allSatisfy(r -> assertThat(r.tags()).containsOnlyKeys(keys));
@@ -274,7 +298,7 @@ class AzureTagKeysTest {
                 case "Credit" -> "CREDIT";
                 default -> "ADJUSTMENT";
             };
-            StringBuilder key = new StringBuilder(r.date() + "|" + r.service() + "|"
+            StringBuilder key = new StringBuilder(r.subscriptionId() + "|" + r.date() + "|" + r.service() + "|"
                     + (usage && !r.location().isEmpty() ? r.location() : "global") + "|" + category + "|"
                     + r.chargeType().equals("Refund"));
             keys.forEach(k -> key.append('|').append(tag(r, k) == null ? "" : tag(r, k)));
@@ -283,7 +307,7 @@ class AzureTagKeysTest {
         }
         Map<String, BigDecimal> actual = new TreeMap<>();
         for (CostRecord r : records) {
-            StringBuilder key = new StringBuilder(r.chargeDate() + "|" + r.service() + "|" + r.region() + "|"
+            StringBuilder key = new StringBuilder(r.subAccountId() + "|" + r.chargeDate() + "|" + r.service() + "|" + r.region() + "|"
                     + r.chargeCategory() + "|" + r.correction());
             keys.forEach(k -> key.append('|').append(r.tags().get(k)));
             actual.merge("billed " + key, r.billedCost().amount(), BigDecimal::add);
@@ -326,8 +350,12 @@ class AzureTagKeysTest {
     }
 
     private static FetchRequest request() {
-        return FetchRequest.of(new ServiceAccount(ServiceAccountId.of("tags"), ProviderId.of(AzureCostManagementProvider.ID),
+        return FetchRequest.of(account(SCOPE), FEB_MAR, Granularity.DAILY);
+    }
+
+    private static ServiceAccount account(String scope) {
+        return new ServiceAccount(ServiceAccountId.of("tags"), ProviderId.of(AzureCostManagementProvider.ID),
                 ProjectId.of("project-tags"), Credentials.of(Map.of("tenantId", TENANT, "clientId", CLIENT,
-                "clientSecret", SECRET, "scope", SCOPE)), Map.of()), FEB_MAR, Granularity.DAILY);
+                "clientSecret", SECRET, "scope", scope)), Map.of());
     }
 }
