@@ -403,8 +403,8 @@ public final class QueryFetcher {
                     own.get(r).forEach((k, a) -> {
                         BigDecimal[] m = mine.get(k);
                         if (m == null) {
-                            throw protocol(p, 200, "answered a " + service + " line for a tag combination that the"
-                                    + " query without that combination's filter did not answer, for " + w);
+                            throw protocol(p, 200, "answered a cost for a tag value that the same query without"
+                                    + " that tag's filter did not answer, for " + w + "; the tag amounts cannot be exact");
                         }
                         for (int side = 0; side < m.length; side++) {
                             m[side] = m[side].subtract(a[side]);
