@@ -388,19 +388,32 @@ public final class QueryFetcher {
                 }
                 combinations = List.copyOf(next);
             }
-            List<List<String>> order = new ArrayList<>(last.keySet());
-            order.sort(Comparator.comparingLong(QueryFetcher::absent));
-            Map<List<String>, Map<Key, BigDecimal[]>> own = new HashMap<>();
             List<CostRecord> kept = new ArrayList<>();
+            own(w, last, kept);
+            log.debug("service account {}: {} {} of {}: {} tag combinations of {} keys", p.serviceAccount(), service,
+                    dimension, w, last.size(), tagKeys.size());
+            deliver(kept);
+        }
+
+        /**
+         * The records of each combination's own amounts: its answer minus the own amounts of its refinements
+         * ({@link QueryFetcher#refines}), per cell, combinations with fewer absent values first.
+         *
+         * @param answers per combination of the keys before the last, its query's answer (grouped by the last key)
+         */
+        private void own(Window w, Map<List<String>, Map<Key, BigDecimal[]>> answers, List<CostRecord> kept) {
+            List<List<String>> order = new ArrayList<>(answers.keySet());
+            order.sort(Comparator.comparingLong(QueryFetcher::absent));
+            Map<List<String>, Map<Key, BigDecimal[]>> owned = new HashMap<>();
             for (List<String> c : order) {
                 Map<Key, BigDecimal[]> mine = new LinkedHashMap<>();
-                last.get(c).forEach((k, a) -> mine.put(k, a.clone()));
+                answers.get(c).forEach((k, a) -> mine.put(k, a.clone()));
                 Set<Key> refined = new HashSet<>();
                 for (List<String> r : order) {
                     if (!refines(r, c)) {
                         continue;
                     }
-                    own.get(r).forEach((k, a) -> {
+                    owned.get(r).forEach((k, a) -> {
                         BigDecimal[] m = mine.get(k);
                         if (m == null) {
                             throw protocol(p, 200, "answered a cost for a tag value that the same query without"
@@ -410,11 +423,11 @@ public final class QueryFetcher {
                             m[side] = m[side].subtract(a[side]);
                         }
                     });
-                    refined.addAll(last.get(r).keySet());
+                    refined.addAll(answers.get(r).keySet());
                 }
-                own.put(c, mine);
+                owned.put(c, mine);
                 mine.forEach((k, a) -> {
-                    if (!refined.contains(k) || a[0].signum() != 0 || a[a.length - 1].signum() != 0) {
+                    if (!refined.contains(k) || a[0].signum() != 0 || a[costTypes.size() - 1].signum() != 0) {
                         Map<String, String> tags = new HashMap<>();
                         for (int i = 0; i < tagKeys.size(); i++) {
                             String v = i < c.size() ? c.get(i) : k.tag();
@@ -424,9 +437,6 @@ public final class QueryFetcher {
                     }
                 });
             }
-            log.debug("service account {}: {} {} of {}: {} tag combinations of {} keys", p.serviceAccount(), service,
-                    dimension, w, last.size(), tagKeys.size());
-            deliver(kept);
         }
 
         /**
