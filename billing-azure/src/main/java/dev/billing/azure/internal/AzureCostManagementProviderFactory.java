@@ -17,7 +17,7 @@ import java.util.List;
  * <p>Settings, all optional: {@code endpoint} (default {@value AzureCostManagementProvider#DEFAULT_ENDPOINT}),
  * {@code authority} (default {@value AzureCostManagementProvider#DEFAULT_AUTHORITY}), {@code costType}
  * ({@code ActualCost}, the default, or {@code AmortizedCost}), {@code imdsEndpoint} (default
- * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (the tag name read as tags).
+ * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (comma-separated tag names read as tags).
  */
 public final class AzureCostManagementProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -30,10 +30,9 @@ public final class AzureCostManagementProviderFactory extends SettingsProviderFa
             ProviderSetting.optional("imdsEndpoint", "the Azure Instance Metadata Service, where managed identity tokens"
                     + " come from outside App Service", AzureCostManagementProvider.DEFAULT_IMDS_ENDPOINT)
                     .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT),
-            ProviderSetting.optional("tagKeys", "the Azure tag name read as tags (case-insensitive; at most one, each"
-                    + " costs queries per service and month); none when absent", null)
-                    .satisfying(v -> QueryFetcher.validTagKeys(SettingValues.names(v)), "name at most " + QueryFetcher.MAX_TAG_KEYS
-                            + " non-blank tag name"));
+            ProviderSetting.optional("tagKeys", "comma-separated Azure tag names read as tags (case-insensitive; they"
+                    + " cost queries per service and month); none when absent", null)
+                    .satisfying(v -> QueryFetcher.validTagKeys(SettingValues.names(v)), QueryFetcher.TAG_KEYS_REQUIREMENT));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {

@@ -686,16 +686,26 @@ public final class AzureHandler implements HttpHandler {
                             : r -> parts.stream().anyMatch(p -> p.test(r));
                 }
                 case "dimensions", "tags" -> {
-                    // QueryFilter.dimensions and .tags are QueryComparisonExpressions: a name, the operator In, values
+                    // QueryFilter.dimensions and .tags are QueryComparisonExpressions: required name, operator (enum
+                    // [In]) and values (an array of strings, minItems 1). Nothing selects a missing tag: a tags
+                    // comparison matches the lines whose resource has the tag with one of the values.
                     String dim = v.path("name").asText("").toLowerCase(Locale.ROOT);
                     if (!oneOf(OPERATORS, v.path("operator").asText("")) || !v.path("values").isArray()
                             || v.path("values").isEmpty() || dim.isEmpty()) {
                         throw new IllegalArgumentException("a comparison needs a 'name', an 'operator' of " + OPERATORS
                                 + " and at least one value");
                     }
+                    v.path("values").forEach(x -> {
+                        if (!x.isTextual()) {
+                            throw new IllegalArgumentException("the values of a comparison are strings, got " + x);
+                        }
+                    });
                     if (keys.get(0).equals("tags")) {
+                        // tag names match ignoring case, tag values exactly: "Tag names are case-insensitive for
+                        // operations ... Tag values are case-sensitive." (Microsoft Learn, "Use tags to organize your
+                        // Azure resources and management hierarchy", azure-resource-manager/management/tag-resources)
                         Set<String> tagValues = new java.util.HashSet<>();
-                        v.path("values").forEach(x -> tagValues.add(x.asText("")));
+                        v.path("values").forEach(x -> tagValues.add(x.asText()));
                         return r -> tagValues.contains(tag(r, dim));
                     }
                     if (!DIMENSIONS.contains(dim)) {
