@@ -41,7 +41,6 @@ public final class ShortRun {
         EndToEndBenchmark.Data.release();
         run.run(KernelBenchmark.class, 0);
         run.run(RollupBenchmark.class, 1);
-        run.run(ParseBenchmark.class, 1);
         run.run(FetchBenchmark.class, 1);
         System.out.println();
         System.out.println("=== ratios (higher is better for us), measured side by side in this run ===");
@@ -62,10 +61,6 @@ public final class ShortRun {
         System.out.printf(Locale.ROOT, "memory per line item, with tags vs the same line items without: %.1f B more"
                         + " (%.1f vs %.1f B; target <= 8 B more: %s)%n", tagBytes, memory.store(),
                 memory.storeUntagged(), tagBytes <= 8 ? "met" : "MISSED");
-        run.ratio("parsing 50 MB of HyperBilling pages, ours vs Jackson databind into POJOs",
-                "ParseBenchmark.databind", "ParseBenchmark.ours", 1.2);
-        run.ratio("parsing, ours vs a raw Jackson token scan (the ceiling; no target)",
-                "ParseBenchmark.tokenScan", "ParseBenchmark.ours", 0);
         run.ratio("roll-up, domain and every project by month, ours vs DuckDB threads=1",
                 "RollupBenchmark.duckDb", "RollupBenchmark.ours", 2);
         Double small = run.msPerOp.get("RollupBenchmark.oursUnder64m");
