@@ -174,9 +174,14 @@ public final class LiveAggregation {
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
         private int lastCell = -1;
-        /** Per group-by key: the dimension to encode per record, or null when it is constant for the account. */
+        /**
+         * Per group-by key: the fixed dimension to encode per record, or null when it is constant for the account or
+         * a tag.
+         */
         private final Dimension[] encode;
         private final ValueIds[] ids;
+        /** Per group-by key: for a tag encoded per record, its value id per tag map; else null. */
+        private final TagValueIds[] tagIds;
         private final String[] lastFilterValue = new String[filterDimensions.length];
         private final boolean[] lastFilterResult = new boolean[filterDimensions.length];
         private LocalDate lastDate;
@@ -196,11 +201,14 @@ public final class LiveAggregation {
             List<Dimension> groupBy = cube.groupBy();
             encode = new Dimension[groupBy.size()];
             ids = new ValueIds[groupBy.size()];
+            tagIds = new TagValueIds[groupBy.size()];
             for (int k = 0; k < groupBy.size(); k++) {
                 Dimension d = groupBy.get(k);
                 Optional<String> constant = d.valueOf(account);
                 if (constant.isPresent()) {
                     key[2 + k] = cube.keyValues[k].id(constant.get());
+                } else if (d instanceof Dimension.Tag t) {
+                    tagIds[k] = new TagValueIds(query, t, cube.keyValues[k]);
                 } else {
                     encode[k] = d;
                     ids[k] = new ValueIds(cube.keyValues[k]);
@@ -237,6 +245,8 @@ public final class LiveAggregation {
                 Dimension d = encode[j];
                 if (d != null) {
                     k[2 + j] = ids[j].id(query.valueOf(d, record));
+                } else if (tagIds[j] != null) {
+                    k[2 + j] = tagIds[j].id(record.tags());
                 }
             }
             Money cost = metric.of(record);
