@@ -68,6 +68,8 @@ final class CostKernel {
     private final Map<Integer, BigDecimal> localBig = new HashMap<>();
     private final int[] offset;
     private final long[] localRadix;
+    /** Per digit, its place value in the current chunk's keys (local or global). */
+    private final long[] strides;
     private CellTable cells;
     private final CellRuns runs = new CellRuns();
 
@@ -174,6 +176,7 @@ final class CostKernel {
         filtered = fixedFilters.toArray(Dimension.Fixed[]::new);
         offset = new int[n];
         localRadix = new long[n];
+        strides = new long[n];
     }
 
     /** Reads each tag set's value of each of the query's tag keys, once, and whether it passes the filters. */
@@ -307,14 +310,27 @@ final class CostKernel {
             keys = new long[Chunk.MAX_ROWS];
         }
         long[] k = keys;
-        Arrays.fill(k, 0, n, 0);
-        for (int j = 0; j < digits.length; j++) {
-            if (local && localRadix[j] == 1) {
-                continue;
-            }
-            long r = local ? localRadix[j] : radix[j];
+        // key = sum of digit * stride: a digit constant in the chunk is added once, not once per row
+        long base = 0;
+        boolean assigned = false;
+        long stride = 1;
+        for (int j = digits.length - 1; j >= 0; j--) {
             int off = local ? offset[j] : 0;
-            addDigit(c, k, n, digits[j], r, off);
+            if (localRadix[j] == 1) {
+                base += (offset[j] - off) * stride;
+            } else {
+                strides[j] = stride;
+            }
+            stride *= local ? localRadix[j] : radix[j];
+        }
+        for (int j = 0; j < digits.length; j++) {
+            if (localRadix[j] != 1) {
+                addDigit(c, k, n, digits[j], strides[j], local ? offset[j] : 0, assigned ? -1 : base);
+                assigned = true;
+            }
+        }
+        if (!assigned) {
+            Arrays.fill(k, 0, n, base);
         }
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
@@ -366,41 +382,34 @@ final class CostKernel {
         }
     }
 
-    private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
+    /**
+     * Adds a digit times its stride to each row's key; with {@code base >= 0}, sets each key to {@code base} plus it
+     * instead (the first digit of a chunk).
+     */
+    private void addDigit(Chunk c, long[] k, int n, int digit, long stride, int off, long base) {
+        boolean set = base >= 0;
         if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
             int[] sets = c.tagSet;
-            if (sets == null) {
-                long v = valueOf[0] - off;
-                for (int i = 0; i < n; i++) {
-                    k[i] = k[i] * r + v;
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    k[i] = k[i] * r + (valueOf[sets[i]] - off);
-                }
+            for (int i = 0; i < n; i++) {
+                k[i] = (set ? base : k[i]) + (valueOf[sets[i]] - off) * stride;
             }
         } else if (digit == BUCKET) {
             int[] day = c.day;
             int last = to - 1;
             for (int i = 0; i < n; i++) {
                 int d = Math.min(Math.max(day[i], from), last);
-                k[i] = k[i] * r + (bucketOfDay[d - from] - off);
+                k[i] = (set ? base : k[i]) + (bucketOfDay[d - from] - off) * stride;
             }
         } else if (digit == CURRENCY || Chunk.LAYOUT[digit] == Chunk.BYTE_COLUMN) {
             byte[] col = digit == CURRENCY ? c.currency : c.bytes[digit];
             for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + ((col[i] & 0xFF) - off);
-            }
-        } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = c.constants[digit] - off;
-            for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + v;
+                k[i] = (set ? base : k[i]) + ((col[i] & 0xFF) - off) * stride;
             }
         } else {
             int[] col = c.ints[digit];
             for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + (col[i] - off);
+                k[i] = (set ? base : k[i]) + (col[i] - off) * stride;
             }
         }
     }
