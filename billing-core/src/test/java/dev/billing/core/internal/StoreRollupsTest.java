@@ -18,30 +18,22 @@ import dev.billing.core.SeriesPoint;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.TagAliases;
-import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostCellColumns;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.RollupSink;
-import dev.billing.core.spi.StoredWindow;
-import dev.billing.core.spi.WindowReplacement;
-import dev.billing.core.spi.WindowSource;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -128,7 +120,7 @@ class StoreRollupsTest {
         assertThat(sink.asRollups).as("summed as the roll-ups: " + query).isEqualTo(asRollups);
         assertThat(sink.asCells).as("summed as cells: " + query).isEqualTo(!asRollups);
         CostCube viaDefault = new CostCube(query.granularity(), query.groupBy());
-        new CellsOnly(store).aggregateRollups(query, accounts, viaDefault);
+        new InMemoryRollupTest.CellsOnly(store).aggregateRollups(query, accounts, viaDefault);
         for (CostCube cube : List.of(sink.cube, viaDefault)) {
             CostReport report = cube.toReport(query, projects, List.of());
             Map<Series, BigDecimal> reportedSeries = new HashMap<>();
@@ -177,39 +169,6 @@ class StoreRollupsTest {
         }
     }
 
-    /** A store that has only {@link CostStore#aggregate}: every other way of summing is the SPI's default. */
-    private record CellsOnly(CostStore store) implements CostStore {
-        @Override
-        public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
-                                                         WindowSource source) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void aggregate(CostQuery query, Collection<ServiceAccountId> accounts, Consumer<CostCell> sink) {
-            store.aggregate(query, accounts, sink);
-        }
-
-        @Override
-        public void markSynced(ServiceAccountId account, Instant at) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Map<ServiceAccountId, Instant> lastSyncs() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<StoredWindow> windows(ServiceAccountId account) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private static <K> Map<K, BigDecimal> normalized(Map<K, BigDecimal> sums) {
         Map<K, BigDecimal> out = new HashMap<>();
         sums.forEach((c, v) -> out.put(c, v.signum() == 0 ? BigDecimal.ZERO : v.stripTrailingZeros()));
@@ -227,21 +186,9 @@ class StoreRollupsTest {
                     .region("r-" + random.nextInt(4)).usageType("usage")
                     .chargeCategory(categories[random.nextInt(categories.length)])
                     .tags(TAGS.get(random.nextInt(TAGS.size())))
-                    .billedCost(new Money(amount(random), CURRENCIES.get(random.nextInt(2)))).build());
+                    .billedCost(new Money(InMemoryRollupTest.amount(random), CURRENCIES.get(random.nextInt(2))))
+                    .build());
         }
         return out;
-    }
-
-    private static BigDecimal amount(SplittableRandom random) {
-        return switch (random.nextInt(8)) {
-            // near Long.MAX_VALUE units: sums overflow a long
-            case 0 -> BigDecimal.valueOf(Long.MAX_VALUE - random.nextInt(1000), 2);
-            // finer than 18 decimals: kept as BigDecimal
-            case 1 -> new BigDecimal(BigInteger.valueOf(random.nextLong(1, 1_000_000_000L)), 20);
-            // 25 digits
-            case 2 -> new BigDecimal(new BigInteger(80, new java.util.Random(random.nextLong())), 3);
-            case 3 -> BigDecimal.valueOf(random.nextLong(-5_000, 5_000_000), random.nextInt(7)).negate();
-            default -> BigDecimal.valueOf(random.nextLong(-5_000, 5_000_000), random.nextInt(7));
-        };
     }
 }
