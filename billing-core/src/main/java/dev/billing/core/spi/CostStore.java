@@ -9,6 +9,7 @@ import dev.billing.core.Metric;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.support.ClaimedWindow;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -168,24 +169,14 @@ public interface CostStore extends AutoCloseable {
      * @throws dev.billing.core.BillingException when the store fails
      */
     default Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
-        return Optional.of(new WindowLease() {
-            @Override
-            public ServiceAccount account() {
-                return account;
-            }
-
-            @Override
-            public YearMonth month() {
-                return month;
-            }
-
+        return Optional.of(new ClaimedWindow(account, month) {
             @Override
             public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
                 return replaceWindow(account, month, syncedAt, source);
             }
 
             @Override
-            public void close() {
+            protected void release() {
                 // nothing claimed
             }
         });
