@@ -45,7 +45,7 @@ final class StoreReports {
         CostCube cube = scope.cube();
         if (!synced.isEmpty()) {
             try {
-                store.aggregateColumns(scope.fetched(), synced, cube::add);
+                store.aggregateRollups(scope.fetched(), synced, cube);
             } catch (InvalidRequestException e) {
                 if (scope.tagsReadForAllocation()) {
                     throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"

@@ -12,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.TagAliases;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.RollupSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ import java.util.function.Consumer;
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
+    /** About how many rows of a pass cost as much as moving one cell to a report ({@link #rollups}). */
+    private static final int CELL_COST_IN_ROWS = 16;
 
     private final EnumMap<Dimension.Fixed, Dictionary> dictionaries = new EnumMap<>(Dimension.Fixed.class);
     private final TagSets tagSets = new TagSets();
@@ -169,6 +172,56 @@ public final class ColumnarStore {
      * @return the cells, each once, in no particular order
      */
     public Aggregation sums(CostQuery query, Collection<ServiceAccountId> accounts) {
+        return sums(query, inScope(query, accounts));
+    }
+
+    /**
+     * Sums the rows of some service accounts that a query accepts as a report needs them ({@link RollupSink}): as
+     * the cells of {@link #sums}, or, when the cross product of the projects and the group-by values would have
+     * many more cells than its two roll-ups together, as the roll-ups, each summed by its own pass over the rows
+     * (from the same rows: no commit comes between them).
+     *
+     * @param query the period, granularity, filters and group-by
+     * @param accounts the service accounts in scope
+     * @param sink receives the sums
+     */
+    public void rollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        Map<Dimension, Set<String>> filters = inScope(query, accounts);
+        List<Dimension> groupBy = query.groupBy();
+        if (groupBy.isEmpty() || groupBy.contains(Dimension.PROJECT) || groupBy.contains(Dimension.SERVICE_ACCOUNT)) {
+            // the projects' series are the cells, or the project is a function of the rows' keys: no more cells
+            sink.cells(sums(query, filters));
+            return;
+        }
+        Aggregation series;
+        Aggregation rows;
+        synchronized (this) {
+            CostKernel byValues = new CostKernel(this, selection(query, filters, groupBy), chunks);
+            CostKernel byProject = new CostKernel(this, selection(query, filters, List.of(Dimension.PROJECT)), chunks);
+            if (!worthSplitting(byValues.keySpace(), byProject.keySpace())) {
+                sink.cells(sums(query, filters));
+                return;
+            }
+            series = byProject.run();
+            rows = byValues.run();
+        }
+        sink.projectSeries(series);
+        sink.rows(rows);
+    }
+
+    /**
+     * Whether summing the two roll-ups in two passes over the rows costs less than the cells of their cross
+     * product. The cross product has at most as many cells as key space or rows, and moving a cell to the report
+     * costs about as much as {@value #CELL_COST_IN_ROWS} rows of a pass.
+     */
+    private boolean worthSplitting(long rowsKeySpace, long seriesKeySpace) {
+        int projects = Math.max(1, dictionary(Dimension.Fixed.PROJECT).size());
+        long cross = rowsKeySpace > Long.MAX_VALUE / projects ? Long.MAX_VALUE : rowsKeySpace * projects;
+        long fewer = Math.min(cross, rows) - Math.min(rowsKeySpace, rows) - Math.min(seriesKeySpace, rows);
+        return fewer > 0 && fewer * CELL_COST_IN_ROWS > rows;
+    }
+
+    private Map<Dimension, Set<String>> inScope(CostQuery query, Collection<ServiceAccountId> accounts) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
         Map<Dimension, Set<String>> filters = new HashMap<>();
@@ -178,15 +231,19 @@ public final class ColumnarStore {
             both.retainAll(scope);
             return both;
         });
-        return sums(query, filters);
+        return filters;
     }
 
     private Aggregation sums(CostQuery query, Map<Dimension, Set<String>> filters) {
         List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
         keys.add(Dimension.PROJECT);
         keys.addAll(query.groupBy());
-        return aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
-                filters, keys, query.metric(), query.tagAliases().orElse(TagAliases.NONE)));
+        return aggregate(selection(query, filters, keys));
+    }
+
+    private static Selection selection(CostQuery query, Map<Dimension, Set<String>> filters, List<Dimension> keys) {
+        return new Selection(query.period().start(), query.period().end(), query.granularity(), filters, keys,
+                query.metric(), query.tagAliases().orElse(TagAliases.NONE));
     }
 
     private static void cells(Aggregation sums, CostQuery query, Consumer<CostCell> sink) {

@@ -220,16 +220,21 @@ final class CostKernel {
         return c.min(digit) == c.max(digit);
     }
 
-    Aggregation run() {
+    /** @return the number of possible cell keys */
+    long keySpace() {
         long keySpace = 1;
-        long rows = 0;
         for (long r : radix) {
             keySpace = Math.multiplyExact(keySpace, r);
         }
+        return keySpace;
+    }
+
+    Aggregation run() {
+        long rows = 0;
         for (Chunk c : chunks) {
             rows += c.size;
         }
-        cells = new CellTable(keySpace, rows);
+        cells = new CellTable(keySpace(), rows);
         if (to > from) {
             for (Chunk c : chunks) {
                 process(c);

@@ -13,6 +13,7 @@ import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostCellColumns;
+import dev.billing.core.spi.RollupSink;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -319,6 +320,20 @@ public final class InMemoryCostStore implements CostStore {
             sink.accept(columns.sums(query, accounts));
         } else if (!totals.isEmpty()) {
             sink.accept(CostCellColumns.of(totals));
+        }
+    }
+
+    /**
+     * Hands on the sums as the kernel summed them, in its columns: the cells, or, when their cross product of
+     * projects and group-by values is much larger, the two roll-ups a report shows.
+     */
+    @Override
+    public void aggregateRollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        List<CostCell> totals = new ArrayList<>();
+        if (!fromWindowTotals(query, accounts, totals::add)) {
+            columns.rollups(query, accounts, sink);
+        } else if (!totals.isEmpty()) {
+            sink.cells(CostCellColumns.of(totals));
         }
     }
 

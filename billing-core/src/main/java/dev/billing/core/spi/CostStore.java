@@ -91,6 +91,21 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
+     * Like {@link #aggregateColumns}, the sums a report is made of: either cells, or the two roll-ups a report
+     * shows, each project's series and the rows, summed by the store ({@link RollupSink}). A store that aggregates
+     * by scanning its line items overrides it, so that a report by many group-by values does not cost the cross
+     * product of them and the projects. The default hands on the cells of {@link #aggregateColumns}.
+     *
+     * @param query the period, filters and group-by dimensions
+     * @param accounts the service accounts in scope; others are left out
+     * @param sink receives the sums, from the calling thread
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default void aggregateRollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        aggregateColumns(query, accounts, sink::cells);
+    }
+
+    /**
      * The kept line items a query accepts (its period and filters, tags read through its aliases), for an export
      * from the store: each with its tags and its billed, effective and list costs as the store keeps them.
      *
