@@ -222,6 +222,35 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
+     * What coverage of a report from the store is decided from, reduced per account: its last sync, when its newest
+     * held window of the months asked about was synced, and the months asked about it lacks. The default reduces
+     * {@link #storedCoverage}; a database reduces in its query, sending a row per account instead of one per held
+     * window.
+     *
+     * @param accounts the service accounts
+     * @param first the first month asked about
+     * @param last the last month asked about, inclusive
+     * @return for each account asked about that has had a sync or holds a window of those months, its coverage;
+     *     an account absent has never been synced and holds none of them
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default Map<ServiceAccountId, WindowCoverage> windowCoverage(Collection<ServiceAccountId> accounts,
+                                                                 YearMonth first, YearMonth last) {
+        StoredCoverage facts = storedCoverage(accounts, first, last);
+        Map<ServiceAccountId, WindowCoverage> out = new HashMap<>();
+        for (ServiceAccountId a : accounts) {
+            Instant lastSync = facts.lastSyncs().get(a);
+            Map<YearMonth, Instant> held = facts.windows().getOrDefault(a, Map.of());
+            if (lastSync == null && held.isEmpty()) {
+                continue;
+            }
+            out.put(a, WindowCoverage.of(lastSync, held.values().stream().max(Instant::compareTo).orElse(null),
+                    held.keySet(), first, last));
+        }
+        return out;
+    }
+
+    /**
      * Where alerts are remembered with this store's data (budget thresholds, anomalies), so that each alerts once
      * even across restarts and instances sharing the store. The built-in stores keep it (the in-memory store in
      * memory, {@code billing-jdbc} in its database); the default has none.
