@@ -75,7 +75,7 @@ record ReportScope(CostQuery query, CostQuery fetched, List<ServiceAccount> acco
     /** @return an empty cube for {@link #fetched()}: the query's (daily, when it converts), or the allocator's */
     CostCube cube() {
         CostQuery fetched = fetched();
-        return new CostCube(fetched.granularity(), fetched.groupBy());
+        return allocator != null ? allocator.newCube() : new CostCube(fetched.granularity(), fetched.groupBy());
     }
 
     /**
@@ -85,7 +85,7 @@ record ReportScope(CostQuery query, CostQuery fetched, List<ServiceAccount> acco
      * @throws MissingExchangeRateException when the query converts and a line item's day has no rate
      */
     CostReport report(CostCube cube, List<AccountCoverage> coverage) {
-        CostReport raw = cube.toReport(fetched, projects, coverage);
-        return ReportConversion.finish(allocator == null ? raw : allocator.allocate(raw), query);
+        return ReportConversion.finish(allocator == null ? cube.toReport(fetched, projects, coverage)
+                : allocator.allocate(cube, coverage), query);
     }
 }

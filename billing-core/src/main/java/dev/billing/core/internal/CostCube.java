@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
  * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
+ * <p>A cube for an {@link Allocator} has extra key columns after the group-by values (its route), which its rows
+ * keep; such a cube is read by the allocator, never reported as it is.
+ *
  * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
  * ({@link CostCell}s or {@link CostCellColumns} blocks) through {@link #add}, or, for a live report, by
  * {@link LiveAggregation}, which rolls per-account partial sums up into {@link Rollups} of its own and adds
@@ -57,13 +60,23 @@ public final class CostCube {
      * @param groupBy the row dimensions
      */
     public CostCube(Granularity granularity, List<Dimension> groupBy) {
+        this(granularity, groupBy, 0);
+    }
+
+    /**
+     * @param granularity how dates are bucketed
+     * @param groupBy the row dimensions
+     * @param extra ints a key has after the group-by values (zero when added from cells; an {@link Allocator}'s
+     *     route, set by the {@link LiveAggregation} that fills the cube), kept in the rows and not reported
+     */
+    CostCube(Granularity granularity, List<Dimension> groupBy, int extra) {
         this.granularity = granularity;
         this.groupBy = List.copyOf(groupBy);
         this.keyValues = new Dictionary[this.groupBy.size()];
         for (int k = 0; k < keyValues.length; k++) {
             keyValues[k] = new Dictionary();
         }
-        this.width = this.groupBy.size() + 3;
+        this.width = this.groupBy.size() + 3 + extra;
         this.key = new int[width];
         this.sums = new Rollups();
     }
@@ -127,6 +140,40 @@ public final class CostCube {
         }
     }
 
+    /**
+     * @return the cells per (bucket, group-by values..., currency), the ids being those of {@link #values}; null
+     *     without group-by
+     */
+    CellSums rowCells() {
+        return sums.rows;
+    }
+
+    /** @return the dictionary of the {@code k}-th group-by dimension's values */
+    Dictionary values(int k) {
+        return keyValues[k];
+    }
+
+    /**
+     * Adds a sum to a cell given by ids of this cube's dictionaries.
+     *
+     * @param cell bucket (its first day), project, group-by values, currency
+     * @param units the sum's long part, in units of {@code scale}
+     * @param big the sum's exact remainder, or null
+     */
+    synchronized void add(int[] cell, long units, int scale, BigDecimal big) {
+        sums.add(cell, cell[width - 1], units, scale, big);
+    }
+
+    /**
+     * Adds an exact amount to a cell given by ids of this cube's dictionaries.
+     *
+     * @param cell bucket (its first day), project, group-by values, currency
+     */
+    synchronized void add(int[] cell, BigDecimal amount) {
+        System.arraycopy(cell, 0, key, 0, width);
+        add(cell[width - 1], amount);
+    }
+
     /** @return the key width: bucket, project, group-by values, currency */
     int width() {
         return width;
@@ -152,7 +199,8 @@ public final class CostCube {
         }
     }
 
-    private Currency currency(int id) {
+    /** @return the currency of an id this cube gave */
+    Currency currency(int id) {
         synchronized (currencies) {
             return currencies.get(id);
         }
@@ -315,7 +363,8 @@ public final class CostCube {
                 coverage);
     }
 
-    private static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
+    /** Adds a sum given as a long in units of {@code scale} (ignored when {@code scale} is negative) and an exact part. */
+    static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
         if (scale >= 0) {
             to.add(cell, currency, units, scale);
         }

@@ -25,6 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue behind one lock (a DAILY partial has thousands of cells); the shards are added to the cube once,
  * when the report is made.
  *
+ * <p>With an {@link Allocator}, the query is its inner query and each line item's key is routed as it arrives
+ * ({@link Allocator.Router}), so that the cells are only those the allocated report needs.
+ *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
  * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), only the group-by
@@ -43,6 +46,7 @@ public final class LiveAggregation {
     private final Dimension[] filterDimensions;
     private final Metric metric;
     private final Shard[] shards;
+    private final Allocator allocator;
     /** Whether the shards were merged into the cube; set with every shard's lock held. */
     private boolean merged;
     /**
@@ -54,8 +58,19 @@ public final class LiveAggregation {
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
+        this(query, new CostCube(query.granularity(), query.groupBy()), null);
+    }
+
+    /**
+     * @param query what to aggregate
+     * @param cube an empty cube for the query: {@link Allocator#newCube()} when there is an allocator
+     * @param allocator the allocation whose {@linkplain Allocator#innerQuery() inner query} this is, routing each
+     *     line item as it arrives, or null
+     */
+    public LiveAggregation(CostQuery query, CostCube cube, Allocator allocator) {
         this.query = query;
-        this.cube = new CostCube(query.granularity(), query.groupBy());
+        this.cube = cube;
+        this.allocator = allocator;
         this.from = (int) query.period().start().toEpochDay();
         this.to = (int) query.period().end().toEpochDay();
         this.bucketOfDay = new int[Math.max(0, to - from)];
@@ -173,6 +188,9 @@ public final class LiveAggregation {
         private final boolean acceptsNothing;
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
+        /** Routes each line item's key when there is an allocator (into {@link #routed}), else null. */
+        private final Allocator.Router router = allocator == null ? null : allocator.router(cube);
+        private final int[] routed = router == null ? null : new int[cube.width()];
         private int lastCell = -1;
         /** Per group-by key: the dimension to encode per record, or null when it is constant for the account. */
         private final Dimension[] encode;
@@ -249,6 +267,10 @@ public final class LiveAggregation {
             int cur = lastCurrencyId;
             int w = k.length;
             k[w - 1] = cur;
+            if (router != null) {
+                router.route(k, 2, routed);
+                k = routed;
+            }
             if (sums == null) {
                 sums = new CellSums(w, cellsHint);
             }
