@@ -35,16 +35,19 @@ import java.util.stream.Collectors;
 /**
  * Applies an {@link Allocation} to a report, as a separate step after the costs are summed: the costs are read
  * (live or from a store) with an {@linkplain #innerQuery() inner query} grouped by the registered project and by
- * every dimension the rules, splits, filters and group-by read (DAILY when there are splits), each cell is routed
- * by the rules (decided once per distinct combination of the values they read), the split sources are divided
- * per UTC day, currency and source project, and the report the query asked for is summed from the allocated
- * cells.
+ * every dimension the rules, splits, filters and group-by read (DAILY when there are splits), into a cube with
+ * route columns ({@link #newCube()}). Each line item (live) or store cell is routed by the rules and the splits,
+ * whose conditions are decided once per distinct value of each dimension ({@link Router}); a routed key keeps
+ * only what the asked query tells apart. The split sources are divided per UTC day, currency and source project,
+ * and the report the query asked for is summed from the allocated cells.
  *
  * <p>A split's share for each target is exact per the contract ({@code S × w / Σw} rounded half-even to 10
  * places, the largest-weight target taking the remainder). So that a project's breakdown shows what it received,
- * each target's share is spread over the source's cells in proportion to their amounts (rounded the same way,
- * the largest cell taking the remainder), and the largest-weight target takes, per cell, what the others left:
- * every target total is its contract share and every cell's parts add up to the cell.
+ * each target's share is spread over the source's cells as the asked query tells them apart (its group-by and
+ * filter values) in proportion to their amounts (rounded the same way, the largest cell, the first in the order of
+ * their values on a tie, taking the remainder), and the largest-weight target takes, per cell, what the others
+ * left: every target total is its contract share and every cell's parts add up to the cell. An export
+ * ({@link #allocateLineItems}) spreads over line items.
  */
 public final class Allocator {
     private static final int SCALE = 10;
@@ -133,8 +136,10 @@ public final class Allocator {
         this.inner = b.build();
     }
 
-    /** The columns a key of the {@linkplain #newCube() inner cube} has after the values: the routed project + 1 (0
-     * while not routed), the rule + 1 and the split + 1. */
+    /**
+     * The columns a key of the {@linkplain #newCube() inner cube} has after the values: the routed project (an id
+     * of {@link #routedProjects}), the rule + 1 and the split + 1 (0 for none).
+     */
     static final int ROUTE_COLUMNS = 3;
 
     /**
@@ -184,11 +189,11 @@ public final class Allocator {
     }
 
     /**
-     * @return an empty cube for the {@linkplain #innerQuery() inner query}'s cells, with the route columns: filled
-     *     with a store's cells, or with a live report's line items {@linkplain #router routed} as they arrive
+     * @return an empty cube for the {@linkplain #innerQuery() inner query}'s cells, routing every key added to it
+     *     (a store's cells) or summed into it (a live report's line items, routed as they arrive)
      */
     public CostCube newCube() {
-        return new CostCube(inner.granularity(), inner.groupBy(), ROUTE_COLUMNS);
+        return new CostCube(inner.granularity(), inner.groupBy(), this);
     }
 
     /**
@@ -518,7 +523,10 @@ public final class Allocator {
             }
         }
 
-        /** @return the entries accepting {@code value} at a position of {@link #dims} (for splits, position 0 is the routed project) */
+        /**
+         * @return the entries accepting {@code value} at a position of {@link #dims} (for splits, position 0 is the
+         *     routed project)
+         */
         long[] bits(int position, String value) {
             Map<String, long[]> known = byValue.get(position);
             long[] bits = known.get(value);
@@ -629,7 +637,7 @@ public final class Allocator {
                 }
             }
             int route = at + dims.size();
-            to[route] = project + 1;
+            to[route] = project;
             to[route + 1] = rule + 1;
             to[route + 2] = split + 1;
         }
@@ -676,14 +684,14 @@ public final class Allocator {
     }
 
     /**
-     * A report's allocation: the routed cells of the inner cube (routed here when the store's cells were not) are
-     * summed into the asked query's cube, as exact scaled longs, or divided among the split targets.
+     * A report's allocation: the routed cells of the inner cube are summed into the asked query's cube, as exact
+     * scaled longs, or divided among the split targets.
      */
     private final class Output implements Emitter {
         final CostCube cube = new CostCube(target.granularity(), target.groupBy());
         final Set<ProjectId> seen = new LinkedHashSet<>();
         private final CostCube inner;
-        /** The inner cube's cells, routed: (bucket, values of {@link #dims}, route columns, currency). */
+        /** The inner cube's routed cells: (bucket, values of {@link #dims}, route columns, currency). */
         private final CellSums routed;
         /** Where the route columns start in {@link #routed}. */
         private final int route = 1 + dims.size();
@@ -703,7 +711,7 @@ public final class Allocator {
 
         Output(CostCube inner) {
             this.inner = inner;
-            this.routed = routed(inner.rowCells());
+            this.routed = inner.rowCells();
             this.key = new int[cube.width()];
             for (int f = 0; f < filters.length; f++) {
                 filterAt[f] = filters[f] == Dimension.PROJECT ? -1 : index.get(filters[f]);
@@ -713,40 +721,6 @@ public final class Allocator {
                 groupAt[k] = groupBy.get(k) == Dimension.PROJECT ? -1 : index.get(groupBy.get(k));
                 targetValue[k] = new IdCache();
             }
-        }
-
-        /** @return the cells, routed: as they are when a live report routed them, else routed here */
-        private CellSums routed(CellSums cells) {
-            int width = route + ROUTE_COLUMNS + 1;
-            if (cells == null) {
-                return new CellSums(width);
-            }
-            boolean all = true;
-            for (int c = 0, n = cells.size(); c < n && all; c++) {
-                all = cells.key(c, route) != 0;
-            }
-            if (all) {
-                return cells;
-            }
-            Router router = router(inner);
-            CellSums out = new CellSums(width, 1024);
-            int[] from = new int[width];
-            int[] to = new int[width];
-            for (int c = 0, n = cells.size(); c < n; c++) {
-                for (int j = 0; j < width; j++) {
-                    from[j] = cells.key(c, j);
-                }
-                if (from[route] == 0) {
-                    router.route(from, 1, to);
-                } else {
-                    System.arraycopy(from, 0, to, 0, width);
-                }
-                int currency = to[width - 1];
-                int scale = cells.scale(currency);
-                CostCube.add(out, out.cell(to), currency, scale < 0 ? 0 : cells.units(c), Math.max(0, scale),
-                        cells.big(c));
-            }
-            return out;
         }
 
         /** @return the value of a dictionary id at a position of {@link #dims} */
@@ -770,7 +744,7 @@ public final class Allocator {
             int[] ids = new int[dims.size()];
             for (int c = 0, n = routed.size(); c < n; c++) {
                 int registered = routed.key(c, 1);
-                int to = routed.key(c, route) - 1;
+                int to = routed.key(c, route);
                 int rule = routed.key(c, route + 1) - 1;
                 int split = routed.key(c, route + 2) - 1;
                 int currency = routed.key(c, currencyAt);
@@ -960,9 +934,6 @@ public final class Allocator {
             this.currency = currency;
             this.amount = amount;
         }
-    }
-
-    private record Routed(int rule, ProjectId project) {
     }
 
     private record MoveKey(String by, ProjectId from, ProjectId to, Currency currency) {

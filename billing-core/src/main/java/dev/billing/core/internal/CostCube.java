@@ -31,8 +31,8 @@ import java.util.TreeMap;
  * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
  * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
- * <p>A cube for an {@link Allocator} has extra key columns after the group-by values (its route), which its rows
- * keep; such a cube is read by the allocator, never reported as it is.
+ * <p>A cube for an {@link Allocator} routes every key added to it: it has extra key columns after the group-by
+ * values (the route), which its rows keep; such a cube is read by the allocator, never reported as it is.
  *
  * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
  * ({@link CostCell}s or {@link CostCellColumns} blocks) through {@link #add}, or, for a live report, by
@@ -48,6 +48,10 @@ public final class CostCube {
     private final Rollups sums;
     private final int width;
     private final int[] key;
+    private final Allocator allocator;
+    /** Routes the keys added from cells (a store's), with the lock held; null without allocator. */
+    private final Allocator.Router router;
+    private final int[] routedKey;
     private ValueIds projectIds;
     private ValueIds[] keyIds;
     private LocalDate lastBucket;
@@ -60,25 +64,43 @@ public final class CostCube {
      * @param groupBy the row dimensions
      */
     public CostCube(Granularity granularity, List<Dimension> groupBy) {
-        this(granularity, groupBy, 0);
+        this(granularity, groupBy, null);
     }
 
     /**
      * @param granularity how dates are bucketed
-     * @param groupBy the row dimensions
-     * @param extra ints a key has after the group-by values (zero when added from cells; an {@link Allocator}'s
-     *     route, set by the {@link LiveAggregation} that fills the cube), kept in the rows and not reported
+     * @param groupBy the row dimensions: the allocator's inner query's when there is one
+     * @param allocator the allocator whose cells these are, or null: every key is then routed as it is added
+     *     ({@link Allocator.Router}), with the route in {@value Allocator#ROUTE_COLUMNS} more ints after the
+     *     group-by values, kept in the rows and read by the allocator (such a cube is not reported as it is)
      */
-    CostCube(Granularity granularity, List<Dimension> groupBy, int extra) {
+    CostCube(Granularity granularity, List<Dimension> groupBy, Allocator allocator) {
         this.granularity = granularity;
         this.groupBy = List.copyOf(groupBy);
         this.keyValues = new Dictionary[this.groupBy.size()];
         for (int k = 0; k < keyValues.length; k++) {
             keyValues[k] = new Dictionary();
         }
-        this.width = this.groupBy.size() + 3 + extra;
+        this.width = this.groupBy.size() + 3 + (allocator == null ? 0 : Allocator.ROUTE_COLUMNS);
         this.key = new int[width];
         this.sums = new Rollups();
+        this.allocator = allocator;
+        this.router = allocator == null ? null : allocator.router(this);
+        this.routedKey = new int[width];
+    }
+
+    /** @return a router of this cube's keys for one thread, or null when the cube has no allocator */
+    Allocator.Router newRouter() {
+        return allocator == null ? null : allocator.router(this);
+    }
+
+    /** @return {@link #key}, routed when the cube has an allocator */
+    private int[] routedKey() {
+        if (router == null) {
+            return key;
+        }
+        router.route(key, 2, routedKey);
+        return routedKey;
     }
 
     /**
@@ -283,7 +305,7 @@ public final class CostCube {
             if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
                 add(currency, block.sum(c));
             } else {
-                sums.add(key, currency, units, scale, null);
+                sums.add(routedKey(), currency, units, scale, null);
             }
         }
     }
@@ -319,10 +341,11 @@ public final class CostCube {
     private void add(int currency, BigDecimal amount) {
         int scale = Scales.scaleOf(amount);
         long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
+        int[] k = routedKey();
         if (units == Long.MIN_VALUE) {
-            sums.add(key, currency, 0, 0, amount);
+            sums.add(k, currency, 0, 0, amount);
         } else {
-            sums.add(key, currency, units, scale, null);
+            sums.add(k, currency, units, scale, null);
         }
     }
 
@@ -363,7 +386,7 @@ public final class CostCube {
                 coverage);
     }
 
-    /** Adds a sum given as a long in units of {@code scale} (ignored when {@code scale} is negative) and an exact part. */
+    /** Adds a sum given as a long in units of {@code scale} (none when {@code scale} is negative) and an exact part. */
     static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
         if (scale >= 0) {
             to.add(cell, currency, units, scale);

@@ -46,7 +46,6 @@ public final class LiveAggregation {
     private final Dimension[] filterDimensions;
     private final Metric metric;
     private final Shard[] shards;
-    private final Allocator allocator;
     /** Whether the shards were merged into the cube; set with every shard's lock held. */
     private boolean merged;
     /**
@@ -58,19 +57,17 @@ public final class LiveAggregation {
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
-        this(query, new CostCube(query.granularity(), query.groupBy()), null);
+        this(query, new CostCube(query.granularity(), query.groupBy()));
     }
 
     /**
      * @param query what to aggregate
-     * @param cube an empty cube for the query: {@link Allocator#newCube()} when there is an allocator
-     * @param allocator the allocation whose {@linkplain Allocator#innerQuery() inner query} this is, routing each
-     *     line item as it arrives, or null
+     * @param cube an empty cube for the query: {@link Allocator#newCube()} when it is an allocator's
+     *     {@linkplain Allocator#innerQuery() inner query}, each line item's key then being routed as it arrives
      */
-    public LiveAggregation(CostQuery query, CostCube cube, Allocator allocator) {
+    public LiveAggregation(CostQuery query, CostCube cube) {
         this.query = query;
         this.cube = cube;
-        this.allocator = allocator;
         this.from = (int) query.period().start().toEpochDay();
         this.to = (int) query.period().end().toEpochDay();
         this.bucketOfDay = new int[Math.max(0, to - from)];
@@ -189,7 +186,7 @@ public final class LiveAggregation {
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
         /** Routes each line item's key when there is an allocator (into {@link #routed}), else null. */
-        private final Allocator.Router router = allocator == null ? null : allocator.router(cube);
+        private final Allocator.Router router = cube.newRouter();
         private final int[] routed = router == null ? null : new int[cube.width()];
         private int lastCell = -1;
         /** Per group-by key: the dimension to encode per record, or null when it is constant for the account. */
