@@ -13,6 +13,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.gcp.internal.Config;
 import dev.billing.provider.HttpSettings;
 import dev.billing.gcp.internal.ExportFetcher;
+import dev.billing.gcp.internal.ExportQuery;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -66,6 +67,13 @@ public final class GcpBillingExportProvider implements BillingProvider {
     public static final String DISPLAY_NAME = "Google Cloud Billing export";
     /** The default BigQuery API URL, {@value}. */
     public static final String DEFAULT_ENDPOINT = "https://bigquery.googleapis.com";
+    /**
+     * The prefix of the tag keys of project labels ({@link Builder#projectLabels}), {@value}: a GCP label key has
+     * only lower-case letters, digits, {@code _} and {@code -}, so a project label's tag never takes a resource label's key.
+     */
+    public static final String PROJECT_LABEL_PREFIX = "project:";
+    /** The prefix of the usage type of a credit type's CREDIT record ({@link Builder#creditTypes}), {@value}. */
+    public static final String CREDIT_TYPE_PREFIX = "credit:";
 
     private static final ProviderId PROVIDER_ID = ProviderId.of(ID);
     private static final Set<Capability> CAPABILITIES = Set.of(Capability.DAILY, Capability.MONTHLY, Capability.VERIFY,
@@ -77,7 +85,7 @@ public final class GcpBillingExportProvider implements BillingProvider {
     private GcpBillingExportProvider(Builder b) {
         this.settings = b.copy();
         this.fetcher = new ExportFetcher(new Config(b.endpoint, b.queryProject, b.location, b.http, b.maxPollWait,
-                b.pageSize, b.maximumBytesBilled));
+                b.pageSize, b.maximumBytesBilled, new ExportQuery(b.projectLabels, b.creditTypes)));
     }
 
     /** @return a builder with the defaults (see each method) */
@@ -108,6 +116,16 @@ public final class GcpBillingExportProvider implements BillingProvider {
     /** @return the timeouts, retry policy and clock */
     public HttpSettings http() {
         return settings.http;
+    }
+
+    /** @return whether the project's labels are read as tags under {@value #PROJECT_LABEL_PREFIX} */
+    public boolean projectLabels() {
+        return settings.projectLabels;
+    }
+
+    /** @return whether each credit type is its own CREDIT record */
+    public boolean creditTypes() {
+        return settings.creditTypes;
     }
 
     @Override
@@ -167,7 +185,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
     public String toString() {
         return "GcpBillingExportProvider[" + ID + ", endpoint=" + settings.endpoint + ", queryProject="
                 + (settings.queryProject == null ? "(the key's project)" : settings.queryProject) + ", location="
-                + (settings.location == null ? "(any)" : settings.location) + "]";
+                + (settings.location == null ? "(any)" : settings.location) + ", projectLabels=" + settings.projectLabels
+                + ", creditTypes=" + settings.creditTypes + "]";
     }
 
     /** Builds a {@link GcpBillingExportProvider}. */
@@ -179,6 +198,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
         private Duration maxPollWait = Duration.ofMinutes(10);
         private int pageSize = 10_000;
         private long maximumBytesBilled;
+        private boolean projectLabels;
+        private boolean creditTypes;
 
         private Builder() {
         }
@@ -192,6 +213,8 @@ public final class GcpBillingExportProvider implements BillingProvider {
             b.maxPollWait = maxPollWait;
             b.pageSize = pageSize;
             b.maximumBytesBilled = maximumBytesBilled;
+            b.projectLabels = projectLabels;
+            b.creditTypes = creditTypes;
             return b;
         }
 
@@ -281,6 +304,29 @@ public final class GcpBillingExportProvider implements BillingProvider {
                 throw new IllegalArgumentException("maximumBytesBilled must not be negative, got " + bytes);
             }
             this.maximumBytesBilled = bytes;
+            return this;
+        }
+
+        /**
+         * @param read whether to read the labels of each row's GCP project ({@code project.labels}) as tags too, under
+         *     the key {@value #PROJECT_LABEL_PREFIX}{@code <label key>} (default false: the query returns the contract's
+         *     columns only; true adds the column {@code project_labels})
+         * @return this builder
+         */
+        public Builder projectLabels(boolean read) {
+            this.projectLabels = read;
+            return this;
+        }
+
+        /**
+         * @param split whether each credit type of a row is its own CREDIT record, its usage type
+         *     {@value #CREDIT_TYPE_PREFIX}{@code <credits.type>} (for example {@code credit:SUSTAINED_USAGE_DISCOUNT}),
+         *     instead of one CREDIT record of the row's credits of every type (default false; true adds the column
+         *     {@code credits_by_type}). The totals are the same either way.
+         * @return this builder
+         */
+        public Builder creditTypes(boolean split) {
+            this.creditTypes = split;
             return this;
         }
 

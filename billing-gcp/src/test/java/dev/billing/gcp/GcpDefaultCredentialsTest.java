@@ -246,8 +246,28 @@ class GcpDefaultCredentialsTest {
 
         fetchExactly(provider());
 
-        assertThat(sim.metadataRequests()).isEqualTo(3); // the project id for verify and for fetch, one token (cached)
+        assertThat(sim.metadataRequests()).isEqualTo(2); // one project id (cached), one token (cached)
         assertNoSecret(List.of());
+    }
+
+    @Test
+    void metadataServer_theProjectIdIsAskedOncePerProviderInstance_notAtEveryFetch() {
+        sim.attachServiceAccount("workload@billing-admin-project.iam.gserviceaccount.com");
+        GcpBillingExportProvider provider = provider();
+
+        FetchStats first = fetchExactly(provider); // verify, then fetch: token + project id
+        int afterFirst = sim.metadataRequests();
+        FetchStats second = provider.fetch(FetchRequest.of(account(), JANUARY, Granularity.DAILY), r -> { });
+        provider.fetch(FetchRequest.of(account(), JANUARY, Granularity.DAILY), r -> { });
+
+        assertThat(afterFirst).isEqualTo(2);
+        assertThat(sim.metadataRequests()).isEqualTo(2);
+        // after verify, each fetch sends jobs.query only: no token request, no project id request
+        assertThat(first.requests()).isEqualTo(1);
+        assertThat(second.requests()).isEqualTo(1);
+        // another provider instance asks again (its token is cached per credential, shared by neither)
+        provider().fetch(FetchRequest.of(account(), JANUARY, Granularity.DAILY), r -> { });
+        assertThat(sim.metadataRequests()).isEqualTo(4);
     }
 
     @Test

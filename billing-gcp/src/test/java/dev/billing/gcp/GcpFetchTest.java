@@ -63,7 +63,7 @@ class GcpFetchTest extends GcpTestSupport {
         assertThat(sent).hasSize(1);
         JsonNode body = JSON.readTree(sent.get(0).getBodyAsString());
         String text = body.get("query").asText();
-        assertThat(text).isEqualTo(ExportQuery.text(TABLE)).contains("FROM `" + TABLE + "`")
+        assertThat(text).isEqualTo(ExportQuery.DEFAULT.text(TABLE)).contains("FROM `" + TABLE + "`")
                 .contains("@start", "@end", "@billing_account", "@project", "CAST(cost AS NUMERIC)", "UNNEST(credits)")
                 .doesNotContain("2026").doesNotContain("0123AB-4567CD").doesNotContain("web-shop-prod");
         assertThat(body.get("useLegacySql").asBoolean(true)).isFalse();

@@ -86,7 +86,7 @@ class GcpSimulatorTest {
 
     @Test
     void providerQuery_isTheTextTheSimulatorAccepts() {
-        assertThat(ExportQuery.text(sim.table())).isEqualTo(BigQueryBillingExportSimulator.expectedQuery(sim.table()));
+        assertThat(ExportQuery.DEFAULT.text(sim.table())).isEqualTo(BigQueryBillingExportSimulator.expectedQuery(sim.table()));
     }
 
     @Test

@@ -42,9 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the query reads are seen, and {@code totalBytesProcessed} is {@value
  * dev.billing.testkit.internal.BigQueryExportHandler#ROW_BYTES} bytes per row of those partitions.
  * It does not parse SQL: it accepts exactly the provider's query text ({@link #expectedQuery}) for
- * its table, checks the four named parameters' names and types, and evaluates them itself (the
- * query's filters, {@code CAST(... AS NUMERIC)} and grouping). Faults are injected per billing
- * account (the {@code @billing_account} parameter).
+ * its table, with or without its opt-in columns ({@code project_labels}, {@code credits_by_type}: served only when
+ * the query asks for them), checks the four named parameters' names and types, and evaluates them itself (the
+ * query's filters, {@code CAST(... AS NUMERIC)} and grouping). A result column that names a field the standard
+ * usage cost export does not have is refused {@code 400 invalidQuery} with BigQuery's message, as BigQuery refuses
+ * it. Faults are injected per billing account (the {@code @billing_account} parameter).
  *
  * <pre>{@code
  * try (BigQueryBillingExportSimulator sim = BigQueryBillingExportSimulator.builder()
@@ -105,7 +107,21 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
      * @return the query text
      */
     public static String expectedQuery(String table) {
-        return BigQueryExportHandler.expectedQuery(table);
+        return BigQueryExportHandler.expectedQuery(table, false, false);
+    }
+
+    /**
+     * The provider's query text with its opt-in result columns, as the simulator accepts it: {@code project_labels}
+     * ({@code TO_JSON_STRING(project.labels)}, grouped) and {@code credits_by_type} (the group's credits summed per
+     * {@code credits.type}), after {@code cost_at_list}, in that order.
+     *
+     * @param table {@code project.dataset.table}
+     * @param projectLabels whether the query returns {@code project_labels}
+     * @param creditTypes whether the query returns {@code credits_by_type}
+     * @return the query text
+     */
+    public static String expectedQuery(String table, boolean projectLabels, boolean creditTypes) {
+        return BigQueryExportHandler.expectedQuery(table, projectLabels, creditTypes);
     }
 
     /** @return the BigQuery base URL, for example {@code http://127.0.0.1:49152}: the provider setting {@code endpoint} */
@@ -323,10 +339,12 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
      *     ({@code _PARTITIONTIME}) of this instant's UTC day; not before {@code usageStartTime}
      * @param labels {@code labels}, key to value, in the array's order
      * @param costAtList {@code cost_at_list} (FLOAT64), or null
+     * @param projectLabels {@code project.labels}, key to value, in the array's order
      */
     public record ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                             Instant usageStartTime, String costType, String currency, BigDecimal cost,
-                            List<Credit> credits, Instant exportTime, Map<String, String> labels, BigDecimal costAtList) {
+                            List<Credit> credits, Instant exportTime, Map<String, String> labels, BigDecimal costAtList,
+                            Map<String, String> projectLabels) {
         /** Validates presence and copies the credits. */
         public ExportRow {
             Objects.requireNonNull(billingAccountId, "billingAccountId");
@@ -342,6 +360,7 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
             }
             credits = List.copyOf(credits);
             labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
+            projectLabels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(projectLabels));
         }
 
         /**
@@ -352,25 +371,34 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
         public ExportRow(String billingAccountId, String projectId, String service, String sku, String region,
                          Instant usageStartTime, String costType, String currency, BigDecimal cost, List<Credit> credits) {
             this(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency, cost, credits,
-                    usageStartTime, Map.of(), cost);
+                    usageStartTime, Map.of(), cost, Map.of());
         }
 
         /** @param time the {@code export_time} @return this row, exported then (into that day's partition) */
         public ExportRow exportedAt(Instant time) {
             return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
-                    cost, credits, time, labels, costAtList);
+                    cost, credits, time, labels, costAtList, projectLabels);
         }
 
         /** @param rowLabels the {@code labels}, key to value, in order @return this row with them */
         public ExportRow labeled(Map<String, String> rowLabels) {
             return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
-                    cost, credits, exportTime, rowLabels, costAtList);
+                    cost, credits, exportTime, rowLabels, costAtList, projectLabels);
         }
 
         /** @param atList the {@code cost_at_list} @return this row with it */
         public ExportRow listed(BigDecimal atList) {
             return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
-                    cost, credits, exportTime, labels, atList);
+                    cost, credits, exportTime, labels, atList, projectLabels);
+        }
+
+        /**
+         * @param labelsOfTheProject {@code project.labels}, key to value, in order: the labels of the row's GCP project
+         * @return this row with them
+         */
+        public ExportRow projectLabeled(Map<String, String> labelsOfTheProject) {
+            return new ExportRow(billingAccountId, projectId, service, sku, region, usageStartTime, costType, currency,
+                    cost, credits, exportTime, labels, costAtList, labelsOfTheProject);
         }
 
         /** @return the UTC day of the ingestion-time partition that holds this row */

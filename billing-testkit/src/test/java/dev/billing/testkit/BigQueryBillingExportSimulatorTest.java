@@ -250,4 +250,90 @@ class BigQueryBillingExportSimulatorTest {
             }
         }
     }
+    private JsonNode rows(String token, ObjectNode body) throws Exception {
+        JsonNode first = JSON.readTree(post(token, body).body());
+        return JSON.readTree(get(token, first.get("jobReference").get("jobId").asText(), null).body());
+    }
+
+    @Test
+    void optInColumns_areServedOnlyWhenTheQueryAsksForThem() throws Exception {
+        Instant t = Instant.parse("2026-01-05T03:00:00Z");
+        List<ExportRow> rows = List.of(
+                new ExportRow("A", "p1", "Compute Engine", "Core", "us-east1", t, "regular", "USD", BigDecimal.ONE,
+                        List.of(new Credit("sud", "SUSTAINED_USAGE_DISCOUNT", new BigDecimal("-0.1")),
+                                new Credit("promo", "PROMOTION", new BigDecimal("-0.25"))))
+                        .projectLabeled(java.util.Map.of("team", "web")),
+                new ExportRow("A", "p1", "Compute Engine", "Core", "us-east1", t.plusSeconds(60), "regular", "USD",
+                        BigDecimal.ONE, List.of(new Credit("sud", "SUSTAINED_USAGE_DISCOUNT", new BigDecimal("-0.2"))))
+                        .projectLabeled(java.util.Map.of("team", "web")));
+        try (BigQueryBillingExportSimulator labeled = BigQueryBillingExportSimulator.builder().rows(rows).start()) {
+            BigQueryBillingExportSimulator before = sim;
+            sim = labeled;
+            try {
+                String token = accessToken();
+                JsonNode plain = rows(token, queryBody("A", "DATE"));
+                assertThat(plain.get("schema").get("fields")).hasSize(11);
+                assertThat(plain.get("rows").get(0).get("f")).hasSize(11);
+
+                ObjectNode both = queryBody("A", "DATE");
+                both.put("query", BigQueryBillingExportSimulator.expectedQuery(sim.table(), true, true));
+                JsonNode page = rows(token, both);
+                assertThat(page.get("schema").get("fields")).extracting(f -> f.get("name").asText() + " "
+                        + f.get("type").asText()).endsWith("cost_at_list NUMERIC", "project_labels STRING",
+                        "credits_by_type STRING");
+                JsonNode f = page.get("rows").get(0).get("f");
+                assertThat(f.get(8).get("v").asText()).isEqualTo("-0.55");
+                assertThat(f.get(11).get("v").asText()).isEqualTo("[{\"key\":\"team\",\"value\":\"web\"}]");
+                // ARRAY(SELECT AS STRUCT type, CAST(SUM(...) AS STRING) ... GROUP BY 1 ORDER BY 1), as TO_JSON_STRING writes it
+                assertThat(f.get(12).get("v").asText()).isEqualTo("[{\"type\":\"PROMOTION\",\"amount\":\"-0.25\"},"
+                        + "{\"type\":\"SUSTAINED_USAGE_DISCOUNT\",\"amount\":\"-0.3\"}]");
+
+                ObjectNode types = queryBody("A", "DATE");
+                types.put("query", BigQueryBillingExportSimulator.expectedQuery(sim.table(), false, true));
+                assertThat(rows(token, types).get("schema").get("fields")).extracting(x -> x.get("name").asText())
+                        .endsWith("cost_at_list", "credits_by_type").doesNotContain("project_labels");
+            } finally {
+                sim = before;
+            }
+        }
+    }
+
+    /**
+     * The standard usage cost export's schema (https://cloud.google.com/billing/docs/how-to/export-data-bigquery-tables/
+     * standard-usage): {@code project.labels} is a REPEATED RECORD of key and value; {@code project} has no
+     * {@code label}, the table no {@code resource} (the detailed export's). BigQuery refuses such a query with
+     * {@code invalidQuery} and these messages.
+     */
+    @Test
+    void aQueryNamingAFieldTheExportTableDoesNotHave_isRefusedAsBigQueryRefusesIt() throws Exception {
+        String token = accessToken();
+        String good = BigQueryBillingExportSimulator.expectedQuery(sim.table(), true, false);
+        String[][] cases = {
+                {"TO_JSON_STRING(project.label) AS project_labels", "Field name label does not exist in STRUCT<id STRING,"
+                        + " number STRING, name STRING, ancestry_numbers STRING, ancestors ARRAY<STRUCT<resource_name STRING,"
+                        + " display_name STRING>>, labels ARRAY<STRUCT<key STRING, value STRING>>>"},
+                {"TO_JSON_STRING(resource.labels) AS project_labels", "Unrecognized name: resource"},
+                {"TO_JSON_STRING(project.labels.key) AS project_labels", "Cannot access field key on a value with type"
+                        + " ARRAY<STRUCT<key STRING, value STRING>>"},
+                {"TO_JSON_STRING(ARRAY(SELECT AS STRUCT c.kind AS type FROM UNNEST(ARRAY_CONCAT_AGG(credits)) AS c))"
+                        + " AS project_labels", "Field name kind does not exist in STRUCT<name STRING, amount FLOAT64,"
+                        + " full_name STRING, id STRING, type STRING>"}};
+        for (String[] c : cases) {
+            ObjectNode body = queryBody("A", "DATE");
+            body.put("query", good.replace("TO_JSON_STRING(project.labels) AS project_labels", c[0]));
+            HttpResponse<String> refused = post(token, body);
+            assertThat(refused.statusCode()).as(c[0]).isEqualTo(400);
+            JsonNode error = JSON.readTree(refused.body()).get("error");
+            assertThat(error.get("errors").get(0).get("reason").asText()).isEqualTo("invalidQuery");
+            assertThat(error.get("message").asText()).as(c[0]).isEqualTo(c[1]);
+        }
+        // known fields, but not the provider's opt-in column: not run either
+        ObjectNode other = queryBody("A", "DATE");
+        other.put("query", good.replace("TO_JSON_STRING(project.labels) AS project_labels",
+                "TO_JSON_STRING(system_labels) AS project_labels"));
+        assertThat(post(token, other).body()).contains("invalidQuery", "Syntax error");
+        ObjectNode ok = queryBody("A", "DATE");
+        ok.put("query", good);
+        assertThat(post(token, ok).statusCode()).isEqualTo(200);
+    }
 }

@@ -64,7 +64,7 @@ final class BigQueryClient {
         Config c = transport.config();
         ObjectNode body = JSON.createObjectNode();
         body.put("kind", "bigquery#queryRequest");
-        body.put("query", ExportQuery.text(caller.table()));
+        body.put("query", c.query().text(caller.table()));
         body.put("useLegacySql", false);
         body.put("parameterMode", "NAMED");
         body.set("queryParameters", ExportQuery.parameters(JSON.getNodeFactory(), start, end, caller.billingAccount(),

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param maxPollWait how long a query may run before the fetch gives up
  * @param pageSize rows per page asked for ({@code maxResults})
  * @param maximumBytesBilled the most bytes one query may bill, 0 for BigQuery's default (no limit)
+ * @param query the export query's shape: which opt-in columns it returns
  */
 public record Config(URI endpoint, String queryProject, String location, HttpSettings http, Duration maxPollWait,
-                     int pageSize, long maximumBytesBilled) {
+                     int pageSize, long maximumBytesBilled, ExportQuery query) {
 
     /** @return the connect timeout */
     public Duration connectTimeout() {

@@ -17,12 +17,14 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.gcp.GcpBillingExportProvider;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * template of 19 March 2024, published in Google's "FOCUS BigQuery view" guide): both are
  * {@code cost} plus the credits of every type, so each record's effective cost is its billed cost, and
  * the cost and CREDIT records of a row add up to the view's {@code BilledCost} and {@code EffectiveCost}.
+ *
+ * <p>Opt-in ({@link ExportQuery}): the project's labels as tags under {@code project:}, and one CREDIT record per
+ * credit type (usage type {@code credit:<type>}) instead of one per row; their sum must equal the row's
+ * {@code credits}, else the answer is a protocol error.
+ *
+ * <p>In metadata-server credential mode the project that runs the query is asked of the metadata server once per
+ * provider instance (and server), not at every fetch.
  */
 public final class ExportFetcher {
     /**
@@ -76,6 +85,8 @@ public final class ExportFetcher {
     private final Config config;
     private final Transport transport;
     private final BigQueryClient client;
+    /** The metadata server's project id, by server host: the project a workload runs in does not change under it. */
+    private final Map<String, String> metadataProjects = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param config the checked configuration */
     public ExportFetcher(Config config) {
@@ -117,6 +128,8 @@ public final class ExportFetcher {
         Map<String, Currency> currencies = new HashMap<>();
         Map<String, LocalDate> days = new HashMap<>();
         Map<String, Map<String, String>> labelSets = new HashMap<>();
+        ExportQuery query = config.query();
+        int columns = query.columns().size();
         long bytes = Math.max(0, page.totalBytesProcessed());
         long records = 0;
         long dropped = 0;
@@ -127,9 +140,8 @@ public final class ExportFetcher {
             pages++;
             long pageDropped = 0;
             for (String[] cells : page.rows()) {
-                if (cells.length != ExportQuery.COLUMNS.size()) {
-                    throw protocol(caller, "sent a row with " + cells.length + " cells, expected "
-                            + ExportQuery.COLUMNS.size());
+                if (cells.length != columns) {
+                    throw protocol(caller, "sent a row with " + cells.length + " cells, expected " + columns);
                 }
                 LocalDate day = days.computeIfAbsent(text(cells[0], "usage_date", caller), t -> date(t, caller));
                 if (day.isBefore(period.start()) || !day.isBefore(period.end())) {
@@ -143,8 +155,10 @@ public final class ExportFetcher {
                 String region = orEmpty(cells[2]).isEmpty() ? "global" : cells[2];
                 String sku = orEmpty(cells[3]);
                 String gcpProject = orEmpty(cells[4]);
-                Map<String, String> tags = labelSets.computeIfAbsent(cells[9] == null ? "[]" : cells[9],
-                        l -> labels(l, caller));
+                String labelsJson = cells[9] == null ? "[]" : cells[9];
+                String projectLabelsJson = !query.projectLabels() || cells[11] == null ? "[]" : cells[11];
+                Map<String, String> tags = labelSets.computeIfAbsent(labelsJson + "\u0000" + projectLabelsJson,
+                        l -> tags(labelsJson, projectLabelsJson, caller));
                 BigDecimal atList = cells[10] == null ? null : decimal(cells[10], "cost_at_list", caller);
                 if (cost.signum() != 0 || credits.signum() == 0 || (atList != null && atList.signum() != 0)) {
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
@@ -156,13 +170,19 @@ public final class ExportFetcher {
                             .listCost(atList == null ? null : Money.of(atList, currency)).build());
                     records++;
                 }
-                if (credits.signum() != 0) {
+                Map<String, BigDecimal> creditLines = query.creditTypes()
+                        ? creditsByType(cells[columns - 1], credits, caller)
+                        : Map.of(sku, credits);
+                for (Map.Entry<String, BigDecimal> line : creditLines.entrySet()) {
+                    if (line.getValue().signum() == 0) {
+                        continue;
+                    }
                     sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER_ID)
                             .billingAccountId(account).subAccountId(gcpProject)
                             .serviceAccount(request.account().id()).project(request.account().project())
-                            .service(service).region(region).usageType(sku).tags(tags)
-                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(credits, currency))
-                            .effectiveCost(Money.of(credits, currency))
+                            .service(service).region(region).usageType(line.getKey()).tags(tags)
+                            .chargeCategory(ChargeCategory.CREDIT).billedCost(Money.of(line.getValue(), currency))
+                            .effectiveCost(Money.of(line.getValue(), currency))
                             .listCost(Money.of(BigDecimal.ZERO, currency)).build()); // a credit has no list price
                     records++;
                 }
@@ -219,11 +239,11 @@ public final class ExportFetcher {
         return page;
     }
 
-    private static void checkColumns(Caller caller, QueryPage page) {
-        if (page.columns() == null || !page.columns().equals(ExportQuery.COLUMNS)) {
+    private void checkColumns(Caller caller, QueryPage page) {
+        List<String> expected = config.query().columns();
+        if (page.columns() == null || !page.columns().equals(expected)) {
             throw protocol(caller, "answered the export query with the columns "
-                    + BigQueryClient.shorten(String.valueOf(page.columns())) + ", expected "
-                    + ExportQuery.COLUMNS);
+                    + BigQueryClient.shorten(String.valueOf(page.columns())) + ", expected " + expected);
         }
         if ((page.jobId() == null || page.projectId() == null) && page.pageToken() != null) {
             throw protocol(caller, "sent a pageToken without a jobReference");
@@ -256,7 +276,12 @@ public final class ExportFetcher {
             return credential.projectId();
         }
         if (credential instanceof GoogleCredential.MetadataServer server) {
-            return client.tokens().metadataProject(caller, server, requests);
+            String project = metadataProjects.get(server.host());
+            if (project == null) { // two first fetches at once may both ask: the same answer, harmless
+                project = client.tokens().metadataProject(caller, server, requests);
+                metadataProjects.putIfAbsent(server.host(), project);
+            }
+            return project;
         }
         throw new InvalidCredentialsException("service account '" + caller.serviceAccount() + "': " + caller.source()
                 + " names no project (project_id, quota_project_id); set the provider setting 'queryProject' of "
@@ -284,6 +309,57 @@ public final class ExportFetcher {
         log.debug("service account {}: Application Default Credentials from {}", account.name(), found.source());
         return new Caller(account.name(), found.credential(), "the Application Default Credentials of "
                 + found.source(), found.text(), table, billingAccount, project, cancellation);
+    }
+
+    /**
+     * @param labels {@code TO_JSON_STRING(labels)}
+     * @param projectLabels {@code TO_JSON_STRING(project.labels)}, {@code []} when not read
+     * @return the row's tags: its labels, then its project's labels under {@code project:} (one shared unmodifiable
+     *     map per distinct pair); a label key never has a colon, so the two never share a key
+     */
+    static Map<String, String> tags(String labels, String projectLabels, Caller caller) {
+        Map<String, String> own = labels(labels, caller);
+        Map<String, String> project = labels(projectLabels, caller);
+        if (project.isEmpty()) {
+            return own;
+        }
+        Map<String, String> tags = new java.util.LinkedHashMap<>(own);
+        project.forEach((k, v) -> tags.put(GcpBillingExportProvider.PROJECT_LABEL_PREFIX + k, v));
+        return Map.copyOf(tags);
+    }
+
+    /**
+     * @param json the {@code credits_by_type} cell: {@code [{"type":"FREE_TIER","amount":"-1.5"}, ...]}
+     * @param credits the row's {@code credits}: the amounts must add up to it
+     * @return the usage type ({@code credit:<type>}) of each credit type, to its amount, in the answer's order
+     */
+    private static Map<String, BigDecimal> creditsByType(String json, BigDecimal credits, Caller caller) {
+        com.fasterxml.jackson.databind.JsonNode array;
+        try {
+            array = json == null ? null : LABELS.readTree(json);
+        } catch (java.io.IOException e) {
+            array = null;
+        }
+        if (array == null || !array.isArray()) {
+            throw protocol(caller, "sent credits_by_type that are not a JSON array: '"
+                    + caller.scrub(BigQueryClient.shorten(String.valueOf(json))) + "'");
+        }
+        Map<String, BigDecimal> lines = new java.util.LinkedHashMap<>();
+        BigDecimal sum = BigDecimal.ZERO;
+        for (com.fasterxml.jackson.databind.JsonNode credit : array) {
+            if (!credit.path("type").isTextual() || !credit.path("amount").isTextual()) {
+                throw protocol(caller, "sent a credits_by_type element without a type and an amount: '"
+                        + caller.scrub(BigQueryClient.shorten(json)) + "'");
+            }
+            BigDecimal amount = decimal(credit.get("amount").asText(), "credits_by_type amount", caller);
+            lines.merge(GcpBillingExportProvider.CREDIT_TYPE_PREFIX + credit.get("type").asText(), amount, BigDecimal::add);
+            sum = sum.add(amount);
+        }
+        if (sum.compareTo(credits) != 0) {
+            throw protocol(caller, "sent credits_by_type adding up to " + sum.toPlainString() + ", not to the row's"
+                    + " credits " + credits.toPlainString());
+        }
+        return lines;
     }
 
     /**

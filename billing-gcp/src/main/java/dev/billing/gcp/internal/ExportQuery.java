@@ -21,12 +21,26 @@ import java.util.regex.Pattern;
  * {@link #PARTITION_DAYS_BEFORE} day before {@code @start} to {@link #PARTITION_DAYS_AFTER} days
  * after {@code @end}, so the bytes a fetch bills follow the period, not the table's age; a row exported
  * later than that is not read.
+ *
+ * <p>Two opt-in columns follow {@code cost_at_list}, in this order, each only when its setting asks for it (the
+ * default query is the contract's): {@value #PROJECT_LABELS} ({@code TO_JSON_STRING(project.labels)}, grouped like
+ * {@code labels}) and {@value #CREDITS_BY_TYPE} (the group's credits summed per {@code credits.type}, a JSON array of
+ * {@code {"type": ..., "amount": "<NUMERIC as text>"}} ordered by type; an aggregate, not grouped).
+ *
+ * @param projectLabels whether the query returns {@value #PROJECT_LABELS}
+ * @param creditTypes whether the query returns {@value #CREDITS_BY_TYPE}
  */
-public final class ExportQuery {
-    /** The result columns, in order. */
+public record ExportQuery(boolean projectLabels, boolean creditTypes) {
+    /** The contract's result columns, in order: the default query's. */
     public static final List<String> COLUMNS =
             List.of("usage_date", "service", "region", "sku", "gcp_project", "cost_type", "currency", "cost", "credits",
                     "labels", "cost_at_list");
+    /** The opt-in column of the project's labels. */
+    public static final String PROJECT_LABELS = "project_labels";
+    /** The opt-in column of the credits by type. */
+    public static final String CREDITS_BY_TYPE = "credits_by_type";
+    /** The default query: the contract's columns only. */
+    public static final ExportQuery DEFAULT = new ExportQuery(false, false);
 
     /** Partitions read before {@code @start}: a usage day's rows are never exported before the day starts (UTC). */
     public static final int PARTITION_DAYS_BEFORE = 1;
@@ -41,7 +55,16 @@ public final class ExportQuery {
     public static final Pattern TABLE = Pattern.compile(
             "(?:[a-z0-9][a-z0-9.-]{0,62}:)?[a-z][a-z0-9-]{4,28}[a-z0-9]\\.[A-Za-z0-9_]{1,1024}\\.[A-Za-z0-9_-]{1,1024}");
 
-    private ExportQuery() {
+    /** @return the result columns, in order: {@link #COLUMNS}, then the opt-in ones asked for */
+    public List<String> columns() {
+        List<String> columns = new java.util.ArrayList<>(COLUMNS);
+        if (projectLabels) {
+            columns.add(PROJECT_LABELS);
+        }
+        if (creditTypes) {
+            columns.add(CREDITS_BY_TYPE);
+        }
+        return List.copyOf(columns);
     }
 
     /**
@@ -49,7 +72,7 @@ public final class ExportQuery {
      * @return the query text
      * @throws IllegalArgumentException when the table name does not match
      */
-    public static String text(String table) {
+    public String text(String table) {
         if (!TABLE.matcher(table).matches()) {
             throw new IllegalArgumentException("not a BigQuery table name project.dataset.table");
         }
@@ -64,7 +87,12 @@ public final class ExportQuery {
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
                 + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits,\n"
                 + "  TO_JSON_STRING(labels) AS labels,\n"
-                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list\n"
+                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list"
+                + (projectLabels ? ",\n  TO_JSON_STRING(project.labels) AS " + PROJECT_LABELS : "")
+                + (creditTypes ? ",\n  TO_JSON_STRING(ARRAY(SELECT AS STRUCT IFNULL(c.type, '') AS type,"
+                        + " CAST(SUM(CAST(c.amount AS NUMERIC)) AS STRING) AS amount"
+                        + " FROM UNNEST(ARRAY_CONCAT_AGG(credits)) AS c GROUP BY 1 ORDER BY 1)) AS " + CREDITS_BY_TYPE : "")
+                + "\n"
                 + "FROM `" + table + "`\n"
                 + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
                 + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
@@ -72,8 +100,13 @@ public final class ExportQuery {
                 + "  AND usage_start_time < TIMESTAMP(@end)\n"
                 + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
                 + "  AND (@project = '' OR project.id = @project)\n"
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 10\n"
-                + "ORDER BY 1, 2, 3, 4, 5, 6, 7, 10";
+                + "GROUP BY " + grouped() + "\n"
+                + "ORDER BY " + grouped();
+    }
+
+    /** @return the ordinals of the grouped columns: the contract's, and {@value #PROJECT_LABELS} when asked for */
+    private String grouped() {
+        return "1, 2, 3, 4, 5, 6, 7, 10" + (projectLabels ? ", " + (COLUMNS.size() + 1) : "");
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * <p>Settings: {@code endpoint} (the BigQuery API URL, default {@code https://bigquery.googleapis.com}),
  * {@code queryProject} (the project that runs the query; default the key's {@code project_id}),
- * {@code location} (the export dataset's location, for example {@code US}).
+ * {@code location} (the export dataset's location, for example {@code US}), {@code projectLabels} and
+ * {@code creditTypes} ({@code true} or {@code false}, default {@code false}: the opt-in result columns).
  */
 public final class GcpBillingExportProviderFactory implements BillingProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
@@ -28,13 +29,21 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
                     "be a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter"),
             ProviderSetting.optional("location", "the location of the export's BigQuery dataset, for example US, EU or"
                     + " asia-northeast1; absent: BigQuery finds it", null).matching("\\s*[A-Za-z][A-Za-z0-9-]{0,62}\\s*",
-                    "be a BigQuery location such as US, EU or asia-northeast1"));
+                    "be a BigQuery location such as US, EU or asia-northeast1"),
+            flag("projectLabels", "true: the labels of each row's GCP project are tags too, under the key"
+                    + " project:<label key> (the query returns the column project_labels)"),
+            flag("creditTypes", "true: each credit type of a row is its own CREDIT record, its usage type"
+                    + " credit:<credits.type> (the query returns the column credits_by_type); the totals are the same"));
+
+    private static ProviderSetting flag(String name, String description) {
+        return ProviderSetting.optional(name, description, "false").matching("\\s*(?i:true|false)\\s*", "be true or false");
+    }
 
     /** Used by {@link java.util.ServiceLoader}. */
     public GcpBillingExportProviderFactory() {
     }
 
-    /** @return {@code endpoint}, {@code queryProject}, {@code location}, all optional */
+    /** @return {@code endpoint}, {@code queryProject}, {@code location}, {@code projectLabels}, {@code creditTypes}, all optional */
     @Override
     public List<ProviderSetting> settings() {
         return SETTINGS;
@@ -55,6 +64,8 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
         values.endpoint("endpoint", GcpBillingExportProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
         values.text("queryProject").ifPresent(b::queryProject);
         values.text("location").ifPresent(b::location);
+        values.get("projectLabels", Boolean::parseBoolean).ifPresent(b::projectLabels);
+        values.get("creditTypes", Boolean::parseBoolean).ifPresent(b::creditTypes);
         return b.build();
     }
 }

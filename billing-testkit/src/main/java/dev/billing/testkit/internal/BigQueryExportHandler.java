@@ -79,6 +79,107 @@ public final class BigQueryExportHandler implements HttpHandler {
             new String[] {"currency", "STRING"}, new String[] {"cost", "NUMERIC"}, new String[] {"credits", "NUMERIC"},
             new String[] {"labels", "STRING"}, new String[] {"cost_at_list", "NUMERIC"});
 
+    /**
+     * A field of the export table: its name, its BigQuery type (a RECORD's fields), whether it is REPEATED.
+     *
+     * @param name the field's name
+     * @param type its type, for a leaf
+     * @param repeated whether it is an array
+     * @param fields a RECORD's fields, empty for a leaf
+     */
+    private record Field(String name, String type, boolean repeated, List<Field> fields) {
+        String typeText() {
+            String t = fields.isEmpty() ? type : structText();
+            return repeated ? "ARRAY<" + t + ">" : t;
+        }
+
+        String structText() {
+            return "STRUCT<" + String.join(", ", fields.stream().map(f -> f.name + " " + f.typeText()).toList()) + ">";
+        }
+
+        Field field(String n) {
+            return fields.stream().filter(f -> f.name.equalsIgnoreCase(n)).findFirst().orElse(null);
+        }
+    }
+
+    private static Field leaf(String name, String type) {
+        return new Field(name, type, false, List.of());
+    }
+
+    private static Field record(String name, Field... fields) {
+        return new Field(name, "STRUCT", false, List.of(fields));
+    }
+
+    private static Field repeated(String name, Field... fields) {
+        return new Field(name, "STRUCT", true, List.of(fields));
+    }
+
+    /**
+     * The columns of the Cloud Billing <em>standard usage cost</em> export table: Google's "Structure of Standard data
+     * export" (https://cloud.google.com/billing/docs/how-to/export-data-bigquery-tables/standard-usage, the field
+     * table of the standard usage cost data, read in December 2026, its newest fields {@code price},
+     * {@code consumption_model} and the {@code cost_at_*} columns from 15 July 2025), with the ingestion-time
+     * partitioning's pseudo-columns. {@code project.labels} is a REPEATED RECORD of {@code key}, {@code value}
+     * ("the key-value pair that comprises the label on the Google Cloud project where the usage occurred"), as
+     * {@code labels} is for the resource; {@code resource} and {@code subscription} are in the detailed export only.
+     * A query naming any other field is refused {@code 400 invalidQuery}, with BigQuery's message.
+     */
+    private static final Field EXPORT_SCHEMA = record("",
+            leaf("billing_account_id", "STRING"),
+            record("invoice", leaf("month", "STRING"), leaf("publisher_type", "STRING")),
+            leaf("cost_type", "STRING"),
+            record("service", leaf("id", "STRING"), leaf("description", "STRING")),
+            record("sku", leaf("id", "STRING"), leaf("description", "STRING")),
+            leaf("usage_start_time", "TIMESTAMP"), leaf("usage_end_time", "TIMESTAMP"),
+            record("project", leaf("id", "STRING"), leaf("number", "STRING"), leaf("name", "STRING"),
+                    leaf("ancestry_numbers", "STRING"),
+                    repeated("ancestors", leaf("resource_name", "STRING"), leaf("display_name", "STRING")),
+                    repeated("labels", leaf("key", "STRING"), leaf("value", "STRING"))),
+            repeated("labels", leaf("key", "STRING"), leaf("value", "STRING")),
+            repeated("system_labels", leaf("key", "STRING"), leaf("value", "STRING")),
+            record("location", leaf("location", "STRING"), leaf("country", "STRING"), leaf("region", "STRING"),
+                    leaf("zone", "STRING")),
+            leaf("cost", "FLOAT64"), leaf("currency", "STRING"), leaf("currency_conversion_rate", "FLOAT64"),
+            record("usage", leaf("amount", "FLOAT64"), leaf("unit", "STRING"), leaf("amount_in_pricing_units", "FLOAT64"),
+                    leaf("pricing_unit", "STRING")),
+            repeated("credits", leaf("name", "STRING"), leaf("amount", "FLOAT64"), leaf("full_name", "STRING"),
+                    leaf("id", "STRING"), leaf("type", "STRING")),
+            record("adjustment_info", leaf("id", "STRING"), leaf("description", "STRING"), leaf("mode", "STRING"),
+                    leaf("type", "STRING")),
+            leaf("export_time", "TIMESTAMP"),
+            repeated("tags", leaf("key", "STRING"), leaf("value", "STRING"), leaf("inherited", "BOOL"),
+                    leaf("namespace", "STRING")),
+            leaf("cost_at_list", "FLOAT64"), leaf("transaction_type", "STRING"), leaf("seller_name", "STRING"),
+            record("price", leaf("effective_price", "NUMERIC"), leaf("tier_start_amount", "NUMERIC"),
+                    leaf("unit", "STRING"), leaf("pricing_unit_quantity", "NUMERIC"), leaf("list_price", "NUMERIC"),
+                    leaf("effective_price_default", "NUMERIC"), leaf("list_price_consumption_model", "NUMERIC")),
+            leaf("cost_at_effective_price_default", "NUMERIC"), leaf("cost_at_list_consumption_model", "NUMERIC"),
+            record("consumption_model", leaf("id", "STRING"), leaf("description", "STRING")),
+            leaf("_PARTITIONTIME", "TIMESTAMP"), leaf("_PARTITIONDATE", "DATE"));
+    /** Words of the opt-in expressions that are not names of columns. */
+    private static final Set<String> KEYWORDS = Set.of("SELECT", "AS", "STRUCT", "FROM", "GROUP", "BY", "ORDER", "ASC",
+            "DESC", "WHERE", "AND", "OR", "NOT", "NULL", "TRUE", "FALSE", "IS", "IN", "DISTINCT", "LIMIT", "NUMERIC",
+            "BIGNUMERIC", "STRING", "INT64", "FLOAT64", "BOOL", "DATE", "TIMESTAMP", "JSON");
+    private static final java.util.regex.Pattern UNNESTED = java.util.regex.Pattern.compile(
+            "UNNEST\\((?:ARRAY_CONCAT_AGG\\()?([A-Za-z_][\\w.]*)\\)+ AS (\\w+)");
+    private static final java.util.regex.Pattern ALIAS = java.util.regex.Pattern.compile("\\bAS (\\w+)");
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "(?<![\\w.@])([A-Za-z_]\\w*(?:\\.[A-Za-z_]\\w*)*)(\\s*\\()?");
+
+    /** Which opt-in columns a query asks for. */
+    private record Shape(boolean projectLabels, boolean creditTypes) {
+        List<String[]> columns() {
+            List<String[]> columns = new ArrayList<>(SCHEMA);
+            if (projectLabels) {
+                columns.add(new String[] {"project_labels", "STRING"});
+            }
+            if (creditTypes) {
+                columns.add(new String[] {"credits_by_type", "STRING"});
+            }
+            return columns;
+        }
+    }
+
     private final String table;
     private final String projectId;
     private final List<ExportRow> rows;
@@ -131,16 +232,18 @@ public final class BigQueryExportHandler implements HttpHandler {
         final String billingAccount;
         final List<List<String>> result;
         final long bytes;
+        final Shape shape;
         int pending;
 
         Job(String id, String project, String email, String billingAccount, List<List<String>> result, long bytes,
-            int pending) {
+            Shape shape, int pending) {
             this.id = id;
             this.project = project;
             this.email = email;
             this.billingAccount = billingAccount;
             this.result = result;
             this.bytes = bytes;
+            this.shape = shape;
             this.pending = pending;
         }
     }
@@ -191,9 +294,31 @@ public final class BigQueryExportHandler implements HttpHandler {
         this.endpoint = endpoint;
     }
 
-    /** @param table a table name @return the query text the provider sends for it */
-    public static String expectedQuery(String table) {
-        return ("SELECT\n"
+    /**
+     * @param table a table name
+     * @param projectLabels whether the query asks for {@code project_labels}
+     * @param creditTypes whether the query asks for {@code credits_by_type}
+     * @return the query text the provider sends for it
+     */
+    public static String expectedQuery(String table, boolean projectLabels, boolean creditTypes) {
+        String grouped = "1, 2, 3, 4, 5, 6, 7, 10" + (projectLabels ? ", 12" : "");
+        return (HEAD
+                + (projectLabels ? ",\n  " + PROJECT_LABELS_ITEM : "")
+                + (creditTypes ? ",\n  " + CREDITS_BY_TYPE_ITEM : "")
+                + "\n"
+                + "FROM `" + TABLE_MARK + "`\n"
+                + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
+                + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
+                + "  AND usage_start_time >= TIMESTAMP(@start)\n"
+                + "  AND usage_start_time < TIMESTAMP(@end)\n"
+                + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
+                + "  AND (@project = '' OR project.id = @project)\n"
+                + "GROUP BY " + grouped + "\n"
+                + "ORDER BY " + grouped).replace(TABLE_MARK, table);
+    }
+
+    /** The select list of the contract's columns, up to {@code cost_at_list}; the opt-in columns follow it. */
+    private static final String HEAD = "SELECT\n"
                 + "  DATE(usage_start_time) AS usage_date,\n"
                 + "  IFNULL(service.description, '') AS service,\n"
                 + "  IFNULL(location.region, '') AS region,\n"
@@ -204,17 +329,13 @@ public final class BigQueryExportHandler implements HttpHandler {
                 + "  SUM(CAST(cost AS NUMERIC)) AS cost,\n"
                 + "  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credits,\n"
                 + "  TO_JSON_STRING(labels) AS labels,\n"
-                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list\n"
-                + "FROM `" + TABLE_MARK + "`\n"
-                + "WHERE _PARTITIONTIME >= TIMESTAMP(DATE_SUB(@start, INTERVAL " + PARTITION_DAYS_BEFORE + " DAY))\n"
-                + "  AND _PARTITIONTIME < TIMESTAMP(DATE_ADD(@end, INTERVAL " + PARTITION_DAYS_AFTER + " DAY))\n"
-                + "  AND usage_start_time >= TIMESTAMP(@start)\n"
-                + "  AND usage_start_time < TIMESTAMP(@end)\n"
-                + "  AND (@billing_account = '' OR billing_account_id = @billing_account)\n"
-                + "  AND (@project = '' OR project.id = @project)\n"
-                + "GROUP BY 1, 2, 3, 4, 5, 6, 7, 10\n"
-                + "ORDER BY 1, 2, 3, 4, 5, 6, 7, 10").replace(TABLE_MARK, table);
-    }
+                + "  SUM(CAST(cost_at_list AS NUMERIC)) AS cost_at_list";
+    /** The opt-in column of the project's labels: a STRING, grouped like {@code labels}. */
+    private static final String PROJECT_LABELS_ITEM = "TO_JSON_STRING(project.labels) AS project_labels";
+    /** The opt-in column of the group's credits summed per type: a STRING, an aggregate. */
+    private static final String CREDITS_BY_TYPE_ITEM = "TO_JSON_STRING(ARRAY(SELECT AS STRUCT IFNULL(c.type, '') AS type,"
+            + " CAST(SUM(CAST(c.amount AS NUMERIC)) AS STRING) AS amount"
+            + " FROM UNNEST(ARRAY_CONCAT_AGG(credits)) AS c GROUP BY 1 ORDER BY 1)) AS credits_by_type";
 
     /** @return the table served */
     public String table() {
@@ -610,11 +731,12 @@ public final class BigQueryExportHandler implements HttpHandler {
             throw error(400, "invalidQuery", "Query parameters must be NAMED (parameterMode)");
         }
         String text = request.path("query").asText("");
-        String[] around = expectedQuery(TABLE_MARK).split(TABLE_MARK, -1);
-        if (!text.startsWith(around[0]) || !text.endsWith(around[1]) || text.length() <= around[0].length() + around[1].length()) {
+        Shape shape = shape(text);
+        int tableAt = text.indexOf("\nFROM `") + "\nFROM `".length();
+        String asked = text.substring(tableAt, Math.max(tableAt, text.indexOf('`', tableAt)));
+        if (!text.equals(expectedQuery(asked, shape.projectLabels(), shape.creditTypes()))) {
             throw error(400, "invalidQuery", "Syntax error: this simulator runs only the gcp-billing-export query");
         }
-        String asked = text.substring(around[0].length(), text.length() - around[1].length());
         Map<String, String> params = parameters(request.path("queryParameters"));
         LocalDate start = date(params, "start");
         LocalDate end = date(params, "end");
@@ -630,19 +752,19 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
         LocalDate firstPartition = start.minusDays(PARTITION_DAYS_BEFORE);
         LocalDate endPartition = end.plusDays(PARTITION_DAYS_AFTER);
-        List<List<String>> result = evaluate(start, end, firstPartition, endPartition, account, gcpProject);
+        List<List<String>> result = evaluate(start, end, firstPartition, endPartition, account, gcpProject, shape);
         // BigQuery bills the referenced columns of the partitions a query reads (its partition filter prunes the rest)
         long bytes = ROW_BYTES * rows.stream().filter(r -> inPartitions(r, firstPartition, endPartition)).count();
         String location = request.path("location").asText("US");
         if (request.path("dryRun").asBoolean(false)) {
             ObjectNode dry = JSON.createObjectNode().put("kind", "bigquery#queryResponse");
-            dry.set("schema", schema());
+            dry.set("schema", schema(shape));
             dry.putObject("jobReference").put("projectId", project).put("location", location);
             dry.put("totalBytesProcessed", Long.toString(bytes)).put("jobComplete", true).put("cacheHit", false);
             return dry;
         }
         Job job = new Job("job_sim" + jobCounter.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 8),
-                project, email, account, result, bytes, pendingPolls);
+                project, email, account, result, bytes, shape, pendingPolls);
         jobs.put(job.id, job);
         int max = request.path("maxResults").asInt(pageSize);
         return page(job, location, 0, max, "bigquery#queryResponse");
@@ -681,7 +803,7 @@ public final class BigQueryExportHandler implements HttpHandler {
                 return answer;
             }
         }
-        answer.set("schema", schema());
+        answer.set("schema", schema(job.shape));
         int size = Math.max(1, Math.min(pageSize, maxResults));
         int to = Math.min(job.result.size(), offset + size);
         ArrayNode out = answer.putArray("rows");
@@ -705,11 +827,91 @@ public final class BigQueryExportHandler implements HttpHandler {
         return !partition.isBefore(first) && partition.isBefore(end);
     }
 
+    /**
+     * Reads the opt-in select items after {@code cost_at_list}: each may name only fields the export table has (else
+     * BigQuery's {@code invalidQuery} answer), and must be one of the two the provider sends, in its order.
+     */
+    private static Shape shape(String text) throws Answer {
+        int from = text.indexOf("\nFROM `");
+        if (!text.startsWith(HEAD) || from < HEAD.length()) {
+            throw error(400, "invalidQuery", "Syntax error: this simulator runs only the gcp-billing-export query");
+        }
+        String extra = text.substring(HEAD.length(), from);
+        List<String> items = extra.isEmpty() ? List.of() : List.of(extra.substring(1).split(",\n  ", -1));
+        for (String item : items) {
+            checkNames(item.strip());
+        }
+        List<String> given = items.stream().map(String::strip).toList();
+        for (Shape shape : List.of(new Shape(false, false), new Shape(true, false), new Shape(false, true),
+                new Shape(true, true))) {
+            List<String> wanted = new ArrayList<>();
+            if (shape.projectLabels()) {
+                wanted.add(PROJECT_LABELS_ITEM);
+            }
+            if (shape.creditTypes()) {
+                wanted.add(CREDITS_BY_TYPE_ITEM);
+            }
+            if (wanted.equals(given)) {
+                return shape;
+            }
+        }
+        throw error(400, "invalidQuery", "Syntax error: this simulator runs only the gcp-billing-export query");
+    }
+
+    /**
+     * Refuses a name of a column or field the export table does not have, with BigQuery's messages: {@code
+     * Unrecognized name: x}, {@code Field name x does not exist in STRUCT<...>}, {@code Cannot access field x on a
+     * value with type ARRAY<...>} (a REPEATED field's fields are reached through {@code UNNEST} only).
+     */
+    private static void checkNames(String item) throws Answer {
+        String code = item.replaceAll("'[^']*'", "''");
+        Map<String, String> unnested = new HashMap<>();
+        java.util.regex.Matcher u = UNNESTED.matcher(code);
+        while (u.find()) {
+            unnested.put(u.group(2).toLowerCase(java.util.Locale.ROOT), u.group(1));
+        }
+        Set<String> aliases = new java.util.HashSet<>();
+        java.util.regex.Matcher a = ALIAS.matcher(code);
+        while (a.find()) {
+            aliases.add(a.group(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        java.util.regex.Matcher m = NAME.matcher(code);
+        while (m.find()) {
+            if (m.group(2) != null) {
+                continue; // a function
+            }
+            List<String> path = new ArrayList<>(List.of(m.group(1).split("\\.")));
+            String first = path.get(0).toLowerCase(java.util.Locale.ROOT);
+            int through = 0;
+            if (unnested.containsKey(first)) {
+                List<String> array = List.of(unnested.get(first).split("\\."));
+                path.remove(0);
+                path.addAll(0, array);
+                through = array.size();
+            } else if (KEYWORDS.contains(first.toUpperCase(java.util.Locale.ROOT)) || aliases.contains(first)) {
+                continue;
+            }
+            Field field = EXPORT_SCHEMA;
+            for (int i = 0; i < path.size(); i++) {
+                if (field.repeated() && i != through) {
+                    throw error(400, "invalidQuery", "Cannot access field " + path.get(i) + " on a value with type "
+                            + field.typeText());
+                }
+                Field next = field.field(path.get(i));
+                if (next == null) {
+                    throw error(400, "invalidQuery", i == 0 ? "Unrecognized name: " + path.get(i)
+                            : "Field name " + path.get(i) + " does not exist in " + field.structText());
+                }
+                field = next;
+            }
+        }
+    }
+
     private List<List<String>> evaluate(LocalDate start, LocalDate end, LocalDate firstPartition, LocalDate endPartition,
-                                        String account, String project) {
+                                        String account, String project, Shape shape) {
         Instant from = start.atStartOfDay().toInstant(ZoneOffset.UTC);
         Instant to = end.atStartOfDay().toInstant(ZoneOffset.UTC);
-        Map<List<String>, BigDecimal[]> groups = new TreeMap<>(KEY_ORDER);
+        Map<List<String>, Sums> groups = new TreeMap<>(KEY_ORDER);
         for (ExportRow r : rows) {
             if (!inPartitions(r, firstPartition, endPartition)
                     || r.usageStartTime().isBefore(from) || !r.usageStartTime().isBefore(to)) {
@@ -721,34 +923,54 @@ public final class BigQueryExportHandler implements HttpHandler {
             if (!project.isEmpty() && !project.equals(r.projectId())) {
                 continue;
             }
-            List<String> key = List.of(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate().toString(), r.service(),
-                    r.region() == null ? "" : r.region(), r.sku(), r.projectId() == null ? "" : r.projectId(),
-                    r.costType(), r.currency(), labelsJson(r));
-            BigDecimal[] sums = groups.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, null});
-            sums[0] = sums[0].add(ExportRow.numeric(r.cost()));
+            List<String> key = new ArrayList<>(List.of(r.usageStartTime().atOffset(ZoneOffset.UTC).toLocalDate().toString(),
+                    r.service(), r.region() == null ? "" : r.region(), r.sku(), r.projectId() == null ? "" : r.projectId(),
+                    r.costType(), r.currency(), labelsJson(r.labels())));
+            if (shape.projectLabels()) {
+                key.add(labelsJson(r.projectLabels()));
+            }
+            Sums sums = groups.computeIfAbsent(key, k -> new Sums());
+            sums.cost = sums.cost.add(ExportRow.numeric(r.cost()));
             for (Credit c : r.credits()) {
-                sums[1] = sums[1].add(ExportRow.numeric(c.amount()));
+                sums.credits = sums.credits.add(ExportRow.numeric(c.amount()));
+                sums.byType.merge(c.type(), ExportRow.numeric(c.amount()), BigDecimal::add);
             }
             if (r.costAtList() != null) { // SUM ignores NULL, and is NULL when every value is
-                sums[2] = (sums[2] == null ? BigDecimal.ZERO : sums[2]).add(ExportRow.numeric(r.costAtList()));
+                sums.atList = (sums.atList == null ? BigDecimal.ZERO : sums.atList).add(ExportRow.numeric(r.costAtList()));
             }
         }
         List<List<String>> out = new ArrayList<>();
         groups.forEach((key, sums) -> {
             List<String> row = new ArrayList<>(key.subList(0, 7));
-            row.add(numeric(sums[0]));
-            row.add(numeric(sums[1]));
+            row.add(numeric(sums.cost));
+            row.add(numeric(sums.credits));
             row.add(key.get(7));
-            row.add(sums[2] == null ? null : numeric(sums[2]));
+            row.add(sums.atList == null ? null : numeric(sums.atList));
+            if (shape.projectLabels()) {
+                row.add(key.get(8));
+            }
+            if (shape.creditTypes()) { // ARRAY(SELECT AS STRUCT type, CAST(SUM(...) AS STRING) ... GROUP BY 1 ORDER BY 1)
+                ArrayNode byType = JSON.createArrayNode();
+                sums.byType.forEach((type, amount) -> byType.addObject().put("type", type).put("amount", numeric(amount)));
+                row.add(byType.toString());
+            }
             out.add(row);
         });
         return out;
     }
 
-    /** @return {@code TO_JSON_STRING(labels)}: {@code [{"key":"k","value":"v"},...]}, {@code []} when none */
-    private static String labelsJson(ExportRow r) {
+    /** A group's sums: cost, credits (and by type), cost at list (null while every value is). */
+    private static final class Sums {
+        BigDecimal cost = BigDecimal.ZERO;
+        BigDecimal credits = BigDecimal.ZERO;
+        BigDecimal atList;
+        final Map<String, BigDecimal> byType = new TreeMap<>();
+    }
+
+    /** @return {@code TO_JSON_STRING} of a labels array: {@code [{"key":"k","value":"v"},...]}, {@code []} when none */
+    private static String labelsJson(Map<String, String> labels) {
         ArrayNode array = JSON.createArrayNode();
-        r.labels().forEach((k, v) -> array.addObject().put("key", k).put("value", v));
+        labels.forEach((k, v) -> array.addObject().put("key", k).put("value", v));
         return array.toString();
     }
 
@@ -839,10 +1061,10 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
     }
 
-    private static ObjectNode schema() {
+    private static ObjectNode schema(Shape shape) {
         ObjectNode schema = JSON.createObjectNode();
         ArrayNode fields = schema.putArray("fields");
-        for (String[] f : SCHEMA) {
+        for (String[] f : shape.columns()) {
             fields.addObject().put("name", f[0]).put("type", f[1]).put("mode", "NULLABLE");
         }
         return schema;
