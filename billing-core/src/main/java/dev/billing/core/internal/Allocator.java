@@ -584,8 +584,10 @@ public final class Allocator {
 
         private Router(CostCube cube) {
             this.cube = cube;
-            for (int p = 0; p < dims.size(); p++) {
+            for (int p : ruleIndices) {
                 ruleBits[p] = new BitsCache();
+            }
+            for (int p : splitIndices) {
                 splitBits[p] = new BitsCache();
             }
         }
@@ -646,9 +648,12 @@ public final class Allocator {
             return cube.values(position).value(id);
         }
 
-        /** The bitsets of the last values seen at one position, by id: a direct-mapped cache. */
+        /**
+         * The bitsets of the last values seen at one position, by id: a direct-mapped cache, small since a live
+         * report has a router per account.
+         */
         private final class BitsCache {
-            private static final int SLOTS = 256;
+            private static final int SLOTS = 64;
             private final int[] ids = new int[SLOTS];
             private final long[][] bits = new long[SLOTS][];
 
