@@ -3,6 +3,8 @@ package dev.billing.benchmarks;
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.reducing;
 
+import dev.billing.core.Allocation;
+import dev.billing.core.AllocationProvenance;
 import dev.billing.core.Billing;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
@@ -17,6 +19,7 @@ import dev.billing.core.SeriesPoint;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.CostStores;
+import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchRequest;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -35,6 +38,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -94,6 +99,9 @@ public class EndToEndBenchmark {
         CostQuery domain;
         CostQuery daily;
         CostQuery dailyTeam;
+        /** The same accounts with {@link EndToEndData#allocation()}, live and reading the same synced store. */
+        Billing allocated;
+        CostSync allocatedSync;
 
         /** Set up once per JVM and data size: ShortRun runs every benchmark of this class unforked. */
         private static Data shared;
@@ -125,6 +133,8 @@ public class EndToEndBenchmark {
             domain = d.domain;
             daily = d.daily;
             dailyTeam = d.dailyTeam;
+            allocated = d.allocated;
+            allocatedSync = d.allocatedSync;
         }
 
         private void build() throws SQLException {
@@ -133,6 +143,7 @@ public class EndToEndBenchmark {
             billing = billing(provider, data);
             EndToEndData withoutTags = data.untagged();
             untagged = billing(withoutTags.provider(withoutTags.generate()), withoutTags);
+            allocated = billing(provider, data, EndToEndData.allocation());
             accounts = billing.serviceAccounts().list();
             domain = CostQuery.of(EndToEndData.PERIOD);
             daily = CostQuery.builder(EndToEndData.PERIOD).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE)
@@ -141,6 +152,7 @@ public class EndToEndBenchmark {
                     .groupBy(Dimension.tag("team")).build();
             sync = newSync(billing);
             sync.sync();
+            allocatedSync = syncOf(allocated, sync.store());
             duck = new Duck();
             duck.load(provider, accounts);
             Agreement.check("end to end, domain and every project by month", Map.entry("naive", naiveDomain(this)),
@@ -159,6 +171,42 @@ public class EndToEndBenchmark {
                     Map.entry("ours from the store", rowCells(sync.report(daily))),
                     Map.of("ours from the store, without tags", rowCells(withoutTagsSync.report(daily))));
             withoutTagsSync.store().close();
+            checkAllocated();
+        }
+
+        /**
+         * Checks that the allocated reports agree live and from the store, keep the domain's totals and rows, and
+         * move costs (so that the allocation is not a no-op).
+         */
+        private void checkAllocated() {
+            CostReport domainLive = allocated.costs().report(domain);
+            CostReport dailyLive = allocated.costs().report(daily);
+            Agreement.check("end to end with allocation, domain and every project by month",
+                    Map.entry("ours", domainCells(domainLive)),
+                    Map.of("ours from the store", domainCells(allocatedSync.report(domain))));
+            Agreement.check("end to end with allocation, service x day", Map.entry("ours", rowCells(dailyLive)),
+                    Map.of("ours from the store", rowCells(allocatedSync.report(daily)),
+                            "without allocation (rows keep their sums)", rowCells(billing.costs().report(daily))));
+            Agreement.check("end to end with allocation, the domain's series", Map.entry("without allocation",
+                    domainOnly(domainCells(billing.costs().report(domain)))), Map.of("with allocation",
+                    domainOnly(domainCells(domainLive))));
+            List<AllocationProvenance.Move> moved = domainLive.allocation().orElseThrow().moved();
+            Set<String> by = new TreeSet<>();
+            moved.forEach(m -> by.add(m.by()));
+            if (by.size() < 40) {
+                throw new IllegalStateException("the allocation moved costs by only " + by.size() + " rules and splits: "
+                        + by);
+            }
+        }
+
+        private static Map<String, BigDecimal> domainOnly(Map<String, BigDecimal> cells) {
+            Map<String, BigDecimal> out = new HashMap<>();
+            cells.forEach((k, v) -> {
+                if (k.startsWith("domain|")) {
+                    out.put(k, v);
+                }
+            });
+            return out;
         }
 
         /** Closes and forgets the data shared between benchmarks. */
@@ -176,11 +224,17 @@ public class EndToEndBenchmark {
             duck.close();
             billing.close();
             untagged.close();
+            allocated.close();
         }
     }
 
     static Billing billing(BillingProvider provider, EndToEndData data) {
-        Billing billing = Billing.builder().discoverProviders(false).addProvider(provider).build();
+        return billing(provider, data, Allocation.NONE);
+    }
+
+    static Billing billing(BillingProvider provider, EndToEndData data, Allocation allocation) {
+        Billing billing = Billing.builder().discoverProviders(false).addProvider(provider).allocation(allocation)
+                .build();
         for (int a = 0; a < data.accounts(); a++) {
             billing.serviceAccounts().register(EndToEndData.accountName(a), EndToEndData.PROVIDER,
                     EndToEndData.credentials(a), EndToEndData.projectOf(a, data.projects()));
@@ -190,7 +244,12 @@ public class EndToEndBenchmark {
 
     /** A sync of January to March 2026 (the clock stands on 15 March) into a new in-memory store. */
     static CostSync newSync(Billing billing) {
-        return CostSync.builder(billing).store(CostStores.inMemory()).monthsBack(2)
+        return syncOf(billing, CostStores.inMemory());
+    }
+
+    /** A sync of January to March 2026 (the clock stands on 15 March) into {@code store}. */
+    static CostSync syncOf(Billing billing, CostStore store) {
+        return CostSync.builder(billing).store(store).monthsBack(2)
                 .clock(Clock.fixed(Instant.parse("2026-03-15T12:00:00Z"), ZoneOffset.UTC)).build();
     }
 
@@ -343,6 +402,30 @@ public class EndToEndBenchmark {
     @Benchmark
     public void storeDomain(Data d, Blackhole bh) {
         consume(d.sync.report(d.domain), bh);
+    }
+
+    /** Ours, live, with {@link EndToEndData#allocation()}: to set beside {@link #oursDomain}. */
+    @Benchmark
+    public void oursDomainAllocated(Data d, Blackhole bh) {
+        consume(d.allocated.costs().report(d.domain), bh);
+    }
+
+    /** Ours, live, with the allocation: to set beside {@link #oursDaily}. */
+    @Benchmark
+    public void oursDailyAllocated(Data d, Blackhole bh) {
+        consume(d.allocated.costs().report(d.daily), bh);
+    }
+
+    /** Ours from the in-memory store, with the allocation: to set beside {@link #storeDomain}. */
+    @Benchmark
+    public void storeDomainAllocated(Data d, Blackhole bh) {
+        consume(d.allocatedSync.report(d.domain), bh);
+    }
+
+    /** Ours from the in-memory store, with the allocation: to set beside {@link #storeDaily}. */
+    @Benchmark
+    public void storeDailyAllocated(Data d, Blackhole bh) {
+        consume(d.allocatedSync.report(d.daily), bh);
     }
 
     /** Ours: a whole sync of the three months of every account into a new in-memory store. */

@@ -1,5 +1,6 @@
 package dev.billing.benchmarks;
 
+import dev.billing.core.Allocation;
 import dev.billing.core.BillingPeriod;
 import dev.billing.core.ChargeCategory;
 import dev.billing.core.CostRecord;
@@ -72,6 +73,60 @@ record EndToEndData(int rows, int accounts, int projects, long seed, boolean tag
     /** The default set: 5,000,000 line items, 2,000 accounts, 50 projects. */
     static EndToEndData standard() {
         return new EndToEndData(5_000_000, 2_000, 50, 18);
+    }
+
+    /**
+     * The allocation of the "with allocation" benchmarks: 50 rules and 3 splits over the standard set, reading the
+     * billing account, the sub account, the service, the registered project and {@code tag:team}. Twenty rules
+     * route five billing accounts each (the first five to {@code shared-platform}), ten route ten sub accounts
+     * each (the first five to {@code shared-network}), ten route a service of one project, five route a team's
+     * line items of three services, and five take the project from the {@code team} tag for the line items of
+     * twenty accounts each. The splits: {@code shared-platform} evenly to three projects, the service
+     * {@code Service0039} (in every project) 50/30/20 to three, and {@code shared-network} in proportion to five
+     * projects' own costs.
+     */
+    static Allocation allocation() {
+        Allocation.Builder b = Allocation.builder();
+        for (int r = 0; r < 20; r++) {
+            List<String> accounts = new ArrayList<>();
+            for (int a = 0; a < 5; a++) {
+                accounts.add(Long.toString(100_000_000_000L + 7 + r * 5 + a));
+            }
+            b.rule(String.format("account-%02d", r), Map.of("account", accounts),
+                    r < 5 ? "shared-platform" : String.format("alloc-account-%02d", r));
+        }
+        for (int r = 0; r < 10; r++) {
+            List<String> subs = new ArrayList<>();
+            for (int s = 0; s < 10; s++) {
+                subs.add((100_000_000_000L + 300 + r * 10 + s) + "-" + (s % 3));
+            }
+            b.rule(String.format("sub-account-%02d", r), Map.of("subAccount", subs),
+                    r < 5 ? "shared-network" : String.format("alloc-sub-%02d", r));
+        }
+        for (int r = 0; r < 10; r++) {
+            b.rule(String.format("service-%02d", r), Map.of("service", List.of(SERVICE_NAMES[r * 3]),
+                    "project", List.of(projectOf(r * 4, 50))), String.format("alloc-service-%02d", r));
+        }
+        for (int r = 0; r < 5; r++) {
+            b.rule(String.format("team-%02d", r), Map.of("tag:team", List.of(String.format("team-%04d", r * 6)),
+                    "service", List.of(SERVICE_NAMES[r], SERVICE_NAMES[r + 10], SERVICE_NAMES[r + 20])),
+                    String.format("alloc-team-%02d", r));
+        }
+        for (int r = 0; r < 5; r++) {
+            List<String> accounts = new ArrayList<>();
+            for (int a = 0; a < 20; a++) {
+                accounts.add(Long.toString(100_000_000_000L + 1_000 + r * 20 + a));
+            }
+            b.ruleFromTag(String.format("from-team-%02d", r), Map.of("account", accounts), "team");
+        }
+        b.split("platform", Map.of("project", List.of("shared-platform")),
+                List.of("project-000", "project-001", "project-002"), Allocation.Method.EVEN);
+        b.fixedSplit("support", Map.of("service", List.of(SERVICE_NAMES[39])),
+                List.of("project-010", "project-011", "project-012"), List.of("50", "30", "20"));
+        b.split("network", Map.of("project", List.of("shared-network")),
+                List.of("project-020", "project-021", "project-022", "project-023", "project-024"),
+                Allocation.Method.PROPORTIONAL);
+        return b.build();
     }
 
     static String accountName(int a) {

@@ -94,6 +94,14 @@ public final class ShortRun {
                 e + "oursDailyTeam", 1.3);
         atMost("end to end, from CostStores.inMemory(), tag:team x day vs service x day, on the same data",
                 e + "storeDaily", e + "storeDailyTeam", 1.3);
+        atMost("end to end with allocation (50 rules, 3 splits), live domain + every project by month vs without",
+                e + "oursDomain", e + "oursDomainAllocated", 1.3);
+        atMost("end to end with allocation (50 rules, 3 splits), live service x day vs without", e + "oursDaily",
+                e + "oursDailyAllocated", 1.3);
+        atMost("end to end with allocation (50 rules, 3 splits), from CostStores.inMemory(), domain + every project"
+                + " by month vs without", e + "storeDomain", e + "storeDomainAllocated", 1.5);
+        atMost("end to end with allocation (50 rules, 3 splits), from CostStores.inMemory(), service x day vs without",
+                e + "storeDaily", e + "storeDailyAllocated", 1.5);
         Double sync = msPerOp.get(e + "sync");
         System.out.println(sync == null ? "ingestion (CostSync into CostStores.inMemory()): not measured"
                 : String.format(Locale.ROOT, "ingestion, CostSync of 5,000,000 line items into CostStores.inMemory():"

@@ -133,7 +133,7 @@ public final class CostAggregator {
      */
     public CompletableFuture<CostReport> reportAsync(CostQuery asked) {
         ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
-        LiveAggregation live = new LiveAggregation(scope.fetched());
+        LiveAggregation live = new LiveAggregation(scope.fetched(), scope.cube());
         AtomicInteger finished = new AtomicInteger();
         int size = scope.accounts().size();
         List<CompletableFuture<AccountCoverage>> fetches = new ArrayList<>(size);

@@ -10,9 +10,10 @@ import java.util.Set;
  * What one report covers, and the one way a report is put together from its cube: live reports
  * ({@link CostAggregator}) and reports from a store ({@link CostSync}) alike.
  *
- * <p>With an {@link Allocation} (a report that does not ask for raw costs), the cube holds the raw cells of the
- * {@linkplain Allocator#innerQuery() allocator's query} over every registered account, and the report is summed
- * from them once allocated: a separate step, the same for every path.
+ * <p>With an {@link Allocation} (a report that does not ask for raw costs), the cube holds the cells of the
+ * {@linkplain Allocator#innerQuery() allocator's query} over every registered account (routed as they arrive in a
+ * live report, as they are read from a store's cells otherwise), and the report is summed from them once
+ * allocated: a separate step, the same for every path.
  *
  * @param query the query asked, reading tags with its own aliases or else the {@link Billing}'s
  * @param fetched the query whose cells are aggregated into the cube
@@ -72,10 +73,13 @@ record ReportScope(CostQuery query, CostQuery fetched, List<ServiceAccount> acco
                 : query.toBuilder().tagAliases(defaults).build();
     }
 
-    /** @return an empty cube for {@link #fetched()}: the query's (daily, when it converts), or the allocator's */
+    /**
+     * @return an empty cube for {@link #fetched()}: the query's (daily, when it converts), or the allocator's
+     *     ({@link Allocator#newCube()})
+     */
     CostCube cube() {
         CostQuery fetched = fetched();
-        return new CostCube(fetched.granularity(), fetched.groupBy());
+        return allocator != null ? allocator.newCube() : new CostCube(fetched.granularity(), fetched.groupBy());
     }
 
     /**
@@ -85,7 +89,7 @@ record ReportScope(CostQuery query, CostQuery fetched, List<ServiceAccount> acco
      * @throws MissingExchangeRateException when the query converts and a line item's day has no rate
      */
     CostReport report(CostCube cube, List<AccountCoverage> coverage) {
-        CostReport raw = cube.toReport(fetched, projects, coverage);
-        return ReportConversion.finish(allocator == null ? raw : allocator.allocate(raw), query);
+        return ReportConversion.finish(allocator == null ? cube.toReport(fetched, projects, coverage)
+                : allocator.allocate(cube, coverage), query);
     }
 }

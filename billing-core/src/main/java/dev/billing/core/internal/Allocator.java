@@ -7,7 +7,6 @@ import dev.billing.core.AllocationProvenance;
 import dev.billing.core.CostQuery;
 import dev.billing.core.CostRecord;
 import dev.billing.core.CostReport;
-import dev.billing.core.CostRow;
 import dev.billing.core.CoverageStatus;
 import dev.billing.core.Dimension;
 import dev.billing.core.Granularity;
@@ -15,7 +14,6 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
-import dev.billing.core.spi.CostCell;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -30,22 +28,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
  * Applies an {@link Allocation} to a report, as a separate step after the costs are summed: the costs are read
  * (live or from a store) with an {@linkplain #innerQuery() inner query} grouped by the registered project and by
- * every dimension the rules, splits, filters and group-by read (DAILY when there are splits), each cell is routed
- * by the rules (decided once per distinct combination of the values they read), the split sources are divided
- * per UTC day, currency and source project, and the report the query asked for is summed from the allocated
- * cells.
+ * every dimension the rules, splits, filters and group-by read (DAILY when there are splits), into a cube with
+ * route columns ({@link #newCube()}). Each line item (live) or store cell is routed by the rules and the splits,
+ * whose conditions are decided once per distinct value of each dimension ({@link Router}); a routed key keeps
+ * only what the asked query tells apart. The split sources are divided per UTC day, currency and source project,
+ * and the report the query asked for is summed from the allocated cells.
  *
  * <p>A split's share for each target is exact per the contract ({@code S × w / Σw} rounded half-even to 10
  * places, the largest-weight target taking the remainder). So that a project's breakdown shows what it received,
- * each target's share is spread over the source's cells in proportion to their amounts (rounded the same way,
- * the largest cell taking the remainder), and the largest-weight target takes, per cell, what the others left:
- * every target total is its contract share and every cell's parts add up to the cell.
+ * each target's share is spread over the source's cells as the asked query tells them apart (its group-by and
+ * filter values) in proportion to their amounts (rounded the same way, the largest cell, the first in the order of
+ * their values on a tie, taking the remainder), and the largest-weight target takes, per cell, what the others
+ * left: every target total is its contract share and every cell's parts add up to the cell. An export
+ * ({@link #allocateLineItems}) spreads over line items.
  */
 public final class Allocator {
     private static final int SCALE = 10;
@@ -56,8 +58,22 @@ public final class Allocator {
     private final List<Dimension> dims;
     private final Map<Dimension, Integer> index = new HashMap<>();
     private final Set<ProjectId> registered;
+    /** The positions in {@link #dims} the rules read (the registered project first). */
     private final int[] ruleIndices;
+    /** The positions in {@link #dims} the splits read besides the (routed) project. */
     private final int[] splitIndices;
+    /** Per rule: the position in {@link #dims} of the tag it takes its project from, or -1. */
+    private final int[] fromTag;
+    /** The positions in {@link #dims} of the asked query's group-by and filters besides the project. */
+    private final int[] kept;
+    /** Per position of {@link #dims}: whether a routed key keeps it (the registered project and {@link #kept}). */
+    private final boolean[] keep;
+    private final Decider rules;
+    private final Decider splits;
+    /** The projects line items are routed to, for one report; thread-safe. */
+    private final Dictionary routedProjects = new Dictionary();
+    /** Per rule: the id of its project in {@link #routedProjects}, or -1 when it takes it from a tag. */
+    private final int[] ruleTarget;
 
     private Allocator(Allocation allocation, CostQuery target, Set<ProjectId> registered) {
         this.allocation = allocation;
@@ -86,12 +102,45 @@ public final class Allocator {
         }
         this.ruleIndices = ruleDims.stream().mapToInt(index::get).toArray();
         this.splitIndices = splitDims.stream().mapToInt(index::get).toArray();
+        Set<Dimension> asked = new LinkedHashSet<>(target.groupBy());
+        asked.addAll(target.filters().keySet());
+        asked.remove(Dimension.PROJECT);
+        this.kept = asked.stream().mapToInt(index::get).toArray();
+        List<Allocation.Rule> ruleList = allocation.rules();
+        this.fromTag = new int[ruleList.size()];
+        Dimension[] validProject = new Dimension[ruleList.size()];
+        List<Map<Dimension, Set<String>>> ruleConditions = new ArrayList<>();
+        for (int r = 0; r < ruleList.size(); r++) {
+            Allocation.Rule rule = ruleList.get(r);
+            ruleConditions.add(rule.when());
+            validProject[r] = rule.projectFromTag() == null ? null : Dimension.tag(rule.projectFromTag());
+            fromTag[r] = validProject[r] == null ? -1 : index.get(validProject[r]);
+        }
+        this.keep = new boolean[dims.size()];
+        keep[0] = true;
+        for (int p : kept) {
+            keep[p] = true;
+        }
+        this.ruleTarget = new int[ruleList.size()];
+        for (int r = 0; r < ruleList.size(); r++) {
+            Allocation.Rule rule = ruleList.get(r);
+            ruleTarget[r] = rule.project() == null ? -1 : routedProjects.id(rule.project().value());
+        }
+        this.rules = new Decider(ruleConditions, validProject);
+        this.splits = new Decider(allocation.splits().stream().map(Allocation.Split::from).toList(),
+                new Dimension[allocation.splits().size()]);
         CostQuery.Builder b = CostQuery.builder(target.period())
                 .granularity(allocation.splits().isEmpty() ? target.granularity() : Granularity.DAILY)
                 .metric(target.metric()).groupBy(dims.toArray(Dimension[]::new)).rawCosts(true);
         target.tagAliases().ifPresent(b::tagAliases);
         this.inner = b.build();
     }
+
+    /**
+     * The columns a key of the {@linkplain #newCube() inner cube} has after the values: the routed project (an id
+     * of {@link #routedProjects}), the rule + 1 and the split + 1 (0 for none).
+     */
+    static final int ROUTE_COLUMNS = 3;
 
     /**
      * @param allocation the allocation of the {@code Billing}
@@ -140,23 +189,26 @@ public final class Allocator {
     }
 
     /**
-     * @param raw the report of {@link #innerQuery()}, with the coverage of every registered account
+     * @return an empty cube for the {@linkplain #innerQuery() inner query}'s cells, routing every key added to it
+     *     (a store's cells) or summed into it (a live report's line items, routed as they arrive)
+     */
+    public CostCube newCube() {
+        return new CostCube(inner.granularity(), inner.groupBy(), this);
+    }
+
+    /**
+     * @param cells the cells of {@link #innerQuery()} of every account with data, in a cube of {@link #newCube()}
+     * @param coverage the coverage of every registered account
      * @return the report of the target query, allocated, carrying its provenance
      */
-    public CostReport allocate(CostReport raw) {
+    public CostReport allocate(CostCube cells, List<AccountCoverage> coverage) {
         Map<MoveKey, BigDecimal> moved = new LinkedHashMap<>();
-        List<Cell> cells = new ArrayList<>(raw.rows().size());
-        for (CostRow row : raw.rows()) {
-            Money amount = row.amount();
-            cells.add(new Cell(row.start(), row.keys().values().toArray(String[]::new), amount.currency(),
-                    amount.amount()));
-        }
-        Output out = new Output();
-        distribute(cells, moved, out);
+        Output out = new Output(cells);
+        out.distribute(moved);
         Set<ProjectId> projects = new TreeSet<>(registered);
         projects.addAll(allocation.namedProjects());
         projects.addAll(out.seen);
-        Set<ProjectId> incomplete = incomplete(raw.coverage(), projects);
+        Set<ProjectId> incomplete = incomplete(coverage, projects);
         projects.removeIf(p -> !target.accepts(Dimension.PROJECT, p.value()));
         Set<String> wanted = target.filters().get(Dimension.PROJECT);
         if (wanted != null) {
@@ -168,41 +220,64 @@ public final class Allocator {
                 moves.add(new AllocationProvenance.Move(k.by, k.from, k.to, k.currency, v));
             }
         });
-        return out.cube.toReport(target, projects, raw.coverage())
+        return out.cube.toReport(target, projects, coverage)
                 .withAllocation(new AllocationProvenance(allocation.fingerprint(), moves, incomplete));
     }
 
     /**
-     * Routes every cell by the rules and divides the split sources, per UTC day, currency and source project,
-     * passing each allocated part to {@code out}; sets each cell's routed project and split.
+     * Routes every line item by the rules and divides the split sources, per UTC day, currency and source project,
+     * passing each allocated part to {@code out}; sets each line item's routed project and split.
      */
     private void distribute(List<Cell> cells, Map<MoveKey, BigDecimal> moved, Emitter out) {
-        Map<List<String>, Routed> routes = new HashMap<>();
-        Map<List<String>, Integer> sources = new HashMap<>();
         Map<DayKey, BigDecimal> weights = new HashMap<>();
         Map<SourceKey, List<Cell>> splitSources = new LinkedHashMap<>();
+        long[] bits = new long[Math.max(rules.words, splits.words)];
         for (Cell cell : cells) {
             String[] vals = cell.vals;
-            Routed routed = routes.computeIfAbsent(key(vals, ruleIndices, null), k -> route(vals));
-            if (routed.rule >= 0) {
-                ProjectId from = ProjectId.of(vals[0]);
-                if (!from.equals(routed.project)) {
-                    moved.merge(new MoveKey(allocation.rules().get(routed.rule).name(), from, routed.project,
-                            cell.currency), cell.amount, BigDecimal::add);
+            int rule = -1;
+            if (rules.size > 0) {
+                rules.start(bits);
+                for (int p : ruleIndices) {
+                    rules.and(bits, rules.bits(p, vals[p]));
                 }
+                rule = rules.first(bits);
             }
-            cell.project = routed.project;
-            cell.split = sources.computeIfAbsent(key(vals, splitIndices, routed.project.value()),
-                    k -> source(vals, routed.project));
+            ProjectId from = ProjectId.of(vals[0]);
+            ProjectId routed = rule < 0 ? from : routedBy(rule, i -> vals[i]);
+            if (rule >= 0 && !from.equals(routed)) {
+                moved.merge(new MoveKey(allocation.rules().get(rule).name(), from, routed, cell.currency),
+                        cell.amount, BigDecimal::add);
+            }
+            cell.project = routed;
+            cell.split = -1;
+            if (splits.size > 0) {
+                splits.start(bits);
+                for (int p : splitIndices) {
+                    splits.and(bits, splits.bits(p, vals[p]));
+                }
+                splits.and(bits, splits.bits(0, routed.value()));
+                cell.split = splits.first(bits);
+            }
             if (cell.split >= 0) {
-                splitSources.computeIfAbsent(new SourceKey(cell.split, cell.day, cell.currency, routed.project),
+                splitSources.computeIfAbsent(new SourceKey(cell.split, cell.day, cell.currency, routed),
                         k -> new ArrayList<>()).add(cell);
             } else {
                 out.emit(cell, cell.project, cell.amount);
-                weights.merge(new DayKey(cell.day, cell.currency, routed.project), cell.amount, BigDecimal::add);
+                weights.merge(new DayKey(cell.day, cell.currency, routed), cell.amount, BigDecimal::add);
             }
         }
         splitSources.forEach((k, split) -> divide(k, split, weights, moved, out));
+    }
+
+    /**
+     * @param rule a rule that matched: its conditions and, for a rule taking its project from a tag, the tag's
+     *     validity as a project id were checked
+     * @param value the value at a position of {@link #dims}
+     * @return the project the rule routes to
+     */
+    private ProjectId routedBy(int rule, IntFunction<String> value) {
+        Allocation.Rule r = allocation.rules().get(rule);
+        return r.project() != null ? r.project() : ProjectId.of(value.apply(fromTag[rule]));
     }
 
     /**
@@ -273,44 +348,6 @@ public final class Allocator {
     private static BigDecimal columnAmount(Metric metric, CostRecord r) {
         Money m = metric == Metric.LIST ? r.listCost().orElse(r.billedCost()) : metric.of(r);
         return m.amount();
-    }
-
-    private static List<String> key(String[] vals, int[] indices, String first) {
-        String[] k = new String[indices.length + (first == null ? 0 : 1)];
-        int j = 0;
-        if (first != null) {
-            k[j++] = first;
-        }
-        for (int i : indices) {
-            k[j++] = vals[i];
-        }
-        return Arrays.asList(k);
-    }
-
-    private Routed route(String[] vals) {
-        Function<Dimension, String> values = d -> vals[index.get(d)];
-        List<Allocation.Rule> rules = allocation.rules();
-        for (int r = 0; r < rules.size(); r++) {
-            Allocation.Rule rule = rules.get(r);
-            if (rule.matches(values)) {
-                ProjectId to = rule.target(values);
-                if (to != null) {
-                    return new Routed(r, to);
-                }
-            }
-        }
-        return new Routed(-1, ProjectId.of(vals[0]));
-    }
-
-    private int source(String[] vals, ProjectId routed) {
-        Function<Dimension, String> values = d -> d == Dimension.PROJECT ? routed.value() : vals[index.get(d)];
-        List<Allocation.Split> splits = allocation.splits();
-        for (int s = 0; s < splits.size(); s++) {
-            if (splits.get(s).matches(values)) {
-                return s;
-            }
-        }
-        return -1;
     }
 
     /** Divides one split's source of one day, currency and source project among its targets. */
@@ -462,33 +499,425 @@ public final class Allocator {
         void emit(Cell cell, ProjectId project, BigDecimal amount);
     }
 
-    /** The allocated cells, filtered by the asked query and summed into its cube. */
+    /**
+     * Which of an ordered list of rules (or splits) accept a line item: each condition is decided once per distinct
+     * value of its dimension, as a bitset of the entries that accept it, and a line item's entries are the AND of
+     * its values' bitsets, the first set bit deciding. Thread-safe.
+     */
+    private final class Decider {
+        final int size;
+        final int words;
+        private final List<Map<Dimension, Set<String>>> conditions;
+        /** Per entry: a dimension whose value must also be a valid project id (a rule's projectFromTag), or null. */
+        private final Dimension[] validProject;
+        /** Per position of {@link #dims}: the bitset of each value seen. */
+        private final List<Map<String, long[]>> byValue = new ArrayList<>();
+
+        Decider(List<Map<Dimension, Set<String>>> conditions, Dimension[] validProject) {
+            this.size = conditions.size();
+            this.words = (size + 63) >>> 6;
+            this.conditions = conditions;
+            this.validProject = validProject;
+            for (int p = 0; p < dims.size(); p++) {
+                byValue.add(new ConcurrentHashMap<>());
+            }
+        }
+
+        /**
+         * @return the entries accepting {@code value} at a position of {@link #dims} (for splits, position 0 is the
+         *     routed project)
+         */
+        long[] bits(int position, String value) {
+            Map<String, long[]> known = byValue.get(position);
+            long[] bits = known.get(value);
+            if (bits == null) {
+                Dimension d = dims.get(position);
+                bits = new long[words];
+                for (int i = 0; i < size; i++) {
+                    Set<String> accepted = conditions.get(i).get(d);
+                    boolean ok = (accepted == null || accepted.contains(value))
+                            && (!d.equals(validProject[i]) || (!value.isEmpty() && safeProject(value) != null));
+                    if (ok) {
+                        bits[i >>> 6] |= 1L << i;
+                    }
+                }
+                known.put(value, bits);
+            }
+            return bits;
+        }
+
+        void start(long[] acc) {
+            Arrays.fill(acc, 0, words, -1L);
+        }
+
+        void and(long[] acc, long[] bits) {
+            for (int w = 0; w < words; w++) {
+                acc[w] &= bits[w];
+            }
+        }
+
+        /** @return the first entry set, or -1 */
+        int first(long[] acc) {
+            for (int w = 0; w < words; w++) {
+                if (acc[w] != 0) {
+                    return (w << 6) + Long.numberOfTrailingZeros(acc[w]);
+                }
+            }
+            return -1;
+        }
+    }
+
+    /**
+     * Routes keys of the {@linkplain #newCube() inner cube}'s layout: a line item's (live) or a store's cell's. The
+     * rules and the splits are decided from the bitsets of the key's values, each looked up once per distinct value
+     * id; the route columns are set and every value the asked query does not tell apart (all but the registered
+     * project and the asked group-by and filters) is zeroed, so that the cells are only as many as the report
+     * needs. Not thread-safe: one per thread.
+     */
+    final class Router {
+        private final CostCube cube;
+        private final long[] acc = new long[Math.max(1, Math.max(rules.words, splits.words))];
+        private final BitsCache[] ruleBits = new BitsCache[dims.size()];
+        private final BitsCache[] splitBits = new BitsCache[dims.size()];
+        private final BitsCache splitBitsOfProject = new BitsCache();
+        private final IdCache routedOfRegistered = new IdCache();
+
+        private Router(CostCube cube) {
+            this.cube = cube;
+            for (int p : ruleIndices) {
+                ruleBits[p] = new BitsCache();
+            }
+            for (int p : splitIndices) {
+                splitBits[p] = new BitsCache();
+            }
+        }
+
+        /**
+         * @param from a key with the values of {@link #dims} as ids of the cube's group-by dictionaries from
+         *     {@code from[at]}, then the route columns (ignored), then anything
+         * @param to receives {@code from}, routed
+         */
+        void route(int[] from, int at, int[] to) {
+            System.arraycopy(from, 0, to, 0, from.length);
+            int registered = from[at];
+            int rule = -1;
+            if (rules.size > 0) {
+                rules.start(acc);
+                for (int p : ruleIndices) {
+                    rules.and(acc, ruleBits[p].get(rules, p, from[at + p]));
+                }
+                rule = rules.first(acc);
+            }
+            int project;
+            if (rule < 0) {
+                project = routedOfRegistered.get(registered);
+                if (project < 0) {
+                    project = routedOfRegistered.put(registered, routedProjects.id(value(0, registered)));
+                }
+            } else {
+                project = ruleTarget[rule];
+                if (project < 0) {
+                    project = routedProjects.id(value(fromTag[rule], from[at + fromTag[rule]]));
+                }
+            }
+            int split = -1;
+            if (splits.size > 0) {
+                splits.start(acc);
+                for (int p : splitIndices) {
+                    splits.and(acc, splitBits[p].get(splits, p, from[at + p]));
+                }
+                long[] bits = splitBitsOfProject.cached(project);
+                if (bits == null) {
+                    bits = splitBitsOfProject.put(project, splits.bits(0, routedProjects.value(project)));
+                }
+                splits.and(acc, bits);
+                split = splits.first(acc);
+            }
+            for (int p = 1; p < dims.size(); p++) {
+                if (!keep[p]) {
+                    to[at + p] = 0;
+                }
+            }
+            int route = at + dims.size();
+            to[route] = project;
+            to[route + 1] = rule + 1;
+            to[route + 2] = split + 1;
+        }
+
+        private String value(int position, int id) {
+            return cube.values(position).value(id);
+        }
+
+        /**
+         * The bitsets of the last values seen at one position, by id: a direct-mapped cache, small since a live
+         * report has a router per account.
+         */
+        private final class BitsCache {
+            private static final int SLOTS = 64;
+            private final int[] ids = new int[SLOTS];
+            private final long[][] bits = new long[SLOTS][];
+
+            BitsCache() {
+                Arrays.fill(ids, -1);
+            }
+
+            long[] get(Decider decider, int position, int id) {
+                long[] b = cached(id);
+                return b != null ? b : put(id, decider.bits(position, value(position, id)));
+            }
+
+            long[] cached(int id) {
+                int slot = id & (SLOTS - 1);
+                return ids[slot] == id ? bits[slot] : null;
+            }
+
+            long[] put(int id, long[] b) {
+                int slot = id & (SLOTS - 1);
+                ids[slot] = id;
+                bits[slot] = b;
+                return b;
+            }
+        }
+    }
+
+    /**
+     * @param cube a cube of {@link #newCube()}
+     * @return a router of that cube's keys, for one thread
+     */
+    Router router(CostCube cube) {
+        return new Router(cube);
+    }
+
+    /**
+     * A report's allocation: the routed cells of the inner cube are summed into the asked query's cube, as exact
+     * scaled longs, or divided among the split targets.
+     */
     private final class Output implements Emitter {
         final CostCube cube = new CostCube(target.granularity(), target.groupBy());
         final Set<ProjectId> seen = new LinkedHashSet<>();
-        private final Dimension[] filters = target.filters().keySet().toArray(Dimension[]::new);
+        private final CostCube inner;
+        /** The inner cube's routed cells: (bucket, values of {@link #dims}, route columns, currency). */
+        private final CellSums routed;
+        /** Where the route columns start in {@link #routed}. */
+        private final int route = 1 + dims.size();
         private final List<Dimension> groupBy = target.groupBy();
+        private final Dimension[] filters = target.filters().keySet().toArray(Dimension[]::new);
+        /** Per filter: its position in {@link #dims}, or -1 for the project. */
+        private final int[] filterAt = new int[filters.length];
+        /** Per group-by dimension: its position in {@link #dims}, or -1 for the project. */
+        private final int[] groupAt = new int[groupBy.size()];
+        private final IdCache[] accepts = new IdCache[filters.length];
+        private final IdCache[] targetValue = new IdCache[groupBy.size()];
+        private final IdCache targetProject = new IdCache();
+        private final IdCache targetCurrency = new IdCache();
+        private final Map<Integer, Integer> targetBucket = new HashMap<>();
+        private boolean[] seenIds = new boolean[16];
+        private final int[] key;
+
+        Output(CostCube inner) {
+            this.inner = inner;
+            this.routed = inner.rowCells();
+            this.key = new int[cube.width()];
+            for (int f = 0; f < filters.length; f++) {
+                filterAt[f] = filters[f] == Dimension.PROJECT ? -1 : index.get(filters[f]);
+                accepts[f] = new IdCache();
+            }
+            for (int k = 0; k < groupBy.size(); k++) {
+                groupAt[k] = groupBy.get(k) == Dimension.PROJECT ? -1 : index.get(groupBy.get(k));
+                targetValue[k] = new IdCache();
+            }
+        }
+
+        /** @return the value of a dictionary id at a position of {@link #dims} */
+        private String value(int position, int id) {
+            return inner.values(position).value(id);
+        }
+
+        /**
+         * Sums the routed cells no split takes into the cube, records what the rules moved and the proportional
+         * weights, and divides the split sources.
+         */
+        void distribute(Map<MoveKey, BigDecimal> moved) {
+            CellSums moves = new CellSums(4);
+            boolean proportional = allocation.splits().stream()
+                    .anyMatch(s -> s.method() == Allocation.Method.PROPORTIONAL);
+            CellSums weights = proportional ? new CellSums(3) : null;
+            Map<SourceKey, List<Integer>> sources = new LinkedHashMap<>();
+            int currencyAt = routed.width() - 1;
+            int[] moveKey = new int[4];
+            int[] weightKey = new int[3];
+            int[] ids = new int[dims.size()];
+            for (int c = 0, n = routed.size(); c < n; c++) {
+                int registered = routed.key(c, 1);
+                int to = routed.key(c, route);
+                int rule = routed.key(c, route + 1) - 1;
+                int split = routed.key(c, route + 2) - 1;
+                int currency = routed.key(c, currencyAt);
+                int scale = routed.scale(currency);
+                long units = scale < 0 ? 0 : routed.units(c);
+                BigDecimal big = routed.big(c);
+                if (rule >= 0 && !value(0, registered).equals(routedProjects.value(to))) {
+                    moveKey[0] = rule;
+                    moveKey[1] = registered;
+                    moveKey[2] = to;
+                    moveKey[3] = currency;
+                    CostCube.add(moves, moves.cell(moveKey), currency, units, Math.max(0, scale), big);
+                }
+                if (split >= 0) {
+                    sources.computeIfAbsent(new SourceKey(split, LocalDate.ofEpochDay(routed.key(c, 0)),
+                            inner.currency(currency), ProjectId.of(routedProjects.value(to))),
+                            s -> new ArrayList<>()).add(c);
+                    continue;
+                }
+                see(to);
+                if (weights != null) {
+                    weightKey[0] = routed.key(c, 0);
+                    weightKey[1] = to;
+                    weightKey[2] = currency;
+                    CostCube.add(weights, weights.cell(weightKey), currency, units, Math.max(0, scale), big);
+                }
+                for (int j : kept) {
+                    ids[j] = routed.key(c, 1 + j);
+                }
+                if (targetKey(routed.key(c, 0), to, ids, currency)) {
+                    cube.add(key, units, Math.max(0, scale), big);
+                }
+            }
+            for (int c = 0; c < moves.size(); c++) {
+                moved.merge(new MoveKey(allocation.rules().get(moves.key(c, 0)).name(),
+                        ProjectId.of(value(0, moves.key(c, 1))), ProjectId.of(routedProjects.value(moves.key(c, 2))),
+                        inner.currency(moves.key(c, 3))), moves.value(c), BigDecimal::add);
+            }
+            Map<DayKey, BigDecimal> weightOf = new HashMap<>();
+            for (int c = 0; weights != null && c < weights.size(); c++) {
+                weightOf.put(new DayKey(LocalDate.ofEpochDay(weights.key(c, 0)), inner.currency(weights.key(c, 2)),
+                        ProjectId.of(routedProjects.value(weights.key(c, 1)))), weights.value(c));
+            }
+            sources.forEach((k, cells) -> divide(k, sourceCells(k, cells), weightOf, moved, this));
+            for (int p = 0; p < seenIds.length; p++) {
+                if (seenIds[p]) {
+                    seen.add(ProjectId.of(routedProjects.value(p)));
+                }
+            }
+        }
+
+        /**
+         * @return a split source's routed cells, those the asked query cannot tell apart merged, in the order of
+         *     their values as strings (the asked group-by, then the filters)
+         */
+        private List<Cell> sourceCells(SourceKey k, List<Integer> cells) {
+            Integer[] order = cells.toArray(Integer[]::new);
+            Arrays.sort(order, (a, b) -> {
+                for (int j : kept) {
+                    int c = value(j, routed.key(a, 1 + j)).compareTo(value(j, routed.key(b, 1 + j)));
+                    if (c != 0) {
+                        return c;
+                    }
+                }
+                return 0;
+            });
+            List<Cell> out = new ArrayList<>();
+            int[] last = null;
+            BigDecimal sum = null;
+            for (int c : order) {
+                int[] ids = new int[dims.size()];
+                for (int j : kept) {
+                    ids[j] = routed.key(c, 1 + j);
+                }
+                if (last != null && !Arrays.equals(last, ids)) {
+                    out.add(sourceCell(k, last, sum));
+                    sum = null;
+                }
+                last = ids;
+                sum = sum == null ? routed.value(c) : sum.add(routed.value(c));
+            }
+            if (last != null) {
+                out.add(sourceCell(k, last, sum));
+            }
+            return out;
+        }
+
+        private Cell sourceCell(SourceKey k, int[] ids, BigDecimal sum) {
+            Cell cell = new Cell(k.day, null, k.currency, sum);
+            cell.ids = ids;
+            return cell;
+        }
+
+        private void see(int project) {
+            if (project >= seenIds.length) {
+                seenIds = Arrays.copyOf(seenIds, Math.max(seenIds.length * 2, project + 1));
+            }
+            seenIds[project] = true;
+        }
 
         @Override
         public void emit(Cell cell, ProjectId project, BigDecimal amount) {
             if (amount.signum() == 0 && cell.amount.signum() != 0) {
                 return;
             }
-            seen.add(project);
-            for (Dimension d : filters) {
-                if (!target.accepts(d, value(cell, project, d))) {
-                    return;
-                }
+            int to = routedProjects.id(project.value());
+            see(to);
+            if (targetKey((int) cell.day.toEpochDay(), to, cell.ids, inner.currencyId(cell.currency))) {
+                cube.add(key, amount);
             }
-            List<String> keys = new ArrayList<>(groupBy.size());
-            for (Dimension d : groupBy) {
-                keys.add(value(cell, project, d));
-            }
-            cube.add(new CostCell(cell.day, project, keys, new Money(amount, cell.currency)));
         }
 
-        private String value(Cell cell, ProjectId project, Dimension d) {
-            return d == Dimension.PROJECT ? project.value() : cell.vals[index.get(d)];
+        /**
+         * Fills {@link #key} with the cube's cell of a routed cell, unless the asked query's filters refuse it.
+         *
+         * @param day the routed cell's bucket (its first day)
+         * @param to the routed project
+         * @param ids the values of {@link #dims} (those kept are read)
+         * @param currency the inner cube's currency id
+         * @return whether the filters accept it
+         */
+        private boolean targetKey(int day, int to, int[] ids, int currency) {
+            for (int f = 0; f < filters.length; f++) {
+                int at = filterAt[f];
+                int id = at < 0 ? to : ids[at];
+                int ok = accepts[f].get(id);
+                if (ok < 0) {
+                    ok = accepts[f].put(id, target.accepts(filters[f], at < 0 ? routedProjects.value(to)
+                            : value(at, id)) ? 1 : 0);
+                }
+                if (ok == 0) {
+                    return false;
+                }
+            }
+            key[0] = targetBucket.computeIfAbsent(day,
+                    d -> (int) target.granularity().bucketStart(LocalDate.ofEpochDay(d)).toEpochDay());
+            int p = targetProject.get(to);
+            key[1] = p >= 0 ? p : targetProject.put(to, cube.projects.id(routedProjects.value(to)));
+            for (int g = 0; g < groupBy.size(); g++) {
+                int at = groupAt[g];
+                int id = at < 0 ? to : ids[at];
+                int v = targetValue[g].get(id);
+                key[2 + g] = v >= 0 ? v : targetValue[g].put(id, cube.keyValues[g].id(at < 0
+                        ? routedProjects.value(to) : value(at, id)));
+            }
+            int cur = targetCurrency.get(currency);
+            key[key.length - 1] = cur >= 0 ? cur
+                    : targetCurrency.put(currency, cube.currencyId(inner.currency(currency)));
+            return true;
+        }
+    }
+
+    /** Non-negative ints by non-negative int id, -1 when unknown; grows as needed. */
+    private static final class IdCache {
+        private int[] values = new int[0];
+
+        int get(int id) {
+            return id < values.length ? values[id] : -1;
+        }
+
+        int put(int id, int value) {
+            if (id >= values.length) {
+                int old = values.length;
+                values = Arrays.copyOf(values, Math.max(old * 2, Math.max(16, id + 1)));
+                Arrays.fill(values, old, values.length, -1);
+            }
+            values[id] = value;
+            return value;
         }
     }
 
@@ -501,6 +930,8 @@ public final class Allocator {
         ProjectId project;
         int split;
         int item;
+        /** For a report's split source: the ids of the asked query's kept values in the inner cube. */
+        int[] ids;
 
         Cell(LocalDate day, String[] vals, Currency currency, BigDecimal amount) {
             this.day = day;
@@ -508,9 +939,6 @@ public final class Allocator {
             this.currency = currency;
             this.amount = amount;
         }
-    }
-
-    private record Routed(int rule, ProjectId project) {
     }
 
     private record MoveKey(String by, ProjectId from, ProjectId to, Currency currency) {

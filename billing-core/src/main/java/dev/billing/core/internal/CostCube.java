@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * first day as an epoch day, dictionary ids of the project and of each group-by value, the currency
  * id) in a {@link CellSums} table, never a tuple of objects; the finest cells are never materialized.
  *
+ * <p>A cube for an {@link Allocator} routes every key added to it: it has extra key columns after the group-by
+ * values (the route), which its rows keep; such a cube is read by the allocator, never reported as it is.
+ *
  * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
  * ({@link CostCell}s through {@link #add}, or {@link CostCellColumns} blocks of cells or of either roll-up, as a
  * {@link RollupSink}), or, for a live report, by
@@ -52,6 +55,10 @@ public final class CostCube implements RollupSink {
     private final Rollups sums;
     private final int width;
     private final int[] key;
+    private final Allocator allocator;
+    /** Routes the keys added from cells (a store's), with the lock held; null without allocator. */
+    private final Allocator.Router router;
+    private final int[] routedKey;
     private ValueIds projectIds;
     private ValueIds[] keyIds;
     private LocalDate lastBucket;
@@ -64,15 +71,43 @@ public final class CostCube implements RollupSink {
      * @param groupBy the row dimensions
      */
     public CostCube(Granularity granularity, List<Dimension> groupBy) {
+        this(granularity, groupBy, null);
+    }
+
+    /**
+     * @param granularity how dates are bucketed
+     * @param groupBy the row dimensions: the allocator's inner query's when there is one
+     * @param allocator the allocator whose cells these are, or null: every key is then routed as it is added
+     *     ({@link Allocator.Router}), with the route in {@value Allocator#ROUTE_COLUMNS} more ints after the
+     *     group-by values, kept in the rows and read by the allocator (such a cube is not reported as it is)
+     */
+    CostCube(Granularity granularity, List<Dimension> groupBy, Allocator allocator) {
         this.granularity = granularity;
         this.groupBy = List.copyOf(groupBy);
         this.keyValues = new Dictionary[this.groupBy.size()];
         for (int k = 0; k < keyValues.length; k++) {
             keyValues[k] = new Dictionary();
         }
-        this.width = this.groupBy.size() + 3;
+        this.width = this.groupBy.size() + 3 + (allocator == null ? 0 : Allocator.ROUTE_COLUMNS);
         this.key = new int[width];
         this.sums = new Rollups();
+        this.allocator = allocator;
+        this.router = allocator == null ? null : allocator.router(this);
+        this.routedKey = new int[width];
+    }
+
+    /** @return a router of this cube's keys for one thread, or null when the cube has no allocator */
+    Allocator.Router newRouter() {
+        return allocator == null ? null : allocator.router(this);
+    }
+
+    /** @return {@link #key}, routed when the cube has an allocator */
+    private int[] routedKey() {
+        if (router == null) {
+            return key;
+        }
+        router.route(key, 2, routedKey);
+        return routedKey;
     }
 
     /**
@@ -137,6 +172,40 @@ public final class CostCube implements RollupSink {
         }
     }
 
+    /**
+     * @return the cells per (bucket, group-by values..., currency), the ids being those of {@link #values}; null
+     *     without group-by
+     */
+    CellSums rowCells() {
+        return sums.rows;
+    }
+
+    /** @return the dictionary of the {@code k}-th group-by dimension's values */
+    Dictionary values(int k) {
+        return keyValues[k];
+    }
+
+    /**
+     * Adds a sum to a cell given by ids of this cube's dictionaries.
+     *
+     * @param cell bucket (its first day), project, group-by values, currency
+     * @param units the sum's long part, in units of {@code scale}
+     * @param big the sum's exact remainder, or null
+     */
+    synchronized void add(int[] cell, long units, int scale, BigDecimal big) {
+        sums.add(cell, cell[width - 1], units, scale, big, BOTH);
+    }
+
+    /**
+     * Adds an exact amount to a cell given by ids of this cube's dictionaries.
+     *
+     * @param cell bucket (its first day), project, group-by values, currency
+     */
+    synchronized void add(int[] cell, BigDecimal amount) {
+        System.arraycopy(cell, 0, key, 0, width);
+        add(cell[width - 1], amount, BOTH);
+    }
+
     /** @return the key width: bucket, project, group-by values, currency */
     int width() {
         return width;
@@ -162,7 +231,8 @@ public final class CostCube implements RollupSink {
         }
     }
 
-    private Currency currency(int id) {
+    /** @return the currency of an id this cube gave */
+    Currency currency(int id) {
         synchronized (currencies) {
             return currencies.get(id);
         }
@@ -275,7 +345,7 @@ public final class CostCube implements RollupSink {
             if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
                 add(currency, block.sum(c), to);
             } else {
-                sums.add(key, currency, units, scale, null, to);
+                sums.add(routedKey(), currency, units, scale, null, to);
             }
         }
     }
@@ -311,10 +381,11 @@ public final class CostCube implements RollupSink {
     private void add(int currency, BigDecimal amount, int to) {
         int scale = Scales.scaleOf(amount);
         long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
+        int[] k = routedKey();
         if (units == Long.MIN_VALUE) {
-            sums.add(key, currency, 0, 0, amount, to);
+            sums.add(k, currency, 0, 0, amount, to);
         } else {
-            sums.add(key, currency, units, scale, null, to);
+            sums.add(k, currency, units, scale, null, to);
         }
     }
 
@@ -355,7 +426,8 @@ public final class CostCube implements RollupSink {
                 coverage);
     }
 
-    private static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
+    /** Adds a sum given as a long in units of {@code scale} (none when {@code scale} is negative) and an exact part. */
+    static void add(CellSums to, int cell, int currency, long units, int scale, BigDecimal big) {
         if (scale >= 0) {
             to.add(cell, currency, units, scale);
         }

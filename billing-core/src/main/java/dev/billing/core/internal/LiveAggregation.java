@@ -27,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue behind one lock (a DAILY partial has thousands of cells); the shards are added to the cube once,
  * when the report is made.
  *
+ * <p>With an {@link Allocator}, the query is its inner query and each line item's key is routed as it arrives
+ * ({@link Allocator.Router}), so that the cells are only those the allocated report needs.
+ *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
  * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), only the group-by
@@ -64,8 +67,17 @@ public final class LiveAggregation {
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
+        this(query, new CostCube(query.granularity(), query.groupBy()));
+    }
+
+    /**
+     * @param query what to aggregate
+     * @param cube an empty cube for the query: {@link Allocator#newCube()} when it is an allocator's
+     *     {@linkplain Allocator#innerQuery() inner query}, each line item's key then being routed as it arrives
+     */
+    public LiveAggregation(CostQuery query, CostCube cube) {
         this.query = query;
-        this.cube = new CostCube(query.granularity(), query.groupBy());
+        this.cube = cube;
         this.from = (int) query.period().start().toEpochDay();
         this.to = (int) query.period().end().toEpochDay();
         this.bucketOfDay = new int[Math.max(0, to - from)];
@@ -195,6 +207,9 @@ public final class LiveAggregation {
         private final boolean acceptsNothing;
         private final int[] key = new int[cube.width()];
         private final int[] last = new int[cube.width()];
+        /** Routes each line item's key when there is an allocator (into {@link #routed}), else null. */
+        private final Allocator.Router router = cube.newRouter();
+        private final int[] routed = router == null ? null : new int[cube.width()];
         private int lastCell = -1;
         /**
          * Per group-by key: the fixed dimension to encode per record, or null when it is constant for the account or
@@ -283,6 +298,10 @@ public final class LiveAggregation {
             int cur = lastCurrencyId;
             int w = k.length;
             k[w - 1] = cur;
+            if (router != null) {
+                router.route(k, 2, routed);
+                k = routed;
+            }
             if (sums == null) {
                 sums = new CellSums(w, cellsHint);
             }
