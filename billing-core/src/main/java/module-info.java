@@ -1,7 +1,7 @@
 /**
  * The Billing SDK: the API host applications call ({@code dev.billing.core}) and the SPI providers and
  * stores implement ({@code dev.billing.core.spi}). The engine ({@code dev.billing.core.internal}) is not exported;
- * {@code dev.billing.core.support} (argument and endpoint checks) is exported only to the SDK's own modules.
+ * {@code dev.billing.core.support} (argument and endpoint checks, the stores' lease) is exported only to the SDK's own modules.
  */
 module dev.billing.core {
     requires org.slf4j;

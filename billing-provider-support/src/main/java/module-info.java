@@ -2,7 +2,8 @@
  * What every HTTP provider of the SDK shares. {@code dev.billing.provider} is public: the {@link
  * dev.billing.provider.HttpSettings} value every provider builder accepts and its {@link
  * dev.billing.provider.RetryPolicy}. {@code dev.billing.provider.support} (the retry loop, the {@code Retry-After}
- * reader, the settings reader, endpoint and argument checks) is exported only to the provider modules.
+ * reader, the settings reader and factory base, endpoint and argument checks) is exported only to the provider
+ * modules.
  */
 module dev.billing.provider {
     requires transitive dev.billing.core;

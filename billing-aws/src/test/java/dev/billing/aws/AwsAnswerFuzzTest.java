@@ -9,11 +9,8 @@ import dev.billing.core.BillingException;
 import dev.billing.core.Granularity;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.testkit.AnswerFuzz;
-import dev.billing.testkit.Mutations;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded fuzzing of the Cost Explorer answer parser over real HTTP: every mutant of a valid discovery or detail
- * answer ({@link Mutations}) either gives the exact records or fails the account with a {@link BillingException}
- * of a bounded one-line message; nothing else escapes, nothing hangs.
+ * answer ({@link dev.billing.testkit.Mutations}) either gives the exact records or fails the account with a
+ * {@link BillingException} of a bounded one-line message; nothing else escapes, nothing hangs.
  */
 @Timeout(20)
 class AwsAnswerFuzzTest extends AwsTestSupport {
@@ -54,27 +51,17 @@ class AwsAnswerFuzzTest extends AwsTestSupport {
         server.resetAll();
     }
 
-    static LongStream seeds() {
-        return LongStream.range(0, 200);
-    }
-
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("dev.billing.testkit.AnswerFuzz#seeds")
     void mutant(long seed) {
-        boolean discovery = seed % 3 == 0;
-        byte[] mutant = Mutations.mutate(bytes(discovery ? DISCOVERY : DETAIL), seed);
-        serve(discovery ? mutant : bytes(DISCOVERY), discovery ? bytes(DETAIL) : mutant);
+        AnswerFuzz.Answer answer = AnswerFuzz.mutateOnePage(seed, DISCOVERY, DETAIL);
+        serve(answer.page(0), answer.page(1));
         AnswerFuzz.assertExactOrRefused(sink -> provider.fetch(request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY),
-                sink), java.util.Arrays.equals(mutant, bytes(discovery ? DISCOVERY : DETAIL)) ? new BigDecimal("10.25") : null);
-    }
-
-    static Stream<String> extremes() {
-        return Stream.of("1E+999999999", "1E-999999999", "9".repeat(900_000), "1" + "0".repeat(40), "NaN", "",
-                "\u001b[2J\u0007");
+                sink), answer.unchanged() ? new BigDecimal("10.25") : null);
     }
 
     @ParameterizedTest
-    @MethodSource("extremes")
+    @MethodSource("dev.billing.testkit.AnswerFuzz#extremeAmounts")
     void anExtremeAmount_failsTheAccount_withAShortMessage(String amount) {
         serve(bytes(DISCOVERY), bytes(DETAIL.replace("10.5", amount)));
         Throwable t = catchThrowable(() -> fetch(provider, request(account("prod-aws"), month(2026, 1), Granularity.MONTHLY)));

@@ -10,7 +10,7 @@ import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.Granularity;
 import dev.billing.core.RateLimitedException;
 import dev.billing.testkit.AwsCostExplorerSimulator;
-import dev.billing.testkit.AwsCostExplorerSimulator.Fault;
+import dev.billing.testkit.Fault;
 import dev.billing.testkit.AwsCostExplorerSimulator.Row;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -181,7 +181,7 @@ public final class AzureCostManagementProvider implements BillingProvider {
         return Collections.unmodifiableSet(c);
     }
 
-    /** @return the tag names read as record tags (at most one), empty for none */
+    /** @return the tag names read as record tags, empty for none */
     public List<String> tagKeys() {
         return tagKeys;
     }
@@ -330,16 +330,16 @@ public final class AzureCostManagementProvider implements BillingProvider {
         }
 
         /**
-         * @param keys the Azure tag names read as record tags (matched case-insensitively, as Azure does; the record's
-         *     tag is named as given here); at most one: each costs queries per service and month, see
-         *     docs/azure-cost-management.md (default none)
+         * @param keys the Azure tag names read as record tags, each record carrying every one of them (matched
+         *     case-insensitively, as Azure does; the record's tags are named as given here, {@code ""} where the line
+         *     has no such tag); they cost queries per service and month, see docs/azure-cost-management.md (default
+         *     none)
          * @return this builder
-         * @throws IllegalArgumentException when a key is blank, or more than one key is named
+         * @throws IllegalArgumentException when a key is blank, or two keys are the same name ignoring case
          */
         public Builder tagKeys(List<String> keys) {
             if (!QueryFetcher.validTagKeys(keys)) {
-                throw new IllegalArgumentException("tagKeys must be at most " + QueryFetcher.MAX_TAG_KEYS
-                        + " non-blank tag name, got " + keys);
+                throw new IllegalArgumentException("tagKeys must " + QueryFetcher.TAG_KEYS_REQUIREMENT + ", got " + keys);
             }
             this.tagKeys = keys.stream().map(String::trim).toList();
             return this;

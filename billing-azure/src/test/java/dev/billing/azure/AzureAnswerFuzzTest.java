@@ -6,44 +6,41 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import dev.billing.core.BillingException;
 import dev.billing.core.ProviderProtocolException;
 import dev.billing.testkit.AnswerFuzz;
-import dev.billing.testkit.Mutations;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Seeded fuzzing of the Cost Management Query answer parser over real HTTP: every mutant of either page of a
- * valid two-page answer ({@link Mutations}) either gives the exact records or fails the account with a
- * {@link BillingException} of a bounded one-line message; nothing else escapes, nothing hangs.
+ * valid two-page answer ({@link dev.billing.testkit.Mutations}) either gives the exact records or fails the account
+ * with a {@link BillingException} of a bounded one-line message; nothing else escapes, nothing hangs.
  */
 @Timeout(20)
 class AzureAnswerFuzzTest {
     /** The second page, as the first page's nextLink names it. */
     private static final String SECOND = AzureTestSupport.QUERY_URL + "&$skiptoken=2";
-    private static WireMockServer server;
+    @RegisterExtension
+    static final WireMockExtension server = WireMockExtension.newInstance()
+            .options(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal()).build();
     private static AzureCostManagementProvider provider;
     private static String first;
     private static String second;
 
     @BeforeAll
     static void start() {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").disableRequestJournal());
-        server.start();
-        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.port());
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.getPort());
         provider = AzureCostManagementProvider.builder().endpoint(url).authority(url)
                 .http(AzureTestSupport.http(AzureTestSupport.FAST).build()).build();
         first = AzureTestSupport.page(url + SECOND, AzureTestSupport.row("1.1", 20260101));
@@ -51,14 +48,8 @@ class AzureAnswerFuzzTest {
                 AzureTestSupport.row("0.3", 20260102, "Compute"));
     }
 
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
-
     @BeforeEach
-    void reset() {
-        server.resetAll();
+    void stubTheToken() {
         server.stubFor(post(urlEqualTo("/" + AzureTestSupport.TENANT + "/oauth2/v2.0/token")).willReturn(AzureTestSupport.ok(
                 "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"" + AzureTestSupport.ACCESS_TOKEN + "\"}")));
         server.stubFor(WireMock.post(WireMock.urlPathMatching(".*/providers/Microsoft.CostManagement/query"))
@@ -66,19 +57,13 @@ class AzureAnswerFuzzTest {
                 .willReturn(AzureTestSupport.ok(AzureTestSupport.page(null))));
     }
 
-    static LongStream seeds() {
-        return LongStream.range(0, 200);
-    }
-
     @ParameterizedTest
-    @MethodSource("seeds")
+    @MethodSource("dev.billing.testkit.AnswerFuzz#seeds")
     void mutant(long seed) {
-        boolean onFirst = seed % 2 == 0;
-        byte[] valid = bytes(onFirst ? first : second);
-        byte[] mutant = Mutations.mutate(valid, seed);
-        serve(onFirst ? mutant : bytes(first), onFirst ? bytes(second) : mutant);
+        AnswerFuzz.Answer answer = AnswerFuzz.mutateOnePage(seed, first, second);
+        serve(answer.page(0), answer.page(1));
         AnswerFuzz.assertExactOrRefused(sink -> provider.fetch(AzureTestSupport.january(), sink),
-                Arrays.equals(mutant, valid) ? new BigDecimal("3.6") : null);
+                answer.unchanged() ? new BigDecimal("3.6") : null);
     }
 
     static Stream<String> extremes() {

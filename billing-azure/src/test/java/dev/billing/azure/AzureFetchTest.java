@@ -427,4 +427,36 @@ class AzureFetchTest extends AzureTestSupport {
         assertThat(body.at("/type").asText()).isEqualTo("AmortizedCost");
         assertThat(body.at("/timePeriod/to").asText()).startsWith("2026-01-02");
     }
+
+    /**
+     * Two tag keys: the query of "team absent" (unfiltered on team) must answer every cell that the query of team
+     * blue answers; a server that does not is a protocol failure, never amounts made up by the subtraction.
+     */
+    @Test
+    void tagKeys_aFilteredAnswerOutsideTheUnfilteredOne_isAProtocolFailure() {
+        stubToken();
+        String tagColumns = "\"columns\":[{\"name\":\"Cost\"},{\"name\":\"UsageDate\"},{\"name\":\"ResourceLocation\"},"
+                + "{\"name\":\"TagKey\"},{\"name\":\"TagValue\"},{\"name\":\"Currency\"}]";
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(1).withRequestBody(matchingJsonPath(
+                "$.dataset.grouping[?(@.name == 'ServiceName')]")).willReturn(ok("{\"properties\":{\"nextLink\":null,"
+                + "\"columns\":[{\"name\":\"Cost\"},{\"name\":\"UsageDate\"},{\"name\":\"ServiceName\"},"
+                + "{\"name\":\"ChargeType\"},{\"name\":\"Currency\"}],\"rows\":[[6,20260103,\"Storage\",\"Usage\",\"EUR\"]]}}")));
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(1).withRequestBody(matchingJsonPath(
+                "$.dataset.grouping[?(@.name == 'team')]")).willReturn(ok("{\"properties\":{\"nextLink\":null," + tagColumns
+                + ",\"rows\":[[5,20260103,\"westeurope\",\"team\",\"blue\",\"EUR\"],"
+                + "[1,20260103,\"westeurope\",\"team\",null,\"EUR\"]]}}")));
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(1).withRequestBody(matchingJsonPath(
+                "$.dataset.grouping[?(@.name == 'env')]")).withRequestBody(matchingJsonPath("$.dataset.filter.and[?(@.tags)]"))
+                .willReturn(ok("{\"properties\":{\"nextLink\":null," + tagColumns
+                        + ",\"rows\":[[5,20260103,\"eastus\",\"env\",\"prod\",\"EUR\"]]}}")));
+        server.stubFor(post(urlEqualTo(QUERY_URL)).atPriority(2).withRequestBody(matchingJsonPath(
+                "$.dataset.grouping[?(@.name == 'env')]")).willReturn(ok("{\"properties\":{\"nextLink\":null," + tagColumns
+                + ",\"rows\":[[6,20260103,\"westeurope\",\"env\",\"prod\",\"EUR\"]]}}")));
+
+        Throwable t = catchThrowable(() -> fetch(builder().tagKeys(List.of("team", "env")).build(), january()));
+
+        assertThat(t).isInstanceOf(ProviderProtocolException.class).hasMessageContaining("tag amounts cannot be exact");
+        assertThat(server.findAll(postRequestedFor(urlEqualTo(QUERY_URL))
+                .withRequestBody(matchingJsonPath("$.dataset.grouping[?(@.name == 'env')]")))).hasSize(2 * 2);
+    }
 }

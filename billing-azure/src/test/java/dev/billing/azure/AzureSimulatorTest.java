@@ -12,6 +12,7 @@ import dev.billing.core.Granularity;
 import dev.billing.core.Money;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator.Row;
+import dev.billing.testkit.Fault;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -48,7 +49,7 @@ class AzureSimulatorTest {
                 .principal(TENANT, CLIENT, SECRET)
                 .principal(TENANT, NARROW_CLIENT, NARROW_SECRET, "/subscriptions/" + SUB_EUR + "/resourceGroups/rg-data")
                 .billingAccount(BILLING_ACCOUNT, SUB_USD, SUB_EUR)
-                .rows(rows).pageSize(7).throttleRetryAfter(0).start();
+                .rows(rows).pageSize(7).start();
     }
 
     @AfterEach
@@ -130,9 +131,9 @@ class AzureSimulatorTest {
     @Test
     void throttlingAndTransient503_areAbsorbed_andAnExtraDayIsDropped() {
         String usd = "/subscriptions/" + SUB_USD;
-        sim.throttle(usd, 2);
-        sim.serverError(usd, 1);
-        sim.extraDay(usd);
+        sim.fault(usd, Fault.throttle(2));
+        sim.fault(usd, Fault.serverError(1, 503));
+        sim.fault(usd, Fault.rowsOutsidePeriod());
         AzureCostManagementProvider provider = AzureCostManagementProvider.builder()
                 .endpoint(java.net.URI.create(sim.endpoint())).authority(java.net.URI.create(sim.endpoint()))
                 .http(AzureTestSupport.http(AzureTestSupport.FAST).build()).build();

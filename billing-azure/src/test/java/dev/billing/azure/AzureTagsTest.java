@@ -122,17 +122,25 @@ class AzureTagsTest {
     }
 
     @Test
-    void capabilities_tagsOnlyWithTagKeys_andAtMostOneNonBlankTagName() {
+    void capabilities_tagsOnlyWithTagKeys_severalDistinctNonBlankNames_duplicatesIgnoringCaseRefused() {
         assertThat(AzureCostManagementProvider.builder().build().capabilities()).doesNotContain(Capability.TAGS);
         assertThat(AzureCostManagementProvider.builder().tagKeys(List.of("team")).build().capabilities())
                 .contains(Capability.TAGS);
         assertThat(AzureCostManagementProvider.builder().tagKeys(List.of("team")).build().toString()).contains("tagKeys=[team]");
-        assertThatThrownBy(() -> AzureCostManagementProvider.builder().tagKeys(List.of("team", "env")))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new AzureCostManagementProviderFactory().create(Map.of("tagKeys", "team,env")))
-                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("tagKeys");
-        assertThatThrownBy(() -> new AzureCostManagementProviderFactory().create(Map.of("tagKeys", " ")))
-                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("tagKeys");
+        AzureCostManagementProvider two = (AzureCostManagementProvider) new AzureCostManagementProviderFactory()
+                .create(Map.of("tagKeys", " team , env"));
+        assertThat(two.tagKeys()).containsExactly("team", "env");
+        assertThat(two.capabilities()).contains(Capability.TAGS);
+        String requirement = "must name distinct, non-blank Azure tag names (compared case-insensitively, as Azure"
+                + " compares tag names)";
+        assertThatThrownBy(() -> AzureCostManagementProvider.builder().tagKeys(List.of("team", "env", "Team ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tagKeys " + requirement + ", got [team, env, Team ]");
+        assertThatThrownBy(() -> new AzureCostManagementProviderFactory().create(Map.of("tagKeys", "team,TEAM")))
+                .isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("setting 'tagKeys' of azure-cost-management " + requirement);
+        for (String blank : List.of(" ", "team,", "team,,env")) {
+            assertThatThrownBy(() -> new AzureCostManagementProviderFactory().create(Map.of("tagKeys", blank)))
+                    .as(blank).isInstanceOf(ProviderConfigurationException.class).hasMessageContaining("setting 'tagKeys' of azure-cost-management " + requirement);
+        }
     }
 
     private static ServiceAccount account() {

@@ -26,8 +26,9 @@ import java.util.function.Consumer;
  * @param start the first day
  * @param days the number of days
  * @param seed the seed
+ * @param tagged whether line items have their tag sets; without, the same line items have no tags
  */
-public record CostData(int rows, int accounts, int projects, LocalDate start, int days, long seed) {
+public record CostData(int rows, int accounts, int projects, LocalDate start, int days, long seed, boolean tagged) {
     static final Currency USD = Currency.getInstance("USD");
     private static final int SERVICES = 40;
     private static final int REGIONS = 16;
@@ -37,6 +38,16 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
     private static final int TAG_VALUES = 30;
     /** Sub accounts per billing account. */
     private static final int SUB_ACCOUNTS = 3;
+
+    /** Tagged line items. */
+    public CostData(int rows, int accounts, int projects, LocalDate start, int days, long seed) {
+        this(rows, accounts, projects, start, days, seed, true);
+    }
+
+    /** @return the same line items without their tags */
+    CostData untagged() {
+        return new CostData(rows, accounts, projects, start, days, seed, false);
+    }
 
     /** @param sink receives every line item once, in a fixed order */
     public void forEach(Consumer<CostRecord> sink) {
@@ -77,13 +88,17 @@ public record CostData(int rows, int accounts, int projects, LocalDate start, in
                 sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
                         .provider(provider).billingAccountId(account).serviceAccount(serviceAccount)
                         .subAccountId(subAccounts[random.nextInt(SUB_ACCOUNTS)]).project(project)
-                        .tags(tagSets.get(random.nextInt(tagSets.size())))
+                        .tags(tagsIfTagged(tagSets.get(random.nextInt(tagSets.size()))))
                         .service(services[accountServices[random.nextInt(accountServices.length)]])
                         .region(regions[accountRegions[random.nextInt(accountRegions.length)]])
                         .usageType(usageTypes[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
                         .billedCost(new Money(BigDecimal.valueOf(unscaled, SCALE), USD)).build());
             }
         }
+    }
+
+    private Map<String, String> tagsIfTagged(Map<String, String> tags) {
+        return tagged ? tags : Map.of();
     }
 
     /**

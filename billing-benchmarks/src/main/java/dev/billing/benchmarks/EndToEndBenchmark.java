@@ -91,6 +91,8 @@ public class EndToEndBenchmark {
         EndToEndData data;
         BillingProvider provider;
         Billing billing;
+        /** A Billing serving the same line items without their tags (ingestion with and without tags). */
+        Billing untagged;
         List<ServiceAccount> accounts;
         CostSync sync;
         Duck duck;
@@ -124,6 +126,7 @@ public class EndToEndBenchmark {
             data = d.data;
             provider = d.provider;
             billing = d.billing;
+            untagged = d.untagged;
             accounts = d.accounts;
             sync = d.sync;
             duck = d.duck;
@@ -138,6 +141,8 @@ public class EndToEndBenchmark {
             data = new EndToEndData(rows, 2_000, 50, 18);
             provider = data.provider(data.generate());
             billing = billing(provider, data);
+            EndToEndData withoutTags = data.untagged();
+            untagged = billing(withoutTags.provider(withoutTags.generate()), withoutTags);
             allocated = billing(provider, data, EndToEndData.allocation());
             accounts = billing.serviceAccounts().list();
             domain = CostQuery.of(EndToEndData.PERIOD);
@@ -160,6 +165,12 @@ public class EndToEndBenchmark {
                     "duckdb", duck.cells(DAILY_SQL)));
             Agreement.check("end to end, tag:team x day", Map.entry("ours", rowCells(billing.costs().report(dailyTeam))),
                     Map.of("ours from the store", rowCells(sync.report(dailyTeam))));
+            CostSync withoutTagsSync = newSync(untagged);
+            withoutTagsSync.sync();
+            Agreement.check("end to end, the same line items with and without tags, service x day",
+                    Map.entry("ours from the store", rowCells(sync.report(daily))),
+                    Map.of("ours from the store, without tags", rowCells(withoutTagsSync.report(daily))));
+            withoutTagsSync.store().close();
             checkAllocated();
         }
 
@@ -212,6 +223,7 @@ public class EndToEndBenchmark {
         void close() throws SQLException {
             duck.close();
             billing.close();
+            untagged.close();
             allocated.close();
         }
     }
@@ -420,6 +432,14 @@ public class EndToEndBenchmark {
     @Benchmark
     public void sync(Data d, Blackhole bh) {
         CostSync sync = newSync(d.billing);
+        bh.consume(sync.sync());
+        sync.store().close();
+    }
+
+    /** Ours: the same sync, of the same line items without their tags. */
+    @Benchmark
+    public void syncUntagged(Data d, Blackhole bh) {
+        CostSync sync = newSync(d.untagged);
         bh.consume(sync.sync());
         sync.store().close();
     }

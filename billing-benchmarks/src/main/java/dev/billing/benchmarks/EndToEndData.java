@@ -41,8 +41,9 @@ import java.util.function.Consumer;
  * @param accounts the number of service accounts
  * @param projects the number of projects
  * @param seed the seed
+ * @param tagged whether line items have their tag sets; without, the same line items have no tags
  */
-record EndToEndData(int rows, int accounts, int projects, long seed) {
+record EndToEndData(int rows, int accounts, int projects, long seed, boolean tagged) {
     static final String PROVIDER = "e2e-memory";
     static final YearMonth FIRST = YearMonth.of(2026, 1);
     static final YearMonth LAST = YearMonth.of(2026, 3);
@@ -58,6 +59,16 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
     private static final String[] USAGE_NAMES = names("usage-", USAGE_TYPES);
     private static final ChargeCategory[] CATEGORIES = ChargeCategory.values();
     private static final List<Map<String, String>> TAG_SETS = CostData.tagSets();
+
+    /** Tagged line items. */
+    EndToEndData(int rows, int accounts, int projects, long seed) {
+        this(rows, accounts, projects, seed, true);
+    }
+
+    /** @return the same line items without their tags */
+    EndToEndData untagged() {
+        return new EndToEndData(rows, accounts, projects, seed, false);
+    }
 
     /** The default set: 5,000,000 line items, 2,000 accounts, 50 projects. */
     static EndToEndData standard() {
@@ -160,7 +171,7 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
             sink.accept(CostRecord.builder().chargeDate(dates[(int) ((long) i * days / n)])
                     .provider(PROVIDER_ID).billingAccountId(billingAccount).serviceAccount(serviceAccount)
                     .subAccountId(subAccounts[random.nextInt(subAccounts.length)]).project(project)
-                    .tags(TAG_SETS.get(random.nextInt(TAG_SETS.size())))
+                    .tags(tagsIfTagged(TAG_SETS.get(random.nextInt(TAG_SETS.size()))))
                     .service(SERVICE_NAMES[services[random.nextInt(services.length)]])
                     .region(REGION_NAMES[regions[random.nextInt(regions.length)]])
                     .usageType(USAGE_NAMES[random.nextInt(USAGE_TYPES)]).chargeCategory(category)
@@ -182,6 +193,10 @@ record EndToEndData(int rows, int accounts, int projects, long seed) {
     /** @return a provider serving {@code held} (or, when null, generating each account's items as it is fetched) */
     BillingProvider provider(CostRecord[][] held) {
         return new Provider(this, held);
+    }
+
+    private Map<String, String> tagsIfTagged(Map<String, String> tags) {
+        return tagged ? tags : Map.of();
     }
 
     static Credentials credentials(int a) {

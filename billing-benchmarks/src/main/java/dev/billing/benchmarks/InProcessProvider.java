@@ -27,7 +27,20 @@ final class InProcessProvider implements BillingProvider {
     private static final String[] SERVICES = {"AmazonEC2", "AmazonS3", "AmazonRDS", "AWSLambda", "AmazonCloudFront",
             "AmazonDynamoDB", "AmazonEKS", "AmazonSQS"};
     private static final String[] REGIONS = {"us-east-1", "eu-central-1", "ap-northeast-2", "us-west-2"};
+    /**
+     * Per region and service, its usage type, made once: a provider's parser keeps a page's repeated text once
+     * (as the HyperBilling provider's does), it does not build a new string per line item.
+     */
+    private static final String[][] USAGE_TYPES = new String[REGIONS.length][SERVICES.length];
     private static final ProviderId PROVIDER = ProviderId.of(ID);
+
+    static {
+        for (int r = 0; r < REGIONS.length; r++) {
+            for (int s = 0; s < SERVICES.length; s++) {
+                USAGE_TYPES[r][s] = REGIONS[r] + "-" + SERVICES[s] + "-Usage";
+            }
+        }
+    }
 
     private final int itemsPerDay;
 
@@ -49,11 +62,11 @@ final class InProcessProvider implements BillingProvider {
         for (LocalDate day = request.period().start(); day.isBefore(request.period().end()); day = day.plusDays(1)) {
             request.cancellation().throwIfCancelled(a.name());
             for (int k = 0; k < itemsPerDay; k++) {
-                String service = SERVICES[k % SERVICES.length];
-                String region = REGIONS[(k / SERVICES.length) % REGIONS.length];
+                int s = k % SERVICES.length;
+                int r = (k / SERVICES.length) % REGIONS.length;
                 sink.accept(CostRecord.builder().chargeDate(day).provider(PROVIDER)
                         .billingAccountId("123456789012").serviceAccount(a.id()).project(a.project())
-                        .service(service).region(region).usageType(region + "-" + service + "-Usage")
+                        .service(SERVICES[s]).region(REGIONS[r]).usageType(USAGE_TYPES[r][s])
                         .billedCost(new Money(amount(a.name(), day, k), currency)).build());
                 n++;
             }

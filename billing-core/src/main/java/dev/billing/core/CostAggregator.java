@@ -57,8 +57,11 @@ public final class CostAggregator {
      */
     static BillingException lacksMetric(CostQuery query, ServiceAccount account, BillingProviders providers) {
         Capability needed = query.metric().capability().orElse(null);
+        if (needed == null) {
+            return null;    // billed cost: every provider gives it (no provider look-up per account)
+        }
         BillingProvider provider = providers.find(account.provider()).orElse(null);
-        if (needed == null || provider == null || provider.capabilities().contains(needed)) {
+        if (provider == null || provider.capabilities().contains(needed)) {
             return null;
         }
         return new BillingException("service account '" + account.name() + "': provider '"

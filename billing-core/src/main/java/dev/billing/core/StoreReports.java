@@ -3,11 +3,12 @@ package dev.billing.core;
 import dev.billing.core.internal.CostCube;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
-import dev.billing.core.spi.StoredCoverage;
+import dev.billing.core.spi.WindowCoverage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +46,7 @@ final class StoreReports {
         CostCube cube = scope.cube();
         if (!synced.isEmpty()) {
             try {
-                store.aggregateColumns(scope.fetched(), synced, cube::add);
+                store.aggregateRollups(scope.fetched(), synced, cube);
             } catch (InvalidRequestException e) {
                 if (scope.tagsReadForAllocation()) {
                     throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
@@ -78,11 +79,10 @@ final class StoreReports {
     private List<AccountCoverage> coverage(ReportScope scope, List<ServiceAccountId> synced) {
         Instant now = schedule.now();
         List<YearMonth> needed = SyncSchedule.reported(scope.query().period(), now);
-        StoredCoverage facts = needed.isEmpty() ? new StoredCoverage(store.lastSyncs(), Map.of())
-                : store.storedCoverage(scope.accounts().stream().map(ServiceAccount::id).toList(), needed.get(0),
+        // a period wholly after the current month asks about no window: the last syncs alone decide
+        Map<ServiceAccountId, WindowCoverage> facts = needed.isEmpty() ? lastSyncsOnly(store.lastSyncs())
+                : store.windowCoverage(scope.accounts().stream().map(ServiceAccount::id).toList(), needed.get(0),
                 needed.get(needed.size() - 1));
-        Map<ServiceAccountId, Instant> lastSyncs = facts.lastSyncs();
-        Map<ServiceAccountId, Map<YearMonth, Instant>> held = facts.windows();
         List<AccountCoverage> coverage = new ArrayList<>(scope.accounts().size());
         for (ServiceAccount a : scope.accounts()) {
             BillingException lacks = CostAggregator.lacksMetric(scope.query(), a, providers);
@@ -91,13 +91,8 @@ final class StoreReports {
                         now, FetchStats.EMPTY));
                 continue;
             }
-            Instant last = lastSyncs.get(a.id());
-            Map<YearMonth, Instant> windows = held.getOrDefault(a.id(), Map.of());
-            Instant asOf = last;
-            for (Instant t : windows.values()) {
-                asOf = asOf == null || t.isAfter(asOf) ? t : asOf;
-            }
-            if (asOf == null) {
+            WindowCoverage held = facts.get(a.id());
+            if (held == null) {
                 String fix = needed.isEmpty() ? "" : "; " + fix(needed.get(0), "it");
                 coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), new AccountStatus.Failed(
                         new BillingException("service account '" + a.name() + "' has never been synced into the cost"
@@ -105,7 +100,9 @@ final class StoreReports {
                 continue;
             }
             synced.add(a.id());
-            List<YearMonth> missing = needed.stream().filter(m -> !windows.containsKey(m)).toList();
+            Instant last = held.lastSync();
+            Instant asOf = held.asOf();
+            List<YearMonth> missing = held.missing();
             AccountStatus status;
             if (!missing.isEmpty()) {
                 status = new AccountStatus.Partial(missing, asOf, "service account '" + a.name() + "': "
@@ -120,6 +117,12 @@ final class StoreReports {
             coverage.add(new AccountCoverage(a.id(), a.provider(), a.project(), status, asOf, FetchStats.EMPTY));
         }
         return coverage;
+    }
+
+    private static Map<ServiceAccountId, WindowCoverage> lastSyncsOnly(Map<ServiceAccountId, Instant> lastSyncs) {
+        Map<ServiceAccountId, WindowCoverage> out = new HashMap<>();
+        lastSyncs.forEach((account, at) -> out.put(account, new WindowCoverage(at, null, List.of())));
+        return out;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.billing.testkit.Fault;
 import dev.billing.testkit.HyperBillingSimulator;
 import dev.billing.testkit.HyperBillingSimulatorExtension;
 import dev.billing.testkit.SimulatorData;
+import java.time.Duration;
 import java.time.YearMonth;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ class MyBillingTest {
                     .currencies("USD", "KRW").build()));
 
     @Test
-    void projectTotal_isExact_andARejectedKeyShowsInCoverage(HyperBillingSimulator simulator) {
+    void projectTotal_isExactThroughRetries_andARejectedKeyShowsInCoverage(HyperBillingSimulator simulator) {
         SimulatorData data = simulator.data();
         String account = data.accounts().get(1);
         SimulatorData.ApiUser user = data.userFor(account).orElseThrow();
@@ -38,7 +39,10 @@ class MyBillingTest {
             billing.serviceAccounts().register("seoul", "hyperbilling-aws", Credentials.of(Map.of(
                     "account", account, "email", user.email(), "key", user.key())), "project-seoul");
 
+            simulator.fault(account, Fault.throttle(1, Duration.ZERO)); // 429 with Retry-After: 0
+            simulator.fault(account, Fault.truncatedBody(1));           // then half an answer, the connection closed
             CostReport report = billing.costs().projectTotal("project-seoul", january);
+            assertThat(report.isComplete()).isTrue();                   // both were retried
             assertThat(report.project("project-seoul").totals()).containsExactly(data.total(account, january));
 
             simulator.fault(account, Fault.rejectedKey());

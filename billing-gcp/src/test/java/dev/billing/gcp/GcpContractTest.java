@@ -5,8 +5,8 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
 import dev.billing.testkit.ContractData;
-import dev.billing.testkit.ContractFault;
 import dev.billing.testkit.ContractTarget;
+import dev.billing.testkit.Fault;
 import dev.billing.testkit.ProviderContract;
 import java.net.URI;
 import java.time.Duration;
@@ -55,14 +55,13 @@ class GcpContractTest extends ProviderContract {
             }
 
             @Override
-            public void fault(String account, ContractFault fault) {
-                if (fault instanceof ContractFault.Throttle t) {
-                    sim.fault(account, new BigQueryBillingExportSimulator.Fault.Throttle(t.times(), 429, Duration.ZERO));
-                } else if (fault instanceof ContractFault.ServerError e) {
-                    sim.fault(account, new BigQueryBillingExportSimulator.Fault.BackendError(e.times(), 503));
-                } else {
-                    sim.fault(account, new BigQueryBillingExportSimulator.Fault.Hang());
-                }
+            public void fault(String account, Fault fault) {
+                sim.fault(account, fault);
+            }
+
+            @Override
+            public int costRequests(String account) {
+                return sim.queryRequests(); // every account's: the contract waits for one more
             }
 
             @Override

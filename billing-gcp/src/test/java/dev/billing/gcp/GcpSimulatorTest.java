@@ -26,7 +26,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.gcp.internal.ExportQuery;
 import dev.billing.testkit.BigQueryBillingExportSimulator;
 import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
-import dev.billing.testkit.BigQueryBillingExportSimulator.Fault;
+import dev.billing.testkit.Fault;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -165,9 +165,9 @@ class GcpSimulatorTest {
                 .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
-        sim.fault(USD_ACCOUNT, new Fault.Throttle(2, 429, Duration.ZERO));
-        sim.fault(USD_ACCOUNT, new Fault.Throttle(1, 403, null));
-        sim.fault(USD_ACCOUNT, new Fault.BackendError(1, 503));
+        sim.fault(USD_ACCOUNT, Fault.throttle(2, Duration.ZERO));
+        sim.fault(USD_ACCOUNT, Fault.error(1, 403, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user"));
+        sim.fault(USD_ACCOUNT, Fault.serverError(1, 503));
         List<BigDecimal> amounts = new ArrayList<>();
 
         provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> amounts.add(r.billedCost().amount()));
@@ -175,7 +175,7 @@ class GcpSimulatorTest {
         assertThat(amounts.stream().reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualTo(expected(USD_ACCOUNT, null));
 
         sim.clearFaults();
-        sim.fault(USD_ACCOUNT, new Fault.InvalidQuery("Unrecognized name: cost_type"));
+        sim.fault(USD_ACCOUNT, Fault.error(1, 400, "invalidQuery", "Unrecognized name: cost_type"));
         assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
                 .isInstanceOf(ProviderProtocolException.class).hasMessageContaining("Unrecognized name: cost_type");
         sim.clearFaults();
@@ -214,7 +214,7 @@ class GcpSimulatorTest {
                 .build();
         ServiceAccount usd = new ServiceAccount(ServiceAccountId.of("gcp-usd"), ProviderId.of("gcp-billing-export"),
                 ProjectId.of("project-web"), credentials(key, USD_ACCOUNT), Map.of());
-        sim.fault(USD_ACCOUNT, new Fault.Hang());
+        sim.fault(USD_ACCOUNT, Fault.hang());
 
         assertThatThrownBy(() -> provider.fetch(FetchRequest.of(usd, PERIOD, Granularity.DAILY), r -> { }))
                 .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("timed out");

@@ -15,7 +15,7 @@ import dev.billing.core.spi.BillingProvider;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.testkit.ContractData;
-import dev.billing.testkit.ContractFault;
+import dev.billing.testkit.Fault;
 import dev.billing.testkit.ContractTarget;
 import dev.billing.testkit.HyperBillingSummarySimulator;
 import dev.billing.testkit.ProviderContract;
@@ -91,8 +91,13 @@ class MzcContractTest extends ProviderContract {
             }
 
             @Override
-            public void fault(String account, ContractFault fault) {
+            public void fault(String account, Fault fault) {
                 simulator.fault(account, fault);
+            }
+
+            @Override
+            public int costRequests(String account) {
+                return simulator.summaryRequests(account);
             }
 
             @Override

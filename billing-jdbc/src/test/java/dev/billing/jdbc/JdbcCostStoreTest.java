@@ -18,6 +18,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.core.CostReport;
 import dev.billing.core.CostSync;
 import dev.billing.core.spi.StoredCoverage;
+import dev.billing.core.spi.WindowCoverage;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -39,6 +40,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -287,7 +289,7 @@ class JdbcCostStoreTest {
             throws Exception {
         JdbcCostStore.embedded(dir.resolve("costs")).close();
         AggregateSql built = AggregateSql.of(query,
-                List.of(ServiceAccountId.of("a"), ServiceAccountId.of("b")));
+                List.of(ServiceAccountId.of("a"), ServiceAccountId.of("b")), Dialect.H2);
         assertThat(built.sql()).contains(" JOIN " + table + " ");
         try (Connection c = DriverManager.getConnection(url());
              PreparedStatement ps = c.prepareStatement("EXPLAIN " + built.sql())) {
@@ -307,11 +309,13 @@ class JdbcCostStoreTest {
 
     /**
      * The coverage of a report from the store is one statement, one round trip (it was two: the last syncs, then
-     * the held windows), and a report from the store makes two: its coverage and its sums. Counted through the
-     * connections of a wrapping {@code DataSource}.
+     * the held windows), and a report from the store makes two: its coverage and its sums. Coverage reduced per
+     * account ({@code windowCoverage}) is one statement too when every account holds every month asked about, and
+     * a second one reads the held months of the accounts that lack some. Counted through the connections of a
+     * wrapping {@code DataSource}.
      */
     @Test
-    void storedCoverage_isOneStatement_andAReportFromTheStoreTwo() {
+    void coverage_isOneStatement_andAReportFromTheStoreTwo() {
         AtomicInteger statements = new AtomicInteger();
         DataSource counting = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
@@ -325,16 +329,28 @@ class JdbcCostStoreTest {
             sync.sync();
             List<ServiceAccountId> accounts = fx.billing().serviceAccounts().list().stream()
                     .map(ServiceAccount::id).toList();
+            YearMonth feb = YearMonth.of(2026, 2);
 
             statements.set(0);
-            StoredCoverage facts = store.storedCoverage(accounts, YearMonth.of(2026, 2), MAR);
+            StoredCoverage facts = store.storedCoverage(accounts, feb, MAR);
             assertThat(statements).hasValue(1);
             assertThat(facts.lastSyncs()).containsOnlyKeys(accounts);
             assertThat(facts.windows()).containsOnlyKeys(accounts)
-                    .allSatisfy((a, months) -> assertThat(months).containsOnlyKeys(YearMonth.of(2026, 2), MAR));
+                    .allSatisfy((a, months) -> assertThat(months).containsOnlyKeys(feb, MAR));
 
             statements.set(0);
-            CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(YearMonth.of(2026, 2), MAR)));
+            Map<ServiceAccountId, WindowCoverage> held = store.windowCoverage(accounts, feb, MAR);
+            assertThat(statements).hasValue(1);
+            assertThat(held).containsOnlyKeys(accounts).allSatisfy((a, c) -> assertThat(c.missing()).isEmpty());
+
+            statements.set(0);
+            held = store.windowCoverage(accounts, YearMonth.of(2026, 1), MAR);
+            assertThat(statements).hasValue(2);
+            assertThat(held).containsOnlyKeys(accounts)
+                    .allSatisfy((a, c) -> assertThat(c.missing()).containsExactly(YearMonth.of(2026, 1)));
+
+            statements.set(0);
+            CostReport report = sync.report(CostQuery.of(BillingPeriod.monthsThrough(feb, MAR)));
             assertThat(report.isComplete()).isTrue();
             assertThat(statements).hasValue(2);
         }

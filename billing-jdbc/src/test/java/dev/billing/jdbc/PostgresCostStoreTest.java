@@ -2,7 +2,13 @@ package dev.billing.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.billing.core.BillingPeriod;
+import dev.billing.core.CostQuery;
+import dev.billing.core.CostRecord;
+import dev.billing.core.Money;
+import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostStore;
+import dev.billing.core.spi.FetchStats;
 import dev.billing.jdbc.internal.Dialect;
 import dev.billing.jdbc.internal.Migrations;
 import dev.billing.testkit.CostStoreContract;
@@ -15,8 +21,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +67,31 @@ class PostgresCostStoreTest extends CostStoreContract {
     @BeforeEach
     void freshDatabase() throws SQLException {
         url = newDatabase();
+    }
+
+    /**
+     * Line items go in through {@code COPY ... (FORMAT csv)}: values with quotes, commas and line breaks, an empty
+     * sub account and one of every day of a month come back as they went in.
+     */
+    @Test
+    void copy_keepsQuotesCommasLineBreaksAndEveryDay() {
+        ServiceAccount web = fx.account("web-aws");
+        YearMonth jan = YearMonth.of(2026, 1);
+        List<CostRecord> written = new ArrayList<>();
+        for (int day = 1; day <= jan.lengthOfMonth(); day++) {
+            written.add(CostRecord.builder().chargeDate(jan.atDay(day)).provider(web.provider())
+                    .billingAccountId("111").serviceAccount(web.id()).project(web.project())
+                    .service(day % 2 == 0 ? "Amazon \"Quoted\", EC2" : "AmazonS3").region("us-east-1\nsecond line")
+                    .usageType("a,b\"\"c").billedCost(Money.of(day + ".25", "USD")).build());
+        }
+        CostStore store = openStore();
+        store.replaceWindow(web, jan, Instant.parse("2026-02-01T00:00:00Z"), sink -> {
+            sink.acceptAll(written);
+            return FetchStats.EMPTY;
+        });
+        List<CostRecord> read = new ArrayList<>();
+        store.lineItems(CostQuery.of(BillingPeriod.month(jan)), List.of(web.id()), read::add);
+        assertThat(read).usingRecursiveFieldByFieldElementComparator().containsExactlyInAnyOrderElementsOf(written);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.aws.CostExplorerHandler;
 import dev.billing.testkit.internal.aws.CostExplorerState;
 import dev.billing.testkit.internal.aws.StsHandler;
@@ -9,8 +10,6 @@ import dev.billing.core.spi.BillingProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,14 +53,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe.
  */
 public final class AwsCostExplorerSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     private final CostExplorerState state;
     private final HttpServer server;
     private final HttpServer sts;
@@ -73,7 +64,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         state.rows(b.rows);
         b.names.forEach(state::name);
         b.webIdentities.forEach(w -> state.addWebIdentity(w.roleArn(), w.token(), w.temporary()));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "aws-ce-simulator-" + n.incrementAndGet());
@@ -81,7 +72,7 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             return t;
         });
         server.createContext("/", new CostExplorerHandler(state));
-        this.sts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        this.sts = LoopbackServer.create(0, 16);
         sts.createContext("/", new StsHandler(state));
         sts.setExecutor(threads);
         sts.start();
@@ -132,14 +123,21 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
     }
 
     /**
+     * Faults of the account's {@code GetCostAndUsage} requests. A throttle is HTTP 400
+     * {@code LimitExceededException} ("Rate limit exceeded"), without {@code Retry-After}: Cost Explorer sends none,
+     * so the fault's wait is not sent; a server error is {@code ServiceUnavailable} (503) or {@code InternalFailure};
+     * {@link Fault#error} sends its code as {@code __type} (for example {@code ThrottlingException}); a rejected key
+     * is HTTP 400 {@code UnrecognizedClientException}. It takes no data faults.
+     *
      * @param account the 12-digit id of an account added to the builder
      * @param fault a fault for its cost requests, from now on
+     * @throws IllegalArgumentException for a data fault
      */
     public void fault(String account, Fault fault) {
         state.addFault(Objects.requireNonNull(account, "account"), Objects.requireNonNull(fault, "fault"));
     }
 
-    /** Removes every fault and releases hanging requests. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
         state.clearFaults();
     }
@@ -223,14 +221,13 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
             }
 
             @Override
-            public void fault(String account, ContractFault fault) {
-                if (fault instanceof ContractFault.Throttle t) {
-                    simulator.fault(account, Fault.throttle(t.times()));
-                } else if (fault instanceof ContractFault.ServerError e) {
-                    simulator.fault(account, Fault.serverError(e.times(), 500));
-                } else {
-                    simulator.fault(account, Fault.hang());
-                }
+            public void fault(String account, Fault fault) {
+                simulator.fault(account, fault);
+            }
+
+            @Override
+            public int costRequests(String account) {
+                return simulator.costRequests(account);
             }
 
             @Override
@@ -340,80 +337,6 @@ public final class AwsCostExplorerSimulator implements AutoCloseable {
         @Override
         public String toString() {
             return "Account[" + account + ", accessKeyId=" + accessKeyId + "]";
-        }
-    }
-
-    /**
-     * A misbehaviour of one account's {@code GetCostAndUsage} requests. Counted faults apply to that many
-     * requests (each page is one), then the account behaves normally again.
-     */
-    public sealed interface Fault {
-
-        /**
-         * @param times how many requests are answered HTTP 400 {@code LimitExceededException} ("Rate limit exceeded")
-         * @return the fault
-         */
-        static Fault throttle(int times) {
-            return new Error(times, 400, "LimitExceededException", "Rate limit exceeded");
-        }
-
-        /**
-         * @param times how many requests are answered HTTP 400 {@code ThrottlingException}
-         * @return the fault
-         */
-        static Fault throttlingException(int times) {
-            return new Error(times, 400, "ThrottlingException", "Rate exceeded");
-        }
-
-        /**
-         * @param times how many requests fail
-         * @param status 500 ({@code InternalFailure}) or 503 ({@code ServiceUnavailable}), or another 5xx
-         * @return the fault
-         */
-        static Fault serverError(int times, int status) {
-            if (status < 500 || status > 599) {
-                throw new IllegalArgumentException("status must be a 5xx status, got " + status);
-            }
-            return new Error(times, status, status == 503 ? "ServiceUnavailable" : "InternalFailure", "Internal error");
-        }
-
-        /**
-         * @param times how many requests are answered
-         * @param status the HTTP status, for example 400
-         * @param type the error type, for example {@code BillExpirationException} or {@code AccessDeniedException}
-         * @param message the message
-         * @return the fault
-         */
-        static Fault error(int times, int status, String type, String message) {
-            return new Error(times, status, type, message);
-        }
-
-        /** @return the fault: the account's cost requests are never answered until the fault is cleared or the simulator closed */
-        static Fault hang() {
-            return new Hang();
-        }
-
-        /**
-         * An error answer, {@code times} times.
-         *
-         * @param times how many requests, at least 1
-         * @param status the HTTP status
-         * @param type the JSON 1.1 error type
-         * @param message the message
-         */
-        record Error(int times, int status, String type, String message) implements Fault {
-            /** Validates. */
-            public Error {
-                if (times < 1) {
-                    throw new IllegalArgumentException("times must be at least 1, got " + times);
-                }
-                Objects.requireNonNull(type, "type");
-                Objects.requireNonNull(message, "message");
-            }
-        }
-
-        /** No answer at all until cleared or closed. */
-        record Hang() implements Fault {
         }
     }
 

@@ -3,12 +3,11 @@ package dev.billing.testkit;
 import com.sun.net.httpserver.HttpServer;
 import dev.billing.core.Credentials;
 import dev.billing.core.spi.BillingProvider;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.AzureHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -26,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * secret, answering AADSTS errors) and {@code POST {scope}/providers/Microsoft.CostManagement/query}
  * (checking the bearer token and the principal's scopes, Daily rows grouped by the asked dimensions
  * with the API's inclusive end date, {@code properties.columns}/{@code rows}/{@code nextLink} paging).
- * Per-scope faults: 429 with the Cost Management ratelimit headers, transient 503, a hang.
+ * Per-scope {@link Fault faults} ({@link #fault(String, Fault)}): 429 with the Cost Management ratelimit headers,
+ * transient 503, a hang, rows outside the period, and the other wire faults.
  * Managed identity token endpoints: IMDS ({@code GET /metadata/identity/oauth2/token}, refusing a request without
  * {@code Metadata: true}) and App Service ({@code GET /msi/token} with {@code X-IDENTITY-HEADER}, see
  * {@link #appServiceEnvironment()}), for {@link Builder#systemAssignedIdentity} and {@link Builder#userAssignedIdentity}.
@@ -48,9 +48,9 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private AzureCostManagementSimulator(Builder b) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         this.handler = new AzureHandler(b.principals, b.billingAccounts, b.rows, b.pageSize, b.tokenLifetime,
-                b.throttleRetryAfterSeconds, b.identities, b.systemIdentity);
+                b.identities, b.systemIdentity);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "azure-simulator-" + n.incrementAndGet());
@@ -73,7 +73,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
      * A simulator for {@link ProviderContract}: each account of the data is a billing account (scope
      * {@link #billingAccountScope(String)}), each row's sub account a subscription billed to it; one app
      * registration ({@link #CONTRACT_CLIENT}) may read every scope; pages of {@link ContractData#pageSize()}
-     * rows; 429 answers ask for no wait.
+     * rows.
      *
      * @param data the crafted rows
      * @return the running simulator
@@ -85,7 +85,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
                     r.currency(), r.amount()));
         }
         return builder().principal(CONTRACT_TENANT, CONTRACT_CLIENT, CONTRACT_SECRET).rows(rows).pageSize(data.pageSize())
-                .throttleRetryAfter(0).start();
+                .start();
     }
 
     /**
@@ -121,15 +121,13 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
             }
 
             @Override
-            public void fault(String account, ContractFault fault) {
-                String scope = billingAccountScope(account);
-                if (fault instanceof ContractFault.Throttle t) {
-                    simulator.throttle(scope, t.times());
-                } else if (fault instanceof ContractFault.ServerError e) {
-                    simulator.serverError(scope, e.times());
-                } else {
-                    simulator.hang(scope);
-                }
+            public void fault(String account, Fault fault) {
+                simulator.fault(billingAccountScope(account), fault);
+            }
+
+            @Override
+            public int costRequests(String account) {
+                return simulator.queryRequests(billingAccountScope(account));
             }
 
             @Override
@@ -151,34 +149,23 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     }
 
     /**
+     * Faults of a scope's queries. A throttle is {@code 429} with the wait in whole seconds (an HTTP date's, from
+     * now, rounded up) in {@code x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after}, {@code ...-entity-},
+     * {@code ...-tenant-retry-after} and {@code x-ms-ratelimit-microsoft.consumption-retry-after}; a server error
+     * is {@code ServiceUnavailable} (503) or {@code InternalServerError}; {@link Fault#error} sends its code as
+     * {@code error.code}; a rejected key is {@code 401 InvalidAuthenticationToken}. The data fault
+     * {@link Fault#rowsOutsidePeriod()} makes answers also carry the day after the asked period, as a lenient
+     * server might.
+     *
      * @param scope a scope such as {@code /subscriptions/sub-1}
-     * @param times how many of its next queries are answered {@code 429} with
-     *     {@code x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after} (and the entity, tenant and
-     *     {@code Retry-After} headers)
+     * @param fault a fault for its queries, from now on
+     * @throws IllegalArgumentException for another data fault
      */
-    public void throttle(String scope, int times) {
-        handler.fault(scope).throttles.addAndGet(times);
+    public void fault(String scope, Fault fault) {
+        handler.fault(Objects.requireNonNull(scope, "scope"), Objects.requireNonNull(fault, "fault"));
     }
 
-    /**
-     * @param scope a scope
-     * @param times how many of its next queries are answered {@code 503}
-     */
-    public void serverError(String scope, int times) {
-        handler.fault(scope).serverErrors.addAndGet(times);
-    }
-
-    /** @param scope a scope whose queries are never answered until {@link #close()} or {@link #clearFaults()} */
-    public void hang(String scope) {
-        handler.fault(scope).hang = true;
-    }
-
-    /** @param scope a scope whose answers also carry the day after the asked period, as a lenient server might */
-    public void extraDay(String scope) {
-        handler.fault(scope).extraDay = true;
-    }
-
-    /** Removes every fault and releases hanging requests. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
         handler.clearFaults();
     }
@@ -236,7 +223,7 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
     /** Stops the server, releases hanging requests and stops the threads. */
     @Override
     public void close() {
-        handler.clearFaults();
+        handler.close();
         server.stop(0);
         threads.shutdownNow();
     }
@@ -416,7 +403,6 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
         private int port;
         private int pageSize = 1000;
         private Duration tokenLifetime = Duration.ofSeconds(3599);
-        private int throttleRetryAfterSeconds = 1;
 
         private Builder() {
         }
@@ -515,18 +501,6 @@ public final class AzureCostManagementSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("lifetime must be positive");
             }
             this.tokenLifetime = lifetime;
-            return this;
-        }
-
-        /**
-         * @param seconds the wait the 429 answers name in their retry headers (default 1)
-         * @return this builder
-         */
-        public Builder throttleRetryAfter(int seconds) {
-            if (seconds < 0) {
-                throw new IllegalArgumentException("seconds must not be negative");
-            }
-            this.throttleRetryAfterSeconds = seconds;
             return this;
         }
 

@@ -1,13 +1,12 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.BigQueryExportHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the query asks for them), checks the four named parameters' names and types, and evaluates them itself (the
  * query's filters, {@code CAST(... AS NUMERIC)} and grouping). A result column that names a field the standard
  * usage cost export does not have is refused {@code 400 invalidQuery} with BigQuery's message, as BigQuery refuses
- * it. Faults are injected per billing account (the {@code @billing_account} parameter).
+ * it. {@link Fault Faults} are injected per billing account (the {@code @billing_account} parameter).
  *
  * <pre>{@code
  * try (BigQueryBillingExportSimulator sim = BigQueryBillingExportSimulator.builder()
@@ -56,19 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p>Small answers are sent without delay: like {@link HyperBillingSimulator}, it sets the JDK
+ * <p>Small answers are sent without delay: like every simulator of the testkit, it sets the JDK
  * server's TCP_NODELAY switch ({@code sun.net.httpserver.nodelay}) unless the host set it already.
  */
 public final class BigQueryBillingExportSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        // as HyperBillingSimulator does: the JDK server reads this switch once, when its first server starts
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     /** The table served unless the builder names another. */
     public static final String DEFAULT_TABLE = "billing-admin-project.billing_export.gcp_billing_export_v1_0123AB_4567CD_89EF01";
     /** The key's {@code project_id} unless the builder names another. */
@@ -79,7 +69,7 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
     private final ExecutorService threads;
 
     private BigQueryBillingExportSimulator(Builder b) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         this.handler = new BigQueryExportHandler(b.table, b.projectId, List.copyOf(b.rows), b.pageSize, b.pendingPolls,
                 b.tokenLifetime, "http://127.0.0.1:" + server.getAddress().getPort());
         b.faults.forEach(f -> handler.fault(f.account, f.fault));
@@ -261,14 +251,22 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
     }
 
     /**
+     * Faults of the queries of a billing account ({@code jobs.query} and {@code jobs.getQueryResults}). A throttle
+     * is {@code 429} with reason {@code rateLimitExceeded} and {@code Retry-After} (BigQuery's other rate-limit
+     * answer, {@code 403 rateLimitExceeded} without {@code Retry-After}, is
+     * {@code Fault.error(times, 403, "rateLimitExceeded", message)}); a server error has reason
+     * {@code backendError}; {@link Fault#error} sends its code as the reason (for example {@code invalidQuery}); a
+     * rejected key is {@code 401 authError}. It takes no data faults.
+     *
      * @param billingAccount the {@code @billing_account} value the fault applies to ({@code ""}: queries over all)
      * @param fault the fault, from now on
+     * @throws IllegalArgumentException for a data fault
      */
     public void fault(String billingAccount, Fault fault) {
         handler.fault(Objects.requireNonNull(billingAccount, "billingAccount"), Objects.requireNonNull(fault, "fault"));
     }
 
-    /** Removes every fault. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
         handler.clearFaults();
     }
@@ -477,57 +475,6 @@ public final class BigQueryBillingExportSimulator implements AutoCloseable {
     private static BigDecimal amount(SplittableRandom random, BigDecimal magnitude, int scale) {
         long units = random.nextLong(1, magnitude.movePointRight(scale).longValueExact() + 1);
         return BigDecimal.valueOf(units, scale);
-    }
-
-    /** A misbehaviour for the queries of one billing account. */
-    public sealed interface Fault {
-        /**
-         * {@code times} answers of {@code status} ({@code 429}, or {@code 403} with reason
-         * {@code rateLimitExceeded}, as BigQuery sends for API rate limits) with {@code Retry-After}.
-         *
-         * @param times how many requests are throttled
-         * @param status 429 or 403
-         * @param retryAfter the {@code Retry-After} sent, whole seconds, or null for none
-         */
-        record Throttle(int times, int status, Duration retryAfter) implements Fault {
-            /** Validates. */
-            public Throttle {
-                if (times < 1 || (status != 429 && status != 403)) {
-                    throw new IllegalArgumentException("times must be at least 1 and status 429 or 403");
-                }
-            }
-        }
-
-        /**
-         * {@code times} answers of {@code status} (5xx) with reason {@code backendError}.
-         *
-         * @param times how many requests fail
-         * @param status 500 to 599
-         */
-        record BackendError(int times, int status) implements Fault {
-            /** Validates. */
-            public BackendError {
-                if (times < 1 || status < 500 || status > 599) {
-                    throw new IllegalArgumentException("times must be at least 1 and status 5xx");
-                }
-            }
-        }
-
-        /** The account's requests are never answered until the simulator closes. */
-        record Hang() implements Fault {
-        }
-
-        /**
-         * The account's queries are answered {@code 400 invalidQuery} with {@code message}.
-         *
-         * @param message BigQuery's message
-         */
-        record InvalidQuery(String message) implements Fault {
-            /** Validates presence. */
-            public InvalidQuery {
-                Objects.requireNonNull(message, "message");
-            }
-        }
     }
 
     /** Configures and starts a {@link BigQueryBillingExportSimulator}. */

@@ -27,9 +27,18 @@ public interface ContractTarget extends AutoCloseable {
 
     /**
      * @param account an account of the data
-     * @param fault what the simulator does to that account's next cost requests
+     * @param fault what the simulator does to that account's next cost requests; the kit asks for
+     *     {@link Fault#throttle(int)}, {@link Fault#serverError(int, int) Fault.serverError(times, 503)} and
+     *     {@link Fault#hang()}
      */
-    void fault(String account, ContractFault fault);
+    void fault(String account, Fault fault);
+
+    /**
+     * @param account an account of the data
+     * @return the cost requests naming it that the simulator has received so far, held ones included (a
+     *     simulator that does not count per account may count every cost request)
+     */
+    int costRequests(String account);
 
     /** Stops the simulator and closes the provider. */
     @Override

@@ -32,6 +32,7 @@ import dev.billing.core.spi.BudgetAlertLog;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.StoredCoverage;
+import dev.billing.core.spi.WindowCoverage;
 import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowReplacement;
 import java.math.BigDecimal;
@@ -528,6 +529,48 @@ public abstract class CostStoreContract {
         assertThat(store.storedCoverage(asked, JAN, MAR).windows().get(web.id()))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(JAN, jan, MAR, mar));
         assertThat(store.heldWindows(asked, FEB, MAR)).isEqualTo(facts.windows());
+    }
+
+    /**
+     * Coverage reduced per account: its last sync, its newest held window of the months asked about (which may be
+     * newer than the last sync: a sync that replaced windows, then failed), and the months asked about it lacks; an
+     * account with neither a sync nor a window of those months is left out.
+     */
+    @Test
+    public void windowCoverage_givesEachAccountsLastSyncNewestWindowAndMissingMonths() {
+        CostStore store = openStore();
+        ServiceAccount web = fx.account("web-aws");
+        ServiceAccount eu = fx.account("web-eu");
+        Instant jan = Instant.parse("2026-02-01T06:00:00Z");
+        Instant feb = Instant.parse("2026-03-01T07:00:00Z");
+        Instant mar = Instant.parse("2026-03-05T12:00:00Z");
+        Map<ServiceAccount, Map<YearMonth, Instant>> windows = Map.of(web, Map.of(JAN, jan, MAR, mar),
+                eu, Map.of(FEB, feb));
+        windows.forEach((account, held) -> held.forEach((month, at) -> store.replaceWindow(account, month, at,
+                sink -> {
+                    sink.accept(CostRecord.builder().chargeDate(month.atDay(2)).provider(account.provider())
+                            .billingAccountId("111").serviceAccount(account.id()).project(account.project())
+                            .service("AmazonEC2").region("us-east-1").billedCost(Money.of("1.25", "USD")).build());
+                    return FetchStats.EMPTY;
+                })));
+        store.markSynced(web.id(), jan);
+        ServiceAccountId ops = fx.account("ops-aws").id();
+        store.markSynced(ops, jan);
+        List<ServiceAccountId> asked = ALL.stream().map(a -> fx.account(a).id()).toList();
+
+        Map<ServiceAccountId, WindowCoverage> coverage = store.windowCoverage(asked, FEB, MAR);
+
+        assertThat(coverage).containsOnlyKeys(web.id(), ops, eu.id());
+        assertThat(coverage.get(web.id())).isEqualTo(new WindowCoverage(jan, mar, List.of(FEB)));
+        assertThat(coverage.get(web.id()).asOf()).isEqualTo(mar);
+        assertThat(coverage.get(ops)).isEqualTo(new WindowCoverage(jan, null, List.of(FEB, MAR)));
+        assertThat(coverage.get(ops).asOf()).isEqualTo(jan);
+        assertThat(coverage.get(eu.id())).isEqualTo(new WindowCoverage(null, feb, List.of(MAR)));
+        assertThat(store.windowCoverage(asked, JAN, MAR).get(web.id()))
+                .isEqualTo(new WindowCoverage(jan, mar, List.of(FEB)));
+        // every month held: none missing; an account never synced holding none of them: left out
+        assertThat(store.windowCoverage(List.of(web.id(), eu.id()), MAR, MAR))
+                .isEqualTo(Map.of(web.id(), new WindowCoverage(jan, mar, List.of())));
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.testkit.internal.SimulatorState;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -91,11 +92,12 @@ public final class FakeBillingProvider implements BillingProvider {
     public FetchStats fetch(FetchRequest request, CostSink sink) {
         ServiceAccount account = request.account();
         String awsAccount = authorize(account);
-        for (int waited = 0; state.hangs(awsAccount) && waited < 30_000; waited += 20) {
+        state.countBillingRequest(awsAccount);
+        for (int waited = 0; state.faults().has(awsAccount, Fault.Hang.class) && waited < 30_000; waited += 20) {
             request.throwIfCancelled();
-            sleep(20);
+            state.faults().awaitRelease(Duration.ofMillis(20));
         }
-        int failedRequests = state.absorbTransientFaults(awsAccount);
+        int failedRequests = state.faults().absorbTransient(awsAccount);
         SimulatorData data = state.data();
         long records = 0;
         for (SimulatorData.Row r : data.rows(awsAccount, request.period())) {
@@ -108,18 +110,8 @@ public final class FakeBillingProvider implements BillingProvider {
                     .billedCost(Money.of(r.cost(), data.currency(awsAccount))).usageQuantity(r.quantity()).build());
             records++;
         }
-        state.countBillingRequest(awsAccount);
         int pages = (int) Math.max(1, (records + state.pageSize() - 1) / state.pageSize());
         return FetchStats.builder().records(records).requests(failedRequests + pages).pages(pages).build();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
-        }
     }
 
     /** Checks the credentials as the simulator would; returns the AWS account id. */
@@ -128,7 +120,7 @@ public final class FakeBillingProvider implements BillingProvider {
         String awsAccount = c.get("account").orElse("");
         String email = c.get("email").orElse("");
         byte[] key = c.get("key").orElse("").getBytes(StandardCharsets.UTF_8);
-        boolean accepted = !state.rejects(awsAccount) && state.data().users().stream()
+        boolean accepted = !state.faults().has(awsAccount, Fault.RejectedKey.class) && state.data().users().stream()
                 .anyMatch(u -> u.email().equals(email) && u.accounts().contains(awsAccount)
                         && MessageDigest.isEqual(u.key().getBytes(StandardCharsets.UTF_8), key));
         if (!accepted) {
@@ -196,7 +188,7 @@ public final class FakeBillingProvider implements BillingProvider {
         /** @return the provider */
         public FakeBillingProvider build() {
             SimulatorState state = shared != null ? shared : new SimulatorState(data, Integer.MAX_VALUE, 0, 0);
-            faults.forEach(f -> state.addFault(f.getKey(), f.getValue()));
+            faults.forEach(f -> state.faults().add(f.getKey(), f.getValue()));
             return new FakeBillingProvider(ProviderId.of(id), state);
         }
     }

@@ -1,16 +1,14 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.ApiHandler;
 import dev.billing.testkit.internal.SimulatorState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import dev.billing.core.Credentials;
 import dev.billing.core.spi.BillingProvider;
 import java.time.Duration;
-import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,22 +36,14 @@ import java.util.function.LongSupplier;
  * switch ({@code sun.net.httpserver.nodelay}) unless the host set it already. Thread-safe.
  */
 public final class HyperBillingSimulator implements AutoCloseable {
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
-
-    static {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
     private final SimulatorState state;
     private final HttpServer server;
     private final ExecutorService threads;
 
     private HyperBillingSimulator(Builder b) throws IOException {
         this.state = new SimulatorState(b.data, b.pageSize, b.latency.toMillis(), b.requestsPerSecond, b.nanoTime);
-        b.faults.forEach((account, faults) -> faults.forEach(f -> state.addFault(account, f)));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        b.faults.forEach((account, faults) -> faults.forEach(f -> state.faults().add(account, f)));
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "hyperbilling-simulator-" + n.incrementAndGet());
@@ -104,27 +94,12 @@ public final class HyperBillingSimulator implements AutoCloseable {
 
     /**
      * @param account an AWS account id
-     * @param fault a fault to add for it, from now on
+     * @param fault a fault to add for it, from now on: the wire faults, {@link Fault#rowsOutsidePeriod()} and
+     *     {@link Fault#nullCosts()}
+     * @throws IllegalArgumentException for another data fault
      */
     public void fault(String account, Fault fault) {
-        state.addFault(Objects.requireNonNull(account, "account"), Objects.requireNonNull(fault, "fault"));
-    }
-
-    /**
-     * Injects a fault of the provider-neutral {@link ProviderContract} kit: throttling answers {@code 429}
-     * with {@code Retry-After: 0}, a server error {@code 503}, a hang never answers.
-     *
-     * @param account an AWS account id of the data
-     * @param fault the kit's fault
-     */
-    public void fault(String account, ContractFault fault) {
-        if (fault instanceof ContractFault.Throttle t) {
-            fault(account, Fault.throttle(t.times(), Duration.ZERO));
-        } else if (fault instanceof ContractFault.ServerError e) {
-            fault(account, Fault.serverError(e.times(), 503));
-        } else {
-            fault(account, Fault.hang());
-        }
+        state.faults().add(Objects.requireNonNull(account, "account"), Objects.requireNonNull(fault, "fault"));
     }
 
     /**
@@ -155,8 +130,13 @@ public final class HyperBillingSimulator implements AutoCloseable {
             }
 
             @Override
-            public void fault(String account, ContractFault fault) {
+            public void fault(String account, Fault fault) {
                 simulator.fault(account, fault);
+            }
+
+            @Override
+            public int costRequests(String account) {
+                return simulator.billingRequests(account);
             }
 
             @Override
@@ -167,9 +147,9 @@ public final class HyperBillingSimulator implements AutoCloseable {
         };
     }
 
-    /** Removes every fault. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
-        state.clearFaults();
+        state.faults().clear();
     }
 
     /** @return the live state, shared with a {@link FakeBillingProvider} built on this simulator */
@@ -193,6 +173,7 @@ public final class HyperBillingSimulator implements AutoCloseable {
     /** Stops the server and its threads. */
     @Override
     public void close() {
+        state.faults().close();
         server.stop(0);
         threads.shutdownNow();
     }

@@ -1,11 +1,10 @@
 package dev.billing.testkit;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.billing.testkit.internal.LoopbackServer;
 import dev.billing.testkit.internal.SummaryHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code [{kind, month, data: [{project_id, project_name, data: [rows with costs]}]}]} for the kinds
  * {@code daily_cost}, {@code monthly_cost}, {@code cost_by_service} and {@code cost_by_region}.
  * Per-account {@link Fault faults}: throttling, server errors, a revoked key, rows outside the month,
- * rows of another month, unasked kinds, null costs, an {@code errorCode} in a 200.
+ * rows of another month, unasked kinds, null costs, an {@code errorCode} in a 200, and the other wire faults.
  *
  * <pre>{@code
  * KeyPair key = SummaryData.newKeyPair();
@@ -46,7 +45,7 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
     private HyperBillingSummarySimulator(Builder b) throws IOException {
         this.handler = new SummaryHandler(b.data, "127.0.0.1", b.clock);
         b.faults.forEach((account, faults) -> faults.forEach(f -> handler.addFault(account, f)));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 64);
+        this.server = LoopbackServer.create(b.port, 64);
         AtomicInteger n = new AtomicInteger();
         this.threads = Executors.newFixedThreadPool(b.threads, r -> {
             Thread t = new Thread(r, "hyperbilling-summary-simulator-" + n.incrementAndGet());
@@ -85,30 +84,15 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
 
     /**
      * @param accountId a billing account id
-     * @param fault a fault to add for it, from now on
+     * @param fault a fault to add for it, from now on: any wire fault, and the data faults
+     *     {@link Fault#rowsOutsidePeriod()}, {@link Fault#nullCosts()}, {@link Fault#rowsOfAnotherMonth()},
+     *     {@link Fault#unaskedKinds()} and {@link Fault#errorIn200(String)}
      */
     public void fault(String accountId, Fault fault) {
         handler.addFault(Objects.requireNonNull(accountId, "accountId"), Objects.requireNonNull(fault, "fault"));
     }
 
-    /**
-     * The {@link ProviderContract} faults, in this API's terms: throttling is {@code 429} with
-     * {@code Retry-After: 0}, a server error {@code 503}, a hang never answers.
-     *
-     * @param accountId a billing account id
-     * @param fault the fault
-     */
-    public void fault(String accountId, ContractFault fault) {
-        if (fault instanceof ContractFault.Throttle t) {
-            fault(accountId, Fault.throttle(t.times(), java.time.Duration.ZERO));
-        } else if (fault instanceof ContractFault.ServerError e) {
-            fault(accountId, Fault.serverError(e.times(), 503));
-        } else {
-            fault(accountId, Fault.hang());
-        }
-    }
-
-    /** Removes every fault. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
         handler.clearFaults();
     }
@@ -129,6 +113,7 @@ public final class HyperBillingSummarySimulator implements AutoCloseable {
     /** Stops the server and its threads. */
     @Override
     public void close() {
+        handler.close();
         server.stop(0);
         threads.shutdownNow();
     }

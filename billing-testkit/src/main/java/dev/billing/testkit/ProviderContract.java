@@ -223,8 +223,8 @@ public abstract class ProviderContract {
     @Test
     public void fetch_whenThrottledThenServerError_retriesAndReturnsExactTotal() {
         String a = data.accounts().get(2);
-        target.fault(a, new ContractFault.Throttle(1));
-        target.fault(a, new ContractFault.ServerError(1));
+        target.fault(a, Fault.throttle(1));
+        target.fault(a, Fault.serverError(1, 503));
         BillingPeriod jan = BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1));
         assertThat(sum(fetch(account(2), jan, Granularity.DAILY))).isEqualByComparingTo(data.total(a, jan));
     }
@@ -260,19 +260,20 @@ public abstract class ProviderContract {
     @Test
     public void fetch_cancelledWhileTheServiceHangs_stopsPromptly() {
         String a = data.accounts().get(0);
-        target.fault(a, new ContractFault.Hang());
+        target.fault(a, Fault.hang());
         TestCancellation cancellation = new TestCancellation();
         FetchRequest request = FetchRequest.of(account(0), BillingPeriod.of(LocalDate.of(2026, 1, 1),
                 LocalDate.of(2026, 2, 1)), Granularity.DAILY).withCancellation(cancellation);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
+            int before = target.costRequests(a);
             CompletableFuture<FetchStats> fetch = provider.fetchAsync(request, r -> { }, pool);
-            sleep(300);
+            while (target.costRequests(a) == before) {
+                Thread.onSpinWait(); // until the simulator holds the request
+            }
             assertThat(fetch).as("the hung request is still waiting").isNotDone();
-            long cancelledAt = System.nanoTime();
             cancellation.cancel("test cancelled the fetch of sa-" + a);
             assertThatThrownBy(() -> fetch.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(FetchCancelledException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(5));
         } finally {
             pool.shutdownNow();
         }
@@ -285,7 +286,7 @@ public abstract class ProviderContract {
     @Test
     public void report_hungAccountTimesOut_andTheNextReportStartsAtOnce() {
         String hung = data.accounts().get(0);
-        target.fault(hung, new ContractFault.Hang());
+        target.fault(hung, Fault.hang());
         BillingPeriod jan = BillingPeriod.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 2, 1));
         try (Billing billing = Billing.builder().discoverProviders(false).addProvider(provider)
                 .maxConcurrentFetches(1).fetchTimeout(Duration.ofMillis(700)).build()) {
@@ -297,10 +298,8 @@ public abstract class ProviderContract {
             CostReport first = billing.costs().projectTotal(slow.project().value(), jan);
             assertThat(first.coverage()).singleElement().satisfies(c ->
                     assertThat(c.failure()).get().isInstanceOf(FetchCancelledException.class));
-            long start = System.nanoTime();
             CostReport second = billing.costs().projectTotal(fine.project().value(), jan);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(second.isComplete()).isTrue();
+            assertThat(second.isComplete()).as("the one slot was given back").isTrue();
             assertThat(second.totals()).containsExactly(new Money(data.total(data.accounts().get(1), jan),
                     data.currency(data.accounts().get(1))));
         }
@@ -396,15 +395,6 @@ public abstract class ProviderContract {
         }
         if (e instanceof BillingException be) {
             assertThat(be.serviceAccount()).hasValue(account.name());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

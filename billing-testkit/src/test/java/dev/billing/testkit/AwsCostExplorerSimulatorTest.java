@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.net.URI;
@@ -42,6 +43,16 @@ class AwsCostExplorerSimulatorTest {
             assertThat(forged.body()).contains("UnrecognizedClientException");
             assertThat(sim.requestCount()).isEqualTo(2);
             assertThat(sim.costRequests("111111111111")).isZero();
+        }
+    }
+
+    @Test
+    void dataFaults_areRefused_CostExplorerAnswersNone() {
+        try (AwsCostExplorerSimulator sim = AwsCostExplorerSimulator.builder()
+                .account("111111111111", "AKIAEXAMPLEPAYER0001", "secret").start()) {
+            assertThatThrownBy(() -> sim.fault("111111111111", Fault.nullCosts()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("AwsCostExplorerSimulator does not take NullCosts");
         }
     }
 }

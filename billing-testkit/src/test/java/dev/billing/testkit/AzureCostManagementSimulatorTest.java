@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ class AzureCostManagementSimulatorTest {
         rows.add(Row.of("sub-1", LocalDate.of(2026, 2, 1), "Storage", "westeurope", "EUR", new BigDecimal("100")));
         sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret")
                 .principal(TENANT, "app-2", "other", "/subscriptions/sub-2")
-                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).throttleRetryAfter(7).start();
+                .billingAccount("ba-1", "sub-1", "sub-2").rows(rows).pageSize(10).start();
     }
 
     @AfterEach
@@ -158,8 +160,8 @@ class AzureCostManagementSimulatorTest {
     void faults_throttleWithRatelimitHeaders_then503_thenAnswer() throws Exception {
         String token = bearer("app-1", "s3cret");
         String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
-        sim.throttle("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
-        sim.serverError("/providers/Microsoft.Billing/billingAccounts/ba-1", 1);
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.throttle(1, Duration.ofSeconds(7)));
+        sim.fault("/providers/Microsoft.Billing/billingAccounts/ba-1", Fault.serverError(1, 503));
         String url = queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1");
 
         HttpResponse<String> throttled = query(url, token, body);
@@ -173,6 +175,26 @@ class AzureCostManagementSimulatorTest {
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(ok.body()).at("/properties/columns").findValuesAsText("name")).contains("SubscriptionId");
         assertThat(sim.queryRequests("/providers/Microsoft.Billing/billingAccounts/ba-1")).isEqualTo(3);
+    }
+
+    @Test
+    void faults_aThrottleUntilAPastMomentAsksForNoWait_aRejectedKeyIs401_andSummaryFaultsAreRefused() throws Exception {
+        String token = bearer("app-1", "s3cret");
+        String body = body("2026-01-01", "2026-01-31", "Cost", "SubscriptionId");
+        String scope = "/providers/Microsoft.Billing/billingAccounts/ba-1";
+        sim.fault(scope, Fault.throttle(1, Instant.EPOCH));
+        sim.fault(scope, Fault.error(1, 400, "BadRequest", "simulated"));
+        String url = queryUrl(scope);
+
+        HttpResponse<String> throttled = query(url, token, body);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after")).contains("0");
+        HttpResponse<String> error = query(url, token, body);
+        assertThat(error.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(error.body()).at("/error/code").asText()).isEqualTo("BadRequest");
+        sim.fault(scope, Fault.rejectedKey());
+        assertThat(query(url, token, body).statusCode()).isEqualTo(401);
+        assertThatThrownBy(() -> sim.fault(scope, Fault.unaskedKinds())).isInstanceOf(IllegalArgumentException.class);
     }
 
     /**
@@ -201,12 +223,7 @@ class AzureCostManagementSimulatorTest {
                         + "\"values\":[\"Usage\"]}},\"grouping\""),
                 ok.replace("\"grouping\"", "\"filter\":{\"dimensions\":{\"name\":\"ChargeType\",\"operator\":\"In\","
                         + "\"values\":[]}},\"grouping\""));
-        for (String body : refused) {
-            HttpResponse<String> r = query(queryUrl(SCOPE), token, body);
-            assertThat(r.statusCode()).as(body).isEqualTo(400);
-            assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("BadRequest");
-            assertThat(JSON.readTree(r.body()).at("/error/message").asText()).startsWith("Invalid query definition");
-        }
+        assertRefused(token, refused);
         // the same third grouping on a billing account: the limit holds on every scope
         assertThat(query(queryUrl("/providers/Microsoft.Billing/billingAccounts/ba-1"), token, refused.get(0)).statusCode())
                 .isEqualTo(400);
@@ -268,5 +285,76 @@ class AzureCostManagementSimulatorTest {
         String third = body("2026-01-01", "2026-01-31", "Cost", "ServiceName", "ResourceLocation")
                 .replace("]}}", ",{\"type\":\"TagKey\",\"name\":\"team\"}]}}");
         assertThat(query(queryUrl(SCOPE), token, third).statusCode()).isEqualTo(400);
+    }
+
+    /**
+     * {@code tags} comparisons combined ({@code and}, {@code or}) with {@code dimensions} comparisons, as the 2023-11-01
+     * specification allows (Azure/azure-rest-api-specs costmanagement.json, commit
+     * 126b6dc1fd1fd1a5b408febed72903465e72d546: QueryFilter's and/or are arrays of QueryFilter with minItems 2,
+     * dimensions and tags QueryComparisonExpressions with the required name, operator enum [In] and string values,
+     * minItems 1); what it refuses is a 400, and no filter selects the lines without a tag.
+     */
+    @Test
+    void query_combinesTagAndDimensionFilters_andRefusesWhatTheSpecificationRefuses() throws Exception {
+        sim.close();
+        LocalDate day = LocalDate.of(2026, 1, 2);
+        sim = AzureCostManagementSimulator.builder().principal(TENANT, "app-1", "s3cret").rows(List.of(
+                Row.of("sub-1", day, "Storage", "westeurope", "EUR", new BigDecimal("1.5")).tagged("Team", "blue").tagged("env", "prod"),
+                Row.of("sub-1", day, "Storage", "westeurope", "EUR", new BigDecimal("2.25")).tagged("team", "blue").tagged("ENV", "dev"),
+                Row.of("sub-1", day, "Storage", "eastus", "EUR", new BigDecimal("4")).tagged("team", "Blue").tagged("env", "prod"),
+                Row.of("sub-1", day, "Storage", "eastus", "EUR", new BigDecimal("8")).tagged("env", "prod"),
+                Row.of("sub-1", day, "Compute", "eastus", "EUR", new BigDecimal("16")).tagged("team", "blue").tagged("env", "prod"),
+                Row.of("sub-1", day, "Storage", "eastus", "EUR", new BigDecimal("32")).charged("Tax").tagged("team", "blue")))
+                .start();
+        String token = bearer("app-1", "s3cret");
+        String byLocationAndEnv = body("2026-01-01", "2026-01-31", "Cost", "ResourceLocation")
+                .replace("]}}", ",{\"type\":\"TagKey\",\"name\":\"env\"}]}}");
+        String filtered = byLocationAndEnv.replace("\"grouping\"", "\"filter\":{\"and\":["
+                + "{\"dimensions\":{\"name\":\"ServiceName\",\"operator\":\"In\",\"values\":[\"Storage\"]}},"
+                + "{\"dimensions\":{\"name\":\"ChargeType\",\"operator\":\"In\",\"values\":[\"Usage\"]}},"
+                + "{\"tags\":{\"name\":\"TEAM\",\"operator\":\"In\",\"values\":[\"blue\"]}}]},\"grouping\"");
+        assertThat(rows(token, filtered)).containsExactlyInAnyOrder("1.5 westeurope prod", "2.25 westeurope dev");
+        // or: either team value; values match exactly (Blue is not blue), names ignoring case
+        String either = filtered.replace("{\"tags\":{\"name\":\"TEAM\",\"operator\":\"In\",\"values\":[\"blue\"]}}",
+                "{\"or\":[{\"tags\":{\"name\":\"team\",\"operator\":\"In\",\"values\":[\"Blue\"]}},"
+                        + "{\"tags\":{\"name\":\"Env\",\"operator\":\"In\",\"values\":[\"dev\"]}}]}");
+        assertThat(rows(token, either)).containsExactlyInAnyOrder("4 eastus prod", "2.25 westeurope dev");
+        // an empty value is a value: it selects no line here, neither the line without a team
+        assertThat(rows(token, filtered.replace("\"values\":[\"blue\"]", "\"values\":[\"\"]"))).isEmpty();
+
+        List<String> refused = List.of(
+                filtered.replace("\"operator\":\"In\",\"values\":[\"blue\"]", "\"operator\":\"NotIn\",\"values\":[\"blue\"]"),
+                filtered.replace("\"values\":[\"blue\"]", "\"values\":[]"),
+                filtered.replace("\"values\":[\"blue\"]", "\"values\":[null]"),
+                filtered.replace("\"values\":[\"blue\"]", "\"values\":[7]"),
+                filtered.replace("{\"tags\":{\"name\":\"TEAM\",", "{\"tags\":{"),
+                byLocationAndEnv.replace("\"grouping\"", "\"filter\":{\"and\":[{\"tags\":{\"name\":\"team\","
+                        + "\"operator\":\"In\",\"values\":[\"blue\"]}}]},\"grouping\""),
+                byLocationAndEnv.replace("\"grouping\"", "\"filter\":{\"or\":[{\"tags\":{\"name\":\"team\","
+                        + "\"operator\":\"In\",\"values\":[\"blue\"]}}]},\"grouping\""),
+                // QueryDataset.grouping maxItems 2: a second tag after a dimension and a tag is a third grouping
+                byLocationAndEnv.replace("]}}", ",{\"type\":\"TagKey\",\"name\":\"team\"}]}}"));
+        assertRefused(token, refused);
+    }
+
+    /** Each body is answered 400 BadRequest "Invalid query definition...", as ARM answers an invalid query. */
+    private void assertRefused(String token, List<String> bodies) throws Exception {
+        for (String body : bodies) {
+            HttpResponse<String> r = query(queryUrl(SCOPE), token, body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(JSON.readTree(r.body()).at("/error/code").asText()).as(body).isEqualTo("BadRequest");
+            assertThat(JSON.readTree(r.body()).at("/error/message").asText()).as(body).startsWith("Invalid query definition");
+        }
+    }
+
+    /** @return the answer's rows as "cost dimension tag-value" */
+    private List<String> rows(String token, String body) throws Exception {
+        HttpResponse<String> r = query(queryUrl(SCOPE), token, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> out = new ArrayList<>();
+        JSON.readTree(r.body()).at("/properties/rows").forEach(row -> out.add(
+                row.get(0).decimalValue().stripTrailingZeros().toPlainString() + " " + row.get(2).asText() + " "
+                        + row.get(4).asText()));
+        return out;
     }
 }

@@ -181,10 +181,14 @@ class BigQueryBillingExportSimulatorTest {
     @Test
     void faults_answerBigQueryErrors() throws Exception {
         String token = accessToken();
-        sim.fault("A", new BigQueryBillingExportSimulator.Fault.Throttle(1, 403, null));
+        sim.fault("A", Fault.error(1, 403, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user"));
         HttpResponse<String> throttled = post(token, queryBody("A", "DATE"));
         assertThat(throttled.statusCode()).isEqualTo(403);
         assertThat(throttled.body()).contains("rateLimitExceeded");
+        sim.fault("A", Fault.throttle(1, Instant.parse("2026-01-07T07:28:09Z")));
+        HttpResponse<String> dated = post(token, queryBody("A", "DATE"));
+        assertThat(dated.statusCode()).isEqualTo(429);
+        assertThat(dated.headers().firstValue("Retry-After")).hasValue("Wed, 07 Jan 2026 07:28:09 GMT");
         sim.denyAccess(EMAIL);
         HttpResponse<String> denied = post(token, queryBody("A", "DATE"));
         assertThat(denied.statusCode()).isEqualTo(403);

@@ -1,6 +1,7 @@
 package dev.billing.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,9 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -189,6 +192,65 @@ class HyperBillingSimulatorTest {
     }
 
     @Test
+    void throttleFault_untilAMoment_sendsRetryAfterAsAnHttpDate() throws Exception {
+        sim.fault(A1, Fault.throttle(1, Instant.parse("2026-01-07T07:28:09Z")));
+        HttpResponse<String> r = search(A1, "DAILY", "2026-01-01", "2026-01-02", null);
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("Wed, 07 Jan 2026 07:28:09 GMT");
+    }
+
+    @Test
+    void disconnectFault_closesTheConnectionUnanswered_thenServes() throws Exception {
+        int before = sim.billingRequests(A1);
+        sim.fault(A1, Fault.disconnect(1));
+        assertThatThrownBy(() -> search(A1, "DAILY", "2026-01-01", "2026-01-02", null)).isInstanceOf(IOException.class);
+        assertThat(search(A1, "DAILY", "2026-01-01", "2026-01-02", null).statusCode()).isEqualTo(200);
+        assertThat(sim.billingRequests(A1)).as("not retried by the client").isEqualTo(before + 2);
+    }
+
+    @Test
+    void truncatedBodyFault_announcesTheWholeLengthAndSendsHalf() throws Exception {
+        sim.fault(A1, Fault.truncatedBody(1));
+        assertThatThrownBy(() -> search(A1, "DAILY", "2026-01-01", "2026-01-02", null)).isInstanceOf(IOException.class);
+        assertThat(search(A1, "DAILY", "2026-01-01", "2026-01-02", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedBodyFault_keepsStatusAndLength_butTheBodyDoesNotParse() throws Exception {
+        String whole = search(A1, "DAILY", "2026-01-01", "2026-01-02", null).body();
+        sim.fault(A1, Fault.malformedBody(1));
+        HttpResponse<String> spoilt = search(A1, "DAILY", "2026-01-01", "2026-01-02", null);
+        assertThat(spoilt.statusCode()).isEqualTo(200);
+        assertThat(spoilt.body()).hasSameSizeAs(whole).startsWith(whole.substring(0, whole.length() / 2)).endsWith("#");
+        assertThatThrownBy(() -> JSON.readTree(spoilt.body())).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void delayFault_holdsTheAnswerUntilTheFaultsAreCleared() throws Exception {
+        int before = sim.billingRequests(A1);
+        sim.fault(A1, Fault.delay(1, Duration.ofMinutes(10)));
+        SimulatorData.ApiUser user = DATA.userFor(A1).orElseThrow();
+        String body = "{\"Filter\":{\"LinkedAccount\":[\"" + A1 + "\"],\"Granularity\":\"DAILY\","
+                + "\"TimePeriod\":{\"Start\":\"2026-01-01\",\"End\":\"2026-01-02\"}}}";
+        CompletableFuture<HttpResponse<String>> delayed = http.sendAsync(HttpRequest.newBuilder(
+                URI.create(sim.endpoint() + "/v1/search/billing")).header("X-Client-Id", user.email())
+                .header("X-Client-Secret", user.key()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (sim.billingRequests(A1) == before) {
+            Thread.onSpinWait(); // the request has reached the simulator once it is counted
+        }
+        assertThat(delayed).as("held for ten minutes unless released").isNotDone();
+        sim.clearFaults();
+        assertThat(delayed.get().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDataFaultOfAnotherApi_isRefused() {
+        assertThatThrownBy(() -> sim.fault(A1, Fault.unaskedKinds())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HyperBillingSimulator does not take UnaskedKinds");
+    }
+
+    @Test
     void serverErrorFault_answersTheStatusThenServes() throws Exception {
         sim.fault(A1, Fault.serverError(1, 503));
         assertThat(search(A1, "DAILY", "2026-01-01", "2026-01-02", null).statusCode()).isEqualTo(503);
@@ -255,12 +317,5 @@ class HyperBillingSimulatorTest {
             assertThat(statuses).as("three in one second; the fourth second-old request frees a place")
                     .containsExactly(200, 200, 200, 429, 429, 429, 200);
         }
-    }
-
-    @Test
-    void smallAnswers_areNotDelayedByNagle_theServerSwitchIsOn() {
-        // A delayed ACK would stall each small answer by ~40 ms; the simulator turns on the JDK server's
-        // TCP_NODELAY switch when it is loaded (the host's own setting wins). The switch, not a duration, is checked.
-        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
     }
 }

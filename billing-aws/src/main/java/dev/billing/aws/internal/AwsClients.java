@@ -67,8 +67,8 @@ final class AwsClients implements AutoCloseable {
     AwsClients(Settings settings) {
         this.settings = settings;
         this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(settings.connectTimeout())
-                .socketTimeout(settings.requestTimeout())
+                .connectionTimeout(settings.http().connectTimeout())
+                .socketTimeout(settings.http().requestTimeout())
                 .build();
     }
 
@@ -92,8 +92,8 @@ final class AwsClients implements AutoCloseable {
 
     private ClientOverrideConfiguration override(AtomicInteger counter, Cancellation retries) {
         return ClientOverrideConfiguration.builder()
-                .retryStrategy(retryStrategy(settings.retryPolicy(), retries))
-                .apiCallAttemptTimeout(settings.requestTimeout())
+                .retryStrategy(retryStrategy(settings.http().retryPolicy(), retries))
+                .apiCallAttemptTimeout(settings.http().requestTimeout())
                 .addExecutionInterceptor(new Counting(counter))
                 .build();
     }
@@ -236,8 +236,8 @@ final class AwsClients implements AutoCloseable {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(caller)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(retryStrategy(settings.retryPolicy(), Cancellation.NONE))
-                        .apiCallAttemptTimeout(settings.requestTimeout())
+                        .retryStrategy(retryStrategy(settings.http().retryPolicy(), Cancellation.NONE))
+                        .apiCallAttemptTimeout(settings.http().requestTimeout())
                         .build());
         if (settings.stsEndpoint() != null) {
             sts.endpointOverride(settings.stsEndpoint());

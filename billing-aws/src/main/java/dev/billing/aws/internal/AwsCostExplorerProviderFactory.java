@@ -3,14 +3,12 @@ package dev.billing.aws.internal;
 import dev.billing.aws.AwsCostExplorerProvider;
 import dev.billing.aws.CostMetric;
 
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +25,7 @@ import java.util.stream.Collectors;
  * {@value AwsCostExplorerProvider#DEFAULT_MAX_REQUESTS_PER_FETCH}) and {@code tagKeys} (comma-separated cost
  * allocation tag keys read as tags).
  */
-public final class AwsCostExplorerProviderFactory implements BillingProviderFactory {
+public final class AwsCostExplorerProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.optional("endpoint", "override of the Cost Explorer URL, https:// (http:// only for a loopback"
                     + " host); default the AWS SDK's endpoint for the region", "https://ce.us-east-1.amazonaws.com"),
@@ -42,42 +40,23 @@ public final class AwsCostExplorerProviderFactory implements BillingProviderFact
                     + " may send, retries included", Integer.toString(AwsCostExplorerProvider.DEFAULT_MAX_REQUESTS_PER_FETCH)),
             ProviderSetting.optional("tagKeys", "comma-separated cost allocation tag keys read as tags; each costs requests"
                     + " (USD 0.01 each), see the provider's documentation; none by default", null)
-                    .satisfying(v -> Settings.validTagKeys(tagKeys(v)), "be distinct tag keys of at most "
+                    .satisfying(v -> Settings.validTagKeys(SettingValues.names(v)), "be distinct tag keys of at most "
                             + Settings.MAX_TAG_KEY + " characters, separated by commas"));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AwsCostExplorerProviderFactory() {
+        super(AwsCostExplorerProvider.ID, SETTINGS);
     }
 
     @Override
-    public String id() {
-        return AwsCostExplorerProvider.ID;
-    }
-
-    /** @return {@code endpoint}, {@code region}, {@code stsEndpoint}, {@code costMetric}, {@code maxRequestsPerFetch}, {@code tagKeys} */
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
-    }
-
-    /** @return the keys of a {@code tagKeys} value, trimmed */
-    private static List<String> tagKeys(String value) {
-        return Arrays.stream(value.split(",", -1)).map(String::trim).toList();
-    }
-
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
-    @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(AwsCostExplorerProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         AwsCostExplorerProvider.Builder b = AwsCostExplorerProvider.builder();
         values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
         values.endpoint("stsEndpoint", Settings.STS_ENDPOINT_EXAMPLE).ifPresent(b::stsEndpoint);
         values.text("region").ifPresent(b::region);
         values.get("costMetric", v -> CostMetric.fromWireName(v).orElseThrow()).ifPresent(b::costMetric);
         values.get("maxRequestsPerFetch", Integer::parseInt).ifPresent(b::maxRequestsPerFetch);
-        values.get("tagKeys", AwsCostExplorerProviderFactory::tagKeys).ifPresent(b::tagKeys);
+        values.get("tagKeys", SettingValues::names).ifPresent(b::tagKeys);
         return b.build();
     }
 }

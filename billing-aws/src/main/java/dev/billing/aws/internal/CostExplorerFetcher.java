@@ -19,6 +19,7 @@ import dev.billing.core.spi.Cancellation;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.FetchRequest;
 import dev.billing.core.spi.FetchStats;
+import dev.billing.provider.RetryPolicy;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ public final class CostExplorerFetcher implements AutoCloseable {
     public void verify(ServiceAccount account) {
         AwsClients.Keys keys = keys(account);
         AtomicInteger counter = new AtomicInteger();
-        LocalDate today = LocalDate.now(settings.clock());
+        LocalDate today = LocalDate.now(settings.http().clock());
         Optional<String> linked = account.credentials().get("linkedAccount");
         var req = GetCostAndUsageRequest.builder()
                 .timePeriod(DateInterval.builder().start(today.minusDays(30).toString()).end(today.toString()).build())
@@ -420,9 +421,10 @@ public final class CostExplorerFetcher implements AutoCloseable {
         }
 
         private <T> T call(ServiceAccount a, Supplier<T> c, BooleanSupplier cancel) {
+            RetryPolicy retries = settings.http().retryPolicy();
             return Calls.run(threads, () -> CostExplorerFetcher.this.call(a, c, cancel), cancel,
-                    settings.requestTimeout().toMillis() * (settings.retryPolicy().maxAttempts() + 1)
-                            + settings.retryPolicy().maxBackoff().toMillis() * settings.retryPolicy().maxAttempts(),
+                    settings.http().requestTimeout().toMillis() * (retries.maxAttempts() + 1)
+                            + retries.maxBackoff().toMillis() * retries.maxAttempts(),
                     onCancel, () -> new ProviderUnavailableException(PROVIDER + " did not answer in time for service account '"
                             + a.name() + "'", a.name(), null));
         }

@@ -2,10 +2,7 @@ package dev.billing.aws.internal;
 
 import dev.billing.aws.CostMetric;
 import dev.billing.provider.HttpSettings;
-import dev.billing.provider.RetryPolicy;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -50,25 +47,5 @@ public record Settings(URI endpoint, String region, URI stsEndpoint, CostMetric 
     public CostMetric effectiveMetric() {
         return costMetric == CostMetric.NET_UNBLENDED_COST || costMetric == CostMetric.NET_AMORTIZED_COST
                 ? CostMetric.NET_AMORTIZED_COST : CostMetric.AMORTIZED_COST;
-    }
-
-    /** @return how throttled and transient failures are retried */
-    public RetryPolicy retryPolicy() {
-        return http.retryPolicy();
-    }
-
-    /** @return the connect timeout */
-    public Duration connectTimeout() {
-        return http.connectTimeout();
-    }
-
-    /** @return the timeout of each attempt */
-    public Duration requestTimeout() {
-        return http.requestTimeout();
-    }
-
-    /** @return the clock verify's period is taken from */
-    public Clock clock() {
-        return http.clock();
     }
 }

@@ -2,13 +2,11 @@ package dev.billing.azure.internal;
 
 import dev.billing.azure.AzureCostManagementProvider;
 import dev.billing.azure.AzureCostType;
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates the {@code azure-cost-management} provider from provider settings; registered for
@@ -19,9 +17,9 @@ import java.util.Map;
  * <p>Settings, all optional: {@code endpoint} (default {@value AzureCostManagementProvider#DEFAULT_ENDPOINT}),
  * {@code authority} (default {@value AzureCostManagementProvider#DEFAULT_AUTHORITY}), {@code costType}
  * ({@code ActualCost}, the default, or {@code AmortizedCost}), {@code imdsEndpoint} (default
- * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (the tag name read as tags).
+ * {@value AzureCostManagementProvider#DEFAULT_IMDS_ENDPOINT}), {@code tagKeys} (comma-separated tag names read as tags).
  */
-public final class AzureCostManagementProviderFactory implements BillingProviderFactory {
+public final class AzureCostManagementProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.optional("endpoint", "Azure Resource Manager's URL, https:// (http:// only for a loopback host)",
                     AzureCostManagementProvider.DEFAULT_ENDPOINT),
@@ -32,43 +30,23 @@ public final class AzureCostManagementProviderFactory implements BillingProvider
             ProviderSetting.optional("imdsEndpoint", "the Azure Instance Metadata Service, where managed identity tokens"
                     + " come from outside App Service", AzureCostManagementProvider.DEFAULT_IMDS_ENDPOINT)
                     .satisfying(ManagedIdentity::acceptable, ManagedIdentity.IMDS_REQUIREMENT),
-            ProviderSetting.optional("tagKeys", "the Azure tag name read as tags (case-insensitive; at most one, each"
-                    + " costs queries per service and month); none when absent", null)
-                    .satisfying(v -> QueryFetcher.validTagKeys(tagKeys(v)), "name at most " + QueryFetcher.MAX_TAG_KEYS
-                            + " non-blank tag name"));
+            ProviderSetting.optional("tagKeys", "comma-separated Azure tag names read as tags (case-insensitive; they"
+                    + " cost queries per service and month); none when absent", null)
+                    .satisfying(v -> QueryFetcher.validTagKeys(SettingValues.names(v)), QueryFetcher.TAG_KEYS_REQUIREMENT));
 
     /** Used by {@link java.util.ServiceLoader}. */
     public AzureCostManagementProviderFactory() {
+        super(AzureCostManagementProvider.ID, SETTINGS);
     }
 
     @Override
-    public String id() {
-        return AzureCostManagementProvider.ID;
-    }
-
-    /** @return {@code endpoint}, {@code authority}, {@code costType}, {@code imdsEndpoint} and {@code tagKeys}, all optional */
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
-    }
-
-    /** @return the names of a {@code tagKeys} value, trimmed */
-    private static List<String> tagKeys(String value) {
-        return java.util.Arrays.stream(value.split(",", -1)).map(String::trim).toList();
-    }
-
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
-    @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(AzureCostManagementProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         AzureCostManagementProvider.Builder b = AzureCostManagementProvider.builder();
         values.endpoint("endpoint", AzureCostManagementProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
         values.endpoint("authority", AzureCostManagementProvider.DEFAULT_AUTHORITY).ifPresent(b::authority);
         values.get("costType", v -> AzureCostType.parse(v).orElseThrow()).ifPresent(b::costType);
         values.get("imdsEndpoint", java.net.URI::create).ifPresent(b::imdsEndpoint);
-        values.get("tagKeys", AzureCostManagementProviderFactory::tagKeys).ifPresent(b::tagKeys);
+        values.get("tagKeys", SettingValues::names).ifPresent(b::tagKeys);
         return b.build();
     }
 }

@@ -1,15 +1,14 @@
 package dev.billing.azure.internal;
 
 import dev.billing.provider.HttpSettings;
+import dev.billing.provider.support.HttpClients;
 import dev.billing.provider.support.Retrier;
 import dev.billing.provider.support.RetryAfter;
 import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -48,8 +47,7 @@ final class AzureHttp {
         this.settings = settings;
         this.retrier = new Retrier(PROVIDER, settings,
                 "the Cost Management query quota is shared by the tenant: try again later");
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClients.create(settings);
     }
 
     Duration requestTimeout() {
@@ -89,10 +87,7 @@ final class AzureHttp {
                 return response;
             } catch (IOException e) {
                 log.debug("{} -> {} (attempt {}, {} ms)", what, e.getClass().getSimpleName(), attempt, millisSince(start));
-                throw RetryableFailure.noAnswer(e instanceof HttpConnectTimeoutException
-                        ? "could not connect within " + settings.connectTimeout()
-                        : e instanceof HttpTimeoutException ? "timed out after " + settings.requestTimeout()
-                        : "connection failed (" + e.getClass().getSimpleName() + ")", e);
+                throw HttpClients.noAnswer(e, settings, message -> null);
             }
         });
     }

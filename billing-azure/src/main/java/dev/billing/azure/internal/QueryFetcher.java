@@ -31,15 +31,20 @@ import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,13 +66,12 @@ import org.slf4j.LoggerFactory;
  * A subscription or resource group scope sends 2 queries a month; a billing account 1 + 2 × its
  * subscriptions with costs that month (more when answers are paged).
  *
- * <p>With a tag name ({@code tagKeys}), the second query of step 2 is replaced by queries per service that the
- * first names (each filtered {@code ServiceName In [s]}, so that location or charge type and the tag fit in two
- * groupings): {@code ResourceLocation} × {@code TagKey} filtered to the usage charge types when the service has
- * usage, and {@code ChargeType} × {@code TagKey} filtered to the service's other charge types when it has any.
- * Every cost line is in exactly one of them, so totals stay exact; a line whose resource lacks the tag
- * ({@code TagValue} null) carries the tag with the value {@code ""}. A subscription or resource group scope then
- * sends 1 + U + N queries a month (U services with usage, N services with other charges).
+ * <p>With tag names ({@code tagKeys} k1..kn), the second query of step 2 is replaced by a group of queries per
+ * service that the first names and kind of charge (each filtered {@code ServiceName In [s]}, so that the location
+ * or charge type and one tag fit in two groupings): the service's usage, grouped by {@code ResourceLocation}, and
+ * its other charge types, grouped by {@code ChargeType}; see {@link Run#tagGroup}. A subscription or resource group
+ * scope then sends 1 + Σ R(g) queries a month, over the groups g, R(g) = 1 + |C1(g)| + ... + |C(n-1)(g)|
+ * ({@code docs/azure-cost-management.md}).
  */
 public final class QueryFetcher {
     /** The Cost Management REST API version this provider implements. */
@@ -91,10 +95,11 @@ public final class QueryFetcher {
     private final AzureHttp http;
     private final Tokens tokens;
     private final boolean hostTokenSource;
-    /** The tag name read as tags, or null. */
-    private final String tagKey;
-    /** The most tag names {@code tagKeys} may name: one (a second would need its own untagged branch). */
-    public static final int MAX_TAG_KEYS = 1;
+    /** The tag names read as tags, in order; empty for none. */
+    private final List<String> tagKeys;
+    /** What {@code tagKeys} must be, completing "must ...". */
+    public static final String TAG_KEYS_REQUIREMENT = "name distinct, non-blank Azure tag names (compared"
+            + " case-insensitively, as Azure compares tag names)";
 
     /**
      * @param endpoint the checked Resource Manager URL
@@ -106,15 +111,15 @@ public final class QueryFetcher {
      * @param environment where the App Service identity endpoint ({@code IDENTITY_ENDPOINT}, {@code IDENTITY_HEADER}) is read
      * @param settings timeouts, retries, and the clock for token expiry and {@code Retry-After} dates
      * @param maxRequestsPerFetch the most HTTP requests one fetch may send
-     * @param tagKeys the tag names read as tags (at most {@value #MAX_TAG_KEYS}), empty for none
+     * @param tagKeys the tag names read as tags ({@link #validTagKeys}), empty for none
      */
     public QueryFetcher(URI endpoint, URI authority, String costType, AzureTokenSource tokenSource, URI imds,
                         Map<String, String> environment, HttpSettings settings, int maxRequestsPerFetch,
                         List<String> tagKeys) {
         if (!validTagKeys(tagKeys)) {
-            throw new IllegalArgumentException("at most " + MAX_TAG_KEYS + " non-blank tag name, got " + tagKeys);
+            throw new IllegalArgumentException("tagKeys must " + TAG_KEYS_REQUIREMENT + ", got " + tagKeys);
         }
-        this.tagKey = tagKeys.isEmpty() ? null : tagKeys.get(0).trim();
+        this.tagKeys = tagKeys.stream().map(String::trim).toList();
         this.endpoint = endpoint;
         this.costTypes = "ActualCost".equals(costType) ? List.of("ActualCost", "AmortizedCost") : List.of(costType);
         this.maxRequestsPerFetch = maxRequestsPerFetch;
@@ -127,10 +132,13 @@ public final class QueryFetcher {
 
     /**
      * @param keys tag names
-     * @return whether they are at most {@value #MAX_TAG_KEYS}, each non-blank
+     * @return whether each is non-blank and no two are the same name ignoring case and surrounding blanks: Azure
+     *     tag names are case-insensitive (/work/shared/spec/providers.md), so {@code team} and {@code Team} name
+     *     one tag
      */
     public static boolean validTagKeys(List<String> keys) {
-        return keys.size() <= MAX_TAG_KEYS && keys.stream().allMatch(k -> k != null && !k.isBlank());
+        return keys.stream().allMatch(k -> k != null && !k.isBlank())
+                && keys.stream().map(k -> k.trim().toLowerCase(Locale.ROOT)).distinct().count() == keys.size();
     }
 
     /**
@@ -183,7 +191,7 @@ public final class QueryFetcher {
         for (Window w : windows(request.period())) {
             List<String> subscriptions = new ArrayList<>();
             if (p.scope().spansSubscriptions()) {
-                run.planned(w, BY_SUBSCRIPTION, null, null, null, row -> {
+                run.planned(w, BY_SUBSCRIPTION, null, null, row -> {
                     String s = row.subscription().trim();
                     if (!s.isEmpty() && !subscriptions.contains(s)) {
                         subscriptions.add(s); // named by either cost type
@@ -195,10 +203,10 @@ public final class QueryFetcher {
             }
             for (String subscription : subscriptions) {
                 JsonNode unit = subscription == null ? null : QueryJson.in("SubscriptionId", List.of(subscription));
-                if (tagKey == null) {
-                    run.planned(w, BY_CHARGE, unit, subscription, null, row -> !isUsage(row.chargeType()));
+                if (tagKeys.isEmpty()) {
+                    run.planned(w, BY_CHARGE, unit, subscription, row -> !isUsage(row.chargeType()));
                     run.planned(w, BY_LOCATION, QueryJson.and(unit, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
-                            subscription, null, row -> true);
+                            subscription, row -> true);
                 } else {
                     tagged(run, w, unit, subscription);
                 }
@@ -212,30 +220,29 @@ public final class QueryFetcher {
 
     /**
      * The tag plan of one subscription (or the scope) and window: {@code ServiceName} × {@code ChargeType} names the
-     * services and their charge types (no records), then per service {@code ResourceLocation} × {@code TagKey} over
-     * its usage charge types and {@code ChargeType} × {@code TagKey} over its other charge types give the records.
+     * services and their charge types (no records), then {@link Run#tagGroup} reads each service's usage by
+     * {@code ResourceLocation} and its other charge types by {@code ChargeType}.
      */
     private void tagged(Run run, Window w, JsonNode unit, String subscription) {
-        Map<String, Set<String>> others = new java.util.LinkedHashMap<>();
-        Set<String> usage = new java.util.LinkedHashSet<>();
-        run.planned(w, BY_CHARGE, unit, subscription, null, row -> {
+        Map<String, Set<String>> others = new LinkedHashMap<>();
+        Set<String> usage = new LinkedHashSet<>();
+        for (Key row : run.answers(w, BY_CHARGE, null, unit, subscription, null).keySet()) {
+            Set<String> types = others.computeIfAbsent(row.service(), s -> new LinkedHashSet<>());
             if (isUsage(row.chargeType())) {
                 usage.add(row.service());
-                others.computeIfAbsent(row.service(), s -> new java.util.LinkedHashSet<>());
             } else {
-                others.computeIfAbsent(row.service(), s -> new java.util.LinkedHashSet<>()).add(row.chargeType());
+                types.add(row.chargeType());
             }
-            return false;
-        });
+        }
         for (Map.Entry<String, Set<String>> e : others.entrySet()) {
             JsonNode service = QueryJson.and(unit, QueryJson.in("ServiceName", List.of(e.getKey())));
             if (usage.contains(e.getKey())) {
-                run.planned(w, List.of("ResourceLocation"), QueryJson.and(service,
-                        QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)), subscription, e.getKey(), row -> true);
+                run.tagGroup(w, "ResourceLocation", QueryJson.and(service, QueryJson.in("ChargeType", USAGE_CHARGE_TYPES)),
+                        subscription, e.getKey());
             }
             if (!e.getValue().isEmpty()) {
-                run.planned(w, List.of("ChargeType"), QueryJson.and(service,
-                        QueryJson.in("ChargeType", List.copyOf(e.getValue()))), subscription, e.getKey(), row -> true);
+                run.tagGroup(w, "ChargeType", QueryJson.and(service, QueryJson.in("ChargeType", List.copyOf(e.getValue()))),
+                        subscription, e.getKey());
             }
         }
     }
@@ -244,9 +251,37 @@ public final class QueryFetcher {
         return USAGE_TYPES_LOWER.contains(chargeType.trim().toLowerCase(Locale.ROOT));
     }
 
+    private static BigDecimal[] zeros() {
+        return new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO};
+    }
+
+    /** @return the absent (null) values of a tag combination */
+    private static long absent(List<String> combination) {
+        return combination.stream().filter(Objects::isNull).count();
+    }
+
+    /**
+     * @return whether {@code r} is another combination with {@code c}'s value wherever {@code c} has one: its lines
+     *     are in the answer of {@code c}'s query
+     */
+    static boolean refines(List<String> r, List<String> c) {
+        if (r.equals(c)) {
+            return false;
+        }
+        for (int i = 0; i < c.size(); i++) {
+            if (c.get(i) != null && !c.get(i).equals(r.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * What makes two rows of one planned query the same line: the ActualCost row and the AmortizedCost row of
      * one key are one record. Values are compared exactly, as the API sent them.
+     *
+     * @param tag the value of the tag the query is grouped by; null without such a grouping, or where the line has
+     *     no such tag ({@code TagValue} null)
      */
     record Key(LocalDate day, String subscription, String service, String location, String chargeType, String currency,
                String tag) {
@@ -259,6 +294,7 @@ public final class QueryFetcher {
         final CostSink sink;
         final Cancel cancel;
         final AtomicInteger requests = new AtomicInteger();
+        final Map<String, Currency> currencies = new HashMap<>();
         int pages;
         long records;
         long dropped;
@@ -271,48 +307,160 @@ public final class QueryFetcher {
         }
 
         /**
-         * Sends one query of the plan once per cost type ({@link #costTypes}), matches the answers' rows by
-         * their {@link Key} (a key only one type answers is 0 on the other side), and passes on a record per
-         * key that {@code keep} selects: billed the first type's amount, effective the second's (or the first's
-         * when only one type is queried).
+         * Sends one query of the plan once per cost type ({@link #costTypes}) and matches the answers' rows by their
+         * {@link Key}: a key only one type answers is 0 on the other side.
          *
+         * @param tag the tag name the query groups by after {@code grouping}, or null
          * @param subscription the subscription the query is filtered to, or null
-         * @param service the service the query is filtered to (then grouped by {@link #tagKey}), or null
+         * @param service the service the query is filtered to, or null
+         * @return per key, the amount of each cost type, in the order of {@link #costTypes}
          */
-        void planned(Window w, List<String> grouping, JsonNode filter, String subscription, String service,
-                   java.util.function.Predicate<Key> keep) {
-            String tag = service == null ? null : tagKey;
-            Map<Key, BigDecimal[]> amounts = new java.util.LinkedHashMap<>();
+        Map<Key, BigDecimal[]> answers(Window w, List<String> grouping, String tag, JsonNode filter, String subscription,
+                                       String service) {
+            Map<Key, BigDecimal[]> amounts = new LinkedHashMap<>();
             for (int t = 0; t < costTypes.size(); t++) {
                 int side = t;
                 pages(w, grouping, tag, filter, costTypes.get(t), page -> read(page, subscription, service, tag, (key, cost) -> {
-                    BigDecimal[] a = amounts.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    BigDecimal[] a = amounts.computeIfAbsent(key, k -> zeros());
                     a[side] = a[side].add(cost);
                 }));
             }
-            ServiceAccount account = request.account();
-            Map<String, Currency> currencies = new HashMap<>();
-            List<CostRecord> kept = new ArrayList<>(amounts.size());
-            for (Map.Entry<Key, BigDecimal[]> e : amounts.entrySet()) {
-                Key key = e.getKey();
-                if (!keep.test(key)) {
-                    continue;
+            return amounts;
+        }
+
+        /**
+         * Sends one untagged query of the plan ({@link #answers}) and passes on a record per key that {@code keep}
+         * selects.
+         */
+        void planned(Window w, List<String> grouping, JsonNode filter, String subscription, Predicate<Key> keep) {
+            List<CostRecord> kept = new ArrayList<>();
+            answers(w, grouping, null, filter, subscription, null).forEach((key, a) -> {
+                if (keep.test(key)) {
+                    record(w, key, a, Map.of(), kept);
                 }
-                if (!w.contains(key.day())) {
-                    dropped++; // a lenient server's day outside the window: counted once for both cost types
-                    continue;
+            });
+            deliver(kept);
+        }
+
+        /**
+         * Reads one group (a service's usage, or its other charge types) with every tag of {@link #tagKeys}, two
+         * groupings per query ({@code dimension} and one {@code TagKey}). For key j (from 1) it sends one query
+         * per combination c of values of the keys before j, filtered to c's values ({@code tags In [v]}) and
+         * grouped by key j; the combinations for key j + 1 are c extended by each value of key j that c's query
+         * answered, "absent" ({@code TagValue} null) included. A filter cannot select "absent"
+         * ({@link QueryJson#tag}), so the query of a combination with absent values is unfiltered on those keys:
+         * it answers the lines of c and of every combination that has a value where c has none (its refinements).
+         * The last key's answers are therefore turned into each combination's own amounts by subtraction, per
+         * cell (day, location or charge type, currency, value of the last key), combinations with fewer absent
+         * values first: own(c) = answer(c) − Σ own(r) over the refinements r of c. The combinations of every key
+         * include all those a line has (a line of c + v is in c's answer), so each line is counted exactly once
+         * and the amounts are exact; a cell of a combination with absent values whose own amount is 0 on both
+         * sides while a refinement answered the cell too is taken as empty (no record).
+         *
+         * <p>Requests, per cost type: R = 1 + |C1| + ... + |C(n-1)|, Cj being the combinations for key j + 1.
+         *
+         * @param dimension {@code ResourceLocation} or {@code ChargeType}
+         * @param filter the group's filter (service, charge types, subscription)
+         */
+        void tagGroup(Window w, String dimension, JsonNode filter, String subscription, String service) {
+            List<List<String>> combinations = List.of(List.of());
+            Map<List<String>, Map<Key, BigDecimal[]>> last = new LinkedHashMap<>();
+            for (int j = 0; j < tagKeys.size(); j++) {
+                Set<List<String>> next = new LinkedHashSet<>();
+                for (List<String> c : combinations) {
+                    List<JsonNode> filters = new ArrayList<>(List.of(filter));
+                    for (int i = 0; i < j; i++) {
+                        if (c.get(i) != null) {
+                            filters.add(QueryJson.tag(tagKeys.get(i), c.get(i)));
+                        }
+                    }
+                    Map<Key, BigDecimal[]> a = answers(w, List.of(dimension), tagKeys.get(j),
+                            QueryJson.and(filters.toArray(JsonNode[]::new)), subscription, service);
+                    if (j == tagKeys.size() - 1) {
+                        last.put(c, a);
+                    } else {
+                        for (Key k : a.keySet()) {
+                            List<String> more = new ArrayList<>(c);
+                            more.add(k.tag());
+                            next.add(Collections.unmodifiableList(more));
+                        }
+                    }
                 }
-                BigDecimal[] a = e.getValue();
-                Currency currency = currencies.computeIfAbsent(key.currency(), c -> currency(c, p));
-                kept.add(CostRecord.builder().chargeDate(key.day()).provider(PROVIDER_ID)
-                        .billingAccountId(p.scope().accountId()).subAccountId(p.scope().subAccountId(key.subscription()))
-                        .serviceAccount(account.id()).project(account.project()).service(key.service())
-                        .region(region(key.location())).chargeCategory(category(key.chargeType()))
-                        .correction(isCorrection(key.chargeType()))
-                        .tags(tag == null ? Map.of() : Map.of(tag, key.tag()))
-                        .billedCost(Money.of(a[0], currency))
-                        .effectiveCost(Money.of(a[costTypes.size() - 1], currency)).build());
+                combinations = List.copyOf(next);
             }
+            List<CostRecord> kept = new ArrayList<>();
+            own(w, last, kept);
+            log.debug("service account {}: {} {} of {}: {} tag combinations of {} keys", p.serviceAccount(), service,
+                    dimension, w, last.size(), tagKeys.size());
+            deliver(kept);
+        }
+
+        /**
+         * The records of each combination's own amounts: its answer minus the own amounts of its refinements
+         * ({@link QueryFetcher#refines}), per cell, combinations with fewer absent values first.
+         *
+         * @param answers per combination of the keys before the last, its query's answer (grouped by the last key)
+         */
+        private void own(Window w, Map<List<String>, Map<Key, BigDecimal[]>> answers, List<CostRecord> kept) {
+            List<List<String>> order = new ArrayList<>(answers.keySet());
+            order.sort(Comparator.comparingLong(QueryFetcher::absent));
+            Map<List<String>, Map<Key, BigDecimal[]>> owned = new HashMap<>();
+            for (List<String> c : order) {
+                Map<Key, BigDecimal[]> mine = new LinkedHashMap<>();
+                answers.get(c).forEach((k, a) -> mine.put(k, a.clone()));
+                Set<Key> refined = new HashSet<>();
+                for (List<String> r : order) {
+                    if (!refines(r, c)) {
+                        continue;
+                    }
+                    owned.get(r).forEach((k, a) -> {
+                        BigDecimal[] m = mine.get(k);
+                        if (m == null) {
+                            throw protocol(p, 200, "answered a cost for a tag value that the same query without"
+                                    + " that tag's filter did not answer, for " + w + "; the tag amounts cannot be exact");
+                        }
+                        for (int side = 0; side < m.length; side++) {
+                            m[side] = m[side].subtract(a[side]);
+                        }
+                    });
+                    refined.addAll(answers.get(r).keySet());
+                }
+                owned.put(c, mine);
+                mine.forEach((k, a) -> {
+                    if (!refined.contains(k) || a[0].signum() != 0 || a[costTypes.size() - 1].signum() != 0) {
+                        Map<String, String> tags = new HashMap<>();
+                        for (int i = 0; i < tagKeys.size(); i++) {
+                            String v = i < c.size() ? c.get(i) : k.tag();
+                            tags.put(tagKeys.get(i), v == null ? "" : v);
+                        }
+                        record(w, k, a, tags, kept);
+                    }
+                });
+            }
+        }
+
+        /**
+         * Adds the record of a key, billed the first cost type's amount, effective the last's; a key outside the
+         * window (a lenient server's extra day) is dropped and counted instead.
+         */
+        void record(Window w, Key key, BigDecimal[] a, Map<String, String> tags, List<CostRecord> into) {
+            if (!w.contains(key.day())) {
+                dropped++; // counted once for both cost types
+                return;
+            }
+            Currency currency = currencies.computeIfAbsent(key.currency(), c -> currency(c, p));
+            ServiceAccount account = request.account();
+            into.add(CostRecord.builder().chargeDate(key.day()).provider(PROVIDER_ID)
+                    .billingAccountId(p.scope().accountId()).subAccountId(p.scope().subAccountId(key.subscription()))
+                    .serviceAccount(account.id()).project(account.project()).service(key.service())
+                    .region(region(key.location())).chargeCategory(category(key.chargeType()))
+                    .correction(isCorrection(key.chargeType())).tags(tags)
+                    .billedCost(Money.of(a[0], currency))
+                    .effectiveCost(Money.of(a[costTypes.size() - 1], currency)).build());
+        }
+
+        /** Passes the records of one query, or group of queries, on: after all of its answers were read. */
+        void deliver(List<CostRecord> kept) {
             for (CostRecord r : kept) {
                 sink.accept(r);
                 records++;
@@ -388,7 +536,8 @@ public final class QueryFetcher {
                 into.accept(new Key(usageDate(row.get(iDate), p), rowSubscription == null ? "" : rowSubscription,
                         service != null ? service : text(row, iService), text(row, iLocation),
                         iCharge < 0 ? "Usage" : text(row, iCharge), text(row, iCurrency).trim().toUpperCase(Locale.ROOT),
-                        tag == null ? "" : text(row, iTag)), decimal(row.get(iCost), p));
+                        tag == null || row.get(iTag).isNull() ? null : row.get(iTag).asText("")),
+                        decimal(row.get(iCost), p));
             }
         }
     }

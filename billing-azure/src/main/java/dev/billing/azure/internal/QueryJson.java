@@ -84,23 +84,51 @@ final class QueryJson {
      * @return the filter {@code {"dimensions": {"name": dimension, "operator": "In", "values": values}}}
      */
     static ObjectNode in(String dimension, List<String> values) {
+        return comparison("dimensions", dimension, values);
+    }
+
+    /**
+     * A tag value filter. The 2023-11-01 specification ({@code costmanagement.json}, Azure/azure-rest-api-specs
+     * commit 126b6dc1fd1fd1a5b408febed72903465e72d546) gives {@code QueryFilter} the properties {@code and}, {@code or},
+     * {@code dimensions} and {@code tags}, the last two a {@code QueryComparisonExpression} whose {@code operator}
+     * enum is {@code ["In"]} and whose {@code values} are strings with {@code minItems: 1}: a filter can select
+     * a tag's values, never the resources without the tag.
+     *
+     * @param tag a tag name
+     * @param value one of its values
+     * @return the filter {@code {"tags": {"name": tag, "operator": "In", "values": [value]}}}
+     */
+    static ObjectNode tag(String tag, String value) {
+        return comparison("tags", tag, List.of(value));
+    }
+
+    private static ObjectNode comparison(String kind, String name, List<String> values) {
         ObjectNode f = MAPPER.createObjectNode();
-        ObjectNode d = f.putObject("dimensions").put("name", dimension).put("operator", "In");
+        ObjectNode d = f.putObject(kind).put("name", name).put("operator", "In");
         values.forEach(d.putArray("values")::add);
         return f;
     }
 
     /**
-     * @param a a filter, or null
-     * @param b a filter
-     * @return both: {@code b} alone when {@code a} is null, else {@code {"and": [a, b]}}
+     * @param filters filters, null ones ignored
+     * @return all of them: null for none, the filter itself for one, else one {@code {"and": [...]}} whose items
+     *     are the filters, an {@code and} among them flattened into it ({@code QueryFilter.and}: "Must have at
+     *     least 2 items", same source as {@link #tag})
      */
-    static JsonNode and(JsonNode a, JsonNode b) {
-        if (a == null) {
-            return b;
+    static JsonNode and(JsonNode... filters) {
+        ArrayNode all = MAPPER.createArrayNode();
+        for (JsonNode f : filters) {
+            if (f != null && f.has("and")) {
+                all.addAll((ArrayNode) f.get("and"));
+            } else if (f != null) {
+                all.add(f);
+            }
+        }
+        if (all.size() < 2) {
+            return all.isEmpty() ? null : all.get(0);
         }
         ObjectNode f = MAPPER.createObjectNode();
-        f.putArray("and").add(a).add(b);
+        f.set("and", all);
         return f;
     }
 

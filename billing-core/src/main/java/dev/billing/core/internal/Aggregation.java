@@ -47,19 +47,36 @@ public final class Aggregation implements CostCellColumns {
         this.sums = new long[size];
         this.big = new BigDecimal[size];
         this.digitColumns = new int[digits.length][size];
+        // decoded once here, not per lookup; the keys ascend, so each is the previous one plus a difference, added
+        // digit by digit with carry: a division only where the carry crosses a digit, not one per digit
+        long[] digit = new long[digits.length];
+        long previous = 0;
         for (int i = 0; i < size; i++) {
             long k = cells.key(i);
             keys[i] = k;
             sums[i] = cells.sum(i);
             big[i] = cells.big(k);
-            // decoded once here: a division per digit, not two per lookup
-            for (int j = digits.length - 1; j > 0; j--) {
+            long carry = k - previous;
+            previous = k;
+            for (int j = digits.length - 1; carry != 0; j--) {
                 long r = radix[j];
-                digitColumns[j][i] = (int) (k % r);
-                k /= r;
+                if (r == 1) {
+                    continue;
+                }
+                if (carry < r - digit[j]) {
+                    digit[j] += carry;
+                    break;
+                }
+                long v = digit[j] + carry % r;
+                carry /= r;
+                if (v >= r) {
+                    v -= r;
+                    carry++;
+                }
+                digit[j] = v;
             }
-            if (digits.length > 0) {
-                digitColumns[0][i] = (int) k;
+            for (int j = 0; j < digit.length; j++) {
+                digitColumns[j][i] = (int) digit[j];
             }
         }
     }

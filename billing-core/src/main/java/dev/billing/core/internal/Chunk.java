@@ -6,49 +6,43 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 
 /**
- * Up to {@link #MAX_ROWS} line items of one (provider, service account, project), column by column:
- * 34 bytes a row, 4 more when some row of the chunk has tags, 8 more for each cost (effective, list) the chunk's
- * rows carry apart from the billed one. Dates are epoch days, strings are dictionary ids, tags are the id of the
- * row's tag set, amounts are longs scaled by the store's scale for the row's currency; an amount that does not
- * fit is 0 in its column and kept exactly in the column's overflow list. Min and max of every column (zone maps)
- * are kept once sealed.
+ * Up to {@link #MAX_ROWS} line items of one (provider, service account, project), column by column. Rows are appended
+ * to int columns; {@link #seal} packs each into the fewest bytes its range needs ({@link PackedInts}: a window's
+ * days, an account's services or sub accounts take a byte a row, a value shared by every row none). A sealed row
+ * then takes a byte of currency, 8 of billed cost, about a byte per dimension column and for its day, 1 or 2 for its
+ * tag set when some row of the chunk has tags, and 8 more for each cost (effective, list) the chunk's rows carry apart
+ * from the billed one. Dates are epoch days, strings are dictionary ids, tags are the id of the row's tag set, amounts
+ * are longs scaled by the store's scale for the row's currency; an amount that does not fit is 0 in its column and
+ * kept exactly in the column's overflow list. Min and max of every column (zone maps) are kept once sealed.
  *
  * <p>How a chunk keeps each {@link Dimension.Fixed} dimension is decided once, in {@link #layout}, from the
  * dimension's description: the {@linkplain Dimension#perAccount() per-account} ones and the provider are the
- * chunk's key ({@link #CONSTANT}), the charge category's handful of values fit a byte column, and every other
- * dimension (a new one included) is an int column of dictionary ids.
+ * chunk's key ({@link #CONSTANT}), and every other dimension (a new one included) is a column of dictionary ids.
  */
 final class Chunk {
     static final int MAX_ROWS = 1 << 16;
     /** A dimension with one value per chunk: part of the chunk's key. */
     static final int CONSTANT = 0;
-    /** A dimension kept as an {@code int} dictionary id per row. */
-    static final int INT_COLUMN = 1;
-    /** A dimension kept as a {@code byte} dictionary id per row (fewer than 256 values). */
-    static final int BYTE_COLUMN = 2;
+    /** A dimension kept as a dictionary id per row. */
+    static final int COLUMN = 1;
 
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
-    /** Per dimension ordinal: {@link #CONSTANT}, {@link #INT_COLUMN} or {@link #BYTE_COLUMN}. */
+    /** Per dimension ordinal: {@link #CONSTANT} or {@link #COLUMN}. */
     static final int[] LAYOUT = new int[DIMENSIONS.length];
     /** The ordinals of the dimensions of each layout, in ordinal order. */
     static final int[] CONSTANTS;
-    static final int[] INT_COLUMNS;
-    static final int[] BYTE_COLUMNS;
+    static final int[] COLUMNS;
 
     static {
         for (Dimension.Fixed d : DIMENSIONS) {
             LAYOUT[d.ordinal()] = layout(d);
         }
         CONSTANTS = ordinals(CONSTANT);
-        INT_COLUMNS = ordinals(INT_COLUMN);
-        BYTE_COLUMNS = ordinals(BYTE_COLUMN);
+        COLUMNS = ordinals(COLUMN);
     }
 
     private static int layout(Dimension.Fixed d) {
-        if (d.perAccount() || d == Dimension.PROVIDER) {
-            return CONSTANT;
-        }
-        return d == Dimension.CHARGE_CATEGORY ? BYTE_COLUMN : INT_COLUMN;
+        return d.perAccount() || d == Dimension.PROVIDER ? CONSTANT : COLUMN;
     }
 
     private static int[] ordinals(int layout) {
@@ -125,14 +119,17 @@ final class Chunk {
     /** Per dimension ordinal: the chunk's one value (a dictionary id) of a {@link #CONSTANT} dimension. */
     final int[] constants;
     int size;
-    int[] day;
-    /** Per dimension ordinal: the column of an {@link #INT_COLUMN} dimension, null for the others. */
-    final int[][] ints = new int[DIMENSIONS.length][];
-    /** Per dimension ordinal: the column of a {@link #BYTE_COLUMN} dimension, null for the others. */
-    final byte[][] bytes = new byte[DIMENSIONS.length][];
+    /** While rows are appended: the days, per dimension ordinal the ids of a {@link #COLUMN}, the tag set ids. */
+    private int[] day;
+    private int[][] ints = new int[DIMENSIONS.length][];
+    private int[] tagSet;
+    /** Once sealed: the days. */
+    PackedInts days;
+    /** Once sealed, per dimension ordinal: the ids of a {@link #COLUMN} dimension, null for the others. */
+    final PackedInts[] columns = new PackedInts[DIMENSIONS.length];
+    /** Once sealed: each row's tag set id (0: no tags); null when no row of the chunk has tags. */
+    PackedInts tagSets;
     byte[] currency;
-    /** Each row's tag set id (0: no tags); null while no row of the chunk has tags. */
-    int[] tagSet;
     /** The billed costs. */
     final Costs billed;
     /** The effective costs; null while every row's equals its billed cost. */
@@ -144,8 +141,6 @@ final class Chunk {
     int maxDay;
     int minCurrency;
     int maxCurrency;
-    final int[] min = new int[DIMENSIONS.length];
-    final int[] max = new int[DIMENSIONS.length];
 
     /**
      * @param constants per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension (copied)
@@ -154,11 +149,8 @@ final class Chunk {
     Chunk(int[] constants, int capacity) {
         this.constants = constants.clone();
         day = new int[capacity];
-        for (int o : INT_COLUMNS) {
+        for (int o : COLUMNS) {
             ints[o] = new int[capacity];
-        }
-        for (int o : BYTE_COLUMNS) {
-            bytes[o] = new byte[capacity];
         }
         currency = new byte[capacity];
         billed = new Costs(capacity);
@@ -195,29 +187,41 @@ final class Chunk {
     }
 
     /**
-     * Appends a row; the caller then fills its dimension columns and costs at the returned index.
+     * Appends a row.
      *
-     * @return the new row's index
+     * @param d its epoch day
+     * @param cur its currency id
+     * @param ids per dimension ordinal, the ids of the {@link #COLUMN} dimensions
+     * @param tags its tag set's id (0: none)
+     * @return the new row's index, whose costs the caller then writes
      */
-    int append(int d, int cur) {
+    int append(int d, int cur, int[] ids, int tags) {
         if (size == day.length) {
             resize(Math.min(MAX_ROWS, size * 2));
         }
         int i = size++;
         day[i] = d;
         currency[i] = (byte) cur;
+        for (int o : COLUMNS) {
+            ints[o][i] = ids[o];
+        }
+        if (tags != 0 && tagSet == null) {
+            tagSet = new int[day.length];
+        }
+        if (tagSet != null) {
+            tagSet[i] = tags;
+        }
         return i;
     }
 
-    /** Sets row {@code row}'s tag set, making the column on the first set that is not empty. */
-    void tagSet(int row, int id) {
-        if (tagSet == null) {
-            if (id == 0) {
-                return;
-            }
-            tagSet = new int[day.length];
-        }
-        tagSet[row] = id;
+    /** @return the smallest id of dimension {@code o} in this sealed chunk */
+    int min(int o) {
+        return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].min;
+    }
+
+    /** @return the largest id of dimension {@code o} in this sealed chunk */
+    int max(int o) {
+        return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].max;
     }
 
     /** @return the effective costs column, made on first need as a copy of the billed one */
@@ -248,62 +252,37 @@ final class Chunk {
         }
     }
 
-    /** Trims the columns to the rows held and computes the zone maps. */
+    /** Packs the columns (no row can be appended afterwards), trims the costs to the rows held, keeps the zone maps. */
     void seal() {
-        if (size < day.length) {
-            resize(size);
+        days = new PackedInts(day, size);
+        minDay = size == 0 ? Integer.MAX_VALUE : days.min;
+        maxDay = size == 0 ? Integer.MIN_VALUE : days.max;
+        for (int o : COLUMNS) {
+            columns[o] = new PackedInts(ints[o], size);
         }
-        Arrays.fill(min, Integer.MAX_VALUE);
-        Arrays.fill(max, Integer.MIN_VALUE);
-        minDay = Integer.MAX_VALUE;
-        maxDay = Integer.MIN_VALUE;
+        tagSets = tagSet == null ? null : new PackedInts(tagSet, size);
+        day = null;
+        ints = null;
+        tagSet = null;
+        currency = Arrays.copyOf(currency, size);
         minCurrency = Integer.MAX_VALUE;
         maxCurrency = Integer.MIN_VALUE;
-        for (Costs c : new Costs[] {billed, effective, list}) {
-            if (c != null) {
-                c.maxAbs = c.maxAbs(size);
-            }
-        }
         for (int i = 0; i < size; i++) {
-            minDay = Math.min(minDay, day[i]);
-            maxDay = Math.max(maxDay, day[i]);
             minCurrency = Math.min(minCurrency, currency[i] & 0xFF);
             maxCurrency = Math.max(maxCurrency, currency[i] & 0xFF);
         }
-        for (int o : CONSTANTS) {
-            min[o] = max[o] = constants[o];
-        }
-        for (int o : INT_COLUMNS) {
-            int[] col = ints[o];
-            int lo = Integer.MAX_VALUE;
-            int hi = Integer.MIN_VALUE;
-            for (int i = 0; i < size; i++) {
-                lo = Math.min(lo, col[i]);
-                hi = Math.max(hi, col[i]);
+        for (Costs c : new Costs[] {billed, effective, list}) {
+            if (c != null) {
+                c.units = Arrays.copyOf(c.units, size);
+                c.maxAbs = c.maxAbs(size);
             }
-            min[o] = lo;
-            max[o] = hi;
-        }
-        for (int o : BYTE_COLUMNS) {
-            byte[] col = bytes[o];
-            int lo = Integer.MAX_VALUE;
-            int hi = Integer.MIN_VALUE;
-            for (int i = 0; i < size; i++) {
-                lo = Math.min(lo, col[i] & 0xFF);
-                hi = Math.max(hi, col[i] & 0xFF);
-            }
-            min[o] = lo;
-            max[o] = hi;
         }
     }
 
     private void resize(int capacity) {
         day = Arrays.copyOf(day, capacity);
-        for (int o : INT_COLUMNS) {
+        for (int o : COLUMNS) {
             ints[o] = Arrays.copyOf(ints[o], capacity);
-        }
-        for (int o : BYTE_COLUMNS) {
-            bytes[o] = Arrays.copyOf(bytes[o], capacity);
         }
         currency = Arrays.copyOf(currency, capacity);
         if (tagSet != null) {

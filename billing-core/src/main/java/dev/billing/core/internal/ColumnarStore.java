@@ -12,6 +12,7 @@ import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccountId;
 import dev.billing.core.TagAliases;
 import dev.billing.core.spi.CostCell;
+import dev.billing.core.spi.RollupSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -34,13 +35,13 @@ import java.util.function.Consumer;
  * <p>Records are appended to a {@link Segment} (one per fetch, one thread each) and become visible
  * only when the segment is {@linkplain #commit committed}; a segment that is dropped leaves no
  * cost behind, and a committed one can be {@linkplain #replace replaced} whole by another (the
- * dictionaries keep the values it brought). A row costs 34 bytes: the day as an epoch-day int, account, sub account,
- * service, region and usage type as int dictionary ids, charge category and currency as bytes (the layout of every
- * {@link Dimension} is decided in one place, {@code Chunk}), and the billed amount as a long
- * scaled by the store's scale for its currency (the largest scale seen, at most
- * {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
+ * dictionaries keep the values it brought). A row keeps the day as an epoch day, account, sub account, service,
+ * region, usage type and charge category as dictionary ids (the layout of every {@link Dimension} is decided in one
+ * place, {@code Chunk}; a sealed chunk packs each column into the bytes its range needs, about one a row), the
+ * currency as a byte and the billed amount as a long scaled by the store's scale for its currency (the largest scale
+ * seen, at most {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
  * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
- * A chunk where some row has tags keeps each row's tag set id (4 bytes; the sets once, in {@link TagSets}), and
+ * A chunk where some row has tags keeps each row's tag set id (packed too; the sets once, in {@link TagSets}), and
  * one where some row's effective cost differs from its billed cost, or some row has a list cost, keeps that cost
  * as one more long column. Usage quantities are not kept.
  *
@@ -48,9 +49,9 @@ import java.util.function.Consumer;
  */
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
-    /** Slots of a segment's cache of tag maps by identity; a power of two. */
-    private static final int TAG_CACHE_SLOTS = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
+    /** About how many rows of a pass cost as much as moving one cell to a report ({@link #rollups}). */
+    private static final int CELL_COST_IN_ROWS = 16;
 
     private final EnumMap<Dimension.Fixed, Dictionary> dictionaries = new EnumMap<>(Dimension.Fixed.class);
     private final TagSets tagSets = new TagSets();
@@ -107,7 +108,7 @@ public final class ColumnarStore {
             old.chunks.forEach(chunk -> rows -= chunk.size);
             old.chunks.clear();
         }
-        for (int c = 0; c < MAX_CURRENCIES; c++) {
+        for (int c = 0; c < fresh.scales.length; c++) {
             int theirs = fresh.scales[c];
             if (theirs > scales[c]) {
                 for (Chunk chunk : chunks) {
@@ -171,6 +172,56 @@ public final class ColumnarStore {
      * @return the cells, each once, in no particular order
      */
     public Aggregation sums(CostQuery query, Collection<ServiceAccountId> accounts) {
+        return sums(query, inScope(query, accounts));
+    }
+
+    /**
+     * Sums the rows of some service accounts that a query accepts as a report needs them ({@link RollupSink}): as
+     * the cells of {@link #sums}, or, when the cross product of the projects and the group-by values would have
+     * many more cells than its two roll-ups together, as the roll-ups, each summed by its own pass over the rows
+     * (from the same rows: no commit comes between them).
+     *
+     * @param query the period, granularity, filters and group-by
+     * @param accounts the service accounts in scope
+     * @param sink receives the sums
+     */
+    public void rollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        Map<Dimension, Set<String>> filters = inScope(query, accounts);
+        List<Dimension> groupBy = query.groupBy();
+        if (groupBy.isEmpty() || groupBy.contains(Dimension.PROJECT) || groupBy.contains(Dimension.SERVICE_ACCOUNT)) {
+            // the projects' series are the cells, or the project is a function of the rows' keys: no more cells
+            sink.cells(sums(query, filters));
+            return;
+        }
+        Aggregation series;
+        Aggregation rows;
+        synchronized (this) {
+            CostKernel byValues = new CostKernel(this, selection(query, filters, groupBy), chunks);
+            CostKernel byProject = new CostKernel(this, selection(query, filters, List.of(Dimension.PROJECT)), chunks);
+            if (!worthSplitting(byValues.keySpace(), byProject.keySpace())) {
+                sink.cells(sums(query, filters));
+                return;
+            }
+            series = byProject.run();
+            rows = byValues.run();
+        }
+        sink.projectSeries(series);
+        sink.rows(rows);
+    }
+
+    /**
+     * Whether summing the two roll-ups in two passes over the rows costs less than the cells of their cross
+     * product. The cross product has at most as many cells as key space or rows, and moving a cell to the report
+     * costs about as much as {@value #CELL_COST_IN_ROWS} rows of a pass.
+     */
+    private boolean worthSplitting(long rowsKeySpace, long seriesKeySpace) {
+        int projects = Math.max(1, dictionary(Dimension.Fixed.PROJECT).size());
+        long cross = rowsKeySpace > Long.MAX_VALUE / projects ? Long.MAX_VALUE : rowsKeySpace * projects;
+        long fewer = Math.min(cross, rows) - Math.min(rowsKeySpace, rows) - Math.min(seriesKeySpace, rows);
+        return fewer > 0 && fewer * CELL_COST_IN_ROWS > rows;
+    }
+
+    private Map<Dimension, Set<String>> inScope(CostQuery query, Collection<ServiceAccountId> accounts) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
         Map<Dimension, Set<String>> filters = new HashMap<>();
@@ -180,15 +231,19 @@ public final class ColumnarStore {
             both.retainAll(scope);
             return both;
         });
-        return sums(query, filters);
+        return filters;
     }
 
     private Aggregation sums(CostQuery query, Map<Dimension, Set<String>> filters) {
         List<Dimension> keys = new ArrayList<>(query.groupBy().size() + 1);
         keys.add(Dimension.PROJECT);
         keys.addAll(query.groupBy());
-        return aggregate(new Selection(query.period().start(), query.period().end(), query.granularity(),
-                filters, keys, query.metric(), query.tagAliases().orElse(TagAliases.NONE)));
+        return aggregate(selection(query, filters, keys));
+    }
+
+    private static Selection selection(CostQuery query, Map<Dimension, Set<String>> filters, List<Dimension> keys) {
+        return new Selection(query.period().start(), query.period().end(), query.granularity(), filters, keys,
+                query.metric(), query.tagAliases().orElse(TagAliases.NONE));
     }
 
     private static void cells(Aggregation sums, CostQuery query, Consumer<CostCell> sink) {
@@ -220,15 +275,12 @@ public final class ColumnarStore {
                 values[o] = dictionaries.get(DIMENSIONS[o]).value(c.constants[o]);
             }
             for (int row = 0; row < c.size; row++) {
-                for (int o : Chunk.INT_COLUMNS) {
-                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.ints[o][row]);
-                }
-                for (int o : Chunk.BYTE_COLUMNS) {
-                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.bytes[o][row] & 0xFF);
+                for (int o : Chunk.COLUMNS) {
+                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.columns[o].get(row));
                 }
                 int cur = c.currency[row] & 0xFF;
                 Currency currency = currency(cur);
-                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.day[row]))
+                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.days.get(row)))
                         .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
                         .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
                         .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
@@ -241,7 +293,7 @@ public final class ColumnarStore {
                         .billedCost(new Money(amount(c.billed, row, cur), currency))
                         .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
                         .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
-                        .tags(c.tagSet == null ? Map.of() : tagSets.get(c.tagSet[row])).build());
+                        .tags(c.tagSets == null ? Map.of() : tagSets.get(c.tagSets.get(row))).build());
             }
         }
         return out;
@@ -336,29 +388,23 @@ public final class ColumnarStore {
      */
     public final class Segment {
         private final List<Chunk> chunks = new ArrayList<>();
-        private final int[] scales = new int[MAX_CURRENCIES];
+        /** Per currency id: the scale of this segment's amounts (-1: none yet); as long as the ids seen. */
+        private int[] scales = new int[0];
         private Chunk open;
         private Currency lastCurrency;
         private int lastCurrencyId;
         /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
-        private final ValueIds[] ids = new ValueIds[DIMENSIONS.length];
+        private ValueIds[] ids = new ValueIds[DIMENSIONS.length];
         /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
         private Map<String, String> lastTags = Map.of();
         private int lastTagSet;
-        /**
-         * A direct-mapped cache of tag maps by identity in front of {@link TagSets}, whose lookup hashes and compares
-         * whole maps: a provider's pages repeat a few tag maps. Dropped when the segment is sealed.
-         */
-        private Object[] tagCache = new Object[TAG_CACHE_SLOTS];
-        private int[] tagCacheIds = new int[TAG_CACHE_SLOTS];
-        /** Per dimension ordinal: the current record's ids of the chunk key and of the byte columns. */
+        /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
         private final int[] chunkKey = new int[DIMENSIONS.length];
         private LocalDate lastDate;
         private int lastDay;
         private boolean committed;
 
         private Segment() {
-            Arrays.fill(scales, -1);
             for (Dimension.Fixed d : DIMENSIONS) {
                 ids[d.ordinal()] = new ValueIds(dictionary(d));
             }
@@ -475,25 +521,19 @@ public final class ColumnarStore {
                 lastDay = (int) date.toEpochDay();
                 lastDate = date;
             }
-            for (int o : Chunk.BYTE_COLUMNS) {
-                int id = ids[o].id(DIMENSIONS[o].valueOf(record));
-                if (id > 0xFF) {
-                    throw new IllegalStateException("more than 256 values of " + DIMENSIONS[o].key()
-                            + " in one cost store");
-                }
-                key[o] = id;
+            for (int o : Chunk.COLUMNS) {
+                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+            }
+            Map<String, String> tags = record.tags();
+            if (tags != lastTags) {
+                lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
+                lastTags = tags;
             }
             Chunk chunk = open;
             if (effective != null) {
                 chunk.effectiveColumn(); // a copy of the billed costs so far, made before this row's are written
             }
-            int row = chunk.append(lastDay, cur);
-            for (int o : Chunk.INT_COLUMNS) {
-                chunk.ints[o][row] = ids[o].id(DIMENSIONS[o].valueOf(record));
-            }
-            for (int o : Chunk.BYTE_COLUMNS) {
-                chunk.bytes[o][row] = (byte) key[o];
-            }
+            int row = chunk.append(lastDay, cur, key, lastTagSet);
             put(chunk.billed, row, cur, billed);
             if (chunk.effective != null) {
                 put(chunk.effective, row, cur, effective == null ? billed : effective);
@@ -501,16 +541,15 @@ public final class ColumnarStore {
             if (list != null) {
                 put(chunk.listColumn(), row, cur, list);
             }
-            Map<String, String> tags = record.tags();
-            if (tags != lastTags) {
-                lastTagSet = tags.isEmpty() ? 0 : tagSetId(tags);
-                lastTags = tags;
-            }
-            chunk.tagSet(row, lastTagSet);
         }
 
         /** Raises the scale of a currency (rescaling the rows held) so that {@code amount} fits it exactly. */
         private void widen(int cur, BigDecimal amount) {
+            if (cur >= scales.length) {
+                int was = scales.length;
+                scales = Arrays.copyOf(scales, cur + 1);
+                Arrays.fill(scales, was, scales.length, -1);
+            }
             int scale = Scales.scaleOf(amount);
             if (scale > scales[cur]) {
                 if (scales[cur] >= 0) {
@@ -536,26 +575,13 @@ public final class ColumnarStore {
             return ColumnarStore.this;
         }
 
-        private int tagSetId(Map<String, String> tags) {
-            int slot = System.identityHashCode(tags) & (TAG_CACHE_SLOTS - 1);
-            if (tagCache[slot] == tags) {
-                return tagCacheIds[slot];
-            }
-            int id = tagSets.id(tags);
-            tagCache[slot] = tags;
-            tagCacheIds[slot] = id;
-            return id;
-        }
-
         private void seal() {
-            tagCache = null;
-            tagCacheIds = null;
             if (open != null) {
                 open.seal();
                 open = null;
             }
             // a committed segment stays referenced (a store's window) but takes no more records
-            Arrays.fill(ids, null);
+            ids = null;
         }
     }
 }

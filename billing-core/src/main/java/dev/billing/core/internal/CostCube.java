@@ -12,6 +12,7 @@ import dev.billing.core.ProjectId;
 import dev.billing.core.SeriesPoint;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostCellColumns;
+import dev.billing.core.spi.RollupSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -35,11 +36,17 @@ import java.util.TreeMap;
  * values (the route), which its rows keep; such a cube is read by the allocator, never reported as it is.
  *
  * <p>Filled with the cells of a {@link ColumnarStore} or of any {@link dev.billing.core.spi.CostStore}
- * ({@link CostCell}s or {@link CostCellColumns} blocks) through {@link #add}, or, for a live report, by
+ * ({@link CostCell}s through {@link #add}, or {@link CostCellColumns} blocks of cells or of either roll-up, as a
+ * {@link RollupSink}), or, for a live report, by
  * {@link LiveAggregation}, which rolls per-account partial sums up into {@link Rollups} of its own and adds
  * them once. Thread-safe.
  */
-public final class CostCube {
+public final class CostCube implements RollupSink {
+    /** What a sum is added to: each project's series, the rows, or both (a cell of project and group-by values). */
+    private static final int SERIES = 1;
+    private static final int ROWS = 2;
+    private static final int BOTH = SERIES | ROWS;
+
     private final Granularity granularity;
     private final List<Dimension> groupBy;
     final Dictionary projects = new Dictionary();
@@ -125,23 +132,26 @@ public final class CostCube {
                 }
                 int currency = cellKey[currencyAt];
                 int scale = partial.scale(currency);
-                add(cellKey, currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c));
+                add(cellKey, currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c), BOTH);
             }
         }
 
         /**
-         * Adds an amount to the cells of a key: its project's series cell and its row.
+         * Adds an amount to the cells of a key: its project's series cell, its row, or both.
          *
-         * @param key bucket, project, group-by values, currency
+         * @param key bucket, project, group-by values, currency (only the part the roll-ups read need be set)
          * @param units the amount's long part, in units of {@code scale}
          * @param big the amount's exact remainder, or null
+         * @param to {@link #SERIES}, {@link #ROWS} or {@link #BOTH}
          */
-        private void add(int[] key, int currency, long units, int scale, BigDecimal big) {
-            projectKey[0] = key[1];
-            projectKey[1] = key[0];
-            projectKey[2] = currency;
-            CostCube.add(byProject, byProject.cell(projectKey), currency, units, scale, big);
-            if (rows != null) {
+        private void add(int[] key, int currency, long units, int scale, BigDecimal big, int to) {
+            if ((to & SERIES) != 0) {
+                projectKey[0] = key[1];
+                projectKey[1] = key[0];
+                projectKey[2] = currency;
+                CostCube.add(byProject, byProject.cell(projectKey), currency, units, scale, big);
+            }
+            if (rows != null && (to & ROWS) != 0) {
                 rowKey[0] = key[0];
                 System.arraycopy(key, 2, rowKey, 1, width - 2);
                 CostCube.add(rows, rows.cell(rowKey), currency, units, scale, big);
@@ -183,7 +193,7 @@ public final class CostCube {
      * @param big the sum's exact remainder, or null
      */
     synchronized void add(int[] cell, long units, int scale, BigDecimal big) {
-        sums.add(cell, cell[width - 1], units, scale, big);
+        sums.add(cell, cell[width - 1], units, scale, big, BOTH);
     }
 
     /**
@@ -193,7 +203,7 @@ public final class CostCube {
      */
     synchronized void add(int[] cell, BigDecimal amount) {
         System.arraycopy(cell, 0, key, 0, width);
-        add(cell[width - 1], amount);
+        add(cell[width - 1], amount, BOTH);
     }
 
     /** @return the key width: bucket, project, group-by values, currency */
@@ -260,7 +270,7 @@ public final class CostCube {
         }
         int currency = cachedCurrencyId(cell.amount().currency());
         key[width - 1] = currency;
-        add(currency, cell.amount().amount());
+        add(currency, cell.amount().amount(), BOTH);
     }
 
     /**
@@ -271,15 +281,44 @@ public final class CostCube {
      * @throws IllegalArgumentException when the block has not one key column (the project) more than group-by
      *     dimensions
      */
-    public synchronized void add(CostCellColumns block) {
+    @Override
+    public void cells(CostCellColumns block) {
+        add(block, BOTH);
+    }
+
+    /**
+     * Adds a block of sums per project, bucket and currency to the projects' series only.
+     *
+     * @throws IllegalArgumentException when the block has not one key column, the project
+     */
+    @Override
+    public void projectSeries(CostCellColumns block) {
+        add(block, SERIES);
+    }
+
+    /**
+     * Adds a block of sums per bucket, group-by values and currency to the rows only.
+     *
+     * @throws IllegalArgumentException when the block has not one key column per group-by dimension
+     */
+    @Override
+    public void rows(CostCellColumns block) {
+        add(block, ROWS);
+    }
+
+    /** Adds a block whose key columns are the project ({@link #SERIES}), the group-by values ({@link #ROWS}) or both. */
+    private synchronized void add(CostCellColumns block, int to) {
         int n = block.size();
         if (n == 0) {
             return;
         }
         int columns = block.columns();
-        if (columns != groupBy.size() + 1) {
-            throw new IllegalArgumentException("expected " + (groupBy.size() + 1) + " key columns, got " + columns);
+        int expected = ((to & SERIES) != 0 ? 1 : 0) + ((to & ROWS) != 0 ? groupBy.size() : 0);
+        if (columns != expected) {
+            throw new IllegalArgumentException("expected " + expected + " key columns, got " + columns);
         }
+        // where column 0 goes in the key: the project (1) or, without it, the first group-by value (2)
+        int first = (to & SERIES) != 0 ? 1 : 2;
         valueIds();
         int[][] ids = new int[columns][];
         for (int k = 0; k < columns; k++) {
@@ -291,21 +330,22 @@ public final class CostCube {
             for (int k = 0; k < columns; k++) {
                 int code = block.code(c, k);
                 int id = ids[k][code];
+                int at = first + k;
                 if (id < 0) {
                     String value = block.value(k, code);
-                    id = k == 0 ? projectIds.id(value) : keyIds[k - 1].id(value);
+                    id = at == 1 ? projectIds.id(value) : keyIds[at - 2].id(value);
                     ids[k][code] = id;
                 }
-                key[1 + k] = id;
+                key[at] = id;
             }
             int currency = cachedCurrencyId(block.currency(c));
             key[width - 1] = currency;
             long units = block.units(c);
             int scale = block.scale(c);
             if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
-                add(currency, block.sum(c));
+                add(currency, block.sum(c), to);
             } else {
-                sums.add(routedKey(), currency, units, scale, null);
+                sums.add(routedKey(), currency, units, scale, null, to);
             }
         }
     }
@@ -337,15 +377,15 @@ public final class CostCube {
         return lastCurrencyId;
     }
 
-    /** Adds an exact amount to the cells of {@link #key}. */
-    private void add(int currency, BigDecimal amount) {
+    /** Adds an exact amount to the cells of {@link #key} in the roll-ups {@code to} names. */
+    private void add(int currency, BigDecimal amount, int to) {
         int scale = Scales.scaleOf(amount);
         long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
         int[] k = routedKey();
         if (units == Long.MIN_VALUE) {
-            sums.add(k, currency, 0, 0, amount);
+            sums.add(k, currency, 0, 0, amount, to);
         } else {
-            sums.add(k, currency, units, scale, null);
+            sums.add(k, currency, units, scale, null, to);
         }
     }
 

@@ -215,21 +215,26 @@ final class CostKernel {
             return c.minCurrency == c.maxCurrency;
         }
         if (digit <= TAG) {
-            return c.tagSet == null;
+            return c.tagSets == null;
         }
-        return c.min[digit] == c.max[digit];
+        return c.min(digit) == c.max(digit);
     }
 
-    Aggregation run() {
+    /** @return the number of possible cell keys */
+    long keySpace() {
         long keySpace = 1;
-        long rows = 0;
         for (long r : radix) {
             keySpace = Math.multiplyExact(keySpace, r);
         }
+        return keySpace;
+    }
+
+    Aggregation run() {
+        long rows = 0;
         for (Chunk c : chunks) {
             rows += c.size;
         }
-        cells = new CellTable(keySpace, rows);
+        cells = new CellTable(keySpace(), rows);
         if (to > from) {
             for (Chunk c : chunks) {
                 process(c);
@@ -258,7 +263,7 @@ final class CostKernel {
             }
         }
         for (boolean[] ok : tagAllowed) {
-            if (ok != null && c.tagSet == null && !ok[0]) {
+            if (ok != null && c.tagSets == null && !ok[0]) {
                 return;
             }
         }
@@ -274,21 +279,20 @@ final class CostKernel {
                 hi = c.maxCurrency;
             } else if (digits[j] <= TAG) {
                 int[] valueOf = tagValueOfSet[TAG - digits[j]];
-                if (c.tagSet == null) {
+                if (c.tagSets == null) {
                     lo = hi = valueOf[0];
                 } else {
+                    // the values of the chunk's range of set ids: a bound on its rows' values
                     lo = Integer.MAX_VALUE;
                     hi = Integer.MIN_VALUE;
-                    int[] sets = c.tagSet;
-                    for (int i = 0; i < c.size; i++) {
-                        int v = valueOf[sets[i]];
-                        lo = Math.min(lo, v);
-                        hi = Math.max(hi, v);
+                    for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
+                        lo = Math.min(lo, valueOf[set]);
+                        hi = Math.max(hi, valueOf[set]);
                     }
                 }
             } else {
-                lo = c.min[digits[j]];
-                hi = c.max[digits[j]];
+                lo = c.min(digits[j]);
+                hi = c.max(digits[j]);
             }
             offset[j] = lo;
             localRadix[j] = hi - lo + 1L;
@@ -314,45 +318,25 @@ final class CostKernel {
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
             boolean[] ok = tagAllowed[t];
-            if (ok != null && c.tagSet != null) {
+            if (ok != null && c.tagSets != null) {
                 everyRow = false;
-                int[] sets = c.tagSet;
-                for (int i = 0; i < n; i++) {
-                    if (!ok[sets[i]]) {
-                        k[i] = -1;
-                    }
-                }
+                c.tagSets.mask(k, n, ok, 0);
             }
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
-            boolean[] ok = allowed[o];
-            int layout = Chunk.LAYOUT[o];
-            everyRow &= layout == Chunk.CONSTANT;
-            if (layout == Chunk.INT_COLUMN) {
-                int[] col = c.ints[o];
-                for (int i = 0; i < n; i++) {
-                    if (!ok[col[i]]) {
-                        k[i] = -1;
-                    }
-                }
-            } else if (layout == Chunk.BYTE_COLUMN) {
-                byte[] col = c.bytes[o];
-                for (int i = 0; i < n; i++) {
-                    if (!ok[col[i] & 0xFF]) {
-                        k[i] = -1;
-                    }
-                }
+            if (Chunk.LAYOUT[o] == Chunk.COLUMN) {
+                everyRow = false;
+                c.columns[o].mask(k, n, allowed[o], 0);
             }
         }
         if (c.minDay < from || c.maxDay >= to) {
             everyRow = false;
-            int[] day = c.day;
-            for (int i = 0; i < n; i++) {
-                if (day[i] < from || day[i] >= to) {
-                    k[i] = -1;
-                }
+            boolean[] inPeriod = new boolean[c.maxDay - c.minDay + 1];
+            for (int d = Math.max(c.minDay, from); d < Math.min(c.maxDay + 1, to); d++) {
+                inPeriod[d - c.minDay] = true;
             }
+            c.days.mask(k, n, inPeriod, c.minDay);
         }
         if (local) {
             sumLocal(c, costs, k, n, (int) localSize, everyRow);
@@ -364,26 +348,23 @@ final class CostKernel {
     private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
         if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
-            int[] sets = c.tagSet;
-            if (sets == null) {
+            if (c.tagSets == null) {
                 long v = valueOf[0] - off;
                 for (int i = 0; i < n; i++) {
                     k[i] = k[i] * r + v;
                 }
             } else {
-                for (int i = 0; i < n; i++) {
-                    k[i] = k[i] * r + (valueOf[sets[i]] - off);
-                }
+                c.tagSets.addMapped(k, n, r, valueOf, 0, -off);
             }
         } else if (digit == BUCKET) {
-            int[] day = c.day;
-            int last = to - 1;
-            for (int i = 0; i < n; i++) {
-                int d = Math.min(Math.max(day[i], from), last);
-                k[i] = k[i] * r + (bucketOfDay[d - from] - off);
+            // each of the chunk's days to its bucket; days outside the period are masked out later
+            int[] bucket = new int[c.maxDay - c.minDay + 1];
+            for (int d = c.minDay; d <= c.maxDay; d++) {
+                bucket[d - c.minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
             }
-        } else if (digit == CURRENCY || Chunk.LAYOUT[digit] == Chunk.BYTE_COLUMN) {
-            byte[] col = digit == CURRENCY ? c.currency : c.bytes[digit];
+            c.days.addMapped(k, n, r, bucket, c.minDay, -off);
+        } else if (digit == CURRENCY) {
+            byte[] col = c.currency;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
             }
@@ -393,10 +374,7 @@ final class CostKernel {
                 k[i] = k[i] * r + v;
             }
         } else {
-            int[] col = c.ints[digit];
-            for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + (col[i] - off);
-            }
+            c.columns[digit].addTo(k, n, r, -off);
         }
     }
 

@@ -13,6 +13,7 @@ import dev.billing.core.ServiceAccountId;
 import dev.billing.core.spi.AlertLog;
 import dev.billing.core.spi.CostCell;
 import dev.billing.core.spi.CostCellColumns;
+import dev.billing.core.spi.RollupSink;
 import dev.billing.core.spi.CostSink;
 import dev.billing.core.spi.CostStore;
 import dev.billing.core.spi.FetchStats;
@@ -20,6 +21,7 @@ import dev.billing.core.spi.StoredWindow;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
+import dev.billing.core.support.ClaimedWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -140,34 +142,20 @@ public final class InMemoryCostStore implements CostStore {
     private final AlertLog alerts = AlertLog.inMemory();
 
     /** A window claimed in this process: no other sync of this store fetches it until it is given back. */
-    private final class Lease implements WindowLease {
-        private final ServiceAccount account;
-        private final YearMonth month;
+    private final class Lease extends ClaimedWindow {
         private final Key key;
-        private boolean open = true;
         /** What {@link #appender()} took, not yet in the store. */
         private WindowSink appended;
 
         Lease(ServiceAccount account, YearMonth month, Key key) {
-            this.account = account;
-            this.month = month;
+            super(account, month);
             this.key = key;
-        }
-
-        @Override
-        public ServiceAccount account() {
-            return account;
-        }
-
-        @Override
-        public YearMonth month() {
-            return month;
         }
 
         @Override
         public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
             try {
-                WindowSink sink = appended != null ? appended : new WindowSink(account, month, columns.newSegment());
+                WindowSink sink = appended != null ? appended : new WindowSink(account(), month(), columns.newSegment());
                 return Optional.of(write(key, syncedAt, source, sink));
             } finally {
                 close();
@@ -178,18 +166,15 @@ public final class InMemoryCostStore implements CostStore {
         @Override
         public Optional<CostSink> appender() {
             if (appended == null) {
-                appended = new WindowSink(account, month, columns.newSegment());
+                appended = new WindowSink(account(), month(), columns.newSegment());
             }
             return Optional.of(appended);
         }
 
         @Override
-        public synchronized void close() {
-            if (open) {
-                open = false;
-                appended = null;
-                replacing.remove(key);
-            }
+        protected synchronized void release() {
+            appended = null;
+            replacing.remove(key);
         }
     }
 
@@ -335,6 +320,20 @@ public final class InMemoryCostStore implements CostStore {
             sink.accept(columns.sums(query, accounts));
         } else if (!totals.isEmpty()) {
             sink.accept(CostCellColumns.of(totals));
+        }
+    }
+
+    /**
+     * Hands on the sums as the kernel summed them, in its columns: the cells, or, when their cross product of
+     * projects and group-by values is much larger, the two roll-ups a report shows.
+     */
+    @Override
+    public void aggregateRollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        List<CostCell> totals = new ArrayList<>();
+        if (!fromWindowTotals(query, accounts, totals::add)) {
+            columns.rollups(query, accounts, sink);
+        } else if (!totals.isEmpty()) {
+            sink.cells(CostCellColumns.of(totals));
         }
     }
 

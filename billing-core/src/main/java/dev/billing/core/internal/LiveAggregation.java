@@ -11,7 +11,9 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
  * record through {@link CostQuery#accepts(Dimension, String)}, and skipped when absent), only the group-by
- * dimensions are encoded (tags read through the query's aliases, {@link CostQuery#valueOf}), and only the
+ * dimensions are encoded (tags read through the query's aliases, {@link CostQuery#valueOf}, once per distinct tag
+ * map and fetching thread: {@link TagValueIds}), and only the
  * query's {@link Metric} is summed (an account whose provider does not give it is never fetched, and a provider
  * that declares it gives it on every line item: the fetch engine checks).
  */
@@ -46,6 +49,13 @@ public final class LiveAggregation {
     private final Dimension[] filterDimensions;
     private final Metric metric;
     private final Shard[] shards;
+    /** Whether the query groups by a tag. */
+    private final boolean groupsByTag;
+    /**
+     * Per fetching thread, per group-by key that is a tag: its memo of the value per tag map (null for the other
+     * keys). Per thread rather than per account, so that a tag map is read once per thread and report.
+     */
+    private final Map<Thread, TagValueIds[]> tagMemos = new ConcurrentHashMap<>();
     /** Whether the shards were merged into the cube; set with every shard's lock held. */
     private boolean merged;
     /**
@@ -76,6 +86,7 @@ public final class LiveAggregation {
         }
         filterDimensions = query.filters().keySet().stream().filter(d -> !d.perAccount()).toArray(Dimension[]::new);
         metric = query.metric();
+        groupsByTag = query.groupBy().stream().anyMatch(Dimension.Tag.class::isInstance);
         shards = new Shard[Math.max(2, Runtime.getRuntime().availableProcessors())];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = new Shard();
@@ -109,6 +120,17 @@ public final class LiveAggregation {
             }
         }
         return cube;
+    }
+
+    private TagValueIds[] newTagMemos() {
+        List<Dimension> groupBy = cube.groupBy();
+        TagValueIds[] memos = new TagValueIds[groupBy.size()];
+        for (int k = 0; k < memos.length; k++) {
+            if (groupBy.get(k) instanceof Dimension.Tag t) {
+                memos[k] = new TagValueIds(query, t, cube.keyValues[k]);
+            }
+        }
+        return memos;
     }
 
     /**
@@ -189,9 +211,15 @@ public final class LiveAggregation {
         private final Allocator.Router router = cube.newRouter();
         private final int[] routed = router == null ? null : new int[cube.width()];
         private int lastCell = -1;
-        /** Per group-by key: the dimension to encode per record, or null when it is constant for the account. */
+        /**
+         * Per group-by key: the fixed dimension to encode per record, or null when it is constant for the account or
+         * a tag.
+         */
         private final Dimension[] encode;
         private final ValueIds[] ids;
+        /** The current thread's {@link #tagMemos}, and that thread. */
+        private TagValueIds[] tagIds;
+        private Thread tagThread;
         private final String[] lastFilterValue = new String[filterDimensions.length];
         private final boolean[] lastFilterResult = new boolean[filterDimensions.length];
         private LocalDate lastDate;
@@ -216,7 +244,7 @@ public final class LiveAggregation {
                 Optional<String> constant = d.valueOf(account);
                 if (constant.isPresent()) {
                     key[2 + k] = cube.keyValues[k].id(constant.get());
-                } else {
+                } else if (!(d instanceof Dimension.Tag)) {
                     encode[k] = d;
                     ids[k] = new ValueIds(cube.keyValues[k]);
                 }
@@ -248,10 +276,16 @@ public final class LiveAggregation {
             }
             int[] k = key;
             k[0] = bucketOfDay[day - from];
+            if (groupsByTag && tagThread != Thread.currentThread()) {
+                tagThread = Thread.currentThread();
+                tagIds = tagMemos.computeIfAbsent(tagThread, t -> newTagMemos());
+            }
             for (int j = 0; j < encode.length; j++) {
                 Dimension d = encode[j];
                 if (d != null) {
                     k[2 + j] = ids[j].id(query.valueOf(d, record));
+                } else if (tagIds != null && tagIds[j] != null) {
+                    k[2 + j] = tagIds[j].id(record.tags());
                 }
             }
             Money cost = metric.of(record);

@@ -1,6 +1,7 @@
 package dev.billing.core.internal;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /** Exact conversions between {@link BigDecimal} and longs scaled by a power of ten. */
 final class Scales {
@@ -39,6 +40,18 @@ final class Scales {
      *     (or is {@link Long#MIN_VALUE} itself)
      */
     static long toScaled(BigDecimal value, int scale) {
+        int up = scale - value.scale();
+        if (up >= 0 && up < POW10.length) {
+            // the common case without the BigDecimal arithmetic: a long unscaled value times a power of ten
+            BigInteger unscaled = value.unscaledValue();
+            if (unscaled.bitLength() < 64) {
+                long x = unscaled.longValue();
+                long f = POW10[up];
+                long hi = Math.multiplyHigh(x, f);
+                long lo = x * f;
+                return (hi == 0 && lo >= 0) || (hi == -1 && lo < 0) ? lo : Long.MIN_VALUE;
+            }
+        }
         try {
             return value.movePointRight(scale).longValueExact();
         } catch (ArithmeticException e) {

@@ -1,46 +1,47 @@
 package dev.billing.core.internal;
 
-import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The distinct tag maps of a {@link ColumnarStore}'s line items, each kept once and numbered from 0 (the empty
  * map): a line item keeps only its set's id. Thread-safe; lookups of known sets take no lock (the fetch threads
  * of a sync write tagged line items at once).
+ *
+ * <p>Providers share one map between the line items with the same tags, across pages and windows, so a set is first
+ * looked up by the map's identity, in a direct-mapped cache shared by every writer; only a miss hashes and compares
+ * the map's entries.
  */
 final class TagSets {
-    private final ConcurrentHashMap<Key, Integer> ids = new ConcurrentHashMap<>(Map.of(new Key(Map.of()), 0));
-    /** The sets by id (tag maps). */
-    private volatile Object[] sets = {Map.of()};
-    private volatile int size = 1;
+    /** Slots of the identity cache; a power of two, a few times the distinct sets a store usually sees. */
+    private static final int CACHE_SLOTS = 4096;
+
+    private final DenseIds<Key> sets = new DenseIds<>();
+    /**
+     * Immutable entries, written without a lock: a racing writer may replace another's entry (a later miss), never
+     * pair a map with another's id.
+     */
+    private final Cached[] cache = new Cached[CACHE_SLOTS];
+
+    TagSets() {
+        sets.id(new Key(Map.of()));
+    }
+
+    private record Cached(Map<String, String> tags, int id) {
+    }
 
     /**
      * @param tags an unmodifiable tag map
      * @return its id, assigned on first sight
      */
     int id(Map<String, String> tags) {
-        Key key = new Key(tags);
-        Integer id = ids.get(key);
-        return id != null ? id : add(key);
-    }
-
-    private synchronized int add(Key key) {
-        Map<String, String> tags = key.tags;
-        Integer id = ids.get(key);
-        if (id != null) {
-            return id;
+        int slot = System.identityHashCode(tags) & (CACHE_SLOTS - 1);
+        Cached c = cache[slot];
+        if (c != null && c.tags == tags) {
+            return c.id;
         }
-        int next = size;
-        Object[] s = sets;
-        if (next == s.length) {
-            s = Arrays.copyOf(s, next * 2);
-        }
-        s[next] = tags;
-        sets = s;
-        size = next + 1;
-        ids.put(key, next);
-        return next;
+        int id = sets.id(new Key(tags));
+        cache[slot] = new Cached(tags, id);
+        return id;
     }
 
     /**
@@ -78,15 +79,14 @@ final class TagSets {
 
     /** @return the number of sets */
     int size() {
-        return size;
+        return sets.size();
     }
 
     /**
      * @param id a set's id
      * @return the set
      */
-    @SuppressWarnings("unchecked")
     Map<String, String> get(int id) {
-        return (Map<String, String>) sets[id];
+        return sets.value(id).tags;
     }
 }

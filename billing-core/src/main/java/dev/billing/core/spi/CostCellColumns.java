@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * A block of pre-aggregated sums from a {@link CostStore}, in columns: what {@link CostCell}s say, without an
  * object per cell. Each cell has a bucket, a value per key column (column 0 the project, then the query's
- * group-by dimensions in its order) given as a code of that column's dictionary, a currency and an exact sum,
- * given as a long in units of {@code 10^-scale} when it fits one. A reader that meets a code again can reuse
+ * group-by dimensions in its order; a block of a {@link RollupSink} roll-up has the columns that roll-up names)
+ * given as a code of that column's dictionary, a currency and an exact sum, given as a long in units of
+ * {@code 10^-scale} when it fits one. A reader that meets a code again can reuse
  * what it made of its value. A block is read from the thread it is handed to, and only while it is handed.
  */
 public interface CostCellColumns {

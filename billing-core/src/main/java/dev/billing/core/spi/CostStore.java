@@ -9,6 +9,7 @@ import dev.billing.core.Metric;
 import dev.billing.core.ProviderId;
 import dev.billing.core.ServiceAccount;
 import dev.billing.core.ServiceAccountId;
+import dev.billing.core.support.ClaimedWindow;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -90,6 +91,21 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
+     * Like {@link #aggregateColumns}, the sums a report is made of: either cells, or the two roll-ups a report
+     * shows, each project's series and the rows, summed by the store ({@link RollupSink}). A store that aggregates
+     * by scanning its line items overrides it, so that a report by many group-by values does not cost the cross
+     * product of them and the projects. The default hands on the cells of {@link #aggregateColumns}.
+     *
+     * @param query the period, filters and group-by dimensions
+     * @param accounts the service accounts in scope; others are left out
+     * @param sink receives the sums, from the calling thread
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default void aggregateRollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        aggregateColumns(query, accounts, sink::cells);
+    }
+
+    /**
      * The kept line items a query accepts (its period and filters, tags read through its aliases), for an export
      * from the store: each with its tags and its billed, effective and list costs as the store keeps them.
      *
@@ -153,24 +169,14 @@ public interface CostStore extends AutoCloseable {
      * @throws dev.billing.core.BillingException when the store fails
      */
     default Optional<WindowLease> claimWindow(ServiceAccount account, YearMonth month) {
-        return Optional.of(new WindowLease() {
-            @Override
-            public ServiceAccount account() {
-                return account;
-            }
-
-            @Override
-            public YearMonth month() {
-                return month;
-            }
-
+        return Optional.of(new ClaimedWindow(account, month) {
             @Override
             public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
                 return replaceWindow(account, month, syncedAt, source);
             }
 
             @Override
-            public void close() {
+            protected void release() {
                 // nothing claimed
             }
         });
@@ -213,6 +219,35 @@ public interface CostStore extends AutoCloseable {
      */
     default StoredCoverage storedCoverage(Collection<ServiceAccountId> accounts, YearMonth first, YearMonth last) {
         return new StoredCoverage(lastSyncs(), heldWindows(accounts, first, last));
+    }
+
+    /**
+     * What coverage of a report from the store is decided from, reduced per account: its last sync, when its newest
+     * held window of the months asked about was synced, and the months asked about it lacks. The default reduces
+     * {@link #storedCoverage}; a database reduces in its query, sending a row per account instead of one per held
+     * window.
+     *
+     * @param accounts the service accounts
+     * @param first the first month asked about
+     * @param last the last month asked about, inclusive
+     * @return for each account asked about that has had a sync or holds a window of those months, its coverage;
+     *     an account absent has never been synced and holds none of them
+     * @throws dev.billing.core.BillingException when the store fails
+     */
+    default Map<ServiceAccountId, WindowCoverage> windowCoverage(Collection<ServiceAccountId> accounts,
+                                                                 YearMonth first, YearMonth last) {
+        StoredCoverage facts = storedCoverage(accounts, first, last);
+        Map<ServiceAccountId, WindowCoverage> out = new HashMap<>();
+        for (ServiceAccountId a : accounts) {
+            Instant lastSync = facts.lastSyncs().get(a);
+            Map<YearMonth, Instant> held = facts.windows().getOrDefault(a, Map.of());
+            if (lastSync == null && held.isEmpty()) {
+                continue;
+            }
+            out.put(a, WindowCoverage.of(lastSync, held.values().stream().max(Instant::compareTo).orElse(null),
+                    held.keySet(), first, last));
+        }
+        return out;
     }
 
     /**

@@ -143,8 +143,8 @@ class InMemoryRollupTest {
         return cells;
     }
 
-    /** A store that has only {@link CostStore#aggregate}: {@link CostStore#aggregateColumns} is the SPI's default. */
-    private record CellsOnly(CostStore store) implements CostStore {
+    /** A store that has only {@link CostStore#aggregate}: every other way of summing is the SPI's default. */
+    record CellsOnly(CostStore store) implements CostStore {
         @Override
         public Optional<WindowReplacement> replaceWindow(ServiceAccount account, YearMonth month, Instant syncedAt,
                                                          WindowSource source) {
@@ -197,7 +197,8 @@ class InMemoryRollupTest {
         return out;
     }
 
-    private static BigDecimal amount(SplittableRandom random) {
+    /** @return an amount: one that overflows a long, one finer than 18 decimals, one of 25 digits, or a small one */
+    static BigDecimal amount(SplittableRandom random) {
         return switch (random.nextInt(6)) {
             // near Long.MAX_VALUE units: window and query sums overflow a long
             case 0 -> BigDecimal.valueOf(Long.MAX_VALUE - random.nextInt(1000), 2).negate().abs();

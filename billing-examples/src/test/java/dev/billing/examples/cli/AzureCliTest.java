@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.billing.testkit.AzureCostManagementSimulator;
 import dev.billing.testkit.AzureCostManagementSimulator.Row;
+import dev.billing.testkit.Fault;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +67,7 @@ class AzureCliTest {
 
     private AzureCostManagementSimulator simulator() {
         return AzureCostManagementSimulator.builder().principal(TENANT, CLIENT, SECRET).rows(rows).pageSize(25)
-                .throttleRetryAfter(0).start();
+                .start();
     }
 
     @Test
@@ -125,7 +126,7 @@ class AzureCliTest {
 
     @Test
     void report_isExactPerCurrency_withThrottlingAbsorbed() throws Exception {
-        sim.throttle("/subscriptions/" + SUB_EUR, 2);
+        sim.fault("/subscriptions/" + SUB_EUR, Fault.throttle(2));
 
         Cli r = report(Map.of("AZ_SECRET", SECRET));
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.billing.core.CredentialsRejectedException;
 import dev.billing.core.InvalidCredentialsException;
 import dev.billing.core.ProviderProtocolException;
+import dev.billing.provider.HttpSettings;
 import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -75,11 +76,14 @@ final class AccessTokens {
     }
 
     private final Transport transport;
+    /** Timeouts, and the clock JWTs and token expiry use. */
+    private final HttpSettings http;
     private final Map<Object, Object> locks = new ConcurrentHashMap<>();
     private final Map<Object, Token> tokens = new ConcurrentHashMap<>();
 
     AccessTokens(Transport transport) {
         this.transport = transport;
+        this.http = transport.config().http();
     }
 
     /**
@@ -88,12 +92,12 @@ final class AccessTokens {
      */
     String token(Caller caller, AtomicInteger requests) {
         Object k = key(caller);
-        Instant now = transport.config().clock().instant();
+        Instant now = http.clock().instant();
         Token t = tokens.get(k);
         if (t == null || !now.isBefore(t.renewAt())) {
             synchronized (locks.computeIfAbsent(k, x -> new Object())) {
                 t = tokens.get(k);
-                if (t == null || !transport.config().clock().instant().isBefore(t.renewAt())) {
+                if (t == null || !http.clock().instant().isBefore(t.renewAt())) {
                     t = exchange(caller, requests);
                     tokens.put(k, t);
                 }
@@ -141,7 +145,7 @@ final class AccessTokens {
         GoogleCredential c = caller.credential();
         if (c instanceof ServiceAccountKey key) {
             return post(caller, key.tokenUri(), requests, () -> {
-                String assertion = jwt(key, transport.config().clock().instant());
+                String assertion = jwt(key, http.clock().instant());
                 caller.secret(assertion);
                 return "grant_type=" + encode(GRANT_TYPE) + "&assertion=" + encode(assertion);
             });
@@ -162,7 +166,7 @@ final class AccessTokens {
             return external.impersonationUrl() == null ? federated : impersonate(caller, external, federated, requests);
         }
         GoogleCredential.MetadataServer server = (GoogleCredential.MetadataServer) c;
-        Instant sentAt = transport.config().clock().instant();
+        Instant sentAt = http.clock().instant();
         return transport.retrying(caller, "the token request to " + server.tokenUrl(), attempt -> read(caller,
                 sendMetadata(caller, server, server.tokenUrl(), attempt, requests), sentAt));
     }
@@ -173,7 +177,7 @@ final class AccessTokens {
      */
     private HttpResponse<byte[]> sendMetadata(Caller caller, GoogleCredential.MetadataServer server, URI url,
                                               int attempt, AtomicInteger requests) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout())
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(http.requestTimeout())
                 .header("Metadata-Flavor", "Google").GET().build();
         try {
             return transport.send(caller, request, "GET " + url.getPath(), attempt, requests);
@@ -190,9 +194,9 @@ final class AccessTokens {
     private Token post(Caller caller, URI endpoint, AtomicInteger requests, java.util.function.Supplier<String> form) {
         String label = "POST " + endpoint.getPath();
         return transport.retrying(caller, "the token request to " + endpoint, attempt -> {
-            Instant now = transport.config().clock().instant();
+            Instant now = http.clock().instant();
             HttpRequest request = HttpRequest.newBuilder(endpoint)
-                    .timeout(transport.config().requestTimeout())
+                    .timeout(http.requestTimeout())
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(form.get(), StandardCharsets.US_ASCII)).build();
@@ -216,7 +220,7 @@ final class AccessTokens {
             URI url = external.sourceUrl();
             HttpResponse<byte[]> response = transport.retrying(caller, "the subject token request to " + url.getHost(),
                     attempt -> {
-                        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout());
+                        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(http.requestTimeout());
                         external.sourceHeaders().forEach(b::header);
                         HttpResponse<byte[]> r = transport.send(caller, b.GET().build(), "GET " + url.getPath(), attempt,
                                 requests);
@@ -259,7 +263,7 @@ final class AccessTokens {
         URI url = external.impersonationUrl();
         String name = caller.serviceAccount();
         return transport.retrying(caller, "the impersonation request to " + url.getHost(), attempt -> {
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(transport.config().requestTimeout())
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(http.requestTimeout())
                     .header("Authorization", "Bearer " + federated.value())
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"scope\":[\"" + SCOPE + "\"],\"lifetime\":\""
@@ -277,7 +281,7 @@ final class AccessTokens {
                     throw new ProviderProtocolException(Transport.PROVIDER + ": generateAccessToken answered without an"
                             + " RFC 3339 expireTime for service account '" + name + "'", name, status, null);
                 }
-                return new Token(token, renewAt(transport.config().clock().instant(), expires));
+                return new Token(token, renewAt(http.clock().instant(), expires));
             }
             String message = body == null ? "" : caller.scrub(BigQueryClient.shorten(
                     body.path("error").path("message").asText("")));

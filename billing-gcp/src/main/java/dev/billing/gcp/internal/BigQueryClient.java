@@ -126,7 +126,7 @@ final class BigQueryClient {
         return transport.retrying(caller, what, attempt -> {
             while (true) {
                 String token = tokens.token(caller, requests);
-                HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(transport.config().requestTimeout())
+                HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(transport.config().http().requestTimeout())
                         .header("Authorization", "Bearer " + token).header("Accept", "application/json");
                 if (body == null) {
                     b.GET();

@@ -2,7 +2,6 @@ package dev.billing.gcp.internal;
 
 import dev.billing.provider.HttpSettings;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -19,19 +18,4 @@ import java.time.Duration;
  */
 public record Config(URI endpoint, String queryProject, String location, HttpSettings http, Duration maxPollWait,
                      int pageSize, long maximumBytesBilled, ExportQuery query) {
-
-    /** @return the connect timeout */
-    public Duration connectTimeout() {
-        return http.connectTimeout();
-    }
-
-    /** @return the timeout of each HTTP request */
-    public Duration requestTimeout() {
-        return http.requestTimeout();
-    }
-
-    /** @return the clock JWTs, token expiry and {@code Retry-After} dates use */
-    public Clock clock() {
-        return http.clock();
-    }
 }

@@ -103,7 +103,7 @@ public final class ExportFetcher {
      */
     public void verify(ServiceAccount account) {
         Caller caller = caller(account, Cancellation.NONE);
-        LocalDate today = LocalDate.now(config.clock().withZone(java.time.ZoneOffset.UTC));
+        LocalDate today = LocalDate.now(config.http().clock().withZone(java.time.ZoneOffset.UTC));
         AtomicInteger requests = new AtomicInteger();
         QueryPage page = client.query(caller, queryProject(caller, requests), today, today.plusDays(1), true, requests);
         log.debug("service account {}: verified; the export query would scan {} bytes", caller.serviceAccount(),

@@ -1,13 +1,11 @@
 package dev.billing.gcp.internal;
 
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.gcp.GcpBillingExportProvider;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates the {@code gcp-billing-export} provider from provider settings; registered for
@@ -20,7 +18,7 @@ import java.util.Map;
  * {@code location} (the export dataset's location, for example {@code US}), {@code projectLabels} and
  * {@code creditTypes} ({@code true} or {@code false}, default {@code false}: the opt-in result columns).
  */
-public final class GcpBillingExportProviderFactory implements BillingProviderFactory {
+public final class GcpBillingExportProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.optional("endpoint", "the BigQuery API's base URL, https:// (http:// only for a loopback host)",
                     GcpBillingExportProvider.DEFAULT_ENDPOINT),
@@ -41,25 +39,11 @@ public final class GcpBillingExportProviderFactory implements BillingProviderFac
 
     /** Used by {@link java.util.ServiceLoader}. */
     public GcpBillingExportProviderFactory() {
-    }
-
-    /** @return {@code endpoint}, {@code queryProject}, {@code location}, {@code projectLabels}, {@code creditTypes}, all optional */
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
+        super(GcpBillingExportProvider.ID, SETTINGS);
     }
 
     @Override
-    public String id() {
-        return GcpBillingExportProvider.ID;
-    }
-
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
-    @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(GcpBillingExportProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         GcpBillingExportProvider.Builder b = GcpBillingExportProvider.builder();
         values.endpoint("endpoint", GcpBillingExportProvider.DEFAULT_ENDPOINT).ifPresent(b::endpoint);
         values.text("queryProject").ifPresent(b::queryProject);

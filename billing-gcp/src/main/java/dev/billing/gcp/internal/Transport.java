@@ -3,15 +3,14 @@ package dev.billing.gcp.internal;
 import dev.billing.core.BillingException;
 import dev.billing.core.FetchCancelledException;
 import dev.billing.core.ProviderUnavailableException;
+import dev.billing.provider.support.HttpClients;
 import dev.billing.provider.support.Retrier;
 import dev.billing.provider.support.RetryAfter;
 import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +37,7 @@ final class Transport {
     Transport(Config config) {
         this.config = config;
         this.retrier = new Retrier(PROVIDER, config.http(), "try again later");
-        // HTTP/1.1: Google's APIs speak it, and a plain-http loopback server never sees an h2c upgrade
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClients.create(config.http());
     }
 
     Config config() {
@@ -98,11 +95,7 @@ final class Transport {
             return response;
         } catch (IOException e) {
             log.debug("{} -> {} (attempt {}, {} ms)", label, e.getClass().getSimpleName(), attempt, millisSince(start));
-            String why = e instanceof HttpConnectTimeoutException ? "could not connect within " + config.connectTimeout()
-                    : e instanceof HttpTimeoutException ? "timed out after " + config.requestTimeout()
-                    : "connection failed (" + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + caller.scrub(e.getMessage())) + ")";
-            throw RetryableFailure.noAnswer(why, e);
+            throw HttpClients.noAnswer(e, config.http(), caller::scrub);
         } catch (InterruptedException e) {
             exchange.cancel(true);
             Thread.currentThread().interrupt();
@@ -129,7 +122,7 @@ final class Transport {
 
     /** @return the wait {@code Retry-After} names (seconds or an HTTP date), or null */
     Duration retryAfter(HttpResponse<?> response) {
-        return RetryAfter.of(response.headers(), config.clock());
+        return RetryAfter.of(response.headers(), config.http().clock());
     }
 
     private static long millisSince(long startNanos) {

@@ -8,16 +8,15 @@ import dev.billing.core.ProviderProtocolException;
 import dev.billing.core.ProviderUnavailableException;
 import dev.billing.core.spi.Cancellation;
 import dev.billing.provider.HttpSettings;
+import dev.billing.provider.support.HttpClients;
 import dev.billing.provider.support.Retrier;
 import dev.billing.provider.support.RetryAfter;
 import dev.billing.provider.support.RetryableFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,11 +52,7 @@ final class HyperBillingClient {
         this.provider = provider;
         this.endpoint = endpoint;
         this.settings = settings;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.http = HttpClients.create(settings);
         this.limiter = new RequestLimiter(settings.maxConcurrentRequests());
         this.retrier = new Retrier(provider, settings, "try again later");
     }
@@ -236,13 +231,7 @@ final class HyperBillingClient {
     private RetryableFailure ioFailure(Call<?> call, int attempt, long start, IOException e) {
         log.debug("{} {} -> {} (attempt {}, {} ms)", call.method(), call.path(), e.getClass().getSimpleName(), attempt,
                 millisSince(start));
-        String what = e instanceof HttpConnectTimeoutException
-                ? "could not connect within " + settings.connectTimeout()
-                : e instanceof HttpTimeoutException
-                ? "timed out after " + settings.requestTimeout()
-                : "connection failed (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
-                        + call.caller().scrub(e.getMessage())) + ")";
-        return RetryableFailure.noAnswer(what, e);
+        return HttpClients.noAnswer(e, settings, call.caller()::scrub);
     }
 
     private static long millisSince(long startNanos) {

@@ -1,14 +1,12 @@
 package dev.billing.hyperbilling.internal;
 
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.HyperBillingMzcProvider;
 import dev.billing.provider.HttpSettings;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates the {@code hyperbilling-mzc} provider from provider settings; registered for
@@ -20,7 +18,7 @@ import java.util.Map;
  * ISO-8601 duration such as {@code PT30S}) and {@code maxAttempts} (attempts per request, retries
  * included).
  */
-public final class HyperBillingMzcProviderFactory implements BillingProviderFactory {
+public final class HyperBillingMzcProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.required("endpoint", "the HyperBilling summary API's base URL, https:// (http:// only for a"
                     + " loopback host); its host name is the tokens' audience"),
@@ -28,24 +26,11 @@ public final class HyperBillingMzcProviderFactory implements BillingProviderFact
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingMzcProviderFactory() {
+        super(HyperBillingMzcProvider.ID, SETTINGS);
     }
 
     @Override
-    public String id() {
-        return HyperBillingMzcProvider.ID;
-    }
-
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
-    }
-
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
-    @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(HyperBillingMzcProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         HyperBillingMzcProvider.Builder b = HyperBillingMzcProvider.builder().http(values.http(HttpSettings.defaults()));
         values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
         return b.build();

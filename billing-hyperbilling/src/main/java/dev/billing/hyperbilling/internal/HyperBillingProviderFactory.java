@@ -1,14 +1,12 @@
 package dev.billing.hyperbilling.internal;
 
-import dev.billing.core.ProviderConfigurationException;
 import dev.billing.core.spi.BillingProvider;
-import dev.billing.core.spi.BillingProviderFactory;
 import dev.billing.core.spi.ProviderSetting;
 import dev.billing.hyperbilling.HyperBillingProvider;
 import dev.billing.provider.HttpSettings;
 import dev.billing.provider.support.SettingValues;
+import dev.billing.provider.support.SettingsProviderFactory;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Creates the {@code hyperbilling-aws} provider from provider settings; registered for
@@ -20,7 +18,7 @@ import java.util.Map;
  * {@code PT30S}), {@code maxAttempts} (attempts per request, retries included), and
  * {@code maxConcurrentRequests} (requests in flight at once).
  */
-public final class HyperBillingProviderFactory implements BillingProviderFactory {
+public final class HyperBillingProviderFactory extends SettingsProviderFactory {
     private static final List<ProviderSetting> SETTINGS = List.of(
             ProviderSetting.required("endpoint", "the HyperBilling API's base URL, https:// (http:// only for a"
                     + " loopback host)"),
@@ -28,24 +26,11 @@ public final class HyperBillingProviderFactory implements BillingProviderFactory
 
     /** Used by {@link java.util.ServiceLoader}. */
     public HyperBillingProviderFactory() {
+        super(HyperBillingProvider.ID, SETTINGS);
     }
 
     @Override
-    public String id() {
-        return HyperBillingProvider.ID;
-    }
-
-    @Override
-    public List<ProviderSetting> settings() {
-        return SETTINGS;
-    }
-
-    /**
-     * @throws ProviderConfigurationException naming the setting and what to fix when one is unknown or malformed
-     */
-    @Override
-    public BillingProvider create(Map<String, String> settings) {
-        SettingValues values = SettingValues.read(HyperBillingProvider.ID, SETTINGS, settings);
+    protected BillingProvider create(SettingValues values) {
         HyperBillingProvider.Builder b = HyperBillingProvider.builder().http(values.http(HttpSettings.defaults()));
         values.endpoint("endpoint", Settings.ENDPOINT_EXAMPLE).ifPresent(b::endpoint);
         return b.build();

@@ -38,10 +38,11 @@ public record AggregateSql(String sql, List<Object> params, int keys) {
     /**
      * @param query what to aggregate
      * @param accounts the accounts in scope, at least one
+     * @param dialect the database's: how the accounts are matched
      * @return the statement for them (the tests read its plan), or null when the query selects nothing (a filter on
      *     a tag key that is only an alias, without {@code ""} among its values)
      */
-    public static AggregateSql of(CostQuery query, Collection<ServiceAccountId> accounts) {
+    public static AggregateSql of(CostQuery query, Collection<ServiceAccountId> accounts, Dialect dialect) {
         List<Object> params = new ArrayList<>();
         LocalDate start = query.period().start();
         LocalDate end = query.period().end();
@@ -99,18 +100,29 @@ public record AggregateSql(String sql, List<Object> params, int keys) {
             case EFFECTIVE -> "COALESCE(" + t + "effective_amount, " + t + "amount)";
             case LIST -> t + "list_amount";
         };
-        // The accounts come as one array parameter joined by UNNEST, not as service_account IN (?, ?, ...):
-        // H2 re-checks an IN list of parameters against every row it reads by comparing the row's value
-        // with each parameter in turn, so a roll-up over 10,000 accounts made ~10^10 comparisons (107 s
-        // for 1 M line items). Joined, H2 looks each account up in the (service_account, month_start)
-        // index once; PostgreSQL hash-joins it, and one array also stays clear of its 32,767-parameter
-        // limit. The ids are made distinct first: a repeated id would otherwise count twice.
-        // UNNEST first: H2 keeps the order of a FROM with outer joins (the tag joins), so the accounts lead
-        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(", SUM(").append(amount)
-                .append(") FROM UNNEST(?) AS requested(account) JOIN ").append(table).append(" ON ").append(t)
-                .append("service_account = requested.account").append(tagJoins).append(" WHERE");
-        params.add(accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new));
-        params.addAll(tagParams);
+        // The accounts come as one array parameter, not as service_account IN (?, ?, ...): H2 re-checks an IN list
+        // of parameters against every row it reads by comparing the row's value with each parameter in turn, so a
+        // roll-up over 10,000 accounts made ~10^10 comparisons (107 s for 1 M line items), and one array stays clear
+        // of PostgreSQL's 32,767-parameter limit. The ids are made distinct first: a repeated id would otherwise
+        // count twice in a join.
+        // H2: joined by UNNEST, H2 looks each account up in the (service_account, month_start) index once; UNNEST
+        // first, as H2 keeps the order of a FROM with outer joins (the tag joins), so the accounts lead.
+        // PostgreSQL: service_account = ANY(?), which it checks against a hash of the array (PostgreSQL 14+) or looks
+        // up in the index for a few accounts; joined by UNNEST it hashed the 40,000 roll-up rows of a domain report
+        // over 10,000 accounts instead (EXPLAIN ANALYZE: 56 ms against 35 ms, median of 10 on a loaded machine).
+        Object requested = accounts.stream().map(ServiceAccountId::value).distinct().toArray(String[]::new);
+        StringBuilder sql = new StringBuilder("SELECT ").append(select).append(", SUM(").append(amount).append(")");
+        if (dialect == Dialect.POSTGRESQL) {
+            sql.append(" FROM ").append(table).append(tagJoins).append(" WHERE ").append(t)
+                    .append("service_account = ANY(?) AND");
+            params.addAll(tagParams);
+            params.add(requested);
+        } else {
+            sql.append(" FROM UNNEST(?) AS requested(account) JOIN ").append(table).append(" ON ").append(t)
+                    .append("service_account = requested.account").append(tagJoins).append(" WHERE");
+            params.add(requested);
+            params.addAll(tagParams);
+        }
         sql.append(' ').append(t).append("month_start >= ? AND ").append(t).append("month_start <= ?");
         params.addAll(List.of(start.withDayOfMonth(1), end.minusDays(1).withDayOfMonth(1)));
         if (table.equals("cost_line")) {

@@ -5,6 +5,7 @@ import dev.billing.core.spi.FetchStats;
 import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
+import dev.billing.core.support.ClaimedWindow;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -109,55 +110,33 @@ public final class WindowLeases {
     }
 
     /** A claimed window; see {@link #claim}. */
-    private final class Lease implements WindowLease {
-        private final ServiceAccount account;
-        private final YearMonth month;
+    private final class Lease extends ClaimedWindow {
         private final String token;
-        private boolean open = true;
 
         Lease(ServiceAccount account, YearMonth month, String token) {
-            this.account = account;
-            this.month = month;
+            super(account, month);
             this.token = token;
-        }
-
-        @Override
-        public ServiceAccount account() {
-            return account;
-        }
-
-        @Override
-        public YearMonth month() {
-            return month;
         }
 
         @Override
         public Optional<WindowReplacement> replace(Instant syncedAt, WindowSource source) {
             // Read the whole window first, with no connection taken and no transaction open.
-            WindowBuffer buffer = new WindowBuffer(account, month);
+            WindowBuffer buffer = new WindowBuffer(account(), month());
             FetchStats stats = source.writeTo(buffer);
-            Optional<WindowReplacement> done = writer.write(account, month, token, syncedAt, buffer, stats);
+            Optional<WindowReplacement> done = writer.write(account(), month(), token, syncedAt, buffer, stats);
             if (done.isPresent()) {
-                synchronized (this) {
-                    open = false;
-                }
+                markReleased();
             }
             return done;
         }
 
         @Override
-        public void close() {
-            synchronized (this) {
-                if (!open) {
-                    return;
-                }
-                open = false;
-            }
+        protected void release() {
             try (Connection c = connections.get()) {
                 Sql.update(c, "UPDATE cost_window SET lease_owner = NULL, lease_expires = NULL WHERE service_account = ?"
-                        + " AND month_start = ? AND lease_owner = ?", account.name(), month.atDay(1), token);
+                        + " AND month_start = ? AND lease_owner = ?", account().name(), month().atDay(1), token);
             } catch (SQLException e) {
-                log.debug("giving back the lease of {} {} failed; it expires by itself: {}", account.name(), month,
+                log.debug("giving back the lease of {} {} failed; it expires by itself: {}", account().name(), month(),
                         e.toString());
             }
         }

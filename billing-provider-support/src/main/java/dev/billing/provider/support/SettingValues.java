@@ -7,6 +7,7 @@ import dev.billing.provider.HttpSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +87,14 @@ public final class SettingValues {
         get(MAX_ATTEMPTS.name(), Integer::parseInt).ifPresent(n -> b.retryPolicy(base.retryPolicy().withMaxAttempts(n)));
         get(MAX_CONCURRENT_REQUESTS.name(), Integer::parseInt).ifPresent(b::maxConcurrentRequests);
         return b.build();
+    }
+
+    /**
+     * @param value a setting's value that lists names, such as {@code tagKeys}
+     * @return its comma-separated names, each without surrounding blanks (a blank one kept, for the rule to refuse)
+     */
+    public static List<String> names(String value) {
+        return Arrays.stream(value.split(",", -1)).map(String::trim).toList();
     }
 
     /**

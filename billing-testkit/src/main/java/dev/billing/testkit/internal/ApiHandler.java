@@ -44,25 +44,6 @@ public final class ApiHandler implements HttpHandler {
         this.state = state;
     }
 
-    /** An answer that is not a page of rows. */
-    private static final class ApiError extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-        final transient Map<String, String> headers;
-
-        ApiError(int status, String code, String message) {
-            this(status, code, message, Map.of());
-        }
-
-        ApiError(int status, String code, String message, Map<String, String> headers) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-            this.headers = headers;
-        }
-    }
-
     /** One row of an answer, daily or monthly. */
     private record Line(String usageDate, String region, String service, String usageType, String instanceType,
                         BigDecimal cost, BigDecimal quantity) {
@@ -136,8 +117,8 @@ public final class ApiHandler implements HttpHandler {
     }
 
     private void rejectIfRevoked(String account) throws ApiError {
-        if (state.has(account, Fault.RejectedKey.class)) {
-            throw new ApiError(401, "UNAUTHORIZED", "the API key is not valid for account " + account);
+        if (state.faults().has(account, Fault.RejectedKey.class)) {
+            throw ApiError.VENDOR.rejectedKey(account);
         }
     }
 
@@ -172,7 +153,7 @@ public final class ApiHandler implements HttpHandler {
         for (String account : accounts) {
             state.countBillingRequest(account);
         }
-        applyFaults(accounts);
+        state.faults().apply(exchange, accounts, ApiError.VENDOR);
         List<Line> lines = lines(data, accounts, daily, start, end);
         if (lines.isEmpty()) {
             exchange.sendResponseHeaders(204, -1);
@@ -238,33 +219,10 @@ public final class ApiHandler implements HttpHandler {
         }
     }
 
-    private void applyFaults(List<String> accounts) throws ApiError {
-        for (String account : accounts) {
-            rejectIfRevoked(account);
-        }
-        if (accounts.stream().anyMatch(a -> state.has(a, Fault.Hang.class))) {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new ApiError(503, "INTERNAL_ERROR", "no answer in time");
-        }
-        for (SimulatorState.ActiveFault f : state.faults(accounts)) {
-            if (f.fault instanceof Fault.Throttle t && f.take()) {
-                throw new ApiError(429, "THROTTLED", "too many requests; retry later",
-                        Map.of("Retry-After", Long.toString(t.retryAfter().toSeconds())));
-            }
-            if (f.fault instanceof Fault.ServerError s && f.take()) {
-                throw new ApiError(s.status(), "INTERNAL_ERROR", "temporary failure; retry later");
-            }
-        }
-    }
-
     private List<Line> lines(SimulatorData data, List<String> accounts, boolean daily, LocalDate start,
                              LocalDate end) {
         List<Line> lines = new ArrayList<>();
-        boolean outside = accounts.stream().anyMatch(a -> state.has(a, Fault.RowsOutsidePeriod.class));
+        boolean outside = accounts.stream().anyMatch(a -> state.faults().has(a, Fault.RowsOutsidePeriod.class));
         if (outside) {
             LocalDate before = daily ? start.minusDays(1) : start.minusMonths(1);
             lines.add(outsideLine(label(before, daily)));
@@ -285,7 +243,7 @@ public final class ApiHandler implements HttpHandler {
             }
         }
         lines.addAll(monthly.values());
-        if (accounts.stream().anyMatch(a -> state.has(a, Fault.NullCosts.class))) {
+        if (accounts.stream().anyMatch(a -> state.faults().has(a, Fault.NullCosts.class))) {
             lines.add(new Line(label(start, daily), "USE1", "AWSSupportBusiness", "", null, null, null));
         }
         if (outside) {

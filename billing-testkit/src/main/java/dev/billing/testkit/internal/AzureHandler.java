@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.billing.testkit.Fault;
 import dev.billing.testkit.AzureCostManagementSimulator.Principal;
 import dev.billing.testkit.AzureCostManagementSimulator.Row;
 import java.io.IOException;
@@ -36,8 +37,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +49,7 @@ public final class AzureHandler implements HttpHandler {
     /** The api-versions of the Query API the simulator answers. */
     static final Set<String> API_VERSIONS = Set.of("2023-11-01", "2023-03-01", "2022-10-01", "2021-10-01", "2019-11-01");
     static final String ARM_SCOPE = "https://management.azure.com/.default";
+    private static final String BEARER_CHALLENGE = "Bearer authorization_uri=\"https://login.microsoftonline.com/common\"";
     private static final String QUERY_SUFFIX = "/providers/microsoft.costmanagement/query";
     private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
     private static final Pattern SCOPE = Pattern.compile("(?i)/subscriptions/([^/]+)(?:/resourceGroups/([^/]+))?"
@@ -94,10 +94,9 @@ public final class AzureHandler implements HttpHandler {
     private final List<Row> rows;
     private final int pageSize;
     private final Duration tokenLifetime;
-    private final int throttleSeconds;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Faults> faults = new ConcurrentHashMap<>();
+    private final FaultBook faults = new FaultBook("AzureCostManagementSimulator", Set.of(Fault.RowsOutsidePeriod.class));
     private final Map<String, AtomicInteger> tokenRequests = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> queryRequests = new ConcurrentHashMap<>();
     private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
@@ -108,12 +107,11 @@ public final class AzureHandler implements HttpHandler {
      * @param rows the cost lines
      * @param pageSize rows per page
      * @param tokenLifetime the lifetime of issued tokens
-     * @param throttleSeconds the wait 429 answers name
      * @param identities the managed identities, by lower-case client id
      * @param systemIdentity the client id of the system-assigned identity, or null
      */
     public AzureHandler(List<Principal> principals, Map<String, List<String>> billingAccounts, List<Row> rows,
-                        int pageSize, Duration tokenLifetime, int throttleSeconds, Map<String, Principal> identities,
+                        int pageSize, Duration tokenLifetime, Map<String, Principal> identities,
                         String systemIdentity) {
         this.principals = List.copyOf(principals);
         this.identities = Map.copyOf(identities);
@@ -125,40 +123,76 @@ public final class AzureHandler implements HttpHandler {
         this.rows = List.copyOf(rows);
         this.pageSize = pageSize;
         this.tokenLifetime = tokenLifetime;
-        this.throttleSeconds = throttleSeconds;
     }
 
-    /** The faults of one scope. */
-    public static final class Faults {
-        /** 429 answers still to give. */
-        public final AtomicInteger throttles = new AtomicInteger();
-        /** 503 answers still to give. */
-        public final AtomicInteger serverErrors = new AtomicInteger();
-        /** Whether queries hang. */
-        public volatile boolean hang;
-        /** Whether answers carry the day after the period. */
-        public volatile boolean extraDay;
-        final CountDownLatch release = new CountDownLatch(1);
+    /** An answer that replaces the query's: a status, headers and an ARM error body. */
+    private static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient Map<String, String> headers;
+        final transient ObjectNode body;
+
+        Refusal(int status, Map<String, String> headers, ObjectNode body) {
+            super(null, null, false, false);
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+        }
     }
+
+    /** How the Query API answers faults. */
+    private static final FaultBook.Vendor<Refusal> VENDOR = new FaultBook.Vendor<>() {
+        @Override
+        public Refusal throttle(Fault.RetryAfter retryAfter) {
+            String s = Long.toString(FaultBook.seconds(retryAfter, Instant.now()));
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", s);
+            headers.put("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", s);
+            headers.put("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", s);
+            headers.put("x-ms-ratelimit-microsoft.costmanagement-qpu-remaining", "QueryResource:0");
+            // common-types.json 2023-11-01, ErrorResponse: "429 TooManyRequests - Request is throttled. Retry after
+            // waiting for the time specified in the x-ms-ratelimit-microsoft.consumption-retry-after header"
+            headers.put("x-ms-ratelimit-microsoft.consumption-retry-after", s);
+            return new Refusal(429, headers, AzureHandler.error("429", "Too many requests. Please retry."));
+        }
+
+        @Override
+        public Refusal serverError(int status) {
+            return status == 503 ? error(503, "ServiceUnavailable", "The service is temporarily unavailable.")
+                    : error(status, "InternalServerError", "The server encountered an internal error.");
+        }
+
+        @Override
+        public Refusal error(int status, String code, String message) {
+            return new Refusal(status, Map.of(), AzureHandler.error(code, message));
+        }
+
+        @Override
+        public Refusal rejectedKey(String scope) {
+            return new Refusal(401, Map.of("WWW-Authenticate", BEARER_CHALLENGE),
+                    AzureHandler.error("InvalidAuthenticationToken", "The access token is invalid."));
+        }
+    };
 
     private record Issued(Principal principal, Instant expiresAt) {
     }
 
     /**
      * @param scope a scope
-     * @return its faults, created on first use
+     * @param fault a fault for its queries, from now on
      */
-    public Faults fault(String scope) {
-        return faults.computeIfAbsent(scope.toLowerCase(Locale.ROOT), s -> new Faults());
+    public void fault(String scope, Fault fault) {
+        faults.add(scope.toLowerCase(Locale.ROOT), fault);
     }
 
-    /** Removes every fault and releases hanging requests. */
+    /** Removes every fault and releases waiting requests. */
     public void clearFaults() {
-        faults.values().forEach(f -> {
-            f.hang = false;
-            f.release.countDown();
-        });
         faults.clear();
+    }
+
+    /** Releases waiting requests for good. */
+    public void close() {
+        faults.close();
     }
 
     /**
@@ -389,7 +423,7 @@ public final class AzureHandler implements HttpHandler {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         Issued issued = auth != null && auth.startsWith("Bearer ") ? tokens.get(auth.substring(7).trim()) : null;
         if (issued == null) {
-            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer authorization_uri=\"https://login.microsoftonline.com/common\"");
+            ex.getResponseHeaders().add("WWW-Authenticate", BEARER_CHALLENGE);
             send(ex, 401, error(auth == null ? "AuthenticationFailed" : "InvalidAuthenticationToken",
                     "The access token is invalid."));
             return;
@@ -404,32 +438,12 @@ public final class AzureHandler implements HttpHandler {
                     + scopePath + "' or the scope is invalid."));
             return;
         }
-        Faults f = faults.get(scopeKey);
-        if (f != null) {
-            if (f.hang) {
-                try {
-                    f.release.await(10, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            if (take(f.throttles)) {
-                String s = Integer.toString(throttleSeconds);
-                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after", s);
-                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-entity-retry-after", s);
-                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after", s);
-                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.costmanagement-qpu-remaining", "QueryResource:0");
-                // common-types.json 2023-11-01, ErrorResponse: "429 TooManyRequests - Request is throttled. Retry after
-                // waiting for the time specified in the x-ms-ratelimit-microsoft.consumption-retry-after header"
-                ex.getResponseHeaders().add("x-ms-ratelimit-microsoft.consumption-retry-after", s);
-                send(ex, 429, error("429", "Too many requests. Please retry."));
-                return;
-            }
-            if (take(f.serverErrors)) {
-                send(ex, 503, error("ServiceUnavailable", "The service is temporarily unavailable."));
-                return;
-            }
+        try {
+            faults.apply(ex, List.of(scopeKey), VENDOR);
+        } catch (Refusal r) {
+            r.headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+            send(ex, r.status, r.body);
+            return;
         }
         synchronized (bodies) {
             bodies.add(new String(body, StandardCharsets.UTF_8));
@@ -458,7 +472,7 @@ public final class AzureHandler implements HttpHandler {
             }
             offset = Integer.parseInt(parts[0]);
         }
-        LocalDate last = f != null && f.extraDay ? q.to.plusDays(1) : q.to;
+        LocalDate last = faults.has(scopeKey, Fault.RowsOutsidePeriod.class) ? q.to.plusDays(1) : q.to;
         List<List<Object>> result = aggregate(scope, q, last);
         int end = Math.min(result.size(), offset + pageSize);
         ObjectNode root = JSON.createObjectNode();
@@ -557,18 +571,6 @@ public final class AzureHandler implements HttpHandler {
             return true;
         }
         return p.scopes().stream().anyMatch(s -> scopeKey.equals(s) || scopeKey.startsWith(s + "/"));
-    }
-
-    private static boolean take(AtomicInteger n) {
-        while (true) {
-            int v = n.get();
-            if (v <= 0) {
-                return false;
-            }
-            if (n.compareAndSet(v, v - 1)) {
-                return true;
-            }
-        }
     }
 
     /**
@@ -684,16 +686,26 @@ public final class AzureHandler implements HttpHandler {
                             : r -> parts.stream().anyMatch(p -> p.test(r));
                 }
                 case "dimensions", "tags" -> {
-                    // QueryFilter.dimensions and .tags are QueryComparisonExpressions: a name, the operator In, values
+                    // QueryFilter.dimensions and .tags are QueryComparisonExpressions: required name, operator (enum
+                    // [In]) and values (an array of strings, minItems 1). Nothing selects a missing tag: a tags
+                    // comparison matches the lines whose resource has the tag with one of the values.
                     String dim = v.path("name").asText("").toLowerCase(Locale.ROOT);
                     if (!oneOf(OPERATORS, v.path("operator").asText("")) || !v.path("values").isArray()
                             || v.path("values").isEmpty() || dim.isEmpty()) {
                         throw new IllegalArgumentException("a comparison needs a 'name', an 'operator' of " + OPERATORS
                                 + " and at least one value");
                     }
+                    v.path("values").forEach(x -> {
+                        if (!x.isTextual()) {
+                            throw new IllegalArgumentException("the values of a comparison are strings, got " + x);
+                        }
+                    });
                     if (keys.get(0).equals("tags")) {
+                        // tag names match ignoring case, tag values exactly: "Tag names are case-insensitive for
+                        // operations ... Tag values are case-sensitive." (Microsoft Learn, "Use tags to organize your
+                        // Azure resources and management hierarchy", azure-resource-manager/management/tag-resources)
                         Set<String> tagValues = new java.util.HashSet<>();
-                        v.path("values").forEach(x -> tagValues.add(x.asText("")));
+                        v.path("values").forEach(x -> tagValues.add(x.asText()));
                         return r -> tagValues.contains(tag(r, dim));
                     }
                     if (!DIMENSIONS.contains(dim)) {

@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.billing.testkit.BigQueryBillingExportSimulator.Credit;
 import dev.billing.testkit.BigQueryBillingExportSimulator.ExportRow;
-import dev.billing.testkit.BigQueryBillingExportSimulator.Fault;
+import dev.billing.testkit.Fault;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -40,8 +40,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -191,12 +189,11 @@ public final class BigQueryExportHandler implements HttpHandler {
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
     private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
-    private final Map<String, List<FaultState>> faults = new ConcurrentHashMap<>();
+    private final FaultBook faults = new FaultBook("BigQueryBillingExportSimulator", Set.of());
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger queryRequests = new AtomicInteger();
     private final AtomicInteger resultRequests = new AtomicInteger();
     private final AtomicLong jobCounter = new AtomicLong();
-    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String lastQueryRequest;
     private final SecureRandom random = new SecureRandom();
 
@@ -248,25 +245,14 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
     }
 
-    private static final class FaultState {
-        final Fault fault;
-        int left;
-
-        FaultState(Fault fault) {
-            this.fault = fault;
-            this.left = fault instanceof Fault.Throttle t ? t.times() : fault instanceof Fault.BackendError b ? b.times()
-                    : Integer.MAX_VALUE;
-        }
-    }
-
     /** An error answer. */
     private static final class Answer extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
         final transient JsonNode body;
-        final transient Duration retryAfter;
+        final String retryAfter;
 
-        Answer(int status, JsonNode body, Duration retryAfter) {
+        Answer(int status, JsonNode body, String retryAfter) {
             super(null, null, false, false);
             this.status = status;
             this.body = body;
@@ -425,10 +411,10 @@ public final class BigQueryExportHandler implements HttpHandler {
 
     /** @param account the billing account @param fault the fault */
     public void fault(String account, Fault fault) {
-        faults.computeIfAbsent(account, a -> new CopyOnWriteArrayList<>()).add(new FaultState(fault));
+        faults.add(account, fault);
     }
 
-    /** Removes every fault. */
+    /** Removes every fault, releasing waiting requests. */
     public void clearFaults() {
         faults.clear();
     }
@@ -455,7 +441,7 @@ public final class BigQueryExportHandler implements HttpHandler {
 
     /** Releases hanging requests. */
     public void close() {
-        closed.countDown();
+        faults.close();
     }
 
     @Override
@@ -484,11 +470,12 @@ public final class BigQueryExportHandler implements HttpHandler {
                     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                     lastQueryRequest = body;
                     String email = bearer(exchange, "bigquery.jobs.query");
-                    answer = query(email, segment(path, 4), body);
+                    answer = query(exchange, email, segment(path, 4), body);
                 } else if (path.startsWith(QUERIES) && path.contains("/queries/") && method.equals("GET")) {
                     resultRequests.incrementAndGet();
                     String email = bearer(exchange, "bigquery.jobs.getQueryResults");
-                    answer = results(email, segment(path, 4), segment(path, 6), query(exchange.getRequestURI().getRawQuery()));
+                    answer = results(exchange, email, segment(path, 4), segment(path, 6),
+                            query(exchange.getRequestURI().getRawQuery()));
                 } else {
                     throw error(404, "notFound", "Not found: " + method + " " + path);
                 }
@@ -717,7 +704,7 @@ public final class BigQueryExportHandler implements HttpHandler {
 
     // ---- jobs.query
 
-    private JsonNode query(String email, String project, String body) throws Answer {
+    private JsonNode query(HttpExchange exchange, String email, String project, String body) throws Answer, IOException {
         JsonNode request;
         try {
             request = JSON.readTree(body);
@@ -742,7 +729,7 @@ public final class BigQueryExportHandler implements HttpHandler {
         LocalDate end = date(params, "end");
         String account = params.get("billing_account");
         String gcpProject = params.get("project");
-        fault(account, true);
+        faults.apply(exchange, List.of(account), VENDOR);
         if (!asked.equals(table)) {
             throw error(404, "notFound", "Not found: Table " + asked.replaceFirst("\\.", ":") + " was not found in location US");
         }
@@ -770,12 +757,13 @@ public final class BigQueryExportHandler implements HttpHandler {
         return page(job, location, 0, max, "bigquery#queryResponse");
     }
 
-    private JsonNode results(String email, String project, String jobId, Map<String, String> q) throws Answer {
+    private JsonNode results(HttpExchange exchange, String email, String project, String jobId, Map<String, String> q)
+            throws Answer, IOException {
         Job job = jobs.get(jobId);
         if (job == null || !job.project.equals(project) || !job.email.equals(email)) {
             throw error(404, "notFound", "Not found: Job " + project + ":" + jobId);
         }
-        fault(job.billingAccount, false);
+        faults.apply(exchange, List.of(job.billingAccount), VENDOR);
         int offset = 0;
         String token = q.get("pageToken");
         if (token != null) {
@@ -1028,39 +1016,6 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
     }
 
-    private void fault(String account, boolean isQuery) throws Answer {
-        List<FaultState> list = faults.getOrDefault(account, List.of());
-        for (FaultState f : list) {
-            Fault fault = f.fault;
-            if (fault instanceof Fault.Hang) {
-                try {
-                    closed.await(10, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw error(503, "backendError", "The simulator closed");
-            }
-            if (fault instanceof Fault.InvalidQuery iq && isQuery) {
-                throw error(400, "invalidQuery", iq.message());
-            }
-            synchronized (f) {
-                if (f.left <= 0 || fault instanceof Fault.InvalidQuery) {
-                    continue;
-                }
-                f.left--;
-            }
-            if (fault instanceof Fault.Throttle t) {
-                Answer a = error(t.status(), "rateLimitExceeded", "Exceeded rate limits: too many api requests per user"
-                        + " per method for this user_method. For more information, see"
-                        + " https://cloud.google.com/bigquery/docs/troubleshoot-quotas");
-                throw new Answer(a.status, a.body, t.retryAfter());
-            }
-            if (fault instanceof Fault.BackendError b) {
-                throw error(b.status(), "backendError", "Error encountered during execution. Retrying may solve the problem.");
-            }
-        }
-    }
-
     private static ObjectNode schema(Shape shape) {
         ObjectNode schema = JSON.createObjectNode();
         ArrayNode fields = schema.putArray("fields");
@@ -1069,6 +1024,37 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
         return schema;
     }
+
+    /**
+     * How BigQuery answers faults: throttling is {@code 429} with reason {@code rateLimitExceeded} and
+     * {@code Retry-After}; server errors have reason {@code backendError}; {@link Fault#error} sends its code as
+     * the reason; a rejected key is {@code 401 authError}.
+     */
+    private static final FaultBook.Vendor<Answer> VENDOR = new FaultBook.Vendor<>() {
+        @Override
+        public Answer throttle(Fault.RetryAfter retryAfter) {
+            Answer a = BigQueryExportHandler.error(429, "rateLimitExceeded", "Exceeded rate limits: too many api requests"
+                    + " per user per method for this user_method. For more information, see"
+                    + " https://cloud.google.com/bigquery/docs/troubleshoot-quotas");
+            return new Answer(a.status, a.body, FaultBook.header(retryAfter));
+        }
+
+        @Override
+        public Answer serverError(int status) {
+            return BigQueryExportHandler.error(status, "backendError",
+                    "Error encountered during execution. Retrying may solve the problem.");
+        }
+
+        @Override
+        public Answer error(int status, String code, String message) {
+            return BigQueryExportHandler.error(status, code, message);
+        }
+
+        @Override
+        public Answer rejectedKey(String account) {
+            return BigQueryExportHandler.error(401, "authError", "Request had invalid authentication credentials.");
+        }
+    };
 
     private static Answer error(int status, String reason, String message) {
         ObjectNode body = JSON.createObjectNode();
@@ -1115,11 +1101,11 @@ public final class BigQueryExportHandler implements HttpHandler {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, JsonNode body, Duration retryAfter) throws IOException {
+    private static void send(HttpExchange exchange, int status, JsonNode body, String retryAfter) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
         if (retryAfter != null) {
-            exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfter.toSeconds()));
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
         }
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -3,13 +3,11 @@ package dev.billing.testkit.internal;
 import dev.billing.testkit.Fault;
 import dev.billing.testkit.SimulatorData;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -22,7 +20,8 @@ public final class SimulatorState {
     private final int requestsPerSecond;
     private final LongSupplier nanoTime;
     private final Map<String, ArrayDeque<Long>> recent = new HashMap<>();
-    private final Map<String, List<ActiveFault>> faults = new ConcurrentHashMap<>();
+    private final FaultBook faults = new FaultBook("HyperBillingSimulator",
+            Set.of(Fault.RowsOutsidePeriod.class, Fault.NullCosts.class));
     private final Map<String, AtomicInteger> billingRequests = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
 
@@ -74,28 +73,6 @@ public final class SimulatorState {
         return true;
     }
 
-    /** A fault and how many more requests it applies to. */
-    static final class ActiveFault {
-        final Fault fault;
-        final AtomicInteger remaining;
-
-        ActiveFault(Fault fault) {
-            this.fault = fault;
-            int times = Integer.MAX_VALUE;
-            if (fault instanceof Fault.Throttle t) {
-                times = t.times();
-            } else if (fault instanceof Fault.ServerError s) {
-                times = s.times();
-            }
-            this.remaining = new AtomicInteger(times);
-        }
-
-        /** @return whether the fault applies to this request, counting it */
-        boolean take() {
-            return remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
-        }
-    }
-
     /** @return the data served */
     public SimulatorData data() {
         return data;
@@ -114,66 +91,9 @@ public final class SimulatorState {
         return latencyMillis;
     }
 
-    /**
-     * @param account an AWS account id
-     * @param fault a fault to add to it
-     */
-    public void addFault(String account, Fault fault) {
-        faults.computeIfAbsent(account, a -> new CopyOnWriteArrayList<>()).add(new ActiveFault(fault));
-    }
-
-    /** Removes every fault. */
-    public void clearFaults() {
-        faults.clear();
-    }
-
-    List<ActiveFault> faults(String account) {
-        return faults.getOrDefault(account, List.of());
-    }
-
-    boolean has(String account, Class<? extends Fault> type) {
-        return faults(account).stream().anyMatch(f -> type.isInstance(f.fault));
-    }
-
-    /** @return every active fault of the given accounts, in the order added */
-    List<ActiveFault> faults(List<String> accounts) {
-        List<ActiveFault> all = new ArrayList<>();
-        accounts.forEach(a -> all.addAll(faults(a)));
-        return all;
-    }
-
-    /**
-     * @param account an AWS account id
-     * @return whether the account's key is rejected ({@link Fault.RejectedKey})
-     */
-    public boolean hangs(String account) {
-        return has(account, Fault.Hang.class);
-    }
-
-    /**
-     * @param account an AWS account id
-     * @return whether its key is refused
-     */
-    public boolean rejects(String account) {
-        return has(account, Fault.RejectedKey.class);
-    }
-
-    /**
-     * Uses up the account's pending throttle and server-error faults, as a client that retries would.
-     *
-     * @param account an AWS account id
-     * @return how many failed requests that stands for
-     */
-    public int absorbTransientFaults(String account) {
-        int n = 0;
-        for (ActiveFault f : faults(account)) {
-            if (f.fault instanceof Fault.Throttle || f.fault instanceof Fault.ServerError) {
-                while (f.take()) {
-                    n++;
-                }
-            }
-        }
-        return n;
+    /** @return the faults, per AWS account id */
+    public FaultBook faults() {
+        return faults;
     }
 
     void countRequest() {

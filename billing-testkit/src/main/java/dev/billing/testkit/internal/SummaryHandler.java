@@ -23,9 +23,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -47,7 +48,8 @@ public final class SummaryHandler implements HttpHandler {
     private final String audience;
     private final Clock clock;
     private volatile SummaryData data;
-    private final Map<String, List<SimulatorState.ActiveFault>> faults = new ConcurrentHashMap<>();
+    private final FaultBook faults = new FaultBook("HyperBillingSummarySimulator", Set.of(Fault.RowsOutsidePeriod.class,
+            Fault.NullCosts.class, Fault.RowsOfAnotherMonth.class, Fault.UnaskedKinds.class, Fault.ErrorIn200.class));
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
 
@@ -77,12 +79,17 @@ public final class SummaryHandler implements HttpHandler {
      * @param fault a fault for it, from now on
      */
     public void addFault(String accountId, Fault fault) {
-        faults.computeIfAbsent(accountId, a -> new CopyOnWriteArrayList<>()).add(new SimulatorState.ActiveFault(fault));
+        faults.add(accountId, fault);
     }
 
-    /** Removes every fault. */
+    /** Removes every fault, releasing waiting requests. */
     public void clearFaults() {
         faults.clear();
+    }
+
+    /** Releases waiting requests for good. */
+    public void close() {
+        faults.close();
     }
 
     /**
@@ -97,25 +104,6 @@ public final class SummaryHandler implements HttpHandler {
     /** @return every request answered, of any kind and status */
     public int totalRequests() {
         return total.get();
-    }
-
-    /** An error answer. */
-    private static final class ApiError extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-        final transient Map<String, String> headers;
-
-        ApiError(int status, String code, String message) {
-            this(status, code, message, Map.of());
-        }
-
-        ApiError(int status, String code, String message, Map<String, String> headers) {
-            super(message, null, false, false);
-            this.status = status;
-            this.code = code;
-            this.headers = headers;
-        }
     }
 
     @Override
@@ -166,25 +154,10 @@ public final class SummaryHandler implements HttpHandler {
             throw new ApiError(400, "INVALID_KIND", "kind must be one of " + KINDS + ", got " + kinds);
         }
         requests.computeIfAbsent(accountId, a -> new AtomicInteger()).incrementAndGet();
-        if (has(accountId, Fault.Hang.class)) {
-            try {
-                Thread.sleep(30_000); // interrupted when the simulator closes
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new ApiError(503, "INTERNAL_ERROR", "no answer in time");
-        }
-        for (SimulatorState.ActiveFault f : faults.getOrDefault(accountId, List.of())) {
-            if (f.fault instanceof Fault.Throttle t && f.take()) {
-                throw new ApiError(429, "THROTTLED", "too many requests; retry later",
-                        Map.of("Retry-After", Long.toString(t.retryAfter().toSeconds())));
-            }
-            if (f.fault instanceof Fault.ServerError s && f.take()) {
-                throw new ApiError(s.status(), "INTERNAL_ERROR", "temporary failure; retry later");
-            }
-            if (f.fault instanceof Fault.ErrorIn200 e) {
-                return Answers.error(e.errorCode(), "simulated error for account " + accountId);
-            }
+        faults.apply(exchange, List.of(accountId), ApiError.VENDOR);
+        Optional<Fault.ErrorIn200> errorIn200 = faults.first(accountId, Fault.ErrorIn200.class);
+        if (errorIn200.isPresent()) {
+            return Answers.error(errorIn200.get().errorCode(), "simulated error for account " + accountId);
         }
         return answer(served, account, month, kinds);
     }
@@ -377,7 +350,7 @@ public final class SummaryHandler implements HttpHandler {
     }
 
     private boolean has(String accountId, Class<? extends Fault> type) {
-        return faults.getOrDefault(accountId, List.of()).stream().anyMatch(f -> type.isInstance(f.fault));
+        return faults.has(accountId, type);
     }
 
     private static Map<String, List<String>> query(String raw) {

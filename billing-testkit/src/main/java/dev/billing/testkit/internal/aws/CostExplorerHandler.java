@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.billing.testkit.AwsCostExplorerSimulator.Account;
-import dev.billing.testkit.AwsCostExplorerSimulator.Fault;
+import dev.billing.testkit.Fault;
+import dev.billing.testkit.internal.FaultBook;
 import dev.billing.testkit.AwsCostExplorerSimulator.Row;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Serves AWS Cost Explorer's JSON 1.1 API ({@code GetCostAndUsage}, {@code GetDimensionValues}) from a {@link CostExplorerState}. */
@@ -61,6 +61,35 @@ public final class CostExplorerHandler implements HttpHandler {
             this.type = type;
         }
     }
+
+    /**
+     * How Cost Explorer answers faults: throttling is {@code LimitExceededException}, the throttling error
+     * GetCostAndUsage declares ({@link CostExplorerModel#DECLARED_ERRORS}, botocore
+     * {@code data/ce/2017-10-25/service-2.json} at 0e6e2404b85dc336dd2889814e089bde7d1a4c55), HTTP 400 and without
+     * {@code Retry-After} as every AWS JSON 1.1 error; server errors are {@code InternalFailure} or
+     * {@code ServiceUnavailable}.
+     */
+    private static final FaultBook.Vendor<ApiError> VENDOR = new FaultBook.Vendor<>() {
+        @Override
+        public ApiError throttle(Fault.RetryAfter retryAfter) {
+            return new ApiError(400, "LimitExceededException", "Rate limit exceeded");
+        }
+
+        @Override
+        public ApiError serverError(int status) {
+            return new ApiError(status, status == 503 ? "ServiceUnavailable" : "InternalFailure", "Internal error");
+        }
+
+        @Override
+        public ApiError error(int status, String code, String message) {
+            return new ApiError(status, code, message);
+        }
+
+        @Override
+        public ApiError rejectedKey(String account) {
+            return new ApiError(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+        }
+    };
 
     private static ApiError validation(String message) {
         return new ApiError(400, "ValidationException", message);
@@ -107,7 +136,7 @@ public final class CostExplorerHandler implements HttpHandler {
         }
         if ((TARGET_PREFIX + "GetCostAndUsage").equals(target)) {
             state.countCost(account.account(), new String(body, StandardCharsets.UTF_8));
-            fault(account.account());
+            state.faults().apply(ex, List.of(account.account()), VENDOR);
             return getCostAndUsage(account, (ObjectNode) req);
         }
         if ((TARGET_PREFIX + "GetDimensionValues").equals(target)) {
@@ -145,21 +174,6 @@ public final class CostExplorerHandler implements HttpHandler {
             throw new ApiError(400, "InvalidSignatureException", "X-Amz-Security-Token must be signed");
         }
         return account;
-    }
-
-    private void fault(String account) throws ApiError {
-        Fault f = state.nextFault(account);
-        if (f instanceof Fault.Error e) {
-            throw new ApiError(e.status(), e.type(), e.message());
-        }
-        if (f instanceof Fault.Hang) {
-            try {
-                state.release().await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new ApiError(503, "ServiceUnavailable", "Service unavailable");
-        }
     }
 
     // ---- GetCostAndUsage ----

@@ -1,17 +1,16 @@
 package dev.billing.testkit.internal.aws;
 
 import dev.billing.testkit.AwsCostExplorerSimulator.Account;
-import dev.billing.testkit.AwsCostExplorerSimulator.Fault;
+import dev.billing.testkit.Fault;
+import dev.billing.testkit.internal.FaultBook;
 import dev.billing.testkit.AwsCostExplorerSimulator.Row;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The live state of an AWS Cost Explorer simulator: keys, rows, faults, counters. Thread-safe. */
@@ -22,14 +21,13 @@ public final class CostExplorerState {
     private final Clock clock;
     private final Map<String, Account> byKey = new ConcurrentHashMap<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
-    private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
+    private final FaultBook faults = new FaultBook("AwsCostExplorerSimulator", Set.of());
     private final Map<String, AtomicInteger> costRequests = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger stsRequests = new AtomicInteger();
     private final Map<String, Account> webIdentities = new ConcurrentHashMap<>();
     private final List<String> bodies = new ArrayList<>();
     private volatile List<Row> rows = List.of();
-    private volatile CountDownLatch release = new CountDownLatch(1);
 
     /**
      * @param region the signing region
@@ -99,46 +97,19 @@ public final class CostExplorerState {
 
     /**
      * @param account an account id
-     * @param f a fault
+     * @param f a fault for its cost requests
      */
     public void addFault(String account, Fault f) {
-        Deque<Fault> q = faults.computeIfAbsent(account, k -> new ArrayDeque<>());
-        synchronized (q) {
-            if (f instanceof Fault.Error e) {
-                for (int i = 0; i < e.times(); i++) {
-                    q.add(e);
-                }
-            } else {
-                q.add(f);
-            }
-        }
+        faults.add(account, f);
     }
 
-    /** Removes every fault, releasing hanging requests. */
+    /** Removes every fault, releasing waiting requests. */
     public void clearFaults() {
         faults.clear();
-        CountDownLatch old = release;
-        release = new CountDownLatch(1);
-        old.countDown();
     }
 
-    /** @return the next fault for the account's cost request, consumed unless it is a hang; or null */
-    Fault nextFault(String account) {
-        Deque<Fault> q = faults.get(account);
-        if (q == null) {
-            return null;
-        }
-        synchronized (q) {
-            Fault f = q.peek();
-            if (f instanceof Fault.Error) {
-                q.poll();
-            }
-            return f;
-        }
-    }
-
-    CountDownLatch release() {
-        return release;
+    FaultBook faults() {
+        return faults;
     }
 
     void countCost(String account, String body) {
@@ -193,7 +164,6 @@ public final class CostExplorerState {
 
     /** Releases hanging requests for good. */
     public void close() {
-        faults.clear();
-        release.countDown();
+        faults.close();
     }
 }
