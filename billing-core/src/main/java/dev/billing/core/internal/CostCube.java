@@ -101,9 +101,13 @@ public final class CostCube implements RollupSink {
         return allocator == null ? null : allocator.router(this);
     }
 
-    /** @return {@link #key}, routed when the cube has an allocator */
-    private int[] routedKey() {
-        if (router == null) {
+    /**
+     * @param to the roll-ups the key is added to
+     * @return {@link #key}, routed when the cube has an allocator and the key reaches the rows (the allocator reads
+     *     the rows only; a key added to the projects' series alone has no group-by values to route by)
+     */
+    private int[] routedKey(int to) {
+        if (router == null || (to & ROWS) == 0) {
             return key;
         }
         router.route(key, 2, routedKey);
@@ -345,7 +349,7 @@ public final class CostCube implements RollupSink {
             if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
                 add(currency, block.sum(c), to);
             } else {
-                sums.add(routedKey(), currency, units, scale, null, to);
+                sums.add(routedKey(to), currency, units, scale, null, to);
             }
         }
     }
@@ -381,7 +385,7 @@ public final class CostCube implements RollupSink {
     private void add(int currency, BigDecimal amount, int to) {
         int scale = Scales.scaleOf(amount);
         long units = scale < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
-        int[] k = routedKey();
+        int[] k = routedKey(to);
         if (units == Long.MIN_VALUE) {
             sums.add(k, currency, 0, 0, amount, to);
         } else {
