@@ -507,14 +507,7 @@ public abstract class CostStoreContract {
         ServiceAccount web = fx.account("web-aws");
         Instant jan = Instant.parse("2026-02-01T06:00:00Z");
         Instant mar = Instant.parse("2026-03-05T12:00:00Z");
-        for (Map.Entry<YearMonth, Instant> w : Map.of(JAN, jan, MAR, mar).entrySet()) {
-            store.replaceWindow(web, w.getKey(), w.getValue(), sink -> {
-                sink.accept(CostRecord.builder().chargeDate(w.getKey().atDay(2)).provider(web.provider())
-                        .billingAccountId("111").serviceAccount(web.id()).project(web.project()).service("AmazonEC2")
-                        .region("us-east-1").billedCost(Money.of("1.25", "USD")).build());
-                return FetchStats.EMPTY;
-            });
-        }
+        Map.of(JAN, jan, MAR, mar).forEach((month, at) -> replaceWithOneLineItem(store, web, month, at));
         store.markSynced(web.id(), mar);
         ServiceAccountId ops = fx.account("ops-aws").id();
         store.markSynced(ops, jan);
@@ -546,13 +539,8 @@ public abstract class CostStoreContract {
         Instant mar = Instant.parse("2026-03-05T12:00:00Z");
         Map<ServiceAccount, Map<YearMonth, Instant>> windows = Map.of(web, Map.of(JAN, jan, MAR, mar),
                 eu, Map.of(FEB, feb));
-        windows.forEach((account, held) -> held.forEach((month, at) -> store.replaceWindow(account, month, at,
-                sink -> {
-                    sink.accept(CostRecord.builder().chargeDate(month.atDay(2)).provider(account.provider())
-                            .billingAccountId("111").serviceAccount(account.id()).project(account.project())
-                            .service("AmazonEC2").region("us-east-1").billedCost(Money.of("1.25", "USD")).build());
-                    return FetchStats.EMPTY;
-                })));
+        windows.forEach((account, held) -> held.forEach((month, at) ->
+                replaceWithOneLineItem(store, account, month, at)));
         store.markSynced(web.id(), jan);
         ServiceAccountId ops = fx.account("ops-aws").id();
         store.markSynced(ops, jan);
@@ -571,6 +559,16 @@ public abstract class CostStoreContract {
         // every month held: none missing; an account never synced holding none of them: left out
         assertThat(store.windowCoverage(List.of(web.id(), eu.id()), MAR, MAR))
                 .isEqualTo(Map.of(web.id(), new WindowCoverage(jan, mar, List.of())));
+    }
+
+    /** Replaces {@code account}'s window of {@code month}, synced at {@code at}, with one line item of 1.25 USD. */
+    private static void replaceWithOneLineItem(CostStore store, ServiceAccount account, YearMonth month, Instant at) {
+        store.replaceWindow(account, month, at, sink -> {
+            sink.accept(CostRecord.builder().chargeDate(month.atDay(2)).provider(account.provider())
+                    .billingAccountId("111").serviceAccount(account.id()).project(account.project())
+                    .service("AmazonEC2").region("us-east-1").billedCost(Money.of("1.25", "USD")).build());
+            return FetchStats.EMPTY;
+        });
     }
 
     @Test
