@@ -163,7 +163,11 @@ public final class LiveAggregation {
         }
         Shard s = lockShard();
         try {
-            s.add(sums);
+            if (partial.middles != null) {
+                s.add(sums, partial.middles);
+            } else {
+                s.add(sums);
+            }
         } finally {
             s.lock.unlock();
         }
@@ -198,6 +202,17 @@ public final class LiveAggregation {
             }
             sums.addAll(partial);
         }
+
+        /** Adds a partial's compact cells (bucket, middle, currency) whose middles are in {@code middles}. */
+        void add(CellSums partial, CellSums middles) {
+            if (merged) {
+                throw new IllegalStateException("a partial committed after the report was made");
+            }
+            if (sums == null) {
+                sums = cube.newRollups();
+            }
+            sums.addAll(partial, middles);
+        }
     }
 
     /** One account's sums, filled from one thread at a time; a {@link CostSink} for its fetch. */
@@ -210,6 +225,21 @@ public final class LiveAggregation {
         /** Routes each line item's key when there is an allocator (into {@link #routed}), else null. */
         private final Allocator.Router router = cube.newRouter();
         private final int[] routed = router == null ? null : new int[cube.width()];
+        /**
+         * With an allocator: the distinct combinations of a line item's values (the inner cube's group-by ids) seen
+         * in this partial, each routed once (a line item's route is a function of them; an account has few).
+         */
+        private final CellSums combinations = router == null ? null : new CellSums(cube.groupBy().size(), 256);
+        /** Per combination: its routed key's middle in {@link #middles}. */
+        private int[] middleOf = router == null ? null : new int[256];
+        /**
+         * With an allocator: the distinct middles (project, values, route columns: the routed key without bucket
+         * and currency) of this partial's routed keys. The partial's cells are then (bucket, middle, currency).
+         */
+        private final CellSums middles = router == null ? null : new CellSums(cube.width() - 2, 64);
+        private final int[] combination = router == null ? null : new int[cube.groupBy().size()];
+        private final int[] middle = router == null ? null : new int[cube.width() - 2];
+        private final int[] compact = router == null ? null : new int[3];
         private int lastCell = -1;
         /**
          * Per group-by key: the fixed dimension to encode per record, or null when it is constant for the account or
@@ -299,8 +329,8 @@ public final class LiveAggregation {
             int w = k.length;
             k[w - 1] = cur;
             if (router != null) {
-                router.route(k, 2, routed);
-                k = routed;
+                k = routedCell(k, cur);
+                w = 3;
             }
             if (sums == null) {
                 sums = new CellSums(w, cellsHint);
@@ -329,6 +359,34 @@ public final class LiveAggregation {
                 lastFilterValue[f] = v;
             }
             return lastFilterResult[f];
+        }
+
+        /**
+         * @param k a line item's key in the inner cube's layout (route columns unset)
+         * @param cur its currency id
+         * @return its cell in this partial's compact layout: (bucket, middle of its routed key, currency)
+         */
+        private int[] routedCell(int[] k, int cur) {
+            int values = combination.length;
+            System.arraycopy(k, 2, combination, 0, values);
+            int known = combinations.size();
+            int c = combinations.cell(combination);
+            int mid;
+            if (c < known) {
+                mid = middleOf[c];
+            } else {
+                router.route(k, 2, routed);
+                System.arraycopy(routed, 1, middle, 0, middle.length);
+                mid = middles.cell(middle);
+                if (c >= middleOf.length) {
+                    middleOf = java.util.Arrays.copyOf(middleOf, middleOf.length * 2);
+                }
+                middleOf[c] = mid;
+            }
+            compact[0] = k[0];
+            compact[1] = mid;
+            compact[2] = cur;
+            return compact;
         }
 
         private static boolean same(int[] a, int[] b) {
