@@ -9,6 +9,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
  * A live report aggregated while the records stream in: the query is known before the first record
@@ -64,6 +66,8 @@ public final class LiveAggregation {
      * value is a valid hint.
      */
     private volatile int cellsHint = 64;
+    /** The most distinct combinations of values a committed partial routed (with an allocator): a hint likewise. */
+    private volatile int combinationsHint = 64;
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
@@ -161,6 +165,9 @@ public final class LiveAggregation {
         if (sums.size() > cellsHint) {
             cellsHint = sums.size();
         }
+        if (partial.combinations != null && partial.combinations.size() > combinationsHint) {
+            combinationsHint = partial.combinations.size();
+        }
         Shard s = lockShard();
         try {
             if (partial.middles != null) {
@@ -226,18 +233,21 @@ public final class LiveAggregation {
         private final Allocator.Router router = cube.newRouter();
         private final int[] routed = router == null ? null : new int[cube.width()];
         /**
-         * With an allocator: the distinct combinations of a line item's values (the inner cube's group-by ids) seen
-         * in this partial, each routed once (a line item's route is a function of them; an account has few).
+         * With an allocator, created with the first line item: the distinct combinations of a line item's values
+         * (the ids at {@link #vary}) seen in this partial, each routed once (a line item's route is a function of
+         * them and of the values constant for the account).
          */
-        private final CellSums combinations = router == null ? null : new CellSums(cube.groupBy().size(), 256);
+        private CellSums combinations;
         /** Per combination: its routed key's middle in {@link #middles}. */
-        private int[] middleOf = router == null ? null : new int[256];
+        private int[] middleOf;
         /**
          * With an allocator: the distinct middles (project, values, route columns: the routed key without bucket
          * and currency) of this partial's routed keys. The partial's cells are then (bucket, middle, currency).
          */
         private final CellSums middles = router == null ? null : new CellSums(cube.width() - 2, 64);
-        private final int[] combination = router == null ? null : new int[cube.groupBy().size()];
+        /** With an allocator: the positions of the inner cube's group-by values read per line item. */
+        private final int[] vary;
+        private final int[] combination;
         private final int[] middle = router == null ? null : new int[cube.width() - 2];
         private final int[] compact = router == null ? null : new int[3];
         private int lastCell = -1;
@@ -279,6 +289,9 @@ public final class LiveAggregation {
                     ids[k] = new ValueIds(cube.keyValues[k]);
                 }
             }
+            vary = router == null ? null : IntStream.range(0, groupBy.size())
+                    .filter(k -> encode[k] != null || groupBy.get(k) instanceof Dimension.Tag).toArray();
+            combination = router == null ? null : new int[Math.max(1, vary.length)];
         }
 
         private LiveAggregation owner() {
@@ -367,8 +380,13 @@ public final class LiveAggregation {
          * @return its cell in this partial's compact layout: (bucket, middle of its routed key, currency)
          */
         private int[] routedCell(int[] k, int cur) {
-            int values = combination.length;
-            System.arraycopy(k, 2, combination, 0, values);
+            if (combinations == null) {
+                combinations = new CellSums(combination.length, combinationsHint);
+                middleOf = new int[Math.max(16, combinationsHint)];
+            }
+            for (int v = 0; v < vary.length; v++) {
+                combination[v] = k[2 + vary[v]];
+            }
             int known = combinations.size();
             int c = combinations.cell(combination);
             int mid;
@@ -379,7 +397,7 @@ public final class LiveAggregation {
                 System.arraycopy(routed, 1, middle, 0, middle.length);
                 mid = middles.cell(middle);
                 if (c >= middleOf.length) {
-                    middleOf = java.util.Arrays.copyOf(middleOf, middleOf.length * 2);
+                    middleOf = Arrays.copyOf(middleOf, middleOf.length * 2);
                 }
                 middleOf[c] = mid;
             }
