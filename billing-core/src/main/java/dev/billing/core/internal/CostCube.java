@@ -188,6 +188,14 @@ public final class CostCube implements RollupSink {
         return new Rollups();
     }
 
+    /**
+     * @return the cube's own roll-ups, for one writer that fills them while nothing else adds to or reads the cube
+     *     (a live report's first shard, whose partials then need not be added again when the report is made)
+     */
+    Rollups ownRollups() {
+        return sums;
+    }
+
     /** Adds roll-ups filled apart; thread-safe. */
     synchronized void addAll(Rollups other) {
         sums.byProject.addAll(other.byProject);

@@ -111,10 +111,10 @@ public final class LiveAggregation {
                 try {
                     merged = true;
                     for (Shard s : shards) {
-                        if (s.sums != null) {
+                        if (s.sums != null && s != shards[0]) {
                             cube.addAll(s.sums);
-                            s.sums = null;
                         }
+                        s.sums = null;
                     }
                 } finally {
                     for (Shard s : shards) {
@@ -194,7 +194,11 @@ public final class LiveAggregation {
         return shards[first];
     }
 
-    /** The committed partials' sums, rolled up as the cube keeps them (per project, per row), guarded by its lock. */
+    /**
+     * The committed partials' sums, rolled up as the cube keeps them (per project, per row), guarded by its lock. The
+     * first shard fills the cube's own roll-ups (nothing else writes to the cube or reads it before {@link #cube()}),
+     * so that only the others are added to it when the report is made.
+     */
     private final class Shard {
         final ReentrantLock lock = new ReentrantLock();
         CostCube.Rollups sums;
@@ -205,7 +209,7 @@ public final class LiveAggregation {
                 throw new IllegalStateException("a partial committed after the report was made");
             }
             if (sums == null) {
-                sums = cube.newRollups();
+                sums = this == shards[0] ? cube.ownRollups() : cube.newRollups();
             }
             sums.addAll(partial);
         }
@@ -216,7 +220,7 @@ public final class LiveAggregation {
                 throw new IllegalStateException("a partial committed after the report was made");
             }
             if (sums == null) {
-                sums = cube.newRollups();
+                sums = this == shards[0] ? cube.ownRollups() : cube.newRollups();
             }
             sums.addAll(partial, middles);
         }
