@@ -30,7 +30,11 @@ import java.util.stream.IntStream;
  * when the report is made.
  *
  * <p>With an {@link Allocator}, the query is its inner query and each line item's key is routed as it arrives
- * ({@link Allocator.Router}), so that the cells are only those the allocated report needs.
+ * ({@link Allocator.Router}), so that the cells are only those the allocated report needs: a partial routes each
+ * distinct combination of the values read per line item once (a line item's route is a function of them and of
+ * the values constant for the account) and keeps its cells as (bucket, routed key's index, currency), the routed
+ * keys apart, expanded as the partial is committed. The allocator reads the cube's rows only, so its cube sums no
+ * project series.
  *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
