@@ -14,6 +14,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
+import dev.billing.core.spi.CostCellColumns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -234,30 +234,15 @@ public final class Allocator {
         long[] bits = new long[Math.max(rules.words, splits.words)];
         for (Cell cell : cells) {
             String[] vals = cell.vals;
-            int rule = -1;
-            if (rules.size > 0) {
-                rules.start(bits);
-                for (int p : ruleIndices) {
-                    rules.and(bits, rules.bits(p, vals[p]));
-                }
-                rule = rules.first(bits);
-            }
+            Decision d = decide(vals, bits);
             ProjectId from = ProjectId.of(vals[0]);
-            ProjectId routed = rule < 0 ? from : routedBy(rule, i -> vals[i]);
-            if (rule >= 0 && !from.equals(routed)) {
-                moved.merge(new MoveKey(allocation.rules().get(rule).name(), from, routed, cell.currency),
+            ProjectId routed = ProjectId.of(d.project);
+            if (d.rule >= 0 && !from.equals(routed)) {
+                moved.merge(new MoveKey(allocation.rules().get(d.rule).name(), from, routed, cell.currency),
                         cell.amount, BigDecimal::add);
             }
             cell.project = routed;
-            cell.split = -1;
-            if (splits.size > 0) {
-                splits.start(bits);
-                for (int p : splitIndices) {
-                    splits.and(bits, splits.bits(p, vals[p]));
-                }
-                splits.and(bits, splits.bits(0, routed.value()));
-                cell.split = splits.first(bits);
-            }
+            cell.split = d.split;
             if (cell.split >= 0) {
                 splitSources.computeIfAbsent(new SourceKey(cell.split, cell.day, cell.currency, routed),
                         k -> new ArrayList<>()).add(cell);
@@ -269,15 +254,37 @@ public final class Allocator {
         splitSources.forEach((k, split) -> divide(k, split, weights, moved, out));
     }
 
+    /** Where a line item goes: the first rule that matched (-1: none), the project it is routed to, its split (-1: none). */
+    private record Decision(int rule, String project, int split) {
+    }
+
     /**
-     * @param rule a rule that matched: its conditions and, for a rule taking its project from a tag, the tag's
-     *     validity as a project id were checked
-     * @param value the value at a position of {@link #dims}
-     * @return the project the rule routes to
+     * Decides a line item's route from its values as strings, as {@link Router#route} does from ids.
+     *
+     * @param vals the line item's value at each position of {@link #dims} (position 0: its registered project)
+     * @param bits scratch, at least as many words as the rules' and the splits' bitsets
      */
-    private ProjectId routedBy(int rule, IntFunction<String> value) {
-        Allocation.Rule r = allocation.rules().get(rule);
-        return r.project() != null ? r.project() : ProjectId.of(value.apply(fromTag[rule]));
+    private Decision decide(String[] vals, long[] bits) {
+        int rule = -1;
+        if (rules.size > 0) {
+            rules.start(bits);
+            for (int p : ruleIndices) {
+                rules.and(bits, rules.bits(p, vals[p]));
+            }
+            rule = rules.first(bits);
+        }
+        String project = rule < 0 ? vals[0] : allocation.rules().get(rule).project() != null
+                ? allocation.rules().get(rule).project().value() : vals[fromTag[rule]];
+        int split = -1;
+        if (splits.size > 0) {
+            splits.start(bits);
+            for (int p : splitIndices) {
+                splits.and(bits, splits.bits(p, vals[p]));
+            }
+            splits.and(bits, splits.bits(0, project));
+            split = splits.first(bits);
+        }
+        return new Decision(rule, project, split);
     }
 
     /**
@@ -676,6 +683,125 @@ public final class Allocator {
                 ids[slot] = id;
                 bits[slot] = b;
                 return b;
+            }
+        }
+    }
+
+    /** @return how a store that aggregates line items itself routes them, for one aggregation (one thread) */
+    StoreRouting storeRouting() {
+        return new StoreRouting();
+    }
+
+    /**
+     * Routing inside a store's aggregation of the {@linkplain #innerQuery() inner query}: the store groups line items
+     * by their registered project, the values the asked query tells apart ({@link #kept()}) and their route, which
+     * {@link #route} decides once per distinct combination of the values the rules and the splits read
+     * ({@link #reads()}); {@link #addTo} adds those sums to the inner cube as the routed keys of a live report. The
+     * store hands over as many cells as the allocated report needs, not one per combination of the values the rules
+     * read. Not thread-safe.
+     */
+    final class StoreRouting {
+        /** The positions in {@link #dims} the rules and the splits read besides the registered project, ascending. */
+        private final int[] readAt;
+        private final String[] vals = new String[dims.size()];
+        private final long[] bits = new long[Math.max(1, Math.max(rules.words, splits.words))];
+        private final long rulesPlusOne = allocation.rules().size() + 1L;
+        private final long splitsPlusOne = allocation.splits().size() + 1L;
+
+        private StoreRouting() {
+            Set<Integer> read = new TreeSet<>();
+            Arrays.stream(ruleIndices).forEach(read::add);
+            Arrays.stream(splitIndices).forEach(read::add);
+            read.remove(0);
+            this.readAt = read.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** @return the dimensions {@link #route} reads, besides the registered project */
+        List<Dimension> reads() {
+            return Arrays.stream(readAt).mapToObj(dims::get).toList();
+        }
+
+        /** @return the dimensions the asked query tells apart besides the project: the store groups by them */
+        List<Dimension> kept() {
+            return Arrays.stream(kept).mapToObj(dims::get).toList();
+        }
+
+        /**
+         * @param registered a line item's registered project
+         * @param values its value of each of {@link #reads()}
+         * @return its route: the routed project (an id of the report's routed projects), rule and split, as one
+         *     number
+         */
+        long route(String registered, String[] values) {
+            vals[0] = registered;
+            for (int j = 0; j < readAt.length; j++) {
+                vals[readAt[j]] = values[j];
+            }
+            Decision d = decide(vals, bits);
+            return (routedProjects.id(d.project) * rulesPlusOne + d.rule + 1) * splitsPlusOne + d.split + 1;
+        }
+
+        /**
+         * Adds sums a store routed to a cube of {@link #newCube()}, as {@link Router#route} would have routed them.
+         *
+         * @param block key columns: the registered project, the values of {@link #kept()}, the route of
+         *     {@link #route} in decimal
+         */
+        void addTo(CostCube cube, CostCellColumns block) {
+            int n = block.size();
+            int columns = 2 + kept.length;
+            if (block.columns() != columns) {
+                throw new IllegalArgumentException("expected " + columns + " key columns, got " + block.columns());
+            }
+            int width = cube.width();
+            int route = 2 + dims.size();
+            int[] key = new int[width];
+            int[][] ids = new int[columns][];
+            for (int k = 0; k < columns; k++) {
+                ids[k] = new int[k == columns - 1 ? block.codes(k) * ROUTE_COLUMNS : block.codes(k)];
+                Arrays.fill(ids[k], -1);
+            }
+            int[] projectOf = new int[block.codes(0)];
+            Currency lastCurrency = null;
+            int lastCurrencyId = -1;
+            for (int c = 0; c < n; c++) {
+                key[0] = (int) block.bucket(c).toEpochDay();
+                int code = block.code(c, 0);
+                if (ids[0][code] < 0) {
+                    String registered = block.value(0, code);
+                    ids[0][code] = cube.values(0).id(registered);
+                    projectOf[code] = cube.projects.id(registered);
+                }
+                key[1] = projectOf[code];
+                key[2] = ids[0][code];
+                for (int k = 0; k < kept.length; k++) {
+                    code = block.code(c, 1 + k);
+                    int id = ids[1 + k][code];
+                    key[2 + kept[k]] = id >= 0 ? id : (ids[1 + k][code] = cube.values(kept[k]).id(block.value(1 + k,
+                            code)));
+                }
+                int[] routes = ids[columns - 1];
+                int at = block.code(c, columns - 1) * ROUTE_COLUMNS;
+                if (routes[at] < 0) {
+                    long r = Long.parseLong(block.value(columns - 1, block.code(c, columns - 1)));
+                    routes[at + 2] = (int) (r % splitsPlusOne);
+                    routes[at + 1] = (int) (r / splitsPlusOne % rulesPlusOne);
+                    routes[at] = (int) (r / splitsPlusOne / rulesPlusOne);
+                }
+                System.arraycopy(routes, at, key, route, ROUTE_COLUMNS);
+                Currency currency = block.currency(c);
+                if (currency != lastCurrency) {
+                    lastCurrency = currency;
+                    lastCurrencyId = cube.currencyId(currency);
+                }
+                key[width - 1] = lastCurrencyId;
+                long units = block.units(c);
+                int scale = block.scale(c);
+                if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
+                    cube.add(key, 0, 0, block.sum(c));
+                } else {
+                    cube.add(key, units, scale, null);
+                }
             }
         }
     }

@@ -221,6 +221,25 @@ public final class ColumnarStore {
         return fewer > 0 && fewer * CELL_COST_IN_ROWS > rows;
     }
 
+    /**
+     * Sums the rows of some service accounts that an allocator's inner query reads, routed as they are summed: per
+     * bucket, registered project, the values the asked query tells apart and route (see
+     * {@link Allocator.StoreRouting}).
+     *
+     * @param query the allocator's inner query, with the tag aliases it reads with
+     * @param accounts the service accounts in scope
+     * @param routing the routing of the allocator, for this aggregation
+     * @return the sums, key columns the registered project, {@link Allocator.StoreRouting#kept()} and the route
+     */
+    Aggregation routed(CostQuery query, Collection<ServiceAccountId> accounts, Allocator.StoreRouting routing) {
+        List<Dimension> keys = new ArrayList<>();
+        keys.add(Dimension.PROJECT);
+        keys.addAll(routing.kept());
+        Selection s = selection(query, inScope(query, accounts), keys);
+        return aggregate(new Selection(s.from(), s.to(), s.granularity(), s.filters(), s.keys(), s.metric(),
+                s.aliases(), routing));
+    }
+
     private Map<Dimension, Set<String>> inScope(CostQuery query, Collection<ServiceAccountId> accounts) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
@@ -361,10 +380,12 @@ public final class ColumnarStore {
      * @param keys the dimensions to group by, in order
      * @param metric the costs to sum
      * @param aliases how tags are read
+     * @param routing when not null, the rows are also grouped by their route, a last key (its values the routes in
+     *     decimal), decided by the routing once per distinct combination of the values it reads
      */
     public record Selection(LocalDate from, LocalDate to, Granularity granularity,
                             Map<Dimension, Set<String>> filters, List<Dimension> keys, Metric metric,
-                            TagAliases aliases) {
+                            TagAliases aliases, Allocator.StoreRouting routing) {
 
         /** Copies the filters and keys. */
         public Selection {
@@ -372,6 +393,12 @@ public final class ColumnarStore {
             keys = List.copyOf(keys);
             java.util.Objects.requireNonNull(metric, "metric");
             java.util.Objects.requireNonNull(aliases, "aliases");
+        }
+
+        /** A selection without routing. */
+        public Selection(LocalDate from, LocalDate to, Granularity granularity, Map<Dimension, Set<String>> filters,
+                         List<Dimension> keys, Metric metric, TagAliases aliases) {
+            this(from, to, granularity, filters, keys, metric, aliases, null);
         }
 
         /** A selection of billed costs, tags read without aliases. */

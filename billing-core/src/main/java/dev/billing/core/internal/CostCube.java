@@ -96,6 +96,11 @@ public final class CostCube implements RollupSink {
         this.routedKey = new int[width];
     }
 
+    /** @return the allocator whose cells this cube holds, or null */
+    Allocator allocator() {
+        return allocator;
+    }
+
     /** @return a router of this cube's keys for one thread, or null when the cube has no allocator */
     Allocator.Router newRouter() {
         return allocator == null ? null : allocator.router(this);

@@ -31,8 +31,12 @@ final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
     private static final int BUCKET = -1;
     private static final int CURRENCY = -2;
+    /** The digit of a row's route, when the selection routes ({@link Allocator.StoreRouting}). */
+    private static final int ROUTE = -3;
     /** The digit of the query's tag dimension {@code t} is {@code TAG - t}. */
-    private static final int TAG = -3;
+    private static final int TAG = -4;
+    /** The most combinations of routed values a chunk's routes are looked up in an array by, per row of the chunk. */
+    private static final int ROUTE_MEMO_PER_ROW = 4;
     private static final int DIMENSIONS = Dimension.Fixed.values().length;
 
     private final ColumnarStore store;
@@ -61,6 +65,16 @@ final class CostKernel {
     private final Metric metric;
     private final int[] bucketOfDay;
     private final int[] bucketStart;
+    /** Decides each row's route, or null when the selection does not route. */
+    private final Allocator.StoreRouting routing;
+    /** The digits (as {@link #digits} names them) of the values the routing reads. */
+    private final int[] routeReads;
+    /** The routes seen, as the routing's numbers in decimal: a route's digit is its id here. */
+    private final Dictionary routes = new Dictionary();
+    /** Per chunk of {@link #chunks}: each row's route id, or null for a chunk no row of which is summed. */
+    private int[][] routeOfRow;
+    /** The route ids of the chunk being processed. */
+    private int[] chunkRoutes;
 
     private long[] keys = new long[0];
     private long[] localSums = new long[0];
@@ -84,6 +98,13 @@ final class CostKernel {
         Granularity granularity = selection.granularity();
         List<Dimension> groupBy = selection.keys();
         Map<Dimension, Set<String>> filters = selection.filters();
+        this.routing = selection.routing();
+        List<Dimension> routed = routing == null ? List.of() : routing.reads();
+        for (Dimension d : routed) {
+            if (d instanceof Dimension.Tag t && !tags.contains(t)) {
+                tags.add(t);
+            }
+        }
         for (Dimension d : groupBy) {
             if (d instanceof Dimension.Tag t && !tags.contains(t)) {
                 tags.add(t);
@@ -98,7 +119,10 @@ final class CostKernel {
         tagValueOfSet = new int[tags.size()][];
         tagAllowed = new boolean[tags.size()][];
         readTags(store.tagSets(), selection.aliases(), filters);
-        int n = groupBy.size() + (granularity == null ? 1 : 2);
+        routeReads = routed.stream().mapToInt(d -> d instanceof Dimension.Fixed f ? f.ordinal()
+                : TAG - tags.indexOf((Dimension.Tag) d)).toArray();
+        int keys = groupBy.size() + (routing == null ? 0 : 1);
+        int n = keys + (granularity == null ? 1 : 2);
         int[] given = new int[n];
         long[] givenRadix = new long[n];
         int j = 0;
@@ -120,7 +144,7 @@ final class CostKernel {
         } else {
             bucketStart = null;
         }
-        keyDictionary = new Dictionary[groupBy.size()];
+        keyDictionary = new Dictionary[keys];
         for (int k = 0; k < groupBy.size(); k++) {
             Dimension d = groupBy.get(k);
             if (d instanceof Dimension.Fixed f) {
@@ -132,6 +156,12 @@ final class CostKernel {
                 keyDictionary[k] = tagValues[t];
             }
             givenRadix[j++] = Math.max(1, keyDictionary[k].size());
+        }
+        if (routing != null) {
+            // the radix is known once the rows are routed (run)
+            keyDictionary[groupBy.size()] = routes;
+            given[j] = ROUTE;
+            givenRadix[j++] = 1;
         }
         given[j] = CURRENCY;
         givenRadix[j] = Math.max(1, store.currencyCount());
@@ -146,7 +176,7 @@ final class CostKernel {
         Arrays.sort(order, (a, b) -> Long.compare(constant[b], constant[a]));
         this.digits = new int[n];
         this.radix = new long[n];
-        this.keyDigit = new int[groupBy.size()];
+        this.keyDigit = new int[keys];
         int bucket = -1;
         int currency = -1;
         int firstKey = granularity == null ? 0 : 1;
@@ -214,6 +244,9 @@ final class CostKernel {
         if (digit == CURRENCY) {
             return c.minCurrency == c.maxCurrency;
         }
+        if (digit == ROUTE) {
+            return false;
+        }
         if (digit <= TAG) {
             return c.tagSets == null;
         }
@@ -234,10 +267,22 @@ final class CostKernel {
         for (Chunk c : chunks) {
             rows += c.size;
         }
+        if (routing != null) {
+            routeOfRow = new int[chunks.size()][];
+            for (int i = 0; i < chunks.size() && to > from; i++) {
+                routeOfRow[i] = skips(chunks.get(i)) ? null : route(chunks.get(i));
+            }
+            for (int j = 0; j < digits.length; j++) {
+                if (digits[j] == ROUTE) {
+                    radix[j] = Math.max(1, routes.size());
+                }
+            }
+        }
         cells = new CellTable(keySpace(), rows);
         if (to > from) {
-            for (Chunk c : chunks) {
-                process(c);
+            for (int i = 0; i < chunks.size(); i++) {
+                chunkRoutes = routeOfRow == null ? null : routeOfRow[i];
+                process(chunks.get(i));
             }
         }
         cells.forEach((key, sum, big) -> {
@@ -251,49 +296,153 @@ final class CostKernel {
                 runs);
     }
 
-    private void process(Chunk c) {
-        Chunk.Costs costs = c.costs(metric);
-        if (c.size == 0 || c.maxDay < from || c.minDay >= to || costs == null) {
-            return;
+    /** @return whether none of a chunk's rows can be summed: none in the period, none with the metric, or filtered */
+    private boolean skips(Chunk c) {
+        if (c.size == 0 || c.maxDay < from || c.minDay >= to || c.costs(metric) == null) {
+            return true;
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
-                return;
+                return true;
             }
         }
         for (boolean[] ok : tagAllowed) {
             if (ok != null && c.tagSets == null && !ok[0]) {
-                return;
+                return true;
             }
         }
+        return false;
+    }
+
+    /** @return the smallest (high half) and largest (low half) value of a digit among a chunk's rows, or bounds of them */
+    private long bounds(Chunk c, int digit) {
+        int lo;
+        int hi;
+        if (digit == BUCKET) {
+            lo = bucketOfDay[Math.max(c.minDay, from) - from];
+            hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+        } else if (digit == CURRENCY) {
+            lo = c.minCurrency;
+            hi = c.maxCurrency;
+        } else if (digit == ROUTE) {
+            lo = Integer.MAX_VALUE;
+            hi = Integer.MIN_VALUE;
+            for (int i = 0; i < c.size; i++) {
+                lo = Math.min(lo, chunkRoutes[i]);
+                hi = Math.max(hi, chunkRoutes[i]);
+            }
+        } else if (digit <= TAG) {
+            int[] valueOf = tagValueOfSet[TAG - digit];
+            if (c.tagSets == null) {
+                lo = hi = valueOf[0];
+            } else {
+                // the values of the chunk's range of set ids: a bound on its rows' values
+                lo = Integer.MAX_VALUE;
+                hi = Integer.MIN_VALUE;
+                for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
+                    lo = Math.min(lo, valueOf[set]);
+                    hi = Math.max(hi, valueOf[set]);
+                }
+            }
+        } else {
+            lo = c.min(digit);
+            hi = c.max(digit);
+        }
+        return ((long) lo << 32) | (hi & 0xFFFFFFFFL);
+    }
+
+    /**
+     * Decides the route of each of a chunk's rows, once per distinct combination of the values the routing reads:
+     * the combination is a mixed-radix number over those values' ranges in the chunk (a few passes like the key's),
+     * looked up in an array, or, when the chunk's ranges allow too many combinations, in a map.
+     *
+     * @return each row's route id
+     */
+    private int[] route(Chunk c) {
+        int n = c.size;
+        int m = routeReads.length;
+        int[] off = new int[m];
+        long[] r = new long[m];
+        long combinations = 1;
+        for (int j = 0; j < m; j++) {
+            long b = bounds(c, routeReads[j]);
+            off[j] = (int) (b >> 32);
+            r[j] = (int) b - off[j] + 1L;
+            combinations = Math.multiplyHigh(combinations, r[j]) != 0 ? Long.MAX_VALUE : combinations * r[j];
+        }
+        String registered = store.dictionary(Dimension.Fixed.PROJECT)
+                .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
+        int[] out = new int[n];
+        String[] values = new String[m];
+        if (combinations <= Math.max(1 << 12, (long) ROUTE_MEMO_PER_ROW * n)) {
+            if (keys.length < n) {
+                keys = new long[Chunk.MAX_ROWS];
+            }
+            long[] k = keys;
+            Arrays.fill(k, 0, n, 0);
+            for (int j = 0; j < m; j++) {
+                if (r[j] > 1) {
+                    addDigit(c, k, n, routeReads[j], r[j], off[j]);
+                }
+            }
+            int[] memo = new int[(int) combinations];
+            Arrays.fill(memo, -1);
+            for (int i = 0; i < n; i++) {
+                int at = (int) k[i];
+                int id = memo[at];
+                if (id < 0) {
+                    long rest = at;
+                    for (int j = m - 1; j >= 0; j--) {
+                        values[j] = value(routeReads[j], (int) (rest % r[j]) + off[j]);
+                        rest /= r[j];
+                    }
+                    id = memo[at] = routes.id(Long.toString(routing.route(registered, values)));
+                }
+                out[i] = id;
+            }
+        } else {
+            Map<List<Integer>, Integer> memo = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                Integer[] ids = new Integer[m];
+                for (int j = 0; j < m; j++) {
+                    ids[j] = valueAt(c, routeReads[j], i);
+                }
+                out[i] = memo.computeIfAbsent(List.of(ids), combination -> {
+                    for (int j = 0; j < m; j++) {
+                        values[j] = value(routeReads[j], combination.get(j));
+                    }
+                    return routes.id(Long.toString(routing.route(registered, values)));
+                });
+            }
+        }
+        return out;
+    }
+
+    /** @return row {@code i}'s value id of a dimension digit (a fixed dimension's or a tag's) */
+    private int valueAt(Chunk c, int digit, int i) {
+        if (digit <= TAG) {
+            return tagValueOfSet[TAG - digit][c.tagSets == null ? 0 : c.tagSets.get(i)];
+        }
+        return Chunk.LAYOUT[digit] == Chunk.CONSTANT ? c.constants[digit] : c.columns[digit].get(i);
+    }
+
+    /** @return the value of an id of a dimension digit (a fixed dimension's or a tag's) */
+    private String value(int digit, int id) {
+        return digit <= TAG ? tagValues[TAG - digit].value(id)
+                : store.dictionary(Dimension.Fixed.values()[digit]).value(id);
+    }
+
+    private void process(Chunk c) {
+        if (skips(c)) {
+            return;
+        }
+        Chunk.Costs costs = c.costs(metric);
         long localSize = 1;
         for (int j = 0; j < digits.length; j++) {
-            int lo;
-            int hi;
-            if (digits[j] == BUCKET) {
-                lo = bucketOfDay[Math.max(c.minDay, from) - from];
-                hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
-            } else if (digits[j] == CURRENCY) {
-                lo = c.minCurrency;
-                hi = c.maxCurrency;
-            } else if (digits[j] <= TAG) {
-                int[] valueOf = tagValueOfSet[TAG - digits[j]];
-                if (c.tagSets == null) {
-                    lo = hi = valueOf[0];
-                } else {
-                    // the values of the chunk's range of set ids: a bound on its rows' values
-                    lo = Integer.MAX_VALUE;
-                    hi = Integer.MIN_VALUE;
-                    for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
-                        lo = Math.min(lo, valueOf[set]);
-                        hi = Math.max(hi, valueOf[set]);
-                    }
-                }
-            } else {
-                lo = c.min(digits[j]);
-                hi = c.max(digits[j]);
-            }
+            long b = bounds(c, digits[j]);
+            int lo = (int) (b >> 32);
+            int hi = (int) b;
             offset[j] = lo;
             localRadix[j] = hi - lo + 1L;
             localSize *= localRadix[j];
@@ -367,6 +516,11 @@ final class CostKernel {
             byte[] col = c.currency;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
+            }
+        } else if (digit == ROUTE) {
+            int[] route = chunkRoutes;
+            for (int i = 0; i < n; i++) {
+                k[i] = k[i] * r + (route[i] - off);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
             long v = c.constants[digit] - off;
