@@ -693,20 +693,26 @@ public final class Allocator {
     }
 
     /**
-     * Routing inside a store's aggregation of the {@linkplain #innerQuery() inner query}: the store groups line items
-     * by their registered project, the values the asked query tells apart ({@link #kept()}) and their route, which
-     * {@link #route} decides once per distinct combination of the values the rules and the splits read
-     * ({@link #reads()}); {@link #addTo} adds those sums to the inner cube as the routed keys of a live report. The
-     * store hands over as many cells as the allocated report needs, not one per combination of the values the rules
-     * read. Not thread-safe.
+     * Routing inside a store's aggregation of the {@linkplain #innerQuery() inner query}. The store groups line items
+     * by their registered project, the values the asked query tells apart ({@link #kept()}) and their route, a
+     * dense id ({@link #route}) of the routed project, rule and split; {@link #addTo} adds those sums to the inner
+     * cube as the routed keys of a live report, so that the store hands over as many cells as the allocated report
+     * needs. The store decides a line item's rule and split as a live report does, by ANDing the bitsets of its
+     * values ({@link #ruleBits}, {@link #splitBits}: of each of {@link #reads()} and of the registered project), one
+     * per distinct value, then its project ({@link #target}, or the tag's value for a rule taking it from a tag).
+     * Not thread-safe.
      */
     final class StoreRouting {
         /** The positions in {@link #dims} the rules and the splits read besides the registered project, ascending. */
         private final int[] readAt;
-        private final String[] vals = new String[dims.size()];
-        private final long[] bits = new long[Math.max(1, Math.max(rules.words, splits.words))];
-        private final long rulesPlusOne = allocation.rules().size() + 1L;
-        private final long splitsPlusOne = allocation.splits().size() + 1L;
+        private final int splitsPlusOne = allocation.splits().size() + 1;
+        /** Per routed project id: per (rule + 1) × splits + split + 1, the route's dense id, or -1. */
+        private int[][] routeOf = new int[0][];
+        /** Per route id: the routed project id, rule + 1 and split + 1. */
+        private int[] routes = new int[ROUTE_COLUMNS * 16];
+        private int count;
+        private final IdCache splitBitsOfProjectAt = new IdCache();
+        private final List<long[]> splitBitsOfProject = new ArrayList<>();
 
         private StoreRouting() {
             Set<Integer> read = new TreeSet<>();
@@ -716,7 +722,7 @@ public final class Allocator {
             this.readAt = read.stream().mapToInt(Integer::intValue).toArray();
         }
 
-        /** @return the dimensions {@link #route} reads, besides the registered project */
+        /** @return the dimensions the rules and the splits read besides the registered project */
         List<Dimension> reads() {
             return Arrays.stream(readAt).mapToObj(dims::get).toList();
         }
@@ -726,26 +732,86 @@ public final class Allocator {
             return Arrays.stream(kept).mapToObj(dims::get).toList();
         }
 
+        /** @return the words of a rule bitset (0 without rules) */
+        int ruleWords() {
+            return rules.words;
+        }
+
+        /** @return the words of a split bitset (0 without splits) */
+        int splitWords() {
+            return splits.words;
+        }
+
         /**
-         * @param registered a line item's registered project
-         * @param values its value of each of {@link #reads()}
-         * @return its route: the routed project (an id of the report's routed projects), rule and split, as one
-         *     number
+         * @param read an index of {@link #reads()}, or -1 for the registered project
+         * @return the rules accepting the value there
          */
-        long route(String registered, String[] values) {
-            vals[0] = registered;
-            for (int j = 0; j < readAt.length; j++) {
-                vals[readAt[j]] = values[j];
+        long[] ruleBits(int read, String value) {
+            return rules.bits(read < 0 ? 0 : readAt[read], value);
+        }
+
+        /** @return the splits accepting a value of one of {@link #reads()} */
+        long[] splitBits(int read, String value) {
+            return splits.bits(readAt[read], value);
+        }
+
+        /** @return the splits whose source accepts a routed project */
+        long[] splitBitsOfProject(int project) {
+            int at = splitBitsOfProjectAt.get(project);
+            if (at < 0) {
+                at = splitBitsOfProjectAt.put(project, splitBitsOfProject.size());
+                splitBitsOfProject.add(splits.bits(0, routedProjects.value(project)));
             }
-            Decision d = decide(vals, bits);
-            return (routedProjects.id(d.project) * rulesPlusOne + d.rule + 1) * splitsPlusOne + d.split + 1;
+            return splitBitsOfProject.get(at);
+        }
+
+        /** @return the routed project id of a rule's fixed project, or -1 when the rule takes it from a tag */
+        int target(int rule) {
+            return ruleTarget[rule];
+        }
+
+        /** @return for a rule taking its project from a tag, the index in {@link #reads()} of that tag, else -1 */
+        int fromTag(int rule) {
+            return fromTag[rule] < 0 ? -1 : Arrays.binarySearch(readAt, fromTag[rule]);
+        }
+
+        /** @return the routed project id of a project */
+        int project(String project) {
+            return routedProjects.id(project);
+        }
+
+        /** @return the dense id of a route: a routed project id, a rule (-1: none) and a split (-1: none) */
+        int route(int project, int rule, int split) {
+            if (project >= routeOf.length) {
+                routeOf = Arrays.copyOf(routeOf, Math.max(project + 1, routeOf.length * 2));
+            }
+            int[] of = routeOf[project];
+            if (of == null) {
+                of = routeOf[project] = new int[(allocation.rules().size() + 1) * splitsPlusOne];
+                Arrays.fill(of, -1);
+            }
+            int at = (rule + 1) * splitsPlusOne + split + 1;
+            if (of[at] < 0) {
+                if (ROUTE_COLUMNS * (count + 1) > routes.length) {
+                    routes = Arrays.copyOf(routes, routes.length * 2);
+                }
+                routes[ROUTE_COLUMNS * count] = project;
+                routes[ROUTE_COLUMNS * count + 1] = rule + 1;
+                routes[ROUTE_COLUMNS * count + 2] = split + 1;
+                of[at] = count++;
+            }
+            return of[at];
+        }
+
+        /** @return how many routes {@link #route} gave ids */
+        int routes() {
+            return count;
         }
 
         /**
          * Adds sums a store routed to a cube of {@link #newCube()}, as {@link Router#route} would have routed them.
          *
-         * @param block key columns: the registered project, the values of {@link #kept()}, the route of
-         *     {@link #route} in decimal
+         * @param block key columns: the registered project, the values of {@link #kept()}, the route's id
          */
         void addTo(CostCube cube, CostCellColumns block) {
             int n = block.size();
@@ -756,9 +822,9 @@ public final class Allocator {
             int width = cube.width();
             int route = 2 + dims.size();
             int[] key = new int[width];
-            int[][] ids = new int[columns][];
-            for (int k = 0; k < columns; k++) {
-                ids[k] = new int[k == columns - 1 ? block.codes(k) * ROUTE_COLUMNS : block.codes(k)];
+            int[][] ids = new int[columns - 1][];
+            for (int k = 0; k < columns - 1; k++) {
+                ids[k] = new int[block.codes(k)];
                 Arrays.fill(ids[k], -1);
             }
             int[] projectOf = new int[block.codes(0)];
@@ -780,15 +846,7 @@ public final class Allocator {
                     key[2 + kept[k]] = id >= 0 ? id : (ids[1 + k][code] = cube.values(kept[k]).id(block.value(1 + k,
                             code)));
                 }
-                int[] routes = ids[columns - 1];
-                int at = block.code(c, columns - 1) * ROUTE_COLUMNS;
-                if (routes[at] < 0) {
-                    long r = Long.parseLong(block.value(columns - 1, block.code(c, columns - 1)));
-                    routes[at + 2] = (int) (r % splitsPlusOne);
-                    routes[at + 1] = (int) (r / splitsPlusOne % rulesPlusOne);
-                    routes[at] = (int) (r / splitsPlusOne / rulesPlusOne);
-                }
-                System.arraycopy(routes, at, key, route, ROUTE_COLUMNS);
+                System.arraycopy(routes, ROUTE_COLUMNS * block.code(c, columns - 1), key, route, ROUTE_COLUMNS);
                 Currency currency = block.currency(c);
                 if (currency != lastCurrency) {
                     lastCurrency = currency;
@@ -798,9 +856,9 @@ public final class Allocator {
                 long units = block.units(c);
                 int scale = block.scale(c);
                 if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
-                    cube.add(key, 0, 0, block.sum(c));
+                    cube.addRow(key, 0, 0, block.sum(c));
                 } else {
-                    cube.add(key, units, scale, null);
+                    cube.addRow(key, units, scale, null);
                 }
             }
         }

@@ -380,8 +380,8 @@ public final class ColumnarStore {
      * @param keys the dimensions to group by, in order
      * @param metric the costs to sum
      * @param aliases how tags are read
-     * @param routing when not null, the rows are also grouped by their route, a last key (its values the routes in
-     *     decimal), decided by the routing once per distinct combination of the values it reads
+     * @param routing when not null, the rows are also grouped by their route, a last key whose codes are the
+     *     routing's route ids (it has no dictionary)
      */
     public record Selection(LocalDate from, LocalDate to, Granularity granularity,
                             Map<Dimension, Set<String>> filters, List<Dimension> keys, Metric metric,

@@ -206,6 +206,18 @@ public final class CostCube implements RollupSink {
     }
 
     /**
+     * Adds a sum to the row of a cell given by ids of this cube's dictionaries, already routed (an allocator's cube
+     * reads its rows only).
+     *
+     * @param cell bucket (its first day), project, group-by values, route, currency
+     * @param units the sum's long part, in units of {@code scale}
+     * @param big the sum's exact remainder, or null
+     */
+    synchronized void addRow(int[] cell, long units, int scale, BigDecimal big) {
+        sums.add(cell, cell[width - 1], units, scale, big, ROWS);
+    }
+
+    /**
      * Adds an exact amount to a cell given by ids of this cube's dictionaries.
      *
      * @param cell bucket (its first day), project, group-by values, currency

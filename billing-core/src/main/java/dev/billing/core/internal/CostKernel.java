@@ -35,9 +35,8 @@ final class CostKernel {
     private static final int ROUTE = -3;
     /** The digit of the query's tag dimension {@code t} is {@code TAG - t}. */
     private static final int TAG = -4;
-    /** The most combinations of routed values a chunk's routes are looked up in an array by, per row of the chunk. */
-    private static final int ROUTE_MEMO_PER_ROW = 4;
-    private static final int DIMENSIONS = Dimension.Fixed.values().length;
+    private static final Dimension.Fixed[] DIMENSION = Dimension.Fixed.values();
+    private static final int DIMENSIONS = DIMENSION.length;
 
     private final ColumnarStore store;
     private final List<Chunk> chunks;
@@ -69,8 +68,15 @@ final class CostKernel {
     private final Allocator.StoreRouting routing;
     /** The digits (as {@link #digits} names them) of the values the routing reads. */
     private final int[] routeReads;
-    /** The routes seen, as the routing's numbers in decimal: a route's digit is its id here. */
-    private final Dictionary routes = new Dictionary();
+    /**
+     * Per word of a rule bitset, per index of {@link #routeReads}: the bitset word of each value id of that dimension
+     * (of each tag set, for a tag).
+     */
+    private final long[][][] ruleBits;
+    /** The same for the splits. */
+    private final long[][][] splitBits;
+    /** Per tag dimension: per value id, 1 + the routed project id of that value (0: not looked up yet). */
+    private final int[][] tagProjects;
     /** Per chunk of {@link #chunks}: each row's route id, or null for a chunk no row of which is summed. */
     private int[][] routeOfRow;
     /** The route ids of the chunk being processed. */
@@ -121,6 +127,9 @@ final class CostKernel {
         readTags(store.tagSets(), selection.aliases(), filters);
         routeReads = routed.stream().mapToInt(d -> d instanceof Dimension.Fixed f ? f.ordinal()
                 : TAG - tags.indexOf((Dimension.Tag) d)).toArray();
+        ruleBits = routing == null ? new long[0][][] : bitsPerValue(routing.ruleWords(), routing::ruleBits);
+        splitBits = routing == null ? new long[0][][] : bitsPerValue(routing.splitWords(), routing::splitBits);
+        tagProjects = new int[tags.size()][0];
         int keys = groupBy.size() + (routing == null ? 0 : 1);
         int n = keys + (granularity == null ? 1 : 2);
         int[] given = new int[n];
@@ -158,8 +167,7 @@ final class CostKernel {
             givenRadix[j++] = Math.max(1, keyDictionary[k].size());
         }
         if (routing != null) {
-            // the radix is known once the rows are routed (run)
-            keyDictionary[groupBy.size()] = routes;
+            // the route ids are the routing's own (no dictionary); the radix is known once the rows are routed (run)
             given[j] = ROUTE;
             givenRadix[j++] = 1;
         }
@@ -204,6 +212,32 @@ final class CostKernel {
         filtered = fixedFilters.toArray(Dimension.Fixed[]::new);
         offset = new int[n];
         localRadix = new long[n];
+    }
+
+    /**
+     * @param bits the bitset of a value of the dimension at an index of {@link #routeReads}
+     * @return per word, per index of {@link #routeReads}, the word of each value id of that dimension (for a tag, of
+     *     the value of each tag set)
+     */
+    private long[][][] bitsPerValue(int words, java.util.function.BiFunction<Integer, String, long[]> bits) {
+        long[][][] out = new long[words][routeReads.length][];
+        for (int j = 0; j < routeReads.length; j++) {
+            int digit = routeReads[j];
+            int[] valueOf = digit <= TAG ? tagValueOfSet[TAG - digit] : null;
+            Dictionary values = digit <= TAG ? tagValues[TAG - digit] : store.dictionary(DIMENSION[digit]);
+            long[][] ofValue = new long[values.size()][];
+            for (int id = 0; id < ofValue.length; id++) {
+                ofValue[id] = bits.apply(j, values.value(id));
+            }
+            int ids = valueOf != null ? valueOf.length : ofValue.length;
+            for (int w = 0; w < words; w++) {
+                long[] word = out[w][j] = new long[Math.max(1, ids)];
+                for (int id = 0; id < ids; id++) {
+                    word[id] = ofValue[valueOf != null ? valueOf[id] : id][w];
+                }
+            }
+        }
+        return out;
     }
 
     /** Reads each tag set's value of each of the query's tag keys, once, and whether it passes the filters. */
@@ -274,7 +308,7 @@ final class CostKernel {
             }
             for (int j = 0; j < digits.length; j++) {
                 if (digits[j] == ROUTE) {
-                    radix[j] = Math.max(1, routes.size());
+                    radix[j] = Math.max(1, routing.routes());
                 }
             }
         }
@@ -353,84 +387,102 @@ final class CostKernel {
     }
 
     /**
-     * Decides the route of each of a chunk's rows, once per distinct combination of the values the routing reads:
-     * the combination is a mixed-radix number over those values' ranges in the chunk (a few passes like the key's),
-     * looked up in an array, or, when the chunk's ranges allow too many combinations, in a map.
+     * Decides the route of each of a chunk's rows as a live report's router does, column at a time: the rules
+     * accepting each row are the AND of the bitsets of its values ({@link #ruleBits}, one per distinct value), the
+     * first deciding; then its project (the rule's, the tag's value for a rule taking it from a tag, else the
+     * registered one) and its split likewise.
      *
-     * @return each row's route id
+     * @return each row's route id ({@link Allocator.StoreRouting#route})
      */
     private int[] route(Chunk c) {
         int n = c.size;
-        int m = routeReads.length;
-        int[] off = new int[m];
-        long[] r = new long[m];
-        long combinations = 1;
-        for (int j = 0; j < m; j++) {
-            long b = bounds(c, routeReads[j]);
-            off[j] = (int) (b >> 32);
-            r[j] = (int) b - off[j] + 1L;
-            combinations = Math.multiplyHigh(combinations, r[j]) != 0 ? Long.MAX_VALUE : combinations * r[j];
+        if (keys.length < n) {
+            keys = new long[Chunk.MAX_ROWS];
         }
+        long[] acc = keys;
+        int[] rule = new int[n];
+        Arrays.fill(rule, -1);
         String registered = store.dictionary(Dimension.Fixed.PROJECT)
                 .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
+        long[] registeredBits = routing.ruleBits(-1, registered);
+        for (int w = 0; w < ruleBits.length; w++) {
+            Arrays.fill(acc, 0, n, registeredBits[w]);
+            for (int j = 0; j < routeReads.length; j++) {
+                and(c, acc, n, routeReads[j], ruleBits[w][j]);
+            }
+            for (int i = 0; i < n; i++) {
+                if (rule[i] < 0 && acc[i] != 0) {
+                    rule[i] = (w << 6) + Long.numberOfTrailingZeros(acc[i]);
+                }
+            }
+        }
+        int own = routing.project(registered);
+        int[] project = new int[n];
+        for (int i = 0; i < n; i++) {
+            int r = rule[i];
+            project[i] = r < 0 ? own : routing.target(r) >= 0 ? routing.target(r) : tagProject(c, r, i);
+        }
         int[] out = new int[n];
-        String[] values = new String[m];
-        if (combinations <= Math.max(1 << 12, (long) ROUTE_MEMO_PER_ROW * n)) {
-            if (keys.length < n) {
-                keys = new long[Chunk.MAX_ROWS];
-            }
-            long[] k = keys;
-            Arrays.fill(k, 0, n, 0);
-            for (int j = 0; j < m; j++) {
-                if (r[j] > 1) {
-                    addDigit(c, k, n, routeReads[j], r[j], off[j]);
-                }
-            }
-            int[] memo = new int[(int) combinations];
-            Arrays.fill(memo, -1);
+        if (splitBits.length == 0) {
             for (int i = 0; i < n; i++) {
-                int at = (int) k[i];
-                int id = memo[at];
-                if (id < 0) {
-                    long rest = at;
-                    for (int j = m - 1; j >= 0; j--) {
-                        values[j] = value(routeReads[j], (int) (rest % r[j]) + off[j]);
-                        rest /= r[j];
-                    }
-                    id = memo[at] = routes.id(Long.toString(routing.route(registered, values)));
-                }
-                out[i] = id;
+                out[i] = routing.route(project[i], rule[i], -1);
             }
-        } else {
-            Map<List<Integer>, Integer> memo = new HashMap<>();
+            return out;
+        }
+        int[] split = new int[n];
+        Arrays.fill(split, -1);
+        for (int w = 0; w < splitBits.length; w++) {
+            Arrays.fill(acc, 0, n, -1L);
+            for (int j = 0; j < routeReads.length; j++) {
+                and(c, acc, n, routeReads[j], splitBits[w][j]);
+            }
             for (int i = 0; i < n; i++) {
-                Integer[] ids = new Integer[m];
-                for (int j = 0; j < m; j++) {
-                    ids[j] = valueAt(c, routeReads[j], i);
+                long bits = acc[i] & routing.splitBitsOfProject(project[i])[w];
+                if (split[i] < 0 && bits != 0) {
+                    split[i] = (w << 6) + Long.numberOfTrailingZeros(bits);
                 }
-                out[i] = memo.computeIfAbsent(List.of(ids), combination -> {
-                    for (int j = 0; j < m; j++) {
-                        values[j] = value(routeReads[j], combination.get(j));
-                    }
-                    return routes.id(Long.toString(routing.route(registered, values)));
-                });
             }
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = routing.route(project[i], rule[i], split[i]);
         }
         return out;
     }
 
-    /** @return row {@code i}'s value id of a dimension digit (a fixed dimension's or a tag's) */
-    private int valueAt(Chunk c, int digit, int i) {
+    /** For each of a chunk's first {@code n} rows: {@code acc[i] &= bits[the row's value id of the digit]}. */
+    private void and(Chunk c, long[] acc, int n, int digit, long[] bits) {
         if (digit <= TAG) {
-            return tagValueOfSet[TAG - digit][c.tagSets == null ? 0 : c.tagSets.get(i)];
+            // a tag's bits are per tag set (see the constructor)
+            if (c.tagSets == null) {
+                long v = bits[0];
+                for (int i = 0; i < n; i++) {
+                    acc[i] &= v;
+                }
+            } else {
+                c.tagSets.andMapped(acc, n, bits);
+            }
+        } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
+            long v = bits[c.constants[digit]];
+            for (int i = 0; i < n; i++) {
+                acc[i] &= v;
+            }
+        } else {
+            c.columns[digit].andMapped(acc, n, bits);
         }
-        return Chunk.LAYOUT[digit] == Chunk.CONSTANT ? c.constants[digit] : c.columns[digit].get(i);
     }
 
-    /** @return the value of an id of a dimension digit (a fixed dimension's or a tag's) */
-    private String value(int digit, int id) {
-        return digit <= TAG ? tagValues[TAG - digit].value(id)
-                : store.dictionary(Dimension.Fixed.values()[digit]).value(id);
+    /** @return the routed project of row {@code i}, matched by rule {@code r} that takes its project from a tag */
+    private int tagProject(Chunk c, int r, int i) {
+        int t = TAG - routeReads[routing.fromTag(r)];
+        int value = tagValueOfSet[t][c.tagSets == null ? 0 : c.tagSets.get(i)];
+        int[] ids = tagProjects[t];
+        if (value >= ids.length) {
+            ids = tagProjects[t] = Arrays.copyOf(ids, Math.max(value + 1, ids.length * 2));
+        }
+        if (ids[value] == 0) {
+            ids[value] = 1 + routing.project(tagValues[t].value(value));
+        }
+        return ids[value] - 1;
     }
 
     private void process(Chunk c) {
