@@ -732,6 +732,11 @@ public final class Allocator {
             return Arrays.stream(kept).mapToObj(dims::get).toList();
         }
 
+        /** @return the number of rules */
+        int rules() {
+            return allocation.rules().size();
+        }
+
         /** @return the words of a rule bitset (0 without rules) */
         int ruleWords() {
             return rules.words;

@@ -75,12 +75,22 @@ final class CostKernel {
     private final long[][][] ruleBits;
     /** The same for the splits. */
     private final long[][][] splitBits;
+    /** Per rule: the index in {@link #routeReads} of the tag it takes its project from, or -1. */
+    private final int[] fromTagRead;
     /** Per tag dimension: per value id, 1 + the routed project id of that value (0: not looked up yet). */
     private final int[][] tagProjects;
     /** Per chunk of {@link #chunks}: each row's route id, or null for a chunk no row of which is summed. */
     private int[][] routeOfRow;
     /** The route ids of the chunk being processed. */
     private int[] chunkRoutes;
+    /** Its distinct route ids, and each row's index among them: a chunk's local key reads the index. */
+    private int[] chunkRouteIds = new int[0];
+    private int[] chunkRouteIndex;
+    private int chunkRouteCount;
+    /** Per route id: its index in {@link #chunkRouteIds}, or -1; reset after each chunk. */
+    private int[] routeIndex = new int[0];
+    /** Whether the chunk being processed is summed by local keys. */
+    private boolean localKeys;
 
     private long[] keys = new long[0];
     private long[] localSums = new long[0];
@@ -130,6 +140,8 @@ final class CostKernel {
         ruleBits = routing == null ? new long[0][][] : bitsPerValue(routing.ruleWords(), routing::ruleBits);
         splitBits = routing == null ? new long[0][][] : bitsPerValue(routing.splitWords(), routing::splitBits);
         tagProjects = new int[tags.size()][0];
+        fromTagRead = routing == null ? new int[0] : java.util.stream.IntStream.range(0, routing.rules())
+                .map(routing::fromTag).toArray();
         int keys = groupBy.size() + (routing == null ? 0 : 1);
         int n = keys + (granularity == null ? 1 : 2);
         int[] given = new int[n];
@@ -360,12 +372,9 @@ final class CostKernel {
             lo = c.minCurrency;
             hi = c.maxCurrency;
         } else if (digit == ROUTE) {
-            lo = Integer.MAX_VALUE;
-            hi = Integer.MIN_VALUE;
-            for (int i = 0; i < c.size; i++) {
-                lo = Math.min(lo, chunkRoutes[i]);
-                hi = Math.max(hi, chunkRoutes[i]);
-            }
+            // a local key reads the index among the chunk's routes (a global one, the route id)
+            lo = 0;
+            hi = chunkRouteCount - 1;
         } else if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
             if (c.tagSets == null) {
@@ -449,6 +458,33 @@ final class CostKernel {
         return out;
     }
 
+    /** Numbers the distinct routes of the chunk being processed ({@link #chunkRouteIds}, {@link #chunkRouteIndex}). */
+    private void indexRoutes(int n) {
+        if (routeIndex.length < routing.routes()) {
+            routeIndex = new int[routing.routes()];
+            Arrays.fill(routeIndex, -1);
+        }
+        if (chunkRouteIndex == null || chunkRouteIndex.length < n) {
+            chunkRouteIndex = new int[Chunk.MAX_ROWS];
+        }
+        for (int k = 0; k < chunkRouteCount; k++) {
+            routeIndex[chunkRouteIds[k]] = -1;
+        }
+        chunkRouteCount = 0;
+        for (int i = 0; i < n; i++) {
+            int route = chunkRoutes[i];
+            int k = routeIndex[route];
+            if (k < 0) {
+                if (chunkRouteCount == chunkRouteIds.length) {
+                    chunkRouteIds = Arrays.copyOf(chunkRouteIds, Math.max(8, chunkRouteCount * 2));
+                }
+                k = routeIndex[route] = chunkRouteCount;
+                chunkRouteIds[chunkRouteCount++] = route;
+            }
+            chunkRouteIndex[i] = k;
+        }
+    }
+
     /** For each of a chunk's first {@code n} rows: {@code acc[i] &= bits[the row's value id of the digit]}. */
     private void and(Chunk c, long[] acc, int n, int digit, long[] bits) {
         if (digit <= TAG) {
@@ -473,7 +509,7 @@ final class CostKernel {
 
     /** @return the routed project of row {@code i}, matched by rule {@code r} that takes its project from a tag */
     private int tagProject(Chunk c, int r, int i) {
-        int t = TAG - routeReads[routing.fromTag(r)];
+        int t = TAG - routeReads[fromTagRead[r]];
         int value = tagValueOfSet[t][c.tagSets == null ? 0 : c.tagSets.get(i)];
         int[] ids = tagProjects[t];
         if (value >= ids.length) {
@@ -489,6 +525,9 @@ final class CostKernel {
         if (skips(c)) {
             return;
         }
+        if (chunkRoutes != null) {
+            indexRoutes(c.size);
+        }
         Chunk.Costs costs = c.costs(metric);
         long localSize = 1;
         for (int j = 0; j < digits.length; j++) {
@@ -502,6 +541,7 @@ final class CostKernel {
         // a dense result table is as cheap to add to as the local one when the chunk touches few of its
         // cells, and spares mapping every local cell back to its global key
         boolean local = localSize <= LOCAL_LIMIT && (!cells.isDense() || localSize * 2 <= c.size);
+        localKeys = local;
         int n = c.size;
         if (keys.length < n) {
             keys = new long[Chunk.MAX_ROWS];
@@ -570,7 +610,7 @@ final class CostKernel {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
             }
         } else if (digit == ROUTE) {
-            int[] route = chunkRoutes;
+            int[] route = localKeys ? chunkRouteIndex : chunkRoutes;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + (route[i] - off);
             }
@@ -667,7 +707,7 @@ final class CostKernel {
             long r = localRadix[j];
             long digit = r == 1 ? 0 : rest % r;
             rest = r == 1 ? rest : rest / r;
-            global += (digit + offset[j]) * stride;
+            global += (digits[j] == ROUTE ? chunkRouteIds[(int) digit] : digit + offset[j]) * stride;
             stride *= radix[j];
         }
         return global;
