@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,6 +67,8 @@ public final class Allocator {
     private final int[] fromTag;
     /** The positions in {@link #dims} of the asked query's group-by and filters besides the project. */
     private final int[] kept;
+    /** The positions in {@link #dims} of the asked query's filters besides the project. */
+    private final int[] filtered;
     /** Per position of {@link #dims}: whether a routed key keeps it (the registered project and {@link #kept}). */
     private final boolean[] keep;
     private final Decider rules;
@@ -106,6 +109,8 @@ public final class Allocator {
         asked.addAll(target.filters().keySet());
         asked.remove(Dimension.PROJECT);
         this.kept = asked.stream().mapToInt(index::get).toArray();
+        this.filtered = target.filters().keySet().stream().filter(d -> d != Dimension.PROJECT).mapToInt(index::get)
+                .toArray();
         List<Allocation.Rule> ruleList = allocation.rules();
         this.fromTag = new int[ruleList.size()];
         Dimension[] validProject = new Dimension[ruleList.size()];
@@ -705,6 +710,11 @@ public final class Allocator {
     final class StoreRouting {
         /** The positions in {@link #dims} the rules and the splits read besides the registered project, ascending. */
         private final int[] readAt;
+        /**
+         * The positions in {@link #dims} of the values the store groups by: those the asked query tells apart, or, when
+         * its rows are the raw rows ({@link #rowsQuery()}), those it filters by.
+         */
+        private final int[] keptHere;
         private final int splitsPlusOne = allocation.splits().size() + 1;
         /** Per routed project id: per (rule + 1) × splits + split + 1, the route's dense id, or -1. */
         private int[][] routeOf = new int[0][];
@@ -720,6 +730,21 @@ public final class Allocator {
             Arrays.stream(splitIndices).forEach(read::add);
             read.remove(0);
             this.readAt = read.stream().mapToInt(Integer::intValue).toArray();
+            this.keptHere = rowsQuery().isEmpty() ? kept : filtered;
+        }
+
+        /**
+         * @return the asked query, raw, when its rows are those of the allocated report: it neither groups nor filters
+         *     by project, and an allocation moves costs between projects only (each split's parts of a cell add up to
+         *     the cell); the store then hands over those rows ({@link CostCube#targetRows}) and routed cells that the
+         *     asked query's group-by values do not tell apart, for the projects' series
+         */
+        Optional<CostQuery> rowsQuery() {
+            if (target.groupBy().isEmpty() || target.groupBy().contains(Dimension.PROJECT)
+                    || target.filters().containsKey(Dimension.PROJECT)) {
+                return Optional.empty();
+            }
+            return Optional.of(target.toBuilder().rawCosts(true).build());
         }
 
         /** @return the dimensions the rules and the splits read besides the registered project */
@@ -727,9 +752,12 @@ public final class Allocator {
             return Arrays.stream(readAt).mapToObj(dims::get).toList();
         }
 
-        /** @return the dimensions the asked query tells apart besides the project: the store groups by them */
+        /**
+         * @return the dimensions the store groups by besides the registered project and the route: those the asked
+         *     query tells apart besides the project, or only those it filters by when {@link #rowsQuery()} gives its rows
+         */
         List<Dimension> kept() {
-            return Arrays.stream(kept).mapToObj(dims::get).toList();
+            return Arrays.stream(keptHere).mapToObj(dims::get).toList();
         }
 
         /** @return the number of rules */
@@ -820,6 +848,7 @@ public final class Allocator {
          */
         void addTo(CostCube cube, CostCellColumns block) {
             int n = block.size();
+            int[] kept = keptHere;
             int columns = 2 + kept.length;
             if (block.columns() != columns) {
                 throw new IllegalArgumentException("expected " + columns + " key columns, got " + block.columns());
@@ -902,10 +931,19 @@ public final class Allocator {
         private final Map<Integer, Integer> targetBucket = new HashMap<>();
         private boolean[] seenIds = new boolean[16];
         private final int[] key;
+        /** Whether the rows were given (a store's raw rows): the routed cells then make the projects' series only. */
+        private final boolean rowsGiven;
+        /** The positions in {@link #dims} the routed cells tell apart besides the registered project. */
+        private final int[] kept;
 
         Output(CostCube inner) {
             this.inner = inner;
             this.routed = inner.rowCells();
+            this.rowsGiven = inner.targetRows() != null;
+            this.kept = rowsGiven ? filtered : Allocator.this.kept;
+            if (rowsGiven) {
+                inner.targetRows().forEach(cube::rows);
+            }
             this.key = new int[cube.width()];
             for (int f = 0; f < filters.length; f++) {
                 filterAt[f] = filters[f] == Dimension.PROJECT ? -1 : index.get(filters[f]);
@@ -969,7 +1007,7 @@ public final class Allocator {
                     ids[j] = routed.key(c, 1 + j);
                 }
                 if (targetKey(routed.key(c, 0), to, ids, currency)) {
-                    cube.add(key, units, Math.max(0, scale), big);
+                    cube.add(key, units, Math.max(0, scale), big, !rowsGiven);
                 }
             }
             for (int c = 0; c < moves.size(); c++) {
@@ -1047,7 +1085,7 @@ public final class Allocator {
             int to = routedProjects.id(project.value());
             see(to);
             if (targetKey((int) cell.day.toEpochDay(), to, cell.ids, inner.currencyId(cell.currency))) {
-                cube.add(key, amount);
+                cube.add(key, amount, !rowsGiven);
             }
         }
 
@@ -1077,7 +1115,7 @@ public final class Allocator {
                     d -> (int) target.granularity().bucketStart(LocalDate.ofEpochDay(d)).toEpochDay());
             int p = targetProject.get(to);
             key[1] = p >= 0 ? p : targetProject.put(to, cube.projects.id(routedProjects.value(to)));
-            for (int g = 0; g < groupBy.size(); g++) {
+            for (int g = 0; g < groupBy.size() && !rowsGiven; g++) {
                 int at = groupAt[g];
                 int id = at < 0 ? to : ids[at];
                 int v = targetValue[g].get(id);

@@ -226,18 +226,33 @@ public final class ColumnarStore {
      * bucket, registered project, the values the asked query tells apart and route (see
      * {@link Allocator.StoreRouting}).
      *
+     * With them, when the allocated report's rows are the raw rows of the query asked
+     * ({@link Allocator.StoreRouting#rowsQuery()}), those rows, from the same rows (no commit comes between).
+     *
      * @param query the allocator's inner query, with the tag aliases it reads with
      * @param accounts the service accounts in scope
      * @param routing the routing of the allocator, for this aggregation
-     * @return the sums, key columns the registered project, {@link Allocator.StoreRouting#kept()} and the route
+     * @param cube the allocator's cube, which receives the sums
      */
-    Aggregation routed(CostQuery query, Collection<ServiceAccountId> accounts, Allocator.StoreRouting routing) {
+    void routed(CostQuery query, Collection<ServiceAccountId> accounts, Allocator.StoreRouting routing, CostCube cube) {
         List<Dimension> keys = new ArrayList<>();
         keys.add(Dimension.PROJECT);
         keys.addAll(routing.kept());
         Selection s = selection(query, inScope(query, accounts), keys);
-        return aggregate(new Selection(s.from(), s.to(), s.granularity(), s.filters(), s.keys(), s.metric(),
-                s.aliases(), routing));
+        Aggregation routed;
+        Aggregation rows = null;
+        synchronized (this) {
+            routed = aggregate(new Selection(s.from(), s.to(), s.granularity(), s.filters(), s.keys(), s.metric(),
+                    s.aliases(), routing));
+            java.util.Optional<CostQuery> asked = routing.rowsQuery();
+            if (asked.isPresent()) {
+                rows = aggregate(selection(asked.get(), inScope(asked.get(), accounts), asked.get().groupBy()));
+            }
+        }
+        routing.addTo(cube, routed);
+        if (rows != null) {
+            cube.targetRows(List.of(rows));
+        }
     }
 
     private Map<Dimension, Set<String>> inScope(CostQuery query, Collection<ServiceAccountId> accounts) {

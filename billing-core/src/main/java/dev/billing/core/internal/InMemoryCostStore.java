@@ -334,7 +334,7 @@ public final class InMemoryCostStore implements CostStore {
         if (sink instanceof CostCube cube && cube.allocator() != null) {
             // an allocated report's cells: the kernel routes each line item as it sums it
             Allocator.StoreRouting routing = cube.allocator().storeRouting();
-            routing.addTo(cube, columns.routed(query, accounts, routing));
+            columns.routed(query, accounts, routing, cube);
             return;
         }
         List<CostCell> totals = new ArrayList<>();
