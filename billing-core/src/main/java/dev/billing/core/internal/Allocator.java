@@ -721,8 +721,6 @@ public final class Allocator {
         /** Per route id: the routed project id, rule + 1 and split + 1. */
         private int[] routes = new int[ROUTE_COLUMNS * 16];
         private int count;
-        private final IdCache splitBitsOfProjectAt = new IdCache();
-        private final List<long[]> splitBitsOfProject = new ArrayList<>();
 
         private StoreRouting() {
             Set<Integer> read = new TreeSet<>();
@@ -788,14 +786,9 @@ public final class Allocator {
             return splits.bits(readAt[read], value);
         }
 
-        /** @return the splits whose source accepts a routed project */
+        /** @return the splits whose source accepts a routed project (an id of {@link #project}) */
         long[] splitBitsOfProject(int project) {
-            int at = splitBitsOfProjectAt.get(project);
-            if (at < 0) {
-                at = splitBitsOfProjectAt.put(project, splitBitsOfProject.size());
-                splitBitsOfProject.add(splits.bits(0, routedProjects.value(project)));
-            }
-            return splitBitsOfProject.get(at);
+            return splits.bits(0, routedProjects.value(project));
         }
 
         /** @return the routed project id of a rule's fixed project, or -1 when the rule takes it from a tag */

@@ -75,6 +75,11 @@ final class CostKernel {
     private final long[][][] ruleBits;
     /** The same for the splits. */
     private final long[][][] splitBits;
+    /** Scratch of {@link #route}: each row's rule and routed project. */
+    private int[] ruleOfRow = new int[0];
+    private int[] projectOfRow;
+    /** Per routed project id: the splits whose source accepts it, or null when not asked yet. */
+    private long[][] splitsOfProject = new long[16][];
     /** Per rule: the index in {@link #routeReads} of the tag it takes its project from, or -1. */
     private final int[] fromTagRead;
     /** Per tag dimension: per value id, 1 + the routed project id of that value (0: not looked up yet). */
@@ -409,8 +414,12 @@ final class CostKernel {
             keys = new long[Chunk.MAX_ROWS];
         }
         long[] acc = keys;
-        int[] rule = new int[n];
-        Arrays.fill(rule, -1);
+        if (ruleOfRow.length < n) {
+            ruleOfRow = new int[Chunk.MAX_ROWS];
+            projectOfRow = new int[Chunk.MAX_ROWS];
+        }
+        int[] rule = ruleOfRow;
+        Arrays.fill(rule, 0, n, -1);
         String registered = store.dictionary(Dimension.Fixed.PROJECT)
                 .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
         long[] registeredBits = routing.ruleBits(-1, registered);
@@ -426,7 +435,7 @@ final class CostKernel {
             }
         }
         int own = routing.project(registered);
-        int[] project = new int[n];
+        int[] project = projectOfRow;
         for (int i = 0; i < n; i++) {
             int r = rule[i];
             project[i] = r < 0 ? own : routing.target(r) >= 0 ? routing.target(r) : tagProject(c, r, i);
@@ -438,7 +447,8 @@ final class CostKernel {
             }
             return out;
         }
-        int[] split = new int[n];
+        // the split, in out until the route replaces it
+        int[] split = out;
         Arrays.fill(split, -1);
         for (int w = 0; w < splitBits.length; w++) {
             Arrays.fill(acc, 0, n, -1L);
@@ -446,7 +456,7 @@ final class CostKernel {
                 and(c, acc, n, routeReads[j], splitBits[w][j]);
             }
             for (int i = 0; i < n; i++) {
-                long bits = acc[i] & routing.splitBitsOfProject(project[i])[w];
+                long bits = acc[i] & splitBitsOfProject(project[i])[w];
                 if (split[i] < 0 && bits != 0) {
                     split[i] = (w << 6) + Long.numberOfTrailingZeros(bits);
                 }
@@ -483,6 +493,15 @@ final class CostKernel {
             }
             chunkRouteIndex[i] = k;
         }
+    }
+
+    /** @return the splits whose source accepts a routed project (a routed project id) */
+    private long[] splitBitsOfProject(int project) {
+        if (project >= splitsOfProject.length) {
+            splitsOfProject = Arrays.copyOf(splitsOfProject, Math.max(project + 1, splitsOfProject.length * 2));
+        }
+        long[] bits = splitsOfProject[project];
+        return bits != null ? bits : (splitsOfProject[project] = routing.splitBitsOfProject(project));
     }
 
     /** For each of a chunk's first {@code n} rows: {@code acc[i] &= bits[the row's value id of the digit]}. */
