@@ -178,8 +178,8 @@ public final class ColumnarStore {
     /**
      * Sums the rows of some service accounts that a query accepts as a report needs them ({@link RollupSink}): as
      * the cells of {@link #sums}, or, when the cross product of the projects and the group-by values would have
-     * many more cells than its two roll-ups together, as the roll-ups, each summed by its own pass over the rows
-     * (from the same rows: no commit comes between them).
+     * many more cells than its two roll-ups together, as the roll-ups, in one pass over the rows (a chunk has one
+     * project, so its series are summed from its cells).
      *
      * @param query the period, granularity, filters and group-by
      * @param accounts the service accounts in scope
@@ -193,19 +193,17 @@ public final class ColumnarStore {
             sink.cells(sums(query, filters));
             return;
         }
-        Aggregation series;
+        CostKernel kernel;
         Aggregation rows;
         synchronized (this) {
-            CostKernel byValues = new CostKernel(this, selection(query, filters, groupBy), chunks);
-            CostKernel byProject = new CostKernel(this, selection(query, filters, List.of(Dimension.PROJECT)), chunks);
-            if (!worthSplitting(byValues.keySpace(), byProject.keySpace())) {
+            kernel = new CostKernel(this, selection(query, filters, groupBy), chunks).withSeries();
+            if (!worthSplitting(kernel.keySpace(), kernel.seriesKeySpace())) {
                 sink.cells(sums(query, filters));
                 return;
             }
-            series = byProject.run();
-            rows = byValues.run();
+            rows = kernel.run();
         }
-        sink.projectSeries(series);
+        sink.projectSeries(kernel.series());
         sink.rows(rows);
     }
 
