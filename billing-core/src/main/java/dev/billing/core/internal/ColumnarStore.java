@@ -178,8 +178,8 @@ public final class ColumnarStore {
     /**
      * Sums the rows of some service accounts that a query accepts as a report needs them ({@link RollupSink}): as
      * the cells of {@link #sums}, or, when the cross product of the projects and the group-by values would have
-     * many more cells than its two roll-ups together, as the roll-ups, in one pass over the rows (a chunk has one
-     * project, so its series are summed from its cells).
+     * many more cells than its two roll-ups together, as the roll-ups, each summed by its own pass over the rows
+     * (from the same rows: no commit comes between them).
      *
      * @param query the period, granularity, filters and group-by
      * @param accounts the service accounts in scope
@@ -193,17 +193,19 @@ public final class ColumnarStore {
             sink.cells(sums(query, filters));
             return;
         }
-        CostKernel kernel;
+        Aggregation series;
         Aggregation rows;
         synchronized (this) {
-            kernel = new CostKernel(this, selection(query, filters, groupBy), chunks).withSeries();
-            if (!worthSplitting(kernel.keySpace(), kernel.seriesKeySpace())) {
+            CostKernel byValues = new CostKernel(this, selection(query, filters, groupBy), chunks);
+            CostKernel byProject = new CostKernel(this, selection(query, filters, List.of(Dimension.PROJECT)), chunks);
+            if (!worthSplitting(byValues.keySpace(), byProject.keySpace())) {
                 sink.cells(sums(query, filters));
                 return;
             }
-            rows = kernel.run();
+            series = byProject.run();
+            rows = byValues.run();
         }
-        sink.projectSeries(kernel.series());
+        sink.projectSeries(series);
         sink.rows(rows);
     }
 

@@ -105,18 +105,6 @@ final class CostKernel {
     private final long[] localRadix;
     private CellTable cells;
     private final CellRuns runs = new CellRuns();
-    /**
-     * With {@link #withSeries()}: each project's sums per bucket and currency, keyed (project, bucket, currency) in
-     * mixed radix {@link #seriesRadix}, summed in the same pass as the cells; else null.
-     */
-    private CellTable series;
-    private long[] seriesRadix;
-    /** The strides of the bucket and currency digits in a global key, and in the chunk's local key. */
-    private long bucketStride;
-    private long currencyStride;
-    private long localBucketStride;
-    private long localCurrencyStride;
-    private Aggregation seriesSums;
 
     /**
      * Digits are ordered so that those constant within most chunks come first: a chunk's cells then
@@ -316,31 +304,6 @@ final class CostKernel {
         return c.min(digit) == c.max(digit);
     }
 
-    /**
-     * Also sums each project's series (per bucket and currency) in the same pass: from each chunk's cells, as a
-     * chunk's rows have one project. Call before {@link #run()}; the selection must have a granularity.
-     *
-     * @return this kernel
-     */
-    CostKernel withSeries() {
-        if (bucketDigit < 0) {
-            throw new IllegalStateException("a series needs buckets");
-        }
-        seriesRadix = new long[] {Math.max(1, store.dictionary(Dimension.Fixed.PROJECT).size()), radix[bucketDigit],
-                radix[currencyDigit]};
-        return this;
-    }
-
-    /** @return the number of possible keys of the series ({@link #withSeries()}) */
-    long seriesKeySpace() {
-        return seriesRadix[0] * seriesRadix[1] * seriesRadix[2];
-    }
-
-    /** @return the series summed by {@link #run()} with {@link #withSeries()}: key column the project */
-    Aggregation series() {
-        return seriesSums;
-    }
-
     /** @return the number of possible cell keys */
     long keySpace() {
         long keySpace = 1;
@@ -367,11 +330,6 @@ final class CostKernel {
             }
         }
         cells = new CellTable(keySpace(), rows);
-        if (seriesRadix != null) {
-            series = new CellTable(seriesKeySpace(), rows);
-            bucketStride = stride(radix, bucketDigit);
-            currencyStride = stride(radix, currencyDigit);
-        }
         if (to > from) {
             for (int i = 0; i < chunks.size(); i++) {
                 chunkRoutes = routeOfRow == null ? null : routeOfRow[i];
@@ -385,19 +343,6 @@ final class CostKernel {
             }
         });
         runs.finish();
-        if (series != null) {
-            CellRuns seriesRuns = new CellRuns();
-            series.forEach((key, sum, big) -> {
-                seriesRuns.add(key, sum);
-                if (big != null) {
-                    seriesRuns.addBig(key, big);
-                }
-            });
-            seriesRuns.finish();
-            seriesSums = new Aggregation(store, new Dictionary[] {store.dictionary(Dimension.Fixed.PROJECT)},
-                    new int[] {Dimension.Fixed.PROJECT.ordinal(), BUCKET, CURRENCY}, seriesRadix, new int[] {0}, 1, 2,
-                    bucketStart, seriesRuns);
-        }
         return new Aggregation(store, keyDictionary, digits, radix, keyDigit, bucketDigit, currencyDigit, bucketStart,
                 runs);
     }
@@ -616,10 +561,6 @@ final class CostKernel {
         // cells, and spares mapping every local cell back to its global key
         boolean local = localSize <= LOCAL_LIMIT && (!cells.isDense() || localSize * 2 <= c.size);
         localKeys = local;
-        if (series != null && local) {
-            localBucketStride = stride(localRadix, bucketDigit);
-            localCurrencyStride = stride(localRadix, currencyDigit);
-        }
         int n = c.size;
         if (keys.length < n) {
             keys = new long[Chunk.MAX_ROWS];
@@ -756,16 +697,10 @@ final class CostKernel {
             for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
                 int j = (w << 6) + Long.numberOfTrailingZeros(bits);
                 long global = toGlobal(j);
-                long seriesKey = series == null ? -1 : seriesKey(c, (int) (j / localBucketStride
-                        % localRadix[bucketDigit]) + offset[bucketDigit], (int) (j / localCurrencyStride
-                        % localRadix[currencyDigit]) + offset[currencyDigit]);
                 if (cells.isDense()) {
                     cells.add(global, sums[j]);
                 } else {
                     runs.add(global, sums[j]);
-                }
-                if (seriesKey >= 0) {
-                    series.add(seriesKey, sums[j]);
                 }
                 sums[j] = 0;
                 if (!localBig.isEmpty()) {
@@ -775,9 +710,6 @@ final class CostKernel {
                             cells.addBig(global, b);
                         } else {
                             runs.addBig(global, b);
-                        }
-                        if (seriesKey >= 0) {
-                            series.addBig(seriesKey, b);
                         }
                     }
                 }
@@ -805,41 +737,14 @@ final class CostKernel {
         for (int i = 0; i < n; i++) {
             if (k[i] >= 0) {
                 cells.add(k[i], amount[i]);
-                if (series != null) {
-                    series.add(seriesKeyOf(c, k[i]), amount[i]);
-                }
             }
         }
         for (int o = 0; o < costs.overflowCount; o++) {
             long key = k[costs.overflowRows[o]];
             if (key >= 0) {
-                BigDecimal big = unscaled(c, costs, o);
-                cells.addBig(key, big);
-                if (series != null) {
-                    series.addBig(seriesKeyOf(c, key), big);
-                }
+                cells.addBig(key, unscaled(c, costs, o));
             }
         }
-    }
-
-    /** @return the series key of a global cell key of a chunk's row */
-    private long seriesKeyOf(Chunk c, long key) {
-        return seriesKey(c, (int) (key / bucketStride % radix[bucketDigit]),
-                (int) (key / currencyStride % radix[currencyDigit]));
-    }
-
-    /** @return the series key of the chunk's project, a bucket and a currency */
-    private long seriesKey(Chunk c, int bucket, int currency) {
-        return (c.constants[Dimension.Fixed.PROJECT.ordinal()] * seriesRadix[1] + bucket) * seriesRadix[2] + currency;
-    }
-
-    /** @return the stride of digit {@code j} in a mixed-radix number of those radixes (most significant first) */
-    private static long stride(long[] radix, int j) {
-        long stride = 1;
-        for (int d = radix.length - 1; d > j; d--) {
-            stride *= radix[d];
-        }
-        return stride;
     }
 
     /** @return the o-th overflow amount in units of its currency's scale */
