@@ -566,14 +566,19 @@ final class CostKernel {
             keys = new long[Chunk.MAX_ROWS];
         }
         long[] k = keys;
-        Arrays.fill(k, 0, n, 0);
+        // the first digit added multiplies what k held by 0: no pass to clear it first
+        boolean first = true;
         for (int j = 0; j < digits.length; j++) {
             if (local && localRadix[j] == 1) {
                 continue;
             }
             long r = local ? localRadix[j] : radix[j];
             int off = local ? offset[j] : 0;
-            addDigit(c, k, n, digits[j], r, off);
+            addDigit(c, k, n, digits[j], first ? 0 : r, off);
+            first = false;
+        }
+        if (first) {
+            Arrays.fill(k, 0, n, 0);
         }
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
