@@ -38,9 +38,51 @@ public final class AlternatingRun {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 13;
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is"
                 + " dangerous.");
-        endToEnd(rounds, bh);
-        kernel(Math.max(2, rounds / 2), bh);
+        if (args.length > 1 && args[1].equals("allocation")) {
+            allocation(rounds, bh);
+        } else {
+            endToEnd(rounds, bh);
+            kernel(Math.max(2, rounds / 2), bh);
+        }
         System.exit(0);
+    }
+
+    /**
+     * The reports from the store with the allocation of {@link EndToEndBenchmark} and without, alternating, as the
+     * thread's CPU time ({@code AlternatingRun 13 allocation}).
+     */
+    private static void allocation(int rounds, Blackhole bh) throws Exception {
+        EndToEndBenchmark.Data d = new EndToEndBenchmark.Data();
+        d.rows = Integer.getInteger("rows", 5_000_000);
+        d.setUp();
+        EndToEndBenchmark b = new EndToEndBenchmark();
+        Map<String, Op> ops = new LinkedHashMap<>();
+        ops.put("storeDomain", () -> b.storeDomain(d, bh));
+        ops.put("storeDomainAllocated", () -> b.storeDomainAllocated(d, bh));
+        ops.put("storeDaily", () -> b.storeDaily(d, bh));
+        ops.put("storeDailyAllocated", () -> b.storeDailyAllocated(d, bh));
+        Map<String, List<Double>> thread = alternate(rounds, ops);
+        EndToEndBenchmark.Data.release();
+        ratio("from CostStores.inMemory(), domain + every project by month, without vs with allocation (thread CPU;"
+                + " target: the time <= 1.5x)", thread.get("storeDomain"), thread.get("storeDomainAllocated"), 1 / 1.5);
+        ratio("from CostStores.inMemory(), service x day, without vs with allocation (thread CPU; target: the time"
+                + " <= 1.5x)", thread.get("storeDaily"), thread.get("storeDailyAllocated"), 1 / 1.5);
+    }
+
+    /** Runs the operations in turn, round after round; @return each one's thread CPU times after the warm-up */
+    private static Map<String, List<Double>> alternate(int rounds, Map<String, Op> ops) throws Exception {
+        Map<String, List<Double>> thread = new LinkedHashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (Map.Entry<String, Op> op : ops.entrySet()) {
+                long t0 = THREADS.getCurrentThreadCpuTime();
+                op.getValue().run();
+                if (r >= WARM_UP) {
+                    thread.computeIfAbsent(op.getKey(), k -> new ArrayList<>())
+                            .add((THREADS.getCurrentThreadCpuTime() - t0) / 1e6);
+                }
+            }
+        }
+        return thread;
     }
 
     private static void endToEnd(int rounds, Blackhole bh) throws Exception {
