@@ -26,6 +26,10 @@ import java.util.Set;
  *
  * <p>A tag dimension's digit is the id of the row's value of that key in a dictionary made for the query: each
  * tag set of the store is read once (through the query's aliases) into that id, so a row costs one array lookup.
+ *
+ * <p>A selection with an allocator's routing ({@link Allocator.StoreRouting}) has one more digit, each row's route
+ * (routed project, rule, split), decided before the sums, chunk by chunk and column at a time: the rules accepting a
+ * row are the AND of its values' bitsets, taken once per distinct value of the store's dictionaries.
  */
 final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
