@@ -38,24 +38,42 @@ public final class AlternatingRun {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 13;
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is"
                 + " dangerous.");
-        endToEnd(rounds, bh);
-        kernel(Math.max(2, rounds / 2), bh);
+        if (args.length > 1 && args[1].equals("allocation")) {
+            allocation(rounds, bh);
+        } else {
+            endToEnd(rounds, bh);
+            kernel(Math.max(2, rounds / 2), bh);
+        }
         System.exit(0);
     }
 
-    private static void endToEnd(int rounds, Blackhole bh) throws Exception {
-        EndToEndBenchmark.Data d = new EndToEndBenchmark.Data();
-        d.rows = 5_000_000;
-        d.setUp();
+    /**
+     * The reports from the store with the allocation of {@link EndToEndBenchmark} and without, alternating, as the
+     * thread's CPU time ({@code AlternatingRun 13 allocation}).
+     */
+    private static void allocation(int rounds, Blackhole bh) throws Exception {
+        EndToEndBenchmark.Data d = data();
         EndToEndBenchmark b = new EndToEndBenchmark();
         Map<String, Op> ops = new LinkedHashMap<>();
-        ops.put("duckDbQueryDaily", () -> b.duckDbQueryDaily(d, bh));
+        ops.put("storeDomain", () -> b.storeDomain(d, bh));
+        ops.put("storeDomainAllocated", () -> b.storeDomainAllocated(d, bh));
         ops.put("storeDaily", () -> b.storeDaily(d, bh));
-        ops.put("storeDailyTeam", () -> b.storeDailyTeam(d, bh));
-        ops.put("oursDaily", () -> b.oursDaily(d, bh));
-        ops.put("oursDailyTeam", () -> b.oursDailyTeam(d, bh));
+        ops.put("storeDailyAllocated", () -> b.storeDailyAllocated(d, bh));
         Map<String, List<Double>> thread = new LinkedHashMap<>();
-        Map<String, List<Double>> process = new LinkedHashMap<>();
+        alternate(rounds, ops, thread, new LinkedHashMap<>());
+        EndToEndBenchmark.Data.release();
+        ratio("from CostStores.inMemory(), domain + every project by month, without vs with allocation (thread CPU;"
+                + " target: the time <= 1.5x)", thread.get("storeDomain"), thread.get("storeDomainAllocated"), 1 / 1.5);
+        ratio("from CostStores.inMemory(), service x day, without vs with allocation (thread CPU; target: the time"
+                + " <= 1.5x)", thread.get("storeDaily"), thread.get("storeDailyAllocated"), 1 / 1.5);
+    }
+
+    /**
+     * Runs the operations in turn, round after round, and notes each one's thread and process CPU times after the
+     * warm-up.
+     */
+    private static void alternate(int rounds, Map<String, Op> ops, Map<String, List<Double>> thread,
+                                  Map<String, List<Double>> process) throws Exception {
         for (int r = 0; r < rounds; r++) {
             for (Map.Entry<String, Op> op : ops.entrySet()) {
                 long t0 = THREADS.getCurrentThreadCpuTime();
@@ -69,6 +87,28 @@ public final class AlternatingRun {
                 }
             }
         }
+    }
+
+    /** @return the end-to-end benchmark's data, set up: 5,000,000 line items, or {@code -Drows=N} */
+    private static EndToEndBenchmark.Data data() throws Exception {
+        EndToEndBenchmark.Data d = new EndToEndBenchmark.Data();
+        d.rows = Integer.getInteger("rows", 5_000_000);
+        d.setUp();
+        return d;
+    }
+
+    private static void endToEnd(int rounds, Blackhole bh) throws Exception {
+        EndToEndBenchmark.Data d = data();
+        EndToEndBenchmark b = new EndToEndBenchmark();
+        Map<String, Op> ops = new LinkedHashMap<>();
+        ops.put("duckDbQueryDaily", () -> b.duckDbQueryDaily(d, bh));
+        ops.put("storeDaily", () -> b.storeDaily(d, bh));
+        ops.put("storeDailyTeam", () -> b.storeDailyTeam(d, bh));
+        ops.put("oursDaily", () -> b.oursDaily(d, bh));
+        ops.put("oursDailyTeam", () -> b.oursDailyTeam(d, bh));
+        Map<String, List<Double>> thread = new LinkedHashMap<>();
+        Map<String, List<Double>> process = new LinkedHashMap<>();
+        alternate(rounds, ops, thread, process);
         EndToEndBenchmark.Data.release();
         ratio("from CostStores.inMemory(), service x day, ours vs DuckDB threads=1 query alone (thread CPU)",
                 thread.get("duckDbQueryDaily"), thread.get("storeDaily"), 2);

@@ -49,5 +49,18 @@ public record AllocationProvenance(String fingerprint, List<Move> moved, Set<Pro
             Objects.requireNonNull(currency, "currency");
             Objects.requireNonNull(amount, "amount");
         }
+
+        /** Equal amounts are equal whatever their scale, as in {@link Money}: {@code 1.5} equals {@code 1.50}. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Move m && by.equals(m.by) && from.equals(m.from) && to.equals(m.to)
+                    && currency.equals(m.currency) && amount.compareTo(m.amount) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(by, from, to, currency, amount.signum() == 0 ? BigDecimal.ZERO
+                    : amount.stripTrailingZeros());
+        }
     }
 }

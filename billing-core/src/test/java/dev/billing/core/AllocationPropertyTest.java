@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashMap;
@@ -140,6 +143,88 @@ class AllocationPropertyTest {
             List<CostRow> support = r.rows().stream().filter(row -> row.keys().get(Dimension.SERVICE)
                     .equals("Support")).toList();
             assertThat(filtered.rows()).isEqualTo(support);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void fromTheInMemoryStore_everyQueryEqualsTheLiveReport(int seed) {
+        Domain d = generate(seed);
+        TestProvider provider = new TestProvider().withinPeriod();
+        d.records.forEach(provider::serve);
+        try (Billing billing = Billing.builder().discoverProviders(false).addProvider(provider)
+                .allocation(d.allocation).build()) {
+            d.projectOf.forEach((a, p) -> billing.serviceAccounts().register(a, TestProvider.ID,
+                    TestProvider.credentials(), p));
+            CostSync sync = CostSync.builder(billing).store(CostStores.inMemory()).monthsBack(8)
+                    .clock(Clock.fixed(Instant.parse("2026-06-15T00:00:00Z"), ZoneOffset.UTC)).build();
+            assertThat(sync.sync().isComplete()).isTrue();
+            for (CostQuery q : List.of(
+                    CostQuery.builder(d.period).granularity(Granularity.DAILY).groupBy(Dimension.PROJECT).build(),
+                    CostQuery.builder(d.period).granularity(Granularity.MONTHLY).build(),
+                    CostQuery.builder(d.period).granularity(Granularity.DAILY).groupBy(Dimension.SERVICE).build(),
+                    CostQuery.builder(d.period).groupBy(Dimension.tag("team"), Dimension.SUB_ACCOUNT).build(),
+                    CostQuery.builder(d.period).filter(Dimension.SERVICE, "Support").groupBy(Dimension.PROJECT)
+                            .build())) {
+                CostReport live = billing.costs().report(q);
+                CostReport stored = sync.report(q);
+                String what = "seed " + seed + " " + q + " " + d.allocation.rules() + " " + d.allocation.splits();
+                assertThat(stored.domain()).as(what).isEqualTo(live.domain());
+                assertThat(stored.projects()).as(what).isEqualTo(live.projects());
+                assertThat(stored.rows()).as(what).isEqualTo(live.rows());
+                assertThat(stored.allocation()).as(what).isEqualTo(live.allocation());
+            }
+        }
+    }
+
+    /**
+     * A window whose line items each have their own sub account, read by more rules than a bitset word holds (the
+     * first match in either word decides), a rule taking projects from a tag and a proportional split.
+     */
+    @org.junit.jupiter.api.Test
+    void fromTheInMemoryStore_valuesSpreadWide_equalsTheLiveReport() {
+        BillingPeriod period = BillingPeriod.month(java.time.YearMonth.of(2026, 3));
+        List<CostRecord> records = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(5);
+        for (int i = 0; i < 3_000; i++) {
+            records.add(CostRecord.builder().chargeDate(period.start().plusDays(rnd.nextInt(31)))
+                    .provider(ProviderId.of(TestProvider.ID)).billingAccountId("123456789012")
+                    .subAccountId(String.format("%012d", i)).serviceAccount(ServiceAccountId.of("sa-0"))
+                    .project(ProjectId.of("p0")).service("service-" + (i * 7919 % 3_000)).region("global")
+                    .tags(i % 3 == 0 ? Map.of() : Map.of("team", pick(rnd, TEAMS)))
+                    .billedCost(new Money(BigDecimal.valueOf(rnd.nextLong(1, 90_000), 3), CURRENCIES.get(0))).build());
+        }
+        Allocation.Builder rules = Allocation.builder();
+        for (int k = 0; k < 70; k++) {
+            int rule = k;
+            rules.rule("subs " + k, Map.of("subAccount", IntStream.range(0, 3_000).filter(i -> i % 4 == 0 && i % 70
+                    == rule).mapToObj(i -> String.format("%012d", i)).toList()), PROJECTS.get(1 + k % 3));
+        }
+        Allocation allocation = rules
+                .rule("odd subs", Map.of("subAccount", IntStream.range(0, 3_000).filter(i -> i % 2 == 1)
+                        .mapToObj(i -> String.format("%012d", i)).toList()), "p1")
+                .ruleFromTag("teams", Map.of("service", IntStream.range(0, 1_000)
+                        .mapToObj(i -> "service-" + i).toList()), "team")
+                .split("shared", Map.of("service", List.of("service-2999", "service-17", "service-5")),
+                        List.of("p2", "p3"), Allocation.Method.PROPORTIONAL)
+                .build();
+        TestProvider provider = new TestProvider().withinPeriod().serve("sa-0", records);
+        try (Billing billing = Billing.builder().discoverProviders(false).addProvider(provider)
+                .allocation(allocation).build()) {
+            billing.serviceAccounts().register("sa-0", TestProvider.ID, TestProvider.credentials(), "p0");
+            CostSync sync = CostSync.builder(billing).store(CostStores.inMemory()).monthsBack(4)
+                    .clock(Clock.fixed(Instant.parse("2026-06-15T00:00:00Z"), ZoneOffset.UTC)).build();
+            assertThat(sync.sync().isComplete()).isTrue();
+            for (CostQuery q : List.of(CostQuery.builder(period).granularity(Granularity.DAILY).build(),
+                    CostQuery.builder(period).groupBy(Dimension.SERVICE).build())) {
+                CostReport live = billing.costs().report(q);
+                CostReport stored = sync.report(q);
+                assertThat(live.allocation().orElseThrow().moved()).extracting(m -> m.by())
+                        .contains("subs 2", "subs 68", "odd subs", "teams", "shared");
+                assertThat(stored.projects()).isEqualTo(live.projects());
+                assertThat(stored.rows()).isEqualTo(live.rows());
+                assertThat(stored.allocation()).isEqualTo(live.allocation());
+            }
         }
     }
 

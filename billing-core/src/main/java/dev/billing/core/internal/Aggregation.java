@@ -137,9 +137,10 @@ public final class Aggregation implements CostCellColumns {
         return digit(cell, keyDigit[column]);
     }
 
+    /** @return the codes of a column: its dictionary's size, or the radix of a route column (which has none) */
     @Override
     public int codes(int column) {
-        return keyDictionary[column].size();
+        return keyDictionary[column] == null ? (int) radix[keyDigit[column]] : keyDictionary[column].size();
     }
 
     @Override

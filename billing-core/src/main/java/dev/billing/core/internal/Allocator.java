@@ -14,6 +14,7 @@ import dev.billing.core.InvalidRequestException;
 import dev.billing.core.Metric;
 import dev.billing.core.Money;
 import dev.billing.core.ProjectId;
+import dev.billing.core.spi.CostCellColumns;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.LocalDate;
@@ -26,10 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -66,6 +67,8 @@ public final class Allocator {
     private final int[] fromTag;
     /** The positions in {@link #dims} of the asked query's group-by and filters besides the project. */
     private final int[] kept;
+    /** The positions in {@link #dims} of the asked query's filters besides the project. */
+    private final int[] filtered;
     /** Per position of {@link #dims}: whether a routed key keeps it (the registered project and {@link #kept}). */
     private final boolean[] keep;
     private final Decider rules;
@@ -106,6 +109,8 @@ public final class Allocator {
         asked.addAll(target.filters().keySet());
         asked.remove(Dimension.PROJECT);
         this.kept = asked.stream().mapToInt(index::get).toArray();
+        this.filtered = target.filters().keySet().stream().filter(d -> d != Dimension.PROJECT).mapToInt(index::get)
+                .toArray();
         List<Allocation.Rule> ruleList = allocation.rules();
         this.fromTag = new int[ruleList.size()];
         Dimension[] validProject = new Dimension[ruleList.size()];
@@ -234,30 +239,15 @@ public final class Allocator {
         long[] bits = new long[Math.max(rules.words, splits.words)];
         for (Cell cell : cells) {
             String[] vals = cell.vals;
-            int rule = -1;
-            if (rules.size > 0) {
-                rules.start(bits);
-                for (int p : ruleIndices) {
-                    rules.and(bits, rules.bits(p, vals[p]));
-                }
-                rule = rules.first(bits);
-            }
+            Decision d = decide(vals, bits);
             ProjectId from = ProjectId.of(vals[0]);
-            ProjectId routed = rule < 0 ? from : routedBy(rule, i -> vals[i]);
-            if (rule >= 0 && !from.equals(routed)) {
-                moved.merge(new MoveKey(allocation.rules().get(rule).name(), from, routed, cell.currency),
+            ProjectId routed = ProjectId.of(d.project);
+            if (d.rule >= 0 && !from.equals(routed)) {
+                moved.merge(new MoveKey(allocation.rules().get(d.rule).name(), from, routed, cell.currency),
                         cell.amount, BigDecimal::add);
             }
             cell.project = routed;
-            cell.split = -1;
-            if (splits.size > 0) {
-                splits.start(bits);
-                for (int p : splitIndices) {
-                    splits.and(bits, splits.bits(p, vals[p]));
-                }
-                splits.and(bits, splits.bits(0, routed.value()));
-                cell.split = splits.first(bits);
-            }
+            cell.split = d.split;
             if (cell.split >= 0) {
                 splitSources.computeIfAbsent(new SourceKey(cell.split, cell.day, cell.currency, routed),
                         k -> new ArrayList<>()).add(cell);
@@ -269,15 +259,37 @@ public final class Allocator {
         splitSources.forEach((k, split) -> divide(k, split, weights, moved, out));
     }
 
+    /** Where a line item goes: the first rule that matched (-1: none), the project it is routed to, its split (-1: none). */
+    private record Decision(int rule, String project, int split) {
+    }
+
     /**
-     * @param rule a rule that matched: its conditions and, for a rule taking its project from a tag, the tag's
-     *     validity as a project id were checked
-     * @param value the value at a position of {@link #dims}
-     * @return the project the rule routes to
+     * Decides a line item's route from its values as strings, as {@link Router#route} does from ids.
+     *
+     * @param vals the line item's value at each position of {@link #dims} (position 0: its registered project)
+     * @param bits scratch, at least as many words as the rules' and the splits' bitsets
      */
-    private ProjectId routedBy(int rule, IntFunction<String> value) {
-        Allocation.Rule r = allocation.rules().get(rule);
-        return r.project() != null ? r.project() : ProjectId.of(value.apply(fromTag[rule]));
+    private Decision decide(String[] vals, long[] bits) {
+        int rule = -1;
+        if (rules.size > 0) {
+            rules.start(bits);
+            for (int p : ruleIndices) {
+                rules.and(bits, rules.bits(p, vals[p]));
+            }
+            rule = rules.first(bits);
+        }
+        String project = rule < 0 ? vals[0] : allocation.rules().get(rule).project() != null
+                ? allocation.rules().get(rule).project().value() : vals[fromTag[rule]];
+        int split = -1;
+        if (splits.size > 0) {
+            splits.start(bits);
+            for (int p : splitIndices) {
+                splits.and(bits, splits.bits(p, vals[p]));
+            }
+            splits.and(bits, splits.bits(0, project));
+            split = splits.first(bits);
+        }
+        return new Decision(rule, project, split);
     }
 
     /**
@@ -680,6 +692,205 @@ public final class Allocator {
         }
     }
 
+    /** @return how a store that aggregates line items itself routes them, for one aggregation (one thread) */
+    StoreRouting storeRouting() {
+        return new StoreRouting();
+    }
+
+    /**
+     * Routing inside a store's aggregation of the {@linkplain #innerQuery() inner query}. The store groups line items
+     * by their registered project, the values the asked query tells apart ({@link #kept()}) and their route, a
+     * dense id ({@link #route}) of the routed project, rule and split; {@link #addTo} adds those sums to the inner
+     * cube as the routed keys of a live report, so that the store hands over as many cells as the allocated report
+     * needs. The store decides a line item's rule and split as a live report does, by ANDing the bitsets of its
+     * values ({@link #ruleBits}, {@link #splitBits}: of each of {@link #reads()} and of the registered project), one
+     * per distinct value, then its project ({@link #target}, or the tag's value for a rule taking it from a tag).
+     * Not thread-safe.
+     */
+    final class StoreRouting {
+        /** The positions in {@link #dims} the rules and the splits read besides the registered project, ascending. */
+        private final int[] readAt;
+        /**
+         * The positions in {@link #dims} of the values the store groups by: those the asked query tells apart, or, when
+         * its rows are the raw rows ({@link #rowsQuery()}), those it filters by.
+         */
+        private final int[] keptHere;
+        private final int splitsPlusOne = allocation.splits().size() + 1;
+        /** Per routed project id: per (rule + 1) × splits + split + 1, the route's dense id, or -1. */
+        private int[][] routeOf = new int[0][];
+        /** Per route id: the routed project id, rule + 1 and split + 1. */
+        private int[] routes = new int[ROUTE_COLUMNS * 16];
+        private int count;
+
+        private StoreRouting() {
+            Set<Integer> read = new TreeSet<>();
+            Arrays.stream(ruleIndices).forEach(read::add);
+            Arrays.stream(splitIndices).forEach(read::add);
+            read.remove(0);
+            this.readAt = read.stream().mapToInt(Integer::intValue).toArray();
+            this.keptHere = rowsQuery().isEmpty() ? kept : filtered;
+        }
+
+        /**
+         * @return the asked query, raw, when its rows are those of the allocated report: it neither groups nor filters
+         *     by project, and an allocation moves costs between projects only (each split's parts of a cell add up to
+         *     the cell); the store then hands over those rows ({@link CostCube#targetRows}) and routed cells that the
+         *     asked query's group-by values do not tell apart, for the projects' series
+         */
+        Optional<CostQuery> rowsQuery() {
+            if (target.groupBy().isEmpty() || target.groupBy().contains(Dimension.PROJECT)
+                    || target.filters().containsKey(Dimension.PROJECT)) {
+                return Optional.empty();
+            }
+            return Optional.of(target.toBuilder().rawCosts(true).build());
+        }
+
+        /** @return the dimensions the rules and the splits read besides the registered project */
+        List<Dimension> reads() {
+            return Arrays.stream(readAt).mapToObj(dims::get).toList();
+        }
+
+        /**
+         * @return the dimensions the store groups by besides the registered project and the route: those the asked
+         *     query tells apart besides the project, or only those it filters by when {@link #rowsQuery()} gives its rows
+         */
+        List<Dimension> kept() {
+            return Arrays.stream(keptHere).mapToObj(dims::get).toList();
+        }
+
+        /** @return the number of rules */
+        int rules() {
+            return allocation.rules().size();
+        }
+
+        /** @return the words of a rule bitset (0 without rules) */
+        int ruleWords() {
+            return rules.words;
+        }
+
+        /** @return the words of a split bitset (0 without splits) */
+        int splitWords() {
+            return splits.words;
+        }
+
+        /**
+         * @param read an index of {@link #reads()}, or -1 for the registered project
+         * @return the rules accepting the value there
+         */
+        long[] ruleBits(int read, String value) {
+            return rules.bits(read < 0 ? 0 : readAt[read], value);
+        }
+
+        /** @return the splits accepting a value of one of {@link #reads()} */
+        long[] splitBits(int read, String value) {
+            return splits.bits(readAt[read], value);
+        }
+
+        /** @return the splits whose source accepts a routed project (an id of {@link #project}) */
+        long[] splitBitsOfProject(int project) {
+            return splits.bits(0, routedProjects.value(project));
+        }
+
+        /** @return the routed project id of a rule's fixed project, or -1 when the rule takes it from a tag */
+        int target(int rule) {
+            return ruleTarget[rule];
+        }
+
+        /** @return for a rule taking its project from a tag, the index in {@link #reads()} of that tag, else -1 */
+        int fromTag(int rule) {
+            return fromTag[rule] < 0 ? -1 : Arrays.binarySearch(readAt, fromTag[rule]);
+        }
+
+        /** @return the routed project id of a project */
+        int project(String project) {
+            return routedProjects.id(project);
+        }
+
+        /** @return the dense id of a route: a routed project id, a rule (-1: none) and a split (-1: none) */
+        int route(int project, int rule, int split) {
+            if (project >= routeOf.length) {
+                routeOf = Arrays.copyOf(routeOf, Math.max(project + 1, routeOf.length * 2));
+            }
+            int[] of = routeOf[project];
+            if (of == null) {
+                of = routeOf[project] = new int[(allocation.rules().size() + 1) * splitsPlusOne];
+                Arrays.fill(of, -1);
+            }
+            int at = (rule + 1) * splitsPlusOne + split + 1;
+            if (of[at] < 0) {
+                if (ROUTE_COLUMNS * (count + 1) > routes.length) {
+                    routes = Arrays.copyOf(routes, routes.length * 2);
+                }
+                routes[ROUTE_COLUMNS * count] = project;
+                routes[ROUTE_COLUMNS * count + 1] = rule + 1;
+                routes[ROUTE_COLUMNS * count + 2] = split + 1;
+                of[at] = count++;
+            }
+            return of[at];
+        }
+
+        /** @return how many routes {@link #route} gave ids */
+        int routes() {
+            return count;
+        }
+
+        /**
+         * Adds sums a store routed to a cube of {@link #newCube()}, as {@link Router#route} would have routed them.
+         *
+         * @param block key columns: the registered project, the values of {@link #kept()}, the route's id
+         */
+        void addTo(CostCube cube, CostCellColumns block) {
+            int n = block.size();
+            int[] kept = keptHere;
+            int columns = 2 + kept.length;
+            if (block.columns() != columns) {
+                throw new IllegalArgumentException("expected " + columns + " key columns, got " + block.columns());
+            }
+            int width = cube.width();
+            int route = 2 + dims.size();
+            int[] key = new int[width];
+            int[][] ids = new int[columns - 1][];
+            for (int k = 0; k < columns - 1; k++) {
+                ids[k] = new int[block.codes(k)];
+                Arrays.fill(ids[k], -1);
+            }
+            int[] projectOf = new int[block.codes(0)];
+            Currency lastCurrency = null;
+            int lastCurrencyId = -1;
+            for (int c = 0; c < n; c++) {
+                key[0] = (int) block.bucket(c).toEpochDay();
+                int code = block.code(c, 0);
+                if (ids[0][code] < 0) {
+                    String registered = block.value(0, code);
+                    ids[0][code] = cube.values(0).id(registered);
+                    projectOf[code] = cube.projects.id(registered);
+                }
+                key[1] = projectOf[code];
+                key[2] = ids[0][code];
+                for (int k = 0; k < kept.length; k++) {
+                    code = block.code(c, 1 + k);
+                    int id = ids[1 + k][code];
+                    key[2 + kept[k]] = id >= 0 ? id : (ids[1 + k][code] = cube.values(kept[k]).id(block.value(1 + k,
+                            code)));
+                }
+                System.arraycopy(routes, ROUTE_COLUMNS * block.code(c, columns - 1), key, route, ROUTE_COLUMNS);
+                Currency currency = block.currency(c);
+                if (currency != lastCurrency) {
+                    lastCurrency = currency;
+                    lastCurrencyId = cube.currencyId(currency);
+                }
+                key[width - 1] = lastCurrencyId;
+                long units = block.units(c);
+                int scale = block.scale(c);
+                if (units == Long.MIN_VALUE || scale < 0 || scale > Scales.MAX_SCALE) {
+                    cube.addRow(key, 0, 0, block.sum(c));
+                } else {
+                    cube.addRow(key, units, scale, null);
+                }
+            }
+        }
+    }
+
     /**
      * @param cube a cube of {@link #newCube()}
      * @return a router of that cube's keys, for one thread
@@ -718,10 +929,19 @@ public final class Allocator {
         private ProjectId[] routedProjectIds = new ProjectId[16];
         private boolean[] seenIds = new boolean[16];
         private final int[] key;
+        /** Whether the rows were given (a store's raw rows): the routed cells then make the projects' series only. */
+        private final boolean rowsGiven;
+        /** The positions in {@link #dims} the routed cells tell apart besides the registered project. */
+        private final int[] kept;
 
         Output(CostCube inner) {
             this.inner = inner;
             this.routed = inner.rowCells();
+            this.rowsGiven = inner.targetRows() != null;
+            this.kept = rowsGiven ? filtered : Allocator.this.kept;
+            if (rowsGiven) {
+                inner.targetRows().forEach(cube::rows);
+            }
             this.key = new int[cube.width()];
             for (int f = 0; f < filters.length; f++) {
                 filterAt[f] = filters[f] == Dimension.PROJECT ? -1 : index.get(filters[f]);
@@ -785,7 +1005,7 @@ public final class Allocator {
                     ids[j] = routed.key(c, 1 + j);
                 }
                 if (targetKey(routed.key(c, 0), to, ids, currency)) {
-                    cube.add(key, units, Math.max(0, scale), big);
+                    cube.add(key, units, Math.max(0, scale), big, !rowsGiven);
                 }
             }
             for (int c = 0; c < moves.size(); c++) {
@@ -876,7 +1096,7 @@ public final class Allocator {
             int to = routedProjects.id(project.value());
             see(to);
             if (targetKey((int) cell.day.toEpochDay(), to, cell.ids, inner.currencyId(cell.currency))) {
-                cube.add(key, amount);
+                cube.add(key, amount, !rowsGiven);
             }
         }
 
@@ -910,7 +1130,7 @@ public final class Allocator {
             key[0] = lastBucket;
             int p = targetProject.get(to);
             key[1] = p >= 0 ? p : targetProject.put(to, cube.projects.id(routedProjects.value(to)));
-            for (int g = 0; g < groupBy.size(); g++) {
+            for (int g = 0; g < groupBy.size() && !rowsGiven; g++) {
                 int at = groupAt[g];
                 int id = at < 0 ? to : ids[at];
                 int v = targetValue[g].get(id);

@@ -221,6 +221,40 @@ public final class ColumnarStore {
         return fewer > 0 && fewer * CELL_COST_IN_ROWS > rows;
     }
 
+    /**
+     * Sums the rows of some service accounts that an allocator's inner query reads, routed as they are summed: per
+     * bucket, registered project, the values the asked query tells apart and route (see
+     * {@link Allocator.StoreRouting}).
+     *
+     * With them, when the allocated report's rows are the raw rows of the query asked
+     * ({@link Allocator.StoreRouting#rowsQuery()}), those rows, from the same rows (no commit comes between).
+     *
+     * @param query the allocator's inner query, with the tag aliases it reads with
+     * @param accounts the service accounts in scope
+     * @param routing the routing of the allocator, for this aggregation
+     * @param cube the allocator's cube, which receives the sums
+     */
+    void routed(CostQuery query, Collection<ServiceAccountId> accounts, Allocator.StoreRouting routing, CostCube cube) {
+        List<Dimension> keys = new ArrayList<>();
+        keys.add(Dimension.PROJECT);
+        keys.addAll(routing.kept());
+        Selection s = selection(query, inScope(query, accounts), keys);
+        Aggregation routed;
+        Aggregation rows = null;
+        synchronized (this) {
+            routed = aggregate(new Selection(s.from(), s.to(), s.granularity(), s.filters(), s.keys(), s.metric(),
+                    s.aliases(), routing));
+            java.util.Optional<CostQuery> asked = routing.rowsQuery();
+            if (asked.isPresent()) {
+                rows = aggregate(selection(asked.get(), inScope(asked.get(), accounts), asked.get().groupBy()));
+            }
+        }
+        routing.addTo(cube, routed);
+        if (rows != null) {
+            cube.targetRows(List.of(rows));
+        }
+    }
+
     private Map<Dimension, Set<String>> inScope(CostQuery query, Collection<ServiceAccountId> accounts) {
         Set<String> inScope = new HashSet<>();
         accounts.forEach(a -> inScope.add(a.value()));
@@ -361,10 +395,12 @@ public final class ColumnarStore {
      * @param keys the dimensions to group by, in order
      * @param metric the costs to sum
      * @param aliases how tags are read
+     * @param routing when not null, the rows are also grouped by their route, a last key whose codes are the
+     *     routing's route ids (it has no dictionary)
      */
     public record Selection(LocalDate from, LocalDate to, Granularity granularity,
                             Map<Dimension, Set<String>> filters, List<Dimension> keys, Metric metric,
-                            TagAliases aliases) {
+                            TagAliases aliases, Allocator.StoreRouting routing) {
 
         /** Copies the filters and keys. */
         public Selection {
@@ -372,6 +408,12 @@ public final class ColumnarStore {
             keys = List.copyOf(keys);
             java.util.Objects.requireNonNull(metric, "metric");
             java.util.Objects.requireNonNull(aliases, "aliases");
+        }
+
+        /** A selection without routing. */
+        public Selection(LocalDate from, LocalDate to, Granularity granularity, Map<Dimension, Set<String>> filters,
+                         List<Dimension> keys, Metric metric, TagAliases aliases) {
+            this(from, to, granularity, filters, keys, metric, aliases, null);
         }
 
         /** A selection of billed costs, tags read without aliases. */

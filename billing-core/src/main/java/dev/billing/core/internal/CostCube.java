@@ -65,6 +65,7 @@ public final class CostCube implements RollupSink {
     private Currency lastCurrency;
     private int lastCurrencyId;
     private int lastBucketDay;
+    private List<CostCellColumns> targetRows;
 
     /**
      * @param granularity how dates are bucketed
@@ -94,6 +95,11 @@ public final class CostCube implements RollupSink {
         this.allocator = allocator;
         this.router = allocator == null ? null : allocator.router(this);
         this.routedKey = new int[width];
+    }
+
+    /** @return the allocator whose cells this cube holds, or null */
+    Allocator allocator() {
+        return allocator;
     }
 
     /** @return a router of this cube's keys for one thread, or null when the cube has no allocator */
@@ -225,7 +231,27 @@ public final class CostCube implements RollupSink {
      * @param big the sum's exact remainder, or null
      */
     synchronized void add(int[] cell, long units, int scale, BigDecimal big) {
-        sums.add(cell, cell[width - 1], units, scale, big, BOTH);
+        add(cell, units, scale, big, true);
+    }
+
+    /**
+     * Adds a sum to a cell given by ids of this cube's dictionaries: to its project's series, and to its row unless
+     * told not to.
+     */
+    synchronized void add(int[] cell, long units, int scale, BigDecimal big, boolean toRow) {
+        sums.add(cell, cell[width - 1], units, scale, big, toRow ? BOTH : SERIES);
+    }
+
+    /**
+     * Adds a sum to the row of a cell given by ids of this cube's dictionaries, already routed (an allocator's cube
+     * reads its rows only).
+     *
+     * @param cell bucket (its first day), project, group-by values, route, currency
+     * @param units the sum's long part, in units of {@code scale}
+     * @param big the sum's exact remainder, or null
+     */
+    synchronized void addRow(int[] cell, long units, int scale, BigDecimal big) {
+        sums.add(cell, cell[width - 1], units, scale, big, ROWS);
     }
 
     /**
@@ -233,9 +259,24 @@ public final class CostCube implements RollupSink {
      *
      * @param cell bucket (its first day), project, group-by values, currency
      */
-    synchronized void add(int[] cell, BigDecimal amount) {
+    synchronized void add(int[] cell, BigDecimal amount, boolean toRow) {
         System.arraycopy(cell, 0, key, 0, width);
-        add(cell[width - 1], amount, BOTH);
+        add(cell[width - 1], amount, toRow ? BOTH : SERIES);
+    }
+
+    /**
+     * For an allocator's cube: the rows of the query asked, raw, that a store handed over with routed cells that
+     * make the projects' series only ({@link Allocator.StoreRouting#rowsQuery()}).
+     *
+     * @param rows blocks of rows of the asked query (key columns its group-by values)
+     */
+    synchronized void targetRows(List<CostCellColumns> rows) {
+        this.targetRows = List.copyOf(rows);
+    }
+
+    /** @return the rows a store handed over with its routed cells, or null */
+    synchronized List<CostCellColumns> targetRows() {
+        return targetRows;
     }
 
     /** @return the key width: bucket, project, group-by values, currency */

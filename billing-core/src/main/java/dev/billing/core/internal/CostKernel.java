@@ -26,14 +26,21 @@ import java.util.Set;
  *
  * <p>A tag dimension's digit is the id of the row's value of that key in a dictionary made for the query: each
  * tag set of the store is read once (through the query's aliases) into that id, so a row costs one array lookup.
+ *
+ * <p>A selection with an allocator's routing ({@link Allocator.StoreRouting}) has one more digit, each row's route
+ * (routed project, rule, split), decided before the sums, chunk by chunk and column at a time: the rules accepting a
+ * row are the AND of its values' bitsets, taken once per distinct value of the store's dictionaries.
  */
 final class CostKernel {
     private static final int LOCAL_LIMIT = 1 << 18;
     private static final int BUCKET = -1;
     private static final int CURRENCY = -2;
+    /** The digit of a row's route, when the selection routes ({@link Allocator.StoreRouting}). */
+    private static final int ROUTE = -3;
     /** The digit of the query's tag dimension {@code t} is {@code TAG - t}. */
-    private static final int TAG = -3;
-    private static final int DIMENSIONS = Dimension.Fixed.values().length;
+    private static final int TAG = -4;
+    private static final Dimension.Fixed[] DIMENSION = Dimension.Fixed.values();
+    private static final int DIMENSIONS = DIMENSION.length;
 
     private final ColumnarStore store;
     private final List<Chunk> chunks;
@@ -61,6 +68,38 @@ final class CostKernel {
     private final Metric metric;
     private final int[] bucketOfDay;
     private final int[] bucketStart;
+    /** Decides each row's route, or null when the selection does not route. */
+    private final Allocator.StoreRouting routing;
+    /** The digits (as {@link #digits} names them) of the values the routing reads. */
+    private final int[] routeReads;
+    /**
+     * Per word of a rule bitset, per index of {@link #routeReads}: the bitset word of each value id of that dimension
+     * (of each tag set, for a tag).
+     */
+    private final long[][][] ruleBits;
+    /** The same for the splits. */
+    private final long[][][] splitBits;
+    /** Scratch of {@link #route}: each row's rule and routed project. */
+    private int[] ruleOfRow = new int[0];
+    private int[] projectOfRow;
+    /** Per routed project id: the splits whose source accepts it, or null when not asked yet. */
+    private long[][] splitsOfProject = new long[16][];
+    /** Per rule: the index in {@link #routeReads} of the tag it takes its project from, or -1. */
+    private final int[] fromTagRead;
+    /** Per tag dimension: per value id, 1 + the routed project id of that value (0: not looked up yet). */
+    private final int[][] tagProjects;
+    /** Per chunk of {@link #chunks}: each row's route id, or null for a chunk no row of which is summed. */
+    private int[][] routeOfRow;
+    /** The route ids of the chunk being processed. */
+    private int[] chunkRoutes;
+    /** Its distinct route ids, and each row's index among them: a chunk's local key reads the index. */
+    private int[] chunkRouteIds = new int[0];
+    private int[] chunkRouteIndex;
+    private int chunkRouteCount;
+    /** Per route id: its index in {@link #chunkRouteIds}, or -1; reset after each chunk. */
+    private int[] routeIndex = new int[0];
+    /** Whether the chunk being processed is summed by local keys. */
+    private boolean localKeys;
 
     private long[] keys = new long[0];
     private long[] localSums = new long[0];
@@ -84,6 +123,13 @@ final class CostKernel {
         Granularity granularity = selection.granularity();
         List<Dimension> groupBy = selection.keys();
         Map<Dimension, Set<String>> filters = selection.filters();
+        this.routing = selection.routing();
+        List<Dimension> routed = routing == null ? List.of() : routing.reads();
+        for (Dimension d : routed) {
+            if (d instanceof Dimension.Tag t && !tags.contains(t)) {
+                tags.add(t);
+            }
+        }
         for (Dimension d : groupBy) {
             if (d instanceof Dimension.Tag t && !tags.contains(t)) {
                 tags.add(t);
@@ -98,7 +144,15 @@ final class CostKernel {
         tagValueOfSet = new int[tags.size()][];
         tagAllowed = new boolean[tags.size()][];
         readTags(store.tagSets(), selection.aliases(), filters);
-        int n = groupBy.size() + (granularity == null ? 1 : 2);
+        routeReads = routed.stream().mapToInt(d -> d instanceof Dimension.Fixed f ? f.ordinal()
+                : TAG - tags.indexOf((Dimension.Tag) d)).toArray();
+        ruleBits = routing == null ? new long[0][][] : bitsPerValue(routing.ruleWords(), routing::ruleBits);
+        splitBits = routing == null ? new long[0][][] : bitsPerValue(routing.splitWords(), routing::splitBits);
+        tagProjects = new int[tags.size()][0];
+        fromTagRead = routing == null ? new int[0] : java.util.stream.IntStream.range(0, routing.rules())
+                .map(routing::fromTag).toArray();
+        int keys = groupBy.size() + (routing == null ? 0 : 1);
+        int n = keys + (granularity == null ? 1 : 2);
         int[] given = new int[n];
         long[] givenRadix = new long[n];
         int j = 0;
@@ -120,7 +174,7 @@ final class CostKernel {
         } else {
             bucketStart = null;
         }
-        keyDictionary = new Dictionary[groupBy.size()];
+        keyDictionary = new Dictionary[keys];
         for (int k = 0; k < groupBy.size(); k++) {
             Dimension d = groupBy.get(k);
             if (d instanceof Dimension.Fixed f) {
@@ -132,6 +186,11 @@ final class CostKernel {
                 keyDictionary[k] = tagValues[t];
             }
             givenRadix[j++] = Math.max(1, keyDictionary[k].size());
+        }
+        if (routing != null) {
+            // the route ids are the routing's own (no dictionary); the radix is known once the rows are routed (run)
+            given[j] = ROUTE;
+            givenRadix[j++] = 1;
         }
         given[j] = CURRENCY;
         givenRadix[j] = Math.max(1, store.currencyCount());
@@ -146,7 +205,7 @@ final class CostKernel {
         Arrays.sort(order, (a, b) -> Long.compare(constant[b], constant[a]));
         this.digits = new int[n];
         this.radix = new long[n];
-        this.keyDigit = new int[groupBy.size()];
+        this.keyDigit = new int[keys];
         int bucket = -1;
         int currency = -1;
         int firstKey = granularity == null ? 0 : 1;
@@ -174,6 +233,32 @@ final class CostKernel {
         filtered = fixedFilters.toArray(Dimension.Fixed[]::new);
         offset = new int[n];
         localRadix = new long[n];
+    }
+
+    /**
+     * @param bits the bitset of a value of the dimension at an index of {@link #routeReads}
+     * @return per word, per index of {@link #routeReads}, the word of each value id of that dimension (for a tag, of
+     *     the value of each tag set)
+     */
+    private long[][][] bitsPerValue(int words, java.util.function.BiFunction<Integer, String, long[]> bits) {
+        long[][][] out = new long[words][routeReads.length][];
+        for (int j = 0; j < routeReads.length; j++) {
+            int digit = routeReads[j];
+            int[] valueOf = digit <= TAG ? tagValueOfSet[TAG - digit] : null;
+            Dictionary values = digit <= TAG ? tagValues[TAG - digit] : store.dictionary(DIMENSION[digit]);
+            long[][] ofValue = new long[values.size()][];
+            for (int id = 0; id < ofValue.length; id++) {
+                ofValue[id] = bits.apply(j, values.value(id));
+            }
+            int ids = valueOf != null ? valueOf.length : ofValue.length;
+            for (int w = 0; w < words; w++) {
+                long[] word = out[w][j] = new long[Math.max(1, ids)];
+                for (int id = 0; id < ids; id++) {
+                    word[id] = ofValue[valueOf != null ? valueOf[id] : id][w];
+                }
+            }
+        }
+        return out;
     }
 
     /** Reads each tag set's value of each of the query's tag keys, once, and whether it passes the filters. */
@@ -214,6 +299,9 @@ final class CostKernel {
         if (digit == CURRENCY) {
             return c.minCurrency == c.maxCurrency;
         }
+        if (digit == ROUTE) {
+            return false;
+        }
         if (digit <= TAG) {
             return c.tagSets == null;
         }
@@ -234,10 +322,22 @@ final class CostKernel {
         for (Chunk c : chunks) {
             rows += c.size;
         }
+        if (routing != null) {
+            routeOfRow = new int[chunks.size()][];
+            for (int i = 0; i < chunks.size() && to > from; i++) {
+                routeOfRow[i] = skips(chunks.get(i)) ? null : route(chunks.get(i));
+            }
+            for (int j = 0; j < digits.length; j++) {
+                if (digits[j] == ROUTE) {
+                    radix[j] = Math.max(1, routing.routes());
+                }
+            }
+        }
         cells = new CellTable(keySpace(), rows);
         if (to > from) {
-            for (Chunk c : chunks) {
-                process(c);
+            for (int i = 0; i < chunks.size(); i++) {
+                chunkRoutes = routeOfRow == null ? null : routeOfRow[i];
+                process(chunks.get(i));
             }
         }
         cells.forEach((key, sum, big) -> {
@@ -251,49 +351,212 @@ final class CostKernel {
                 runs);
     }
 
-    private void process(Chunk c) {
-        Chunk.Costs costs = c.costs(metric);
-        if (c.size == 0 || c.maxDay < from || c.minDay >= to || costs == null) {
-            return;
+    /** @return whether none of a chunk's rows can be summed: none in the period, none with the metric, or filtered */
+    private boolean skips(Chunk c) {
+        if (c.size == 0 || c.maxDay < from || c.minDay >= to || c.costs(metric) == null) {
+            return true;
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
-                return;
+                return true;
             }
         }
         for (boolean[] ok : tagAllowed) {
             if (ok != null && c.tagSets == null && !ok[0]) {
-                return;
+                return true;
             }
         }
-        long localSize = 1;
-        for (int j = 0; j < digits.length; j++) {
-            int lo;
-            int hi;
-            if (digits[j] == BUCKET) {
-                lo = bucketOfDay[Math.max(c.minDay, from) - from];
-                hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
-            } else if (digits[j] == CURRENCY) {
-                lo = c.minCurrency;
-                hi = c.maxCurrency;
-            } else if (digits[j] <= TAG) {
-                int[] valueOf = tagValueOfSet[TAG - digits[j]];
-                if (c.tagSets == null) {
-                    lo = hi = valueOf[0];
-                } else {
-                    // the values of the chunk's range of set ids: a bound on its rows' values
-                    lo = Integer.MAX_VALUE;
-                    hi = Integer.MIN_VALUE;
-                    for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
-                        lo = Math.min(lo, valueOf[set]);
-                        hi = Math.max(hi, valueOf[set]);
-                    }
+        return false;
+    }
+
+    /** @return the smallest (high half) and largest (low half) value of a digit among a chunk's rows, or bounds of them */
+    private long bounds(Chunk c, int digit) {
+        int lo;
+        int hi;
+        if (digit == BUCKET) {
+            lo = bucketOfDay[Math.max(c.minDay, from) - from];
+            hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+        } else if (digit == CURRENCY) {
+            lo = c.minCurrency;
+            hi = c.maxCurrency;
+        } else if (digit == ROUTE) {
+            // a local key reads the index among the chunk's routes (a global one, the route id)
+            lo = 0;
+            hi = chunkRouteCount - 1;
+        } else if (digit <= TAG) {
+            int[] valueOf = tagValueOfSet[TAG - digit];
+            if (c.tagSets == null) {
+                lo = hi = valueOf[0];
+            } else {
+                // the values of the chunk's range of set ids: a bound on its rows' values
+                lo = Integer.MAX_VALUE;
+                hi = Integer.MIN_VALUE;
+                for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
+                    lo = Math.min(lo, valueOf[set]);
+                    hi = Math.max(hi, valueOf[set]);
+                }
+            }
+        } else {
+            lo = c.min(digit);
+            hi = c.max(digit);
+        }
+        return ((long) lo << 32) | (hi & 0xFFFFFFFFL);
+    }
+
+    /**
+     * Decides the route of each of a chunk's rows as a live report's router does, column at a time: the rules
+     * accepting each row are the AND of the bitsets of its values ({@link #ruleBits}, one per distinct value), the
+     * first deciding; then its project (the rule's, the tag's value for a rule taking it from a tag, else the
+     * registered one) and its split likewise.
+     *
+     * @return each row's route id ({@link Allocator.StoreRouting#route})
+     */
+    private int[] route(Chunk c) {
+        int n = c.size;
+        if (keys.length < n) {
+            keys = new long[Chunk.MAX_ROWS];
+        }
+        long[] acc = keys;
+        if (ruleOfRow.length < n) {
+            ruleOfRow = new int[Chunk.MAX_ROWS];
+            projectOfRow = new int[Chunk.MAX_ROWS];
+        }
+        int[] rule = ruleOfRow;
+        Arrays.fill(rule, 0, n, -1);
+        String registered = store.dictionary(Dimension.Fixed.PROJECT)
+                .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
+        long[] registeredBits = routing.ruleBits(-1, registered);
+        for (int w = 0; w < ruleBits.length; w++) {
+            Arrays.fill(acc, 0, n, registeredBits[w]);
+            for (int j = 0; j < routeReads.length; j++) {
+                and(c, acc, n, routeReads[j], ruleBits[w][j]);
+            }
+            for (int i = 0; i < n; i++) {
+                if (rule[i] < 0 && acc[i] != 0) {
+                    rule[i] = (w << 6) + Long.numberOfTrailingZeros(acc[i]);
+                }
+            }
+        }
+        int own = routing.project(registered);
+        int[] project = projectOfRow;
+        for (int i = 0; i < n; i++) {
+            int r = rule[i];
+            project[i] = r < 0 ? own : routing.target(r) >= 0 ? routing.target(r) : tagProject(c, r, i);
+        }
+        int[] out = new int[n];
+        if (splitBits.length == 0) {
+            for (int i = 0; i < n; i++) {
+                out[i] = routing.route(project[i], rule[i], -1);
+            }
+            return out;
+        }
+        // the split, in out until the route replaces it
+        int[] split = out;
+        Arrays.fill(split, -1);
+        for (int w = 0; w < splitBits.length; w++) {
+            Arrays.fill(acc, 0, n, -1L);
+            for (int j = 0; j < routeReads.length; j++) {
+                and(c, acc, n, routeReads[j], splitBits[w][j]);
+            }
+            for (int i = 0; i < n; i++) {
+                long bits = acc[i] & splitBitsOfProject(project[i])[w];
+                if (split[i] < 0 && bits != 0) {
+                    split[i] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = routing.route(project[i], rule[i], split[i]);
+        }
+        return out;
+    }
+
+    /** Numbers the distinct routes of the chunk being processed ({@link #chunkRouteIds}, {@link #chunkRouteIndex}). */
+    private void indexRoutes(int n) {
+        if (routeIndex.length < routing.routes()) {
+            routeIndex = new int[routing.routes()];
+            Arrays.fill(routeIndex, -1);
+        }
+        if (chunkRouteIndex == null || chunkRouteIndex.length < n) {
+            chunkRouteIndex = new int[Chunk.MAX_ROWS];
+        }
+        for (int k = 0; k < chunkRouteCount; k++) {
+            routeIndex[chunkRouteIds[k]] = -1;
+        }
+        chunkRouteCount = 0;
+        for (int i = 0; i < n; i++) {
+            int route = chunkRoutes[i];
+            int k = routeIndex[route];
+            if (k < 0) {
+                if (chunkRouteCount == chunkRouteIds.length) {
+                    chunkRouteIds = Arrays.copyOf(chunkRouteIds, Math.max(8, chunkRouteCount * 2));
+                }
+                k = routeIndex[route] = chunkRouteCount;
+                chunkRouteIds[chunkRouteCount++] = route;
+            }
+            chunkRouteIndex[i] = k;
+        }
+    }
+
+    /** @return the splits whose source accepts a routed project (a routed project id) */
+    private long[] splitBitsOfProject(int project) {
+        if (project >= splitsOfProject.length) {
+            splitsOfProject = Arrays.copyOf(splitsOfProject, Math.max(project + 1, splitsOfProject.length * 2));
+        }
+        long[] bits = splitsOfProject[project];
+        return bits != null ? bits : (splitsOfProject[project] = routing.splitBitsOfProject(project));
+    }
+
+    /** For each of a chunk's first {@code n} rows: {@code acc[i] &= bits[the row's value id of the digit]}. */
+    private void and(Chunk c, long[] acc, int n, int digit, long[] bits) {
+        if (digit <= TAG) {
+            // a tag's bits are per tag set (see the constructor)
+            if (c.tagSets == null) {
+                long v = bits[0];
+                for (int i = 0; i < n; i++) {
+                    acc[i] &= v;
                 }
             } else {
-                lo = c.min(digits[j]);
-                hi = c.max(digits[j]);
+                c.tagSets.andMapped(acc, n, bits);
             }
+        } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
+            long v = bits[c.constants[digit]];
+            for (int i = 0; i < n; i++) {
+                acc[i] &= v;
+            }
+        } else {
+            c.columns[digit].andMapped(acc, n, bits);
+        }
+    }
+
+    /** @return the routed project of row {@code i}, matched by rule {@code r} that takes its project from a tag */
+    private int tagProject(Chunk c, int r, int i) {
+        int t = TAG - routeReads[fromTagRead[r]];
+        int value = tagValueOfSet[t][c.tagSets == null ? 0 : c.tagSets.get(i)];
+        int[] ids = tagProjects[t];
+        if (value >= ids.length) {
+            ids = tagProjects[t] = Arrays.copyOf(ids, Math.max(value + 1, ids.length * 2));
+        }
+        if (ids[value] == 0) {
+            ids[value] = 1 + routing.project(tagValues[t].value(value));
+        }
+        return ids[value] - 1;
+    }
+
+    private void process(Chunk c) {
+        if (skips(c)) {
+            return;
+        }
+        if (chunkRoutes != null) {
+            indexRoutes(c.size);
+        }
+        Chunk.Costs costs = c.costs(metric);
+        long localSize = 1;
+        for (int j = 0; j < digits.length; j++) {
+            long b = bounds(c, digits[j]);
+            int lo = (int) (b >> 32);
+            int hi = (int) b;
             offset[j] = lo;
             localRadix[j] = hi - lo + 1L;
             localSize *= localRadix[j];
@@ -301,19 +564,25 @@ final class CostKernel {
         // a dense result table is as cheap to add to as the local one when the chunk touches few of its
         // cells, and spares mapping every local cell back to its global key
         boolean local = localSize <= LOCAL_LIMIT && (!cells.isDense() || localSize * 2 <= c.size);
+        localKeys = local;
         int n = c.size;
         if (keys.length < n) {
             keys = new long[Chunk.MAX_ROWS];
         }
         long[] k = keys;
-        Arrays.fill(k, 0, n, 0);
+        // the first digit added multiplies what k held by 0: no pass to clear it first
+        boolean first = true;
         for (int j = 0; j < digits.length; j++) {
             if (local && localRadix[j] == 1) {
                 continue;
             }
             long r = local ? localRadix[j] : radix[j];
             int off = local ? offset[j] : 0;
-            addDigit(c, k, n, digits[j], r, off);
+            addDigit(c, k, n, digits[j], first ? 0 : r, off);
+            first = false;
+        }
+        if (first) {
+            Arrays.fill(k, 0, n, 0);
         }
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
@@ -367,6 +636,11 @@ final class CostKernel {
             byte[] col = c.currency;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + ((col[i] & 0xFF) - off);
+            }
+        } else if (digit == ROUTE) {
+            int[] route = localKeys ? chunkRouteIndex : chunkRoutes;
+            for (int i = 0; i < n; i++) {
+                k[i] = k[i] * r + (route[i] - off);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
             long v = c.constants[digit] - off;
@@ -461,7 +735,7 @@ final class CostKernel {
             long r = localRadix[j];
             long digit = r == 1 ? 0 : rest % r;
             rest = r == 1 ? rest : rest / r;
-            global += (digit + offset[j]) * stride;
+            global += (digits[j] == ROUTE ? chunkRouteIds[(int) digit] : digit + offset[j]) * stride;
             stride *= radix[j];
         }
         return global;

@@ -325,10 +325,18 @@ public final class InMemoryCostStore implements CostStore {
 
     /**
      * Hands on the sums as the kernel summed them, in its columns: the cells, or, when their cross product of
-     * projects and group-by values is much larger, the two roll-ups a report shows.
+     * projects and group-by values is much larger, the two roll-ups a report shows. For an allocated report (a cube
+     * of an {@link Allocator}), the kernel decides each line item's route once per distinct combination of the
+     * values the rules read and hands over the routed cells, as few as the allocated report needs.
      */
     @Override
     public void aggregateRollups(CostQuery query, Collection<ServiceAccountId> accounts, RollupSink sink) {
+        if (sink instanceof CostCube cube && cube.allocator() != null) {
+            // an allocated report's cells: the kernel routes each line item as it sums it
+            Allocator.StoreRouting routing = cube.allocator().storeRouting();
+            columns.routed(query, accounts, routing, cube);
+            return;
+        }
         List<CostCell> totals = new ArrayList<>();
         if (!fromWindowTotals(query, accounts, totals::add)) {
             columns.rollups(query, accounts, sink);

@@ -109,6 +109,28 @@ final class PackedInts {
         }
     }
 
+    /** For each of the first {@code n} rows: {@code acc[i] &= map[value]}. */
+    void andMapped(long[] acc, int n, long[] map) {
+        if (bytes != null) {
+            for (int i = 0; i < n; i++) {
+                acc[i] &= map[(bytes[i] & 0xFF) + min];
+            }
+        } else if (shorts != null) {
+            for (int i = 0; i < n; i++) {
+                acc[i] &= map[(shorts[i] & 0xFFFF) + min];
+            }
+        } else if (ints != null) {
+            for (int i = 0; i < n; i++) {
+                acc[i] &= map[ints[i]];
+            }
+        } else {
+            long v = map[min];
+            for (int i = 0; i < n; i++) {
+                acc[i] &= v;
+            }
+        }
+    }
+
     /** For each of the first {@code n} rows whose {@code ok[value - start]} is false: {@code k[i] = -1}. */
     void mask(long[] k, int n, boolean[] ok, int start) {
         if (bytes != null) {
