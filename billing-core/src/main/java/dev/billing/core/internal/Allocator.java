@@ -922,6 +922,11 @@ public final class Allocator {
         private final IdCache targetProject = new IdCache();
         private final IdCache targetCurrency = new IdCache();
         private final Map<Integer, Integer> targetBucket = new HashMap<>();
+        /** The last routed cell's bucket and the asked query's bucket of it. */
+        private int lastDay = Integer.MIN_VALUE;
+        private int lastBucket;
+        /** Per id of {@link #routedProjects}: its project, once made. */
+        private ProjectId[] routedProjectIds = new ProjectId[16];
         private boolean[] seenIds = new boolean[16];
         private final int[] key;
         /** Whether the rows were given (a store's raw rows): the routed cells then make the projects' series only. */
@@ -985,7 +990,7 @@ public final class Allocator {
                 }
                 if (split >= 0) {
                     sources.computeIfAbsent(new SourceKey(split, LocalDate.ofEpochDay(routed.key(c, 0)),
-                            inner.currency(currency), ProjectId.of(routedProjects.value(to))),
+                            inner.currency(currency), routedProject(to)),
                             s -> new ArrayList<>()).add(c);
                     continue;
                 }
@@ -1005,18 +1010,18 @@ public final class Allocator {
             }
             for (int c = 0; c < moves.size(); c++) {
                 moved.merge(new MoveKey(allocation.rules().get(moves.key(c, 0)).name(),
-                        ProjectId.of(value(0, moves.key(c, 1))), ProjectId.of(routedProjects.value(moves.key(c, 2))),
+                        ProjectId.of(value(0, moves.key(c, 1))), routedProject(moves.key(c, 2)),
                         inner.currency(moves.key(c, 3))), moves.value(c), BigDecimal::add);
             }
             Map<DayKey, BigDecimal> weightOf = new HashMap<>();
             for (int c = 0; weights != null && c < weights.size(); c++) {
                 weightOf.put(new DayKey(LocalDate.ofEpochDay(weights.key(c, 0)), inner.currency(weights.key(c, 2)),
-                        ProjectId.of(routedProjects.value(weights.key(c, 1)))), weights.value(c));
+                        routedProject(weights.key(c, 1))), weights.value(c));
             }
             sources.forEach((k, cells) -> divide(k, sourceCells(k, cells), weightOf, moved, this));
             for (int p = 0; p < seenIds.length; p++) {
                 if (seenIds[p]) {
-                    seen.add(ProjectId.of(routedProjects.value(p)));
+                    seen.add(routedProject(p));
                 }
             }
         }
@@ -1063,6 +1068,19 @@ public final class Allocator {
             return cell;
         }
 
+        /** @return the project of an id of {@link #routedProjects} */
+        private ProjectId routedProject(int id) {
+            if (id >= routedProjectIds.length) {
+                routedProjectIds = Arrays.copyOf(routedProjectIds, Math.max(routedProjectIds.length * 2, id + 1));
+            }
+            ProjectId p = routedProjectIds[id];
+            if (p == null) {
+                p = ProjectId.of(routedProjects.value(id));
+                routedProjectIds[id] = p;
+            }
+            return p;
+        }
+
         private void see(int project) {
             if (project >= seenIds.length) {
                 seenIds = Arrays.copyOf(seenIds, Math.max(seenIds.length * 2, project + 1));
@@ -1104,8 +1122,12 @@ public final class Allocator {
                     return false;
                 }
             }
-            key[0] = targetBucket.computeIfAbsent(day,
-                    d -> (int) target.granularity().bucketStart(LocalDate.ofEpochDay(d)).toEpochDay());
+            if (day != lastDay) {
+                lastBucket = targetBucket.computeIfAbsent(day,
+                        d -> (int) target.granularity().bucketStart(LocalDate.ofEpochDay(d)).toEpochDay());
+                lastDay = day;
+            }
+            key[0] = lastBucket;
             int p = targetProject.get(to);
             key[1] = p >= 0 ? p : targetProject.put(to, cube.projects.id(routedProjects.value(to)));
             for (int g = 0; g < groupBy.size() && !rowsGiven; g++) {

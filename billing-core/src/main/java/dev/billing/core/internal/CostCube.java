@@ -147,6 +147,26 @@ public final class CostCube implements RollupSink {
         }
 
         /**
+         * Adds a live partial's cells in its compact layout (bucket, middle, currency), a middle being the routed
+         * key without its bucket and currency (project, values, route columns) kept apart in {@code middles}. The
+         * cube has an allocator, which reads the rows only: the projects' series are not summed.
+         */
+        void addAll(CellSums partial, CellSums middles) {
+            int currencyAt = width - 1;
+            for (int c = 0; c < partial.size(); c++) {
+                cellKey[0] = partial.key(c, 0);
+                int mid = partial.key(c, 1);
+                for (int j = 1; j < currencyAt; j++) {
+                    cellKey[j] = middles.key(mid, j - 1);
+                }
+                int currency = partial.key(c, 2);
+                cellKey[currencyAt] = currency;
+                int scale = partial.scale(currency);
+                add(cellKey, currency, scale < 0 ? 0 : partial.units(c), Math.max(0, scale), partial.big(c), ROWS);
+            }
+        }
+
+        /**
          * Adds an amount to the cells of a key: its project's series cell, its row, or both.
          *
          * @param key bucket, project, group-by values, currency (only the part the roll-ups read need be set)
@@ -172,6 +192,14 @@ public final class CostCube implements RollupSink {
     /** @return new, empty roll-ups with this cube's key layout */
     Rollups newRollups() {
         return new Rollups();
+    }
+
+    /**
+     * @return the cube's own roll-ups, for one writer that fills them while nothing else adds to or reads the cube
+     *     (a live report's first shard, whose partials then need not be added again when the report is made)
+     */
+    Rollups ownRollups() {
+        return sums;
     }
 
     /** Adds roll-ups filled apart; thread-safe. */

@@ -9,6 +9,7 @@ import dev.billing.core.ServiceAccount;
 import dev.billing.core.spi.CostSink;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
  * A live report aggregated while the records stream in: the query is known before the first record
@@ -28,7 +30,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the report is made.
  *
  * <p>With an {@link Allocator}, the query is its inner query and each line item's key is routed as it arrives
- * ({@link Allocator.Router}), so that the cells are only those the allocated report needs.
+ * ({@link Allocator.Router}), so that the cells are only those the allocated report needs: a partial routes each
+ * distinct combination of the values read per line item once (a line item's route is a function of them and of
+ * the values constant for the account) and keeps its cells as (bucket, routed key's index, currency), the routed
+ * keys apart, expanded as the partial is committed. The allocator reads the cube's rows only, so its cube sums no
+ * project series.
  *
  * <p>Only what the query asks is computed: its period and filters are compiled once (filters on
  * a {@linkplain Dimension#perAccount() per-account} dimension are decided once per account, the others per
@@ -64,6 +70,8 @@ public final class LiveAggregation {
      * value is a valid hint.
      */
     private volatile int cellsHint = 64;
+    /** The most distinct combinations of values a committed partial routed (with an allocator): a hint likewise. */
+    private volatile int combinationsHint = 64;
 
     /** @param query what to report */
     public LiveAggregation(CostQuery query) {
@@ -107,10 +115,10 @@ public final class LiveAggregation {
                 try {
                     merged = true;
                     for (Shard s : shards) {
-                        if (s.sums != null) {
+                        if (s.sums != null && s != shards[0]) {
                             cube.addAll(s.sums);
-                            s.sums = null;
                         }
+                        s.sums = null;
                     }
                 } finally {
                     for (Shard s : shards) {
@@ -161,9 +169,16 @@ public final class LiveAggregation {
         if (sums.size() > cellsHint) {
             cellsHint = sums.size();
         }
+        if (partial.combinations != null && partial.combinations.size() > combinationsHint) {
+            combinationsHint = partial.combinations.size();
+        }
         Shard s = lockShard();
         try {
-            s.add(sums);
+            if (partial.middles != null) {
+                s.add(sums, partial.middles);
+            } else {
+                s.add(sums);
+            }
         } finally {
             s.lock.unlock();
         }
@@ -183,7 +198,11 @@ public final class LiveAggregation {
         return shards[first];
     }
 
-    /** The committed partials' sums, rolled up as the cube keeps them (per project, per row), guarded by its lock. */
+    /**
+     * The committed partials' sums, rolled up as the cube keeps them (per project, per row), guarded by its lock. The
+     * first shard fills the cube's own roll-ups (nothing else writes to the cube or reads it before {@link #cube()}),
+     * so that only the others are added to it when the report is made.
+     */
     private final class Shard {
         final ReentrantLock lock = new ReentrantLock();
         CostCube.Rollups sums;
@@ -194,9 +213,20 @@ public final class LiveAggregation {
                 throw new IllegalStateException("a partial committed after the report was made");
             }
             if (sums == null) {
-                sums = cube.newRollups();
+                sums = this == shards[0] ? cube.ownRollups() : cube.newRollups();
             }
             sums.addAll(partial);
+        }
+
+        /** Adds a partial's compact cells (bucket, middle, currency) whose middles are in {@code middles}. */
+        void add(CellSums partial, CellSums middles) {
+            if (merged) {
+                throw new IllegalStateException("a partial committed after the report was made");
+            }
+            if (sums == null) {
+                sums = this == shards[0] ? cube.ownRollups() : cube.newRollups();
+            }
+            sums.addAll(partial, middles);
         }
     }
 
@@ -210,6 +240,24 @@ public final class LiveAggregation {
         /** Routes each line item's key when there is an allocator (into {@link #routed}), else null. */
         private final Allocator.Router router = cube.newRouter();
         private final int[] routed = router == null ? null : new int[cube.width()];
+        /**
+         * With an allocator, created with the first line item: the distinct combinations of a line item's values
+         * (the ids at {@link #vary}) seen in this partial, each routed once (a line item's route is a function of
+         * them and of the values constant for the account).
+         */
+        private CellSums combinations;
+        /** Per combination: its routed key's middle in {@link #middles}. */
+        private int[] middleOf;
+        /**
+         * With an allocator: the distinct middles (project, values, route columns: the routed key without bucket
+         * and currency) of this partial's routed keys. The partial's cells are then (bucket, middle, currency).
+         */
+        private final CellSums middles = router == null ? null : new CellSums(cube.width() - 2, 64);
+        /** With an allocator: the positions of the inner cube's group-by values read per line item. */
+        private final int[] vary;
+        private final int[] combination;
+        private final int[] middle = router == null ? null : new int[cube.width() - 2];
+        private final int[] compact = router == null ? null : new int[3];
         private int lastCell = -1;
         /**
          * Per group-by key: the fixed dimension to encode per record, or null when it is constant for the account or
@@ -249,6 +297,9 @@ public final class LiveAggregation {
                     ids[k] = new ValueIds(cube.keyValues[k]);
                 }
             }
+            vary = router == null ? null : IntStream.range(0, groupBy.size())
+                    .filter(k -> encode[k] != null || groupBy.get(k) instanceof Dimension.Tag).toArray();
+            combination = router == null ? null : new int[Math.max(1, vary.length)];
         }
 
         private LiveAggregation owner() {
@@ -299,8 +350,8 @@ public final class LiveAggregation {
             int w = k.length;
             k[w - 1] = cur;
             if (router != null) {
-                router.route(k, 2, routed);
-                k = routed;
+                k = routedCell(k, cur);
+                w = 3;
             }
             if (sums == null) {
                 sums = new CellSums(w, cellsHint);
@@ -329,6 +380,39 @@ public final class LiveAggregation {
                 lastFilterValue[f] = v;
             }
             return lastFilterResult[f];
+        }
+
+        /**
+         * @param k a line item's key in the inner cube's layout (route columns unset)
+         * @param cur its currency id
+         * @return its cell in this partial's compact layout: (bucket, middle of its routed key, currency)
+         */
+        private int[] routedCell(int[] k, int cur) {
+            if (combinations == null) {
+                combinations = new CellSums(combination.length, combinationsHint);
+                middleOf = new int[Math.max(16, combinationsHint)];
+            }
+            for (int v = 0; v < vary.length; v++) {
+                combination[v] = k[2 + vary[v]];
+            }
+            int known = combinations.size();
+            int c = combinations.cell(combination);
+            int mid;
+            if (c < known) {
+                mid = middleOf[c];
+            } else {
+                router.route(k, 2, routed);
+                System.arraycopy(routed, 1, middle, 0, middle.length);
+                mid = middles.cell(middle);
+                if (c >= middleOf.length) {
+                    middleOf = Arrays.copyOf(middleOf, middleOf.length * 2);
+                }
+                middleOf[c] = mid;
+            }
+            compact[0] = k[0];
+            compact[1] = mid;
+            compact[2] = cur;
+            return compact;
         }
 
         private static boolean same(int[] a, int[] b) {
