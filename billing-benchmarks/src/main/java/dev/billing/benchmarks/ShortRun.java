@@ -124,7 +124,8 @@ public final class ShortRun {
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(3)
                 .measurementTime(TimeValue.seconds(1))
-                .shouldFailOnError(true);
+                // a benchmark that fails (the roll-up under -Xmx64m) is reported as not measured, the others still run
+                .shouldFailOnError(false);
         if (forks == 0) {
             options.forks(0);
         }
