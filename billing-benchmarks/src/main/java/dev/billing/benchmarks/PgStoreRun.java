@@ -266,16 +266,35 @@ public final class PgStoreRun {
                         null).build()) {
                     CostSync sync = CostSync.builder(billing).store(store).monthsBack(2)
                             .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+                    long server0 = serverCpuMillis();
+                    long jvm0 = jvmCpuMillis();
                     long t0 = System.nanoTime();
                     SyncSummary summary = sync.sync();
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    long jvm = jvmCpuMillis() - jvm0;
+                    long server = serverCpuMillis() - server0;
                     if (!summary.isComplete()) {
                         throw new IllegalStateException("sync incomplete " + summary);
                     }
                     StoreBenchmark.check(sync.report(query), reference, StoreBenchmark.Kind.postgres);
                     double rate = summary.records() / seconds;
-                    System.out.printf(Locale.ROOT, "run %2d: %,d line items in %.0f ms: %,.0f line items/s; load %s%n",
-                            r, summary.records(), seconds * 1e3, rate, load());
+                    System.out.printf(Locale.ROOT, "run %2d: %,d line items in %.0f ms: %,.0f line items/s; CPU: JVM %d ms,"
+                            + " PostgreSQL %d ms; load %s%n", r, summary.records(), seconds * 1e3, rate, jvm, server,
+                            load());
+                    if (r == rounds - 1) {
+                        try (Connection c = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres", db),
+                                "postgres", null); Statement s = c.createStatement();
+                             ResultSet rs = s.executeQuery("SELECT 'cost_line', COUNT(*) FROM cost_line UNION ALL"
+                                     + " SELECT 'cost_month', COUNT(*) FROM cost_month UNION ALL SELECT"
+                                     + " 'cost_window_service', COUNT(*) FROM cost_window_service UNION ALL SELECT"
+                                     + " 'cost_window_project', COUNT(*) FROM cost_window_project UNION ALL SELECT"
+                                     + " 'cost_window_total', COUNT(*) FROM cost_window_total UNION ALL SELECT"
+                                     + " 'cost_tag', COUNT(*) FROM cost_tag")) {
+                            while (rs.next()) {
+                                System.out.println("  rows: " + rs.getString(1) + " " + rs.getLong(2));
+                            }
+                        }
+                    }
                     if (r >= 0) {
                         rates.add(rate);
                     }
@@ -289,6 +308,41 @@ public final class PgStoreRun {
             double[] s = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf(Locale.ROOT, "sync into PostgreSQL: best %,.0f, median %,.0f, worst %,.0f line items/s"
                     + " over %d runs%n", s[s.length - 1], s[s.length / 2], s[0], s.length);
+        }
+    }
+
+    private static long jvmCpuMillis() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+    }
+
+    /**
+     * @return the CPU time of the embedded server's processes, in ms: the postmaster's own and its reaped children's
+     *     (utime, stime, cutime, cstime of /proc/pid/stat) and those of its live children
+     */
+    private static long serverCpuMillis() {
+        String dir = System.getProperty("pg.dir", "/tmp/pg-store-run");
+        ProcessHandle postmaster = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(c -> c.contains(dir) && c.contains("postgres")).orElse(false)).findFirst().orElse(null);
+        if (postmaster == null) {
+            return -1;
+        }
+        long ticks = ticks(postmaster.pid(), true);
+        for (ProcessHandle child : postmaster.children().toList()) {
+            ticks += ticks(child.pid(), false);
+        }
+        return ticks * 10;    // USER_HZ 100
+    }
+
+    private static long ticks(long pid, boolean reaped) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields from state (3rd): utime is the 14th field, so index 11 here
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return reaped ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 
