@@ -113,6 +113,11 @@ public final class PgStoreRun {
                     StoreBenchmark.write(billing, store);
                     System.out.printf(Locale.ROOT, "1,000,000 line items written in %.0f s%n",
                             (System.nanoTime() - t0) / 1e9);
+                    // as StoreShortRun: the statistics autovacuum gathers within a minute or so of the writes
+                    try (Connection c = java.sql.DriverManager.getConnection(System.getProperty("pg.url"), "postgres",
+                            null); Statement s = c.createStatement()) {
+                        s.execute("ANALYZE");
+                    }
                 }
                 Map<String, CostSync> contenders = new LinkedHashMap<>();
                 contenders.put("serial", CostSync.builder(billing).store(new Serial(store))
