@@ -283,9 +283,9 @@ public final class PgStoreRun {
                     }
                     StoreBenchmark.check(sync.report(query), reference, StoreBenchmark.Kind.postgres);
                     double rate = summary.records() / seconds;
-                    System.out.printf(Locale.ROOT, "run %2d: %,d line items in %.0f ms: %,.0f line items/s; CPU: JVM %d ms,"
-                            + " PostgreSQL %d ms; load %s%n", r, summary.records(), seconds * 1e3, rate, jvm, server,
-                            load());
+                    System.out.printf(Locale.ROOT, "run %2d: %,d line items in %.0f ms: %,.0f line items/s;"
+                            + " CPU: JVM %d ms, PostgreSQL %d ms; load %s%n", r, summary.records(), seconds * 1e3, rate,
+                            jvm, server, load());
                     if (r == rounds - 1) {
                         try (Connection c = java.sql.DriverManager.getConnection(postgres.getJdbcUrl("postgres", db),
                                 "postgres", null); Statement s = c.createStatement();

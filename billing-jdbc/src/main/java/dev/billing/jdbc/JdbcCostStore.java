@@ -117,7 +117,7 @@ public final class JdbcCostStore implements CostStore {
     private final WindowWriter writer;
     private final WindowLeases leases;
     private final AlertLog alerts;
-    /** PostgreSQL with two connections or more to read a report's coverage and sums on: see {@link #concurrentReads}. */
+    /** PostgreSQL, with two connections or more for a report's coverage and sums: see {@link #concurrentReads}. */
     private final boolean concurrentReads;
 
     private JdbcCostStore(Builder b) {
@@ -400,7 +400,8 @@ public final class JdbcCostStore implements CostStore {
     /**
      * On PostgreSQL, yes (unless the store's own pool keeps one connection): the server reads a report's coverage and
      * its sums on two connections at the same time, and the report waits for the longer of the two statements
-     * instead of both. Not on H2, whose statements run on the JVM's own threads.
+     * instead of both: a report then holds two connections at once (a {@link Builder#dataSource DataSource} of one
+     * connection makes the second read wait for the first). Not on H2, whose statements run on the JVM's own threads.
      */
     @Override
     public boolean concurrentReads() {
