@@ -199,12 +199,22 @@ public final class PgStoreRun {
                     st.execute("ANALYZE");
                 }
             }
-            for (String sql : List.of(coverage, sums)) {
+            List<String> statements = new ArrayList<>(List.of(coverage, sums));
+            if (System.getProperty("pg.alt") != null) {
+                statements.add(System.getProperty("pg.alt"));   // its parameters named by -Dpg.altParams=a,f,l
+            }
+            for (String sql : statements) {
                 for (int i = 0; i < 4; i++) {
                     try (java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
-                        ps.setObject(1, array);
-                        ps.setObject(2, first.atDay(1));
-                        ps.setObject(3, last.atDay(1));
+                        String[] names = sql == coverage || sql == sums ? new String[] {"a", "f", "l"}
+                                : System.getProperty("pg.altParams", "a,f,l").split(",");
+                        for (int p = 0; p < names.length; p++) {
+                            ps.setObject(p + 1, switch (names[p]) {
+                                case "a" -> array;
+                                case "f" -> first.atDay(1);
+                                default -> last.atDay(1);
+                            });
+                        }
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 String l = rs.getString(1);
