@@ -12,6 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -38,25 +45,121 @@ final class StoreReports {
         this.staleAfter = staleAfter;
     }
 
+    /**
+     * Daemon threads for the sums of a report read at the same time as its coverage ({@link #concurrentReport}): a
+     * thread per report in flight, ended after a minute idle.
+     */
+    private static final ExecutorService SUMS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "billing-store-report-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+
     /** See {@link CostSync#report}. */
     CostReport report(CostQuery asked) {
         ReportScope scope = ReportScope.of(asked, tagAliases, accounts, allocation);
+        if (store.concurrentReads()) {
+            return concurrentReport(scope);
+        }
         List<ServiceAccountId> synced = new ArrayList<>();
         List<AccountCoverage> coverage = coverage(scope, synced);
         CostCube cube = scope.cube();
         if (!synced.isEmpty()) {
-            try {
-                store.aggregateRollups(scope.fetched(), synced, cube);
-            } catch (InvalidRequestException e) {
-                if (scope.tagsReadForAllocation()) {
-                    throw new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
-                            + " which this cost store cannot report by; use a store that keeps tags, or raw costs: "
-                            + e.getMessage(), null, e);
-                }
-                throw e;
-            }
+            sums(scope, synced, cube);
         }
         return scope.report(cube, coverage);
+    }
+
+    /**
+     * The same report as {@link #report}, the store's sums read on another thread while its coverage is read on this
+     * one, so that the report waits for the longer of the two reads, not for both. The sums are read before coverage
+     * has said which accounts are synced: over every account in scope that is not failed for a metric its provider
+     * lacks (an account never synced holds no line items to sum). They are kept only when coverage then finds every
+     * one of those accounts synced; otherwise (an account never synced: it could hold a window of a month after the
+     * current one, or gain its first window between the two reads) they are thrown away and read again over the
+     * synced accounts only, as {@link #report} reads them: no cell of an account the report calls never synced
+     * reaches it. A failure of the early sums is thrown as {@link #report} throws it.
+     */
+    private CostReport concurrentReport(ReportScope scope) {
+        List<ServiceAccountId> candidates = new ArrayList<>(scope.accounts().size());
+        for (ServiceAccount a : scope.accounts()) {
+            if (CostAggregator.lacksMetric(scope.query(), a, providers) == null) {
+                candidates.add(a.id());
+            }
+        }
+        CostCube early = scope.cube();
+        CompletableFuture<Void> sums = candidates.isEmpty() ? null
+                : CompletableFuture.runAsync(() -> store.aggregateRollups(scope.fetched(), candidates, early), SUMS);
+        List<ServiceAccountId> synced = new ArrayList<>();
+        List<AccountCoverage> coverage;
+        try {
+            coverage = coverage(scope, synced);
+        } catch (RuntimeException | Error e) {
+            awaitQuietly(sums);     // the store's read ends with the report, not after it
+            throw e;
+        }
+        if (synced.isEmpty()) {
+            awaitQuietly(sums);
+            return scope.report(scope.cube(), coverage);
+        }
+        if (synced.size() == candidates.size()) {
+            try {
+                sums.join();
+            } catch (CompletionException e) {
+                rethrowSumsFailure(scope, e.getCause());
+            }
+            return scope.report(early, coverage);
+        }
+        awaitQuietly(sums);
+        CostCube cube = scope.cube();
+        sums(scope, synced, cube);
+        return scope.report(cube, coverage);
+    }
+
+    private void sums(ReportScope scope, List<ServiceAccountId> synced, CostCube cube) {
+        try {
+            store.aggregateRollups(scope.fetched(), synced, cube);
+        } catch (InvalidRequestException e) {
+            throw cannotReport(scope, e);
+        }
+    }
+
+    private InvalidRequestException cannotReport(ReportScope scope, InvalidRequestException e) {
+        if (scope.tagsReadForAllocation()) {
+            return new InvalidRequestException("the allocation (" + allocation.fingerprint() + ") reads tags,"
+                    + " which this cost store cannot report by; use a store that keeps tags, or raw costs: "
+                    + e.getMessage(), null, e);
+        }
+        return e;
+    }
+
+    private void rethrowSumsFailure(ReportScope scope, Throwable cause) {
+        if (cause instanceof InvalidRequestException e) {
+            throw cannotReport(scope, e);
+        }
+        if (cause instanceof RuntimeException e) {
+            throw e;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(cause);
+    }
+
+    /** Waits for the early sums to end, ignoring how (their result is not used). */
+    private static void awaitQuietly(CompletableFuture<Void> sums) {
+        if (sums != null) {
+            try {
+                sums.join();
+            } catch (CompletionException | CancellationException e) {
+                // not used
+            }
+        }
     }
 
     /** See {@link CostSync#lineItems}. */

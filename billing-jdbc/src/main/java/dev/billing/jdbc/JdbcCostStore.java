@@ -117,6 +117,8 @@ public final class JdbcCostStore implements CostStore {
     private final WindowWriter writer;
     private final WindowLeases leases;
     private final AlertLog alerts;
+    /** PostgreSQL, with two connections or more for a report's coverage and sums: see {@link #concurrentReads}. */
+    private final boolean concurrentReads;
 
     private JdbcCostStore(Builder b) {
         this.pool = b.pooled ? new ConnectionPool(b.connections, b.maxConnections, b.connectionTimeout,
@@ -172,6 +174,7 @@ public final class JdbcCostStore implements CostStore {
         this.writer = new WindowWriter(connections, dialect, b.batchSize, location, b.beforeRetry);
         this.leases = new WindowLeases(connections, dialect, b.leaseTimeout, location, writer);
         this.alerts = new AlertLogTable(connections, location);
+        this.concurrentReads = dialect == Dialect.POSTGRESQL && (pool == null || b.maxConnections >= 2);
     }
 
     /** An empty file, or a missing one to be read, is never initialised as a new store. */
@@ -392,6 +395,17 @@ public final class JdbcCostStore implements CostStore {
         } catch (SQLException e) {
             throw failure("reading sync times and which windows it holds", null, e);
         }
+    }
+
+    /**
+     * On PostgreSQL, yes (unless the store's own pool keeps one connection): the server reads a report's coverage and
+     * its sums on two connections at the same time, and the report waits for the longer of the two statements
+     * instead of both: a report then holds two connections at once (a {@link Builder#dataSource DataSource} of one
+     * connection makes the second read wait for the first). Not on H2, whose statements run on the JVM's own threads.
+     */
+    @Override
+    public boolean concurrentReads() {
+        return concurrentReads;
     }
 
     @Override

@@ -70,6 +70,21 @@ class PostgresCostStoreTest extends CostStoreContract {
     }
 
     /**
+     * A report's coverage and sums are read at the same time on PostgreSQL (two connections), not when the store's
+     * pool keeps one connection (the sums would only wait for it), and not on H2.
+     */
+    @Test
+    void concurrentReads_onPostgresqlWithTwoConnectionsOrMore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        try (JdbcCostStore pooled = JdbcCostStore.builder().url(url, "postgres", null).build();
+             JdbcCostStore one = JdbcCostStore.builder().url(url, "postgres", null).maxConnections(1).build();
+             JdbcCostStore h2 = JdbcCostStore.embedded(dir.resolve("costs"))) {
+            assertThat(pooled.concurrentReads()).isTrue();
+            assertThat(one.concurrentReads()).isFalse();
+            assertThat(h2.concurrentReads()).isFalse();
+        }
+    }
+
+    /**
      * Line items go in through {@code COPY ... (FORMAT csv)}: values with quotes, commas and line breaks, an empty
      * sub account and one of every day of a month come back as they went in.
      */

@@ -594,6 +594,47 @@ public abstract class CostStoreContract {
         assertThat(stale.totals()).isEqualTo(fresh.totals());
     }
 
+    /**
+     * A report counts the line items of the accounts its coverage finds synced only, however the store reads coverage
+     * and sums (a store may read both at once, {@link CostStore#concurrentReads}): an account never synced holding a
+     * window of a month after the current one (inside the period asked) and one holding a window of a month before
+     * the period are failed and not counted, a stale one is counted; all as the in-memory store reports them.
+     */
+    @Test
+    public void reportFromStore_countsOnlyTheAccountsCoverageFindsSynced_likeTheInMemoryStore() {
+        YearMonth apr = MAR.plusMonths(1);
+        Instant synced = Instant.parse("2026-03-01T06:00:00Z");
+        List<CostStore> stores = List.of(openStore(), CostStores.inMemory());
+        List<CostReport> reports = new ArrayList<>();
+        List<CostReport> bySeriesAndAccount = new ArrayList<>();
+        for (CostStore store : stores) {
+            replaceWithOneLineItem(store, fx.account("web-aws"), MAR, synced);
+            store.markSynced(fx.account("web-aws").id(), synced);
+            replaceWithOneLineItem(store, fx.account("web-eu"), apr, synced);
+            replaceWithOneLineItem(store, fx.account("ops-aws"), FEB, synced);
+            CostSync sync = CostSync.builder(fx.billing()).store(store).clock(fx.clock()).staleAfter(Duration.ofDays(1))
+                    .build();
+            BillingPeriod marApr = BillingPeriod.monthsThrough(MAR, apr);
+            reports.add(sync.report(CostQuery.of(marApr)));
+            bySeriesAndAccount.add(sync.report(CostQuery.builder(marApr).granularity(Granularity.DAILY)
+                    .groupBy(Dimension.SERVICE_ACCOUNT).build()));
+        }
+        stores.get(1).close();
+
+        CostReport report = reports.get(0);
+        assertThat(report.coverage()).extracting(c -> c.name() + "=" + c.code())
+                .containsExactly("web-aws=STALE", "web-eu=FAILED", "ops-aws=FAILED");
+        assertThat(report.totals()).containsExactly(Money.of("1.25", "USD"));
+        for (List<CostReport> pair : List.of(reports, bySeriesAndAccount)) {
+            assertThat(pair.get(0).domain()).isEqualTo(pair.get(1).domain());
+            assertThat(pair.get(0).projects()).isEqualTo(pair.get(1).projects());
+            assertThat(pair.get(0).rows()).isEqualTo(pair.get(1).rows());
+            assertThat(pair.get(0).coverage()).extracting(c -> c.name() + "=" + c.code())
+                    .isEqualTo(pair.get(1).coverage().stream().map(c -> c.name() + "=" + c.code()).toList());
+        }
+        assertThat(bySeriesAndAccount.get(0).rows()).isNotEmpty();
+    }
+
     @Test
     public void replaceWindow_whileAnotherStoreReplacesTheSameWindow_skipsItAndChangesNothing() throws Exception {
         CostStore first = openStore();

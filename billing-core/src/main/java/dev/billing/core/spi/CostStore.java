@@ -106,6 +106,20 @@ public interface CostStore extends AutoCloseable {
     }
 
     /**
+     * Whether a report from the store gains from reading its coverage ({@link #windowCoverage}) and its sums
+     * ({@link #aggregateRollups}) at the same time, on two threads: a store whose reads wait on a database server,
+     * each on its own connection, says so, and a report then waits for the longer of the two reads instead of both.
+     * The sums are then read over every account in scope before coverage has said which are synced, and read again
+     * over the synced ones only when coverage finds one never synced. The default, {@code false}, reads one after
+     * the other on the calling thread: a store answering from memory would only pay for the thread hop.
+     *
+     * @return whether the two reads of a report may run at the same time
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
+
+    /**
      * The kept line items a query accepts (its period and filters, tags read through its aliases), for an export
      * from the store: each with its tags and its billed, effective and list costs as the store keeps them.
      *
