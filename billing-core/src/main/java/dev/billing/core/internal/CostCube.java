@@ -224,19 +224,12 @@ public final class CostCube implements RollupSink {
     }
 
     /**
-     * Adds a sum to a cell given by ids of this cube's dictionaries.
+     * Adds a sum to a cell given by ids of this cube's dictionaries: to its project's series, and to its row unless
+     * told not to.
      *
      * @param cell bucket (its first day), project, group-by values, currency
      * @param units the sum's long part, in units of {@code scale}
      * @param big the sum's exact remainder, or null
-     */
-    synchronized void add(int[] cell, long units, int scale, BigDecimal big) {
-        add(cell, units, scale, big, true);
-    }
-
-    /**
-     * Adds a sum to a cell given by ids of this cube's dictionaries: to its project's series, and to its row unless
-     * told not to.
      */
     synchronized void add(int[] cell, long units, int scale, BigDecimal big, boolean toRow) {
         sums.add(cell, cell[width - 1], units, scale, big, toRow ? BOTH : SERIES);
