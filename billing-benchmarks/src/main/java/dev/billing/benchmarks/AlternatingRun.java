@@ -48,20 +48,30 @@ public final class AlternatingRun {
     }
 
     /**
-     * The reports from the store with the allocation of {@link EndToEndBenchmark} and without, alternating, as the
-     * thread's CPU time ({@code AlternatingRun 13 allocation}).
+     * The reports with the allocation of {@link EndToEndBenchmark} and without, live and from the store, alternating
+     * ({@code AlternatingRun 11 allocation}): the live ones timed by the process's CPU time (they run on the fetch
+     * threads), the store's by the thread's.
      */
     private static void allocation(int rounds, Blackhole bh) throws Exception {
         EndToEndBenchmark.Data d = data();
         EndToEndBenchmark b = new EndToEndBenchmark();
         Map<String, Op> ops = new LinkedHashMap<>();
+        ops.put("oursDomain", () -> b.oursDomain(d, bh));
+        ops.put("oursDomainAllocated", () -> b.oursDomainAllocated(d, bh));
+        ops.put("oursDaily", () -> b.oursDaily(d, bh));
+        ops.put("oursDailyAllocated", () -> b.oursDailyAllocated(d, bh));
         ops.put("storeDomain", () -> b.storeDomain(d, bh));
         ops.put("storeDomainAllocated", () -> b.storeDomainAllocated(d, bh));
         ops.put("storeDaily", () -> b.storeDaily(d, bh));
         ops.put("storeDailyAllocated", () -> b.storeDailyAllocated(d, bh));
         Map<String, List<Double>> thread = new LinkedHashMap<>();
-        alternate(rounds, ops, thread, new LinkedHashMap<>());
+        Map<String, List<Double>> process = new LinkedHashMap<>();
+        alternate(rounds, ops, thread, process);
         EndToEndBenchmark.Data.release();
+        ratio("live, domain + every project by month, without vs with allocation (process CPU; target: the time"
+                + " <= 1.3x)", process.get("oursDomain"), process.get("oursDomainAllocated"), 1 / 1.3);
+        ratio("live, service x day, without vs with allocation (process CPU; target: the time <= 1.3x)",
+                process.get("oursDaily"), process.get("oursDailyAllocated"), 1 / 1.3);
         ratio("from CostStores.inMemory(), domain + every project by month, without vs with allocation (thread CPU;"
                 + " target: the time <= 1.5x)", thread.get("storeDomain"), thread.get("storeDomainAllocated"), 1 / 1.5);
         ratio("from CostStores.inMemory(), service x day, without vs with allocation (thread CPU; target: the time"
