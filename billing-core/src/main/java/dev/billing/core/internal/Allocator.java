@@ -715,6 +715,8 @@ public final class Allocator {
          * its rows are the raw rows ({@link #rowsQuery()}), those it filters by.
          */
         private final int[] keptHere;
+        /** See {@link #rowsQuery()}. */
+        private final Optional<CostQuery> rowsQuery;
         private final int splitsPlusOne = allocation.splits().size() + 1;
         /** Per routed project id: per (rule + 1) × splits + split + 1, the route's dense id, or -1. */
         private int[][] routeOf = new int[0][];
@@ -728,7 +730,10 @@ public final class Allocator {
             Arrays.stream(splitIndices).forEach(read::add);
             read.remove(0);
             this.readAt = read.stream().mapToInt(Integer::intValue).toArray();
-            this.keptHere = rowsQuery().isEmpty() ? kept : filtered;
+            this.rowsQuery = target.groupBy().isEmpty() || target.groupBy().contains(Dimension.PROJECT)
+                    || target.filters().containsKey(Dimension.PROJECT) ? Optional.empty()
+                    : Optional.of(target.toBuilder().rawCosts(true).build());
+            this.keptHere = rowsQuery.isEmpty() ? kept : filtered;
         }
 
         /**
@@ -738,11 +743,7 @@ public final class Allocator {
          *     asked query's group-by values do not tell apart, for the projects' series
          */
         Optional<CostQuery> rowsQuery() {
-            if (target.groupBy().isEmpty() || target.groupBy().contains(Dimension.PROJECT)
-                    || target.filters().containsKey(Dimension.PROJECT)) {
-                return Optional.empty();
-            }
-            return Optional.of(target.toBuilder().rawCosts(true).build());
+            return rowsQuery;
         }
 
         /** @return the dimensions the rules and the splits read besides the registered project */
