@@ -17,7 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * contender of a round alike. The report from the store and DuckDB's {@code threads=1} query run on the calling
  * thread, so they are timed by its CPU time; the live reports run on the fetch threads, so they are timed by the
  * process's. Then the kernel's full cube against the naive stream, ours the median of three per round. Run it with
- * {@code java -Xms6g -Xmx6g -cp billing-benchmarks/target/benchmarks.jar dev.billing.benchmarks.AlternatingRun 13}.
+ * {@code java -Xms6g -Xmx6g -cp billing-benchmarks/target/benchmarks.jar dev.billing.benchmarks.AlternatingRun 13}
+ * ({@code AlternatingRun 13 store}: the store's reports and DuckDB's query alone).
  */
 public final class AlternatingRun {
     private static final int WARM_UP = 3;
@@ -38,11 +39,14 @@ public final class AlternatingRun {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 13;
         Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is"
                 + " dangerous.");
-        if (args.length > 1 && args[1].equals("allocation")) {
+        String mode = args.length > 1 ? args[1] : "all";
+        if (mode.equals("allocation")) {
             allocation(rounds, bh);
         } else {
-            endToEnd(rounds, bh);
-            kernel(Math.max(2, rounds / 2), bh);
+            endToEnd(rounds, bh, mode.equals("all"));
+            if (mode.equals("all")) {
+                kernel(Math.max(2, rounds / 2), bh);
+            }
         }
         System.exit(0);
     }
@@ -107,15 +111,18 @@ public final class AlternatingRun {
         return d;
     }
 
-    private static void endToEnd(int rounds, Blackhole bh) throws Exception {
+    /** @param live whether the live reports run too ({@code AlternatingRun N store}: the store's and DuckDB's alone) */
+    private static void endToEnd(int rounds, Blackhole bh, boolean live) throws Exception {
         EndToEndBenchmark.Data d = data();
         EndToEndBenchmark b = new EndToEndBenchmark();
         Map<String, Op> ops = new LinkedHashMap<>();
         ops.put("duckDbQueryDaily", () -> b.duckDbQueryDaily(d, bh));
         ops.put("storeDaily", () -> b.storeDaily(d, bh));
         ops.put("storeDailyTeam", () -> b.storeDailyTeam(d, bh));
-        ops.put("oursDaily", () -> b.oursDaily(d, bh));
-        ops.put("oursDailyTeam", () -> b.oursDailyTeam(d, bh));
+        if (live) {
+            ops.put("oursDaily", () -> b.oursDaily(d, bh));
+            ops.put("oursDailyTeam", () -> b.oursDailyTeam(d, bh));
+        }
         Map<String, List<Double>> thread = new LinkedHashMap<>();
         Map<String, List<Double>> process = new LinkedHashMap<>();
         alternate(rounds, ops, thread, process);
@@ -124,8 +131,10 @@ public final class AlternatingRun {
                 thread.get("duckDbQueryDaily"), thread.get("storeDaily"), 2);
         ratio("from CostStores.inMemory(), service x day vs tag:team x day (thread CPU; target: the time <= 1.3x)",
                 thread.get("storeDaily"), thread.get("storeDailyTeam"), 1 / 1.3);
-        ratio("live, service x day vs tag:team x day (process CPU; target: the time <= 1.3x)",
-                process.get("oursDaily"), process.get("oursDailyTeam"), 1 / 1.3);
+        if (live) {
+            ratio("live, service x day vs tag:team x day (process CPU; target: the time <= 1.3x)",
+                    process.get("oursDaily"), process.get("oursDailyTeam"), 1 / 1.3);
+        }
     }
 
     private static void kernel(int rounds, Blackhole bh) {

@@ -109,6 +109,7 @@ final class CostKernel {
     private final long[] localRadix;
     private CellTable cells;
     private final CellRuns runs = new CellRuns();
+    private final FusedKeys fused = new FusedKeys();
 
     /**
      * Digits are ordered so that those constant within most chunks come first: a chunk's cells then
@@ -570,6 +571,23 @@ final class CostKernel {
             keys = new long[Chunk.MAX_ROWS];
         }
         long[] k = keys;
+        boolean everyRow;
+        if ((local || cells.isDense()) && fused.keys(c, local)) {
+            fused.fill(k, n);
+            everyRow = !fused.masks;
+        } else {
+            keysByDigit(c, k, n, local);
+            everyRow = mask(c, k, n);
+        }
+        if (local) {
+            sumLocal(c, costs, k, n, (int) localSize, everyRow);
+        } else {
+            sumGlobal(c, costs, k, n);
+        }
+    }
+
+    /** Computes the keys of a chunk's rows digit by digit, a pass per digit that varies in the chunk. */
+    private void keysByDigit(Chunk c, long[] k, int n, boolean local) {
         // the first digit added multiplies what k held by 0: no pass to clear it first
         boolean first = true;
         for (int j = 0; j < digits.length; j++) {
@@ -584,6 +602,14 @@ final class CostKernel {
         if (first) {
             Arrays.fill(k, 0, n, 0);
         }
+    }
+
+    /**
+     * Sets the key of each row the filters or the period leave out to -1.
+     *
+     * @return whether no row can have been left out
+     */
+    private boolean mask(Chunk c, long[] k, int n) {
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
             boolean[] ok = tagAllowed[t];
@@ -601,16 +627,268 @@ final class CostKernel {
         }
         if (c.minDay < from || c.maxDay >= to) {
             everyRow = false;
-            boolean[] inPeriod = new boolean[c.maxDay - c.minDay + 1];
-            for (int d = Math.max(c.minDay, from); d < Math.min(c.maxDay + 1, to); d++) {
-                inPeriod[d - c.minDay] = true;
-            }
-            c.days.mask(k, n, inPeriod, c.minDay);
+            c.days.mask(k, n, inPeriod(c), c.minDay);
         }
-        if (local) {
-            sumLocal(c, costs, k, n, (int) localSize, everyRow);
-        } else {
-            sumGlobal(c, costs, k, n);
+        return everyRow;
+    }
+
+    /** @return per day from the chunk's first, whether it is in the period */
+    private boolean[] inPeriod(Chunk c) {
+        boolean[] inPeriod = new boolean[c.maxDay - c.minDay + 1];
+        for (int d = Math.max(c.minDay, from); d < Math.min(c.maxDay + 1, to); d++) {
+            inPeriod[d - c.minDay] = true;
+        }
+        return inPeriod;
+    }
+
+    /** @return the bucket of each of the chunk's days, from its first (a day outside the period: the nearest) */
+    private int[] buckets(Chunk c) {
+        int[] bucket = new int[c.maxDay - c.minDay + 1];
+        for (int d = c.minDay; d <= c.maxDay; d++) {
+            bucket[d - c.minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
+        }
+        return bucket;
+    }
+
+    /**
+     * A chunk's keys in one pass over its rows where the digit-by-digit passes read and write every row's key once per
+     * digit and filter: per column a digit or a filter reads, a table gives each of the column's values its part of
+     * the key (its digit times the digit's stride, or {@link #MASKED} for a value left out), so a row's key is a constant
+     * plus a table entry per column. Up to {@link #SOURCES} columns of a byte a row (the common case: a window's days,
+     * an account's services, its currencies) are read in that one pass; a wider column (tag set ids) adds its entries
+     * in a pass of its own. A route digit is not read this way.
+     */
+    private final class FusedKeys {
+        /** At most this many columns of a byte a row are read in the one pass. */
+        private static final int SOURCES = 4;
+        /**
+         * A table entry that makes a key negative (a row left out) whatever the other entries add: a key (local or of a
+         * dense table) is below 2<sup>22</sup>, and a row has at most one such entry per column.
+         */
+        private static final int MASKED = Integer.MIN_VALUE / 16;
+        /** Per column of a byte a row: what it is (to find it again), its bytes, where its row 0 is, its table. */
+        private final Object[] of = new Object[SOURCES];
+        private final byte[][] bytes = new byte[SOURCES][];
+        private final int[] start = new int[SOURCES];
+        private final int[][] table = new int[SOURCES][256];
+        private int count;
+        /** The wider columns, each added by a pass of its own after the one pass, and their tables. */
+        private PackedInts[] wide = new PackedInts[0];
+        private int[][] wideTable = new int[0][];
+        private int wideCount;
+        /** The part of every row's key that no column gives. */
+        private long base;
+        /** Whether some table entry leaves rows out. */
+        boolean masks;
+        /** Whether a filter leaves every row out. */
+        private boolean none;
+
+        /**
+         * Prepares the tables of a chunk's keys, local or global ({@link #offset}, {@link #localRadix}).
+         *
+         * @return false, for {@link #keysByDigit} to make the keys, when a digit is the route or the currencies come
+         *     after {@link #SOURCES} other columns of a byte a row
+         */
+        boolean keys(Chunk c, boolean local) {
+            count = 0;
+            wideCount = 0;
+            base = 0;
+            masks = false;
+            none = false;
+            long stride = 1;
+            for (int j = digits.length - 1; j >= 0; j--) {
+                long r = local ? localRadix[j] : radix[j];
+                if (!(local && r == 1) && !digit(c, digits[j], stride, local ? offset[j] : 0)) {
+                    return false;
+                }
+                stride *= r;
+            }
+            for (int t = 0; t < tagAllowed.length; t++) {
+                if (tagAllowed[t] != null && c.tagSets != null && !mask(c.tagSets, tagAllowed[t], 0)) {
+                    return false;
+                }
+            }
+            for (Dimension.Fixed d : filtered) {
+                int o = d.ordinal();
+                if (Chunk.LAYOUT[o] == Chunk.COLUMN && !mask(c.columns[o], allowed[o], 0)) {
+                    return false;
+                }
+            }
+            return (c.minDay >= from && c.maxDay < to) || mask(c.days, inPeriod(c), c.minDay);
+        }
+
+        /** Adds a digit: its value at each row, less {@code off}, times {@code stride}. */
+        private boolean digit(Chunk c, int digit, long stride, int off) {
+            if (digit == ROUTE) {
+                return false;
+            }
+            if (digit == CURRENCY) {
+                if (c.minCurrency == c.maxCurrency) {
+                    base += (c.minCurrency - off) * stride;
+                    return true;
+                }
+                int[] t = source(c.currency, c.currency, 0, c.maxCurrency + 1);
+                if (t == null) {
+                    return false;
+                }
+                for (int v = c.minCurrency; v <= c.maxCurrency; v++) {
+                    t[v] += (int) ((v - off) * stride);
+                }
+                return true;
+            }
+            if (digit >= 0 && Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
+                base += (long) (c.constants[digit] - off) * stride;
+                return true;
+            }
+            PackedInts column = digit == BUCKET ? c.days : digit <= TAG ? c.tagSets : c.columns[digit];
+            if (column == null) {
+                // no row of the chunk has tags: every row has the tag set 0
+                base += (tagValueOfSet[TAG - digit][0] - off) * stride;
+                return true;
+            }
+            // each value's digit: the day's bucket, the tag set's value, or the dictionary id itself
+            int[] map = digit == BUCKET ? buckets(c) : digit <= TAG ? tagValueOfSet[TAG - digit] : null;
+            int first = digit == BUCKET ? c.minDay : 0;
+            if (column.constant()) {
+                base += (valueOf(map, first, column.min) - off) * stride;
+                return true;
+            }
+            int[] t = source(column, column.byteArray(), column.byteOffset(), column.max - column.min + 1);
+            if (t == null) {
+                return false;
+            }
+            for (int v = 0; v <= column.max - column.min; v++) {
+                t[v] += (int) ((valueOf(map, first, column.min + v) - off) * stride);
+            }
+            return true;
+        }
+
+        private static int valueOf(int[] map, int first, int value) {
+            return map == null ? value : map[value - first];
+        }
+
+        /** Leaves out the rows whose value {@code value} has {@code !ok[value - first]}. */
+        private boolean mask(PackedInts column, boolean[] ok, int first) {
+            if (column.constant()) {
+                if (!ok[column.min - first]) {
+                    none = true;
+                    masks = true;
+                }
+                return true;
+            }
+            int[] t = source(column, column.byteArray(), column.byteOffset(), column.max - column.min + 1);
+            if (t == null) {
+                return false;
+            }
+            for (int v = 0; v <= column.max - column.min; v++) {
+                if (!ok[column.min + v - first]) {
+                    t[v] = MASKED;
+                    masks = true;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * @param column a {@link PackedInts} column, or the chunk's currencies
+         * @param rows the column's bytes, or null when it takes more than a byte a row
+         * @param values how many table entries the column's values can index
+         * @return the table of a column, cleared over {@code values} entries when new; null when the currencies come
+         *     after {@link #SOURCES} columns of a byte a row
+         */
+        private int[] source(Object column, byte[] rows, int first, int values) {
+            for (int s = 0; s < count; s++) {
+                if (of[s] == column) {
+                    return table[s];
+                }
+            }
+            for (int s = 0; s < wideCount; s++) {
+                if (wide[s] == column) {
+                    return wideTable[s];
+                }
+            }
+            if (rows != null && count < SOURCES) {
+                of[count] = column;
+                bytes[count] = rows;
+                start[count] = first;
+                Arrays.fill(table[count], 0, values, 0);
+                return table[count++];
+            }
+            if (!(column instanceof PackedInts packed)) {
+                return null;
+            }
+            if (wideCount == wide.length) {
+                wide = Arrays.copyOf(wide, wideCount + 4);
+                wideTable = Arrays.copyOf(wideTable, wideCount + 4);
+            }
+            wide[wideCount] = packed;
+            if (wideTable[wideCount] == null || wideTable[wideCount].length < values) {
+                wideTable[wideCount] = new int[Math.max(values, 256)];
+            }
+            Arrays.fill(wideTable[wideCount], 0, values, 0);
+            return wideTable[wideCount++];
+        }
+
+        /** Writes each of the first {@code n} rows' key. */
+        void fill(long[] k, int n) {
+            long b = none ? MASKED : base;
+            switch (count) {
+                case 0 -> Arrays.fill(k, 0, n, b);
+                case 1 -> {
+                    byte[] a0 = bytes[0];
+                    int[] t0 = table[0];
+                    int s0 = start[0];
+                    for (int i = 0; i < n; i++) {
+                        k[i] = b + t0[a0[s0 + i] & 0xFF];
+                    }
+                }
+                case 2 -> {
+                    byte[] a0 = bytes[0];
+                    byte[] a1 = bytes[1];
+                    int[] t0 = table[0];
+                    int[] t1 = table[1];
+                    int s0 = start[0];
+                    int s1 = start[1];
+                    for (int i = 0; i < n; i++) {
+                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF];
+                    }
+                }
+                case 3 -> {
+                    byte[] a0 = bytes[0];
+                    byte[] a1 = bytes[1];
+                    byte[] a2 = bytes[2];
+                    int[] t0 = table[0];
+                    int[] t1 = table[1];
+                    int[] t2 = table[2];
+                    int s0 = start[0];
+                    int s1 = start[1];
+                    int s2 = start[2];
+                    for (int i = 0; i < n; i++) {
+                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF] + t2[a2[s2 + i] & 0xFF];
+                    }
+                }
+                default -> {
+                    byte[] a0 = bytes[0];
+                    byte[] a1 = bytes[1];
+                    byte[] a2 = bytes[2];
+                    byte[] a3 = bytes[3];
+                    int[] t0 = table[0];
+                    int[] t1 = table[1];
+                    int[] t2 = table[2];
+                    int[] t3 = table[3];
+                    int s0 = start[0];
+                    int s1 = start[1];
+                    int s2 = start[2];
+                    int s3 = start[3];
+                    for (int i = 0; i < n; i++) {
+                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF] + t2[a2[s2 + i] & 0xFF]
+                                + t3[a3[s3 + i] & 0xFF];
+                    }
+                }
+            }
+            for (int w = 0; w < wideCount; w++) {
+                wide[w].addMapped(k, n, 1, wideTable[w], wide[w].min, 0);
+            }
         }
     }
 
@@ -627,11 +905,7 @@ final class CostKernel {
             }
         } else if (digit == BUCKET) {
             // each of the chunk's days to its bucket; days outside the period are masked out later
-            int[] bucket = new int[c.maxDay - c.minDay + 1];
-            for (int d = c.minDay; d <= c.maxDay; d++) {
-                bucket[d - c.minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
-            }
-            c.days.addMapped(k, n, r, bucket, c.minDay, -off);
+            c.days.addMapped(k, n, r, buckets(c), c.minDay, -off);
         } else if (digit == CURRENCY) {
             byte[] col = c.currency;
             for (int i = 0; i < n; i++) {
@@ -667,6 +941,26 @@ final class CostKernel {
             }
             sums[0] = s;
             seen[0] = 1;
+        } else if (costs.sumsFit(n) && localSize <= 64) {
+            // few cells: the cells seen in a register, not a read and write of memory per row
+            long bits = 0;
+            if (everyRow) {
+                for (int i = 0; i < n; i++) {
+                    int j = (int) k[i];
+                    sums[j] += amount[i];
+                    bits |= 1L << j;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    long key = k[i];
+                    if (key >= 0) {
+                        int j = (int) key;
+                        sums[j] += amount[i];
+                        bits |= 1L << j;
+                    }
+                }
+            }
+            seen[0] = bits;
         } else if (costs.sumsFit(n)) {
             for (int i = 0; i < n; i++) {
                 long key = k[i];

@@ -52,6 +52,24 @@ final class PackedInts {
         ints = w;
     }
 
+    /**
+     * @return the differences from {@link #min}, a byte a row from {@link #byteOffset()}, when the column keeps them
+     *     so; else null (a constant column, or one of 2 or 4 bytes a row)
+     */
+    byte[] byteArray() {
+        return bytes;
+    }
+
+    /** @return where row 0 is in {@link #byteArray()} */
+    int byteOffset() {
+        return 0;
+    }
+
+    /** @return whether every row has the value {@link #min} */
+    boolean constant() {
+        return min == max;
+    }
+
     /** @return row {@code i}'s value */
     int get(int i) {
         if (bytes != null) {
