@@ -16,7 +16,8 @@ final class CellTable {
     private final boolean dense;
     private long[] keys;
     private long[] sums;
-    private long[] seen;
+    /** Dense only: per key, 1 once added to (a store per row, where a bitset's word would be read and written). */
+    private byte[] seen;
     /** Dense only: the keys with an overflowed part in {@link #big}, so that the others are not looked up. */
     private long[] bigSeen;
     private int mask;
@@ -32,8 +33,8 @@ final class CellTable {
         dense = keySpace <= Math.min(1 << 22, Math.max(1 << 16, 4 * rows));
         if (dense) {
             sums = new long[(int) keySpace];
-            seen = new long[(int) ((keySpace + 63) >>> 6)];
-            bigSeen = new long[seen.length];
+            seen = new byte[(int) keySpace];
+            bigSeen = new long[(int) ((keySpace + 63) >>> 6)];
         } else {
             int capacity = 1 << 10;
             keys = new long[capacity];
@@ -71,7 +72,7 @@ final class CellTable {
     private int slot(long key) {
         if (dense) {
             int k = (int) key;
-            seen[k >>> 6] |= 1L << k;
+            seen[k] = 1;
             return k;
         }
         int s = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
@@ -115,12 +116,9 @@ final class CellTable {
     /** Calls {@code sink} once per cell, in no particular order. */
     void forEach(CellSink sink) {
         if (dense) {
-            for (int w = 0; w < seen.length; w++) {
-                long withBig = bigSeen[w];
-                for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
-                    int bit = Long.numberOfTrailingZeros(bits);
-                    long key = ((long) w << 6) + bit;
-                    sink.accept(key, sums[(int) key], (withBig & (1L << bit)) == 0 ? null : big.get(key));
+            for (int key = 0; key < seen.length; key++) {
+                if (seen[key] != 0) {
+                    sink.accept(key, sums[key], (bigSeen[key >>> 6] & (1L << key)) == 0 ? null : big.get((long) key));
                 }
             }
         } else {

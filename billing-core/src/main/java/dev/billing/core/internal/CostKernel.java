@@ -942,23 +942,30 @@ final class CostKernel {
             sums[0] = s;
             seen[0] = 1;
         } else if (costs.sumsFit(n) && localSize <= 64) {
-            // few cells: the cells seen in a register, not a read and write of memory per row
+            // few cells: the cells seen in a register, not a read and write of memory per row; and every other row
+            // summed in a second sum per cell (64 + j), so that consecutive rows of one cell do not wait on each other
             long bits = 0;
-            if (everyRow) {
-                for (int i = 0; i < n; i++) {
-                    int j = (int) k[i];
-                    sums[j] += amount[i];
-                    bits |= 1L << j;
+            int i = 0;
+            for (; i + 1 < n; i += 2) {
+                long k0 = k[i];
+                long k1 = k[i + 1];
+                if (k0 >= 0) {
+                    sums[(int) k0] += amount[i];
+                    bits |= 1L << k0;
                 }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    long key = k[i];
-                    if (key >= 0) {
-                        int j = (int) key;
-                        sums[j] += amount[i];
-                        bits |= 1L << j;
-                    }
+                if (k1 >= 0) {
+                    sums[64 + (int) k1] += amount[i + 1];
+                    bits |= 1L << k1;
                 }
+            }
+            if (i < n && k[i] >= 0) {
+                sums[(int) k[i]] += amount[i];
+                bits |= 1L << k[i];
+            }
+            for (long b = bits; b != 0; b &= b - 1) {
+                int j = Long.numberOfTrailingZeros(b);
+                sums[j] += sums[64 + j];
+                sums[64 + j] = 0;
             }
             seen[0] = bits;
         } else if (costs.sumsFit(n)) {
