@@ -50,6 +50,8 @@ import java.util.function.Consumer;
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
+    /** The rows a segment's chunk makes room for at first: a window may be a handful of line items. */
+    private static final int FIRST_CAPACITY = 64;
     /** About how many rows of a pass cost as much as moving one cell to a report ({@link #rollups}). */
     private static final int CELL_COST_IN_ROWS = 16;
 
@@ -96,20 +98,19 @@ public final class ColumnarStore {
         if (fresh.store() != this || (old != null && old.store() != this)) {
             throw new IllegalArgumentException("a segment of another store");
         }
-        if (fresh.committed || (old != null && !old.committed)) {
-            throw new IllegalStateException(fresh.committed ? "segment committed twice" : "segment not committed");
+        if (fresh.committed() || (old != null && !old.committed())) {
+            throw new IllegalStateException(fresh.committed() ? "segment committed twice" : "segment not committed");
         }
-        fresh.seal();
-        fresh.committed = true;
+        int[] freshScales = fresh.seal();
         if (old != null) {
             Set<Chunk> gone = Collections.newSetFromMap(new IdentityHashMap<>());
             gone.addAll(old.chunks);
             chunks.removeIf(gone::contains);
             old.chunks.forEach(chunk -> rows -= chunk.size);
-            old.chunks.clear();
+            old.chunks = List.of();
         }
-        for (int c = 0; c < fresh.scales.length; c++) {
-            int theirs = fresh.scales[c];
+        for (int c = 0; c < freshScales.length; c++) {
+            int theirs = freshScales[c];
             if (theirs > scales[c]) {
                 for (Chunk chunk : chunks) {
                     chunk.rescale(c, scales[c], theirs - scales[c]);
@@ -305,16 +306,13 @@ public final class ColumnarStore {
         List<CostRecord> out = new ArrayList<>();
         for (Chunk c : segment.chunks) {
             String[] values = new String[DIMENSIONS.length];
-            for (int o : Chunk.CONSTANTS) {
-                values[o] = dictionaries.get(DIMENSIONS[o]).value(c.constants[o]);
-            }
             for (int row = 0; row < c.size; row++) {
-                for (int o : Chunk.COLUMNS) {
-                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.columns[o].get(row));
+                for (int o = 0; o < DIMENSIONS.length; o++) {
+                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.get(o, row));
                 }
-                int cur = c.currency[row] & 0xFF;
+                int cur = c.currency(row);
                 Currency currency = currency(cur);
-                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.days.get(row)))
+                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.get(Chunk.DAY, row)))
                         .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
                         .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
                         .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
@@ -327,7 +325,7 @@ public final class ColumnarStore {
                         .billedCost(new Money(amount(c.billed, row, cur), currency))
                         .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
                         .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
-                        .tags(c.tagSets == null ? Map.of() : tagSets.get(c.tagSets.get(row))).build());
+                        .tags(tagSets.get(c.get(Chunk.TAG_SET, row))).build());
             }
         }
         return out;
@@ -429,27 +427,25 @@ public final class ColumnarStore {
      * project).
      */
     public final class Segment {
-        private final List<Chunk> chunks = new ArrayList<>();
-        /** Per currency id: the scale of this segment's amounts (-1: none yet); as long as the ids seen. */
-        private int[] scales = new int[0];
-        private Chunk open;
-        private Currency lastCurrency;
-        private int lastCurrencyId;
-        /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
-        private ValueIds[] ids = new ValueIds[DIMENSIONS.length];
-        /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
-        private Map<String, String> lastTags = Map.of();
-        private int lastTagSet;
-        /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
-        private final int[] chunkKey = new int[DIMENSIONS.length];
-        private LocalDate lastDate;
-        private int lastDay;
-        private boolean committed;
+        /** Its chunks: a growing list while records are added, an immutable one once committed. */
+        private List<Chunk> chunks = new ArrayList<>();
+        /** What adding records needs; null once committed (a committed segment is a store's window: kept lean). */
+        private Writer writer = new Writer();
 
         private Segment() {
-            for (Dimension.Fixed d : DIMENSIONS) {
-                ids[d.ordinal()] = new ValueIds(dictionary(d));
+        }
+
+        private boolean committed() {
+            return writer == null;
+        }
+
+        /** @return the number of its line items (none once another segment replaced it) */
+        public long size() {
+            long n = 0;
+            for (Chunk chunk : chunks) {
+                n += chunk.size;
             }
+            return n;
         }
 
         /**
@@ -463,28 +459,23 @@ public final class ColumnarStore {
         }
 
         /**
-         * @return the exact sum of the amounts added so far, per currency
-         */
-        public Map<Currency, BigDecimal> totals() {
-            return sum(chunks);
-        }
-
-        /**
          * @return the exact sum of the amounts added so far, per project and currency (the roll-up a
          *     whole-month report over many windows reads instead of their rows)
+         * @throws IllegalStateException when the segment is committed
          */
         public Map<String, Map<Currency, BigDecimal>> totalsByProject() {
+            int[] scales = writer().scales;
             Map<Integer, List<Chunk>> byProject = new HashMap<>();
             for (Chunk chunk : chunks) {
-                byProject.computeIfAbsent(chunk.constants[Dimension.Fixed.PROJECT.ordinal()], p -> new ArrayList<>())
+                byProject.computeIfAbsent(chunk.constant(Dimension.Fixed.PROJECT.ordinal()), p -> new ArrayList<>())
                         .add(chunk);
             }
             Map<String, Map<Currency, BigDecimal>> out = new HashMap<>();
-            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.Fixed.PROJECT).value(p), sum(cs)));
+            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.Fixed.PROJECT).value(p), sum(cs, scales)));
             return out;
         }
 
-        private Map<Currency, BigDecimal> sum(List<Chunk> of) {
+        private Map<Currency, BigDecimal> sum(List<Chunk> of, int[] scales) {
             int n = currencyCount();
             long[] units = new long[n];
             BigDecimal[] big = new BigDecimal[n];
@@ -492,7 +483,7 @@ public final class ColumnarStore {
             for (Chunk chunk : of) {
                 Chunk.Costs billed = chunk.billed;
                 for (int i = 0; i < chunk.size; i++) {
-                    int cur = chunk.currency[i] & 0xFF;
+                    int cur = chunk.currency(i);
                     seen[cur] = true;
                     long x = units[cur];
                     long a = billed.units[i];
@@ -505,7 +496,7 @@ public final class ColumnarStore {
                     units[cur] = r;
                 }
                 for (int o = 0; o < billed.overflowCount; o++) {
-                    int cur = chunk.currency[billed.overflowRows[o]] & 0xFF;
+                    int cur = chunk.currency(billed.overflowRows[o]);
                     big[cur] = big[cur] == null ? billed.overflowAmounts[o] : big[cur].add(billed.overflowAmounts[o]);
                 }
             }
@@ -524,88 +515,94 @@ public final class ColumnarStore {
          * @throws IllegalStateException when the segment is committed
          */
         public void add(CostRecord record) {
-            if (committed) {
-                throw new IllegalStateException("segment already committed");
-            }
-            int[] key = chunkKey;
+            Writer w = writer();
+            int[] key = w.chunkKey;
             for (int o : Chunk.CONSTANTS) {
-                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+                key[o] = w.ids[o].id(DIMENSIONS[o].valueOf(record));
             }
-            if (open == null || open.isFull() || !open.hasKey(key)) {
-                if (open != null) {
-                    open.seal();
+            if (w.open == null || w.open.isFull() || !w.open.hasKey(key)) {
+                if (w.open != null) {
+                    w.open.seal();
                 }
-                open = new Chunk(key, 1024);
-                chunks.add(open);
+                w.open = new Chunk(key, FIRST_CAPACITY);
+                chunks.add(w.open);
             }
             Money billedCost = record.billedCost();
             Currency currency = billedCost.currency();
-            if (currency != lastCurrency) {
-                lastCurrencyId = currencyId(currency);
-                lastCurrency = currency;
+            if (currency != w.lastCurrency) {
+                w.lastCurrencyId = currencyId(currency);
+                w.lastCurrency = currency;
             }
-            int cur = lastCurrencyId;
+            int cur = w.lastCurrencyId;
             BigDecimal billed = billedCost.amount();
             BigDecimal effective = record.effectiveCostGiven() ? record.effectiveCost().amount() : null;
             if (effective != null && effective.compareTo(billed) == 0) {
                 effective = null;
             }
             BigDecimal list = record.listCost().map(Money::amount).orElse(null);
-            widen(cur, billed);
+            widen(w, cur, billed);
             if (effective != null) {
-                widen(cur, effective);
+                widen(w, cur, effective);
             }
             if (list != null) {
-                widen(cur, list);
+                widen(w, cur, list);
             }
             LocalDate date = record.chargeDate();
-            if (date != lastDate) {
-                lastDay = (int) date.toEpochDay();
-                lastDate = date;
+            if (date != w.lastDate) {
+                w.lastDay = (int) date.toEpochDay();
+                w.lastDate = date;
             }
             for (int o : Chunk.COLUMNS) {
-                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+                key[o] = w.ids[o].id(DIMENSIONS[o].valueOf(record));
             }
             Map<String, String> tags = record.tags();
-            if (tags != lastTags) {
-                lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
-                lastTags = tags;
+            if (tags != w.lastTags) {
+                w.lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
+                w.lastTags = tags;
             }
-            Chunk chunk = open;
+            Chunk chunk = w.open;
             if (effective != null) {
                 chunk.effectiveColumn(); // a copy of the billed costs so far, made before this row's are written
             }
-            int row = chunk.append(lastDay, cur, key, lastTagSet);
-            put(chunk.billed, row, cur, billed);
+            int row = chunk.append(w.lastDay, cur, key, w.lastTagSet);
+            int scale = w.scales[cur];
+            put(chunk.billed, row, scale, billed);
             if (chunk.effective != null) {
-                put(chunk.effective, row, cur, effective == null ? billed : effective);
+                put(chunk.effective, row, scale, effective == null ? billed : effective);
             }
             if (list != null) {
-                put(chunk.listColumn(), row, cur, list);
+                put(chunk.listColumn(), row, scale, list);
             }
         }
 
+        private Writer writer() {
+            if (writer == null) {
+                throw new IllegalStateException("segment already committed");
+            }
+            return writer;
+        }
+
         /** Raises the scale of a currency (rescaling the rows held) so that {@code amount} fits it exactly. */
-        private void widen(int cur, BigDecimal amount) {
-            if (cur >= scales.length) {
-                int was = scales.length;
-                scales = Arrays.copyOf(scales, cur + 1);
-                Arrays.fill(scales, was, scales.length, -1);
+        private void widen(Writer w, int cur, BigDecimal amount) {
+            if (cur >= w.scales.length) {
+                int was = w.scales.length;
+                w.scales = Arrays.copyOf(w.scales, cur + 1);
+                Arrays.fill(w.scales, was, w.scales.length, -1);
             }
             int scale = Scales.scaleOf(amount);
-            if (scale > scales[cur]) {
-                if (scales[cur] >= 0) {
+            if (scale > w.scales[cur]) {
+                if (w.scales[cur] >= 0) {
                     for (Chunk chunk : chunks) {
-                        chunk.rescale(cur, scales[cur], scale - scales[cur]);
+                        chunk.rescale(cur, w.scales[cur], scale - w.scales[cur]);
                     }
                 }
-                scales[cur] = scale;
+                w.scales[cur] = scale;
             }
         }
 
         /** Writes one cost of a row: scaled when it fits a long, else exactly in the overflow list. */
-        private void put(Chunk.Costs costs, int row, int cur, BigDecimal amount) {
-            long scaled = Scales.scaleOf(amount) < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
+        private static void put(Chunk.Costs costs, int row, int scale, BigDecimal amount) {
+            long scaled = Scales.scaleOf(amount) < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
             if (scaled == Long.MIN_VALUE) {
                 costs.overflow(row, amount);
             } else {
@@ -617,13 +614,43 @@ public final class ColumnarStore {
             return ColumnarStore.this;
         }
 
-        private void seal() {
-            if (open != null) {
-                open.seal();
-                open = null;
+        /**
+         * Seals the open chunk and drops what adding records needed: the segment takes no more records.
+         *
+         * @return per currency id, the scale of its amounts (-1: none)
+         */
+        private int[] seal() {
+            Writer w = writer;
+            if (w.open != null) {
+                w.open.seal();
             }
-            // a committed segment stays referenced (a store's window) but takes no more records
-            ids = null;
+            chunks = List.copyOf(chunks);
+            writer = null;
+            return w.scales;
+        }
+    }
+
+    /** What a segment needs while records are added to it. */
+    private final class Writer {
+        /** Per currency id: the scale of the segment's amounts (-1: none yet); as long as the ids seen. */
+        int[] scales = new int[0];
+        Chunk open;
+        Currency lastCurrency;
+        int lastCurrencyId;
+        /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
+        final ValueIds[] ids = new ValueIds[DIMENSIONS.length];
+        /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
+        Map<String, String> lastTags = Map.of();
+        int lastTagSet;
+        /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
+        final int[] chunkKey = new int[DIMENSIONS.length];
+        LocalDate lastDate;
+        int lastDay;
+
+        Writer() {
+            for (Dimension.Fixed d : DIMENSIONS) {
+                ids[d.ordinal()] = new ValueIds(dictionary(d));
+            }
         }
     }
 }

@@ -293,17 +293,19 @@ final class CostKernel {
 
     private boolean isConstant(Chunk c, int digit) {
         if (digit == BUCKET) {
-            return to > from && c.maxDay >= from && c.minDay < to && bucketOfDay[Math.max(c.minDay, from) - from]
-                    == bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+            int minDay = c.min(Chunk.DAY);
+            int maxDay = c.max(Chunk.DAY);
+            return to > from && maxDay >= from && minDay < to
+                    && bucketOfDay[Math.max(minDay, from) - from] == bucketOfDay[Math.min(maxDay, to - 1) - from];
         }
         if (digit == CURRENCY) {
-            return c.minCurrency == c.maxCurrency;
+            return c.min(Chunk.CURRENCY) == c.max(Chunk.CURRENCY);
         }
         if (digit == ROUTE) {
             return false;
         }
         if (digit <= TAG) {
-            return c.tagSets == null;
+            return !c.hasTags();
         }
         return c.min(digit) == c.max(digit);
     }
@@ -353,17 +355,17 @@ final class CostKernel {
 
     /** @return whether none of a chunk's rows can be summed: none in the period, none with the metric, or filtered */
     private boolean skips(Chunk c) {
-        if (c.size == 0 || c.maxDay < from || c.minDay >= to || c.costs(metric) == null) {
+        if (c.size == 0 || c.max(Chunk.DAY) < from || c.min(Chunk.DAY) >= to || c.costs(metric) == null) {
             return true;
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
-            if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
+            if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.min(o)]) {
                 return true;
             }
         }
         for (boolean[] ok : tagAllowed) {
-            if (ok != null && c.tagSets == null && !ok[0]) {
+            if (ok != null && !c.hasTags() && !ok[0]) {
                 return true;
             }
         }
@@ -375,24 +377,24 @@ final class CostKernel {
         int lo;
         int hi;
         if (digit == BUCKET) {
-            lo = bucketOfDay[Math.max(c.minDay, from) - from];
-            hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+            lo = bucketOfDay[Math.max(c.min(Chunk.DAY), from) - from];
+            hi = bucketOfDay[Math.min(c.max(Chunk.DAY), to - 1) - from];
         } else if (digit == CURRENCY) {
-            lo = c.minCurrency;
-            hi = c.maxCurrency;
+            lo = c.min(Chunk.CURRENCY);
+            hi = c.max(Chunk.CURRENCY);
         } else if (digit == ROUTE) {
             // a local key reads the index among the chunk's routes (a global one, the route id)
             lo = 0;
             hi = chunkRouteCount - 1;
         } else if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 lo = hi = valueOf[0];
             } else {
                 // the values of the chunk's range of set ids: a bound on its rows' values
                 lo = Integer.MAX_VALUE;
                 hi = Integer.MIN_VALUE;
-                for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
+                for (int set = c.min(Chunk.TAG_SET), last = c.max(Chunk.TAG_SET); set <= last; set++) {
                     lo = Math.min(lo, valueOf[set]);
                     hi = Math.max(hi, valueOf[set]);
                 }
@@ -425,7 +427,7 @@ final class CostKernel {
         int[] rule = ruleOfRow;
         Arrays.fill(rule, 0, n, -1);
         String registered = store.dictionary(Dimension.Fixed.PROJECT)
-                .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
+                .value(c.min(Dimension.Fixed.PROJECT.ordinal()));
         long[] registeredBits = routing.ruleBits(-1, registered);
         for (int w = 0; w < ruleBits.length; w++) {
             Arrays.fill(acc, 0, n, registeredBits[w]);
@@ -512,28 +514,28 @@ final class CostKernel {
     private void and(Chunk c, long[] acc, int n, int digit, long[] bits) {
         if (digit <= TAG) {
             // a tag's bits are per tag set (see the constructor)
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 long v = bits[0];
                 for (int i = 0; i < n; i++) {
                     acc[i] &= v;
                 }
             } else {
-                c.tagSets.andMapped(acc, n, bits);
+                c.andMapped(Chunk.TAG_SET, acc, n, bits);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = bits[c.constants[digit]];
+            long v = bits[c.min(digit)];
             for (int i = 0; i < n; i++) {
                 acc[i] &= v;
             }
         } else {
-            c.columns[digit].andMapped(acc, n, bits);
+            c.andMapped(digit, acc, n, bits);
         }
     }
 
     /** @return the routed project of row {@code i}, matched by rule {@code r} that takes its project from a tag */
     private int tagProject(Chunk c, int r, int i) {
         int t = TAG - routeReads[fromTagRead[r]];
-        int value = tagValueOfSet[t][c.tagSets == null ? 0 : c.tagSets.get(i)];
+        int value = tagValueOfSet[t][c.get(Chunk.TAG_SET, i)];
         int[] ids = tagProjects[t];
         if (value >= ids.length) {
             ids = tagProjects[t] = Arrays.copyOf(ids, Math.max(value + 1, ids.length * 2));
@@ -587,25 +589,27 @@ final class CostKernel {
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
             boolean[] ok = tagAllowed[t];
-            if (ok != null && c.tagSets != null) {
+            if (ok != null && c.hasTags()) {
                 everyRow = false;
-                c.tagSets.mask(k, n, ok, 0);
+                c.mask(Chunk.TAG_SET, k, n, ok, 0);
             }
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             if (Chunk.LAYOUT[o] == Chunk.COLUMN) {
                 everyRow = false;
-                c.columns[o].mask(k, n, allowed[o], 0);
+                c.mask(o, k, n, allowed[o], 0);
             }
         }
-        if (c.minDay < from || c.maxDay >= to) {
+        int minDay = c.min(Chunk.DAY);
+        int maxDay = c.max(Chunk.DAY);
+        if (minDay < from || maxDay >= to) {
             everyRow = false;
-            boolean[] inPeriod = new boolean[c.maxDay - c.minDay + 1];
-            for (int d = Math.max(c.minDay, from); d < Math.min(c.maxDay + 1, to); d++) {
-                inPeriod[d - c.minDay] = true;
+            boolean[] inPeriod = new boolean[maxDay - minDay + 1];
+            for (int d = Math.max(minDay, from); d < Math.min(maxDay + 1, to); d++) {
+                inPeriod[d - minDay] = true;
             }
-            c.days.mask(k, n, inPeriod, c.minDay);
+            c.mask(Chunk.DAY, k, n, inPeriod, minDay);
         }
         if (local) {
             sumLocal(c, costs, k, n, (int) localSize, everyRow);
@@ -617,38 +621,37 @@ final class CostKernel {
     private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
         if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 long v = valueOf[0] - off;
                 for (int i = 0; i < n; i++) {
                     k[i] = k[i] * r + v;
                 }
             } else {
-                c.tagSets.addMapped(k, n, r, valueOf, 0, -off);
+                c.addMapped(Chunk.TAG_SET, k, n, r, valueOf, 0, -off);
             }
         } else if (digit == BUCKET) {
             // each of the chunk's days to its bucket; days outside the period are masked out later
-            int[] bucket = new int[c.maxDay - c.minDay + 1];
-            for (int d = c.minDay; d <= c.maxDay; d++) {
-                bucket[d - c.minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
+            int minDay = c.min(Chunk.DAY);
+            int maxDay = c.max(Chunk.DAY);
+            int[] bucket = new int[maxDay - minDay + 1];
+            for (int d = minDay; d <= maxDay; d++) {
+                bucket[d - minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
             }
-            c.days.addMapped(k, n, r, bucket, c.minDay, -off);
+            c.addMapped(Chunk.DAY, k, n, r, bucket, minDay, -off);
         } else if (digit == CURRENCY) {
-            byte[] col = c.currency;
-            for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + ((col[i] & 0xFF) - off);
-            }
+            c.addTo(Chunk.CURRENCY, k, n, r, -off);
         } else if (digit == ROUTE) {
             int[] route = localKeys ? chunkRouteIndex : chunkRoutes;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + (route[i] - off);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = c.constants[digit] - off;
+            long v = c.min(digit) - off;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + v;
             }
         } else {
-            c.columns[digit].addTo(k, n, r, -off);
+            c.addTo(digit, k, n, r, -off);
         }
     }
 
@@ -758,7 +761,7 @@ final class CostKernel {
 
     /** @return the o-th overflow amount in units of its currency's scale */
     private BigDecimal unscaled(Chunk c, Chunk.Costs costs, int o) {
-        int cur = c.currency[costs.overflowRows[o]] & 0xFF;
+        int cur = c.currency(costs.overflowRows[o]);
         return costs.overflowAmounts[o].movePointRight(store.scale(cur));
     }
 }

@@ -22,15 +22,12 @@ import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.core.support.ClaimedWindow;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -48,7 +45,7 @@ import java.util.function.Consumer;
  * window's old segment in one step, so readers see the old or the new window whole.
  *
  * <p>Each window also keeps its exact totals per project and currency, computed once when it is
- * written. A whole-month query at MONTHLY or YEARLY granularity without group-by, filtered at most by
+ * written, in the {@link WindowRollup} (its totals per currency are summed from those when asked). A whole-month query at MONTHLY or YEARLY granularity without group-by, filtered at most by
  * project and service account (the domain and project dashboards), is answered from those: one small
  * sum per window instead of a scan of its line items. Other queries run the columnar kernel.
  */
@@ -56,23 +53,22 @@ public final class InMemoryCostStore implements CostStore {
     private record Key(ServiceAccountId account, YearMonth month) {
     }
 
-    /** A window: its line items, totals, totals by project, and where those are in the {@link WindowRollup}. */
+    /**
+     * A window: its line items and where its totals by project are in the {@link WindowRollup}. A store may hold
+     * 100,000s of windows of a few line items each, so a window keeps nothing it can read from those.
+     */
     private static final class Window {
         final ColumnarStore.Segment rows;
-        final List<Money> totals;
-        final List<WindowRollup.Sum> byProject;
-        final long records;
         final Instant syncedAt;
         /** The first of its rows in {@link #rollup}; guarded by the store. */
         int rollupStart;
+        /** How many rows it has in {@link #rollup}: one per project and currency. */
+        final int rollupCount;
 
-        Window(ColumnarStore.Segment rows, List<Money> totals, List<WindowRollup.Sum> byProject, long records,
-               Instant syncedAt) {
+        Window(ColumnarStore.Segment rows, Instant syncedAt, int rollupCount) {
             this.rows = rows;
-            this.totals = totals;
-            this.byProject = byProject;
-            this.records = records;
             this.syncedAt = syncedAt;
+            this.rollupCount = rollupCount;
         }
     }
 
@@ -135,6 +131,8 @@ public final class InMemoryCostStore implements CostStore {
     private final Map<ServiceAccountId, Account> windows = new HashMap<>();
     /** Every window's totals by project, for whole-month dashboard queries. Guarded by this. */
     private final WindowRollup rollup = new WindowRollup();
+    /** One instance of each month the windows are of, shared by them. Guarded by this. */
+    private final Map<YearMonth, YearMonth> months = new HashMap<>();
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
     /** An immutable copy of {@link #lastSyncs}, handed to every report until the next sync changes it. */
     private Map<ServiceAccountId, Instant> lastSyncsCopy;
@@ -212,21 +210,20 @@ public final class InMemoryCostStore implements CostStore {
     /** Writes {@code source} to {@code sink} (after what it already holds) and replaces the window with it. */
     private WindowReplacement write(Key key, Instant syncedAt, WindowSource source, WindowSink sink) {
         ServiceAccount account = sink.account;
-        YearMonth month = sink.month;
         ColumnarStore.Segment rows = sink.rows;
         FetchStats stats = source.writeTo(sink);
         if (sink.refused != null) {
             throw sink.refused;
         }
-        Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-        sums.putAll(rows.totals());
-        List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
         List<WindowRollup.Sum> byProject = new ArrayList<>();
         rows.totalsByProject().forEach((project, amounts) -> amounts.forEach((currency, amount) ->
                 byProject.add(new WindowRollup.Sum(ProjectId.of(project), currency, amount))));
-        Window fresh = new Window(rows, totals, List.copyOf(byProject), sink.count, syncedAt);
+        Window fresh = new Window(rows, syncedAt, byProject.size());
         Window old;
+        List<Money> oldTotals = List.of();
+        List<Money> totals;
         synchronized (this) {
+            YearMonth month = months.computeIfAbsent(sink.month, m -> m);
             Account held = windows.get(key.account());
             if (held == null) {
                 held = new Account(windows.size(), Account.EMPTY.months(), Account.EMPTY.windows(), Map.of());
@@ -234,22 +231,23 @@ public final class InMemoryCostStore implements CostStore {
             old = held.get(month);
             columns.replace(old == null ? null : old.rows, rows);
             if (old != null) {
-                rollup.kill(old.rollupStart, old.byProject.size());
+                oldTotals = rollup.totals(old.rollupStart, old.rollupCount);
+                rollup.kill(old.rollupStart, old.rollupCount);
             }
-            fresh.rollupStart = rollup.append(held.id(), month, fresh.byProject);
+            fresh.rollupStart = rollup.append(held.id(), month, byProject);
+            totals = rollup.totals(fresh.rollupStart, fresh.rollupCount);
             windows.put(key.account(), held.with(month, fresh));
             if (rollup.wantsCompaction()) {
-                rollup.clear();
+                int[] moved = rollup.compact();
                 windows.values().forEach(a -> {
-                    for (int k = 0; k < a.months().length; k++) {
-                        Window w = a.windows()[k];
-                        w.rollupStart = rollup.append(a.id(), a.months()[k], w.byProject);
+                    for (Window w : a.windows()) {
+                        w.rollupStart = w.rollupCount == 0 ? 0 : moved[w.rollupStart];
                     }
                 });
             }
         }
-        return new WindowReplacement(account.id(), month, old == null ? null : old.syncedAt,
-                old == null ? List.of() : old.totals, totals, fresh.records, stats);
+        return new WindowReplacement(account.id(), sink.month, old == null ? null : old.syncedAt, oldTotals, totals,
+                rows.size(), stats);
     }
 
     /**
@@ -430,7 +428,8 @@ public final class InMemoryCostStore implements CostStore {
         List<StoredWindow> out = new ArrayList<>(held.months().length);
         for (int k = 0; k < held.months().length; k++) {
             Window w = held.windows()[k];
-            out.add(new StoredWindow(held.months()[k], w.syncedAt, w.totals, w.records));
+            out.add(new StoredWindow(held.months()[k], w.syncedAt, rollup.totals(w.rollupStart, w.rollupCount),
+                    w.rows.size()));
         }
         return out;
     }
