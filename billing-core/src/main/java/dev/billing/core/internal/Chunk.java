@@ -75,6 +75,30 @@ final class Chunk extends PackedInts {
             units = new long[capacity];
         }
 
+        /**
+         * @return a sealed column of rows {@code [aFrom, aTo)} of {@code a}, then rows {@code [bFrom, bTo)} of
+         *     {@code b}
+         */
+        static Costs concat(Costs a, int aFrom, int aTo, Costs b, int bFrom, int bTo) {
+            int n = aTo - aFrom;
+            Costs c = new Costs(n + bTo - bFrom);
+            for (int k = 0; k < 2; k++) {
+                Costs part = k == 0 ? a : b;
+                int from = k == 0 ? aFrom : bFrom;
+                int to = k == 0 ? aTo : bTo;
+                int at = k == 0 ? 0 : n;
+                System.arraycopy(part.units, from, c.units, at, to - from);
+                for (int o = 0; o < part.overflowCount; o++) {
+                    int row = part.overflowRows[o];
+                    if (row >= from && row < to) {
+                        c.overflow(at + row - from, part.overflowAmounts[o]);
+                    }
+                }
+            }
+            c.maxAbs = c.maxAbs(c.units.length);
+            return c;
+        }
+
         /** @return a copy holding the same first {@code size} amounts, with room for {@code capacity} */
         Costs copy(int capacity) {
             Costs c = new Costs(0);
@@ -134,7 +158,7 @@ final class Chunk extends PackedInts {
     /** While rows are appended: per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension. */
     private int[] key;
     /** The billed costs. */
-    final Costs billed;
+    Costs billed;
     /** The effective costs; null while every row's equals its billed cost. */
     Costs effective;
     /** The list costs (0 for a row without one); null while no row has one. */
@@ -152,6 +176,38 @@ final class Chunk extends PackedInts {
             }
         }
         billed = new Costs(capacity);
+    }
+
+    /** A sealed chunk of the given rows and billed costs. */
+    private Chunk(int[][] columns, int size, Costs billed) {
+        appended = null;
+        pack(columns, size);
+        this.billed = billed;
+    }
+
+    /** @return whether this chunk keeps its rows' billed costs only (no effective or list costs apart) */
+    boolean billedOnly() {
+        return effective == null && list == null;
+    }
+
+    /**
+     * @return a sealed chunk of rows {@code [aFrom, aTo)} of sealed chunk {@code a}, then rows {@code [bFrom, bTo)}
+     *     of sealed chunk {@code b}: both of the same key, at the same scales, and {@link #billedOnly}
+     */
+    static Chunk concat(Chunk a, int aFrom, int aTo, Chunk b, int bFrom, int bTo) {
+        int n = aTo - aFrom;
+        int[][] columns = new int[SLOTS][n + bTo - bFrom];
+        for (int s = 0; s < SLOTS; s++) {
+            a.unpack(s, aFrom, aTo, columns[s], 0);
+            b.unpack(s, bFrom, bTo, columns[s], n);
+        }
+        return new Chunk(columns, columns[0].length, Costs.concat(a.billed, aFrom, aTo, b.billed, bFrom, bTo));
+    }
+
+    /** Holds the rows {@code other} holds (which is then no longer used): this sealed chunk rebuilt in place. */
+    void rowsOf(Chunk other) {
+        packedAs(other);
+        billed = other.billed;
     }
 
     /**

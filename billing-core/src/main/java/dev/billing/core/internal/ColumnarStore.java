@@ -50,6 +50,8 @@ import java.util.function.Consumer;
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
+    /** The most rows of a segment whose rows are added to a {@link Shared} chunk rather than kept apart. */
+    private static final int SMALL = 256;
     /** The rows a segment's chunk makes room for at first: a window may be a handful of line items. */
     private static final int FIRST_CAPACITY = 64;
     /** About how many rows of a pass cost as much as moving one cell to a report ({@link #rollups}). */
@@ -59,6 +61,8 @@ public final class ColumnarStore {
     private final TagSets tagSets = new TagSets();
     private final List<Currency> currencies = new ArrayList<>();
     private final List<Chunk> chunks = new ArrayList<>();
+    /** Per chunk key ({@link #keyOf}), the shared chunk small segments of that key are added to. */
+    private final Map<List<Integer>, Shared> sharedByKey = new HashMap<>();
     private final int[] scales = new int[MAX_CURRENCIES];
     private long rows;
 
@@ -102,7 +106,15 @@ public final class ColumnarStore {
             throw new IllegalStateException(fresh.committed() ? "segment committed twice" : "segment not committed");
         }
         int[] freshScales = fresh.seal();
-        if (old != null) {
+        if (old != null && old.shared != null) {
+            Shared shared = old.shared;
+            rows -= shared.remove(old);
+            old.shared = null;
+            if (shared.chunk.size == 0) {
+                chunks.remove(shared.chunk);
+                sharedByKey.remove(shared.key, shared);
+            }
+        } else if (old != null) {
             Set<Chunk> gone = Collections.newSetFromMap(new IdentityHashMap<>());
             gone.addAll(old.chunks);
             chunks.removeIf(gone::contains);
@@ -124,8 +136,29 @@ public final class ColumnarStore {
         }
         for (Chunk chunk : fresh.chunks) {
             rows += chunk.size;
-            chunks.add(chunk);
         }
+        if (fresh.chunks.size() == 1 && fresh.chunks.get(0).size <= SMALL && fresh.chunks.get(0).billedOnly()) {
+            Chunk chunk = fresh.chunks.get(0);
+            List<Integer> key = keyOf(chunk);
+            Shared shared = sharedByKey.get(key);
+            if (shared == null || shared.chunk.size + chunk.size > Shared.MAX_ROWS) {
+                shared = new Shared(chunk, key);
+                sharedByKey.put(key, shared);
+                chunks.add(chunk);
+            } else {
+                shared.append(chunk);
+            }
+            shared.add(fresh, chunk.size);
+            fresh.shared = shared;
+            fresh.chunks = List.of();
+        } else {
+            chunks.addAll(fresh.chunks);
+        }
+    }
+
+    /** @return the values of a sealed chunk's {@link Chunk#CONSTANT} dimensions */
+    private static List<Integer> keyOf(Chunk chunk) {
+        return Arrays.stream(Chunk.CONSTANTS).mapToObj(chunk::min).toList();
     }
 
     /** @return the number of line items committed */
@@ -304,31 +337,39 @@ public final class ColumnarStore {
      */
     public synchronized List<CostRecord> records(Segment segment) {
         List<CostRecord> out = new ArrayList<>();
+        if (segment.shared != null) {
+            records(segment.shared.chunk, segment.shared.start(segment), segment.shared.end(segment), out);
+        }
         for (Chunk c : segment.chunks) {
-            String[] values = new String[DIMENSIONS.length];
-            for (int row = 0; row < c.size; row++) {
-                for (int o = 0; o < DIMENSIONS.length; o++) {
-                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.get(o, row));
-                }
-                int cur = c.currency(row);
-                Currency currency = currency(cur);
-                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.get(Chunk.DAY, row)))
-                        .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
-                        .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
-                        .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
-                        .serviceAccount(ServiceAccountId.of(values[Dimension.Fixed.SERVICE_ACCOUNT.ordinal()]))
-                        .project(ProjectId.of(values[Dimension.Fixed.PROJECT.ordinal()]))
-                        .service(values[Dimension.Fixed.SERVICE.ordinal()])
-                        .region(values[Dimension.Fixed.REGION.ordinal()])
-                        .usageType(values[Dimension.Fixed.USAGE_TYPE.ordinal()])
-                        .chargeCategory(ChargeCategory.valueOf(values[Dimension.Fixed.CHARGE_CATEGORY.ordinal()]))
-                        .billedCost(new Money(amount(c.billed, row, cur), currency))
-                        .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
-                        .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
-                        .tags(tagSets.get(c.get(Chunk.TAG_SET, row))).build());
-            }
+            records(c, 0, c.size, out);
         }
         return out;
+    }
+
+    /** Adds the line items of rows {@code [from, to)} of a sealed chunk to {@code out}. */
+    private void records(Chunk c, int from, int to, List<CostRecord> out) {
+        String[] values = new String[DIMENSIONS.length];
+        for (int row = from; row < to; row++) {
+            for (int o = 0; o < DIMENSIONS.length; o++) {
+                values[o] = dictionaries.get(DIMENSIONS[o]).value(c.get(o, row));
+            }
+            int cur = c.currency(row);
+            Currency currency = currency(cur);
+            out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.get(Chunk.DAY, row)))
+                    .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
+                    .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
+                    .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
+                    .serviceAccount(ServiceAccountId.of(values[Dimension.Fixed.SERVICE_ACCOUNT.ordinal()]))
+                    .project(ProjectId.of(values[Dimension.Fixed.PROJECT.ordinal()]))
+                    .service(values[Dimension.Fixed.SERVICE.ordinal()])
+                    .region(values[Dimension.Fixed.REGION.ordinal()])
+                    .usageType(values[Dimension.Fixed.USAGE_TYPE.ordinal()])
+                    .chargeCategory(ChargeCategory.valueOf(values[Dimension.Fixed.CHARGE_CATEGORY.ordinal()]))
+                    .billedCost(new Money(amount(c.billed, row, cur), currency))
+                    .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
+                    .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
+                    .tags(tagSets.get(c.get(Chunk.TAG_SET, row))).build());
+        }
     }
 
     /** One row's exact amount of a cost column, trailing zeros stripped. */
@@ -431,6 +472,8 @@ public final class ColumnarStore {
         private List<Chunk> chunks = new ArrayList<>();
         /** What adding records needs; null once committed (a committed segment is a store's window: kept lean). */
         private Writer writer = new Writer();
+        /** Once committed, when its rows are in a shared chunk (and {@link #chunks} is empty): that chunk. */
+        private Shared shared;
 
         private Segment() {
         }
@@ -441,11 +484,13 @@ public final class ColumnarStore {
 
         /** @return the number of its line items (none once another segment replaced it) */
         public long size() {
-            long n = 0;
-            for (Chunk chunk : chunks) {
-                n += chunk.size;
+            synchronized (ColumnarStore.this) {
+                long n = shared == null ? 0 : shared.end(this) - shared.start(this);
+                for (Chunk chunk : chunks) {
+                    n += chunk.size;
+                }
+                return n;
             }
-            return n;
         }
 
         /**
@@ -627,6 +672,80 @@ public final class ColumnarStore {
             chunks = List.copyOf(chunks);
             writer = null;
             return w.scales;
+        }
+    }
+
+    /**
+     * The rows of small committed segments of one chunk key, in one chunk: a segment of a few line items (a window
+     * of an account with little use) would otherwise take more memory for its own chunk's arrays and headers than
+     * for its rows. Each segment's rows are a run, in the order the segments were added; removing a segment rebuilds
+     * the chunk, in place, without its run. Only segments of one chunk of billed costs alone are shared, so that
+     * sharing changes neither a sum nor the costs a row reads back with.
+     */
+    private static final class Shared {
+        /** The most rows of a shared chunk: a rebuild copies them. */
+        static final int MAX_ROWS = 4096;
+        final Chunk chunk;
+        final List<Integer> key;
+        /** The segments whose rows it holds, in order, and where each one's rows end. */
+        private Segment[] owners = new Segment[0];
+        private int[] ends = new int[0];
+
+        Shared(Chunk chunk, List<Integer> key) {
+            this.chunk = chunk;
+            this.key = key;
+        }
+
+        /** Appends the rows of a sealed chunk (of this key, at the store's scales, billed costs alone). */
+        void append(Chunk rows) {
+            chunk.rowsOf(Chunk.concat(chunk, 0, chunk.size, rows, 0, rows.size));
+        }
+
+        /** Records that the last {@code rows} rows are {@code segment}'s. */
+        void add(Segment segment, int rows) {
+            int n = owners.length;
+            owners = Arrays.copyOf(owners, n + 1);
+            ends = Arrays.copyOf(ends, n + 1);
+            owners[n] = segment;
+            ends[n] = (n == 0 ? 0 : ends[n - 1]) + rows;
+        }
+
+        int start(Segment segment) {
+            int i = indexOf(segment);
+            return i == 0 ? 0 : ends[i - 1];
+        }
+
+        int end(Segment segment) {
+            return ends[indexOf(segment)];
+        }
+
+        /** Removes a segment's rows. @return how many */
+        int remove(Segment segment) {
+            int i = indexOf(segment);
+            int start = i == 0 ? 0 : ends[i - 1];
+            int count = ends[i] - start;
+            chunk.rowsOf(Chunk.concat(chunk, 0, start, chunk, ends[i], chunk.size));
+            int n = owners.length;
+            Segment[] o = new Segment[n - 1];
+            int[] e = new int[n - 1];
+            System.arraycopy(owners, 0, o, 0, i);
+            System.arraycopy(owners, i + 1, o, i, n - 1 - i);
+            System.arraycopy(ends, 0, e, 0, i);
+            for (int k = i + 1; k < n; k++) {
+                e[k - 1] = ends[k] - count;
+            }
+            owners = o;
+            ends = e;
+            return count;
+        }
+
+        private int indexOf(Segment segment) {
+            for (int i = 0; i < owners.length; i++) {
+                if (owners[i] == segment) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("not a segment of this shared chunk");
         }
     }
 

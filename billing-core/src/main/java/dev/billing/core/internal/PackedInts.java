@@ -81,6 +81,25 @@ class PackedInts {
         ints = in;
     }
 
+    /** Holds what {@code other} holds (which is then no longer used): the rows of a chunk rebuilt in place. */
+    final void packedAs(PackedInts other) {
+        size = other.size;
+        bytes = other.bytes;
+        shorts = other.shorts;
+        ints = other.ints;
+    }
+
+    /** Copies the values of rows {@code [from, to)} of a slot to {@code into}, from index {@code at}. */
+    final void unpack(int slot, int from, int to, int[] into, int at) {
+        int w = width(slot);
+        int o = offset(slot);
+        int m = min(slot);
+        for (int i = from; i < to; i++) {
+            into[at + i - from] = w == 0 ? m : w == 1 ? m + (bytes[o + i] & 0xFF) : w == 2 ? m + (shorts[o + i] & 0xFFFF)
+                    : ints[o + i];
+        }
+    }
+
     private static int write(byte[] b, int at, int value, int count) {
         for (int k = 0; k < count; k++) {
             b[at + k] = (byte) (value >>> (8 * k));
