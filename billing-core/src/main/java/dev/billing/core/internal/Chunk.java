@@ -11,9 +11,10 @@ import java.util.Arrays;
  * days, an account's services or sub accounts take a byte a row, a value shared by every row, such as the
  * currency or the chunk's key, none). A sealed row then takes 8 bytes of billed cost, about a byte per dimension
  * column and for its day, 1 or 2 for its tag set when some row of the chunk has tags, one for its currency when the
- * chunk has several, and 8 more for each cost (effective, list) the chunk's rows carry apart from the billed one. Dates are epoch days, strings are dictionary ids, tags are the id of the row's tag set, amounts
- * are longs scaled by the store's scale for the row's currency; an amount that does not fit is 0 in its column and
- * kept exactly in the column's overflow list. Min and max of every column (zone maps) are kept once sealed.
+ * chunk has several, and 8 more for each cost (effective, list) the chunk's rows carry apart from the billed one.
+ * Dates are epoch days, strings are dictionary ids, tags are the id of the row's tag set, amounts are longs scaled by
+ * the store's scale for the row's currency; an amount that does not fit is 0 in its column and kept exactly in the
+ * column's overflow list. Min and max of every column (zone maps) are kept once sealed.
  *
  * <p>How a chunk keeps each {@link Dimension.Fixed} dimension is decided once, in {@link #layout}, from the
  * dimension's description: the {@linkplain Dimension#perAccount() per-account} ones and the provider are the
@@ -153,7 +154,7 @@ final class Chunk extends PackedInts {
         }
     }
 
-        /** While rows are appended: per slot its values (null for a {@link #CONSTANT} dimension); null once sealed. */
+    /** While rows are appended: per slot its values (null for a {@link #CONSTANT} dimension); null once sealed. */
     private int[][] appended = new int[SLOTS][];
     /** While rows are appended: per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension. */
     private int[] key;

@@ -38,12 +38,14 @@ import java.util.function.Consumer;
  * dictionaries keep the values it brought). A row keeps the day as an epoch day, account, sub account, service,
  * region, usage type and charge category as dictionary ids (the layout of every {@link Dimension} is decided in one
  * place, {@code Chunk}; a sealed chunk packs each column into the bytes its range needs, about one a row), the
- * currency as a byte and the billed amount as a long scaled by the store's scale for its currency (the largest scale
- * seen, at most {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
+ * currency as an id (packed too) and the billed amount as a long scaled by the store's scale for its currency (the
+ * largest scale seen, at most {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
  * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
  * A chunk where some row has tags keeps each row's tag set id (packed too; the sets once, in {@link TagSets}), and
  * one where some row's effective cost differs from its billed cost, or some row has a list cost, keeps that cost
- * as one more long column. Usage quantities are not kept.
+ * as one more long column. Usage quantities are not kept. A committed segment of a few line items (one chunk of
+ * billed costs alone, at most {@value #SMALL} rows) adds them to a chunk it shares with other such segments of the same
+ * key ({@link Shared}): 100,000s of small windows would otherwise each take a chunk's arrays and headers.
  *
  * <p>Commits and queries may come from any thread; they are serialized.
  */

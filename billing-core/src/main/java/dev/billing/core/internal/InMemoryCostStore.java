@@ -25,17 +25,20 @@ import dev.billing.core.support.ClaimedWindow;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -45,9 +48,10 @@ import java.util.function.Consumer;
  * window's old segment in one step, so readers see the old or the new window whole.
  *
  * <p>Each window also keeps its exact totals per project and currency, computed once when it is
- * written, in the {@link WindowRollup} (its totals per currency are summed from those when asked). A whole-month query at MONTHLY or YEARLY granularity without group-by, filtered at most by
- * project and service account (the domain and project dashboards), is answered from those: one small
- * sum per window instead of a scan of its line items. Other queries run the columnar kernel.
+ * written, in the {@link WindowRollup} (its totals per currency are summed from those when asked). A whole-month
+ * query at MONTHLY or YEARLY granularity without group-by, filtered at most by project and service account (the
+ * domain and project dashboards), is answered from those: one small sum per window instead of a scan of its line
+ * items. Other queries run the columnar kernel.
  */
 public final class InMemoryCostStore implements CostStore {
     private record Key(ServiceAccountId account, YearMonth month) {
@@ -73,12 +77,12 @@ public final class InMemoryCostStore implements CostStore {
     }
 
     /**
-     * One account's windows, oldest first, and the months it holds with their sync times: an immutable
-     * snapshot, rebuilt when one of its windows is replaced, so that a report over 10,000 accounts reads
-     * two arrays per account and hands out the held months as they are.
+     * One account's windows, oldest first: an immutable snapshot, rebuilt when one of its windows is replaced, so
+     * that a report over 10,000 accounts reads two arrays per account and hands out its held months as a view of
+     * them ({@link HeldMonths}).
      */
-    private record Account(int id, YearMonth[] months, Window[] windows, Map<YearMonth, Instant> held) {
-        static final Account EMPTY = new Account(-1, new YearMonth[0], new Window[0], Map.of());
+    private record Account(int id, YearMonth[] months, Window[] windows) {
+        static final Account EMPTY = new Account(-1, new YearMonth[0], new Window[0]);
 
         Window get(YearMonth month) {
             int i = Arrays.binarySearch(months, month);
@@ -104,25 +108,85 @@ public final class InMemoryCostStore implements CostStore {
                 System.arraycopy(months, at, m, at + 1, months.length - at);
                 System.arraycopy(windows, at, w, at + 1, windows.length - at);
             }
-            Map<YearMonth, Instant> times = new TreeMap<>();
-            for (int k = 0; k < m.length; k++) {
-                times.put(m[k], w[k].syncedAt);
-            }
-            return new Account(id, m, w, Map.copyOf(times));
+            return new Account(id, m, w);
         }
 
         /** @return the held months from {@code first} to {@code last}, with their sync times */
         Map<YearMonth, Instant> held(YearMonth first, YearMonth last) {
-            if (months.length == 0 || (!months[0].isBefore(first) && !months[months.length - 1].isAfter(last))) {
-                return held;
+            int from = 0;
+            while (from < months.length && months[from].isBefore(first)) {
+                from++;
             }
-            Map<YearMonth, Instant> times = new TreeMap<>();
-            for (int k = 0; k < months.length; k++) {
-                if (!months[k].isBefore(first) && !months[k].isAfter(last)) {
-                    times.put(months[k], windows[k].syncedAt);
+            int to = from;
+            while (to < months.length && !months[to].isAfter(last)) {
+                to++;
+            }
+            return new HeldMonths(months, windows, from, to);
+        }
+    }
+
+    /**
+     * The months {@code [from, to)} of an account's snapshot with their sync times, as an unmodifiable map read
+     * from the snapshot's arrays (which never change): a store of 100,000s of windows keeps no map per account.
+     */
+    private static final class HeldMonths extends AbstractMap<YearMonth, Instant> {
+        private final YearMonth[] months;
+        private final Window[] windows;
+        private final int from;
+        private final int to;
+
+        HeldMonths(YearMonth[] months, Window[] windows, int from, int to) {
+            this.months = months;
+            this.windows = windows;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public Instant get(Object key) {
+            int i = key instanceof YearMonth m ? Arrays.binarySearch(months, from, to, m) : -1;
+            return i < 0 ? null : windows[i].syncedAt;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return to - from;
+        }
+
+        @Override
+        public Set<Entry<YearMonth, Instant>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<YearMonth, Instant>> iterator() {
+                    return new Iterator<>() {
+                        private int next = from;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < to;
+                        }
+
+                        @Override
+                        public Entry<YearMonth, Instant> next() {
+                            if (next >= to) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new SimpleImmutableEntry<>(months[i], windows[i].syncedAt);
+                        }
+                    };
                 }
-            }
-            return Map.copyOf(times);
+
+                @Override
+                public int size() {
+                    return to - from;
+                }
+            };
         }
     }
 
@@ -226,7 +290,7 @@ public final class InMemoryCostStore implements CostStore {
             YearMonth month = months.computeIfAbsent(sink.month, m -> m);
             Account held = windows.get(key.account());
             if (held == null) {
-                held = new Account(windows.size(), Account.EMPTY.months(), Account.EMPTY.windows(), Map.of());
+                held = new Account(windows.size(), Account.EMPTY.months(), Account.EMPTY.windows());
             }
             old = held.get(month);
             columns.replace(old == null ? null : old.rows, rows);

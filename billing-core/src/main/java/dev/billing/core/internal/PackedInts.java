@@ -95,8 +95,8 @@ class PackedInts {
         int o = offset(slot);
         int m = min(slot);
         for (int i = from; i < to; i++) {
-            into[at + i - from] = w == 0 ? m : w == 1 ? m + (bytes[o + i] & 0xFF) : w == 2 ? m + (shorts[o + i] & 0xFFFF)
-                    : ints[o + i];
+            into[at + i - from] = w == 0 ? m : w == 1 ? m + (bytes[o + i] & 0xFF)
+                    : w == 2 ? m + (shorts[o + i] & 0xFFFF) : ints[o + i];
         }
     }
 

@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Packed columns (several packed together, of every width) and the scaled-long conversion, against plain reference loops, over seeded random data. */
+/**
+ * Packed columns (several packed together, of every width) and the scaled-long conversion, against plain reference
+ * loops, over seeded random data.
+ */
 class PackedIntsTest {
     /** Ranges at and around each width's limit: none, a byte, a short, an int (negative values included). */
     private static final long[] RANGES = {0, 1, 255, 256, 65_535, 65_536, Integer.MAX_VALUE, 0xFFFF_FFFFL};
@@ -31,8 +34,8 @@ class PackedIntsTest {
         for (int slot = 0; slot < ranges.length; slot++) {
             long range = ranges[slot];
             // half of the columns are of small ids (from 0), as dictionary ids are
-            int min = random.nextBoolean() && range < 100_000 ? random.nextInt(1000)
-                    : (int) Math.max(Integer.MIN_VALUE, random.nextLong(Integer.MIN_VALUE, Integer.MAX_VALUE - range + 1L));
+            int min = random.nextBoolean() && range < 100_000 ? random.nextInt(1000) : (int) Math.max(Integer.MIN_VALUE,
+                    random.nextLong(Integer.MIN_VALUE, Integer.MAX_VALUE - range + 1L));
             int[] values = new int[n + random.nextInt(5)];
             for (int i = 0; i < n; i++) {
                 values[i] = (int) (min + random.nextLong(range + 1));
