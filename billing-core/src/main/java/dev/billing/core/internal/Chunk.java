@@ -155,7 +155,7 @@ final class Chunk extends PackedInts {
     }
 
     /** While rows are appended: per slot its values (null for a {@link #CONSTANT} dimension); null once sealed. */
-    private int[][] appended = new int[SLOTS][];
+    private int[][] appended;
     /** While rows are appended: per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension. */
     private int[] key;
     /** The billed costs. */
@@ -171,6 +171,7 @@ final class Chunk extends PackedInts {
      */
     Chunk(int[] constants, int capacity) {
         key = constants.clone();
+        appended = new int[SLOTS][];
         for (int s = 0; s < SLOTS; s++) {
             if (s >= DAY || LAYOUT[s] == COLUMN) {
                 appended[s] = new int[capacity];
@@ -181,7 +182,6 @@ final class Chunk extends PackedInts {
 
     /** A sealed chunk of the given rows and billed costs. */
     private Chunk(int[][] columns, int size, Costs billed) {
-        appended = null;
         pack(columns, size);
         this.billed = billed;
     }
