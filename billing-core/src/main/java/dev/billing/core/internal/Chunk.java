@@ -8,18 +8,19 @@ import java.util.Arrays;
 /**
  * Up to {@link #MAX_ROWS} line items of one (provider, service account, project), column by column. Rows are appended
  * to int columns; {@link #seal} packs each into the fewest bytes its range needs ({@link PackedInts}: a window's
- * days, an account's services or sub accounts take a byte a row, a value shared by every row none). A sealed row
- * then takes a byte of currency, 8 of billed cost, about a byte per dimension column and for its day, 1 or 2 for its
- * tag set when some row of the chunk has tags, and 8 more for each cost (effective, list) the chunk's rows carry apart
- * from the billed one. Dates are epoch days, strings are dictionary ids, tags are the id of the row's tag set, amounts
- * are longs scaled by the store's scale for the row's currency; an amount that does not fit is 0 in its column and
- * kept exactly in the column's overflow list. Min and max of every column (zone maps) are kept once sealed.
+ * days, an account's services or sub accounts take a byte a row, a value shared by every row, such as the
+ * currency or the chunk's key, none). A sealed row then takes 8 bytes of billed cost, about a byte per dimension
+ * column and for its day, 1 or 2 for its tag set when some row of the chunk has tags, one for its currency when the
+ * chunk has several, and 8 more for each cost (effective, list) the chunk's rows carry apart from the billed one.
+ * Dates are epoch days, strings are dictionary ids, tags are the id of the row's tag set, amounts are longs scaled by
+ * the store's scale for the row's currency; an amount that does not fit is 0 in its column and kept exactly in the
+ * column's overflow list. Min and max of every column (zone maps) are kept once sealed.
  *
  * <p>How a chunk keeps each {@link Dimension.Fixed} dimension is decided once, in {@link #layout}, from the
  * dimension's description: the {@linkplain Dimension#perAccount() per-account} ones and the provider are the
  * chunk's key ({@link #CONSTANT}), and every other dimension (a new one included) is a column of dictionary ids.
  */
-final class Chunk {
+final class Chunk extends PackedInts {
     static final int MAX_ROWS = 1 << 16;
     /** A dimension with one value per chunk: part of the chunk's key. */
     static final int CONSTANT = 0;
@@ -50,12 +51,24 @@ final class Chunk {
                 .toArray();
     }
 
+    /**
+     * The packed slots: each dimension at its ordinal (a {@link #CONSTANT} one holds the chunk's one value), then
+     * the day, the tag set id (0: no tags) and the currency id.
+     */
+    static final int DAY = DIMENSIONS.length;
+    static final int TAG_SET = DAY + 1;
+    static final int CURRENCY = DAY + 2;
+    private static final int SLOTS = DAY + 3;
+
+    private static final int[] NO_ROWS = new int[0];
+    private static final BigDecimal[] NO_AMOUNTS = new BigDecimal[0];
+
     /** One cost column: scaled longs, with the amounts that do not fit kept exactly aside. */
     static final class Costs {
         long[] units;
         int overflowCount;
-        int[] overflowRows = new int[0];
-        BigDecimal[] overflowAmounts = new BigDecimal[0];
+        int[] overflowRows = NO_ROWS;
+        BigDecimal[] overflowAmounts = NO_AMOUNTS;
         /** The largest absolute amount; when {@code size * maxAbs} fits a long, sums need no overflow checks. */
         long maxAbs;
 
@@ -63,13 +76,37 @@ final class Chunk {
             units = new long[capacity];
         }
 
+        /**
+         * @return a sealed column of rows {@code [aFrom, aTo)} of {@code a}, then rows {@code [bFrom, bTo)} of
+         *     {@code b}
+         */
+        static Costs concat(Costs a, int aFrom, int aTo, Costs b, int bFrom, int bTo) {
+            int n = aTo - aFrom;
+            Costs c = new Costs(n + bTo - bFrom);
+            for (int k = 0; k < 2; k++) {
+                Costs part = k == 0 ? a : b;
+                int from = k == 0 ? aFrom : bFrom;
+                int to = k == 0 ? aTo : bTo;
+                int at = k == 0 ? 0 : n;
+                System.arraycopy(part.units, from, c.units, at, to - from);
+                for (int o = 0; o < part.overflowCount; o++) {
+                    int row = part.overflowRows[o];
+                    if (row >= from && row < to) {
+                        c.overflow(at + row - from, part.overflowAmounts[o]);
+                    }
+                }
+            }
+            c.maxAbs = c.maxAbs(c.units.length);
+            return c;
+        }
+
         /** @return a copy holding the same first {@code size} amounts, with room for {@code capacity} */
         Costs copy(int capacity) {
             Costs c = new Costs(0);
             c.units = Arrays.copyOf(units, capacity);
             c.overflowCount = overflowCount;
-            c.overflowRows = overflowRows.clone();
-            c.overflowAmounts = overflowAmounts.clone();
+            c.overflowRows = overflowCount == 0 ? NO_ROWS : overflowRows.clone();
+            c.overflowAmounts = overflowCount == 0 ? NO_AMOUNTS : overflowAmounts.clone();
             return c;
         }
 
@@ -85,10 +122,11 @@ final class Chunk {
         }
 
         /** Multiplies the amounts of one currency by {@code 10^digits}; those that no longer fit overflow. */
-        void rescale(byte[] currency, int size, int cur, int fromScale, int digits) {
+        void rescale(Chunk chunk, int cur, int fromScale, int digits) {
             long factor = Scales.pow10(digits);
+            int size = chunk.size;
             for (int i = 0; i < size; i++) {
-                if ((currency[i] & 0xFF) == cur) {
+                if (chunk.currency(i) == cur) {
                     long a = units[i];
                     long hi = Math.multiplyHigh(a, factor);
                     long lo = a * factor;
@@ -116,44 +154,61 @@ final class Chunk {
         }
     }
 
-    /** Per dimension ordinal: the chunk's one value (a dictionary id) of a {@link #CONSTANT} dimension. */
-    final int[] constants;
-    int size;
-    /** While rows are appended: the days, per dimension ordinal the ids of a {@link #COLUMN}, the tag set ids. */
-    private int[] day;
-    private int[][] ints = new int[DIMENSIONS.length][];
-    private int[] tagSet;
-    /** Once sealed: the days. */
-    PackedInts days;
-    /** Once sealed, per dimension ordinal: the ids of a {@link #COLUMN} dimension, null for the others. */
-    final PackedInts[] columns = new PackedInts[DIMENSIONS.length];
-    /** Once sealed: each row's tag set id (0: no tags); null when no row of the chunk has tags. */
-    PackedInts tagSets;
-    byte[] currency;
+    /** While rows are appended: per slot its values (null for a {@link #CONSTANT} dimension); null once sealed. */
+    private int[][] appended;
+    /** While rows are appended: per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension. */
+    private int[] key;
     /** The billed costs. */
-    final Costs billed;
+    Costs billed;
     /** The effective costs; null while every row's equals its billed cost. */
     Costs effective;
     /** The list costs (0 for a row without one); null while no row has one. */
     Costs list;
-
-    int minDay;
-    int maxDay;
-    int minCurrency;
-    int maxCurrency;
 
     /**
      * @param constants per dimension ordinal, the chunk's value of each {@link #CONSTANT} dimension (copied)
      * @param capacity the rows to make room for at first
      */
     Chunk(int[] constants, int capacity) {
-        this.constants = constants.clone();
-        day = new int[capacity];
-        for (int o : COLUMNS) {
-            ints[o] = new int[capacity];
+        key = constants.clone();
+        appended = new int[SLOTS][];
+        for (int s = 0; s < SLOTS; s++) {
+            if (s >= DAY || LAYOUT[s] == COLUMN) {
+                appended[s] = new int[capacity];
+            }
         }
-        currency = new byte[capacity];
         billed = new Costs(capacity);
+    }
+
+    /** A sealed chunk of the given rows and billed costs. */
+    private Chunk(int[][] columns, int size, Costs billed) {
+        pack(columns, size);
+        this.billed = billed;
+    }
+
+    /** @return whether this chunk keeps its rows' billed costs only (no effective or list costs apart) */
+    boolean billedOnly() {
+        return effective == null && list == null;
+    }
+
+    /**
+     * @return a sealed chunk of rows {@code [aFrom, aTo)} of sealed chunk {@code a}, then rows {@code [bFrom, bTo)}
+     *     of sealed chunk {@code b}: both of the same key, at the same scales, and {@link #billedOnly}
+     */
+    static Chunk concat(Chunk a, int aFrom, int aTo, Chunk b, int bFrom, int bTo) {
+        int n = aTo - aFrom;
+        int[][] columns = new int[SLOTS][n + bTo - bFrom];
+        for (int s = 0; s < SLOTS; s++) {
+            a.unpack(s, aFrom, aTo, columns[s], 0);
+            b.unpack(s, bFrom, bTo, columns[s], n);
+        }
+        return new Chunk(columns, columns[0].length, Costs.concat(a.billed, aFrom, aTo, b.billed, bFrom, bTo));
+    }
+
+    /** Holds the rows {@code other} holds (which is then no longer used): this sealed chunk rebuilt in place. */
+    void rowsOf(Chunk other) {
+        packedAs(other);
+        billed = other.billed;
     }
 
     /**
@@ -171,11 +226,11 @@ final class Chunk {
 
     /**
      * @param key per dimension ordinal, the values of the {@link #CONSTANT} dimensions
-     * @return whether this chunk's rows have those values
+     * @return whether the rows of this chunk, still open to rows, have those values
      */
     boolean hasKey(int[] key) {
         for (int o : CONSTANTS) {
-            if (constants[o] != key[o]) {
+            if (this.key[o] != key[o]) {
                 return false;
             }
         }
@@ -196,38 +251,39 @@ final class Chunk {
      * @return the new row's index, whose costs the caller then writes
      */
     int append(int d, int cur, int[] ids, int tags) {
-        if (size == day.length) {
+        if (size == appended[DAY].length) {
             resize(Math.min(MAX_ROWS, size * 2));
         }
         int i = size++;
-        day[i] = d;
-        currency[i] = (byte) cur;
+        int[][] a = appended;
+        a[DAY][i] = d;
+        a[CURRENCY][i] = cur;
+        a[TAG_SET][i] = tags;
         for (int o : COLUMNS) {
-            ints[o][i] = ids[o];
-        }
-        if (tags != 0 && tagSet == null) {
-            tagSet = new int[day.length];
-        }
-        if (tagSet != null) {
-            tagSet[i] = tags;
+            a[o][i] = ids[o];
         }
         return i;
     }
 
-    /** @return the smallest id of dimension {@code o} in this sealed chunk */
-    int min(int o) {
-        return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].min;
+    /** @return the chunk's value of a {@link #CONSTANT} dimension, open to rows or sealed */
+    int constant(int o) {
+        return appended != null ? key[o] : min(o);
     }
 
-    /** @return the largest id of dimension {@code o} in this sealed chunk */
-    int max(int o) {
-        return LAYOUT[o] == CONSTANT ? constants[o] : columns[o].max;
+    /** @return row {@code i}'s currency id, open to rows or sealed */
+    int currency(int i) {
+        return appended != null ? appended[CURRENCY][i] : get(CURRENCY, i);
+    }
+
+    /** @return whether some row of this sealed chunk has tags */
+    boolean hasTags() {
+        return max(TAG_SET) != 0;
     }
 
     /** @return the effective costs column, made on first need as a copy of the billed one */
     Costs effectiveColumn() {
         if (effective == null) {
-            effective = billed.copy(day.length);
+            effective = billed.copy(capacity());
         }
         return effective;
     }
@@ -235,9 +291,13 @@ final class Chunk {
     /** @return the list costs column, made on first need (0 for the rows before) */
     Costs listColumn() {
         if (list == null) {
-            list = new Costs(day.length);
+            list = new Costs(capacity());
         }
         return list;
+    }
+
+    private int capacity() {
+        return appended == null ? size : appended[DAY].length;
     }
 
     /**
@@ -247,30 +307,21 @@ final class Chunk {
     void rescale(int cur, int fromScale, int digits) {
         for (Costs c : new Costs[] {billed, effective, list}) {
             if (c != null) {
-                c.rescale(currency, size, cur, fromScale, digits);
+                c.rescale(this, cur, fromScale, digits);
             }
         }
     }
 
-    /** Packs the columns (no row can be appended afterwards), trims the costs to the rows held, keeps the zone maps. */
+    /** Packs the columns (no row can be appended afterwards), trims the costs to the rows held. */
     void seal() {
-        days = new PackedInts(day, size);
-        minDay = size == 0 ? Integer.MAX_VALUE : days.min;
-        maxDay = size == 0 ? Integer.MIN_VALUE : days.max;
-        for (int o : COLUMNS) {
-            columns[o] = new PackedInts(ints[o], size);
+        int[][] columns = appended;
+        for (int o : CONSTANTS) {
+            columns[o] = new int[size];
+            Arrays.fill(columns[o], key[o]);
         }
-        tagSets = tagSet == null ? null : new PackedInts(tagSet, size);
-        day = null;
-        ints = null;
-        tagSet = null;
-        currency = Arrays.copyOf(currency, size);
-        minCurrency = Integer.MAX_VALUE;
-        maxCurrency = Integer.MIN_VALUE;
-        for (int i = 0; i < size; i++) {
-            minCurrency = Math.min(minCurrency, currency[i] & 0xFF);
-            maxCurrency = Math.max(maxCurrency, currency[i] & 0xFF);
-        }
+        pack(columns, size);
+        appended = null;
+        key = null;
         for (Costs c : new Costs[] {billed, effective, list}) {
             if (c != null) {
                 c.units = Arrays.copyOf(c.units, size);
@@ -280,13 +331,10 @@ final class Chunk {
     }
 
     private void resize(int capacity) {
-        day = Arrays.copyOf(day, capacity);
-        for (int o : COLUMNS) {
-            ints[o] = Arrays.copyOf(ints[o], capacity);
-        }
-        currency = Arrays.copyOf(currency, capacity);
-        if (tagSet != null) {
-            tagSet = Arrays.copyOf(tagSet, capacity);
+        for (int s = 0; s < SLOTS; s++) {
+            if (appended[s] != null) {
+                appended[s] = Arrays.copyOf(appended[s], capacity);
+            }
         }
         for (Costs c : new Costs[] {billed, effective, list}) {
             if (c != null) {

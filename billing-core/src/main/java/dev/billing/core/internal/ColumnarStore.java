@@ -38,18 +38,24 @@ import java.util.function.Consumer;
  * dictionaries keep the values it brought). A row keeps the day as an epoch day, account, sub account, service,
  * region, usage type and charge category as dictionary ids (the layout of every {@link Dimension} is decided in one
  * place, {@code Chunk}; a sealed chunk packs each column into the bytes its range needs, about one a row), the
- * currency as a byte and the billed amount as a long scaled by the store's scale for its currency (the largest scale
- * seen, at most {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
+ * currency as an id (packed too) and the billed amount as a long scaled by the store's scale for its currency (the
+ * largest scale seen, at most {@value Scales#MAX_SCALE}). An amount that does not fit a long at that scale is kept as a
  * {@link BigDecimal} beside its chunk. Provider, service account and project are constant per chunk.
  * A chunk where some row has tags keeps each row's tag set id (packed too; the sets once, in {@link TagSets}), and
  * one where some row's effective cost differs from its billed cost, or some row has a list cost, keeps that cost
- * as one more long column. Usage quantities are not kept.
+ * as one more long column. Usage quantities are not kept. A committed segment of a few line items (one chunk of
+ * billed costs alone, at most {@value #SMALL} rows) adds them to a chunk it shares with other such segments of the same
+ * key ({@link Shared}): 100,000s of small windows would otherwise each take a chunk's arrays and headers.
  *
  * <p>Commits and queries may come from any thread; they are serialized.
  */
 public final class ColumnarStore {
     private static final int MAX_CURRENCIES = 256;
     private static final Dimension.Fixed[] DIMENSIONS = Dimension.Fixed.values();
+    /** The most rows of a segment whose rows are added to a {@link Shared} chunk rather than kept apart. */
+    private static final int SMALL = 256;
+    /** The rows a segment's chunk makes room for at first: a window may be a handful of line items. */
+    private static final int FIRST_CAPACITY = 64;
     /** About how many rows of a pass cost as much as moving one cell to a report ({@link #rollups}). */
     private static final int CELL_COST_IN_ROWS = 16;
 
@@ -57,6 +63,8 @@ public final class ColumnarStore {
     private final TagSets tagSets = new TagSets();
     private final List<Currency> currencies = new ArrayList<>();
     private final List<Chunk> chunks = new ArrayList<>();
+    /** Per chunk key ({@link #keyOf}), the shared chunk small segments of that key are added to. */
+    private final Map<List<Integer>, Shared> sharedByKey = new HashMap<>();
     private final int[] scales = new int[MAX_CURRENCIES];
     private long rows;
 
@@ -96,20 +104,27 @@ public final class ColumnarStore {
         if (fresh.store() != this || (old != null && old.store() != this)) {
             throw new IllegalArgumentException("a segment of another store");
         }
-        if (fresh.committed || (old != null && !old.committed)) {
-            throw new IllegalStateException(fresh.committed ? "segment committed twice" : "segment not committed");
+        if (fresh.committed() || (old != null && !old.committed())) {
+            throw new IllegalStateException(fresh.committed() ? "segment committed twice" : "segment not committed");
         }
-        fresh.seal();
-        fresh.committed = true;
-        if (old != null) {
+        int[] freshScales = fresh.seal();
+        if (old != null && old.shared != null) {
+            Shared shared = old.shared;
+            rows -= shared.remove(old);
+            old.shared = null;
+            if (shared.chunk.size == 0) {
+                chunks.remove(shared.chunk);
+                sharedByKey.remove(shared.key, shared);
+            }
+        } else if (old != null) {
             Set<Chunk> gone = Collections.newSetFromMap(new IdentityHashMap<>());
             gone.addAll(old.chunks);
             chunks.removeIf(gone::contains);
             old.chunks.forEach(chunk -> rows -= chunk.size);
-            old.chunks.clear();
+            old.chunks = List.of();
         }
-        for (int c = 0; c < fresh.scales.length; c++) {
-            int theirs = fresh.scales[c];
+        for (int c = 0; c < freshScales.length; c++) {
+            int theirs = freshScales[c];
             if (theirs > scales[c]) {
                 for (Chunk chunk : chunks) {
                     chunk.rescale(c, scales[c], theirs - scales[c]);
@@ -123,8 +138,29 @@ public final class ColumnarStore {
         }
         for (Chunk chunk : fresh.chunks) {
             rows += chunk.size;
-            chunks.add(chunk);
         }
+        if (fresh.chunks.size() == 1 && fresh.chunks.get(0).size <= SMALL && fresh.chunks.get(0).billedOnly()) {
+            Chunk chunk = fresh.chunks.get(0);
+            List<Integer> key = keyOf(chunk);
+            Shared shared = sharedByKey.get(key);
+            if (shared == null || shared.chunk.size + chunk.size > Shared.MAX_ROWS) {
+                shared = new Shared(chunk, key);
+                sharedByKey.put(key, shared);
+                chunks.add(chunk);
+            } else {
+                shared.append(chunk);
+            }
+            shared.add(fresh, chunk.size);
+            fresh.shared = shared;
+            fresh.chunks = List.of();
+        } else {
+            chunks.addAll(fresh.chunks);
+        }
+    }
+
+    /** @return the values of a sealed chunk's {@link Chunk#CONSTANT} dimensions */
+    private static List<Integer> keyOf(Chunk chunk) {
+        return Arrays.stream(Chunk.CONSTANTS).mapToObj(chunk::min).toList();
     }
 
     /** @return the number of line items committed */
@@ -303,34 +339,39 @@ public final class ColumnarStore {
      */
     public synchronized List<CostRecord> records(Segment segment) {
         List<CostRecord> out = new ArrayList<>();
+        if (segment.shared != null) {
+            records(segment.shared.chunk, segment.shared.start(segment), segment.shared.end(segment), out);
+        }
         for (Chunk c : segment.chunks) {
-            String[] values = new String[DIMENSIONS.length];
-            for (int o : Chunk.CONSTANTS) {
-                values[o] = dictionaries.get(DIMENSIONS[o]).value(c.constants[o]);
-            }
-            for (int row = 0; row < c.size; row++) {
-                for (int o : Chunk.COLUMNS) {
-                    values[o] = dictionaries.get(DIMENSIONS[o]).value(c.columns[o].get(row));
-                }
-                int cur = c.currency[row] & 0xFF;
-                Currency currency = currency(cur);
-                out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.days.get(row)))
-                        .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
-                        .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
-                        .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
-                        .serviceAccount(ServiceAccountId.of(values[Dimension.Fixed.SERVICE_ACCOUNT.ordinal()]))
-                        .project(ProjectId.of(values[Dimension.Fixed.PROJECT.ordinal()]))
-                        .service(values[Dimension.Fixed.SERVICE.ordinal()])
-                        .region(values[Dimension.Fixed.REGION.ordinal()])
-                        .usageType(values[Dimension.Fixed.USAGE_TYPE.ordinal()])
-                        .chargeCategory(ChargeCategory.valueOf(values[Dimension.Fixed.CHARGE_CATEGORY.ordinal()]))
-                        .billedCost(new Money(amount(c.billed, row, cur), currency))
-                        .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
-                        .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
-                        .tags(c.tagSets == null ? Map.of() : tagSets.get(c.tagSets.get(row))).build());
-            }
+            records(c, 0, c.size, out);
         }
         return out;
+    }
+
+    /** Adds the line items of rows {@code [from, to)} of a sealed chunk to {@code out}. */
+    private void records(Chunk c, int from, int to, List<CostRecord> out) {
+        String[] values = new String[DIMENSIONS.length];
+        for (int row = from; row < to; row++) {
+            for (int o = 0; o < DIMENSIONS.length; o++) {
+                values[o] = dictionaries.get(DIMENSIONS[o]).value(c.get(o, row));
+            }
+            int cur = c.currency(row);
+            Currency currency = currency(cur);
+            out.add(CostRecord.builder().chargeDate(LocalDate.ofEpochDay(c.get(Chunk.DAY, row)))
+                    .provider(ProviderId.of(values[Dimension.Fixed.PROVIDER.ordinal()]))
+                    .billingAccountId(values[Dimension.Fixed.ACCOUNT.ordinal()])
+                    .subAccountId(values[Dimension.Fixed.SUB_ACCOUNT.ordinal()])
+                    .serviceAccount(ServiceAccountId.of(values[Dimension.Fixed.SERVICE_ACCOUNT.ordinal()]))
+                    .project(ProjectId.of(values[Dimension.Fixed.PROJECT.ordinal()]))
+                    .service(values[Dimension.Fixed.SERVICE.ordinal()])
+                    .region(values[Dimension.Fixed.REGION.ordinal()])
+                    .usageType(values[Dimension.Fixed.USAGE_TYPE.ordinal()])
+                    .chargeCategory(ChargeCategory.valueOf(values[Dimension.Fixed.CHARGE_CATEGORY.ordinal()]))
+                    .billedCost(new Money(amount(c.billed, row, cur), currency))
+                    .effectiveCost(c.effective == null ? null : new Money(amount(c.effective, row, cur), currency))
+                    .listCost(c.list == null ? null : new Money(amount(c.list, row, cur), currency))
+                    .tags(tagSets.get(c.get(Chunk.TAG_SET, row))).build());
+        }
     }
 
     /** One row's exact amount of a cost column, trailing zeros stripped. */
@@ -429,26 +470,28 @@ public final class ColumnarStore {
      * project).
      */
     public final class Segment {
-        private final List<Chunk> chunks = new ArrayList<>();
-        /** Per currency id: the scale of this segment's amounts (-1: none yet); as long as the ids seen. */
-        private int[] scales = new int[0];
-        private Chunk open;
-        private Currency lastCurrency;
-        private int lastCurrencyId;
-        /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
-        private ValueIds[] ids = new ValueIds[DIMENSIONS.length];
-        /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
-        private Map<String, String> lastTags = Map.of();
-        private int lastTagSet;
-        /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
-        private final int[] chunkKey = new int[DIMENSIONS.length];
-        private LocalDate lastDate;
-        private int lastDay;
-        private boolean committed;
+        /** Its chunks: a growing list while records are added, an immutable one once committed. */
+        private List<Chunk> chunks = new ArrayList<>();
+        /** What adding records needs; null once committed (a committed segment is a store's window: kept lean). */
+        private Writer writer = new Writer();
+        /** Once committed, when its rows are in a shared chunk (and {@link #chunks} is empty): that chunk. */
+        private Shared shared;
 
         private Segment() {
-            for (Dimension.Fixed d : DIMENSIONS) {
-                ids[d.ordinal()] = new ValueIds(dictionary(d));
+        }
+
+        private boolean committed() {
+            return writer == null;
+        }
+
+        /** @return the number of its line items (none once another segment replaced it) */
+        public long size() {
+            synchronized (ColumnarStore.this) {
+                long n = shared == null ? 0 : shared.end(this) - shared.start(this);
+                for (Chunk chunk : chunks) {
+                    n += chunk.size;
+                }
+                return n;
             }
         }
 
@@ -463,28 +506,23 @@ public final class ColumnarStore {
         }
 
         /**
-         * @return the exact sum of the amounts added so far, per currency
-         */
-        public Map<Currency, BigDecimal> totals() {
-            return sum(chunks);
-        }
-
-        /**
          * @return the exact sum of the amounts added so far, per project and currency (the roll-up a
          *     whole-month report over many windows reads instead of their rows)
+         * @throws IllegalStateException when the segment is committed
          */
         public Map<String, Map<Currency, BigDecimal>> totalsByProject() {
+            int[] scales = writer().scales;
             Map<Integer, List<Chunk>> byProject = new HashMap<>();
             for (Chunk chunk : chunks) {
-                byProject.computeIfAbsent(chunk.constants[Dimension.Fixed.PROJECT.ordinal()], p -> new ArrayList<>())
+                byProject.computeIfAbsent(chunk.constant(Dimension.Fixed.PROJECT.ordinal()), p -> new ArrayList<>())
                         .add(chunk);
             }
             Map<String, Map<Currency, BigDecimal>> out = new HashMap<>();
-            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.Fixed.PROJECT).value(p), sum(cs)));
+            byProject.forEach((p, cs) -> out.put(dictionary(Dimension.Fixed.PROJECT).value(p), sum(cs, scales)));
             return out;
         }
 
-        private Map<Currency, BigDecimal> sum(List<Chunk> of) {
+        private Map<Currency, BigDecimal> sum(List<Chunk> of, int[] scales) {
             int n = currencyCount();
             long[] units = new long[n];
             BigDecimal[] big = new BigDecimal[n];
@@ -492,7 +530,7 @@ public final class ColumnarStore {
             for (Chunk chunk : of) {
                 Chunk.Costs billed = chunk.billed;
                 for (int i = 0; i < chunk.size; i++) {
-                    int cur = chunk.currency[i] & 0xFF;
+                    int cur = chunk.currency(i);
                     seen[cur] = true;
                     long x = units[cur];
                     long a = billed.units[i];
@@ -505,7 +543,7 @@ public final class ColumnarStore {
                     units[cur] = r;
                 }
                 for (int o = 0; o < billed.overflowCount; o++) {
-                    int cur = chunk.currency[billed.overflowRows[o]] & 0xFF;
+                    int cur = chunk.currency(billed.overflowRows[o]);
                     big[cur] = big[cur] == null ? billed.overflowAmounts[o] : big[cur].add(billed.overflowAmounts[o]);
                 }
             }
@@ -524,88 +562,94 @@ public final class ColumnarStore {
          * @throws IllegalStateException when the segment is committed
          */
         public void add(CostRecord record) {
-            if (committed) {
-                throw new IllegalStateException("segment already committed");
-            }
-            int[] key = chunkKey;
+            Writer w = writer();
+            int[] key = w.chunkKey;
             for (int o : Chunk.CONSTANTS) {
-                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+                key[o] = w.ids[o].id(DIMENSIONS[o].valueOf(record));
             }
-            if (open == null || open.isFull() || !open.hasKey(key)) {
-                if (open != null) {
-                    open.seal();
+            if (w.open == null || w.open.isFull() || !w.open.hasKey(key)) {
+                if (w.open != null) {
+                    w.open.seal();
                 }
-                open = new Chunk(key, 1024);
-                chunks.add(open);
+                w.open = new Chunk(key, FIRST_CAPACITY);
+                chunks.add(w.open);
             }
             Money billedCost = record.billedCost();
             Currency currency = billedCost.currency();
-            if (currency != lastCurrency) {
-                lastCurrencyId = currencyId(currency);
-                lastCurrency = currency;
+            if (currency != w.lastCurrency) {
+                w.lastCurrencyId = currencyId(currency);
+                w.lastCurrency = currency;
             }
-            int cur = lastCurrencyId;
+            int cur = w.lastCurrencyId;
             BigDecimal billed = billedCost.amount();
             BigDecimal effective = record.effectiveCostGiven() ? record.effectiveCost().amount() : null;
             if (effective != null && effective.compareTo(billed) == 0) {
                 effective = null;
             }
             BigDecimal list = record.listCost().map(Money::amount).orElse(null);
-            widen(cur, billed);
+            widen(w, cur, billed);
             if (effective != null) {
-                widen(cur, effective);
+                widen(w, cur, effective);
             }
             if (list != null) {
-                widen(cur, list);
+                widen(w, cur, list);
             }
             LocalDate date = record.chargeDate();
-            if (date != lastDate) {
-                lastDay = (int) date.toEpochDay();
-                lastDate = date;
+            if (date != w.lastDate) {
+                w.lastDay = (int) date.toEpochDay();
+                w.lastDate = date;
             }
             for (int o : Chunk.COLUMNS) {
-                key[o] = ids[o].id(DIMENSIONS[o].valueOf(record));
+                key[o] = w.ids[o].id(DIMENSIONS[o].valueOf(record));
             }
             Map<String, String> tags = record.tags();
-            if (tags != lastTags) {
-                lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
-                lastTags = tags;
+            if (tags != w.lastTags) {
+                w.lastTagSet = tags.isEmpty() ? 0 : tagSets.id(tags);
+                w.lastTags = tags;
             }
-            Chunk chunk = open;
+            Chunk chunk = w.open;
             if (effective != null) {
                 chunk.effectiveColumn(); // a copy of the billed costs so far, made before this row's are written
             }
-            int row = chunk.append(lastDay, cur, key, lastTagSet);
-            put(chunk.billed, row, cur, billed);
+            int row = chunk.append(w.lastDay, cur, key, w.lastTagSet);
+            int scale = w.scales[cur];
+            put(chunk.billed, row, scale, billed);
             if (chunk.effective != null) {
-                put(chunk.effective, row, cur, effective == null ? billed : effective);
+                put(chunk.effective, row, scale, effective == null ? billed : effective);
             }
             if (list != null) {
-                put(chunk.listColumn(), row, cur, list);
+                put(chunk.listColumn(), row, scale, list);
             }
         }
 
+        private Writer writer() {
+            if (writer == null) {
+                throw new IllegalStateException("segment already committed");
+            }
+            return writer;
+        }
+
         /** Raises the scale of a currency (rescaling the rows held) so that {@code amount} fits it exactly. */
-        private void widen(int cur, BigDecimal amount) {
-            if (cur >= scales.length) {
-                int was = scales.length;
-                scales = Arrays.copyOf(scales, cur + 1);
-                Arrays.fill(scales, was, scales.length, -1);
+        private void widen(Writer w, int cur, BigDecimal amount) {
+            if (cur >= w.scales.length) {
+                int was = w.scales.length;
+                w.scales = Arrays.copyOf(w.scales, cur + 1);
+                Arrays.fill(w.scales, was, w.scales.length, -1);
             }
             int scale = Scales.scaleOf(amount);
-            if (scale > scales[cur]) {
-                if (scales[cur] >= 0) {
+            if (scale > w.scales[cur]) {
+                if (w.scales[cur] >= 0) {
                     for (Chunk chunk : chunks) {
-                        chunk.rescale(cur, scales[cur], scale - scales[cur]);
+                        chunk.rescale(cur, w.scales[cur], scale - w.scales[cur]);
                     }
                 }
-                scales[cur] = scale;
+                w.scales[cur] = scale;
             }
         }
 
         /** Writes one cost of a row: scaled when it fits a long, else exactly in the overflow list. */
-        private void put(Chunk.Costs costs, int row, int cur, BigDecimal amount) {
-            long scaled = Scales.scaleOf(amount) < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scales[cur]);
+        private static void put(Chunk.Costs costs, int row, int scale, BigDecimal amount) {
+            long scaled = Scales.scaleOf(amount) < 0 ? Long.MIN_VALUE : Scales.toScaled(amount, scale);
             if (scaled == Long.MIN_VALUE) {
                 costs.overflow(row, amount);
             } else {
@@ -617,13 +661,117 @@ public final class ColumnarStore {
             return ColumnarStore.this;
         }
 
-        private void seal() {
-            if (open != null) {
-                open.seal();
-                open = null;
+        /**
+         * Seals the open chunk and drops what adding records needed: the segment takes no more records.
+         *
+         * @return per currency id, the scale of its amounts (-1: none)
+         */
+        private int[] seal() {
+            Writer w = writer;
+            if (w.open != null) {
+                w.open.seal();
             }
-            // a committed segment stays referenced (a store's window) but takes no more records
-            ids = null;
+            chunks = List.copyOf(chunks);
+            writer = null;
+            return w.scales;
+        }
+    }
+
+    /**
+     * The rows of small committed segments of one chunk key, in one chunk: a segment of a few line items (a window
+     * of an account with little use) would otherwise take more memory for its own chunk's arrays and headers than
+     * for its rows. Each segment's rows are a run, in the order the segments were added; removing a segment rebuilds
+     * the chunk, in place, without its run. Only segments of one chunk of billed costs alone are shared, so that
+     * sharing changes neither a sum nor the costs a row reads back with.
+     */
+    private static final class Shared {
+        /** The most rows of a shared chunk: a rebuild copies them. */
+        static final int MAX_ROWS = 4096;
+        final Chunk chunk;
+        final List<Integer> key;
+        /** The segments whose rows it holds, in order, and where each one's rows end. */
+        private Segment[] owners = new Segment[0];
+        private int[] ends = new int[0];
+
+        Shared(Chunk chunk, List<Integer> key) {
+            this.chunk = chunk;
+            this.key = key;
+        }
+
+        /** Appends the rows of a sealed chunk (of this key, at the store's scales, billed costs alone). */
+        void append(Chunk rows) {
+            chunk.rowsOf(Chunk.concat(chunk, 0, chunk.size, rows, 0, rows.size));
+        }
+
+        /** Records that the last {@code rows} rows are {@code segment}'s. */
+        void add(Segment segment, int rows) {
+            int n = owners.length;
+            owners = Arrays.copyOf(owners, n + 1);
+            ends = Arrays.copyOf(ends, n + 1);
+            owners[n] = segment;
+            ends[n] = (n == 0 ? 0 : ends[n - 1]) + rows;
+        }
+
+        int start(Segment segment) {
+            int i = indexOf(segment);
+            return i == 0 ? 0 : ends[i - 1];
+        }
+
+        int end(Segment segment) {
+            return ends[indexOf(segment)];
+        }
+
+        /** Removes a segment's rows. @return how many */
+        int remove(Segment segment) {
+            int i = indexOf(segment);
+            int start = i == 0 ? 0 : ends[i - 1];
+            int count = ends[i] - start;
+            chunk.rowsOf(Chunk.concat(chunk, 0, start, chunk, ends[i], chunk.size));
+            int n = owners.length;
+            Segment[] o = new Segment[n - 1];
+            int[] e = new int[n - 1];
+            System.arraycopy(owners, 0, o, 0, i);
+            System.arraycopy(owners, i + 1, o, i, n - 1 - i);
+            System.arraycopy(ends, 0, e, 0, i);
+            for (int k = i + 1; k < n; k++) {
+                e[k - 1] = ends[k] - count;
+            }
+            owners = o;
+            ends = e;
+            return count;
+        }
+
+        private int indexOf(Segment segment) {
+            for (int i = 0; i < owners.length; i++) {
+                if (owners[i] == segment) {
+                    return i;
+                }
+            }
+            throw new IllegalStateException("not a segment of this shared chunk");
+        }
+    }
+
+    /** What a segment needs while records are added to it. */
+    private final class Writer {
+        /** Per currency id: the scale of the segment's amounts (-1: none yet); as long as the ids seen. */
+        int[] scales = new int[0];
+        Chunk open;
+        Currency lastCurrency;
+        int lastCurrencyId;
+        /** Per dimension ordinal: dictionary ids through this segment's cache (line items repeat values). */
+        final ValueIds[] ids = new ValueIds[DIMENSIONS.length];
+        /** The last tag map seen and its set id: providers share one map between line items with the same tags. */
+        Map<String, String> lastTags = Map.of();
+        int lastTagSet;
+        /** Per dimension ordinal: the current record's ids (of the chunk key and of the columns). */
+        final int[] chunkKey = new int[DIMENSIONS.length];
+        LocalDate lastDate;
+        int lastDay;
+
+        Writer() {
+            for (Dimension.Fixed d : DIMENSIONS) {
+                ids[d.ordinal()] = new ValueIds(dictionary(d));
+            }
         }
     }
 }

@@ -294,17 +294,19 @@ final class CostKernel {
 
     private boolean isConstant(Chunk c, int digit) {
         if (digit == BUCKET) {
-            return to > from && c.maxDay >= from && c.minDay < to && bucketOfDay[Math.max(c.minDay, from) - from]
-                    == bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+            int minDay = c.min(Chunk.DAY);
+            int maxDay = c.max(Chunk.DAY);
+            return to > from && maxDay >= from && minDay < to
+                    && bucketOfDay[Math.max(minDay, from) - from] == bucketOfDay[Math.min(maxDay, to - 1) - from];
         }
         if (digit == CURRENCY) {
-            return c.minCurrency == c.maxCurrency;
+            return c.min(Chunk.CURRENCY) == c.max(Chunk.CURRENCY);
         }
         if (digit == ROUTE) {
             return false;
         }
         if (digit <= TAG) {
-            return c.tagSets == null;
+            return !c.hasTags();
         }
         return c.min(digit) == c.max(digit);
     }
@@ -354,17 +356,17 @@ final class CostKernel {
 
     /** @return whether none of a chunk's rows can be summed: none in the period, none with the metric, or filtered */
     private boolean skips(Chunk c) {
-        if (c.size == 0 || c.maxDay < from || c.minDay >= to || c.costs(metric) == null) {
+        if (c.size == 0 || c.max(Chunk.DAY) < from || c.min(Chunk.DAY) >= to || c.costs(metric) == null) {
             return true;
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
-            if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.constants[o]]) {
+            if (Chunk.LAYOUT[o] == Chunk.CONSTANT && !allowed[o][c.min(o)]) {
                 return true;
             }
         }
         for (boolean[] ok : tagAllowed) {
-            if (ok != null && c.tagSets == null && !ok[0]) {
+            if (ok != null && !c.hasTags() && !ok[0]) {
                 return true;
             }
         }
@@ -376,24 +378,24 @@ final class CostKernel {
         int lo;
         int hi;
         if (digit == BUCKET) {
-            lo = bucketOfDay[Math.max(c.minDay, from) - from];
-            hi = bucketOfDay[Math.min(c.maxDay, to - 1) - from];
+            lo = bucketOfDay[Math.max(c.min(Chunk.DAY), from) - from];
+            hi = bucketOfDay[Math.min(c.max(Chunk.DAY), to - 1) - from];
         } else if (digit == CURRENCY) {
-            lo = c.minCurrency;
-            hi = c.maxCurrency;
+            lo = c.min(Chunk.CURRENCY);
+            hi = c.max(Chunk.CURRENCY);
         } else if (digit == ROUTE) {
             // a local key reads the index among the chunk's routes (a global one, the route id)
             lo = 0;
             hi = chunkRouteCount - 1;
         } else if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 lo = hi = valueOf[0];
             } else {
                 // the values of the chunk's range of set ids: a bound on its rows' values
                 lo = Integer.MAX_VALUE;
                 hi = Integer.MIN_VALUE;
-                for (int set = c.tagSets.min; set <= c.tagSets.max; set++) {
+                for (int set = c.min(Chunk.TAG_SET), last = c.max(Chunk.TAG_SET); set <= last; set++) {
                     lo = Math.min(lo, valueOf[set]);
                     hi = Math.max(hi, valueOf[set]);
                 }
@@ -426,7 +428,7 @@ final class CostKernel {
         int[] rule = ruleOfRow;
         Arrays.fill(rule, 0, n, -1);
         String registered = store.dictionary(Dimension.Fixed.PROJECT)
-                .value(c.constants[Dimension.Fixed.PROJECT.ordinal()]);
+                .value(c.min(Dimension.Fixed.PROJECT.ordinal()));
         long[] registeredBits = routing.ruleBits(-1, registered);
         for (int w = 0; w < ruleBits.length; w++) {
             Arrays.fill(acc, 0, n, registeredBits[w]);
@@ -513,28 +515,28 @@ final class CostKernel {
     private void and(Chunk c, long[] acc, int n, int digit, long[] bits) {
         if (digit <= TAG) {
             // a tag's bits are per tag set (see the constructor)
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 long v = bits[0];
                 for (int i = 0; i < n; i++) {
                     acc[i] &= v;
                 }
             } else {
-                c.tagSets.andMapped(acc, n, bits);
+                c.andMapped(Chunk.TAG_SET, acc, n, bits);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = bits[c.constants[digit]];
+            long v = bits[c.min(digit)];
             for (int i = 0; i < n; i++) {
                 acc[i] &= v;
             }
         } else {
-            c.columns[digit].andMapped(acc, n, bits);
+            c.andMapped(digit, acc, n, bits);
         }
     }
 
     /** @return the routed project of row {@code i}, matched by rule {@code r} that takes its project from a tag */
     private int tagProject(Chunk c, int r, int i) {
         int t = TAG - routeReads[fromTagRead[r]];
-        int value = tagValueOfSet[t][c.tagSets == null ? 0 : c.tagSets.get(i)];
+        int value = tagValueOfSet[t][c.get(Chunk.TAG_SET, i)];
         int[] ids = tagProjects[t];
         if (value >= ids.length) {
             ids = tagProjects[t] = Arrays.copyOf(ids, Math.max(value + 1, ids.length * 2));
@@ -613,39 +615,45 @@ final class CostKernel {
         boolean everyRow = true;
         for (int t = 0; t < tagAllowed.length; t++) {
             boolean[] ok = tagAllowed[t];
-            if (ok != null && c.tagSets != null) {
+            if (ok != null && c.hasTags()) {
                 everyRow = false;
-                c.tagSets.mask(k, n, ok, 0);
+                c.mask(Chunk.TAG_SET, k, n, ok, 0);
             }
         }
         for (Dimension.Fixed d : filtered) {
             int o = d.ordinal();
             if (Chunk.LAYOUT[o] == Chunk.COLUMN) {
                 everyRow = false;
-                c.columns[o].mask(k, n, allowed[o], 0);
+                c.mask(o, k, n, allowed[o], 0);
             }
         }
-        if (c.minDay < from || c.maxDay >= to) {
+        int minDay = c.min(Chunk.DAY);
+        int maxDay = c.max(Chunk.DAY);
+        if (minDay < from || maxDay >= to) {
             everyRow = false;
-            c.days.mask(k, n, inPeriod(c), c.minDay);
+            c.mask(Chunk.DAY, k, n, inPeriod(c), minDay);
         }
         return everyRow;
     }
 
     /** @return per day from the chunk's first, whether it is in the period */
     private boolean[] inPeriod(Chunk c) {
-        boolean[] inPeriod = new boolean[c.maxDay - c.minDay + 1];
-        for (int d = Math.max(c.minDay, from); d < Math.min(c.maxDay + 1, to); d++) {
-            inPeriod[d - c.minDay] = true;
+        int minDay = c.min(Chunk.DAY);
+        int maxDay = c.max(Chunk.DAY);
+        boolean[] inPeriod = new boolean[maxDay - minDay + 1];
+        for (int d = Math.max(minDay, from); d < Math.min(maxDay + 1, to); d++) {
+            inPeriod[d - minDay] = true;
         }
         return inPeriod;
     }
 
     /** @return the bucket of each of the chunk's days, from its first (a day outside the period: the nearest) */
     private int[] buckets(Chunk c) {
-        int[] bucket = new int[c.maxDay - c.minDay + 1];
-        for (int d = c.minDay; d <= c.maxDay; d++) {
-            bucket[d - c.minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
+        int minDay = c.min(Chunk.DAY);
+        int maxDay = c.max(Chunk.DAY);
+        int[] bucket = new int[maxDay - minDay + 1];
+        for (int d = minDay; d <= maxDay; d++) {
+            bucket[d - minDay] = bucketOfDay[Math.min(Math.max(d, from), to - 1) - from];
         }
         return bucket;
     }
@@ -666,14 +674,15 @@ final class CostKernel {
          * dense table) is below 2<sup>22</sup>, and a row has at most one such entry per column.
          */
         private static final int MASKED = Integer.MIN_VALUE / 16;
-        /** Per column of a byte a row: what it is (to find it again), its bytes, where its row 0 is, its table. */
-        private final Object[] of = new Object[SOURCES];
-        private final byte[][] bytes = new byte[SOURCES][];
+        /** The chunk whose keys are prepared. */
+        private Chunk chunk;
+        /** Per column of a byte a row: its slot ({@link Chunk#DAY}, a dimension's...), where its row 0 is, its table. */
+        private final int[] slot = new int[SOURCES];
         private final int[] start = new int[SOURCES];
         private final int[][] table = new int[SOURCES][256];
         private int count;
-        /** The wider columns, each added by a pass of its own after the one pass, and their tables. */
-        private PackedInts[] wide = new PackedInts[0];
+        /** The wider columns' slots, each added by a pass of its own after the one pass, and their tables. */
+        private int[] wide = new int[0];
         private int[][] wideTable = new int[0][];
         private int wideCount;
         /** The part of every row's key that no column gives. */
@@ -686,10 +695,10 @@ final class CostKernel {
         /**
          * Prepares the tables of a chunk's keys, local or global ({@link #offset}, {@link #localRadix}).
          *
-         * @return false, for {@link #keysByDigit} to make the keys, when a digit is the route or the currencies come
-         *     after {@link #SOURCES} other columns of a byte a row
+         * @return false, for {@link #keysByDigit} to make the keys, when a digit is the route
          */
         boolean keys(Chunk c, boolean local) {
+            chunk = c;
             count = 0;
             wideCount = 0;
             base = 0;
@@ -704,17 +713,21 @@ final class CostKernel {
                 stride *= r;
             }
             for (int t = 0; t < tagAllowed.length; t++) {
-                if (tagAllowed[t] != null && c.tagSets != null && !mask(c.tagSets, tagAllowed[t], 0)) {
-                    return false;
+                if (tagAllowed[t] != null) {
+                    mask(c, Chunk.TAG_SET, tagAllowed[t], 0);
                 }
             }
             for (Dimension.Fixed d : filtered) {
                 int o = d.ordinal();
-                if (Chunk.LAYOUT[o] == Chunk.COLUMN && !mask(c.columns[o], allowed[o], 0)) {
-                    return false;
+                if (Chunk.LAYOUT[o] == Chunk.COLUMN) {
+                    mask(c, o, allowed[o], 0);
                 }
             }
-            return (c.minDay >= from && c.maxDay < to) || mask(c.days, inPeriod(c), c.minDay);
+            int minDay = c.min(Chunk.DAY);
+            if (minDay < from || c.max(Chunk.DAY) >= to) {
+                mask(c, Chunk.DAY, inPeriod(c), minDay);
+            }
+            return true;
         }
 
         /** Adds a digit: its value at each row, less {@code off}, times {@code stride}. */
@@ -722,43 +735,24 @@ final class CostKernel {
             if (digit == ROUTE) {
                 return false;
             }
-            if (digit == CURRENCY) {
-                if (c.minCurrency == c.maxCurrency) {
-                    base += (c.minCurrency - off) * stride;
-                    return true;
-                }
-                int[] t = source(c.currency, c.currency, 0, c.maxCurrency + 1);
-                if (t == null) {
-                    return false;
-                }
-                for (int v = c.minCurrency; v <= c.maxCurrency; v++) {
-                    t[v] += (int) ((v - off) * stride);
-                }
-                return true;
-            }
             if (digit >= 0 && Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-                base += (long) (c.constants[digit] - off) * stride;
+                base += (long) (c.min(digit) - off) * stride;
                 return true;
             }
-            PackedInts column = digit == BUCKET ? c.days : digit <= TAG ? c.tagSets : c.columns[digit];
-            if (column == null) {
-                // no row of the chunk has tags: every row has the tag set 0
-                base += (tagValueOfSet[TAG - digit][0] - off) * stride;
-                return true;
-            }
-            // each value's digit: the day's bucket, the tag set's value, or the dictionary id itself
+            int slot = digit == BUCKET ? Chunk.DAY : digit == CURRENCY ? Chunk.CURRENCY
+                    : digit <= TAG ? Chunk.TAG_SET : digit;
+            // each value's digit: the day's bucket, the tag set's value, or the dictionary or currency id itself
             int[] map = digit == BUCKET ? buckets(c) : digit <= TAG ? tagValueOfSet[TAG - digit] : null;
-            int first = digit == BUCKET ? c.minDay : 0;
-            if (column.constant()) {
-                base += (valueOf(map, first, column.min) - off) * stride;
+            int first = digit == BUCKET ? c.min(Chunk.DAY) : 0;
+            int min = c.min(slot);
+            int range = c.max(slot) - min;
+            if (range == 0) {
+                base += (valueOf(map, first, min) - off) * stride;
                 return true;
             }
-            int[] t = source(column, column.byteArray(), column.byteOffset(), column.max - column.min + 1);
-            if (t == null) {
-                return false;
-            }
-            for (int v = 0; v <= column.max - column.min; v++) {
-                t[v] += (int) ((valueOf(map, first, column.min + v) - off) * stride);
+            int[] t = source(c, slot, range + 1);
+            for (int v = 0; v <= range; v++) {
+                t[v] += (int) ((valueOf(map, first, min + v) - off) * stride);
             }
             return true;
         }
@@ -767,38 +761,33 @@ final class CostKernel {
             return map == null ? value : map[value - first];
         }
 
-        /** Leaves out the rows whose value {@code value} has {@code !ok[value - first]}. */
-        private boolean mask(PackedInts column, boolean[] ok, int first) {
-            if (column.constant()) {
-                if (!ok[column.min - first]) {
+        /** Leaves out the rows whose value {@code value} of a slot has {@code !ok[value - first]}. */
+        private void mask(Chunk c, int slot, boolean[] ok, int first) {
+            int min = c.min(slot);
+            int range = c.max(slot) - min;
+            if (range == 0) {
+                if (!ok[min - first]) {
                     none = true;
                     masks = true;
                 }
-                return true;
+                return;
             }
-            int[] t = source(column, column.byteArray(), column.byteOffset(), column.max - column.min + 1);
-            if (t == null) {
-                return false;
-            }
-            for (int v = 0; v <= column.max - column.min; v++) {
-                if (!ok[column.min + v - first]) {
+            int[] t = source(c, slot, range + 1);
+            for (int v = 0; v <= range; v++) {
+                if (!ok[min + v - first]) {
                     t[v] = MASKED;
                     masks = true;
                 }
             }
-            return true;
         }
 
         /**
-         * @param column a {@link PackedInts} column, or the chunk's currencies
-         * @param rows the column's bytes, or null when it takes more than a byte a row
-         * @param values how many table entries the column's values can index
-         * @return the table of a column, cleared over {@code values} entries when new; null when the currencies come
-         *     after {@link #SOURCES} columns of a byte a row
+         * @param values how many values the slot's rows have (its range + 1)
+         * @return the table of a slot's values, less its minimum; cleared when new
          */
-        private int[] source(Object column, byte[] rows, int first, int values) {
+        private int[] source(Chunk c, int column, int values) {
             for (int s = 0; s < count; s++) {
-                if (of[s] == column) {
+                if (slot[s] == column) {
                     return table[s];
                 }
             }
@@ -807,21 +796,18 @@ final class CostKernel {
                     return wideTable[s];
                 }
             }
-            if (rows != null && count < SOURCES) {
-                of[count] = column;
-                bytes[count] = rows;
-                start[count] = first;
+            int at = c.byteOffset(column);
+            if (at >= 0 && count < SOURCES) {
+                slot[count] = column;
+                start[count] = at;
                 Arrays.fill(table[count], 0, values, 0);
                 return table[count++];
-            }
-            if (!(column instanceof PackedInts packed)) {
-                return null;
             }
             if (wideCount == wide.length) {
                 wide = Arrays.copyOf(wide, wideCount + 4);
                 wideTable = Arrays.copyOf(wideTable, wideCount + 4);
             }
-            wide[wideCount] = packed;
+            wide[wideCount] = column;
             if (wideTable[wideCount] == null || wideTable[wideCount].length < values) {
                 wideTable[wideCount] = new int[Math.max(values, 256)];
             }
@@ -832,31 +818,26 @@ final class CostKernel {
         /** Writes each of the first {@code n} rows' key. */
         void fill(long[] k, int n) {
             long b = none ? MASKED : base;
+            byte[] rows = chunk.byteArray();
             switch (count) {
                 case 0 -> Arrays.fill(k, 0, n, b);
                 case 1 -> {
-                    byte[] a0 = bytes[0];
                     int[] t0 = table[0];
                     int s0 = start[0];
                     for (int i = 0; i < n; i++) {
-                        k[i] = b + t0[a0[s0 + i] & 0xFF];
+                        k[i] = b + t0[rows[s0 + i] & 0xFF];
                     }
                 }
                 case 2 -> {
-                    byte[] a0 = bytes[0];
-                    byte[] a1 = bytes[1];
                     int[] t0 = table[0];
                     int[] t1 = table[1];
                     int s0 = start[0];
                     int s1 = start[1];
                     for (int i = 0; i < n; i++) {
-                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF];
+                        k[i] = b + t0[rows[s0 + i] & 0xFF] + t1[rows[s1 + i] & 0xFF];
                     }
                 }
                 case 3 -> {
-                    byte[] a0 = bytes[0];
-                    byte[] a1 = bytes[1];
-                    byte[] a2 = bytes[2];
                     int[] t0 = table[0];
                     int[] t1 = table[1];
                     int[] t2 = table[2];
@@ -864,14 +845,10 @@ final class CostKernel {
                     int s1 = start[1];
                     int s2 = start[2];
                     for (int i = 0; i < n; i++) {
-                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF] + t2[a2[s2 + i] & 0xFF];
+                        k[i] = b + t0[rows[s0 + i] & 0xFF] + t1[rows[s1 + i] & 0xFF] + t2[rows[s2 + i] & 0xFF];
                     }
                 }
                 default -> {
-                    byte[] a0 = bytes[0];
-                    byte[] a1 = bytes[1];
-                    byte[] a2 = bytes[2];
-                    byte[] a3 = bytes[3];
                     int[] t0 = table[0];
                     int[] t1 = table[1];
                     int[] t2 = table[2];
@@ -881,13 +858,13 @@ final class CostKernel {
                     int s2 = start[2];
                     int s3 = start[3];
                     for (int i = 0; i < n; i++) {
-                        k[i] = b + t0[a0[s0 + i] & 0xFF] + t1[a1[s1 + i] & 0xFF] + t2[a2[s2 + i] & 0xFF]
-                                + t3[a3[s3 + i] & 0xFF];
+                        k[i] = b + t0[rows[s0 + i] & 0xFF] + t1[rows[s1 + i] & 0xFF] + t2[rows[s2 + i] & 0xFF]
+                                + t3[rows[s3 + i] & 0xFF];
                     }
                 }
             }
             for (int w = 0; w < wideCount; w++) {
-                wide[w].addMapped(k, n, 1, wideTable[w], wide[w].min, 0);
+                chunk.addMapped(wide[w], k, n, 1, wideTable[w], chunk.min(wide[w]), 0);
             }
         }
     }
@@ -895,34 +872,31 @@ final class CostKernel {
     private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
         if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
-            if (c.tagSets == null) {
+            if (!c.hasTags()) {
                 long v = valueOf[0] - off;
                 for (int i = 0; i < n; i++) {
                     k[i] = k[i] * r + v;
                 }
             } else {
-                c.tagSets.addMapped(k, n, r, valueOf, 0, -off);
+                c.addMapped(Chunk.TAG_SET, k, n, r, valueOf, 0, -off);
             }
         } else if (digit == BUCKET) {
             // each of the chunk's days to its bucket; days outside the period are masked out later
-            c.days.addMapped(k, n, r, buckets(c), c.minDay, -off);
+            c.addMapped(Chunk.DAY, k, n, r, buckets(c), c.min(Chunk.DAY), -off);
         } else if (digit == CURRENCY) {
-            byte[] col = c.currency;
-            for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + ((col[i] & 0xFF) - off);
-            }
+            c.addTo(Chunk.CURRENCY, k, n, r, -off);
         } else if (digit == ROUTE) {
             int[] route = localKeys ? chunkRouteIndex : chunkRoutes;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + (route[i] - off);
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = c.constants[digit] - off;
+            long v = c.min(digit) - off;
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + v;
             }
         } else {
-            c.columns[digit].addTo(k, n, r, -off);
+            c.addTo(digit, k, n, r, -off);
         }
     }
 
@@ -1059,7 +1033,7 @@ final class CostKernel {
 
     /** @return the o-th overflow amount in units of its currency's scale */
     private BigDecimal unscaled(Chunk c, Chunk.Costs costs, int o) {
-        int cur = c.currency[costs.overflowRows[o]] & 0xFF;
+        int cur = c.currency(costs.overflowRows[o]);
         return costs.overflowAmounts[o].movePointRight(store.scale(cur));
     }
 }

@@ -22,23 +22,23 @@ import dev.billing.core.spi.WindowLease;
 import dev.billing.core.spi.WindowReplacement;
 import dev.billing.core.spi.WindowSource;
 import dev.billing.core.support.ClaimedWindow;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -48,41 +48,41 @@ import java.util.function.Consumer;
  * window's old segment in one step, so readers see the old or the new window whole.
  *
  * <p>Each window also keeps its exact totals per project and currency, computed once when it is
- * written. A whole-month query at MONTHLY or YEARLY granularity without group-by, filtered at most by
- * project and service account (the domain and project dashboards), is answered from those: one small
- * sum per window instead of a scan of its line items. Other queries run the columnar kernel.
+ * written, in the {@link WindowRollup} (its totals per currency are summed from those when asked). A whole-month
+ * query at MONTHLY or YEARLY granularity without group-by, filtered at most by project and service account (the
+ * domain and project dashboards), is answered from those: one small sum per window instead of a scan of its line
+ * items. Other queries run the columnar kernel.
  */
 public final class InMemoryCostStore implements CostStore {
     private record Key(ServiceAccountId account, YearMonth month) {
     }
 
-    /** A window: its line items, totals, totals by project, and where those are in the {@link WindowRollup}. */
+    /**
+     * A window: its line items and where its totals by project are in the {@link WindowRollup}. A store may hold
+     * 100,000s of windows of a few line items each, so a window keeps nothing it can read from those.
+     */
     private static final class Window {
         final ColumnarStore.Segment rows;
-        final List<Money> totals;
-        final List<WindowRollup.Sum> byProject;
-        final long records;
         final Instant syncedAt;
         /** The first of its rows in {@link #rollup}; guarded by the store. */
         int rollupStart;
+        /** How many rows it has in {@link #rollup}: one per project and currency. */
+        final int rollupCount;
 
-        Window(ColumnarStore.Segment rows, List<Money> totals, List<WindowRollup.Sum> byProject, long records,
-               Instant syncedAt) {
+        Window(ColumnarStore.Segment rows, Instant syncedAt, int rollupCount) {
             this.rows = rows;
-            this.totals = totals;
-            this.byProject = byProject;
-            this.records = records;
             this.syncedAt = syncedAt;
+            this.rollupCount = rollupCount;
         }
     }
 
     /**
-     * One account's windows, oldest first, and the months it holds with their sync times: an immutable
-     * snapshot, rebuilt when one of its windows is replaced, so that a report over 10,000 accounts reads
-     * two arrays per account and hands out the held months as they are.
+     * One account's windows, oldest first: an immutable snapshot, rebuilt when one of its windows is replaced, so
+     * that a report over 10,000 accounts reads two arrays per account and hands out its held months as a view of
+     * them ({@link HeldMonths}).
      */
-    private record Account(int id, YearMonth[] months, Window[] windows, Map<YearMonth, Instant> held) {
-        static final Account EMPTY = new Account(-1, new YearMonth[0], new Window[0], Map.of());
+    private record Account(int id, YearMonth[] months, Window[] windows) {
+        static final Account EMPTY = new Account(-1, new YearMonth[0], new Window[0]);
 
         Window get(YearMonth month) {
             int i = Arrays.binarySearch(months, month);
@@ -108,25 +108,85 @@ public final class InMemoryCostStore implements CostStore {
                 System.arraycopy(months, at, m, at + 1, months.length - at);
                 System.arraycopy(windows, at, w, at + 1, windows.length - at);
             }
-            Map<YearMonth, Instant> times = new TreeMap<>();
-            for (int k = 0; k < m.length; k++) {
-                times.put(m[k], w[k].syncedAt);
-            }
-            return new Account(id, m, w, Map.copyOf(times));
+            return new Account(id, m, w);
         }
 
         /** @return the held months from {@code first} to {@code last}, with their sync times */
         Map<YearMonth, Instant> held(YearMonth first, YearMonth last) {
-            if (months.length == 0 || (!months[0].isBefore(first) && !months[months.length - 1].isAfter(last))) {
-                return held;
+            int from = 0;
+            while (from < months.length && months[from].isBefore(first)) {
+                from++;
             }
-            Map<YearMonth, Instant> times = new TreeMap<>();
-            for (int k = 0; k < months.length; k++) {
-                if (!months[k].isBefore(first) && !months[k].isAfter(last)) {
-                    times.put(months[k], windows[k].syncedAt);
+            int to = from;
+            while (to < months.length && !months[to].isAfter(last)) {
+                to++;
+            }
+            return new HeldMonths(months, windows, from, to);
+        }
+    }
+
+    /**
+     * The months {@code [from, to)} of an account's snapshot with their sync times, as an unmodifiable map read
+     * from the snapshot's arrays (which never change): a store of 100,000s of windows keeps no map per account.
+     */
+    private static final class HeldMonths extends AbstractMap<YearMonth, Instant> {
+        private final YearMonth[] months;
+        private final Window[] windows;
+        private final int from;
+        private final int to;
+
+        HeldMonths(YearMonth[] months, Window[] windows, int from, int to) {
+            this.months = months;
+            this.windows = windows;
+            this.from = from;
+            this.to = to;
+        }
+
+        @Override
+        public Instant get(Object key) {
+            int i = key instanceof YearMonth m ? Arrays.binarySearch(months, from, to, m) : -1;
+            return i < 0 ? null : windows[i].syncedAt;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return to - from;
+        }
+
+        @Override
+        public Set<Entry<YearMonth, Instant>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<YearMonth, Instant>> iterator() {
+                    return new Iterator<>() {
+                        private int next = from;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < to;
+                        }
+
+                        @Override
+                        public Entry<YearMonth, Instant> next() {
+                            if (next >= to) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new SimpleImmutableEntry<>(months[i], windows[i].syncedAt);
+                        }
+                    };
                 }
-            }
-            return Map.copyOf(times);
+
+                @Override
+                public int size() {
+                    return to - from;
+                }
+            };
         }
     }
 
@@ -135,6 +195,8 @@ public final class InMemoryCostStore implements CostStore {
     private final Map<ServiceAccountId, Account> windows = new HashMap<>();
     /** Every window's totals by project, for whole-month dashboard queries. Guarded by this. */
     private final WindowRollup rollup = new WindowRollup();
+    /** One instance of each month the windows are of, shared by them. Guarded by this. */
+    private final Map<YearMonth, YearMonth> months = new HashMap<>();
     private final Map<ServiceAccountId, Instant> lastSyncs = new HashMap<>();
     /** An immutable copy of {@link #lastSyncs}, handed to every report until the next sync changes it. */
     private Map<ServiceAccountId, Instant> lastSyncsCopy;
@@ -212,44 +274,44 @@ public final class InMemoryCostStore implements CostStore {
     /** Writes {@code source} to {@code sink} (after what it already holds) and replaces the window with it. */
     private WindowReplacement write(Key key, Instant syncedAt, WindowSource source, WindowSink sink) {
         ServiceAccount account = sink.account;
-        YearMonth month = sink.month;
         ColumnarStore.Segment rows = sink.rows;
         FetchStats stats = source.writeTo(sink);
         if (sink.refused != null) {
             throw sink.refused;
         }
-        Map<Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(Currency::getCurrencyCode));
-        sums.putAll(rows.totals());
-        List<Money> totals = sums.entrySet().stream().map(e -> new Money(e.getValue(), e.getKey())).toList();
         List<WindowRollup.Sum> byProject = new ArrayList<>();
         rows.totalsByProject().forEach((project, amounts) -> amounts.forEach((currency, amount) ->
                 byProject.add(new WindowRollup.Sum(ProjectId.of(project), currency, amount))));
-        Window fresh = new Window(rows, totals, List.copyOf(byProject), sink.count, syncedAt);
+        Window fresh = new Window(rows, syncedAt, byProject.size());
         Window old;
+        List<Money> oldTotals = List.of();
+        List<Money> totals;
         synchronized (this) {
+            YearMonth month = months.computeIfAbsent(sink.month, m -> m);
             Account held = windows.get(key.account());
             if (held == null) {
-                held = new Account(windows.size(), Account.EMPTY.months(), Account.EMPTY.windows(), Map.of());
+                held = new Account(windows.size(), Account.EMPTY.months(), Account.EMPTY.windows());
             }
             old = held.get(month);
             columns.replace(old == null ? null : old.rows, rows);
             if (old != null) {
-                rollup.kill(old.rollupStart, old.byProject.size());
+                oldTotals = rollup.totals(old.rollupStart, old.rollupCount);
+                rollup.kill(old.rollupStart, old.rollupCount);
             }
-            fresh.rollupStart = rollup.append(held.id(), month, fresh.byProject);
+            fresh.rollupStart = rollup.append(held.id(), month, byProject);
+            totals = rollup.totals(fresh.rollupStart, fresh.rollupCount);
             windows.put(key.account(), held.with(month, fresh));
             if (rollup.wantsCompaction()) {
-                rollup.clear();
+                int[] moved = rollup.compact();
                 windows.values().forEach(a -> {
-                    for (int k = 0; k < a.months().length; k++) {
-                        Window w = a.windows()[k];
-                        w.rollupStart = rollup.append(a.id(), a.months()[k], w.byProject);
+                    for (Window w : a.windows()) {
+                        w.rollupStart = w.rollupCount == 0 ? 0 : moved[w.rollupStart];
                     }
                 });
             }
         }
-        return new WindowReplacement(account.id(), month, old == null ? null : old.syncedAt,
-                old == null ? List.of() : old.totals, totals, fresh.records, stats);
+        return new WindowReplacement(account.id(), sink.month, old == null ? null : old.syncedAt, oldTotals, totals,
+                rows.size(), stats);
     }
 
     /**
@@ -430,7 +492,8 @@ public final class InMemoryCostStore implements CostStore {
         List<StoredWindow> out = new ArrayList<>(held.months().length);
         for (int k = 0; k < held.months().length; k++) {
             Window w = held.windows()[k];
-            out.add(new StoredWindow(held.months()[k], w.syncedAt, w.totals, w.records));
+            out.add(new StoredWindow(held.months()[k], w.syncedAt, rollup.totals(w.rollupStart, w.rollupCount),
+                    w.rows.size()));
         }
         return out;
     }

@@ -8,10 +8,12 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -115,11 +117,53 @@ final class WindowRollup {
         return dead > 4096 && dead > size - dead;
     }
 
-    /** Forgets every row, for a rebuild by the owner. */
-    void clear() {
-        size = 0;
-        dead = 0;
+    /**
+     * Drops the dead rows, moving the live ones down in their order.
+     *
+     * @return per row before, its index now (dead rows: -1)
+     */
+    int[] compact() {
+        int[] moved = new int[size];
+        Map<Integer, BigDecimal> kept = new HashMap<>();
+        int live = 0;
+        for (int i = 0; i < size; i++) {
+            if (account[i] == DEAD) {
+                moved[i] = -1;
+                continue;
+            }
+            account[live] = account[i];
+            month[live] = month[i];
+            project[live] = project[i];
+            currency[live] = currency[i];
+            units[live] = units[i];
+            scale[live] = scale[i];
+            if (scale[live] < 0) {
+                kept.put(live, big.get(i));
+            }
+            moved[i] = live++;
+        }
         big.clear();
+        big.putAll(kept);
+        size = live;
+        dead = 0;
+        return moved;
+    }
+
+    /**
+     * @param start the first of a window's rows
+     * @param count how many
+     * @return the window's exact totals per currency, ordered by currency code
+     */
+    List<Money> totals(int start, int count) {
+        Map<java.util.Currency, BigDecimal> sums = new TreeMap<>(Comparator.comparing(
+                java.util.Currency::getCurrencyCode));
+        for (int i = start; i < start + count; i++) {
+            BigDecimal a = scale[i] < 0 ? big.get(i) : BigDecimal.valueOf(units[i], scale[i]);
+            sums.merge(currencies.get(currency[i]), a, BigDecimal::add);
+        }
+        List<Money> out = new ArrayList<>(sums.size());
+        sums.forEach((c, a) -> out.add(new Money(a, c)));
+        return out;
     }
 
     /**

@@ -104,6 +104,68 @@ class ColumnarStoreTest {
         }
     }
 
+    /** Windows of a few line items of one service account each share a chunk per account; replacing one rebuilds it. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void replace_overSmallSegmentsOfOneAccount_aggregatesAndReadsBackExactlyTheLiveSegments(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        ColumnarStore store = new ColumnarStore();
+        List<ColumnarStore.Segment> live = new ArrayList<>();
+        List<List<CostRecord>> liveRows = new ArrayList<>();
+        for (int step = 0; step < 60; step++) {
+            ColumnarStore.Segment fresh = store.newSegment();
+            List<CostRecord> rows = new ArrayList<>();
+            int sa = random.nextInt(3);
+            int n = random.nextInt(random.nextInt(8) == 0 ? 400 : 20);
+            for (int i = 0; i < n; i++) {
+                CostRecord r = record(random);
+                // one service account a segment, billed costs alone: the segments a store shares chunks for
+                r = CostRecord.builder().chargeDate(r.chargeDate()).tags(r.tags()).provider(r.provider())
+                        .billingAccountId(r.billingAccountId()).subAccountId(r.subAccountId())
+                        .serviceAccount(ServiceAccountId.of("sa-" + sa)).project(ProjectId.of("project-" + sa))
+                        .service(r.service()).region(r.region()).usageType(r.usageType())
+                        .chargeCategory(r.chargeCategory()).billedCost(r.billedCost()).build();
+                rows.add(r);
+                fresh.add(r);
+            }
+            if (live.isEmpty() || random.nextBoolean()) {
+                store.commit(fresh);
+                live.add(fresh);
+                liveRows.add(rows);
+            } else {
+                int old = random.nextInt(live.size());
+                store.replace(live.get(old), fresh);
+                assertThat(store.records(live.get(old))).isEmpty();
+                live.set(old, fresh);
+                liveRows.set(old, rows);
+            }
+            List<CostRecord> expected = liveRows.stream().flatMap(List::stream).toList();
+            assertThat(store.size()).isEqualTo(expected.size());
+            ColumnarStore.Selection selection = selection(random);
+            assertThat(actual(store.aggregate(selection), selection))
+                    .as("seed %d, step %d, %s", seed, step, selection)
+                    .isEqualTo(reference(expected, selection));
+            for (int k = 0; k < live.size(); k++) {
+                List<CostRecord> back = store.records(live.get(k));
+                assertThat(live.get(k).size()).isEqualTo(liveRows.get(k).size());
+                assertThat(back).hasSameSizeAs(liveRows.get(k));
+                for (int i = 0; i < back.size(); i++) {
+                    CostRecord was = liveRows.get(k).get(i);
+                    CostRecord is = back.get(i);
+                    assertThat(is.chargeDate()).isEqualTo(was.chargeDate());
+                    assertThat(is.serviceAccount()).isEqualTo(was.serviceAccount());
+                    assertThat(is.subAccountId()).isEqualTo(was.subAccountId());
+                    assertThat(is.service()).isEqualTo(was.service());
+                    assertThat(is.tags()).isEqualTo(was.tags());
+                    assertThat(is.billedCost().amount()).isEqualByComparingTo(was.billedCost().amount());
+                    assertThat(is.billedCost().currency()).isEqualTo(was.billedCost().currency());
+                    assertThat(is.effectiveCostGiven()).isFalse();
+                    assertThat(is.listCost()).isEmpty();
+                }
+            }
+        }
+    }
+
     @Test
     void replace_givenSegmentsInTheWrongState_isRefusedAndChangesNothing() {
         ColumnarStore store = new ColumnarStore();
