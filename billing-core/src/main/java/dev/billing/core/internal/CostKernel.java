@@ -574,7 +574,8 @@ final class CostKernel {
         }
         long[] k = keys;
         boolean everyRow;
-        if ((local || cells.isDense()) && fused.keys(c, local)) {
+        if (local || cells.isDense()) {
+            fused.keys(c, local);
             fused.fill(k, n);
             everyRow = !fused.masks;
         } else {
@@ -664,7 +665,8 @@ final class CostKernel {
      * the key (its digit times the digit's stride, or {@link #MASKED} for a value left out), so a row's key is a constant
      * plus a table entry per column. Up to {@link #SOURCES} columns of a byte a row (the common case: a window's days,
      * an account's services, its currencies) are read in that one pass; a wider column (tag set ids) adds its entries
-     * in a pass of its own. A route digit is not read this way.
+     * in a pass of its own, as does the route. The keys of a sparse result table (its key space beyond an {@code int})
+     * are made digit by digit instead ({@link #keysByDigit}).
      */
     private final class FusedKeys {
         /** At most this many columns of a byte a row are read in the one pass. */
@@ -685,6 +687,9 @@ final class CostKernel {
         private int[] wide = new int[0];
         private int[][] wideTable = new int[0][];
         private int wideCount;
+        /** Each row's route (an index or an id, see {@link #digit}) and its table, when a digit is the route. */
+        private int[] routes;
+        private int[] routeTable = new int[0];
         /** The part of every row's key that no column gives. */
         private long base;
         /** Whether some table entry leaves rows out. */
@@ -692,13 +697,10 @@ final class CostKernel {
         /** Whether a filter leaves every row out. */
         private boolean none;
 
-        /**
-         * Prepares the tables of a chunk's keys, local or global ({@link #offset}, {@link #localRadix}).
-         *
-         * @return false, for {@link #keysByDigit} to make the keys, when a digit is the route
-         */
-        boolean keys(Chunk c, boolean local) {
+        /** Prepares the tables of a chunk's keys, local or global ({@link #offset}, {@link #localRadix}). */
+        void keys(Chunk c, boolean local) {
             chunk = c;
+            routes = null;
             count = 0;
             wideCount = 0;
             base = 0;
@@ -707,8 +709,8 @@ final class CostKernel {
             long stride = 1;
             for (int j = digits.length - 1; j >= 0; j--) {
                 long r = local ? localRadix[j] : radix[j];
-                if (!(local && r == 1) && !digit(c, digits[j], stride, local ? offset[j] : 0)) {
-                    return false;
+                if (!(local && r == 1)) {
+                    digit(c, digits[j], stride, local ? offset[j] : 0);
                 }
                 stride *= r;
             }
@@ -727,17 +729,25 @@ final class CostKernel {
             if (minDay < from || c.max(Chunk.DAY) >= to) {
                 mask(c, Chunk.DAY, inPeriod(c), minDay);
             }
-            return true;
         }
 
         /** Adds a digit: its value at each row, less {@code off}, times {@code stride}. */
-        private boolean digit(Chunk c, int digit, long stride, int off) {
+        private void digit(Chunk c, int digit, long stride, int off) {
             if (digit == ROUTE) {
-                return false;
+                // a local key reads the route's index among the chunk's routes, a global one the route's id
+                routes = localKeys ? chunkRouteIndex : chunkRoutes;
+                int values = localKeys ? chunkRouteCount : routing.routes();
+                if (routeTable.length < values) {
+                    routeTable = new int[Math.max(values, routeTable.length * 2)];
+                }
+                for (int v = 0; v < values; v++) {
+                    routeTable[v] = (int) ((v - off) * stride);
+                }
+                return;
             }
             if (digit >= 0 && Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
                 base += (long) (c.min(digit) - off) * stride;
-                return true;
+                return;
             }
             int slot = digit == BUCKET ? Chunk.DAY : digit == CURRENCY ? Chunk.CURRENCY
                     : digit <= TAG ? Chunk.TAG_SET : digit;
@@ -748,13 +758,12 @@ final class CostKernel {
             int range = c.max(slot) - min;
             if (range == 0) {
                 base += (valueOf(map, first, min) - off) * stride;
-                return true;
+                return;
             }
             int[] t = source(c, slot, range + 1);
             for (int v = 0; v <= range; v++) {
                 t[v] += (int) ((valueOf(map, first, min + v) - off) * stride);
             }
-            return true;
         }
 
         private static int valueOf(int[] map, int first, int value) {
@@ -865,6 +874,13 @@ final class CostKernel {
             }
             for (int w = 0; w < wideCount; w++) {
                 chunk.addMapped(wide[w], k, n, 1, wideTable[w], chunk.min(wide[w]), 0);
+            }
+            if (routes != null) {
+                int[] route = routes;
+                int[] t = routeTable;
+                for (int i = 0; i < n; i++) {
+                    k[i] += t[route[i]];
+                }
             }
         }
     }
