@@ -85,23 +85,43 @@ class ColumnarStoreTest {
                 rows.add(r);
                 fresh.add(r);
             }
-            if (live.isEmpty() || random.nextBoolean()) {
-                store.commit(fresh);
-                live.add(fresh);
-                liveRows.add(rows);
-            } else {
-                int old = random.nextInt(live.size());
-                store.replace(live.get(old), fresh);
-                live.set(old, fresh);
-                liveRows.set(old, rows);
-            }
-            List<CostRecord> expected = liveRows.stream().flatMap(List::stream).toList();
-            assertThat(store.size()).isEqualTo(expected.size());
-            ColumnarStore.Selection selection = selection(random);
-            assertThat(actual(store.aggregate(selection), selection))
-                    .as("seed %d, step %d, %s", seed, step, selection)
-                    .isEqualTo(reference(expected, selection));
+            commitOrReplace(store, random, live, liveRows, fresh, rows);
+            assertAggregatesExactly(store, liveRows, random, "seed " + seed + ", step " + step);
         }
+    }
+
+    /**
+     * Commits {@code fresh} beside the live segments, or has it replace one of them at random.
+     *
+     * @return the segment replaced, or null
+     */
+    private static ColumnarStore.Segment commitOrReplace(ColumnarStore store, SplittableRandom random,
+                                                         List<ColumnarStore.Segment> live,
+                                                         List<List<CostRecord>> liveRows,
+                                                         ColumnarStore.Segment fresh, List<CostRecord> rows) {
+        if (live.isEmpty() || random.nextBoolean()) {
+            store.commit(fresh);
+            live.add(fresh);
+            liveRows.add(rows);
+            return null;
+        }
+        int old = random.nextInt(live.size());
+        ColumnarStore.Segment replaced = live.get(old);
+        store.replace(replaced, fresh);
+        live.set(old, fresh);
+        liveRows.set(old, rows);
+        return replaced;
+    }
+
+    /** Checks the store's size and one random selection's sums against the reference over the live rows. */
+    private static void assertAggregatesExactly(ColumnarStore store, List<List<CostRecord>> liveRows,
+                                                SplittableRandom random, String what) {
+        List<CostRecord> expected = liveRows.stream().flatMap(List::stream).toList();
+        assertThat(store.size()).isEqualTo(expected.size());
+        ColumnarStore.Selection selection = selection(random);
+        assertThat(actual(store.aggregate(selection), selection))
+                .as("%s, %s", what, selection)
+                .isEqualTo(reference(expected, selection));
     }
 
     /** Windows of a few line items of one service account each share a chunk per account; replacing one rebuilds it. */
@@ -128,23 +148,11 @@ class ColumnarStoreTest {
                 rows.add(r);
                 fresh.add(r);
             }
-            if (live.isEmpty() || random.nextBoolean()) {
-                store.commit(fresh);
-                live.add(fresh);
-                liveRows.add(rows);
-            } else {
-                int old = random.nextInt(live.size());
-                store.replace(live.get(old), fresh);
-                assertThat(store.records(live.get(old))).isEmpty();
-                live.set(old, fresh);
-                liveRows.set(old, rows);
+            ColumnarStore.Segment replaced = commitOrReplace(store, random, live, liveRows, fresh, rows);
+            if (replaced != null) {
+                assertThat(store.records(replaced)).isEmpty();
             }
-            List<CostRecord> expected = liveRows.stream().flatMap(List::stream).toList();
-            assertThat(store.size()).isEqualTo(expected.size());
-            ColumnarStore.Selection selection = selection(random);
-            assertThat(actual(store.aggregate(selection), selection))
-                    .as("seed %d, step %d, %s", seed, step, selection)
-                    .isEqualTo(reference(expected, selection));
+            assertAggregatesExactly(store, liveRows, random, "seed " + seed + ", step " + step);
             for (int k = 0; k < live.size(); k++) {
                 List<CostRecord> back = store.records(live.get(k));
                 assertThat(live.get(k).size()).isEqualTo(liveRows.get(k).size());
