@@ -98,8 +98,6 @@ final class CostKernel {
     private int chunkRouteCount;
     /** Per route id: its index in {@link #chunkRouteIds}, or -1; reset after each chunk. */
     private int[] routeIndex = new int[0];
-    /** Whether the chunk being processed is summed by local keys. */
-    private boolean localKeys;
 
     private long[] keys = new long[0];
     private long[] localSums = new long[0];
@@ -567,7 +565,6 @@ final class CostKernel {
         // a dense result table is as cheap to add to as the local one when the chunk touches few of its
         // cells, and spares mapping every local cell back to its global key
         boolean local = localSize <= LOCAL_LIMIT && (!cells.isDense() || localSize * 2 <= c.size);
-        localKeys = local;
         int n = c.size;
         if (keys.length < n) {
             keys = new long[Chunk.MAX_ROWS];
@@ -579,7 +576,7 @@ final class CostKernel {
             fused.fill(k, n);
             everyRow = !fused.masks;
         } else {
-            keysByDigit(c, k, n, local);
+            keysByDigit(c, k, n);
             everyRow = mask(c, k, n);
         }
         if (local) {
@@ -589,21 +586,14 @@ final class CostKernel {
         }
     }
 
-    /** Computes the keys of a chunk's rows digit by digit, a pass per digit that varies in the chunk. */
-    private void keysByDigit(Chunk c, long[] k, int n, boolean local) {
+    /**
+     * Computes the global keys of a chunk's rows digit by digit, a pass per digit, for a sparse result table (whose
+     * keys may not fit the tables of {@link FusedKeys}).
+     */
+    private void keysByDigit(Chunk c, long[] k, int n) {
         // the first digit added multiplies what k held by 0: no pass to clear it first
-        boolean first = true;
         for (int j = 0; j < digits.length; j++) {
-            if (local && localRadix[j] == 1) {
-                continue;
-            }
-            long r = local ? localRadix[j] : radix[j];
-            int off = local ? offset[j] : 0;
-            addDigit(c, k, n, digits[j], first ? 0 : r, off);
-            first = false;
-        }
-        if (first) {
-            Arrays.fill(k, 0, n, 0);
+            addDigit(c, k, n, digits[j], j == 0 ? 0 : radix[j]);
         }
     }
 
@@ -696,9 +686,12 @@ final class CostKernel {
         boolean masks;
         /** Whether a filter leaves every row out. */
         private boolean none;
+        /** Whether the keys are local ({@link #offset}, {@link #localRadix}) rather than global. */
+        private boolean local;
 
         /** Prepares the tables of a chunk's keys, local or global ({@link #offset}, {@link #localRadix}). */
         void keys(Chunk c, boolean local) {
+            this.local = local;
             chunk = c;
             routes = null;
             count = 0;
@@ -735,8 +728,8 @@ final class CostKernel {
         private void digit(Chunk c, int digit, long stride, int off) {
             if (digit == ROUTE) {
                 // a local key reads the route's index among the chunk's routes, a global one the route's id
-                routes = localKeys ? chunkRouteIndex : chunkRoutes;
-                int values = localKeys ? chunkRouteCount : routing.routes();
+                routes = local ? chunkRouteIndex : chunkRoutes;
+                int values = local ? chunkRouteCount : routing.routes();
                 if (routeTable.length < values) {
                     routeTable = new int[Math.max(values, routeTable.length * 2)];
                 }
@@ -885,34 +878,34 @@ final class CostKernel {
         }
     }
 
-    private void addDigit(Chunk c, long[] k, int n, int digit, long r, int off) {
+    private void addDigit(Chunk c, long[] k, int n, int digit, long r) {
         if (digit <= TAG) {
             int[] valueOf = tagValueOfSet[TAG - digit];
             if (!c.hasTags()) {
-                long v = valueOf[0] - off;
+                long v = valueOf[0];
                 for (int i = 0; i < n; i++) {
                     k[i] = k[i] * r + v;
                 }
             } else {
-                c.addMapped(Chunk.TAG_SET, k, n, r, valueOf, 0, -off);
+                c.addMapped(Chunk.TAG_SET, k, n, r, valueOf, 0, 0);
             }
         } else if (digit == BUCKET) {
             // each of the chunk's days to its bucket; days outside the period are masked out later
-            c.addMapped(Chunk.DAY, k, n, r, buckets(c), c.min(Chunk.DAY), -off);
+            c.addMapped(Chunk.DAY, k, n, r, buckets(c), c.min(Chunk.DAY), 0);
         } else if (digit == CURRENCY) {
-            c.addTo(Chunk.CURRENCY, k, n, r, -off);
+            c.addTo(Chunk.CURRENCY, k, n, r, 0);
         } else if (digit == ROUTE) {
-            int[] route = localKeys ? chunkRouteIndex : chunkRoutes;
+            int[] route = chunkRoutes;
             for (int i = 0; i < n; i++) {
-                k[i] = k[i] * r + (route[i] - off);
+                k[i] = k[i] * r + route[i];
             }
         } else if (Chunk.LAYOUT[digit] == Chunk.CONSTANT) {
-            long v = c.min(digit) - off;
+            long v = c.min(digit);
             for (int i = 0; i < n; i++) {
                 k[i] = k[i] * r + v;
             }
         } else {
-            c.addTo(digit, k, n, r, -off);
+            c.addTo(digit, k, n, r, 0);
         }
     }
 
