@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,13 +49,8 @@ class ColumnarStoreTest {
         int segments = 1 + random.nextInt(12);
         for (int s = 0; s < segments; s++) {
             ColumnarStore.Segment segment = store.newSegment();
-            List<CostRecord> rows = new ArrayList<>();
-            int n = random.nextInt(random.nextBoolean() ? 50 : 3_000);
-            for (int i = 0; i < n; i++) {
-                CostRecord r = record(random);
-                rows.add(r);
-                segment.add(r);
-            }
+            List<CostRecord> rows = add(segment, random.nextInt(random.nextBoolean() ? 50 : 3_000),
+                    () -> record(random));
             if (random.nextInt(4) > 0) {
                 store.commit(segment);
                 committed.addAll(rows);
@@ -78,16 +74,21 @@ class ColumnarStoreTest {
         List<List<CostRecord>> liveRows = new ArrayList<>();
         for (int step = 0; step < 12; step++) {
             ColumnarStore.Segment fresh = store.newSegment();
-            List<CostRecord> rows = new ArrayList<>();
-            int n = random.nextInt(random.nextBoolean() ? 40 : 2_000);
-            for (int i = 0; i < n; i++) {
-                CostRecord r = record(random);
-                rows.add(r);
-                fresh.add(r);
-            }
+            List<CostRecord> rows = add(fresh, random.nextInt(random.nextBoolean() ? 40 : 2_000), () -> record(random));
             commitOrReplace(store, random, live, liveRows, fresh, rows);
             assertAggregatesExactly(store, liveRows, random, "seed " + seed + ", step " + step);
         }
+    }
+
+    /** Adds {@code n} records to a segment. @return them, in order */
+    private static List<CostRecord> add(ColumnarStore.Segment segment, int n, Supplier<CostRecord> records) {
+        List<CostRecord> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            CostRecord r = records.get();
+            rows.add(r);
+            segment.add(r);
+        }
+        return rows;
     }
 
     /**
@@ -134,20 +135,16 @@ class ColumnarStoreTest {
         List<List<CostRecord>> liveRows = new ArrayList<>();
         for (int step = 0; step < 60; step++) {
             ColumnarStore.Segment fresh = store.newSegment();
-            List<CostRecord> rows = new ArrayList<>();
             int sa = random.nextInt(3);
-            int n = random.nextInt(random.nextInt(8) == 0 ? 400 : 20);
-            for (int i = 0; i < n; i++) {
+            List<CostRecord> rows = add(fresh, random.nextInt(random.nextInt(8) == 0 ? 400 : 20), () -> {
                 CostRecord r = record(random);
                 // one service account a segment, billed costs alone: the segments a store shares chunks for
-                r = CostRecord.builder().chargeDate(r.chargeDate()).tags(r.tags()).provider(r.provider())
+                return CostRecord.builder().chargeDate(r.chargeDate()).tags(r.tags()).provider(r.provider())
                         .billingAccountId(r.billingAccountId()).subAccountId(r.subAccountId())
                         .serviceAccount(ServiceAccountId.of("sa-" + sa)).project(ProjectId.of("project-" + sa))
                         .service(r.service()).region(r.region()).usageType(r.usageType())
                         .chargeCategory(r.chargeCategory()).billedCost(r.billedCost()).build();
-                rows.add(r);
-                fresh.add(r);
-            }
+            });
             ColumnarStore.Segment replaced = commitOrReplace(store, random, live, liveRows, fresh, rows);
             if (replaced != null) {
                 assertThat(store.records(replaced)).isEmpty();
@@ -172,6 +169,27 @@ class ColumnarStoreTest {
                 }
             }
         }
+    }
+
+    /**
+     * Cells by day and five dimensions, filtered, over part of the rows' days: a key space too large for a dense table,
+     * the keys made digit by digit and the rows left out masked.
+     */
+    @Test
+    void aggregate_overAKeySpaceTooLargeForADenseTable_equalsBigDecimalReferenceExactly() {
+        SplittableRandom random = new SplittableRandom(7);
+        ColumnarStore store = new ColumnarStore();
+        List<CostRecord> committed = new ArrayList<>();
+        for (int s = 0; s < 6; s++) {
+            ColumnarStore.Segment segment = store.newSegment();
+            committed.addAll(add(segment, 400, () -> record(random)));
+            store.commit(segment);
+        }
+        // 85 days x 20 accounts x 3 sub accounts x 8 services x 4 regions x 5 usage types x 4 currencies
+        ColumnarStore.Selection selection = new ColumnarStore.Selection(START.plusDays(5), START.plusDays(90),
+                Granularity.DAILY, Map.of(Dimension.SERVICE, Set.of("svc-1", "svc-2", "svc-5")), List.of(Dimension.ACCOUNT, Dimension.SUB_ACCOUNT, Dimension.SERVICE, Dimension.REGION,
+                Dimension.USAGE_TYPE));
+        assertThat(actual(store.aggregate(selection), selection)).isEqualTo(reference(committed, selection));
     }
 
     @Test
